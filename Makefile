@@ -1,0 +1,40 @@
+# A newcomer needs Python 3.11+ and make. `make demo` and `make test` install what they need.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+BABEL_KEYWORDS := -k T -k TP:1,2 --no-default-keywords
+
+.PHONY: demo run test migrate lint i18n-extract i18n-update clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## chat with the bot in this terminal (no token needed); LANG_CODE=ko for Korean
+	$(PY) -m bot demo --lang $(or $(LANG_CODE),en)
+
+run: $(STAMP)  ## the real bot on Telegram; needs BOT_TOKEN
+	$(PY) -m bot run
+
+migrate: $(STAMP)
+	$(PY) -m bot migrate
+
+test: $(STAMP)  ## the whole test suite (what CI runs)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+
+i18n-extract: $(STAMP)  ## collect every T()/TP() string and the data files' texts into messages.pot
+	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --omit-header -o locales/messages.pot .
+
+i18n-update: i18n-extract  ## merge messages.pot into every catalog (new strings come in untranslated)
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching --width 0
+	$(PY) -m bot.catalogs fill-english
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The runtime: aiogram routers, rendering, persistence, services, the demo and the CLI."""

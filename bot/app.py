@@ -1,0 +1,84 @@
+"""Assembling the bot: the Bot client, the Dispatcher with its routers and middlewares, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import commands
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade
+from bot.errors import on_error
+from bot.handlers import applicant
+from bot.middlewares import ContextMiddleware
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings, token: str | None = None) -> Bot:
+    token = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
+    if not token:
+        raise SystemExit("BOT_TOKEN is not set. Put it in the environment or in .env (see README).")
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def build_dispatcher(engine: AsyncEngine, clock: Clock) -> Dispatcher:
+    # Event isolation serialises the updates of one chat, so two quick taps cannot race.
+    dp = Dispatcher(events_isolation=SimpleEventIsolation())
+    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock))
+    dp.include_routers(applicant.router)  # order matters: the first router that matches wins
+    dp.errors.register(on_error)
+    return dp
+
+
+async def migrate(settings: Settings) -> None:
+    if (path := settings.sqlite_path()) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(upgrade, settings.database_url)
+
+
+class Runtime:
+    """One bot process: engine, Bot client and Dispatcher, started and stopped together."""
+
+    def __init__(self, settings: Settings, clock: Clock, *, token: str | None = None) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings)
+        self.bot = build_bot(settings, token)
+        self.dp = build_dispatcher(self.engine, clock)
+
+    async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:
+        """Publishes the localised command menu, then long-polls until stop() or a signal."""
+        try:
+            await commands.publish(self.bot)
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            await self.dp.start_polling(
+                self.bot, handle_as_tasks=handle_as_tasks, polling_timeout=10, handle_signals=handle_signals
+            )
+        finally:
+            await self.close()
+
+    async def stop(self) -> None:
+        with contextlib.suppress(RuntimeError):  # "Polling is not started"
+            await self.dp.stop_polling()
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def run(settings: Settings, clock: Clock) -> None:
+    """`python -m bot run`: migrate, then long-poll Telegram."""
+    await migrate(settings)
+    await Runtime(settings, clock).poll()

@@ -1,0 +1,45 @@
+"""Repositories: the only place with queries. They return model objects or plain values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Questionnaire, User
+
+
+class UserRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_or_create(self, user_id: int, language: str, now: datetime) -> User:
+        user = await self.session.get(User, user_id)
+        if user is None:
+            user = User(id=user_id, language=language, language_chosen=False, created_at=now, last_seen_at=now)
+            self.session.add(user)
+        else:
+            user.last_seen_at = now
+        return user
+
+
+class QuestionnaireRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> Questionnaire | None:
+        return await self.session.get(Questionnaire, user_id)
+
+    async def get_or_create(self, user_id: int, now: datetime) -> Questionnaire:
+        row = await self.get(user_id)
+        if row is None:
+            row = Questionnaire(
+                user_id=user_id, answers={}, history=[], editing=None, revision=0, started_at=now, updated_at=now
+            )
+            self.session.add(row)
+        return row
+
+    async def count(self) -> int:
+        result = await self.session.execute(select(Questionnaire.user_id))
+        return len(result.all())

@@ -1,0 +1,1 @@
+"""Routers per audience. bot/app.py includes them in one explicit order."""

@@ -1,0 +1,127 @@
+"""The applicant's chat: commands, answer and navigation buttons, typed answers, anything else.
+
+Handlers stay thin: they call QuestionnaireService and send what it returns.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import User
+from bot.i18n import Translator, available_locales, native_name, translator
+from bot.messaging import send_reply
+from bot.render import AnswerCB, LangCB, NavCB
+from bot.services.questionnaire import STALE, QuestionnaireService, Reply
+from knowledge.text import T
+
+router = Router(name="applicant")
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+
+@router.message(CommandStart())
+async def on_start(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, await questionnaire.start(message.chat.id), tr)
+
+
+@router.message(Command("restart"))
+async def on_restart(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, await questionnaire.restart(message.chat.id), tr)
+
+
+@router.message(Command("help"))
+async def on_help(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, questionnaire.help(), tr)
+
+
+@router.message(Command("about"))
+async def on_about(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, questionnaire.about(), tr)
+
+
+@router.message(Command("language"))
+async def on_language(message: Message, tr: Translator) -> None:
+    buttons = [
+        [InlineKeyboardButton(text=native_name(code), callback_data=LangCB(code=code).pack())]
+        for code in available_locales()
+    ]
+    await message.answer(
+        tr.render(T("Choose your language:")), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
+    )
+
+
+@router.callback_query(LangCB.filter())
+async def on_language_chosen(
+    callback: CallbackQuery,
+    callback_data: LangCB,
+    bot: Bot,
+    session: AsyncSession,
+    user_row: User,
+    questionnaire: QuestionnaireService,
+) -> None:
+    if callback_data.code not in available_locales():
+        await callback.answer()
+        return
+    user_row.language = callback_data.code
+    user_row.language_chosen = True
+    await session.commit()
+    tr = translator(callback_data.code)
+    await callback.answer(tr.render(T("Language: {name}", name=native_name(callback_data.code)), html_mode=False))
+    await send_reply(bot, callback.from_user.id, await questionnaire.current(callback.from_user.id), tr)
+
+
+@router.callback_query(AnswerCB.filter())
+async def on_answer(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+) -> None:
+    reply = await questionnaire.answer(callback.from_user.id, callback_data.q, callback_data.v)
+    await _answer_callback(callback, reply, tr)
+    await send_reply(bot, callback.from_user.id, reply, tr)
+
+
+@router.callback_query(NavCB.filter())
+async def on_nav(
+    callback: CallbackQuery, callback_data: NavCB, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+) -> None:
+    reply = await questionnaire.navigate(callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg)
+    await _answer_callback(callback, reply, tr)
+    await send_reply(bot, callback.from_user.id, reply, tr)
+
+
+@router.callback_query()
+async def on_unknown_callback(
+    callback: CallbackQuery, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+) -> None:
+    """Buttons this version does not know (an older deploy, or forged data)."""
+    reply = await questionnaire.current(callback.from_user.id)
+    reply.notice = STALE
+    await _answer_callback(callback, reply, tr)
+    await send_reply(bot, callback.from_user.id, reply, tr)
+
+
+@router.message(F.text.startswith("/"))
+async def on_unknown_command(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    reply = questionnaire.help()
+    reply.notice = T("I don't know that command.")
+    await send_reply(bot, message.chat.id, reply, tr)
+
+
+@router.message(F.text)
+async def on_text(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, await questionnaire.text(message.chat.id, message.text or ""), tr)
+
+
+@router.message()
+async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    """Stickers, photos, locations...: say what is expected and repeat the question."""
+    reply = await questionnaire.current(message.chat.id)
+    reply.notice = T("I can only read text and button taps here.")
+    await send_reply(bot, message.chat.id, reply, tr)
+
+
+async def _answer_callback(callback: CallbackQuery, reply: Reply, tr: Translator) -> None:
+    text = tr.render(reply.notice, html_mode=False)[:200] if reply.notice else None
+    await callback.answer(text)

@@ -1,0 +1,130 @@
+"""Languages: catalogs from locales/, the choice of locale, and rendering Text values.
+
+Catalogs are compiled in memory from the .po files at start, so there is no build step and no
+stale .mo file. Parameters are formatted with Babel (CLDR) in the user's locale and escaped for
+Telegram HTML; message templates themselves may contain Telegram's HTML tags.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+
+from bot.clock import SEOUL
+from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbatim
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+DEFAULT_LOCALE = "en"
+
+# Telegram language_code (IETF tag) -> our catalog name, where the two differ.
+ALIASES = {
+    "zh": "zh_Hans",
+    "zh-hans": "zh_Hans",
+    "zh-cn": "zh_Hans",
+    "zh-sg": "zh_Hans",
+    "tl": "fil",
+    "uz-cyrl": "uz",
+    "uz-latn": "uz",
+}
+
+
+@cache
+def available_locales() -> tuple[str, ...]:
+    """Locales with a catalog, English first then by code."""
+    found = sorted(p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return tuple(sorted(found, key=lambda c: (c != DEFAULT_LOCALE, c)))
+
+
+def resolve_locale(language_code: str | None) -> str:
+    """Our locale for a Telegram language_code: exact, alias, then the bare language; else English."""
+    if not language_code:
+        return DEFAULT_LOCALE
+    tag = language_code.strip().lower().replace("_", "-")
+    available = {c.lower(): c for c in available_locales()}
+    for candidate in (tag, ALIASES.get(tag, ""), tag.split("-")[0], ALIASES.get(tag.split("-")[0], "")):
+        if candidate and candidate.lower() in available:
+            return available[candidate.lower()]
+    return DEFAULT_LOCALE
+
+
+def native_name(locale: str) -> str:
+    """The language's name in itself, for the language picker."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+@cache
+def _translations(locale: str) -> Translations:
+    with (LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buf = BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+class Translator:
+    """Renders Text values in one locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale if locale in available_locales() else DEFAULT_LOCALE
+        self.babel = Locale.parse(self.locale)
+        self._t = _translations(self.locale)
+
+    def gettext(self, msgid: str) -> str:
+        return self._t.ugettext(msgid)
+
+    def render(self, message: Message, *, html_mode: bool = True) -> str:
+        """The message as a string: HTML for message text, plain for button labels."""
+        if isinstance(message, Lines):
+            return "\n".join(self.render(m, html_mode=html_mode) for m in message.items)
+        if message.plural is not None:
+            template = self._t.ungettext(message.msgid, message.plural, message.n or 0)
+        else:
+            template = self._t.ugettext(message.msgid)
+        if not message.params:
+            return template
+        values = {k: self._param(v, html_mode) for k, v in message.params.items()}
+        return template.format_map(values)
+
+    def _param(self, value: object, html_mode: bool) -> str:
+        esc = (lambda s: html.escape(s, quote=False)) if html_mode else (lambda s: s)
+        if isinstance(value, Text | Lines):
+            return self.render(value, html_mode=html_mode)
+        if isinstance(value, Joined):
+            return format_list([self._param(i, html_mode) for i in value.items], locale=self.babel)
+        if isinstance(value, Verbatim):
+            return esc(value.value)
+        if isinstance(value, Money):
+            return esc(format_currency(value.krw, "KRW", locale=self.babel))
+        if isinstance(value, Country):
+            return esc(self.babel.territories.get(value.code, value.code))
+        if isinstance(value, datetime):
+            local = value.astimezone(SEOUL)
+            return esc(
+                f"{format_date(local, 'long', locale=self.babel)} {format_time(local, 'short', locale=self.babel)}"
+            )
+        if isinstance(value, date):
+            return esc(format_date(value, "long", locale=self.babel))
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float):
+            return esc(format_decimal(value, format="#,##0.#", locale=self.babel))
+        return esc(str(value))
+
+
+@cache
+def translator(locale: str) -> Translator:
+    return Translator(locale)

@@ -1,0 +1,16 @@
+"""Sending replies: every message goes out through here, rendered in the user's language."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+
+from bot.i18n import Translator
+from bot.render import render
+from bot.services.questionnaire import Reply
+
+
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, tr: Translator) -> None:
+    for i, screen in enumerate(reply.screens):
+        notice = reply.notice if i == 0 else None
+        for text, markup in render(screen, tr, notice):
+            await bot.send_message(chat_id, text, reply_markup=markup)

@@ -1,0 +1,44 @@
+"""The context every handler gets: a database session, the user's row, their Translator and
+the services, opened per update and closed after it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.db.repo import UserRepo
+from bot.i18n import resolve_locale, translator
+from bot.services.questionnaire import QuestionnaireService
+
+
+class ContextMiddleware(BaseMiddleware):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        data["clock"] = self.clock
+        data["tr"] = translator(resolve_locale(tg_user.language_code if tg_user else None))
+        async with self.sessionmaker() as session:
+            data["session"] = session
+            if tg_user is not None and not tg_user.is_bot:
+                wanted = resolve_locale(tg_user.language_code)
+                user = await UserRepo(session).get_or_create(tg_user.id, wanted, self.clock.now())
+                if not user.language_chosen and user.language != wanted:
+                    user.language = wanted  # follows Telegram's language until /language is used
+                await session.commit()
+                data["user_row"] = user
+                data["tr"] = translator(user.language)
+            data["questionnaire"] = QuestionnaireService(session, self.clock)
+            return await handler(event, data)

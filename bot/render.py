@@ -1,0 +1,107 @@
+"""Screens to Telegram messages: HTML text split within Telegram's limits, and inline keyboards."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from dialogs.screens import Screen
+from knowledge.text import Message
+
+MAX_TEXT = 4096  # Telegram's limit on a message's text, after entity parsing
+MAX_CALLBACK_BYTES = 64
+
+
+class AnswerCB(CallbackData, prefix="a"):
+    """An answer button: question key and option value."""
+
+    q: str
+    v: str
+
+
+class NavCB(CallbackData, prefix="n"):
+    """A navigation button, with where the person was when it was sent (to spot stale ones)."""
+
+    act: str
+    at: str = ""
+    arg: str = ""
+
+
+class LangCB(CallbackData, prefix="l"):
+    code: str
+
+
+def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
+    """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
+    at line ends (tags in this project never span lines, so HTML stays balanced)."""
+    chunks: list[str] = []
+    current = ""
+    for block in blocks:
+        pieces = [block] if len(block) <= limit else _cut_lines(block, limit)
+        for piece in pieces:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cut_lines(block: str, limit: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for line in block.split("\n"):
+        while len(line) > limit:  # a single line longer than a message: hard cut
+            out.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            out.append(current)
+            current = line
+    if current:
+        out.append(current)
+    return out
+
+
+def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    at = screen.question or screen.key.partition(":")[0]
+    row: list[InlineKeyboardButton] = []
+    for opt in screen.options:
+        data = AnswerCB(q=screen.question or "", v=opt.value).pack()
+        row.append(InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data))
+        if len(row) == screen.columns:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    nav: list[InlineKeyboardButton] = []
+    for action in screen.actions:
+        name, _, arg = action.name.partition(":")
+        data = NavCB(act=name, at=at, arg=arg).pack()
+        button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
+        if name in ("back", "restart"):
+            nav.append(button)  # Back and Start over share the last row
+        else:
+            rows.append([button])
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def render(
+    screen: Screen, tr: Translator, notice: Message | None = None
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The messages for a screen; the keyboard goes with the last one."""
+    blocks = [tr.render(b) for b in screen.body]
+    if notice is not None:
+        blocks.insert(0, f"<i>{tr.render(notice)}</i>")
+    chunks = _split(blocks)
+    markup = keyboard(screen, tr)
+    return [(text, markup if i == len(chunks) - 1 else None) for i, text in enumerate(chunks)]

@@ -1,0 +1,1 @@
+"""Services: what handlers call. They load and save through repositories and return screens."""

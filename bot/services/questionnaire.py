@@ -1,0 +1,127 @@
+"""The questionnaire service: applies an event to a person's saved conversation and saves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import Questionnaire
+from bot.db.repo import QuestionnaireRepo
+from dialogs import flow
+from dialogs import questionnaire as q
+from dialogs.results import help_screen, programme_screen, welcome_screen
+from dialogs.screens import Screen
+from knowledge.text import T, Text
+
+
+@dataclass
+class Reply:
+    screens: list[Screen] = field(default_factory=list)
+    notice: Text | None = None  # a short note (callback answer or an error line above the screen)
+
+
+STALE = T("That button is from an earlier message. Here is where you are now:")
+
+
+class QuestionnaireService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.repo = QuestionnaireRepo(session)
+
+    async def _load(self, user_id: int) -> tuple[Questionnaire, q.Conversation]:
+        row = await self.repo.get_or_create(user_id, self.clock.now())
+        return row, q.Conversation(dict(row.answers or {}), list(row.history or []), row.editing)
+
+    async def _save(self, row: Questionnaire, conv: q.Conversation) -> None:
+        now = self.clock.now()
+        row.answers, row.history, row.editing = conv.answers, conv.history, conv.editing
+        row.revision = (row.revision or 0) + 1
+        row.updated_at = now
+        if flow.position(conv, now) == "summary" and row.completed_at is None:
+            row.completed_at = now
+        await self.session.commit()
+
+    async def start(self, user_id: int) -> Reply:
+        """/start: a welcome for newcomers; otherwise continue where the person was."""
+        _, conv = await self._load(user_id)
+        now = self.clock.now()
+        if not conv.answers:
+            await self.session.commit()
+            return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)])
+        await self.session.commit()
+        return Reply([flow.next_screen(conv, now)], T("Welcome back! Let's continue where you left off."))
+
+    async def current(self, user_id: int) -> Reply:
+        _, conv = await self._load(user_id)
+        return Reply([flow.next_screen(conv, self.clock.now())])
+
+    async def restart(self, user_id: int) -> Reply:
+        row, _ = await self._load(user_id)
+        conv = q.restart()
+        row.completed_at = None
+        row.outcome = None
+        await self._save(row, conv)
+        return Reply([flow.next_screen(conv, self.clock.now())], T("Starting over."))
+
+    async def answer(self, user_id: int, key: str, value: str) -> Reply:
+        row, conv = await self._load(user_id)
+        now = self.clock.now()
+        try:
+            conv = q.answer_option(conv, key, value, now)
+        except KeyError:
+            return Reply([flow.next_screen(conv, now)], STALE)
+        await self._save(row, conv)
+        return Reply([flow.next_screen(conv, now)])
+
+    async def text(self, user_id: int, text: str) -> Reply:
+        row, conv = await self._load(user_id)
+        now = self.clock.now()
+        if flow.position(conv, now) == "summary":
+            return Reply([flow.next_screen(conv, now)], T("You have answered every question. Use the buttons below."))
+        try:
+            conv = q.answer_text(conv, text, now)
+        except q.Invalid as bad:
+            return Reply([flow.next_screen(conv, now)], bad.message)
+        await self._save(row, conv)
+        return Reply([flow.next_screen(conv, now)])
+
+    async def navigate(self, user_id: int, action: str, at: str, arg: str = "") -> Reply:
+        """A navigation button. ``at`` is where the person was when the message was sent."""
+        row, conv = await self._load(user_id)
+        now = self.clock.now()
+        here = flow.position(conv, now)
+        if action == "restart":
+            return await self.restart(user_id)
+        if action == "back":
+            if at != here:
+                return Reply([flow.next_screen(conv, now)], STALE)
+            conv = q.back(conv)
+        elif action == "edit":
+            try:
+                conv = q.edit(conv, arg, now)
+            except KeyError:
+                return Reply([flow.next_screen(conv, now)], STALE)
+        elif action == "summary":
+            if here != "summary":
+                return Reply([flow.next_screen(conv, now)], STALE)
+            conv = q.Conversation(conv.answers, conv.history, None)
+        elif action == "result":
+            if here != "summary":
+                return Reply([flow.next_screen(conv, now)], STALE)
+            verdict, screens = flow.result(conv, now)
+            row.outcome = verdict.outcome.value
+            await self.session.commit()
+            return Reply(screens)
+        else:
+            return Reply([flow.next_screen(conv, now)], STALE)
+        await self._save(row, conv)
+        return Reply([flow.next_screen(conv, now)])
+
+    def about(self) -> Reply:
+        return Reply([programme_screen(self.clock.now())])
+
+    def help(self) -> Reply:
+        return Reply([help_screen()])

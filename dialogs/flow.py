@@ -1,0 +1,33 @@
+"""What to show next: the screens for a conversation state and for its result."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dialogs.questionnaire import Conversation, current_question, profile, question_screen, summary_screen
+from dialogs.results import checklist_screen, programme_screen, verdict_screen
+from dialogs.screens import Screen
+from knowledge.documents import checklist
+from knowledge.rules import Outcome, Verdict, evaluate
+
+
+def position(conv: Conversation, now: datetime) -> str:
+    """Where the person is: a question key, or "summary" once everything is answered."""
+    q = current_question(conv, now)
+    return q.key if q else "summary"
+
+
+def next_screen(conv: Conversation, now: datetime) -> Screen:
+    q = current_question(conv, now)
+    return question_screen(conv, q, now) if q else summary_screen(conv, now)
+
+
+def result(conv: Conversation, now: datetime) -> tuple[Verdict, list[Screen]]:
+    """The verdict, then (when a pathway can hold) the checklist, then the programme at a glance."""
+    p = profile(conv, now)
+    verdict = evaluate(p, now)
+    screens = [verdict_screen(verdict)]
+    if verdict.outcome is not Outcome.NOT_ELIGIBLE:
+        screens.append(checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding))))
+    screens.append(programme_screen(now))
+    return verdict, screens

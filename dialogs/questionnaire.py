@@ -1,0 +1,593 @@
+"""The eligibility questionnaire: its questions as data, and the pure functions that drive it.
+
+The conversation state is just the answers given so far (plus an undo history and the question
+being edited). Which question comes next is derived from the answers: a question is asked only
+when it applies to the answers so far and, for some, only when its answer could change the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from itertools import product
+from typing import Any
+
+from dialogs.countries import COMMON, find_country
+from dialogs.screens import Action, Option, Screen
+from knowledge.loader import load
+from knowledge.profile import Profile
+from knowledge.rules import best_status
+from knowledge.text import Country, Joined, Lines, Message, Money, T, Text, Verbatim, years_text
+
+Answers = dict[str, Any]
+
+
+class Invalid(ValueError):
+    """A free-text answer that cannot be accepted; carries the message to show."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.msgid)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # the Profile field it fills
+    prompt: Text
+    summary_label: Text
+    applies: Callable[[Profile, datetime], bool]
+    options: Callable[[Profile], tuple[Option, ...]] = lambda p: ()
+    hint: Text | None = None
+    # Free-text answers: returns the value to store, or raises Invalid.
+    parse_text: Callable[[str], Any] | None = None
+    columns: int = 1
+
+    def option_values(self, p: Profile) -> dict[str, Option]:
+        return {o.value: o for o in self.options(p)}
+
+
+# --- option lists -------------------------------------------------------------------------
+
+NOT_SURE = "not_sure"
+OTHER = "other"
+
+
+def _occupation_options(p: Profile) -> tuple[Option, ...]:
+    return (*(Option(o.id, T(o.name)) for o in load().occupations if o.confirmed), Option(NOT_SURE, T("I'm not sure")))
+
+
+def _occupations_in_area(area: str) -> tuple[str, ...]:
+    return tuple(o.id for o in load().occupations if o.area == area)
+
+
+def _area_options(p: Profile) -> tuple[Option, ...]:
+    return tuple(Option(a.id, T(a.label)) for a in load().areas)
+
+
+YES_NO = lambda p: (Option("yes", T("Yes")), Option("no", T("No")))  # noqa: E731
+YES_NO_UNSURE = lambda p: (  # noqa: E731
+    Option("yes", T("Yes")),
+    Option("no", T("No")),
+    Option("unsure", T("I'm not sure")),
+)
+
+DEGREES = (
+    ("doctorate", T("Doctorate (PhD)")),
+    ("master", T("Master's degree")),
+    ("bachelor", T("Bachelor's degree")),
+    ("associate", T("Associate degree (2-3 year college)")),
+    ("none", T("High school or less")),
+)
+KOREAN_TESTS = (
+    ("topik", T("TOPIK")),
+    ("kiip", T("KIIP (Korea Immigration and Integration Program)")),
+    ("kiip_pre", T("KIIP pre-assessment score")),
+    ("none", T("None yet")),
+)
+# Offered stay statuses; the rules know which cannot change to E-7 inside Korea.
+STAY_STATUSES = ("D-2", "D-10", "E-7", "E-9", "E-10", "H-2", "D-3", "E-8", "C-3", "G-1")
+STAY_LABELS = {
+    "D-2": T("D-2 (student)"),
+    "D-10": T("D-10 (job seeker)"),
+    "E-7": T("E-7 (already)"),
+    "E-9": T("E-9 (non-professional employment)"),
+    "E-10": T("E-10 (crew)"),
+    "H-2": T("H-2 (working visit)"),
+    "D-3": T("D-3 (industrial trainee)"),
+    "E-8": T("E-8 (seasonal worker)"),
+    "C-3": T("B or C (visitor)"),
+    "G-1": T("G-1 (miscellaneous)"),
+    OTHER: T("Other"),
+}
+
+
+def _choices(pairs: tuple[tuple[str, Text], ...]) -> Callable[[Profile], tuple[Option, ...]]:
+    return lambda p: tuple(Option(v, label) for v, label in pairs)
+
+
+# --- free-text parsers ----------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def parse_years(text: str) -> float:
+    raw = text.strip().replace(",", ".")
+    if not _NUMBER.match(raw):
+        raise Invalid(T("Please type a number of years, for example 2 or 1.5."))
+    years = float(raw)
+    if years > 50:
+        raise Invalid(T("Please type a number of years between 0 and 50."))
+    return round(years * 2) / 2 if years % 0.5 else years
+
+
+def parse_score(text: str) -> int:
+    raw = text.strip()
+    if not raw.isdigit() or int(raw) > 100:
+        raise Invalid(T("Please type your score as a whole number from 0 to 100."))
+    return int(raw)
+
+
+_MONEY_SUFFIX = re.compile(r"(krw|won|원|₩)", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s,.'_\u00a0\u202f]")
+
+
+def parse_salary(text: str) -> int:
+    """Yearly salary in won: '32000000', '32,000,000 KRW', '3,200만원', '3200만', '0.32억'."""
+    raw = _MONEY_SUFFIX.sub("", text.strip())
+    multiplier = 1
+    if raw.endswith("만"):
+        raw, multiplier = raw[:-1], 10_000
+    elif raw.endswith("억"):
+        raw, multiplier = raw[:-1], 100_000_000
+    raw = raw.strip()
+    if multiplier > 1 and re.fullmatch(r"\d+(?:\.\d+)?", raw.replace(",", "")):
+        amount = int(float(raw.replace(",", "")) * multiplier)
+    else:
+        digits = _SEPARATORS.sub("", raw)
+        if not digits.isdigit():
+            raise Invalid(T("Please type the yearly salary in won as a number, for example 32000000."))
+        amount = int(digits)
+    if amount < 10_000_000:
+        raise Invalid(
+            T(
+                "That looks like a monthly amount or too small. Please type the yearly salary in won (monthly pay × 12), for example 32000000."
+            )
+        )
+    if amount > 2_000_000_000:
+        raise Invalid(T("That amount is too large. Please type the yearly salary in won, for example 32000000."))
+    return amount
+
+
+def parse_country(text: str) -> str:
+    code = find_country(text)
+    if code is None:
+        raise Invalid(T("I could not find that country. Please type its name, for example Vietnam, or pick a button."))
+    if code == "KR":
+        raise Invalid(T("This programme is for foreign nationals; Korean citizens do not need it."))
+    return code
+
+
+# --- when questions apply ---------------------------------------------------------------------
+
+
+def _real(p: Profile) -> bool:
+    """An occupation of the programme (nurse included) has been chosen."""
+    return p.occupation in {o.id for o in load().occupations}
+
+
+def _track(p: Profile) -> str | None:
+    return load().occupation(p.occupation).track if _real(p) else None  # type: ignore[arg-type]
+
+
+def _e71(p: Profile) -> bool:
+    return _track(p) == "E-7-1" and p.occupation != "nurse"
+
+
+def _care(p: Profile) -> bool:
+    return p.occupation == "care_worker"
+
+
+# For judging whether a question matters: the answers that later questions could still give.
+_LATER: dict[str, tuple[dict[str, Any], ...]] = {
+    "major_related": ({"major_related": "yes"}, {"major_related": "no"}),
+    "experience_years": ({"experience_years": 0.0}, {"experience_years": 1.0}, {"experience_years": 5.0}),
+    "experience_after_degree": ({"experience_after_degree": True}, {"experience_after_degree": False}),
+    "korean_test": (
+        {"korean_test": "none"},
+        {"korean_test": "topik", "topik_level": 3},
+        {"korean_test": "topik", "topik_level": 4},
+    ),
+}
+
+
+@cache
+def _matters_cached(p: Profile, day: date, name: str, values: tuple[Any, ...]) -> bool:
+    now = datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
+    later = [options for key, options in _LATER.items() if key != name and getattr(p, key) is None]
+    for completion in product(*later):
+        base = p
+        for part in completion:
+            base = base.with_(**part)
+        if len({best_status(base.with_(**{name: v}), now) for v in values}) > 1:
+            return True
+    return False
+
+
+def _matters(p: Profile, now: datetime, **alternatives: list[Any]) -> bool:
+    """True if, for some answers to the later questions, this field's value changes the result.
+
+    A question whose answer cannot change the result (e.g. experience for someone with a related
+    master's degree) is not asked.
+    """
+    ((name, values),) = alternatives.items()
+    return _matters_cached(p, now.date(), name, tuple(values))
+
+
+def _asks_degree(p: Profile, now: datetime) -> bool:
+    return _e71(p) or _care(p)
+
+
+def _has_degree(p: Profile) -> bool:
+    return p.degree not in (None, "none")
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        key="occupation",
+        prompt=T(
+            "<b>Which job will you do in Korea?</b>\nPick the closest one. Not sure? Tap “I'm not sure” and I will help."
+        ),
+        summary_label=T("Occupation"),
+        applies=lambda p, now: True,  # always first; "not sure" leads to work_area
+        options=_occupation_options,
+    ),
+    Question(
+        key="work_area",
+        prompt=T("<b>What kind of work is it?</b>"),
+        summary_label=T("Kind of work"),
+        applies=lambda p, now: False,  # asked through the occupation question (see apply_answer)
+        options=_area_options,
+    ),
+    Question(
+        key="degree",
+        prompt=T(
+            "<b>What is your highest degree?</b>\nIf you are about to graduate from a Korean school, choose that degree."
+        ),
+        summary_label=T("Highest degree"),
+        applies=_asks_degree,
+        options=_choices(DEGREES),
+    ),
+    Question(
+        key="degree_country",
+        prompt=T("<b>Where did you earn this degree?</b>"),
+        summary_label=T("Where the degree is from"),
+        applies=lambda p, now: _asks_degree(p, now) and _has_degree(p),
+        options=_choices((("korea", T("In Korea")), ("abroad", T("Abroad")))),
+    ),
+    Question(
+        key="degree_status",
+        prompt=T("<b>Have you graduated already?</b>"),
+        summary_label=T("Graduated"),
+        applies=lambda p, now: _asks_degree(p, now) and _has_degree(p) and p.degree_country == "korea",
+        options=_choices((("completed", T("Yes, I have graduated")), ("expected", T("Not yet, I will graduate soon")))),
+    ),
+    Question(
+        key="major_related",
+        prompt=T("<b>Is your major related to this job?</b>\nFor example, computer science for a software developer."),
+        summary_label=T("Major related to the job"),
+        applies=lambda p, now: _e71(p) and _has_degree(p) and _matters(p, now, major_related=["yes", "no"]),
+        options=YES_NO_UNSURE,
+    ),
+    Question(
+        key="experience_years",
+        prompt=T(
+            "<b>How many years of work experience do you have in this field?</b>\nType a number, for example 2 or 1.5. Type 0 if none."
+        ),
+        summary_label=T("Related experience"),
+        applies=lambda p, now: _e71(p) and _matters(p, now, experience_years=[0.0, 1.0, 5.0]),
+        parse_text=parse_years,
+        options=lambda p: (Option("0", T("None")),),
+    ),
+    Question(
+        key="experience_after_degree",
+        prompt=T(
+            "<b>Was at least 1 year of that experience after your degree?</b>\nIn IT fields, internships during your studies count too."
+        ),
+        summary_label=T("1 year of it after the degree"),
+        applies=lambda p, now: (
+            _e71(p)
+            and p.degree_rank >= 2
+            and 1 <= (p.experience_years or 0) < 5
+            and _matters(p, now, experience_after_degree=[True, False])
+        ),
+        options=YES_NO,
+    ),
+    Question(
+        key="korean_test",
+        prompt=T("<b>Do you have a Korean-language result?</b>\nChoose the best one you have."),
+        summary_label=T("Korean language"),
+        applies=lambda p, now: (
+            _care(p) or (_e71(p) and _matters(p.with_(korean_test="topik"), now, topik_level=[None, 4]))
+        ),
+        options=_choices(KOREAN_TESTS),
+    ),
+    Question(
+        key="topik_level",
+        prompt=T("<b>Which TOPIK level do you have?</b>"),
+        summary_label=T("TOPIK level"),
+        applies=lambda p, now: p.korean_test == "topik",
+        options=lambda p: tuple(Option(str(n), T("Level {level}", level=n)) for n in range(1, 7)),
+        columns=3,
+    ),
+    Question(
+        key="kiip_level",
+        prompt=T("<b>Which KIIP level have you completed?</b>"),
+        summary_label=T("KIIP level completed"),
+        applies=lambda p, now: p.korean_test == "kiip",
+        options=lambda p: tuple(Option(str(n), T("Level {level}", level=n)) for n in range(0, 6)),
+        columns=3,
+    ),
+    Question(
+        key="kiip_pre_score",
+        prompt=T("<b>What was your KIIP pre-assessment score?</b>\nType a number from 0 to 100."),
+        summary_label=T("Pre-assessment score"),
+        applies=lambda p, now: p.korean_test == "kiip_pre",
+        parse_text=parse_score,
+    ),
+    Question(
+        key="care_certificate",
+        prompt=T("<b>Do you have the Korean care-worker certificate (요양보호사 자격증)?</b>"),
+        summary_label=T("Care-worker certificate"),
+        applies=lambda p, now: _care(p),
+        options=_choices((("yes", T("Yes")), ("in_progress", T("I am taking the course or exam")), ("no", T("No")))),
+    ),
+    Question(
+        key="in_korea",
+        prompt=T("<b>Are you in Korea now?</b>"),
+        summary_label=T("In Korea now"),
+        applies=lambda p, now: _real(p),
+        options=YES_NO,
+    ),
+    Question(
+        key="stay_status",
+        prompt=T(
+            "<b>What is your current stay status (visa type)?</b>\nIt is printed on your alien registration card."
+        ),
+        summary_label=T("Stay status"),
+        applies=lambda p, now: _real(p) and bool(p.in_korea),
+        options=lambda p: tuple(Option(s, STAY_LABELS[s]) for s in (*STAY_STATUSES, OTHER)),
+        columns=2,
+    ),
+    Question(
+        key="nationality",
+        prompt=T("<b>What is your nationality?</b>\nPick a button or type the name of your country."),
+        summary_label=T("Nationality"),
+        applies=lambda p, now: _real(p),
+        options=lambda p: tuple(Option(c, T("{country}", country=Country(c))) for c in COMMON),
+        parse_text=parse_country,
+        columns=3,
+    ),
+    Question(
+        key="job_offer",
+        prompt=T("<b>Do you have a job offer from an employer?</b>"),
+        summary_label=T("Job offer"),
+        applies=lambda p, now: _real(p),
+        options=_choices((("yes", T("Yes")), ("no", T("Not yet")))),
+    ),
+    Question(
+        key="employer_in_gyeonggi",
+        prompt=T(
+            "<b>Is the workplace in Gyeonggi Province (경기도)?</b>\nFor example Suwon, Seongnam, Yongin, Hwaseong or Ansan."
+        ),
+        summary_label=T("Workplace in Gyeonggi"),
+        applies=lambda p, now: _real(p) and bool(p.job_offer),
+        options=YES_NO_UNSURE,
+    ),
+    Question(
+        key="salary_krw",
+        prompt=T(
+            "<b>What yearly salary does the offer state, in won?</b>\nType the amount, for example 32000000 or 3200만."
+        ),
+        summary_label=T("Offered yearly salary"),
+        applies=lambda p, now: _real(p) and bool(p.job_offer),
+        parse_text=parse_salary,
+    ),
+)
+BY_KEY = {q.key: q for q in QUESTIONS}
+
+# Stored values are strings from buttons; these fields hold other types in a Profile.
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    "experience_years": float,
+    "experience_after_degree": lambda v: v == "yes",
+    "topik_level": int,
+    "kiip_level": int,
+    "in_korea": lambda v: v == "yes",
+    "job_offer": lambda v: v == "yes",
+}
+
+
+# --- state ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Conversation:
+    """What the database keeps for one person's questionnaire."""
+
+    answers: Answers = field(default_factory=dict)
+    history: list[Answers] = field(default_factory=list)  # snapshots before each answer, for Back
+    editing: str | None = None  # a question reopened from the summary
+
+    MAX_HISTORY = 40
+
+
+def effective_answers(answers: Answers, now: datetime) -> Answers:
+    """The answers that count: those whose question applies given the earlier ones.
+
+    Answers to questions that no longer apply (after a change) are kept but ignored, so changing
+    one answer back restores the rest.
+    """
+    kept: Answers = {}
+    if "work_area" in answers:
+        kept["work_area"] = answers["work_area"]
+    for q in QUESTIONS:
+        if q.key in answers and (q.key == "occupation" or q.applies(Profile.from_answers(kept), now)):
+            kept[q.key] = answers[q.key]
+    return kept
+
+
+def profile(conv: Conversation, now: datetime) -> Profile:
+    return Profile.from_answers(effective_answers(conv.answers, now))
+
+
+def current_question(conv: Conversation, now: datetime) -> Question | None:
+    """The question to ask now, or None when the questionnaire is complete."""
+    if conv.editing in BY_KEY:
+        return BY_KEY[conv.editing]
+    if conv.answers.get("occupation") == NOT_SURE:
+        return BY_KEY["work_area"]
+    kept: Answers = effective_answers(conv.answers, now)
+    for q in QUESTIONS:
+        if (
+            q.key not in kept
+            and q.key != "work_area"
+            and (q.key == "occupation" or q.applies(Profile.from_answers(kept), now))
+        ):
+            return q
+    return None
+
+
+def answered_questions(conv: Conversation, now: datetime) -> list[Question]:
+    kept = effective_answers(conv.answers, now)
+    return [q for q in QUESTIONS if q.key in kept and q.key != "work_area"]
+
+
+def _store(conv: Conversation, key: str, value: Any) -> Conversation:
+    history = [*conv.history, dict(conv.answers)][-Conversation.MAX_HISTORY :]
+    answers = dict(conv.answers)
+    if key == "work_area":
+        in_area = _occupations_in_area(value)
+        if value == OTHER or not in_area:
+            answers["occupation"] = OTHER
+        elif len(in_area) == 1:
+            answers["occupation"] = in_area[0]
+        else:
+            answers.pop("occupation", None)
+        answers["work_area"] = value
+    else:
+        if key == "occupation" and value != NOT_SURE:
+            answers.pop("work_area", None)
+        answers[key] = value
+    return Conversation(answers, history, None)
+
+
+def answer_option(conv: Conversation, key: str, value: str, now: datetime) -> Conversation:
+    """Applies a button answer. Raises KeyError if it is not an option of the current question."""
+    q = current_question(conv, now)
+    if q is None or q.key != key:
+        raise KeyError(key)
+    options = q.option_values(profile(conv, now))
+    if value not in options:
+        raise KeyError(value)
+    stored: Any = _CONVERT.get(key, lambda v: v)(value)
+    return _store(conv, key, stored)
+
+
+def answer_text(conv: Conversation, text: str, now: datetime) -> Conversation:
+    """Applies a typed answer to the current question. Raises Invalid with a message to show."""
+    q = current_question(conv, now)
+    if q is None:
+        raise Invalid(T("Please use the buttons below."))
+    if q.parse_text is None:
+        raise Invalid(T("Please answer with one of the buttons."))
+    return _store(conv, q.key, q.parse_text(text))
+
+
+def back(conv: Conversation) -> Conversation:
+    """Undoes the last answer; while editing from the summary, cancels the edit instead."""
+    if conv.editing:
+        return Conversation(dict(conv.answers), list(conv.history), None)
+    if not conv.history:
+        return Conversation(dict(conv.answers), [], None)
+    return Conversation(conv.history[-1], conv.history[:-1], None)
+
+
+def restart() -> Conversation:
+    return Conversation()
+
+
+def edit(conv: Conversation, key: str, now: datetime) -> Conversation:
+    """Reopens one answered question from the summary. Raises KeyError for anything else."""
+    if key not in {q.key for q in answered_questions(conv, now)}:
+        raise KeyError(key)
+    return Conversation(dict(conv.answers), list(conv.history), key)
+
+
+# --- screens --------------------------------------------------------------------------------
+
+
+def display_value(key: str, value: Any) -> Text:
+    """How an answer reads in the summary."""
+    kb = load()
+    if key == "occupation":
+        if value == OTHER:
+            return T("Something else")
+        occ = kb.occupation(value)
+        return T("{name} ({name_ko})", name=T(occ.name), name_ko=Verbatim(occ.name_ko))
+    if key == "experience_years":
+        return years_text(float(value))
+    if key == "salary_krw":
+        return T("{amount}", amount=Money(int(value)))
+    if key == "nationality":
+        return T("{country}", country=Country(value))
+    if key == "kiip_pre_score":
+        return T("{score}", score=int(value))
+    if isinstance(value, bool):
+        return T("Yes") if value else T("No")
+    q = BY_KEY[key]
+    option = q.option_values(Profile()).get(str(value))
+    if option is None and key in ("topik_level", "kiip_level"):
+        return T("Level {level}", level=int(value))
+    return option.label if option else T("{value}", value=Verbatim(str(value)))
+
+
+NAV_BACK = Action("back", T("« Back"))
+NAV_RESTART = Action("restart", T("Start over"))
+
+
+def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:
+    p = profile(conv, now)
+    step = len(answered_questions(conv, now)) + (0 if conv.editing else 1)
+    body: list[Message] = [T("Question {n}", n=step) if not conv.editing else T("Change your answer"), q.prompt]
+    options = q.options(p)
+    if q.key == "occupation" and conv.answers.get("work_area"):
+        in_area = set(_occupations_in_area(conv.answers["work_area"]))
+        options = tuple(o for o in options if o.value in in_area or o.value == NOT_SURE)
+        kb = load()
+        for occ_id in sorted(in_area, key=lambda i: [o.id for o in kb.occupations].index(i)):
+            occ = kb.occupation(occ_id)
+            body.append(
+                T(
+                    "<b>{name}</b> ({name_ko}): {description}\nFor example: {examples}",
+                    name=T(occ.name),
+                    name_ko=Verbatim(occ.name_ko),
+                    description=T(occ.description),
+                    examples=Joined(tuple(T(e) for e in occ.examples)),
+                )
+            )
+    actions = [NAV_BACK] if conv.history or conv.editing else []
+    actions.append(NAV_RESTART)
+    return Screen(f"question:{q.key}", tuple(body), options, tuple(actions), q.columns, q.key)
+
+
+def summary_screen(conv: Conversation, now: datetime) -> Screen:
+    kept = effective_answers(conv.answers, now)
+    lines: list[Message] = []
+    actions = [Action("result", T("✅ Show my result"))]
+    for q in answered_questions(conv, now):
+        lines.append(T("{label}: <b>{value}</b>", label=q.summary_label, value=display_value(q.key, kept[q.key])))
+        actions.append(Action(f"edit:{q.key}", T("Change: {label}", label=q.summary_label)))
+    body = (T("<b>Your answers</b>"), Lines(tuple(lines)), T("Tap an answer to change it, or see your result."))
+    return Screen("summary", body, (), (*actions, NAV_RESTART))

@@ -1,0 +1,231 @@
+"""The result screens: verdict, document checklist, the programme at a glance, welcome and help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dialogs.screens import Action, Screen
+from knowledge.documents import Checklist
+from knowledge.loader import load
+from knowledge.model import Cite, Confidence, Document
+from knowledge.parameters import days_left, window_state
+from knowledge.rules import Check, Outcome, Status, Verdict
+from knowledge.text import TP, Lines, Message, T, Text, Verbatim
+
+CONFIDENCE = {
+    Confidence.CONFIRMED: T("confirmed by several sources"),
+    Confidence.SINGLE: T("one source"),
+    Confidence.OFFICIAL: T("official document"),
+    Confidence.INFERENCE: T("our reading, not confirmed"),
+}
+
+HEADLINE = {
+    Outcome.ELIGIBLE: T("✅ <b>You appear to be eligible</b>"),
+    Outcome.CONDITIONAL: T("⚠️ <b>You may be eligible, but only if:</b>"),
+    Outcome.NOT_ELIGIBLE: T("❌ <b>You do not appear to be eligible at the moment</b>"),
+}
+
+MARK = {Status.MET: "✔", Status.PENDING: "⚠", Status.UNMET: "✖"}
+
+
+def cite_text(cite: Cite) -> Text:
+    return T(
+        "<i>Source: {source}, {confidence}</i>", source=Verbatim(cite.source), confidence=CONFIDENCE[cite.confidence]
+    )
+
+
+def _check_line(c: Check) -> Text:
+    text = c.requirement() if c.status is Status.MET else c.reason()
+    assert text is not None
+    return T("{mark} {text}\n   {cite}", mark=Verbatim(MARK[c.status]), text=text, cite=cite_text(c.cite))
+
+
+def verdict_screen(v: Verdict) -> Screen:
+    body: list[Message] = [HEADLINE[v.outcome]]
+    if v.occupation:
+        occ = v.occupation
+        body.append(
+            T(
+                "Occupation: <b>{name}</b> ({name_ko}), {track}",
+                name=T(occ.name),
+                name_ko=Verbatim(occ.name_ko),
+                track=Verbatim(occ.track),
+            )
+        )
+    for result in v.holding:
+        lines: list[Message] = [
+            T(
+                "Pathway: <b>{title}</b>\n{explanation}",
+                title=T(result.pathway.title),
+                explanation=T(result.pathway.explanation),
+            )
+        ]
+        lines += [_check_line(c) for c in result.checks]
+        body.append(_lines(lines))
+    problems = [c for c in v.general if c.status is not Status.MET]
+    if problems:
+        body.append(_lines([T("<b>For any pathway:</b>"), *(_check_line(c) for c in problems)]))
+    if not v.holding:
+        for result in v.nearest:
+            near: list[Message] = [T("Closest pathway: <b>{title}</b>", title=T(result.pathway.title))]
+            near += [_check_line(c) for c in result.checks if c.status is not Status.MET]
+            body.append(_lines(near))
+    advice = _advice(v)
+    if advice:
+        body.append(_lines([T("<b>What would make you eligible:</b>"), *(T("• {advice}", advice=a) for a in advice)]))
+    if v.alternatives:
+        names = [T("• {name} ({name_ko})", name=T(o.name), name_ko=Verbatim(o.name_ko)) for o in v.alternatives]
+        body.append(
+            _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
+        )
+    if v.occupation and v.outcome is not Outcome.NOT_ELIGIBLE:
+        rules = [*load().employer_rules, *v.occupation.employer_rules]
+        employer: list[Message] = [T("<b>What your employer must meet:</b>")]
+        for rule in rules:
+            mark = "❓" if rule.uncertain else "•"
+            employer.append(
+                T("{mark} {text}\n   {cite}", mark=Verbatim(mark), text=T(rule.text), cite=cite_text(rule.cite))
+            )
+        body.append(_lines(employer))
+    if v.uncertain:
+        body.append(
+            T(
+                "❓ Part of this rests on rules that are not confirmed. Please check with the Gyeonggi call centre, 031-120, before you apply."
+            )
+        )
+    body.append(
+        T(
+            "<i>This applies the published rules to your answers; it is not a decision. Gyeonggi Province decides on the recommendation and the Ministry of Justice on the visa.</i>"
+        )
+    )
+    return Screen(
+        f"verdict:{v.outcome.value}",
+        tuple(body),
+        actions=(Action("summary", T("Change an answer")), Action("restart", T("Start over"))),
+    )
+
+
+def _advice(v: Verdict) -> list[Text]:
+    """The smallest changes that would help: unmet conditions of the nearest pathways, then pending ones."""
+    if v.outcome is Outcome.ELIGIBLE:
+        return []
+    seen: set[Text] = set()
+    out: list[Text] = []
+    checks = [c for c in v.general if c.status is not Status.MET]
+    for result in v.holding or v.nearest:
+        checks += [c for c in result.checks if c.status is not Status.MET]
+    for c in checks:
+        a = c.advice()
+        if a not in seen:
+            seen.add(a)
+            out.append(a)
+    return out
+
+
+def _lines(lines: list[Message]) -> Lines:
+    return Lines(tuple(lines))
+
+
+STAGES = (
+    ("recommendation", T("<b>1. For the recommendation</b> (online at gg24.gg.go.kr)")),
+    ("visa", T("<b>2. For the visa</b>, after the recommendation (at immigration)")),
+)
+SIDES = (("applicant", T("<u>From you</u>")), ("employer", T("<u>From your employer</u>")))
+
+
+def _document(d: Document) -> Lines:
+    lines: list[Message] = [T("• {name} — {name_ko}", name=T(d.name), name_ko=Verbatim(d.name_ko))]
+    lines += [T("   <i>{note}</i>", note=T(n)) for n in d.notes]
+    return _lines(lines)
+
+
+def checklist_screen(cl: Checklist) -> Screen:
+    kb = load()
+    body: list[Message] = [T("📋 <b>Your document checklist</b>")]
+    for stage, heading in STAGES:
+        parts: list[Message] = [heading]
+        for side, side_heading in SIDES:
+            docs = cl.of(stage, side)
+            if docs:
+                parts.append(_lines([side_heading, *(_document(d) for d in docs)]))
+        body.append(_lines(parts))
+    notes: list[Message] = [T("• {text}", text=T(n.text)) for n in cl.notes]
+    if cl.tb_check_needed:
+        notes.append(
+            T(
+                "• If your country is on the Ministry of Justice's list of {total} high-risk countries, you also need a tuberculosis (TB) test certificate (결핵 진단서).",
+                total=kb.tb_countries_total,
+            )
+        )
+    body.append(_lines([T("<b>Good to know</b>"), *notes]))
+    return Screen("checklist", tuple(body))
+
+
+def programme_screen(now: datetime) -> Screen:
+    kb = load()
+    p = kb.programme
+    state = window_state(kb, now)
+    if state == "open":
+        left = days_left(kb, now)
+        timing = (
+            T("Applications close <b>today</b> at {closes} (Korea time).", closes=p.window.closes)
+            if left == 0
+            else TP(
+                "Applications close on {closes} (Korea time): <b>{n} day left</b>.",
+                "Applications close on {closes} (Korea time): <b>{n} days left</b>.",
+                left,
+                closes=p.window.closes,
+            )
+        )
+    elif state == "closed":
+        timing = T("<b>Applications closed</b> on {closes} (Korea time).", closes=p.window.closes)
+    else:
+        timing = T("Applications open on {opens} (Korea time).", opens=p.window.opens)
+    lines: list[Message] = [
+        T("🏛 <b>{name}</b> ({name_ko})", name=T(p.name), name_ko=Verbatim(p.name_ko)),
+        T(
+            "• Recommended by: {authority} ({authority_ko})",
+            authority=T(p.authority),
+            authority_ko=Verbatim(p.authority_ko),
+        ),
+        T("• Up to {quota} recommendations in total; 12 occupations.", quota=p.quota),
+        T("• {timing}", timing=timing),
+        T(
+            "• Apply online only: {channel} ({channel_ko}), {url}",
+            channel=T(p.channel_name),
+            channel_ko=Verbatim(p.channel_name_ko),
+            url=Verbatim(p.channel_url),
+        ),
+        T("• Questions: Gyeonggi call centre {phone}", phone=Verbatim(p.contact_phone)),
+        T("• {fact}", fact=T(p.facts[0].text)),
+    ]
+    return Screen("programme", (_lines(lines),))
+
+
+def welcome_screen() -> Screen:
+    return Screen(
+        "welcome",
+        (
+            T(
+                "👋 <b>Hello!</b> I help foreign professionals check whether they can get a recommendation for an E-7 visa from Gyeonggi Province."
+            ),
+            T(
+                "I will ask a few short questions (about 2 minutes) and then show your result, the reasons and your document checklist. No personal data is needed. Your answers are saved: you can stop and continue at any time."
+            ),
+        ),
+    )
+
+
+def help_screen() -> Screen:
+    return Screen(
+        "help",
+        (
+            T("<b>How to use this bot</b>"),
+            T(
+                "/start: continue the questionnaire\n/restart: start over\n/language: change the language\n/about: the programme at a glance\n/help: this message"
+            ),
+            T(
+                "Answer with the buttons; where a number or a name is asked, type it. Every step has Back and Start over."
+            ),
+        ),
+    )

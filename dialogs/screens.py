@@ -1,0 +1,33 @@
+"""Neutral screens: what to say and which choices to offer, for any front end to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.text import Message, Text
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer to the current question."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Action:
+    """A navigation button: back, restart, edit:<question>, result, summary, continue, ..."""
+
+    name: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str  # what the screen shows, e.g. "question:degree", "summary", "verdict"
+    body: tuple[Message, ...]  # paragraphs, each sent as one block
+    options: tuple[Option, ...] = ()
+    actions: tuple[Action, ...] = ()
+    columns: int = 1  # how many options per row
+    question: str | None = None  # the question key, when the screen asks one

@@ -1,0 +1,33 @@
+"""Babel extractor for knowledge/data/*.yaml: every user-facing string lands in the catalogs.
+
+Used through babel.cfg (`[extractors] knowledge_yaml = knowledge.extract:extract_yaml`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import yaml
+
+from knowledge.loader import TRANSLATABLE_KEYS
+
+
+def _walk(node: Any, key: str | None, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, str(k) if key not in TRANSLATABLE_KEYS else key, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, key, f"{path}[{i}]")
+    elif isinstance(node, str) and key in TRANSLATABLE_KEYS:
+        yield node, path
+
+
+def extract_yaml(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Yields (lineno, funcname, message, comments) as Babel expects; the path is the comment."""
+    data = yaml.safe_load(fileobj.read().decode("utf-8"))
+    for message, path in _walk(data, None, ""):
+        yield 0, "", message, [path.lstrip(".")]

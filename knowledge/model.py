@@ -1,0 +1,185 @@
+"""Typed records of the knowledge base, as loaded from knowledge/data/*.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Confidence(StrEnum):
+    """How sure program-facts.md is of a fact (its marks [C], [S], [S-off], [I])."""
+
+    CONFIRMED = "C"
+    SINGLE = "S"
+    OFFICIAL = "S-off"
+    INFERENCE = "I"
+
+
+@dataclass(frozen=True)
+class Cite:
+    source: str  # e.g. "M2 p.215; G4" — keys of program-facts.md §0 with page numbers
+    confidence: Confidence
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The bare source keys cited, e.g. ('M2', 'G4')."""
+        parts = (p.strip() for p in self.source.replace(",", ";").split(";"))
+        return tuple(p.split()[0] for p in parts if p and p.split()[0][:1].isupper())
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    text: str
+    cite: Cite
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: datetime
+    closes: datetime
+    cite: Cite
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    name_ko: str
+    cite: Cite
+    authority: str
+    authority_ko: str
+    quota: int
+    quota_cite: Cite
+    window: Window
+    channel_name: str
+    channel_name_ko: str
+    channel_url: str
+    channel_cite: Cite
+    contact_phone: str
+    contact_cite: Cite
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class EmployerRule:
+    text: str
+    cite: Cite
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class Occupation:
+    id: str
+    code: str
+    name: str
+    name_ko: str
+    track: str  # "E-7-1" or "E-7-2"
+    area: str
+    description: str
+    examples: tuple[str, ...]
+    cite: Cite
+    former_code: str | None = None
+    confirmed: bool = True
+    employer_rules: tuple[EmployerRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    requirement: str
+    reasons: dict[str, str]
+    advice: str
+    cite: Cite
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class Pathway:
+    id: str
+    track: str
+    title: str
+    explanation: str
+    conditions: tuple[str, ...]
+    cite: Cite
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class WageFloor:
+    track: str
+    start: date
+    end: date
+    annual_krw: int
+    cite: Cite
+
+
+@dataclass(frozen=True)
+class MinimumWage:
+    year: int
+    hourly_krw: int
+    monthly_krw: int
+    cite: Cite
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    cite: Cite
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    stage: str  # "recommendation" | "visa"
+    side: str  # "applicant" | "employer"
+    name: str
+    name_ko: str
+    cite: Cite
+    when: dict[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    sources: dict[str, Source]
+    programme: Programme
+    areas: tuple[Area, ...]
+    occupations: tuple[Occupation, ...]
+    employer_rules: tuple[EmployerRule, ...]  # for every occupation; each may add its own
+    conditions: dict[str, Condition]
+    pathways: dict[str, Pathway]
+    occupation_pathways: dict[str, tuple[str, ...]]
+    blocked_statuses: frozenset[str]
+    blocked_statuses_cite: Cite
+    wage_floors: tuple[WageFloor, ...]
+    wage_gap_cite: Cite
+    minimum_wages: tuple[MinimumWage, ...]
+    documents: tuple[Document, ...]
+    document_notes: tuple[Note, ...]
+    tb_countries: frozenset[str]
+    tb_countries_total: int
+    tb_cite: Cite
+
+    def occupation(self, occupation_id: str) -> Occupation:
+        for occ in self.occupations:
+            if occ.id == occupation_id:
+                return occ
+        raise KeyError(occupation_id)
+
+    def pathways_for(self, occupation_id: str) -> tuple[Pathway, ...]:
+        ids = self.occupation_pathways.get(occupation_id, self.occupation_pathways["default"])
+        return tuple(self.pathways[i] for i in ids)

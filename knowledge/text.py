@@ -1,0 +1,77 @@
+"""Translatable text as data.
+
+Layers below the bot never translate: they return ``Text`` values (a msgid plus parameters) and the
+bot renders them in the user's locale. ``T`` and ``TP`` are also the gettext keywords that Babel
+extracts (see babel.cfg), so every literal passed to them lands in the catalogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in Korean won, formatted per locale when rendered."""
+
+    krw: int
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """Text shown exactly as given (escaped), e.g. something the user typed or an official name."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Text:
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    plural: str | None = None
+    n: int | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.plural, self.n, tuple(sorted(self.params.items(), key=str))))
+
+
+def T(msgid: str, **params: object) -> Text:
+    """A translatable message; ``{name}`` placeholders are filled from params after translation."""
+    return Text(msgid, params)
+
+
+def TP(singular: str, plural: str, n: int, **params: object) -> Text:
+    """A translatable message with plural forms chosen by ``n`` (also available as ``{n}``)."""
+    return Text(singular, {"n": n, **params}, plural=plural, n=n)
+
+
+def years_text(years: float) -> Text:
+    """'1 year', '2.5 years' with the plural form of the locale."""
+    years = float(years)
+    whole = years.is_integer()
+    return TP("{years} year", "{years} years", int(years) if whole else 2, years=years)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country by ISO 3166 alpha-2 code; rendered as its name in the user's language (CLDR)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several texts shown as one, separated per locale (a list like 'A, B and C')."""
+
+    items: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Texts shown one per line (layout only; nothing to translate)."""
+
+    items: tuple[Text | Lines, ...]
+
+
+Message = Text | Lines

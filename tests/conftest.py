@@ -1,0 +1,87 @@
+"""Shared fixtures: a fixed clock, the Bot API emulator, a real SQLite file, the real bot polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import Runtime, migrate
+from bot.clock import SEOUL, FixedClock
+from bot.config import Settings
+from bot.emulator import TEST_TOKEN, BotAPIEmulator
+
+# A fixed "now" inside the application window; tests about dates move it explicitly.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator()
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+class BotRunner:
+    """The real bot (aiogram Dispatcher + SQLAlchemy) polling the emulator, as `run` does."""
+
+    def __init__(self, settings: Settings, clock: FixedClock, *, handle_as_tasks: bool = False) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.handle_as_tasks = handle_as_tasks
+        self.runtime: Runtime | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.runtime = Runtime(self.settings, self.clock, token=TEST_TOKEN)
+        self.task = asyncio.create_task(self.runtime.poll(handle_as_tasks=self.handle_as_tasks, handle_signals=False))
+
+    async def stop(self) -> None:
+        if self.runtime and self.task:
+            await self.runtime.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self.task, 10)
+        self.runtime = self.task = None
+
+    async def kill(self) -> None:
+        """Stops abruptly, as a crash would: the polling task is cancelled mid-flight."""
+        if self.task and self.runtime:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+            await self.runtime.close()
+        self.runtime = self.task = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def settings(emulator: BotAPIEmulator, database_url: str) -> Settings:
+    s = Settings(telegram_api_base=emulator.base_url, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+    await migrate(s)
+    return s
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FixedClock) -> AsyncIterator[BotRunner]:
+    runner = BotRunner(settings, clock)
+    await runner.start()
+    yield runner
+    await runner.stop()
