@@ -49,8 +49,47 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
+TAG = re.compile(r"</?([a-z-]+)[^>]*>")
+
+
+def tags(text: str) -> list[str]:
+    """The HTML tags in a string, in order (opening and closing)."""
+    return [m.group(0).split()[0].rstrip(">") for m in TAG.finditer(text)]
+
+
+def problems(catalog: Catalog) -> list[str]:
+    """Everything wrong with a translated catalog: missing, fuzzy, placeholders or tags changed."""
+    out: list[str] = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        ids = [msg.id] if isinstance(msg.id, str) else list(msg.id)
+        strings = [msg.string] if isinstance(msg.string, str) else list(msg.string or ())
+        label = ids[0][:60]
+        if msg.fuzzy:
+            out.append(f"fuzzy: {label}")
+        if not strings or any(not s for s in strings):
+            out.append(f"untranslated: {label}")
+            continue
+        wanted = placeholders(ids[-1]) | placeholders(ids[0])
+        for s in strings:
+            if placeholders(s) != wanted and not (len(ids) > 1 and placeholders(s) <= wanted):
+                out.append(f"placeholders {sorted(placeholders(s))} != {sorted(wanted)}: {label}")
+            if sorted(tags(s)) != sorted(tags(ids[0])):
+                out.append(f"tags {tags(s)} != {tags(ids[0])}: {label}")
+            if "&" in s or re.search(r"<(?![/a-z])", s):
+                out.append(f"bare & or < : {label}")
+    return out
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["fill-english"]:
         fill_english()
+    elif len(sys.argv) == 3 and sys.argv[1] == "check":
+        path = Path(sys.argv[2])
+        with path.open("rb") as fh:
+            found = problems(read_po(fh))
+        print("\n".join(found) or f"{path}: OK")
+        raise SystemExit(1 if found else 0)
     else:
-        raise SystemExit("usage: python -m bot.catalogs fill-english")
+        raise SystemExit("usage: python -m bot.catalogs fill-english | check FILE.po")

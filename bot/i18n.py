@@ -22,7 +22,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from bot.clock import SEOUL
-from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbatim
+from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbatim, WithKorean
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -105,6 +105,9 @@ class Translator:
             return self.render(value, html_mode=html_mode)
         if isinstance(value, Joined):
             return format_list([self._param(i, html_mode) for i in value.items], locale=self.babel)
+        if isinstance(value, WithKorean):
+            translated = self.render(value.text, html_mode=html_mode)
+            return esc(value.korean) if translated == value.korean else f"{translated} ({esc(value.korean)})"
         if isinstance(value, Verbatim):
             return esc(value.value)
         if isinstance(value, Money):

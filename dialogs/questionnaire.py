@@ -20,7 +20,7 @@ from dialogs.screens import Action, Option, Screen
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.rules import best_status
-from knowledge.text import Country, Joined, Lines, Message, Money, T, Text, Verbatim, years_text
+from knowledge.text import Country, Joined, Lines, Message, Money, T, Text, Verbatim, WithKorean, years_text
 
 Answers = dict[str, Any]
 
@@ -535,7 +535,7 @@ def display_value(key: str, value: Any) -> Text:
         if value == OTHER:
             return T("Something else")
         occ = kb.occupation(value)
-        return T("{name} ({name_ko})", name=T(occ.name), name_ko=Verbatim(occ.name_ko))
+        return T("{name}", name=WithKorean(T(occ.name), occ.name_ko))
     if key == "experience_years":
         return years_text(float(value))
     if key == "salary_krw":
@@ -570,9 +570,8 @@ def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:
             occ = kb.occupation(occ_id)
             body.append(
                 T(
-                    "<b>{name}</b> ({name_ko}): {description}\nFor example: {examples}",
-                    name=T(occ.name),
-                    name_ko=Verbatim(occ.name_ko),
+                    "<b>{name}</b>: {description}\nFor example: {examples}",
+                    name=WithKorean(T(occ.name), occ.name_ko),
                     description=T(occ.description),
                     examples=Joined(tuple(T(e) for e in occ.examples)),
                 )

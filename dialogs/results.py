@@ -10,7 +10,7 @@ from knowledge.loader import load
 from knowledge.model import Cite, Confidence, Document
 from knowledge.parameters import days_left, window_state
 from knowledge.rules import Check, Outcome, Status, Verdict
-from knowledge.text import TP, Lines, Message, T, Text, Verbatim
+from knowledge.text import TP, Lines, Message, T, Text, Verbatim, WithKorean
 
 CONFIDENCE = {
     Confidence.CONFIRMED: T("confirmed by several sources"),
@@ -46,9 +46,8 @@ def verdict_screen(v: Verdict) -> Screen:
         occ = v.occupation
         body.append(
             T(
-                "Occupation: <b>{name}</b> ({name_ko}), {track}",
-                name=T(occ.name),
-                name_ko=Verbatim(occ.name_ko),
+                "Occupation: <b>{name}</b>, {track}",
+                name=WithKorean(T(occ.name), occ.name_ko),
                 track=Verbatim(occ.track),
             )
         )
@@ -74,7 +73,7 @@ def verdict_screen(v: Verdict) -> Screen:
     if advice:
         body.append(_lines([T("<b>What would make you eligible:</b>"), *(T("• {advice}", advice=a) for a in advice)]))
     if v.alternatives:
-        names = [T("• {name} ({name_ko})", name=T(o.name), name_ko=Verbatim(o.name_ko)) for o in v.alternatives]
+        names = [T("• {name}", name=WithKorean(T(o.name), o.name_ko)) for o in v.alternatives]
         body.append(
             _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
         )
@@ -134,7 +133,7 @@ SIDES = (("applicant", T("<u>From you</u>")), ("employer", T("<u>From your emplo
 
 
 def _document(d: Document) -> Lines:
-    lines: list[Message] = [T("• {name} — {name_ko}", name=T(d.name), name_ko=Verbatim(d.name_ko))]
+    lines: list[Message] = [T("• {name}", name=WithKorean(T(d.name), d.name_ko))]
     lines += [T("   <i>{note}</i>", note=T(n)) for n in d.notes]
     return _lines(lines)
 
@@ -182,18 +181,13 @@ def programme_screen(now: datetime) -> Screen:
     else:
         timing = T("Applications open on {opens} (Korea time).", opens=p.window.opens)
     lines: list[Message] = [
-        T("🏛 <b>{name}</b> ({name_ko})", name=T(p.name), name_ko=Verbatim(p.name_ko)),
-        T(
-            "• Recommended by: {authority} ({authority_ko})",
-            authority=T(p.authority),
-            authority_ko=Verbatim(p.authority_ko),
-        ),
+        T("🏛 <b>{name}</b>", name=WithKorean(T(p.name), p.name_ko)),
+        T("• Recommended by: {authority}", authority=WithKorean(T(p.authority), p.authority_ko)),
         T("• Up to {quota} recommendations in total; 12 occupations.", quota=p.quota),
         T("• {timing}", timing=timing),
         T(
-            "• Apply online only: {channel} ({channel_ko}), {url}",
-            channel=T(p.channel_name),
-            channel_ko=Verbatim(p.channel_name_ko),
+            "• Apply online only: {channel}, {url}",
+            channel=WithKorean(T(p.channel_name), p.channel_name_ko),
             url=Verbatim(p.channel_url),
         ),
         T("• Questions: Gyeonggi call centre {phone}", phone=Verbatim(p.contact_phone)),

@@ -75,3 +75,12 @@ class Lines:
 
 
 Message = Text | Lines
+
+
+@dataclass(frozen=True)
+class WithKorean:
+    """A translated name with the official Korean one beside it, as the person will meet it on
+    Korean forms: 'Web developer (웹 개발자)'. In Korean, where the two are the same, just once."""
+
+    text: Text
+    korean: str
