@@ -128,6 +128,7 @@ def load() -> Knowledge:
             advice=c["advice"],
             cite=_cite(c["cite"]),
             uncertain=bool(c.get("uncertain", False)),
+            effort=int(c.get("effort", 3)),
         )
         for cid, c in cond["conditions"].items()
     }

@@ -105,6 +105,7 @@ class Condition:
     advice: str
     cite: Cite
     uncertain: bool = False
+    effort: int = 3  # how hard meeting it is, to rank the nearest path (see conditions.yaml)
 
 
 @dataclass(frozen=True)

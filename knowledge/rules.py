@@ -84,6 +84,11 @@ class PathwayResult:
     def pending(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.status is Status.PENDING)
 
+    @property
+    def effort(self) -> int:
+        """The summed effort of the unmet conditions."""
+        return sum(c.condition.effort for c in self.unmet)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -105,11 +110,10 @@ class Verdict:
 
     @property
     def nearest(self) -> tuple[PathwayResult, ...]:
-        """When no pathway holds: those needing the fewest changes (at most two)."""
+        """When no pathway holds: the two needing the least effort to meet (see conditions.yaml)."""
         if self.holding or not self.pathways:
             return ()
-        fewest = min(len(p.unmet) for p in self.pathways)
-        return tuple(p for p in self.pathways if len(p.unmet) == fewest)[:2]
+        return tuple(sorted(self.pathways, key=lambda p: (p.effort, len(p.unmet))))[:2]
 
     @property
     def deciding_checks(self) -> tuple[Check, ...]:
@@ -303,7 +307,7 @@ def _employer(p: Profile, ctx: Context, c: Condition) -> Check:
 
 @check("salary_floor")
 def _salary(p: Profile, ctx: Context, c: Condition) -> Check:
-    occ = ctx.kb.occupation(p.occupation) if p.occupation else None
+    occ = next((o for o in ctx.kb.occupations if o.id == p.occupation), None)
     track = occ.track if occ else "E-7-1"
     on = ctx.now.astimezone(ctx.kb.programme.window.closes.tzinfo).date()
     floor = wage_floor(ctx.kb, track, on)
@@ -325,7 +329,7 @@ def _salary(p: Profile, ctx: Context, c: Condition) -> Check:
 @check("stay_status")
 def _stay_status(p: Profile, ctx: Context, c: Condition) -> Check:
     status = p.stay_status or "other"
-    params: dict[str, object] = {"status": Verbatim(status)}
+    params: dict[str, object] = {"status": Verbatim(status) if status != "other" else T("your current status")}
     if status in ctx.kb.blocked_statuses:
         # Not possible inside Korea, but still possible from abroad: a condition, not a refusal.
         return Check(c, Status.PENDING, "abroad", params)
@@ -352,10 +356,12 @@ def evaluate(p: Profile, now: datetime, kb: Knowledge | None = None, *, alternat
     """The verdict for a profile at the instant ``now`` (aware datetime)."""
     kb = kb or load()
     ctx = Context(kb, now)
-    general = [_CHECKS[cid](p, ctx) for cid in GENERAL_CONDITIONS]
-    if p.in_korea:
-        general.append(_CHECKS["stay_status"](p, ctx))
     occupation = next((o for o in kb.occupations if o.id == p.occupation), None)
+    # Outside the 12 occupations nothing else was asked: only say why, and whether the window is open.
+    ids = GENERAL_CONDITIONS if occupation else ("occupation_covered", "window_open")
+    general = [_CHECKS[cid](p, ctx) for cid in ids]
+    if occupation and p.in_korea:
+        general.append(_CHECKS["stay_status"](p, ctx))
     results: tuple[PathwayResult, ...] = ()
     if occupation:
         results = tuple(
