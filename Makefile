@@ -31,9 +31,11 @@ lint: $(STAMP)
 
 i18n-extract: $(STAMP)  ## collect every T()/TP() string and the data files' texts into messages.pot
 	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --omit-header -o locales/messages.pot .
+	$(PY) -m bot.catalogs strip-percent-flags locales/messages.pot
 
 i18n-update: i18n-extract  ## merge messages.pot into every catalog (new strings come in untranslated)
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching --width 0
+	$(PY) -m bot.catalogs strip-percent-flags locales/*/LC_MESSAGES/messages.po
 	$(PY) -m bot.catalogs fill-english
 
 clean:

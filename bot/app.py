@@ -38,7 +38,7 @@ def build_dispatcher(engine: AsyncEngine, clock: Clock) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race.
     dp = Dispatcher(events_isolation=SimpleEventIsolation())
     dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock))
-    dp.include_routers(applicant.router)  # order matters: the first router that matches wins
+    dp.include_routers(applicant.build_router())  # order matters: the first router that matches wins
     dp.errors.register(on_error)
     return dp
 

@@ -35,7 +35,14 @@ def template() -> Catalog:
 def fill_english() -> None:
     """Writes locales/en from the template: msgstr = msgid (plural: singular, plural)."""
     pot = template()
-    en = Catalog(locale="en", domain=DOMAIN, project="gyeonggi-visa-assistant")
+    en = Catalog(
+        locale="en",
+        domain=DOMAIN,
+        project="gyeonggi-visa-assistant",
+        last_translator="Gyeonggi Visa Assistant team",
+        language_team="English",
+        revision_date=pot.creation_date,
+    )
     for msg in pot:
         if not msg.id:
             continue
@@ -43,6 +50,19 @@ def fill_english() -> None:
         en.add(msg.id, string, auto_comments=msg.auto_comments, flags=msg.flags - {"fuzzy"})
     with po_path("en").open("wb") as fh:
         write_po(fh, en, width=0, omit_header=False, no_location=True, sort_output=True)
+
+
+def strip_percent_flags(path: Path) -> None:
+    """Drops the python-format flag Babel guesses from a '%' in the text ("20% of" reads as "% o").
+
+    Our strings use {name} placeholders only; a stale flag would make msgfmt --check fail.
+    """
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    for msg in catalog:
+        msg.flags.discard("python-format")
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=0, no_location=True, sort_output=True, omit_header=path.suffix == ".pot")
 
 
 def placeholders(text: str) -> set[str]:
@@ -85,6 +105,9 @@ def problems(catalog: Catalog) -> list[str]:
 if __name__ == "__main__":
     if sys.argv[1:] == ["fill-english"]:
         fill_english()
+    elif sys.argv[1:2] == ["strip-percent-flags"]:
+        for name in sys.argv[2:]:
+            strip_percent_flags(Path(name))
     elif len(sys.argv) == 3 and sys.argv[1] == "check":
         path = Path(sys.argv[2])
         with path.open("rb") as fh:
@@ -92,4 +115,4 @@ if __name__ == "__main__":
         print("\n".join(found) or f"{path}: OK")
         raise SystemExit(1 if found else 0)
     else:
-        raise SystemExit("usage: python -m bot.catalogs fill-english | check FILE.po")
+        raise SystemExit("usage: python -m bot.catalogs fill-english | strip-percent-flags FILE... | check FILE.po")

@@ -130,7 +130,8 @@ def parse_score(text: str) -> int:
     return int(raw)
 
 
-_MONEY_SUFFIX = re.compile(r"(krw|won|원|₩)", re.IGNORECASE)
+# Currency words in any language ("KRW", "won", "원", "von", "вон", "₩") are dropped: only digits count.
+_MONEY_SUFFIX = re.compile(r"[^\d.,\s'_\u00a0\u202f만억]+")
 _SEPARATORS = re.compile(r"[\s,.'_\u00a0\u202f]")
 
 

@@ -78,7 +78,7 @@ def verdict_screen(v: Verdict) -> Screen:
             _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
         )
     if v.occupation and v.outcome is not Outcome.NOT_ELIGIBLE:
-        rules = [*load().employer_rules, *v.occupation.employer_rules]
+        rules = [r for r in (*load().employer_rules, *v.occupation.employer_rules) if v.occupation.track in r.tracks]
         employer: list[Message] = [T("<b>What your employer must meet:</b>")]
         for rule in rules:
             mark = "❓" if rule.uncertain else "•"

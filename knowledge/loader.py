@@ -68,7 +68,12 @@ def _date(value: Any) -> date:
 
 
 def _employer_rules(raw: list[dict[str, Any]] | None) -> tuple[EmployerRule, ...]:
-    return tuple(EmployerRule(r["text"], _cite(r["cite"]), bool(r.get("uncertain", False))) for r in raw or ())
+    return tuple(
+        EmployerRule(
+            r["text"], _cite(r["cite"]), bool(r.get("uncertain", False)), tuple(r.get("tracks", ("E-7-1", "E-7-2")))
+        )
+        for r in raw or ()
+    )
 
 
 @cache

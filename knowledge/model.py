@@ -79,6 +79,7 @@ class EmployerRule:
     text: str
     cite: Cite
     uncertain: bool = False
+    tracks: tuple[str, ...] = ("E-7-1", "E-7-2")  # the tracks it applies to
 
 
 @dataclass(frozen=True)

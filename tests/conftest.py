@@ -40,8 +40,11 @@ def database_url(tmp_path: Path) -> str:
 class BotRunner:
     """The real bot (aiogram Dispatcher + SQLAlchemy) polling the emulator, as `run` does."""
 
-    def __init__(self, settings: Settings, clock: FixedClock, *, handle_as_tasks: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, *, handle_as_tasks: bool = False
+    ) -> None:
         self.settings = settings
+        self.emulator = emulator
         self.clock = clock
         self.handle_as_tasks = handle_as_tasks
         self.runtime: Runtime | None = None
@@ -49,7 +52,14 @@ class BotRunner:
 
     async def start(self) -> None:
         self.runtime = Runtime(self.settings, self.clock, token=TEST_TOKEN)
+        polls = len(self.emulator.calls("getUpdates"))
         self.task = asyncio.create_task(self.runtime.poll(handle_as_tasks=self.handle_as_tasks, handle_signals=False))
+        for _ in range(1000):  # ready once it polls (the command menu is published before)
+            if len(self.emulator.calls("getUpdates")) > polls or self.task.done():
+                break
+            await asyncio.sleep(0.01)
+        if self.task.done():
+            self.task.result()
 
     async def stop(self) -> None:
         if self.runtime and self.task:
@@ -80,8 +90,8 @@ async def settings(emulator: BotAPIEmulator, database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def bot(settings: Settings, clock: FixedClock) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(settings, clock)
+async def bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    runner = BotRunner(settings, clock, emulator)
     await runner.start()
     yield runner
     await runner.stop()

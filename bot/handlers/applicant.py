@@ -17,32 +17,23 @@ from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.questionnaire import STALE, QuestionnaireService, Reply
 from knowledge.text import T
 
-router = Router(name="applicant")
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
-
-@router.message(CommandStart())
 async def on_start(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     await send_reply(bot, message.chat.id, await questionnaire.start(message.chat.id), tr)
 
 
-@router.message(Command("restart"))
 async def on_restart(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     await send_reply(bot, message.chat.id, await questionnaire.restart(message.chat.id), tr)
 
 
-@router.message(Command("help"))
 async def on_help(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     await send_reply(bot, message.chat.id, questionnaire.help(), tr)
 
 
-@router.message(Command("about"))
 async def on_about(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     await send_reply(bot, message.chat.id, questionnaire.about(), tr)
 
 
-@router.message(Command("language"))
 async def on_language(message: Message, tr: Translator) -> None:
     buttons = [
         [InlineKeyboardButton(text=native_name(code), callback_data=LangCB(code=code).pack())]
@@ -53,7 +44,6 @@ async def on_language(message: Message, tr: Translator) -> None:
     )
 
 
-@router.callback_query(LangCB.filter())
 async def on_language_chosen(
     callback: CallbackQuery,
     callback_data: LangCB,
@@ -73,7 +63,6 @@ async def on_language_chosen(
     await send_reply(bot, callback.from_user.id, await questionnaire.current(callback.from_user.id), tr)
 
 
-@router.callback_query(AnswerCB.filter())
 async def on_answer(
     callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
 ) -> None:
@@ -82,7 +71,6 @@ async def on_answer(
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
-@router.callback_query(NavCB.filter())
 async def on_nav(
     callback: CallbackQuery, callback_data: NavCB, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
 ) -> None:
@@ -91,7 +79,6 @@ async def on_nav(
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
-@router.callback_query()
 async def on_unknown_callback(
     callback: CallbackQuery, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
 ) -> None:
@@ -102,19 +89,16 @@ async def on_unknown_callback(
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
-@router.message(F.text.startswith("/"))
 async def on_unknown_command(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     reply = questionnaire.help()
     reply.notice = T("I don't know that command.")
     await send_reply(bot, message.chat.id, reply, tr)
 
 
-@router.message(F.text)
 async def on_text(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     await send_reply(bot, message.chat.id, await questionnaire.text(message.chat.id, message.text or ""), tr)
 
 
-@router.message()
 async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     """Stickers, photos, locations...: say what is expected and repeat the question."""
     reply = await questionnaire.current(message.chat.id)
@@ -125,3 +109,23 @@ async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireServi
 async def _answer_callback(callback: CallbackQuery, reply: Reply, tr: Translator) -> None:
     text = tr.render(reply.notice, html_mode=False)[:200] if reply.notice else None
     await callback.answer(text)
+
+
+def build_router() -> Router:
+    """A fresh router (a router belongs to one Dispatcher; tests build several). Order matters."""
+    r = Router(name="applicant")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(on_start, CommandStart())
+    r.message.register(on_restart, Command("restart"))
+    r.message.register(on_help, Command("help"))
+    r.message.register(on_about, Command("about"))
+    r.message.register(on_language, Command("language"))
+    r.message.register(on_unknown_command, F.text.startswith("/"))
+    r.message.register(on_text, F.text)
+    r.message.register(on_other)
+    r.callback_query.register(on_language_chosen, LangCB.filter())
+    r.callback_query.register(on_answer, AnswerCB.filter())
+    r.callback_query.register(on_nav, NavCB.filter())
+    r.callback_query.register(on_unknown_callback)
+    return r

@@ -1,0 +1,278 @@
+"""End to end: a person chats with the real bot (aiogram, SQLite file) through the Bot API emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.clock import SEOUL, FixedClock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.models import Questionnaire
+from bot.emulator import BotAPIEmulator
+from bot.services.questionnaire import QuestionnaireService
+from tests.conftest import BotRunner
+from tests.e2e import APOLOGY_EN, answer, button_for, keyboard_message, nav, texts
+
+ELIGIBLE_WEB_DEV = (
+    "web_developer",
+    "bachelor",
+    "abroad",
+    "no",
+    "=2",
+    "yes",
+    "topik",
+    "4",
+    "no",
+    "=Uzbekistan",
+    "yes",
+    "yes",
+    "=35,000,000",
+)
+
+
+async def stored_answers(settings: Settings, user_id: int) -> dict[str, object]:
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        row = (await session.execute(select(Questionnaire).where(Questionnaire.user_id == user_id))).scalar_one()
+        answers = dict(row.answers)
+    await engine.dispose()
+    return answers
+
+
+async def test_eligible_journey_with_reasons_sources_and_checklist(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(101, language_code="en")
+    first = await user.say("/start")
+    assert "Hello!" in first[0].plain and "37 days left" in texts(first)
+    assert "Which job will you do in Korea?" in first[-1].plain
+    assert "Web developer" in keyboard_message(user).button_texts
+    summary = await answer(user, *ELIGIBLE_WEB_DEV)
+    assert "Your answers" in summary[0].plain and "Uzbekistan" in summary[0].plain
+    assert "₩35,000,000" in summary[0].plain
+    result = await user.tap(nav(user, "result"))
+    verdict, checklist, glance = result[0].plain, texts(result[1:-1]), result[-1].plain
+    assert verdict.startswith("✅")
+    assert "Gyeonggi special case for good Korean" in verdict
+    assert "Source: M1 p.723; G4; G7, confirmed by several sources" in verdict
+    assert "web developers fall under the rule protecting Korean jobs" in verdict
+    assert "not a decision" in verdict
+    assert "Employment contract (고용계약서)" in checklist
+    assert "Tuberculosis (TB) test certificate (결핵 진단서)" in checklist  # Uzbekistan is on the list
+    assert "Employment-insurance roster (고용보험 가입자명부)" in checklist  # web developer: ratio rule
+    assert "Care-worker certificate" not in checklist
+    assert "gg24.gg.go.kr" in glance and "031-120" in glance
+
+
+async def test_conditional_verdict_for_unconfirmed_robotics_relaxation(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    user = emulator.user(102)
+    await user.say("/start")
+    await answer(user, "robotics_engineer", "bachelor", "abroad", "yes", "=3", "yes", "none", "no", "VN", "no")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert verdict.startswith("⚠️")
+    assert "Gyeonggi accepts a bachelor's degree with 1 year of experience" in verdict
+    assert "031-120" in verdict
+    assert "You need a job offer" in verdict
+
+
+async def test_not_eligible_shows_the_nearest_path_and_no_checklist(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(103)
+    await user.say("/start")
+    await answer(
+        user,
+        "telecom_engineer",
+        "bachelor",
+        "abroad",
+        "no",
+        "=2",
+        "yes",
+        "topik",
+        "3",
+        "no",
+        "PH",
+        "yes",
+        "yes",
+        "=40000000",
+    )
+    result = await user.tap(nav(user, "result"))
+    verdict = result[0].plain
+    assert verdict.startswith("❌")
+    assert "What would make you eligible" in verdict and "TOPIK level 4 or KIIP level 4" in verdict
+    assert "you have TOPIK level 3" in verdict
+    assert not any("document checklist" in m.plain for m in result)
+
+
+async def test_back_start_over_and_change_one_answer(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(104)
+    await user.say("/start")
+    await answer(user, "web_developer", "master")
+    back = await user.tap(nav(user, "back"))
+    assert "What is your highest degree?" in back[-1].plain
+    await answer(user, "master", "abroad", "yes", "no", "CN", "no")
+    summary = keyboard_message(user)
+    assert "Your answers" in summary.plain
+    changed = await user.tap(nav(user, "edit"))  # the first Change button: occupation
+    assert "Change your answer" in changed[-1].plain
+    after = await answer(user, "data_specialist")
+    assert "Your answers" in after[-1].plain and "Data specialist" in after[-1].plain
+    assert (await stored_answers(settings, 104))["degree"] == "master"  # the rest is kept
+    restarted = await user.tap(nav(user, "restart"))
+    assert "Which job will you do in Korea?" in restarted[-1].plain
+    assert await stored_answers(settings, 104) == {}
+
+
+async def test_restart_of_the_bot_mid_questionnaire_loses_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(105)
+    await user.say("/start")
+    await answer(user, "care_worker", "associate", "korea")
+    await bot.restart()
+    resumed = await user.say("/start")
+    assert "Welcome back" in resumed[0].plain and "Have you graduated already?" in resumed[-1].plain
+    await answer(user, "completed", "kiip", "3", "yes", "yes", "D-10", "NP", "yes", "yes", "=26000000")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert verdict.startswith("✅") and "Care worker" in verdict
+
+
+async def test_a_crash_mid_questionnaire_loses_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(110)
+    await user.say("/start")
+    await answer(user, "web_developer", "master")
+    await bot.kill()
+    await bot.start()
+    # The old keyboard's next button still works after the crash.
+    after = await answer(user, "abroad")
+    assert "Is your major related to this job?" in after[-1].plain
+
+
+async def test_an_old_button_says_what_happened_and_changes_nothing(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(106)
+    await user.say("/start")
+    first_question = keyboard_message(user)
+    await answer(user, "web_developer", "master")
+    stale = await user.tap("a:occupation:care_worker", message=first_question)
+    assert "That button is from an earlier message" in stale[0].plain
+    assert "Where did you earn this degree?" in stale[-1].plain
+    assert "earlier message" in (user.last_callback_answer or {}).get("text", "")
+    assert (await stored_answers(settings, 106))["occupation"] == "web_developer"
+    # A button from an older version of the bot (unknown callback data) is handled the same way.
+    legacy = await user.tap("v1:occ:2224", message=first_question) if False else None
+    del legacy
+    unknown = await user.say("/start")
+    assert "Where did you earn this degree?" in unknown[-1].plain
+
+
+async def test_unknown_and_forged_callback_data(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
+    user = emulator.user(107)
+    await user.say("/start")
+    msg = keyboard_message(user)
+    for data in ["v1:occ:2224", "a:degree:doctorate", "a:occupation", "n:edit:summary:salary_krw", "l:xx", "💥" * 16]:
+        await user.click_data(data, message=msg)
+        await emulator.wait_processed()
+    assert all(APOLOGY_EN not in m.plain for m in user.messages)
+    assert "Which job will you do in Korea?" in user.messages[-1].plain
+    assert await stored_answers(settings, 107) == {}
+
+
+async def test_free_text_is_validated_and_escaped(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(108)
+    await user.say("/start")
+    await answer(user, "web_developer", "bachelor", "abroad", "no")
+    bad = await user.say("<b>three</b> & more")
+    assert "Please type a number of years" in bad[0].plain
+    assert "How many years" in bad[-1].plain
+    await answer(user, "=2", "yes", "none", "no")
+    bad_country = await user.say("<script>alert(1)</script>")
+    assert "I could not find that country" in bad_country[0].plain
+    assert all(APOLOGY_EN not in m.plain for m in user.messages)
+
+
+async def test_other_content_and_unknown_commands(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(109)
+    await user.say("/start")
+    await user.send_sticker()
+    await emulator.wait_processed()
+    assert "I can only read text" in user.messages[-1].plain
+    assert "Which job" in user.messages[-1].plain
+    reply = await user.say("/frobnicate")
+    assert "I don't know that command" in reply[0].plain
+    help_ = await user.say("/help")
+    assert "/language" in help_[0].plain
+    about = await user.say("/about")
+    assert "630" in about[0].plain
+
+
+async def test_burst_of_concurrent_taps_applies_one_answer(
+    emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    runner = BotRunner(settings, clock, emulator, handle_as_tasks=True)  # production mode: updates run concurrently
+    await runner.start()
+    try:
+        user = emulator.user(120)
+        await user.say("/start")
+        await user.wait_messages(3)
+        data = button_for(user, "web_developer")
+        await asyncio.gather(*(user.click(data) for _ in range(6)))
+        await user.wait_messages(3 + 6)  # one next question and five "earlier message" notices
+        await asyncio.sleep(0.2)
+        new = user.messages[3:]
+        assert sum("What is your highest degree?" in m.plain for m in new) == 6
+        assert sum("That button is from an earlier message" in m.plain for m in new) == 5
+        answers = await stored_answers(settings, 120)
+        assert answers == {"occupation": "web_developer"}
+    finally:
+        await runner.stop()
+
+
+async def test_an_unexpected_error_gets_an_apology_not_a_traceback(
+    bot: BotRunner, emulator: BotAPIEmulator, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    async def boom(self, user_id, key, value):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(QuestionnaireService, "answer", boom)
+    user = emulator.user(111)
+    await user.say("/start")
+    reply = await user.tap(button_for(user, "web_developer"))
+    assert reply and APOLOGY_EN in reply[-1].plain
+    assert not any("Traceback" in m.plain or "database on fire" in m.plain for m in user.messages)
+
+
+async def test_after_the_window_closes_the_bot_says_so(
+    bot: BotRunner, emulator: BotAPIEmulator, clock: FixedClock
+) -> None:
+    clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
+    user = emulator.user(112)
+    first = await user.say("/start")
+    assert "Applications closed" in texts(first)
+    await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert verdict.startswith("❌") and "Applications closed on" in verdict
+
+
+async def test_language_switch_persists_and_commands_are_localised(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    assert emulator.get_commands(language_code="ko") and emulator.get_commands(language_code="en")
+    assert emulator.get_commands()  # the default menu for languages we do not have
+    user = emulator.user(113, language_code="en")
+    await user.say("/start")
+    picker = await user.say("/language")
+    assert {"English", "한국어"} <= set(picker[-1].button_texts)
+    switched = await user.tap("한국어")
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in switched[-1].plain)
+    await bot.restart()
+    again = await user.say("/start")
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in again[-1].plain)
+
+
+async def test_telegram_language_code_picks_the_catalog(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    korean = emulator.user(114, language_code="ko")
+    first = await korean.say("/start")
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in first[0].plain)
+    unknown = emulator.user(115, language_code="xx")
+    assert "Hello!" in (await unknown.say("/start"))[0].plain

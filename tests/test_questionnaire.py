@@ -1,0 +1,189 @@
+"""The questionnaire as pure functions: adaptive order, Back, edit, parsers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.clock import SEOUL
+from dialogs import flow
+from dialogs import questionnaire as q
+from dialogs.countries import find_country
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
+
+
+def play(*steps: str, conv: q.Conversation | None = None) -> q.Conversation:
+    """Answers in order: plain values are button answers; '=text' is typed text."""
+    conv = conv or q.Conversation()
+    for step in steps:
+        question = q.current_question(conv, NOW)
+        assert question is not None, f"questionnaire ended before {step!r}"
+        if step.startswith("="):
+            conv = q.answer_text(conv, step[1:], NOW)
+        else:
+            conv = q.answer_option(conv, question.key, step, NOW)
+    return conv
+
+
+def asked(conv: q.Conversation) -> list[str]:
+    return [question.key for question in q.answered_questions(conv, NOW)]
+
+
+def test_related_master_skips_experience_and_korean() -> None:
+    conv = play("web_developer", "master", "abroad", "yes", "no", "CN", "no")
+    assert flow.position(conv, NOW) == "summary"
+    assert "experience_years" not in asked(conv) and "korean_test" not in asked(conv)
+
+
+def test_korean_graduate_is_not_asked_about_major() -> None:
+    conv = play("hardware_engineer", "bachelor", "korea", "expected", "no", "VN", "no")
+    assert flow.position(conv, NOW) == "summary"
+    assert "major_related" not in asked(conv)
+
+
+def test_foreign_unrelated_bachelor_is_asked_about_korean() -> None:
+    conv = play("web_developer", "bachelor", "abroad", "no", "=2", "yes")
+    assert flow.position(conv, NOW) == "korean_test"
+
+
+def test_care_track_asks_certificate_and_korean_but_not_major() -> None:
+    conv = play(
+        "care_worker",
+        "associate",
+        "korea",
+        "completed",
+        "kiip",
+        "3",
+        "yes",
+        "yes",
+        "E-9",
+        "NP",
+        "yes",
+        "yes",
+        "=2600만",
+    )
+    assert flow.position(conv, NOW) == "summary"
+    assert "care_certificate" in asked(conv) and "major_related" not in asked(conv)
+    assert q.profile(conv, NOW).salary_krw == 26_000_000
+
+
+def test_not_sure_narrows_by_kind_of_work() -> None:
+    conv = play("not_sure")
+    assert flow.position(conv, NOW) == "work_area"
+    conv = play("software", conv=conv)
+    screen = flow.next_screen(conv, NOW)
+    assert screen.question == "occupation"
+    assert {o.value for o in screen.options} == {
+        "system_software_developer",
+        "application_software_developer",
+        "web_developer",
+        "not_sure",
+    }
+    conv = play("robotics", conv=play("not_sure"))
+    assert q.profile(conv, NOW).occupation == "robotics_engineer"
+    assert flow.position(play("other", conv=play("not_sure")), NOW) == "summary"
+
+
+def test_back_restores_the_previous_state_exactly() -> None:
+    conv = play("not_sure", "care")
+    assert q.profile(conv, NOW).occupation == "care_worker"
+    conv = q.back(conv)
+    assert flow.position(conv, NOW) == "work_area"
+    conv = q.back(conv)
+    assert flow.position(conv, NOW) == "occupation"
+
+
+def test_edit_one_answer_keeps_the_rest() -> None:
+    conv = play("web_developer", "master", "abroad", "yes", "no", "CN", "no")
+    conv = q.edit(conv, "nationality", NOW)
+    assert flow.position(conv, NOW) == "nationality"
+    conv = q.answer_option(conv, "nationality", "VN", NOW)
+    assert flow.position(conv, NOW) == "summary"
+    assert q.profile(conv, NOW).nationality == "VN"
+    assert q.profile(conv, NOW).degree == "master"
+
+
+def test_edit_that_opens_new_questions_asks_only_those() -> None:
+    conv = play("web_developer", "master", "abroad", "yes", "no", "CN", "no")
+    conv = q.edit(conv, "job_offer", NOW)
+    conv = q.answer_option(conv, "job_offer", "yes", NOW)
+    assert flow.position(conv, NOW) == "employer_in_gyeonggi"
+    conv = play("yes", "=35000000", conv=conv)
+    assert flow.position(conv, NOW) == "summary"
+
+
+def test_back_while_editing_returns_to_the_summary() -> None:
+    conv = q.edit(play("web_developer", "master", "abroad", "yes", "no", "CN", "no"), "degree", NOW)
+    assert flow.position(q.back(conv), NOW) == "summary"
+
+
+def test_answers_to_other_questions_are_refused() -> None:
+    conv = play("web_developer")
+    with pytest.raises(KeyError):
+        q.answer_option(conv, "occupation", "care_worker", NOW)  # not the current question
+    with pytest.raises(KeyError):
+        q.answer_option(conv, "degree", "astronaut", NOW)  # not an option
+    with pytest.raises(KeyError):
+        q.edit(conv, "salary_krw", NOW)  # never answered
+
+
+@pytest.mark.parametrize(
+    ("text", "krw"),
+    [
+        ("32000000", 32_000_000),
+        ("32,000,000", 32_000_000),
+        ("32 000 000 KRW", 32_000_000),
+        ("3,200만원", 32_000_000),
+        ("3200만", 32_000_000),
+        ("0.32억", 32_000_000),
+        ("₩31,120,000", 31_120_000),
+    ],
+)
+def test_salary_parser_accepts(text: str, krw: int) -> None:
+    assert q.parse_salary(text) == krw
+
+
+@pytest.mark.parametrize("text", ["", "lots", "2500000", "32.000.000.000.000", "-5", "1e9"])
+def test_salary_parser_refuses_with_a_message(text: str) -> None:
+    with pytest.raises(q.Invalid) as bad:
+        q.parse_salary(text)
+    assert bad.value.message.msgid
+
+
+@pytest.mark.parametrize(("text", "years"), [("2", 2.0), ("1.5", 1.5), ("1,5", 1.5), ("0", 0.0), (" 7 ", 7.0)])
+def test_years_parser(text: str, years: float) -> None:
+    assert q.parse_years(text) == years
+
+
+@pytest.mark.parametrize("text", ["two", "-1", "51", "1.5.2", "<b>3</b>"])
+def test_years_parser_refuses(text: str) -> None:
+    with pytest.raises(q.Invalid):
+        q.parse_years(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Vietnam", "VN"),
+        ("viet nam", "VN"),
+        ("베트남", "VN"),
+        ("中国", "CN"),
+        ("Oʻzbekiston", "UZ"),
+        ("uzb", "UZ"),
+        ("Россия", "RU"),
+        ("nepal", "NP"),
+        ("ประเทศไทย", None),
+        ("ไทย", "TH"),
+        ("Монгол", "MN"),
+        ("Pilipinas", "PH"),
+    ],
+)
+def test_country_names_in_many_languages(text: str, code: str | None) -> None:
+    assert find_country(text) == code
+
+
+def test_korea_is_refused_as_nationality() -> None:
+    with pytest.raises(q.Invalid):
+        q.parse_country("대한민국")
