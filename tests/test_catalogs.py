@@ -1,0 +1,140 @@
+"""The gettext catalogs: complete, current, consistent, valid Telegram HTML, short buttons."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+
+from bot.catalogs import po_path, problems, read, template
+from bot.clock import SEOUL
+from bot.commands import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
+from bot.emulator import EntityParseError, parse_html
+from bot.i18n import LOCALES_DIR, available_locales, native_name, resolve_locale, translator
+from dialogs import questionnaire as q
+from dialogs.screens import Action
+from knowledge.loader import load
+from knowledge.profile import Profile
+from knowledge.text import T
+
+LOCALES = available_locales()
+ROOT = LOCALES_DIR.parent
+MAX_BUTTON = 48  # characters: about what a phone shows on one full-width inline button
+
+
+def test_the_languages_we_ship() -> None:
+    assert {"en", "ko"} <= set(LOCALES)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_catalog_is_complete_and_consistent(locale: str) -> None:
+    assert problems(read(locale)) == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_msgfmt_check(locale: str) -> None:
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext's msgfmt is not installed (apt-get install gettext)")
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path(locale))], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+
+
+def extracted_msgids() -> set[str]:
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    ids: set[str] = set()
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map,
+                                               keywords={"T": None, "TP": (1, 2)}):
+        ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+def test_catalogs_are_current_with_the_code_and_data() -> None:
+    """Extracting again adds no msgid and finds none stale: `make i18n-update` has been run."""
+    current = extracted_msgids()
+    pot = {m.id if isinstance(m.id, str) else m.id[0] for m in template() if m.id}
+    assert current - pot == set(), "run `make i18n-update` and translate the new strings"
+    assert pot - current == set(), "stale msgids: run `make i18n-update`"
+    for locale in LOCALES:
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read(locale) if m.id}
+        assert ids == pot, locale
+
+
+SAMPLE = {"n": "3", "years": "2", "missing": "1", "level": "TOPIK 3", "score": "61", "floor": "₩31,120,000",
+          "salary": "₩30,000,000", "amount": "₩30,000,000", "track": "E-7-1", "date": "2026-11-24",
+          "closes": "2026-12-31 23:59", "opens": "2025-09-15 00:00"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_translation_is_valid_telegram_html(locale: str) -> None:
+    for msg in read(locale):
+        if not msg.id:
+            continue
+        strings = [msg.string] if isinstance(msg.string, str) else list(msg.string)
+        for s in strings:
+            filled = s
+            for key in ("label", "value", "name", "text", "note", "title", "explanation", "mark", "cite", "advice",
+                        "timing", "fact", "authority", "channel", "url", "phone", "country", "examples", "description",
+                        "status", "source", "confidence", "total", "quota", "l0"):
+                filled = filled.replace("{" + key + "}", "x")
+            for key, value in SAMPLE.items():
+                filled = filled.replace("{" + key + "}", value)
+            try:
+                parse_html(filled)
+            except EntityParseError as bad:
+                pytest.fail(f"{locale}: {msg.id[:50]!r}: {bad}")
+
+
+def button_labels() -> list[T]:
+    labels = []
+    for question in q.QUESTIONS:
+        labels += [o.label for o in question.options(Profile())]
+        labels.append(T("Change: {label}", label=question.summary_label))
+    labels += [o.label for o in q.QUESTIONS[0].options(Profile())]
+    labels += [q.NAV_BACK.label, q.NAV_RESTART.label, T("✅ Show my result"), T("Change an answer")]
+    labels += [T(a.label) for a in load().areas]
+    return labels
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_button_labels_fit_a_phone(locale: str) -> None:
+    tr = translator(locale)
+    long = [(label.msgid, text) for label in button_labels()
+            if len(text := tr.render(label, html_mode=False)) > MAX_BUTTON]
+    assert long == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_telegram_surfaces_fit(locale: str) -> None:
+    tr = translator(locale)
+    for _, description in COMMANDS:
+        assert 1 <= len(tr.render(description, html_mode=False)) <= 256
+    assert len(tr.render(DESCRIPTION, html_mode=False)) <= 512
+    assert len(tr.render(SHORT_DESCRIPTION, html_mode=False)) <= 120
+    assert native_name(locale)
+
+
+@pytest.mark.parametrize(("code", "locale"), [
+    ("ko", "ko"), ("ko-KR", "ko"), ("en", "en"), ("en-US", "en"), ("xx", "en"), (None, "en"), ("", "en"),
+])
+def test_language_code_mapping(code: str | None, locale: str) -> None:
+    assert resolve_locale(code) == locale
+
+
+def test_money_and_dates_are_formatted_per_locale() -> None:
+    from knowledge.text import Money
+
+    when = datetime(2026, 12, 31, 23, 59, tzinfo=SEOUL)
+    en, ko = translator("en"), translator("ko")
+    assert en.render(T("{amount}", amount=Money(31_120_000))) == "₩31,120,000"
+    assert "2026" in ko.render(T("{closes}", closes=when)) and "12월" in ko.render(T("{closes}", closes=when))
+    assert en.render(T("{closes}", closes=when)).startswith("December 31, 2026")
+
+
+def test_unused_action_type_is_still_a_button() -> None:
+    assert isinstance(q.NAV_BACK, Action)
