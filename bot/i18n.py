@@ -59,9 +59,13 @@ def resolve_locale(language_code: str | None) -> str:
     return DEFAULT_LOCALE
 
 
+# Where CLDR's own name is not what speakers call the language in a picker.
+NATIVE_NAMES = {"id": "Bahasa Indonesia"}
+
+
 def native_name(locale: str) -> str:
     """The language's name in itself, for the language picker."""
-    name = Locale.parse(locale).get_display_name(locale) or locale
+    name = NATIVE_NAMES.get(locale) or Locale.parse(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 
 

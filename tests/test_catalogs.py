@@ -39,8 +39,9 @@ def test_catalog_is_complete_and_consistent(locale: str) -> None:
 def test_msgfmt_check(locale: str) -> None:
     if shutil.which("msgfmt") is None:
         pytest.skip("GNU gettext's msgfmt is not installed (apt-get install gettext)")
-    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path(locale))], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po_path(locale))], capture_output=True, text=True
+    )
     assert result.returncode == 0 and not result.stderr, result.stderr
 
 
@@ -48,8 +49,7 @@ def extracted_msgids() -> set[str]:
     with (ROOT / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
     ids: set[str] = set()
-    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map,
-                                               keywords={"T": None, "TP": (1, 2)}):
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords={"T": None, "TP": (1, 2)}):
         ids.add(message if isinstance(message, str) else message[0])
     return ids
 
@@ -65,9 +65,20 @@ def test_catalogs_are_current_with_the_code_and_data() -> None:
         assert ids == pot, locale
 
 
-SAMPLE = {"n": "3", "years": "2", "missing": "1", "level": "TOPIK 3", "score": "61", "floor": "₩31,120,000",
-          "salary": "₩30,000,000", "amount": "₩30,000,000", "track": "E-7-1", "date": "2026-11-24",
-          "closes": "2026-12-31 23:59", "opens": "2025-09-15 00:00"}
+SAMPLE = {
+    "n": "3",
+    "years": "2",
+    "missing": "1",
+    "level": "TOPIK 3",
+    "score": "61",
+    "floor": "₩31,120,000",
+    "salary": "₩30,000,000",
+    "amount": "₩30,000,000",
+    "track": "E-7-1",
+    "date": "2026-11-24",
+    "closes": "2026-12-31 23:59",
+    "opens": "2025-09-15 00:00",
+}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -78,9 +89,33 @@ def test_every_translation_is_valid_telegram_html(locale: str) -> None:
         strings = [msg.string] if isinstance(msg.string, str) else list(msg.string)
         for s in strings:
             filled = s
-            for key in ("label", "value", "name", "text", "note", "title", "explanation", "mark", "cite", "advice",
-                        "timing", "fact", "authority", "channel", "url", "phone", "country", "examples", "description",
-                        "status", "source", "confidence", "total", "quota", "l0"):
+            for key in (
+                "label",
+                "value",
+                "name",
+                "text",
+                "note",
+                "title",
+                "explanation",
+                "mark",
+                "cite",
+                "advice",
+                "timing",
+                "fact",
+                "authority",
+                "channel",
+                "url",
+                "phone",
+                "country",
+                "examples",
+                "description",
+                "status",
+                "source",
+                "confidence",
+                "total",
+                "quota",
+                "l0",
+            ):
                 filled = filled.replace("{" + key + "}", "x")
             for key, value in SAMPLE.items():
                 filled = filled.replace("{" + key + "}", value)
@@ -104,8 +139,9 @@ def button_labels() -> list[T]:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_button_labels_fit_a_phone(locale: str) -> None:
     tr = translator(locale)
-    long = [(label.msgid, text) for label in button_labels()
-            if len(text := tr.render(label, html_mode=False)) > MAX_BUTTON]
+    long = [
+        (label.msgid, text) for label in button_labels() if len(text := tr.render(label, html_mode=False)) > MAX_BUTTON
+    ]
     assert long == []
 
 
@@ -119,9 +155,18 @@ def test_telegram_surfaces_fit(locale: str) -> None:
     assert native_name(locale)
 
 
-@pytest.mark.parametrize(("code", "locale"), [
-    ("ko", "ko"), ("ko-KR", "ko"), ("en", "en"), ("en-US", "en"), ("xx", "en"), (None, "en"), ("", "en"),
-])
+@pytest.mark.parametrize(
+    ("code", "locale"),
+    [
+        ("ko", "ko"),
+        ("ko-KR", "ko"),
+        ("en", "en"),
+        ("en-US", "en"),
+        ("xx", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
+)
 def test_language_code_mapping(code: str | None, locale: str) -> None:
     assert resolve_locale(code) == locale
 

@@ -1,0 +1,308 @@
+"""Every language, end to end: walk the questionnaire, the verdicts and the checklist through the
+emulator and check that each message is in the user's language (no English leaking in)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import pytest
+from lingua import Language, LanguageDetectorBuilder
+
+from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
+from bot.errors import APOLOGY
+from bot.i18n import available_locales, translator
+from tests.conftest import BotRunner
+from tests.e2e import answer, keyboard_message, nav
+
+# The script each language is written in; Latin-script languages are checked with lingua instead.
+SCRIPTS = {
+    "ko": "HANGUL",
+    "zh_Hans": "CJK",
+    "th": "THAI",
+    "km": "KHMER",
+    "ne": "DEVANAGARI",
+    "ru": "CYRILLIC",
+    "mn": "CYRILLIC",
+}
+LINGUA = {"vi": Language.VIETNAMESE, "id": Language.INDONESIAN, "fil": Language.TAGALOG, "uz": None}
+TELEGRAM_CODE = {"zh_Hans": "zh-hans", "fil": "tl"}
+
+# Tokens that are the same in every language: codes, citations, URLs, commands, numbers, money.
+NEUTRAL = re.compile(
+    r"https?://\S+|\b[\w.-]+\.(?:go\.kr|or\.kr)\b|/[a-z]+\b|\bpp?\.\s?[\d, -]+|\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*\b"
+    r"|\b[A-Z]{1,5}\b|[\d₩.,:;%()\[\]«»“”\"'+×/·–—-]+"
+)
+# Names that stay in Latin letters everywhere (programme channel, places in examples).
+ALLOWED_LATIN = {
+    "gg",
+    "gg24",
+    "Apostille",
+    "apostille",
+    "PhD",
+    "Gyeonggi",
+    "Suwon",
+    "Seongnam",
+    "Yongin",
+    "Hwaseong",
+    "Ansan",
+    "Korea",
+    "Tashkent",
+    "Hanoi",
+    "Google",
+    "HW",
+    "hardware",
+    "software",
+    "web",
+    "Web",
+    "Linux",
+    "RF",
+    "Uzbekistan",
+    "China",
+    "Vietnam",
+    "Nepal",
+    "Philippines",
+    "Indonesia",
+    "Thailand",
+    "Cambodia",
+    "Mongolia",
+    "India",
+    "Russia",
+    "United",
+    "States",
+    "M1",
+    "M2",
+    "M3",
+    "M4",
+}
+
+
+def script_of(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split()[0] if name else ""
+
+
+def latin_runs(line: str) -> list[str]:
+    """Runs of two or more Latin words (English leaking into a non-Latin language)."""
+    runs: list[str] = []
+    current: list[str] = []
+    for w in re.findall(r"\S+", NEUTRAL.sub(" ", line)):
+        latin = re.fullmatch(r"[A-Za-z][A-Za-z'’]+[,.:;!?]?", w) is not None and w.strip(",.:;!?") not in ALLOWED_LATIN
+        if latin:
+            current.append(w)
+        else:
+            if len(current) >= 2:
+                runs.append(" ".join(current))
+            current = []
+    if len(current) >= 2:
+        runs.append(" ".join(current))
+    return runs
+
+
+@cache
+def detector():  # type: ignore[no-untyped-def]
+    langs = [
+        Language.ENGLISH,
+        Language.VIETNAMESE,
+        Language.INDONESIAN,
+        Language.TAGALOG,
+        Language.MALAY,
+        Language.TURKISH,
+        Language.AZERBAIJANI,
+        Language.SOMALI,
+    ]
+    return LanguageDetectorBuilder.from_languages(*langs).build()
+
+
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "you",
+        "your",
+        "and",
+        "of",
+        "to",
+        "is",
+        "are",
+        "in",
+        "for",
+        "with",
+        "this",
+        "that",
+        "will",
+        "be",
+        "have",
+        "not",
+        "or",
+        "from",
+        "if",
+        "on",
+        "at",
+        "by",
+        "it",
+        "as",
+        "we",
+        "can",
+        "do",
+        "does",
+        "must",
+    ]
+)
+
+
+def looks_english(words: list[str], language: Language | None) -> bool:
+    """English function words make up a fifth of the line; or lingua, where it knows the language
+    (it has no Uzbek), tells English from it."""
+    stop = sum(w.lower() in ENGLISH_WORDS for w in words)
+    if stop >= 2 and stop / len(words) >= 0.2:
+        return True
+    return language is not None and detector().detect_language_of(" ".join(words)) == Language.ENGLISH
+
+
+def problems_in(locale: str, message: FakeMessage) -> list[str]:
+    out: list[str] = []
+    texts = [message.plain] + [label for row in message.buttons for label, _ in row]
+    for text in texts:
+        for line in text.splitlines():
+            if locale in SCRIPTS:
+                out += [f"English in {locale}: {run!r} in {line!r}" for run in latin_runs(line)]
+            elif locale in LINGUA:
+                words = re.findall(r"[^\W\d_]{2,}", NEUTRAL.sub(" ", line))
+                if len(words) >= 4 and looks_english(words, LINGUA[locale]):
+                    out.append(f"English in {locale}: {line!r}")
+    if locale in SCRIPTS:
+        letters = [script_of(ch) for ch in NEUTRAL.sub(" ", message.plain) if ch.isalpha()]
+        own = sum(s == SCRIPTS[locale] for s in letters) + sum(s == "HANGUL" for s in letters)  # + official names
+        if letters and own / len(letters) < 0.6:
+            out.append(f"{locale}: only {own}/{len(letters)} letters in {SCRIPTS[locale]}: {message.plain[:80]!r}")
+    return out
+
+
+async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
+    await user.say("/start")
+    # ✅ foreign unrelated bachelor with TOPIK 4; typed answers (years, country, salary)
+    await answer(
+        user,
+        "web_developer",
+        "bachelor",
+        "abroad",
+        "no",
+        "=2",
+        "yes",
+        "topik",
+        "4",
+        "no",
+        "=Uzbekistan",
+        "yes",
+        "yes",
+        "=35000000",
+    )
+    await user.tap(nav(user, "result"))
+    # ⚠️ robotics, no offer
+    await user.tap(nav(user, "restart"))
+    await answer(user, "robotics_engineer", "bachelor", "abroad", "yes", "=3", "yes", "none", "yes", "H-2", "VN", "no")
+    await user.tap(nav(user, "result"))
+    # ❌ care worker from abroad, via "not sure"; in Korea on E-9; below the floor
+    await user.tap(nav(user, "restart"))
+    await answer(
+        user,
+        "not_sure",
+        "care",
+        "associate",
+        "abroad",
+        "topik",
+        "2",
+        "in_progress",
+        "yes",
+        "E-9",
+        "NP",
+        "yes",
+        "unsure",
+        "=2000만",
+    )
+    await user.tap(nav(user, "edit"))
+    await user.tap(nav(user, "back"))
+    await user.tap(nav(user, "result"))
+    # errors and other screens
+    await user.tap(nav(user, "restart"))
+    await answer(user, "web_developer", "bachelor", "abroad", "no")
+    await user.say("many")
+    await user.say("/frobnicate")
+    await user.send_sticker()
+    await emulator.wait_processed()
+    await user.tap(
+        "a:occupation:care_worker", message=user.messages[0] if user.messages[0].buttons else None
+    ) if user.messages[0].buttons else None
+    await user.say("/help")
+    await user.say("/about")
+    await user.say("/language")
+    assert keyboard_message(user).buttons
+
+
+@pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
+async def test_whole_journey_is_in_the_users_language(locale: str, bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
+    await journeys(user, emulator)
+    assert len(user.messages) > 40
+    # Every message was accepted by the emulator (HTML, 4096 characters, 64-byte callback data): a
+    # rejected one would have produced the apology instead.
+    apology = translator(locale).render(APOLOGY)
+    assert not any(apology in m.plain for m in user.messages)
+    found = [p for m in user.messages for p in problems_in(locale, m)]
+    assert found == [], "\n".join(found[:20])
+    assert any("✅" in m.plain for m in user.messages)
+    assert any("⚠️" in m.plain for m in user.messages)
+    assert any("❌" in m.plain for m in user.messages)
+    assert any("📋" in m.plain for m in user.messages)
+
+
+@pytest.mark.parametrize(
+    ("code", "locale"),
+    [
+        ("zh", "zh_Hans"),
+        ("zh-hans", "zh_Hans"),
+        ("zh-CN", "zh_Hans"),
+        ("tl", "fil"),
+        ("fil", "fil"),
+        ("uz-Cyrl", "uz"),
+        ("uz", "uz"),
+        ("vi-VN", "vi"),
+        ("ru-RU", "ru"),
+        ("mn", "mn"),
+        ("km", "km"),
+    ],
+)
+def test_telegram_language_codes_map_to_our_catalogs(code: str, locale: str) -> None:
+    from bot.i18n import resolve_locale
+
+    if locale not in available_locales():
+        pytest.skip(f"no {locale} catalog yet")
+    assert resolve_locale(code) == locale
+
+
+async def test_command_menus_and_descriptions_per_language(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    from bot.commands import telegram_language_code
+
+    for locale in available_locales():
+        code = telegram_language_code(locale)
+        assert len(emulator.get_commands(language_code=code)) == 5, locale
+        assert emulator.descriptions.get(code) and emulator.short_descriptions.get(code), locale
+
+
+def test_the_checker_catches_english() -> None:
+    """The check itself can fail: an English line in a Korean or Vietnamese screen is reported."""
+
+    class Msg:
+        def __init__(self, plain: str) -> None:
+            self.plain = plain
+            self.buttons: list[list[tuple[str, str]]] = []
+
+    assert problems_in("ko", Msg("질문 1\nWhich job will you do in Korea?"))  # type: ignore[arg-type]
+    assert not problems_in("ko", Msg("어떤 일을 하시게 됩니까? TOPIK 4급, E-7-1, M2 p.215"))  # type: ignore[arg-type]
+    assert problems_in("vi", Msg("Which job will you do in Korea? Pick the closest one."))  # type: ignore[arg-type]
+    assert not problems_in("vi", Msg("Bạn sẽ làm công việc nào tại Hàn Quốc? Hãy chọn mục gần nhất."))  # type: ignore[arg-type]
+    assert problems_in("uz", Msg("Which job will you do in Korea? Pick the closest one."))  # type: ignore[arg-type]
+    assert not problems_in("uz", Msg("Koreys tili boʻyicha natijangiz bormi?"))  # type: ignore[arg-type]
