@@ -87,9 +87,6 @@ class Translator:
         self.babel = Locale.parse(self.locale)
         self._t = _translations(self.locale)
 
-    def gettext(self, msgid: str) -> str:
-        return self._t.ugettext(msgid)
-
     def render(self, message: Message, *, html_mode: bool = True) -> str:
         """The message as a string: HTML for message text, plain for button labels."""
         if isinstance(message, Lines):

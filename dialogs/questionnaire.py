@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -204,7 +204,7 @@ _LATER: dict[str, tuple[dict[str, Any], ...]] = {
 }
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: profiles differ per person
 def _matters_cached(p: Profile, day: date, name: str, values: tuple[Any, ...]) -> bool:
     now = datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
     later = [options for key, options in _LATER.items() if key != name and getattr(p, key) is None]

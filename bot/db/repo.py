@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Questionnaire, User
@@ -39,7 +38,3 @@ class QuestionnaireRepo:
             )
             self.session.add(row)
         return row
-
-    async def count(self) -> int:
-        result = await self.session.execute(select(Questionnaire.user_id))
-        return len(result.all())

@@ -48,10 +48,9 @@ class QuestionnaireService:
         """/start: a welcome for newcomers; otherwise continue where the person was."""
         _, conv = await self._load(user_id)
         now = self.clock.now()
+        await self.session.commit()  # the questionnaire row exists from the first /start on
         if not conv.answers:
-            await self.session.commit()
             return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)])
-        await self.session.commit()
         return Reply([flow.next_screen(conv, now)], T("Welcome back! Let's continue where you left off."))
 
     async def current(self, user_id: int) -> Reply:
