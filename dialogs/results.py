@@ -111,6 +111,8 @@ def _advice(v: Verdict) -> list[Text]:
     seen: set[Text] = set()
     out: list[Text] = []
     checks = [c for c in v.general if c.status is not Status.MET]
+    if any(c.condition.id == "job_offer" for c in checks):  # "an offer in Gyeonggi" says it already
+        checks = [c for c in checks if c.condition.id != "employer_gyeonggi"]
     for result in v.holding or v.nearest:
         checks += [c for c in result.checks if c.status is not Status.MET]
     for c in checks:

@@ -278,8 +278,6 @@ async def test_whole_journey_is_in_the_users_language(locale: str, bot: BotRunne
 def test_telegram_language_codes_map_to_our_catalogs(code: str, locale: str) -> None:
     from bot.i18n import resolve_locale
 
-    if locale not in available_locales():
-        pytest.skip(f"no {locale} catalog yet")
     assert resolve_locale(code) == locale
 
 
