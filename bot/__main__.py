@@ -18,6 +18,12 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--lang", default="en", help="the simulated user's Telegram language_code (e.g. ko, en)")
     demo.add_argument("--user-id", type=int, default=4242, help="the simulated user's id (keeps their progress)")
     sub.add_parser("migrate", help="apply database migrations")
+    status = sub.add_parser("status", help="staff: change an application's status (the applicant is notified)")
+    status.add_argument("reference", help="the application's reference, e.g. GG-2026-000123")
+    status.add_argument("new_status", help="under_review | info_requested | recommended | not_recommended")
+    status.add_argument("--number", help="the recommendation number (required for recommended)")
+    status.add_argument("--date", help="the recommendation date, YYYY-MM-DD (default: today in Korea)")
+    status.add_argument("--note", help="a note for the applicant, shown as written (e.g. the reason)")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -31,6 +37,10 @@ def main(argv: list[str] | None = None) -> None:
 
         asyncio.run(migrate(settings))
         print("Database is up to date:", settings.database_url)
+    elif args.command == "status":
+        from bot.staff_cli import change_status
+
+        raise SystemExit(asyncio.run(change_status(settings, SystemClock(), args)))
     elif args.command == "demo":
         from bot.demo import demo_main
 

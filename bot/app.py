@@ -20,8 +20,9 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.errors import on_error
-from bot.handlers import applicant
+from bot.handlers import applicant, status
 from bot.middlewares import ContextMiddleware
+from bot.services.outbox import Sender
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ def build_dispatcher(engine: AsyncEngine, clock: Clock) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race.
     dp = Dispatcher(events_isolation=SimpleEventIsolation())
     dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock))
-    dp.include_routers(applicant.build_router())  # order matters: the first router that matches wins
+    # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
+    dp.include_routers(status.build_router(), applicant.build_router())
     dp.errors.register(on_error)
     return dp
 
@@ -57,9 +59,11 @@ class Runtime:
         self.engine = make_engine(settings)
         self.bot = build_bot(settings, token)
         self.dp = build_dispatcher(self.engine, clock)
+        self.sender = Sender(make_sessionmaker(self.engine), self.bot, clock)
 
     async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:
         """Publishes the localised command menu, then long-polls until stop() or a signal."""
+        sending = asyncio.create_task(self.sender.run())
         try:
             await commands.publish(self.bot)
             await self.bot.delete_webhook(drop_pending_updates=False)
@@ -67,6 +71,9 @@ class Runtime:
                 self.bot, handle_as_tasks=handle_as_tasks, polling_timeout=10, handle_signals=handle_signals
             )
         finally:
+            self.sender.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
             await self.close()
 
     async def stop(self) -> None:

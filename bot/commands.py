@@ -11,6 +11,7 @@ from knowledge.text import T
 COMMANDS = (
     ("start", T("Check your eligibility or continue")),
     ("restart", T("Start the questionnaire over")),
+    ("status", T("Your application's status")),
     ("language", T("Change the language")),
     ("about", T("The programme at a glance")),
     ("help", T("How to use this bot")),

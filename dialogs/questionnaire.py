@@ -40,7 +40,6 @@ class Question:
     summary_label: Text
     applies: Callable[[Profile, datetime], bool]
     options: Callable[[Profile], tuple[Option, ...]] = lambda p: ()
-    hint: Text | None = None
     # Free-text answers: returns the value to store, or raises Invalid.
     parse_text: Callable[[str], Any] | None = None
     columns: int = 1

@@ -218,7 +218,7 @@ def help_screen() -> Screen:
         (
             T("<b>How to use this bot</b>"),
             T(
-                "/start: continue the questionnaire\n/restart: start over\n/language: change the language\n/about: the programme at a glance\n/help: this message"
+                "/start: continue the questionnaire\n/restart: start over\n/status: your application's status\n/language: change the language\n/about: the programme at a glance\n/help: this message"
             ),
             T(
                 "Answer with the buttons; where a number or a name is asked, type it. Every step has Back and Start over."

@@ -10,11 +10,15 @@ from functools import cache
 import pytest
 from lingua import Language, LanguageDetectorBuilder
 
+from bot.clock import FixedClock
+from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.errors import APOLOGY
 from bot.i18n import available_locales, translator
+from dialogs import statuses as st
 from tests.conftest import BotRunner
 from tests.e2e import answer, keyboard_message, nav
+from tests.test_status import change, submitted_application
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
 SCRIPTS = {
@@ -243,9 +247,22 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
 
 
 @pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
-async def test_whole_journey_is_in_the_users_language(locale: str, bot: BotRunner, emulator: BotAPIEmulator) -> None:
+async def test_whole_journey_is_in_the_users_language(
+    locale: str, bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
+    # Status notifications and /status, in the same language.
+    ref = await submitted_application(settings, clock, 500)
+    for new, extra in [
+        (st.INFO_REQUESTED, {"note": "apostille"}),
+        (st.UNDER_REVIEW, {}),
+        (st.RECOMMENDED, {"number": "2026-0042"}),
+    ]:
+        await change(settings, clock, ref, new, **extra)
+    before = len(user.messages)
+    await user.wait_messages(before + 4, timeout=15)
+    await user.say("/status")
     assert len(user.messages) > 40
     # Every message was accepted by the emulator (HTML, 4096 characters, 64-byte callback data): a
     # rejected one would have produced the apology instead.
@@ -282,11 +299,11 @@ def test_telegram_language_codes_map_to_our_catalogs(code: str, locale: str) -> 
 
 
 async def test_command_menus_and_descriptions_per_language(bot: BotRunner, emulator: BotAPIEmulator) -> None:
-    from bot.commands import telegram_language_code
+    from bot.commands import COMMANDS, telegram_language_code
 
     for locale in available_locales():
         code = telegram_language_code(locale)
-        assert len(emulator.get_commands(language_code=code)) == 5, locale
+        assert len(emulator.get_commands(language_code=code)) == len(COMMANDS), locale
         assert emulator.descriptions.get(code) and emulator.short_descriptions.get(code), locale
 
 

@@ -1,0 +1,139 @@
+"""Applications: drafts, submission with a reference code, and status changes with their history.
+
+Every status change writes its history row and the applicant's notification (in their language)
+in one transaction, through the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import SEOUL, Clock
+from bot.db.models import Application, Questionnaire, StatusChange, User
+from bot.i18n import translator
+from bot.services.outbox import enqueue
+from dialogs import statuses as st
+
+
+class ApplicationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Change:
+    reference: str
+    from_status: str
+    to_status: str
+
+
+def reference_for(app: Application, year: int) -> str:
+    return f"GG-{year}-{app.id:06d}"
+
+
+class ApplicationService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def create_draft(self, user_id: int, occupation: str | None) -> Application:
+        now = self.clock.now()
+        app = Application(user_id=user_id, status=st.DRAFT, occupation=occupation, created_at=now, updated_at=now)
+        self.session.add(app)
+        await self.session.flush()
+        self.session.add(
+            StatusChange(application_id=app.id, from_status=None, to_status=st.DRAFT, actor="applicant", at=now)
+        )
+        return app
+
+    async def submit(self, app: Application) -> Change:
+        """Gives the draft its reference code and submits it (the applicant's own move)."""
+        now = self.clock.now()
+        await self.session.flush()
+        app.reference = reference_for(app, now.astimezone(SEOUL).year)
+        return await self._move(app, st.SUBMITTED, by=st.APPLICANT, actor="applicant")
+
+    async def by_reference(self, reference: str) -> Application:
+        app = (
+            await self.session.execute(select(Application).where(Application.reference == reference))
+        ).scalar_one_or_none()
+        if app is None:
+            raise ApplicationError(f"no application {reference}")
+        return app
+
+    async def change_status(
+        self,
+        reference: str,
+        new: str,
+        *,
+        actor: str,
+        note: str | None = None,
+        number: str | None = None,
+        on: date | None = None,
+    ) -> Change:
+        """A move by the province (staff or the staff CLI)."""
+        app = await self.by_reference(reference)
+        if new == st.RECOMMENDED:
+            if not number:
+                raise ApplicationError("a recommendation needs its number (--number)")
+            app.recommendation_number = number
+            app.recommendation_date = on or self.clock.now().astimezone(SEOUL).date()
+        return await self._move(app, new, by=st.PROVINCE, actor=actor, note=note)
+
+    async def report(self, app: Application, new: str) -> Change:
+        """The applicant's own report (visa applied, visa issued)."""
+        return await self._move(app, new, by=st.APPLICANT, actor="applicant")
+
+    async def _move(self, app: Application, new: str, *, by: str, actor: str, note: str | None = None) -> Change:
+        try:
+            st.check_transition(app.status, new, by)
+        except st.TransitionError as bad:
+            raise ApplicationError(str(bad)) from bad
+        now = self.clock.now()
+        old, app.status, app.updated_at = app.status, new, now
+        if new == st.SUBMITTED:
+            app.submitted_at = now
+        change = StatusChange(application_id=app.id, from_status=old, to_status=new, actor=actor, note=note, at=now)
+        self.session.add(change)
+        await self.session.flush()
+        await self._notify(app, note, change.id)
+        await self.session.commit()
+        assert app.reference is not None
+        return Change(app.reference, old, new)
+
+    async def view(self, app: Application, note: str | None = None) -> st.StatusView:
+        answers = await self.session.get(Questionnaire, app.user_id)
+        in_korea = bool(answers and (answers.answers or {}).get("in_korea"))
+        return st.StatusView(
+            reference=app.reference or "",
+            status=app.status,
+            in_korea=in_korea,
+            recommendation_number=app.recommendation_number,
+            recommendation_date=app.recommendation_date,
+            note=note,
+        )
+
+    async def _notify(self, app: Application, note: str | None, change_id: int) -> None:
+        user = await self.session.get(User, app.user_id)
+        tr = translator(user.language if user else "en")
+        text = tr.render(st.notification(await self.view(app, note)))
+        # One notification per history row: a retried request cannot enqueue it twice.
+        await enqueue(self.session, chat_id=app.user_id, text=text, dedup_key=f"status:{change_id}", clock=self.clock)
+
+    async def of_user(self, user_id: int) -> list[Application]:
+        rows = await self.session.execute(
+            select(Application).where(Application.user_id == user_id).order_by(Application.id)
+        )
+        return list(rows.scalars())
+
+    async def count_recommended(self) -> int:
+        return int(
+            (
+                await self.session.execute(
+                    select(func.count()).select_from(Application).where(Application.recommendation_number.is_not(None))
+                )
+            ).scalar_one()
+        )

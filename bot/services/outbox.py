@@ -1,0 +1,155 @@
+"""The transactional outbox and its one sender.
+
+A change that must reach someone (a status change, later an announcement) writes an OutboxMessage
+in the same transaction as the change itself: if the change commits, the message will be sent; if
+not, there is nothing to send. One Sender delivers pending messages in order:
+- 429: every send waits ``retry_after`` seconds (Telegram's flood control is per bot), then the same
+  message is tried again;
+- 403 (the user blocked the bot): the message is marked blocked and the user unreachable; no retry;
+- network and 5xx errors: retried with exponential backoff, up to MAX_ATTEMPTS;
+- 400 (a message Telegram refuses): marked failed, logged.
+A message is marked sent in its own commit right after Telegram accepts it, so a restart resends
+only a message whose send was in flight at the very moment of the crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from sqlalchemy import select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.db.models import OutboxMessage, User
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_CAP = timedelta(minutes=10)
+
+
+async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: str, clock: Clock) -> None:
+    """Adds a message to the outbox within the caller's transaction; the same key is added once."""
+    now = clock.now()
+    values = dict(
+        chat_id=chat_id,
+        text=text,
+        dedup_key=dedup_key,
+        state="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    if session.get_bind().dialect.name == "postgresql":  # pragma: no cover - exercised by the PostgreSQL tests
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        await session.execute(pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
+    else:
+        await session.execute(sqlite_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
+
+
+class Sender:
+    """Delivers the outbox. Run one per bot process: ``await sender.run()`` until ``stop()``."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        bot: Bot,
+        clock: Clock,
+        *,
+        idle_interval: float = 1.0,
+        batch: int = 50,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.bot = bot
+        self.clock = clock
+        self.idle_interval = idle_interval
+        self.batch = batch
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Something was enqueued: look now instead of at the next interval."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                sent = await self.drain_once()
+            except Exception:  # keep delivering after an unexpected error (logged)
+                log.exception("outbox: delivery round failed")
+                sent = 0
+            if sent == 0 and not self._stopping:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+
+    async def drain_once(self) -> int:
+        """Sends the messages due now; returns how many were handled."""
+        async with self.sessionmaker() as session:
+            rows = (
+                (
+                    await session.execute(
+                        select(OutboxMessage.id)
+                        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= self.clock.now())
+                        .order_by(OutboxMessage.id)
+                        .limit(self.batch)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        for message_id in rows:
+            if self._stopping:
+                break
+            await self._deliver(message_id)
+        return len(rows)
+
+    async def _deliver(self, message_id: int) -> None:
+        async with self.sessionmaker() as session:
+            msg = await session.get(OutboxMessage, message_id)
+            if msg is None or msg.state != "pending":
+                return
+            while True:
+                try:
+                    result = await self.bot.send_message(msg.chat_id, msg.text)
+                except TelegramRetryAfter as flood:
+                    log.warning("outbox: 429, waiting %s s", flood.retry_after)
+                    await asyncio.sleep(flood.retry_after)
+                    continue  # the same request again, as Telegram asks
+                except TelegramForbiddenError as blocked:
+                    msg.state, msg.last_error = "blocked", str(blocked)
+                    await session.execute(
+                        update(User).where(User.id == msg.chat_id).values(unreachable_at=self.clock.now())
+                    )
+                except (TelegramNetworkError, TelegramServerError) as transient:
+                    msg.attempts += 1
+                    msg.last_error = str(transient)
+                    if msg.attempts >= MAX_ATTEMPTS:
+                        msg.state = "failed"
+                    else:
+                        delay = min(timedelta(seconds=2**msg.attempts), BACKOFF_CAP)
+                        msg.next_attempt_at = self.clock.now() + delay
+                except TelegramBadRequest as refused:
+                    log.error("outbox: message %s refused by Telegram: %s", msg.id, refused)
+                    msg.state, msg.last_error = "failed", str(refused)
+                else:
+                    msg.state, msg.sent_at, msg.telegram_message_id = "sent", self.clock.now(), result.message_id
+                await session.commit()
+                return

@@ -1,0 +1,33 @@
+"""`python -m bot status REF STATUS ...`: the staff's way to move an application until the staff
+interface lands. The applicant's notification goes through the outbox; a running bot sends it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from bot.app import migrate
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.services.applications import ApplicationError, ApplicationService
+
+
+async def change_status(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
+    await migrate(settings)
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            service = ApplicationService(session, clock)
+            on = date.fromisoformat(args.date) if args.date else None
+            change = await service.change_status(
+                args.reference, args.new_status, actor="cli", note=args.note, number=args.number, on=on
+            )
+    except (ApplicationError, ValueError) as bad:
+        print(f"error: {bad}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"{change.reference}: {change.from_status} -> {change.to_status}; the applicant will be notified")
+    return 0

@@ -1,0 +1,148 @@
+"""An application's status lifecycle: the states, who may move it where, and what the applicant is
+told at each step (in plain words, with the next step)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge.loader import load
+from knowledge.text import Lines, Message, T, Text, Verbatim
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+UNDER_REVIEW = "under_review"
+INFO_REQUESTED = "info_requested"
+RECOMMENDED = "recommended"
+NOT_RECOMMENDED = "not_recommended"
+VISA_APPLIED = "visa_applied"
+VISA_ISSUED = "visa_issued"
+
+# Who may make each move: the province (staff, or the staff CLI until the staff interface lands) or
+# the applicant (who reports the visa steps themselves).
+PROVINCE, APPLICANT = "province", "applicant"
+TRANSITIONS: dict[str, dict[str, str]] = {
+    DRAFT: {SUBMITTED: APPLICANT},
+    SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
+    UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
+    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
+    RECOMMENDED: {VISA_APPLIED: APPLICANT},
+    NOT_RECOMMENDED: {},
+    VISA_APPLIED: {VISA_ISSUED: APPLICANT},
+    VISA_ISSUED: {},
+}
+STATUSES = tuple(TRANSITIONS)
+
+LABELS: dict[str, Text] = {
+    DRAFT: T("Draft"),
+    SUBMITTED: T("Submitted"),
+    UNDER_REVIEW: T("Under review"),
+    INFO_REQUESTED: T("More information requested"),
+    RECOMMENDED: T("Recommended"),
+    NOT_RECOMMENDED: T("Not recommended"),
+    VISA_APPLIED: T("Visa applied for"),
+    VISA_ISSUED: T("Visa issued"),
+}
+
+
+class TransitionError(ValueError):
+    pass
+
+
+def check_transition(current: str, new: str, by: str) -> None:
+    """Raises TransitionError unless ``by`` may move an application from ``current`` to ``new``."""
+    if new not in TRANSITIONS:
+        raise TransitionError(f"unknown status {new!r}; one of {', '.join(STATUSES)}")
+    allowed = TRANSITIONS.get(current, {})
+    if allowed.get(new) != by:
+        raise TransitionError(f"{current} -> {new} is not a move the {by} can make")
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What an applicant sees of an application: its reference and status, and the data of the change."""
+
+    reference: str
+    status: str
+    in_korea: bool
+    recommendation_number: str | None = None
+    recommendation_date: date | None = None
+    note: str | None = None  # the province's note, shown as written
+
+
+def next_step(view: StatusView) -> Text:
+    p = load().programme
+    if view.status == SUBMITTED:
+        return T(
+            "Next: the province reviews your application. You do not need to do anything now; I will tell you here when the status changes."
+        )
+    if view.status == UNDER_REVIEW:
+        return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
+    if view.status == INFO_REQUESTED:
+        return T(
+            "Next: send the province what they ask for through gg24.gg.go.kr. Questions: {phone}.",
+            phone=Verbatim(p.contact_phone),
+        )
+    if view.status == RECOMMENDED:
+        where = (
+            T(
+                "You are in Korea: apply for a change of status at the immigration office for your address, with the integrated application form."
+            )
+            if view.in_korea
+            else T(
+                "You are abroad: your employer applies for a visa issuance confirmation at the immigration office for the company's address."
+            )
+        )
+        return T(
+            "Next: apply for the visa. A recommendation is not a visa; the Ministry of Justice decides. {where} Bring the recommendation letter, your passport and photo, the employment contract and your degree and career certificates (see the checklist: /start). Then tell me with /status when you have applied.",
+            where=where,
+        )
+    if view.status == NOT_RECOMMENDED:
+        return T(
+            "Next: you may ask the province about the reason at {phone}. You can check your eligibility again at any time with /start.",
+            phone=Verbatim(p.contact_phone),
+        )
+    if view.status == VISA_APPLIED:
+        return T("Next: wait for the immigration office's decision, then tell me with /status when the visa is issued.")
+    if view.status == VISA_ISSUED:
+        return T("Next: register as a foreign resident (alien registration) within 90 days of entry.")
+    return T("Next: finish your draft and submit it.")
+
+
+def notification(view: StatusView) -> Message:
+    """The message an applicant receives when their application's status changes."""
+    headline = {
+        SUBMITTED: T("📨 Your application <b>{ref}</b> has been submitted."),
+        UNDER_REVIEW: T("🔎 Gyeonggi Province is now reviewing your application <b>{ref}</b>."),
+        INFO_REQUESTED: T("📝 Gyeonggi Province needs more information for your application <b>{ref}</b>."),
+        RECOMMENDED: T("🎉 Good news: Gyeonggi Province has <b>recommended</b> you (application <b>{ref}</b>)."),
+        NOT_RECOMMENDED: T("Gyeonggi Province has decided <b>not to recommend</b> your application <b>{ref}</b>."),
+        VISA_APPLIED: T("Noted: you have applied for the visa (application <b>{ref}</b>)."),
+        VISA_ISSUED: T("🎉 Congratulations on your visa! (application <b>{ref}</b>)"),
+    }.get(
+        view.status,
+        T("The status of your application <b>{ref}</b> is now: {status}.", status=LABELS.get(view.status, T("Draft"))),
+    )
+    lines: list[Message] = [Text(headline.msgid, {**headline.params, "ref": Verbatim(view.reference)})]
+    if view.status == RECOMMENDED and view.recommendation_number:
+        lines.append(
+            T(
+                "Recommendation number: <b>{number}</b>, dated {date}.",
+                number=Verbatim(view.recommendation_number),
+                date=view.recommendation_date or "",
+            )
+        )
+    if view.note:
+        lines.append(T("Note from the province (as written): <i>{note}</i>", note=Verbatim(view.note)))
+    lines.append(next_step(view))
+    return Lines(tuple(lines))
+
+
+def status_summary(view: StatusView) -> Message:
+    """/status: where an application stands and what comes next."""
+    return Lines(
+        (
+            T("Application <b>{ref}</b>: {status}", ref=Verbatim(view.reference), status=LABELS[view.status]),
+            next_step(view),
+        )
+    )
