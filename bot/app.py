@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import commands
 from bot.clock import Clock
 from bot.config import Settings
+from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.errors import on_error
-from bot.handlers import applicant, status
+from bot.handlers import applicant, data_rights, status
 from bot.middlewares import ContextMiddleware
 from bot.services.outbox import Sender
 
@@ -35,12 +36,12 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_dispatcher(engine: AsyncEngine, clock: Clock) -> Dispatcher:
+def build_dispatcher(engine: AsyncEngine, clock: Clock, vault: Vault) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race.
     dp = Dispatcher(events_isolation=SimpleEventIsolation())
-    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock))
+    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault))
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
-    dp.include_routers(status.build_router(), applicant.build_router())
+    dp.include_routers(status.build_router(), data_rights.build_router(), applicant.build_router())
     dp.errors.register(on_error)
     return dp
 
@@ -58,7 +59,7 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings)
         self.bot = build_bot(settings, token)
-        self.dp = build_dispatcher(self.engine, clock)
+        self.dp = build_dispatcher(self.engine, clock, Vault(load_key(settings)))
         self.sender = Sender(make_sessionmaker(self.engine), self.bot, clock)
 
     async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:

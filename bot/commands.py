@@ -11,7 +11,10 @@ from knowledge.text import T
 COMMANDS = (
     ("start", T("Check your eligibility or continue")),
     ("restart", T("Start the questionnaire over")),
+    ("apply", T("Prepare your application")),
     ("status", T("Your application's status")),
+    ("mydata", T("See all data stored about you")),
+    ("delete", T("Delete your data")),
     ("language", T("Change the language")),
     ("about", T("The programme at a glance")),
     ("help", T("How to use this bot")),

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     telegram_api_base: str = "https://api.telegram.org"
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
+    data_key: SecretStr | None = None  # Fernet key for personal data at rest (see bot/crypto.py)
+    key_file: str = "./data/data.key"  # used only when DATA_KEY is unset
 
     def sqlite_path(self) -> Path | None:
         """The database file for a SQLite URL (its folder is created on start), else None."""

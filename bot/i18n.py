@@ -108,7 +108,8 @@ class Translator:
             return format_list([self._param(i, html_mode) for i in value.items], locale=self.babel)
         if isinstance(value, WithKorean):
             translated = self.render(value.text, html_mode=html_mode)
-            return esc(value.korean) if translated == value.korean else f"{translated} ({esc(value.korean)})"
+            # Shown once where the translation already contains it (Korean: "제시된 연봉" for 연봉).
+            return translated if value.korean in translated else f"{translated} ({esc(value.korean)})"
         if isinstance(value, Verbatim):
             return esc(value.value)
         if isinstance(value, Money):

@@ -10,6 +10,9 @@ from bot.services.questionnaire import Reply
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, tr: Translator) -> None:
+    if not reply.screens and reply.notice is not None:  # a notice alone
+        await bot.send_message(chat_id, tr.render(reply.notice))
+        return
     for i, screen in enumerate(reply.screens):
         notice = reply.notice if i == 0 else None
         for text, markup in render(screen, tr, notice):

@@ -11,15 +11,19 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.crypto import Vault
 from bot.db.repo import UserRepo
 from bot.i18n import resolve_locale, translator
+from bot.services.application_form import FormService
+from bot.services.data_rights import DataRightsService
 from bot.services.questionnaire import QuestionnaireService
 
 
 class ContextMiddleware(BaseMiddleware):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, vault: Vault) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
+        self.vault = vault
 
     async def __call__(
         self,
@@ -37,8 +41,11 @@ class ContextMiddleware(BaseMiddleware):
                 user = await UserRepo(session).get_or_create(tg_user.id, wanted, self.clock.now())
                 if not user.language_chosen and user.language != wanted:
                     user.language = wanted  # follows Telegram's language until /language is used
-                await session.commit()
                 data["user_row"] = user
                 data["tr"] = translator(user.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock)
-            return await handler(event, data)
+            data["form"] = FormService(session, self.clock, self.vault)
+            data["data_rights"] = DataRightsService(session, self.vault)
+            result = await handler(event, data)
+            await session.commit()  # the user row and anything a handler left; services commit their own work
+            return result

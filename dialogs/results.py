@@ -97,11 +97,10 @@ def verdict_screen(v: Verdict) -> Screen:
             "<i>This applies the published rules to your answers; it is not a decision. Gyeonggi Province decides on the recommendation and the Ministry of Justice on the visa.</i>"
         )
     )
-    return Screen(
-        f"verdict:{v.outcome.value}",
-        tuple(body),
-        actions=(Action("summary", T("Change an answer")), Action("restart", T("Start over"))),
-    )
+    actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
+    if v.outcome is not Outcome.NOT_ELIGIBLE:
+        actions.insert(0, Action("apply", T("📝 Start my application")))
+    return Screen(f"verdict:{v.outcome.value}", tuple(body), actions=tuple(actions))
 
 
 def _advice(v: Verdict) -> list[Text]:
@@ -218,7 +217,7 @@ def help_screen() -> Screen:
         (
             T("<b>How to use this bot</b>"),
             T(
-                "/start: continue the questionnaire\n/restart: start over\n/status: your application's status\n/language: change the language\n/about: the programme at a glance\n/help: this message"
+                "/start: continue the questionnaire\n/restart: start over\n/apply: prepare your application\n/status: your application's status\n/mydata: see all data stored about you\n/delete: delete your data\n/language: change the language\n/about: the programme at a glance\n/help: this message"
             ),
             T(
                 "Answer with the buttons; where a number or a name is asked, type it. Every step has Back and Start over."

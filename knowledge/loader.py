@@ -19,6 +19,7 @@ from knowledge.model import (
     Fact,
     Knowledge,
     MinimumWage,
+    Municipality,
     Note,
     Occupation,
     Pathway,
@@ -86,6 +87,7 @@ def load() -> Knowledge:
     path = _read("pathways.yaml")
     params = _read("parameters.yaml")
     docs = _read("documents.yaml")
+    gg = _read("gyeonggi.yaml")
 
     programme = Programme(
         name=prog["name"],
@@ -186,6 +188,8 @@ def load() -> Knowledge:
         tb_countries=frozenset(docs["tb_countries"]),
         tb_countries_total=int(docs["tb_countries_total"]),
         tb_cite=_cite(docs["tb_cite"]),
+        municipalities=tuple(Municipality(m["id"], m["name"], m["name_ko"]) for m in gg["municipalities"]),
+        municipalities_cite=_cite(gg["cite"]),
     )
     _validate(kb)
     return kb
@@ -203,6 +207,7 @@ def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:
         ("blocked_statuses", kb.blocked_statuses_cite),
         ("wage_gap", kb.wage_gap_cite),
         ("tb_countries", kb.tb_cite),
+        ("municipalities", kb.municipalities_cite),
     ]
     cites += [(f"fact:{f.id}", f.cite) for f in p.facts]
     cites += [(f"occupation:{o.id}", o.cite) for o in kb.occupations]

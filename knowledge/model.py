@@ -156,6 +156,13 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Municipality:
+    id: str
+    name: str
+    name_ko: str
+
+
+@dataclass(frozen=True)
 class Knowledge:
     sources: dict[str, Source]
     programme: Programme
@@ -175,6 +182,8 @@ class Knowledge:
     tb_countries: frozenset[str]
     tb_countries_total: int
     tb_cite: Cite
+    municipalities: tuple[Municipality, ...]  # Gyeonggi's 31 cities and counties
+    municipalities_cite: Cite
 
     def occupation(self, occupation_id: str) -> Occupation:
         for occ in self.occupations:

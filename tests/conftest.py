@@ -83,8 +83,13 @@ class BotRunner:
 
 
 @pytest.fixture
-async def settings(emulator: BotAPIEmulator, database_url: str) -> Settings:
-    s = Settings(telegram_api_base=emulator.base_url, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) -> Settings:
+    s = Settings(  # type: ignore[call-arg]
+        telegram_api_base=emulator.base_url,
+        database_url=database_url,
+        key_file=str(tmp_path / "data.key"),
+        _env_file=None,
+    )
     await migrate(s)
     return s
 

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "TELEGRAM_API_BASE", "DATABASE_URL")}
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
+    env["KEY_FILE"] = str(tmp_path / "data" / "data.key")
     env.update(extra)
     return env
 

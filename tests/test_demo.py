@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_demo(tmp_path: Path, lang: str, lines: list[str]) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "TELEGRAM_API_BASE")}
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}"
+    env["KEY_FILE"] = str(tmp_path / "data.key")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo", "--lang", lang],
         input="\n".join(lines) + "\n",

@@ -35,9 +35,10 @@ TELEGRAM_CODE = {"zh_Hans": "zh-hans", "fil": "tl"}
 
 # Tokens that are the same in every language: codes, citations, URLs, commands, numbers, money.
 NEUTRAL = re.compile(
-    r"https?://\S+|\b[\w.-]+\.(?:go\.kr|or\.kr)\b|/[a-z]+\b|\bpp?\.\s?[\d, -]+|\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*\b"
+    r"[\w.+-]+@[\w-]+(?:\.[a-z]+)+|https?://\S+|[A-Za-z0-9.-]+\.(?:go|or|co)\.kr|/[a-z]+\b|\bpp?\.\s?[\d, -]+|\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*\b"
     r"|\b[A-Z]{1,5}\b|[\d₩.,:;%()\[\]«»“”\"'+×/·–—-]+"
 )
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")  # official Korean names beside a translation
 # Names that stay in Latin letters everywhere (programme channel, places in examples).
 ALLOWED_LATIN = {
     "gg",
@@ -174,7 +175,7 @@ def problems_in(locale: str, message: FakeMessage) -> list[str]:
             if locale in SCRIPTS:
                 out += [f"English in {locale}: {run!r} in {line!r}" for run in latin_runs(line)]
             elif locale in LINGUA:
-                words = re.findall(r"[^\W\d_]{2,}", NEUTRAL.sub(" ", line))
+                words = re.findall(r"[^\W\d_]{2,}", HANGUL.sub(" ", NEUTRAL.sub(" ", line)))
                 if len(words) >= 4 and looks_english(words, LINGUA[locale]):
                     out.append(f"English in {locale}: {line!r}")
     if locale in SCRIPTS:
@@ -253,6 +254,7 @@ async def test_whole_journey_is_in_the_users_language(
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
     # Status notifications and /status, in the same language.
+    before = len(user.messages)
     ref = await submitted_application(settings, clock, 500)
     for new, extra in [
         (st.INFO_REQUESTED, {"note": "apostille"}),
@@ -260,15 +262,38 @@ async def test_whole_journey_is_in_the_users_language(
         (st.RECOMMENDED, {"number": "2026-0042"}),
     ]:
         await change(settings, clock, ref, new, **extra)
-    before = len(user.messages)
     await user.wait_messages(before + 4, timeout=15)
     await user.say("/status")
+    # The application form: consent, fields with a validation error, the review, data rights.
+    await user.say("/restart")
+    await answer(user, "web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
+    await user.tap(nav(user, "result"))
+    await user.tap(nav(user, "apply"))
+    await user.tap(nav(user, "agree"))
+    await answer(
+        user,
+        "=Нгуен",
+        "=Nguyen Van An",
+        "=1995-04-23",
+        "=010-1234-5678",
+        "=1995@naver.com",
+        "=950423-5123456",
+        "=수원시 팔달구 123",
+        "=한빛소프트",
+        "=134-86-72683",
+        "suwon",
+        "=2027-01-05",
+    )
+    await user.say("/mydata")
+    await user.say("/delete")
     assert len(user.messages) > 40
     # Every message was accepted by the emulator (HTML, 4096 characters, 64-byte callback data): a
     # rejected one would have produced the apology instead.
     apology = translator(locale).render(APOLOGY)
     assert not any(apology in m.plain for m in user.messages)
     found = [p for m in user.messages for p in problems_in(locale, m)]
+    assert user.documents and user.documents[-1].caption
+    found += problems_in(locale, _Plain(user.documents[-1].caption or ""))  # the /mydata caption
     assert found == [], "\n".join(found[:20])
     assert any("✅" in m.plain for m in user.messages)
     assert any("⚠️" in m.plain for m in user.messages)
@@ -307,14 +332,18 @@ async def test_command_menus_and_descriptions_per_language(bot: BotRunner, emula
         assert emulator.descriptions.get(code) and emulator.short_descriptions.get(code), locale
 
 
+class _Plain:
+    """A bare text in the shape problems_in() reads."""
+
+    def __init__(self, plain: str) -> None:
+        self.plain = plain
+        self.buttons: list[list[tuple[str, str]]] = []
+
+
 def test_the_checker_catches_english() -> None:
     """The check itself can fail: an English line in a Korean or Vietnamese screen is reported."""
 
-    class Msg:
-        def __init__(self, plain: str) -> None:
-            self.plain = plain
-            self.buttons: list[list[tuple[str, str]]] = []
-
+    Msg = _Plain
     assert problems_in("ko", Msg("질문 1\nWhich job will you do in Korea?"))  # type: ignore[arg-type]
     assert not problems_in("ko", Msg("어떤 일을 하시게 됩니까? TOPIK 4급, E-7-1, M2 p.215"))  # type: ignore[arg-type]
     assert problems_in("vi", Msg("Which job will you do in Korea? Pick the closest one."))  # type: ignore[arg-type]

@@ -253,7 +253,7 @@ async def _history(settings: Settings) -> list[StatusChange]:
 async def test_staff_cli_changes_status_and_refuses_bad_moves(settings: Settings, clock: FixedClock) -> None:
     await _register(settings, clock, 409)
     ref = await submitted_application(settings, clock, 409)
-    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "KEY_FILE": settings.key_file}
 
     async def cli(*args: str) -> tuple[int, str, str]:
         proc = await asyncio.create_subprocess_exec(

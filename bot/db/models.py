@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no offset: without this, values come back naive and compare wrongly with "now".
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: take times from bot.clock")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 class Base(DeclarativeBase):
@@ -19,9 +42,10 @@ class User(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Telegram user id
     language: Mapped[str] = mapped_column(String(16))
     language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)  # set by /language
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # blocked us
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    unreachable_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)  # blocked us
+    mode: Mapped[str] = mapped_column(String(16), default="check")  # where typed text goes: check | apply
 
 
 class Questionnaire(Base):
@@ -34,9 +58,9 @@ class Questionnaire(Base):
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     editing: Mapped[str | None] = mapped_column(String(64), nullable=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every change
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # last verdict shown
 
 
@@ -52,9 +76,13 @@ class Application(Base):
     occupation: Mapped[str | None] = mapped_column(String(64), nullable=True)
     recommendation_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
     recommendation_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    consent_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    personal_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)  # encrypted JSON (bot/crypto.py)
+    job: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # employer, BRN, city, start date
+    form_editing: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StatusChange(Base):
@@ -68,7 +96,7 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64))  # "applicant", "cli", later "staff:<id>"
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class OutboxMessage(Base):
@@ -85,8 +113,8 @@ class OutboxMessage(Base):
     dedup_key: Mapped[str] = mapped_column(String(128), unique=True)  # one message per event
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|sent|blocked|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Questionnaire, User
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
 
 class UserRepo:
@@ -16,9 +18,11 @@ class UserRepo:
     async def get_or_create(self, user_id: int, language: str, now: datetime) -> User:
         user = await self.session.get(User, user_id)
         if user is None:
-            user = User(id=user_id, language=language, language_chosen=False, created_at=now, last_seen_at=now)
+            user = User(
+                id=user_id, language=language, language_chosen=False, created_at=now, last_seen_at=now, mode="check"
+            )
             self.session.add(user)
-        else:
+        elif now - user.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
             user.last_seen_at = now
         return user
 

@@ -14,15 +14,23 @@ from bot.db.models import User
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.render import AnswerCB, LangCB, NavCB
+from bot.services.application_form import FormService
 from bot.services.questionnaire import STALE, QuestionnaireService, Reply
+from dialogs import application_form as af
 from knowledge.text import T
 
 
-async def on_start(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+async def on_start(
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, user_row: User
+) -> None:
+    user_row.mode = "check"  # typed text answers the questionnaire again
     await send_reply(bot, message.chat.id, await questionnaire.start(message.chat.id), tr)
 
 
-async def on_restart(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+async def on_restart(
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, user_row: User
+) -> None:
+    user_row.mode = "check"
     await send_reply(bot, message.chat.id, await questionnaire.restart(message.chat.id), tr)
 
 
@@ -64,17 +72,43 @@ async def on_language_chosen(
 
 
 async def on_answer(
-    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+    callback: CallbackQuery,
+    callback_data: AnswerCB,
+    bot: Bot,
+    questionnaire: QuestionnaireService,
+    form: FormService,
+    tr: Translator,
 ) -> None:
-    reply = await questionnaire.answer(callback.from_user.id, callback_data.q, callback_data.v)
+    if callback_data.q in af.BY_KEY:
+        reply = await form.option(callback.from_user.id, callback_data.q, callback_data.v)
+    else:
+        reply = await questionnaire.answer(callback.from_user.id, callback_data.q, callback_data.v)
     await _answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
+FORM_ACTIONS = {"apply", "agree", "decline"}
+
+
 async def on_nav(
-    callback: CallbackQuery, callback_data: NavCB, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+    callback: CallbackQuery,
+    callback_data: NavCB,
+    bot: Bot,
+    questionnaire: QuestionnaireService,
+    form: FormService,
+    tr: Translator,
 ) -> None:
-    reply = await questionnaire.navigate(callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg)
+    user_id, act, at, arg = callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg
+    if act == "apply":
+        reply = await form.open(user_id)
+    elif act == "agree":
+        reply = await form.agree(user_id)
+    elif act == "decline":
+        reply = await form.decline(user_id)
+    elif at in af.BY_KEY or at == "form_review":
+        reply = await form.navigate(user_id, act, at, arg)
+    else:
+        reply = await questionnaire.navigate(user_id, act, at, arg)
     await _answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
 
@@ -95,8 +129,19 @@ async def on_unknown_command(message: Message, bot: Bot, questionnaire: Question
     await send_reply(bot, message.chat.id, reply, tr)
 
 
-async def on_text(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
-    await send_reply(bot, message.chat.id, await questionnaire.text(message.chat.id, message.text or ""), tr)
+async def on_text(
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, user_row: User
+) -> None:
+    text = message.text or ""
+    if user_row.mode == "apply":
+        reply = await form.text(message.chat.id, text)
+    else:
+        reply = await questionnaire.text(message.chat.id, text)
+    await send_reply(bot, message.chat.id, reply, tr)
+
+
+async def on_apply(message: Message, bot: Bot, form: FormService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, await form.open(message.chat.id), tr)
 
 
 async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
@@ -121,6 +166,7 @@ def build_router() -> Router:
     r.message.register(on_help, Command("help"))
     r.message.register(on_about, Command("about"))
     r.message.register(on_language, Command("language"))
+    r.message.register(on_apply, Command("apply"))
     r.message.register(on_unknown_command, F.text.startswith("/"))
     r.message.register(on_text, F.text)
     r.message.register(on_other)

@@ -1,0 +1,108 @@
+"""Benchmark: conversation throughput of the real bot process vs a minimal aiogram echo bot.
+
+    .venv/bin/python bench/throughput.py [--users 200]
+
+N simulated users each run the whole questionnaire at once, answering as soon as the reply arrives
+(closed loop), through the Bot API emulator over HTTP. The bot runs as `python -m bot run` (long
+polling, SQLite file). The same load then goes to bench/echo_bot.py on the same emulator. Prints one
+JSON line: updates handled per second for both and their ratio. Not a test; see BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
+
+# The questionnaire of a web developer with a foreign unrelated degree and TOPIK 4 (13 answers + result).
+SCRIPT = [
+    "/start",
+    "a:occupation:web_developer",
+    "a:degree:bachelor",
+    "a:degree_country:abroad",
+    "a:major_related:no",
+    "2",
+    "a:experience_after_degree:yes",
+    "a:korean_test:topik",
+    "a:topik_level:4",
+    "a:in_korea:no",
+    "Uzbekistan",
+    "a:job_offer:yes",
+    "a:employer_in_gyeonggi:yes",
+    "35000000",
+    "n:result:summary:",
+]
+
+
+async def converse(user: FakeUser) -> int:
+    """Runs SCRIPT closed-loop; returns the number of updates sent."""
+    for step in SCRIPT:
+        before = len(user.messages)
+        if step.startswith(("a:", "n:")):
+            await user.click_data(step, message=user.messages[-1] if user.messages else None)
+        else:
+            await user.send_text(step)
+        await user.wait_messages(before + 1, timeout=120)
+    return len(SCRIPT)
+
+
+async def run_load(command: list[str], users: int, workdir: Path) -> float:
+    emu = BotAPIEmulator()
+    base = await emu.start()
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_API_BASE": base,
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
+        "KEY_FILE": str(workdir / "k"),
+    }
+    proc = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
+    try:
+        await emu.wait_polling(timeout=60)
+        people = [emu.user(10_000 + i, language_code="en") for i in range(users)]
+        for p in people:
+            p.open_chat()
+        started = time.perf_counter()
+        sent = await asyncio.gather(*(converse(p) for p in people))
+        elapsed = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        await proc.wait()
+        await emu.stop()
+    return sum(sent) / elapsed
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = await run_load([sys.executable, "-m", "bot", "run"], args.users, Path(tmp) / "ours")
+        floor = await run_load([sys.executable, str(ROOT / "bench" / "echo_bot.py")], args.users, Path(tmp) / "echo")
+    print(
+        json.dumps(
+            {
+                "bench": "throughput",
+                "users": args.users,
+                "updates_per_s": round(ours, 1),
+                "echo_floor_updates_per_s": round(floor, 1),
+                "ratio": round(ours / floor, 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    (Path(tempfile.gettempdir())).mkdir(exist_ok=True)
+    asyncio.run(main())

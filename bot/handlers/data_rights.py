@@ -1,0 +1,73 @@
+"""/mydata and /delete: the person's rights over their data (Korea's PIPA)."""
+
+from __future__ import annotations
+
+import json
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.i18n import Translator
+from bot.services.data_rights import DataRightsService
+from knowledge.text import T
+
+
+class EraseCB(CallbackData, prefix="x"):
+    sure: bool
+
+
+async def on_mydata(message: Message, bot: Bot, data_rights: DataRightsService, tr: Translator) -> None:
+    data = await data_rights.export(message.chat.id)
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await bot.send_document(
+        message.chat.id,
+        BufferedInputFile(payload, filename="my-data.json"),
+        caption=tr.render(T("Everything this bot stores about you.")),
+    )
+
+
+async def on_delete(message: Message, tr: Translator) -> None:
+    buttons = [
+        [
+            InlineKeyboardButton(
+                text=tr.render(T("Yes, delete everything"), html_mode=False), callback_data=EraseCB(sure=True).pack()
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                text=tr.render(T("No, keep it"), html_mode=False), callback_data=EraseCB(sure=False).pack()
+            )
+        ],
+    ]
+    await message.answer(
+        tr.render(
+            T(
+                "⚠️ <b>Delete all your data?</b> Your answers, your application and its history will be erased. This cannot be undone."
+            )
+        ),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons),
+    )
+
+
+async def on_erase(
+    callback: CallbackQuery, callback_data: EraseCB, bot: Bot, data_rights: DataRightsService, tr: Translator
+) -> None:
+    await callback.answer()
+    if not callback_data.sure:
+        await bot.send_message(callback.from_user.id, tr.render(T("Nothing was deleted.")))
+        return
+    await data_rights.erase(callback.from_user.id)
+    await bot.send_message(
+        callback.from_user.id, tr.render(T("All your data has been deleted. If you write again, you start fresh."))
+    )
+
+
+def build_router() -> Router:
+    r = Router(name="data_rights")
+    r.message.filter(F.chat.type == "private")
+    r.message.register(on_mydata, Command("mydata"))
+    r.message.register(on_delete, Command("delete"))
+    r.callback_query.register(on_erase, EraseCB.filter())
+    return r

@@ -1,0 +1,370 @@
+"""The application form: consent first, then personal details and the job offer, then a review.
+
+Like the questionnaire, the state is the values given so far (plus the field being edited); the
+next field is the first that applies and has no value. Every free-text value is validated with a
+library made for it (phonenumbers, email-validator, python-stdnum) and a clear message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import ValidationError
+from stdnum.kr import brn
+
+from dialogs.questionnaire import Invalid, display_value
+from dialogs.screens import Action, Option, Screen
+from knowledge.loader import load
+from knowledge.profile import Profile
+from knowledge.text import Lines, Message, T, Text, Verbatim, WithKorean
+
+Values = dict[str, Any]
+
+
+def clean(text: str) -> str:
+    """NFKC, without control, zero-width and direction marks; inner whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- parsers ------------------------------------------------------------------------------------
+
+_NAME = re.compile(r"^[A-Z][A-Z .'-]*[A-Z.]$")
+
+
+def parse_name(text: str, now: datetime) -> str:
+    name = clean(text).upper()
+    if not (2 <= len(name) <= 60) or not _NAME.match(name):
+        raise Invalid(
+            T("Please type your name in Latin letters exactly as in your passport, for example NGUYEN VAN AN.")
+        )
+    return name
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y")
+
+
+def _parse_date(text: str) -> date | None:
+    raw = clean(text).replace(" ", "").rstrip(".")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_birth_date(text: str, now: datetime) -> str:
+    born = _parse_date(text)
+    if born is None:
+        raise Invalid(T("Please type the date as year-month-day, for example 1995-04-23."))
+    age = (now.date() - born).days / 365.25
+    if not 15 <= age <= 75:
+        raise Invalid(T("Please check the date of birth: it should be as in your passport."))
+    return born.isoformat()
+
+
+def parse_start_date(text: str, now: datetime) -> str:
+    start = _parse_date(text)
+    if start is None:
+        raise Invalid(T("Please type the date as year-month-day, for example 1995-04-23."))
+    if not 0 <= (start - now.date()).days <= 2 * 366:
+        raise Invalid(T("Please type a start date from today to two years ahead."))
+    return start.isoformat()
+
+
+def parse_phone(text: str, now: datetime) -> str:
+    try:
+        number = phonenumbers.parse(clean(text), "KR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise Invalid(T("Please type a phone number, for example 010-1234-5678 or +998 90 123 45 67."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_email(text: str, now: datetime) -> str:
+    try:
+        return validate_email(clean(text), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise Invalid(T("Please type an email address, for example name@example.com.")) from None
+
+
+_ARC = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([5-8])(\d{6})$")
+
+
+def parse_arc(text: str, now: datetime) -> str:
+    """Alien registration number: YYMMDD-GNNNNNN, G being 5-8 for foreign residents."""
+    m = _ARC.match(clean(text).replace(" ", ""))
+    if not m:
+        raise Invalid(T("Please type the 13-digit number on your alien registration card, for example 950423-5123456."))
+    _, month, day = (int(m.group(i)) for i in (1, 2, 3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise Invalid(T("Please type the 13-digit number on your alien registration card, for example 950423-5123456."))
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}-{m.group(4)}{m.group(5)}"
+
+
+def parse_free(minimum: int, maximum: int) -> Callable[[str, datetime], str]:
+    def parse(text: str, now: datetime) -> str:
+        value = clean(text)
+        if not minimum <= len(value) <= maximum:
+            raise Invalid(
+                T("Please type between {minimum} and {maximum} characters.", minimum=minimum, maximum=maximum)
+            )
+        return value
+
+    return parse
+
+
+_BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def brn_check_digit_ok(number: str) -> bool:
+    """The National Tax Service check digit, which python-stdnum's kr.brn (format only) does not test."""
+    digits = [int(c) for c in number]
+    total = sum(d * w for d, w in zip(digits, _BRN_WEIGHTS, strict=False)) + digits[8] * 5 // 10
+    return (10 - total % 10) % 10 == digits[9]
+
+
+def parse_brn(text: str, now: datetime) -> str:
+    try:
+        number = brn.validate(clean(text))
+        if not brn_check_digit_ok(number):
+            raise ValidationError()
+        return str(brn.format(number))
+    except ValidationError:
+        raise Invalid(
+            T(
+                "That is not a valid business registration number (사업자등록번호). It has 10 digits, for example 134-86-72683."
+            )
+        ) from None
+
+
+# --- fields ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: Text
+    korean: str  # the term on Korean forms, shown beside the label
+    prompt: Text
+    parse: Callable[[str, datetime], str] | None = None
+    options: Callable[[], tuple[Option, ...]] = lambda: ()
+    applies: Callable[[Profile], bool] = lambda p: True
+    columns: int = 1
+    sensitive: bool = True  # kept encrypted at rest
+
+
+def _cities() -> tuple[Option, ...]:
+    return tuple(Option(m.id, T("{name}", name=WithKorean(T(m.name), m.name_ko))) for m in load().municipalities)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "name",
+        T("Name as in the passport"),
+        "성명(여권)",
+        T("<b>Your full name exactly as in your passport</b>, in Latin letters."),
+        parse_name,
+    ),
+    Field(
+        "birth_date", T("Date of birth"), "생년월일", T("<b>Your date of birth</b> (year-month-day)."), parse_birth_date
+    ),
+    Field(
+        "phone",
+        T("Phone"),
+        "전화번호",
+        T("<b>Your phone number.</b> A Korean mobile number, or one from abroad with its country code."),
+        parse_phone,
+    ),
+    Field("email", T("Email"), "이메일", T("<b>Your email address.</b>"), parse_email),
+    Field(
+        "arc_number",
+        T("Alien registration number"),
+        "외국인등록번호",
+        T(
+            "<b>Your alien registration number</b> (13 digits, on your alien registration card). It is stored encrypted."
+        ),
+        parse_arc,
+        applies=lambda p: bool(p.in_korea),
+    ),
+    Field(
+        "address",
+        T("Address in Korea"),
+        "국내 주소",
+        T("<b>Your address in Korea.</b>"),
+        parse_free(5, 200),
+        applies=lambda p: bool(p.in_korea),
+    ),
+    Field(
+        "employer",
+        T("Employer (company name)"),
+        "업체명",
+        T("<b>The name of the company</b> that offers you the job."),
+        parse_free(2, 100),
+        sensitive=False,
+    ),
+    Field(
+        "brn",
+        T("Business registration number"),
+        "사업자등록번호",
+        T("<b>The company's business registration number</b> (10 digits; the company can tell you)."),
+        parse_brn,
+        sensitive=False,
+    ),
+    Field(
+        "city",
+        T("Workplace city or county"),
+        "근무지(시·군)",
+        T("<b>Where is the workplace?</b> Pick the city or county in Gyeonggi."),
+        options=_cities,
+        columns=3,
+        sensitive=False,
+    ),
+    Field(
+        "start_date",
+        T("Start date"),
+        "근무 시작일",
+        T("<b>When do you start work?</b> (year-month-day)"),
+        parse_start_date,
+        sensitive=False,
+    ),
+)
+BY_KEY = {f.key: f for f in FIELDS}
+
+
+@dataclass
+class Form:
+    values: Values
+    editing: str | None = None
+
+
+def current_field(form: Form, p: Profile) -> Field | None:
+    if form.editing in BY_KEY:
+        return BY_KEY[form.editing]
+    return next((f for f in FIELDS if f.applies(p) and f.key not in form.values), None)
+
+
+def answer_text(form: Form, p: Profile, text: str, now: datetime) -> Form:
+    field = current_field(form, p)
+    if field is None:
+        raise Invalid(T("Please use the buttons below."))
+    if field.parse is None:
+        raise Invalid(T("Please answer with one of the buttons."))
+    return Form({**form.values, field.key: field.parse(text, now)})
+
+
+def answer_option(form: Form, p: Profile, key: str, value: str) -> Form:
+    field = current_field(form, p)
+    if field is None or field.key != key or value not in {o.value for o in field.options()}:
+        raise KeyError(key)
+    return Form({**form.values, key: value})
+
+
+def edit(form: Form, p: Profile, key: str) -> Form:
+    if key not in BY_KEY or not BY_KEY[key].applies(p):
+        raise KeyError(key)
+    return Form(form.values, key)
+
+
+def back(form: Form, p: Profile) -> Form:
+    """Reopens the field before the current one (or leaves an edit)."""
+    if form.editing:
+        return Form(form.values)
+    current = current_field(form, p)
+    order = [f for f in FIELDS if f.applies(p)]
+    index = order.index(current) if current in order else len(order)
+    return Form(form.values, order[index - 1].key) if index > 0 else form
+
+
+def display(key: str, value: Any) -> Message:
+    if key == "city":
+        m = next((m for m in load().municipalities if m.id == value), None)
+        if m is not None:
+            return T("{name}", name=WithKorean(T(m.name), m.name_ko))
+    if key in ("birth_date", "start_date"):
+        return T("{date}", date=date.fromisoformat(value))
+    return T("{value}", value=Verbatim(str(value)))
+
+
+# --- screens --------------------------------------------------------------------------------------
+
+CONSENT = Screen(
+    "consent",
+    (
+        T("🔒 <b>Before your application: your personal data</b>"),
+        Lines(
+            (
+                T(
+                    "• <b>What we collect:</b> your name, date of birth, nationality, phone, email, alien registration number and address in Korea (if you are in Korea), your job offer and the documents you upload."
+                ),
+                T(
+                    "• <b>Why:</b> to prepare your application for Gyeonggi Province's E-7 recommendation and to tell you about its status."
+                ),
+                T(
+                    "• <b>Who sees it:</b> you, and Gyeonggi Province staff who review applications. Nobody else without your consent."
+                ),
+                T("• <b>How long:</b> until you delete it, and at most one year after the programme ends."),
+                T(
+                    "• <b>Your rights</b> under Korea's Personal Information Protection Act (개인정보 보호법): see everything we keep (/mydata), correct it, and delete it (/delete) at any time. You may refuse; then we cannot prepare an application, but the eligibility check stays available."
+                ),
+                T("Sensitive data (such as the alien registration number) is stored encrypted."),
+            )
+        ),
+    ),
+    actions=(Action("agree", T("✅ I agree")), Action("decline", T("Not now"))),
+)
+
+
+def field_screen(form: Form, field: Field, p: Profile) -> Screen:
+    step = len([f for f in FIELDS if f.applies(p) and f.key in form.values]) + (0 if form.editing else 1)
+    total = len([f for f in FIELDS if f.applies(p)])
+    heading = T("Change your answer") if form.editing else T("Application: step {n} of {total}", n=step, total=total)
+    body: tuple[Message, ...] = (heading, field.prompt)
+    if form.editing and field.key in form.values:
+        body += (T("Now: {value}", value=display(field.key, form.values[field.key])),)
+    actions = (Action("back", T("« Back")),) if step > 1 or form.editing else ()
+    return Screen(f"form:{field.key}", body, field.options(), actions, field.columns, field.key)
+
+
+def review_screen(form: Form, p: Profile) -> Screen:
+    lines: list[Message] = []
+    actions = []
+    for f in FIELDS:
+        if f.applies(p) and f.key in form.values:
+            lines.append(
+                T(
+                    "{label}: <b>{value}</b>",
+                    label=WithKorean(f.label, f.korean),
+                    value=display(f.key, form.values[f.key]),
+                )
+            )
+            actions.append(Action(f"edit:{f.key}", T("Change: {label}", label=f.label)))
+    from_check: list[Message] = [
+        T("{label}: <b>{value}</b>", label=WithKorean(label, korean), value=display_value(key, value))
+        for key, label, korean, value in (
+            ("nationality", T("Nationality"), "국적", p.nationality),
+            ("occupation", T("Occupation"), "직종", p.occupation),
+            ("salary_krw", T("Offered yearly salary"), "연봉", p.salary_krw),
+        )
+        if value
+    ]
+    body = (
+        T("<b>Your application (draft)</b>"),
+        Lines(tuple(lines)),
+        Lines(tuple(from_check)),
+        T(
+            "<i>Nationality, occupation and salary come from your eligibility answers; change them there with /start.</i>"
+        ),
+        T("Your draft is saved. Uploading your documents and submitting will come in the next update of this bot."),
+    )
+    return Screen("form_review", body, (), tuple(actions))
