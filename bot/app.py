@@ -24,6 +24,8 @@ from bot.errors import on_error
 from bot.handlers import applicant, data_rights, status
 from bot.middlewares import ContextMiddleware
 from bot.services.outbox import Sender
+from bot.services.reminders import run_reminders
+from bot.services.uploads import FileStore
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,10 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_dispatcher(engine: AsyncEngine, clock: Clock, vault: Vault) -> Dispatcher:
+def build_dispatcher(engine: AsyncEngine, clock: Clock, vault: Vault, store: FileStore) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race.
     dp = Dispatcher(events_isolation=SimpleEventIsolation())
-    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault))
+    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store))
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
     dp.include_routers(status.build_router(), data_rights.build_router(), applicant.build_router())
     dp.errors.register(on_error)
@@ -59,8 +61,8 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings)
         self.bot = build_bot(settings, token)
-        self.dp = build_dispatcher(self.engine, clock, Vault(load_key(settings)))
-        self.sender = Sender(make_sessionmaker(self.engine), self.bot, clock)
+        self.dp = build_dispatcher(self.engine, clock, Vault(load_key(settings)), FileStore(settings.files_dir))
+        self.sender = Sender(make_sessionmaker(self.engine), self.bot, clock, periodic=run_reminders)
 
     async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:
         """Publishes the localised command menu, then long-polls until stop() or a signal."""

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     data_key: SecretStr | None = None  # Fernet key for personal data at rest (see bot/crypto.py)
     key_file: str = "./data/data.key"  # used only when DATA_KEY is unset
+    files_dir: str = "./data/files"  # uploaded documents
 
     def sqlite_path(self) -> Path | None:
         """The database file for a SQLite URL (its folder is created on start), else None."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot
+from aiogram.types import BufferedInputFile
 
 from bot.i18n import Translator
 from bot.render import render
@@ -10,6 +11,8 @@ from bot.services.questionnaire import Reply
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, tr: Translator) -> None:
+    for name, content, caption in reply.files:
+        await bot.send_document(chat_id, BufferedInputFile(content, filename=name), caption=tr.render(caption))
     if not reply.screens and reply.notice is not None:  # a notice alone
         await bot.send_message(chat_id, tr.render(reply.notice))
         return

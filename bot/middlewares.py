@@ -17,13 +17,17 @@ from bot.i18n import resolve_locale, translator
 from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
 from bot.services.questionnaire import QuestionnaireService
+from bot.services.uploads import FileStore
 
 
 class ContextMiddleware(BaseMiddleware):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, vault: Vault) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, vault: Vault, store: FileStore
+    ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.vault = vault
+        self.store = store
 
     async def __call__(
         self,
@@ -44,7 +48,7 @@ class ContextMiddleware(BaseMiddleware):
                 data["user_row"] = user
                 data["tr"] = translator(user.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock)
-            data["form"] = FormService(session, self.clock, self.vault)
+            data["form"] = FormService(session, self.clock, self.vault, self.store)
             data["data_rights"] = DataRightsService(session, self.vault)
             result = await handler(event, data)
             await session.commit()  # the user row and anything a handler left; services commit their own work

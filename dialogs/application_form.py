@@ -365,6 +365,6 @@ def review_screen(form: Form, p: Profile) -> Screen:
         T(
             "<i>Nationality, occupation and salary come from your eligibility answers; change them there with /start.</i>"
         ),
-        T("Your draft is saved. Uploading your documents and submitting will come in the next update of this bot."),
+        T("Your draft is saved. Next: your documents."),
     )
-    return Screen("form_review", body, (), tuple(actions))
+    return Screen("form_review", body, (), (Action("docs", T("📎 Documents")), *actions))

@@ -88,6 +88,7 @@ async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) 
         telegram_api_base=emulator.base_url,
         database_url=database_url,
         key_file=str(tmp_path / "data.key"),
+        files_dir=str(tmp_path / "files"),
         _env_file=None,
     )
     await migrate(s)

@@ -3,6 +3,7 @@ edit, /mydata and /delete."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from datetime import datetime
@@ -159,3 +160,159 @@ async def test_form_buttons_are_checked_on_the_server(bot: BotRunner, emulator: 
     await user.click_data("a:city:suwon", message=user.messages[-1])  # not the current field
     await emulator.wait_processed()
     assert "earlier message" in user.messages[before].plain
+
+
+FORM = (
+    "=Nguyen Van An",
+    "=1995-04-23",
+    "=010-1234-5678",
+    "=an@example.com",
+    "=950423-5123456",
+    "=Suwon-si, Paldal-gu 123",
+    "=Hanbit Soft",
+    "=134-86-72683",
+    "suwon",
+    "=2027-01-05",
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+async def filled_form(user: FakeUser) -> None:
+    await eligible(user)
+    await user.tap(nav(user, "apply"))
+    await user.tap(nav(user, "agree"))
+    await answer(user, *FORM)
+
+
+def nav_arg(user: FakeUser, act: str, arg: str) -> str:
+    return next(
+        data
+        for m in reversed(user.messages)
+        for row in m.buttons
+        for _, data in row
+        if data == f"n:{act}:form_docs:{arg}" or data == f"n:{act}:form_review:{arg}"
+    )
+
+
+async def upload(user: FakeUser, emulator: BotAPIEmulator, content: bytes, name: str, mime: str) -> list:
+    before = len(user.messages)
+    await user.send_document(content, name, mime)
+    await emulator.wait_processed()
+    return user.messages[before:]
+
+
+async def test_documents_upload_replace_remove_then_submit(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    user = emulator.user(610)
+    await filled_form(user)
+    docs = await user.tap(nav(user, "docs"))
+    assert "0 of 3 documents" in docs[-1].plain
+    assert "Copy of your passport" in docs[-1].plain and "Employment contract (고용계약서)" in docs[-1].plain
+    first = await upload(user, emulator, PDF, "passport.pdf", "application/pdf")
+    assert "First tap the document" in first[0].plain
+    await user.tap(nav_arg(user, "doc", "passport_copy"))
+    too_big = await upload(user, emulator, b"x" * (20 * 1024 * 1024 + 1), "big.pdf", "application/pdf")
+    assert "larger than 20 MB" in too_big[0].plain
+    wrong = await upload(user, emulator, b"hello", "notes.txt", "text/plain")
+    assert "PDF or a photo" in wrong[0].plain
+    empty = await upload(user, emulator, b"", "empty.pdf", "application/pdf")
+    assert "empty" in empty[0].plain
+    saved = await upload(user, emulator, PDF, "passport.pdf", "application/pdf")
+    assert "Saved" in saved[0].plain and "1 of 3 documents" in saved[-1].plain
+    files = list(Path(settings.files_dir).rglob("*.pdf")) if Path(settings.files_dir).exists() else []
+    assert len(files) == 1
+    # Replace, then remove.
+    await user.tap(nav_arg(user, "doc", "passport_copy"))
+    await upload(user, emulator, PDF + b"% v2\n", "passport2.pdf", "application/pdf")
+    assert len(list(Path(settings.files_dir).rglob("*.pdf"))) == 1
+    removed = await user.tap(nav_arg(user, "rmdoc", "passport_copy"))
+    assert "0 of 3 documents" in removed[-1].plain
+    # Submitting with documents missing is refused, naming them.
+    refused = await user.tap(nav(user, "submit"))
+    assert "documents are missing" in refused[0].plain and "Copy of your passport" in refused[0].plain
+    for kind in ("passport_copy", "degree_certificate", "employment_contract"):
+        await user.tap(nav_arg(user, "doc", kind))
+        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+    assert "3 of 3 documents" in user.messages[-1].plain
+    count = len(user.messages)
+    await user.tap(nav(user, "submit"))
+    summary = user.documents[-1]
+    assert summary.file_name == "GG-2026-000001.html"
+    html = summary.content.decode()
+    assert "Date of birth" in html and "생년월일" in html and "134-86-72683" in html and "고용계약서" in html
+    for _ in range(100):  # the "submitted" notification comes through the outbox sender
+        if any("GG-2026-000001" in m.plain and "submitted" in m.plain for m in user.messages[count:]):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("no submitted notification")
+    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    assert db.execute("select status, reference from applications").fetchone() == ("submitted", "GG-2026-000001")
+    # /delete removes the files as well as the rows.
+    confirm = await user.say("/delete")
+    await user.tap("Yes, delete everything", message=confirm[-1])
+    assert db.execute("select count(*) from documents").fetchone()[0] == 0
+    assert list(Path(settings.files_dir).rglob("*.pdf")) == []
+
+
+async def test_submission_refused_when_closed_or_quota_exhausted(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    user = emulator.user(611)
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db.executemany(
+        "insert into applications (user_id, status, recommendation_number, created_at, updated_at) "
+        "values (611, 'recommended', ?, '2026-10-01 00:00:00', '2026-10-01 00:00:00')",
+        [(f"R-{i}",) for i in range(630)],
+    )
+    db.commit()
+    quota = await user.tap(nav(user, "submit"))
+    assert "All 630 recommendations have been issued" in quota[0].plain
+    db.execute("delete from applications where recommendation_number is not null")
+    db.commit()
+    clock.set(datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL))
+    closed = await user.tap(nav(user, "submit"))
+    assert "Applications are closed" in closed[0].plain
+
+
+async def test_reminders_idle_draft_and_window_closing_each_once(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from bot.db.engine import make_engine, make_sessionmaker
+    from bot.services.reminders import run_reminders
+
+    user = emulator.user(612)
+    await eligible(user)
+    await user.tap(nav(user, "apply"))
+    await user.tap(nav(user, "agree"))  # a draft with consent, untouched from now on
+    engine = make_engine(settings)
+    sessions = make_sessionmaker(engine)
+
+    async def check() -> int:
+        async with sessions() as session:
+            return await run_reminders(session, clock)
+
+    assert await check() == 0  # fresh draft, window far away (37 days)
+    clock.advance(timedelta(days=3, minutes=1))
+    assert await check() == 1 and await check() == 0  # idle reminder, once
+    clock.set(datetime(2026, 12, 25, 9, 0, tzinfo=SEOUL))  # 6 days left: the 7-day reminder
+    assert await check() == 1
+    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    keys = [k for (k,) in db.execute("select dedup_key from outbox order by id")]
+    assert any(k.startswith("remind:close7:") for k in keys)
+    clock.set(datetime(2026, 12, 31, 9, 0, tzinfo=SEOUL))
+    await check()
+    await check()
+    keys = [k for (k,) in db.execute("select dedup_key from outbox order by id")]
+    assert sum(k.startswith("remind:close1:") for k in keys) == 1
+    assert sum(k.startswith("remind:close7:") for k in keys) == 1
+    clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=SEOUL))
+    assert await check() == 0  # closed: nothing more
+    await engine.dispose()

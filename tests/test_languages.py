@@ -247,6 +247,16 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     assert keyboard_message(user).buttons
 
 
+def doc_button(user: FakeUser, kind: str) -> str:
+    return next(
+        data
+        for m in reversed(user.messages)
+        for row in m.buttons
+        for _, data in row
+        if data == f"n:doc:form_docs:{kind}"
+    )
+
+
 @pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
 async def test_whole_journey_is_in_the_users_language(
     locale: str, bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
@@ -284,6 +294,17 @@ async def test_whole_journey_is_in_the_users_language(
         "suwon",
         "=2027-01-05",
     )
+    # Documents: a refused file, a missing-documents refusal, the uploads, submission and its summary file.
+    await user.tap(nav(user, "docs"))
+    await user.tap(doc_button(user, "passport_copy"))
+    await user.send_document(b"hello", "notes.txt", "text/plain")
+    await emulator.wait_processed()
+    await user.tap(nav(user, "submit"))
+    for kind in ("passport_copy", "degree_certificate", "employment_contract"):
+        await user.tap(doc_button(user, kind))
+        await user.send_document(b"%PDF-1.4 " + kind.encode(), f"{kind}.pdf", "application/pdf")
+        await emulator.wait_processed()
+    await user.tap(nav(user, "submit"))
     await user.say("/mydata")
     await user.say("/delete")
     assert len(user.messages) > 40
@@ -292,8 +313,9 @@ async def test_whole_journey_is_in_the_users_language(
     apology = translator(locale).render(APOLOGY)
     assert not any(apology in m.plain for m in user.messages)
     found = [p for m in user.messages for p in problems_in(locale, m)]
-    assert user.documents and user.documents[-1].caption
-    found += problems_in(locale, _Plain(user.documents[-1].caption or ""))  # the /mydata caption
+    assert len(user.documents) >= 2
+    for document in user.documents:  # the application summary and the /mydata file: their captions
+        found += problems_in(locale, _Plain(document.caption or ""))
     assert found == [], "\n".join(found[:20])
     assert any("✅" in m.plain for m in user.messages)
     assert any("⚠️" in m.plain for m in user.messages)

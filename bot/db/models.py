@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -83,6 +95,7 @@ class Application(Base):
     personal_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)  # encrypted JSON (bot/crypto.py)
     job: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # employer, BRN, city, start date
     form_editing: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    awaiting_upload: Mapped[str | None] = mapped_column(String(64), nullable=True)  # checklist item to receive
 
 
 class StatusChange(Base):
@@ -118,3 +131,20 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class UploadedDocument(Base):
+    """A file for one item of the application's checklist (one per item; replacing overwrites)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("application_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[int] = mapped_column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))  # a document id of knowledge/data/documents.yaml
+    file_name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(500))  # under FILES_DIR
+    uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -17,7 +17,7 @@ from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
 from bot.services.questionnaire import STALE, QuestionnaireService, Reply
 from dialogs import application_form as af
-from knowledge.text import T
+from knowledge.text import T, Text
 
 
 async def on_start(
@@ -105,6 +105,10 @@ async def on_nav(
         reply = await form.agree(user_id)
     elif act == "decline":
         reply = await form.decline(user_id)
+    elif act in ("docs", "doc", "rmdoc", "review"):
+        reply = await form.documents(user_id, act, arg)
+    elif act == "submit":
+        reply = await form.submit(user_id, tr.locale)
     elif at in af.BY_KEY or at == "form_review":
         reply = await form.navigate(user_id, act, at, arg)
     else:
@@ -144,6 +148,22 @@ async def on_apply(message: Message, bot: Bot, form: FormService, tr: Translator
     await send_reply(bot, message.chat.id, await form.open(message.chat.id), tr)
 
 
+async def on_file(
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, user_row: User
+) -> None:
+    """A document or photo: an upload while preparing the application, otherwise not expected."""
+    if user_row.mode != "apply":
+        await on_other(message, bot, questionnaire, tr)
+        return
+    if message.document is not None:
+        d = message.document
+        upload = (d.file_id, d.file_name or "document", d.mime_type, d.file_size)
+    else:
+        photo = max(message.photo or [], key=lambda p: p.width * p.height)
+        upload = (photo.file_id, "photo.jpg", "image/jpeg", photo.file_size)
+    await send_reply(bot, message.chat.id, await form.receive_file(bot, message.chat.id, *upload), tr)
+
+
 async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
     """Stickers, photos, locations...: say what is expected and repeat the question."""
     reply = await questionnaire.current(message.chat.id)
@@ -152,7 +172,7 @@ async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireServi
 
 
 async def _answer_callback(callback: CallbackQuery, reply: Reply, tr: Translator) -> None:
-    text = tr.render(reply.notice, html_mode=False)[:200] if reply.notice else None
+    text = tr.render(reply.notice, html_mode=False)[:200] if isinstance(reply.notice, Text) else None
     await callback.answer(text)
 
 
@@ -169,6 +189,7 @@ def build_router() -> Router:
     r.message.register(on_apply, Command("apply"))
     r.message.register(on_unknown_command, F.text.startswith("/"))
     r.message.register(on_text, F.text)
+    r.message.register(on_file, F.document | F.photo)
     r.message.register(on_other)
     r.callback_query.register(on_language_chosen, LangCB.filter())
     r.callback_query.register(on_answer, AnswerCB.filter())

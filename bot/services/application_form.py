@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,21 +12,27 @@ from bot.crypto import Vault
 from bot.db.models import Application, Questionnaire, User
 from bot.services.applications import ApplicationService
 from bot.services.questionnaire import STALE, Reply
+from bot.services.uploads import FileStore, UploadService
+from bot.summary_doc import build as build_summary
 from dialogs import application_form as af
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
+from dialogs import uploads as up
 from dialogs.screens import Screen
+from knowledge.loader import load
+from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import Outcome, evaluate
-from knowledge.text import T
+from knowledge.text import Lines, T
 
 
 class FormService:
-    def __init__(self, session: AsyncSession, clock: Clock, vault: Vault) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, vault: Vault, store: FileStore) -> None:
         self.session = session
         self.clock = clock
         self.vault = vault
+        self.uploads = UploadService(session, clock, store)
 
     async def _profile(self, user_id: int) -> tuple[Profile, bool]:
         """The eligibility answers as a profile, and whether the check was completed."""
@@ -158,3 +166,106 @@ class FormService:
         await self._set_mode(user_id, "apply")
         await self._save(app, form)
         return Reply([self._screen(form, p)])
+
+    # --- documents and submission ------------------------------------------------------------
+
+    def _required(self, p: Profile) -> tuple:  # type: ignore[type-arg]
+        verdict = evaluate(p, self.clock.now(), alternatives=False)
+        return up.required(p, tuple(r.pathway.id for r in verdict.holding))
+
+    async def _documents_screen(self, app: Application, p: Profile) -> Screen:
+        uploaded = await self.uploads.uploaded(app)
+        return up.documents_screen(
+            self._required(p), {k: d.file_name for k, d in uploaded.items()}, app.awaiting_upload
+        )
+
+    async def documents(self, user_id: int, action: str, kind: str) -> Reply:
+        """The documents screen; choose an item to upload, remove one, or go back to the review."""
+        state = await self._current(user_id)
+        if state is None:
+            return Reply([], STALE)
+        app, form, p = state
+        required = {d.id for d in self._required(p)}
+        if action == "review":
+            app.awaiting_upload = None
+            await self.session.commit()
+            return Reply([af.review_screen(form, p)])
+        if action in ("doc", "rmdoc") and kind not in required:
+            return Reply([await self._documents_screen(app, p)], STALE)
+        if action == "doc":
+            app.awaiting_upload = kind
+        elif action == "rmdoc":
+            await self.uploads.remove(app, kind)
+            app.awaiting_upload = None
+        await self._set_mode(user_id, "apply")
+        await self.session.commit()
+        return Reply([await self._documents_screen(app, p)])
+
+    async def receive_file(
+        self, bot: Bot, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
+    ) -> Reply:
+        state = await self._current(user_id)
+        if state is None:
+            return await self.open(user_id)
+        app, _, p = state
+        if app.awaiting_upload is None:
+            return Reply([await self._documents_screen(app, p)], T("First tap the document you are sending."))
+        refused = up.check_file(mime_type, size)
+        if refused is not None:
+            return Reply([await self._documents_screen(app, p)], refused)
+        kind = app.awaiting_upload
+        try:
+            await self.uploads.save(bot, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or "")
+        except (TelegramBadRequest, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
+            return Reply([await self._documents_screen(app, p)], up.check_file(mime_type, up.MAX_BYTES + 1))
+        app.awaiting_upload = None
+        await self.session.commit()
+        name = next((d.name for d in self._required(p) if d.id == kind), kind)
+        return Reply([await self._documents_screen(app, p)], T("Saved: {name}.", name=T(name)))
+
+    async def submit(self, user_id: int, locale: str) -> Reply:
+        """Submits the draft, or says why not (missing fields or documents, window, quota, rules)."""
+        state = await self._current(user_id)
+        if state is None:
+            return Reply([], STALE)
+        app, form, p = state
+        now, kb = self.clock.now(), load()
+        if af.current_field(form, p) is not None:
+            return Reply([self._screen(form, p)], T("Please complete the application first."))
+        if window_state(kb, now) != "open":
+            return Reply([], T("Applications are closed, so the application cannot be submitted."))
+        applications = ApplicationService(self.session, self.clock)
+        if await applications.count_recommended() >= kb.programme.quota:
+            return Reply(
+                [],
+                T(
+                    "All {quota} recommendations have been issued, so no more applications can be submitted.",
+                    quota=kb.programme.quota,
+                ),
+            )
+        if evaluate(p, now, alternatives=False).outcome is Outcome.NOT_ELIGIBLE:
+            return Reply(
+                [],
+                T(
+                    "Your answers do not meet the rules yet, so an application would not succeed. See your result and what would help: /start"
+                ),
+            )
+        uploaded = await self.uploads.uploaded(app)
+        missing = tuple(d for d in self._required(p) if d.id not in uploaded)
+        if missing:
+            return Reply([await self._documents_screen(app, p)], up.missing_text(missing))
+        change = await applications.submit(app)  # commits, with the notification in the outbox
+        await self._set_mode(user_id, "check")
+        await self.session.commit()
+        summary = build_summary(
+            reference=change.reference,
+            submitted=now,
+            values=form.values,
+            profile=p,
+            documents=[(k, d.sha256) for k, d in uploaded.items()],
+            locale=locale,
+        )
+        caption = Lines(
+            (T("Your application summary, in your language and in Korean: keep it, and use it on gg24.gg.go.kr."),)
+        )
+        return Reply([], None, [(f"{change.reference}.html", summary, caption)])

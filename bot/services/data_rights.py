@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Vault
-from bot.db.models import Application, OutboxMessage, Questionnaire, StatusChange, User
+from bot.db.models import Application, OutboxMessage, Questionnaire, StatusChange, UploadedDocument, User
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -39,10 +40,24 @@ class DataRightsService:
             "last_seen": _iso(user.last_seen_at) if user else None,
             "eligibility_answers": dict(questionnaire.answers or {}) if questionnaire else {},
             "applications": [],
-            "documents": [],  # uploads arrive with the documents step; listed here when they do
+            "documents": [],
             "messages_sent_to_you": [],
         }
         for app in apps:
+            docs = (
+                await self.session.execute(select(UploadedDocument).where(UploadedDocument.application_id == app.id))
+            ).scalars()
+            out["documents"] += [
+                {
+                    "application": app.reference,
+                    "item": d.kind,
+                    "file_name": d.file_name,
+                    "size": d.size,
+                    "sha256": d.sha256,
+                    "uploaded": _iso(d.uploaded_at),
+                }
+                for d in docs
+            ]
             history = (
                 await self.session.execute(
                     select(StatusChange).where(StatusChange.application_id == app.id).order_by(StatusChange.id)
@@ -74,9 +89,17 @@ class DataRightsService:
         return out
 
     async def erase(self, user_id: int) -> None:
-        """Deletes the person's rows (their applications' history goes with them) and queued messages."""
+        """Deletes the person's rows, their uploaded files and their queued messages."""
         await self.session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
         app_ids = select(Application.id).where(Application.user_id == user_id)
+        files = (
+            await self.session.execute(
+                select(UploadedDocument.path).where(UploadedDocument.application_id.in_(app_ids))
+            )
+        ).scalars()
+        for path in files:
+            Path(path).unlink(missing_ok=True)
+        await self.session.execute(delete(UploadedDocument).where(UploadedDocument.application_id.in_(app_ids)))
         await self.session.execute(delete(StatusChange).where(StatusChange.application_id.in_(app_ids)))
         await self.session.execute(delete(Application).where(Application.user_id == user_id))
         await self.session.execute(delete(Questionnaire).where(Questionnaire.user_id == user_id))

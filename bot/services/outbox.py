@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiogram import Bot
@@ -37,11 +38,14 @@ from bot.db.models import OutboxMessage, User
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+REMINDER_INTERVAL = 300.0  # seconds between reminder checks
 BACKOFF_CAP = timedelta(minutes=10)
 
 
-async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: str, clock: Clock) -> None:
-    """Adds a message to the outbox within the caller's transaction; the same key is added once."""
+async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: str, clock: Clock) -> bool:
+    """Adds a message to the outbox within the caller's transaction; the same key is added once.
+
+    Returns whether it was new."""
     now = clock.now()
     values = dict(
         chat_id=chat_id,
@@ -55,9 +59,10 @@ async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: 
     if session.get_bind().dialect.name == "postgresql":  # pragma: no cover - exercised by the PostgreSQL tests
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        await session.execute(pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
+        result = await session.execute(pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
     else:
-        await session.execute(sqlite_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
+        result = await session.execute(sqlite_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 class Sender:
@@ -71,12 +76,14 @@ class Sender:
         *,
         idle_interval: float = 1.0,
         batch: int = 50,
+        periodic: Callable[[AsyncSession, Clock], Awaitable[object]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.bot = bot
         self.clock = clock
         self.idle_interval = idle_interval
         self.batch = batch
+        self.periodic = periodic  # e.g. the reminder check, which enqueues into this outbox
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -89,7 +96,16 @@ class Sender:
         self._wake.set()
 
     async def run(self) -> None:
+        next_reminders = 0.0
         while not self._stopping:
+            loop_now = asyncio.get_running_loop().time()
+            if self.periodic and loop_now >= next_reminders:  # cheap; every few minutes is enough
+                next_reminders = loop_now + REMINDER_INTERVAL
+                try:
+                    async with self.sessionmaker() as session:
+                        await self.periodic(session, self.clock)
+                except Exception:  # logged; delivery goes on
+                    log.exception("outbox: periodic check failed")
             try:
                 sent = await self.drain_once()
             except Exception:  # keep delivering after an unexpected error (logged)

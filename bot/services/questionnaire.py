@@ -13,13 +13,14 @@ from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.screens import Screen
-from knowledge.text import T, Text
+from knowledge.text import Message, T
 
 
 @dataclass
 class Reply:
     screens: list[Screen] = field(default_factory=list)
-    notice: Text | None = None  # a short note (callback answer or an error line above the screen)
+    notice: Message | None = None  # a short note (callback answer or an error line above the screen)
+    files: list[tuple[str, bytes, Message]] = field(default_factory=list)  # (file name, content, caption)
 
 
 STALE = T("That button is from an earlier message. Here is where you are now:")

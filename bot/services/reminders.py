@@ -1,0 +1,66 @@
+"""Reminders, through the outbox (so each is sent once, and survives restarts):
+- a draft untouched for 3 days;
+- 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft.
+The dedup key names the draft and the occasion, so running the check often never doubles a reminder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import Application, User
+from bot.i18n import translator
+from bot.services.outbox import enqueue
+from dialogs import statuses as st
+from knowledge.loader import load
+from knowledge.parameters import days_left, window_state
+from knowledge.text import T, Text
+
+IDLE = timedelta(days=3)
+BEFORE_CLOSE = (1, 7)  # nearest first: at most one closing reminder per check
+
+
+def draft_idle(closes: datetime) -> Text:
+    return T(
+        "📝 Your application draft is waiting for you. Continue with /apply; applications close on {closes} (Korea time).",
+        closes=closes,
+    )
+
+
+def closing_soon(closes: datetime) -> Text:
+    return T(
+        "⏰ Applications close on {closes} (Korea time). Your application is not submitted yet: finish it with /apply.",
+        closes=closes,
+    )
+
+
+async def run_reminders(session: AsyncSession, clock: Clock) -> int:
+    """Enqueues the reminders due now; returns how many were new."""
+    now, kb = clock.now(), load()
+    if window_state(kb, now) != "open":
+        return 0
+    closes, left = kb.programme.window.closes, days_left(kb, now)
+    rows = (
+        await session.execute(
+            select(Application, User)
+            .join(User, User.id == Application.user_id)
+            .where(Application.status == st.DRAFT, Application.consent_at.is_not(None), User.unreachable_at.is_(None))
+        )
+    ).all()
+    added = 0
+    for app, user in rows:
+        tr = translator(user.language)
+        due: list[tuple[str, Text]] = []
+        if now - app.updated_at >= IDLE:
+            due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
+        closing = next((d for d in BEFORE_CLOSE if left <= d), None)
+        if closing is not None:
+            due.append((f"remind:close{closing}:{app.id}", closing_soon(closes)))
+        for key, message in due:
+            added += await enqueue(session, chat_id=user.id, text=tr.render(message), dedup_key=key, clock=clock)
+    await session.commit()
+    return added

@@ -1,0 +1,75 @@
+"""Documents for the application: which ones, what a file may be, and the documents screen."""
+
+from __future__ import annotations
+
+from dialogs.screens import Action, Screen
+from knowledge.documents import checklist
+from knowledge.model import Document
+from knowledge.profile import Profile
+from knowledge.text import Lines, Message, T, Text, WithKorean
+
+MAX_BYTES = 20 * 1024 * 1024  # Telegram lets a bot download at most 20 MB
+ACCEPTED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/heic": "heic"}
+NOT_UPLOADED = ("gg24_form",)  # filled in online on gg24, not a file
+
+
+def required(p: Profile, pathways: tuple[str, ...]) -> tuple[Document, ...]:
+    """The files the applicant provides for the recommendation, from their personal checklist."""
+    return tuple(d for d in checklist(p, pathways).of("recommendation", "applicant") if d.id not in NOT_UPLOADED)
+
+
+def check_file(mime_type: str | None, size: int | None) -> Text | None:
+    """Why a file cannot be taken (None when it can)."""
+    if size is not None and size > MAX_BYTES:
+        return T(
+            "This file is larger than 20 MB, the most Telegram lets a bot receive. Please send a smaller scan, for example a PDF under 20 MB."
+        )
+    if size == 0:
+        return T("This file is empty. Please send the scan again.")
+    if (mime_type or "") not in ACCEPTED:
+        return T("Please send a PDF or a photo (JPG or PNG) of the document.")
+    return None
+
+
+def progress(done: int, total: int) -> Text:
+    return T("{done} of {total} documents", done=done, total=total)
+
+
+def documents_screen(docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None) -> Screen:
+    lines: list[Message] = []
+    actions: list[Action] = []
+    # Buttons name documents by number: full names are too long for a phone's button.
+    for n, d in enumerate(docs, start=1):
+        mark = "✅" if d.id in uploaded else "⬜"
+        lines.append(T("{n}. {mark} {name}", n=n, mark=mark, name=WithKorean(T(d.name), d.name_ko)))
+        if d.id in uploaded:
+            actions.append(Action(f"doc:{d.id}", T("Replace {n}", n=n)))
+            actions.append(Action(f"rmdoc:{d.id}", T("Remove {n}", n=n)))
+        else:
+            actions.append(Action(f"doc:{d.id}", T("Upload {n}", n=n)))
+    done = sum(d.id in uploaded for d in docs)
+    body: list[Message] = [
+        T("📎 <b>Your documents</b>: {progress}", progress=progress(done, len(docs))),
+        Lines(tuple(lines)),
+    ]
+    if awaiting:
+        name = next((d.name for d in docs if d.id == awaiting), awaiting)
+        body.append(T("Send the file for <b>{name}</b> now: a PDF or a photo, at most 20 MB.", name=T(name)))
+    else:
+        body.append(
+            T(
+                "Tap a document to upload it. Foreign documents: with a translation and an apostille or consular confirmation."
+            )
+        )
+    actions.append(Action("review", T("« Back to the application")))
+    actions.append(Action("submit", T("📨 Submit the application")))
+    return Screen("form_docs", tuple(body), (), tuple(actions))
+
+
+def missing_text(missing: tuple[Document, ...]) -> Message:
+    return Lines(
+        (
+            T("The application cannot be submitted yet: these documents are missing."),
+            *(T("• {name}", name=WithKorean(T(d.name), d.name_ko)) for d in missing),
+        )
+    )
