@@ -993,6 +993,20 @@ class FakeUser:
         document = self._emu._store_file(content, file_name, mime_type, folder="documents")
         return self._emu._user_message(self, chat_type, chat_id, document=document, caption=caption)
 
+    async def send_photo(self, content: bytes, *, width: int = 1280, height: int = 960) -> int:
+        """Send a photo (as Telegram does: several sizes of one picture; here one size). Returns update_id."""
+        stored = self._emu._store_file(content, "photo.jpg", "image/jpeg", folder="photos")
+        photo = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": len(content),
+            }
+        ]
+        return self._emu._user_message(self, "private", None, extra={"photo": photo})
+
     async def send_sticker(self, emoji: str = "👍", *, chat_type: str = "private", chat_id: int | None = None) -> int:
         n = self._emu._take_file_number()
         sticker = {

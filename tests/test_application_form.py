@@ -222,6 +222,13 @@ async def test_documents_upload_replace_remove_then_submit(
     assert "empty" in empty[0].plain
     saved = await upload(user, emulator, PDF, "passport.pdf", "application/pdf")
     assert "Saved" in saved[0].plain and "1 of 3 documents" in saved[-1].plain
+    # A photo (not a file) is taken too, for the next item.
+    await user.tap(nav_arg(user, "doc", "degree_certificate"))
+    before = len(user.messages)
+    await user.send_photo(b"\xff\xd8\xff\xe0 a jpeg")
+    await emulator.wait_processed()
+    assert "2 of 3 documents" in user.messages[-1].plain, user.messages[before:]
+    await user.tap(nav_arg(user, "rmdoc", "degree_certificate"))
     files = list(Path(settings.files_dir).rglob("*.pdf")) if Path(settings.files_dir).exists() else []
     assert len(files) == 1
     # Replace, then remove.
