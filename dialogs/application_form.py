@@ -353,6 +353,7 @@ def review_screen(form: Form, p: Profile) -> Screen:
         T("{label}: <b>{value}</b>", label=WithKorean(label, korean), value=display_value(key, value))
         for key, label, korean, value in (
             ("nationality", T("Nationality"), "국적", p.nationality),
+            ("stay_status", T("Stay status"), "체류자격", p.stay_status if p.in_korea else None),
             ("occupation", T("Occupation"), "직종", p.occupation),
             ("salary_krw", T("Offered yearly salary"), "연봉", p.salary_krw),
         )
