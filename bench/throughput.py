@@ -56,7 +56,8 @@ async def converse(user: FakeUser) -> int:
     return len(SCRIPT)
 
 
-async def run_load(command: list[str], users: int, workdir: Path) -> float:
+async def run_load(command: list[str], users: int, workdir: Path) -> tuple[float, int]:
+    """Updates per second, and how many replies were the bot's error apology (must be 0)."""
     emu = BotAPIEmulator()
     base = await emu.start()
     env = {
@@ -76,11 +77,12 @@ async def run_load(command: list[str], users: int, workdir: Path) -> float:
         started = time.perf_counter()
         sent = await asyncio.gather(*(converse(p) for p in people))
         elapsed = time.perf_counter() - started
+        apologies = sum("something went wrong" in m.plain for p in people for m in p.messages)
     finally:
         proc.terminate()
         await proc.wait()
         await emu.stop()
-    return sum(sent) / elapsed
+    return sum(sent) / elapsed, apologies
 
 
 async def main() -> None:
@@ -88,8 +90,8 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ours = await run_load([sys.executable, "-m", "bot", "run"], args.users, Path(tmp) / "ours")
-        floor = await run_load([sys.executable, str(ROOT / "bench" / "echo_bot.py")], args.users, Path(tmp) / "echo")
+        ours, errors = await run_load([sys.executable, "-m", "bot", "run"], args.users, Path(tmp) / "ours")
+        floor, _ = await run_load([sys.executable, str(ROOT / "bench" / "echo_bot.py")], args.users, Path(tmp) / "echo")
     print(
         json.dumps(
             {
@@ -98,11 +100,11 @@ async def main() -> None:
                 "updates_per_s": round(ours, 1),
                 "echo_floor_updates_per_s": round(floor, 1),
                 "ratio": round(ours / floor, 3),
+                "error_replies": errors,
             }
         )
     )
 
 
 if __name__ == "__main__":
-    (Path(tempfile.gettempdir())).mkdir(exist_ok=True)
     asyncio.run(main())

@@ -18,6 +18,7 @@ from bot import commands
 from bot.clock import Clock
 from bot.config import Settings
 from bot.crypto import Vault, load_key
+from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.errors import on_error
@@ -35,6 +36,7 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     if not token:
         raise SystemExit("BOT_TOKEN is not set. Put it in the environment or in .env (see README).")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(CommitBeforeRequest())  # no database transaction spans a Telegram call
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

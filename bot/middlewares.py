@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.crypto import Vault
+from bot.db.context import current_session
 from bot.db.repo import UserRepo
 from bot.i18n import resolve_locale, translator
 from bot.services.application_form import FormService
@@ -39,6 +40,7 @@ class ContextMiddleware(BaseMiddleware):
         data["clock"] = self.clock
         data["tr"] = translator(resolve_locale(tg_user.language_code if tg_user else None))
         async with self.sessionmaker() as session:
+            token = current_session.set(session)  # committed before each Telegram call (bot/db/context.py)
             data["session"] = session
             if tg_user is not None and not tg_user.is_bot:
                 wanted = resolve_locale(tg_user.language_code)
@@ -50,6 +52,9 @@ class ContextMiddleware(BaseMiddleware):
             data["questionnaire"] = QuestionnaireService(session, self.clock)
             data["form"] = FormService(session, self.clock, self.vault, self.store)
             data["data_rights"] = DataRightsService(session, self.vault)
-            result = await handler(event, data)
-            await session.commit()  # the user row and anything a handler left; services commit their own work
+            try:
+                result = await handler(event, data)
+                await session.commit()  # the user row and anything a handler left; services commit their own
+            finally:
+                current_session.reset(token)
             return result

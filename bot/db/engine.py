@@ -21,8 +21,16 @@ def make_engine(settings: Settings) -> AsyncEngine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes, fewer fsyncs
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
+            conn.isolation_level = None  # we issue BEGIN ourselves, below
+
+        # BEGIN IMMEDIATE: a transaction takes the write lock when it starts. With the default
+        # deferred BEGIN, two concurrent transactions that read and then write make one of them fail
+        # at once with "database is locked" (a snapshot cannot be upgraded), whatever busy_timeout says.
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

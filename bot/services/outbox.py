@@ -138,34 +138,38 @@ class Sender:
         return len(rows)
 
     async def _deliver(self, message_id: int) -> None:
+        # Read, send, record: three steps, no transaction open while Telegram is called.
         async with self.sessionmaker() as session:
             msg = await session.get(OutboxMessage, message_id)
             if msg is None or msg.state != "pending":
                 return
-            while True:
-                try:
-                    result = await self.bot.send_message(msg.chat_id, msg.text)
-                except TelegramRetryAfter as flood:
-                    log.warning("outbox: 429, waiting %s s", flood.retry_after)
-                    await asyncio.sleep(flood.retry_after)
-                    continue  # the same request again, as Telegram asks
-                except TelegramForbiddenError as blocked:
-                    msg.state, msg.last_error = "blocked", str(blocked)
-                    await session.execute(
-                        update(User).where(User.id == msg.chat_id).values(unreachable_at=self.clock.now())
-                    )
-                except (TelegramNetworkError, TelegramServerError) as transient:
-                    msg.attempts += 1
-                    msg.last_error = str(transient)
-                    if msg.attempts >= MAX_ATTEMPTS:
-                        msg.state = "failed"
-                    else:
-                        delay = min(timedelta(seconds=2**msg.attempts), BACKOFF_CAP)
-                        msg.next_attempt_at = self.clock.now() + delay
-                except TelegramBadRequest as refused:
-                    log.error("outbox: message %s refused by Telegram: %s", msg.id, refused)
-                    msg.state, msg.last_error = "failed", str(refused)
+            chat_id, text = msg.chat_id, msg.text
+        changes: dict[str, object]
+        blocked = False
+        while True:
+            try:
+                result = await self.bot.send_message(chat_id, text)
+            except TelegramRetryAfter as flood:
+                log.warning("outbox: 429, waiting %s s", flood.retry_after)
+                await asyncio.sleep(flood.retry_after)
+                continue  # the same request again, as Telegram asks
+            except TelegramForbiddenError as forbidden:
+                changes, blocked = {"state": "blocked", "last_error": str(forbidden)}, True
+            except (TelegramNetworkError, TelegramServerError) as transient:
+                attempts = msg.attempts + 1
+                changes = {"attempts": attempts, "last_error": str(transient)}
+                if attempts >= MAX_ATTEMPTS:
+                    changes["state"] = "failed"
                 else:
-                    msg.state, msg.sent_at, msg.telegram_message_id = "sent", self.clock.now(), result.message_id
-                await session.commit()
-                return
+                    changes["next_attempt_at"] = self.clock.now() + min(timedelta(seconds=2**attempts), BACKOFF_CAP)
+            except TelegramBadRequest as refused:
+                log.error("outbox: message %s refused by Telegram: %s", message_id, refused)
+                changes = {"state": "failed", "last_error": str(refused)}
+            else:
+                changes = {"state": "sent", "sent_at": self.clock.now(), "telegram_message_id": result.message_id}
+            break
+        async with self.sessionmaker() as session:
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**changes))
+            if blocked:
+                await session.execute(update(User).where(User.id == chat_id).values(unreachable_at=self.clock.now()))
+            await session.commit()
