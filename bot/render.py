@@ -89,7 +89,7 @@ def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
         if name in ("back", "restart"):
             nav.append(button)  # Back and Start over share the last row
         elif name in ("doc", "rmdoc"):  # short numbered buttons, three to a row
-            if rows and len(rows[-1]) < 3 and rows[-1][0].callback_data.startswith(("n:doc:", "n:rmdoc:")):  # type: ignore[union-attr]
+            if rows and len(rows[-1]) < 3 and str(rows[-1][0].callback_data).startswith(("n:doc:", "n:rmdoc:")):
                 rows[-1].append(button)
             else:
                 rows.append([button])

@@ -87,9 +87,6 @@ async def on_answer(
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
-FORM_ACTIONS = {"apply", "agree", "decline"}
-
-
 async def on_nav(
     callback: CallbackQuery,
     callback_data: NavCB,

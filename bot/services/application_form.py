@@ -21,6 +21,7 @@ from dialogs import statuses as st
 from dialogs import uploads as up
 from dialogs.screens import Screen
 from knowledge.loader import load
+from knowledge.model import Document
 from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import Outcome, evaluate
@@ -169,7 +170,7 @@ class FormService:
 
     # --- documents and submission ------------------------------------------------------------
 
-    def _required(self, p: Profile) -> tuple:  # type: ignore[type-arg]
+    def _required(self, p: Profile) -> tuple[Document, ...]:
         verdict = evaluate(p, self.clock.now(), alternatives=False)
         return up.required(p, tuple(r.pathway.id for r in verdict.holding))
 
