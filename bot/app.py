@@ -22,7 +22,7 @@ from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.errors import on_error
-from bot.handlers import applicant, data_rights, status
+from bot.handlers import applicant, data_rights, other_chats, status
 from bot.middlewares import ContextMiddleware
 from bot.services.outbox import Sender
 from bot.services.reminders import run_reminders
@@ -45,7 +45,9 @@ def build_dispatcher(engine: AsyncEngine, clock: Clock, vault: Vault, store: Fil
     dp = Dispatcher(events_isolation=SimpleEventIsolation())
     dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store))
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
-    dp.include_routers(status.build_router(), data_rights.build_router(), applicant.build_router())
+    dp.include_routers(
+        other_chats.build_router(), status.build_router(), data_rights.build_router(), applicant.build_router()
+    )
     dp.errors.register(on_error)
     return dp
 

@@ -993,6 +993,17 @@ class FakeUser:
         document = self._emu._store_file(content, file_name, mime_type, folder="documents")
         return self._emu._user_message(self, chat_type, chat_id, document=document, caption=caption)
 
+    async def edit_text(self, text: str) -> int:
+        """Edit the user's own latest text message (an ``edited_message`` update). Returns update_id."""
+        chat = self._emu._chat_for(self, "private", None)
+        mine = [m for m in chat.messages if not m.from_bot and m.text is not None]
+        if not mine:
+            raise AssertionError("the user has sent no text to edit")
+        message = mine[-1]
+        message.text = message.plain_text = text
+        payload = {**message.to_api(), "edit_date": int(time.time())}
+        return self._emu._push_update("edited_message", payload)
+
     async def send_photo(self, content: bytes, *, width: int = 1280, height: int = 960) -> int:
         """Send a photo (as Telegram does: several sizes of one picture; here one size). Returns update_id."""
         stored = self._emu._store_file(content, "photo.jpg", "image/jpeg", folder="photos")

@@ -277,3 +277,22 @@ async def test_telegram_language_code_picks_the_catalog(bot: BotRunner, emulator
     assert any("\uac00" <= ch <= "\ud7a3" for ch in first[0].plain)
     unknown = emulator.user(115, language_code="xx")
     assert "Hello!" in (await unknown.say("/start"))[0].plain
+
+
+async def test_groups_are_told_once_and_edits_are_not_taken(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(130)
+    for _ in range(3):
+        await user.send_text("/start", chat_type="group", chat_id=-100777)
+        await emulator.wait_processed()
+    group = emulator.chat_messages(-100777)
+    assert len(group) == 1 and "private chats only" in group[0].plain
+    await user.say("/start")
+    await answer(user, "web_developer", "bachelor", "abroad", "no", "=2")
+    count = len(user.messages)
+    await user.edit_text("5")
+    await emulator.wait_processed()
+    new = user.messages[count:]
+    assert "edited message" in new[0].plain
+    assert (await stored_answers(settings, 130))["experience_years"] == 2.0  # the edit changed nothing

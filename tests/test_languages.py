@@ -235,6 +235,8 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await user.tap(nav(user, "restart"))
     await answer(user, "web_developer", "bachelor", "abroad", "no")
     await user.say("many")
+    await user.edit_text("3")  # an edited message: told it is not taken
+    await emulator.wait_processed()
     await user.say("/frobnicate")
     await user.send_sticker()
     await emulator.wait_processed()

@@ -148,3 +148,12 @@ class UploadedDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(500))  # under FILES_DIR
     uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class GroupNotice(Base):
+    """Group chats the bot has told, once, that it serves private chats only."""
+
+    __tablename__ = "group_notices"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
