@@ -6,6 +6,24 @@ from bot.emulator import FakeMessage, FakeUser
 
 APOLOGY_EN = "Sorry, something went wrong"
 
+# A web developer with a foreign bachelor's in another field, 2 years and TOPIK 4: eligible through
+# the Korean-proficiency special case. Values are answer buttons; "=..." is typed text.
+ELIGIBLE_WEB_DEV = (
+    "web_developer",
+    "bachelor",
+    "abroad",
+    "no",
+    "=2",
+    "yes",
+    "topik",
+    "4",
+    "no",
+    "=Uzbekistan",
+    "yes",
+    "yes",
+    "=35,000,000",
+)
+
 
 def keyboard_message(user: FakeUser) -> FakeMessage:
     for m in reversed(user.messages):

@@ -14,23 +14,7 @@ from bot.db.models import Questionnaire
 from bot.emulator import BotAPIEmulator
 from bot.services.questionnaire import QuestionnaireService
 from tests.conftest import BotRunner
-from tests.e2e import APOLOGY_EN, answer, button_for, keyboard_message, nav, texts
-
-ELIGIBLE_WEB_DEV = (
-    "web_developer",
-    "bachelor",
-    "abroad",
-    "no",
-    "=2",
-    "yes",
-    "topik",
-    "4",
-    "no",
-    "=Uzbekistan",
-    "yes",
-    "yes",
-    "=35,000,000",
-)
+from tests.e2e import APOLOGY_EN, ELIGIBLE_WEB_DEV, answer, button_for, keyboard_message, nav, texts
 
 
 async def stored_answers(settings: Settings, user_id: int) -> dict[str, object]:

@@ -17,7 +17,7 @@ from bot.errors import APOLOGY
 from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from tests.conftest import BotRunner
-from tests.e2e import answer, keyboard_message, nav
+from tests.e2e import ELIGIBLE_WEB_DEV, answer, keyboard_message, nav
 from tests.test_status import change, submitted_application
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
@@ -189,22 +189,7 @@ def problems_in(locale: str, message: FakeMessage) -> list[str]:
 async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await user.say("/start")
     # ✅ foreign unrelated bachelor with TOPIK 4; typed answers (years, country, salary)
-    await answer(
-        user,
-        "web_developer",
-        "bachelor",
-        "abroad",
-        "no",
-        "=2",
-        "yes",
-        "topik",
-        "4",
-        "no",
-        "=Uzbekistan",
-        "yes",
-        "yes",
-        "=35000000",
-    )
+    await answer(user, *ELIGIBLE_WEB_DEV)
     await user.tap(nav(user, "result"))
     # ⚠️ robotics, no offer
     await user.tap(nav(user, "restart"))
