@@ -16,7 +16,6 @@ from bot.commands import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
 from bot.emulator import EntityParseError, parse_html
 from bot.i18n import LOCALES_DIR, available_locales, native_name, resolve_locale, translator
 from dialogs import questionnaire as q
-from dialogs.screens import Action
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import T
@@ -179,7 +178,3 @@ def test_money_and_dates_are_formatted_per_locale() -> None:
     assert en.render(T("{amount}", amount=Money(31_120_000))) == "₩31,120,000"
     assert "2026" in ko.render(T("{closes}", closes=when)) and "12월" in ko.render(T("{closes}", closes=when))
     assert en.render(T("{closes}", closes=when)).startswith("December 31, 2026")
-
-
-def test_unused_action_type_is_still_a_button() -> None:
-    assert isinstance(q.NAV_BACK, Action)

@@ -114,10 +114,7 @@ async def sender_for(settings: Settings, clock: FixedClock, base_url: str) -> tu
 async def test_sender_waits_out_a_429_and_sends_once(
     emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
-    user = emulator.user(403)
-    await user.send_text("hi")  # the chat exists
-    await _register(settings, clock, 403)
-    await submitted_application(settings, clock, 403)
+    user = await pending_notification(emulator, settings, clock, 403)
     emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     sender, bot = await sender_for(settings, clock, emulator.base_url)
     started = asyncio.get_running_loop().time()
@@ -131,10 +128,7 @@ async def test_sender_waits_out_a_429_and_sends_once(
 async def test_sender_marks_a_blocked_user_unreachable(
     emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
-    user = emulator.user(404)
-    await user.send_text("hi")
-    await _register(settings, clock, 404)
-    await submitted_application(settings, clock, 404)
+    await pending_notification(emulator, settings, clock, 404)
     emulator.block_user(404)
     sender, bot = await sender_for(settings, clock, emulator.base_url)
     await sender.drain_once()
@@ -153,10 +147,7 @@ async def test_sender_retries_network_and_server_errors_with_backoff(
 ) -> None:
     from datetime import timedelta
 
-    user = emulator.user(405)
-    await user.send_text("hi")
-    await _register(settings, clock, 405)
-    await submitted_application(settings, clock, 405)
+    user = await pending_notification(emulator, settings, clock, 405)
     down, down_bot = await sender_for(settings, clock, "http://127.0.0.1:9")  # nothing listens: network error
     await down.drain_once()
     [row] = await outbox(settings)
@@ -174,6 +165,17 @@ async def test_sender_retries_network_and_server_errors_with_backoff(
     assert len(user.messages) == 1
     await down_bot.session.close()
     await up_bot.session.close()
+
+
+async def pending_notification(
+    emulator: BotAPIEmulator, settings: Settings, clock: FixedClock, user_id: int
+) -> FakeUser:
+    """A user whose chat exists and whose application's "submitted" notice waits in the outbox."""
+    user = emulator.user(user_id)
+    await user.send_text("hi")
+    await _register(settings, clock, user_id)
+    await submitted_application(settings, clock, user_id)
+    return user
 
 
 async def _register(settings: Settings, clock: FixedClock, user_id: int) -> None:

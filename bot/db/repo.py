@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Questionnaire, User
+from bot.db.models import Base, GroupNotice, Questionnaire, User
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+async def insert_if_absent(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite or PostgreSQL); True if the row is new."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    result = await session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def first_group_notice(session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """Records that a group chat was told the bot serves private chats; True the first time only."""
+    new = await insert_if_absent(session, GroupNotice, {"chat_id": chat_id, "at": now})
+    await session.commit()
+    return new
 
 
 class UserRepo:

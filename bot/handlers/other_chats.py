@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import Message
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import GroupNotice
+from bot.db.repo import first_group_notice
 from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.services.questionnaire import QuestionnaireService
@@ -20,18 +19,7 @@ EDITED = T("I cannot take an edited message as an answer. Please send your answe
 
 
 async def on_group_message(message: Message, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator) -> None:
-    if session.get_bind().dialect.name == "postgresql":  # pragma: no cover - the PostgreSQL issue
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        result = await session.execute(
-            pg_insert(GroupNotice).values(chat_id=message.chat.id, at=clock.now()).on_conflict_do_nothing()
-        )
-    else:
-        result = await session.execute(
-            sqlite_insert(GroupNotice).values(chat_id=message.chat.id, at=clock.now()).on_conflict_do_nothing()
-        )
-    await session.commit()
-    if result.rowcount:  # type: ignore[attr-defined]
+    if await first_group_notice(session, message.chat.id, clock.now()):
         await bot.send_message(message.chat.id, tr.render(PRIVATE_ONLY))
 
 

@@ -62,8 +62,8 @@ async def on_report(
     callback: CallbackQuery, callback_data: ReportCB, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator
 ) -> None:
     service = ApplicationService(session, clock)
-    app = await session.get(Application, callback_data.app)
-    if app is None or app.user_id != callback.from_user.id:  # not theirs: say nothing about it
+    app = await service.owned(callback_data.app, callback.from_user.id)
+    if app is None:  # not theirs (or gone): say nothing about it
         await callback.answer(
             tr.render(T("That button is from an earlier message. Here is where you are now:"), html_mode=False)[:200]
         )

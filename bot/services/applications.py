@@ -123,6 +123,11 @@ class ApplicationService:
         # One notification per history row: a retried request cannot enqueue it twice.
         await enqueue(self.session, chat_id=app.user_id, text=text, dedup_key=f"status:{change_id}", clock=self.clock)
 
+    async def owned(self, application_id: int, user_id: int) -> Application | None:
+        """The application if it belongs to this user; None otherwise (reveals nothing)."""
+        app = await self.session.get(Application, application_id)
+        return app if app is not None and app.user_id == user_id else None
+
     async def of_user(self, user_id: int) -> list[Application]:
         rows = await self.session.execute(
             select(Application).where(Application.user_id == user_id).order_by(Application.id)

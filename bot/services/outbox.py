@@ -29,11 +29,11 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from sqlalchemy import select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.db.models import OutboxMessage, User
+from bot.db.repo import insert_if_absent
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,7 @@ async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: 
         next_attempt_at=now,
         created_at=now,
     )
-    if session.get_bind().dialect.name == "postgresql":  # pragma: no cover - exercised by the PostgreSQL tests
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        result = await session.execute(pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
-    else:
-        result = await session.execute(sqlite_insert(OutboxMessage).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return await insert_if_absent(session, OutboxMessage, values)
 
 
 class Sender:
@@ -86,10 +80,6 @@ class Sender:
         self.periodic = periodic  # e.g. the reminder check, which enqueues into this outbox
         self._wake = asyncio.Event()
         self._stopping = False
-
-    def wake(self) -> None:
-        """Something was enqueued: look now instead of at the next interval."""
-        self._wake.set()
 
     def stop(self) -> None:
         self._stopping = True
