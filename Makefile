@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 BABEL_KEYWORDS := -k T -k TP:1,2 --no-default-keywords
+STAFF_KEYWORDS := -k S -k SP:1,2 --no-default-keywords
 
 .PHONY: demo run test migrate lint i18n-extract i18n-update clean
 
@@ -29,13 +30,15 @@ test: $(STAMP)  ## the whole test suite (what CI runs)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
 
-i18n-extract: $(STAMP)  ## collect every T()/TP() string and the data files' texts into messages.pot
+i18n-extract: $(STAMP)  ## collect every T()/TP() string and the data files' texts into messages.pot; S()/SP() into staff.pot
 	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --omit-header -o locales/messages.pot .
-	$(PY) -m bot.catalogs strip-percent-flags locales/messages.pot
+	$(VENV)/bin/pybabel extract -F babel.cfg $(STAFF_KEYWORDS) --no-location --sort-output --omit-header -o locales/staff.pot .
+	$(PY) -m bot.catalogs strip-percent-flags locales/messages.pot locales/staff.pot
 
 i18n-update: i18n-extract  ## merge messages.pot into every catalog (new strings come in untranslated)
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching --width 0
-	$(PY) -m bot.catalogs strip-percent-flags locales/*/LC_MESSAGES/messages.po
+	$(VENV)/bin/pybabel update -i locales/staff.pot -d locales -D staff -l ko --ignore-obsolete --no-fuzzy-matching --width 0
+	$(PY) -m bot.catalogs strip-percent-flags locales/*/LC_MESSAGES/messages.po locales/ko/LC_MESSAGES/staff.po
 	$(PY) -m bot.catalogs fill-english
 
 clean:

@@ -21,9 +21,11 @@ def main(argv: list[str] | None = None) -> None:
     status = sub.add_parser("status", help="staff: change an application's status (the applicant is notified)")
     status.add_argument("reference", help="the application's reference, e.g. GG-2026-000123")
     status.add_argument("new_status", help="under_review | info_requested | recommended | not_recommended")
-    status.add_argument("--number", help="the recommendation number (required for recommended)")
+    status.add_argument(
+        "--reason", help="for info_requested / not_recommended: a reason key of dialogs/statuses.py REASONS"
+    )
     status.add_argument("--date", help="the recommendation date, YYYY-MM-DD (default: today in Korea)")
-    status.add_argument("--note", help="a note for the applicant, shown as written (e.g. the reason)")
+    status.add_argument("--note", help="a note for the applicant, shown as written")
     args = parser.parse_args(argv)
 
     settings = get_settings()

@@ -13,31 +13,31 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from bot.i18n import DOMAIN, LOCALES_DIR
+from bot.i18n import DOMAIN, LOCALES_DIR, STAFF_DOMAIN
 
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
 
 
-def po_path(locale: str) -> Path:
-    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(locale: str, domain: str = DOMAIN) -> Path:
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def read(locale: str) -> Catalog:
-    with po_path(locale).open("rb") as fh:
+def read(locale: str, domain: str = DOMAIN) -> Catalog:
+    with po_path(locale, domain).open("rb") as fh:
         return read_po(fh, locale=locale)
 
 
-def template() -> Catalog:
-    with (LOCALES_DIR / f"{DOMAIN}.pot").open("rb") as fh:
+def template(domain: str = DOMAIN) -> Catalog:
+    with (LOCALES_DIR / f"{domain}.pot").open("rb") as fh:
         return read_po(fh)
 
 
-def fill_english() -> None:
+def fill_english(domain: str = DOMAIN) -> None:
     """Writes locales/en from the template: msgstr = msgid (plural: singular, plural)."""
-    pot = template()
+    pot = template(domain)
     en = Catalog(
         locale="en",
-        domain=DOMAIN,
+        domain=domain,
         project="gyeonggi-visa-assistant",
         last_translator="Gyeonggi Visa Assistant team",
         language_team="English",
@@ -48,7 +48,7 @@ def fill_english() -> None:
             continue
         string = msg.id if isinstance(msg.id, str) else tuple(msg.id)
         en.add(msg.id, string, auto_comments=msg.auto_comments, flags=msg.flags - {"fuzzy"})
-    with po_path("en").open("wb") as fh:
+    with po_path("en", domain).open("wb") as fh:
         write_po(fh, en, width=0, omit_header=False, no_location=True, sort_output=True)
 
 
@@ -105,6 +105,7 @@ def problems(catalog: Catalog) -> list[str]:
 if __name__ == "__main__":
     if sys.argv[1:] == ["fill-english"]:
         fill_english()
+        fill_english(STAFF_DOMAIN)
     elif sys.argv[1:2] == ["strip-percent-flags"]:
         for name in sys.argv[2:]:
             strip_percent_flags(Path(name))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.sqlite3"
 
@@ -21,6 +22,18 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = None  # Fernet key for personal data at rest (see bot/crypto.py)
     key_file: str = "./data/data.key"  # used only when DATA_KEY is unset
     files_dir: str = "./data/files"  # uploaded documents
+    # Telegram user ids of the first admins ("123, 456"); admins add further staff in the bot.
+    staff_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    send_rate: float = 25.0  # outbox messages per second, all chats together (Telegram allows about 30)
+    per_chat_interval: float = 1.0  # seconds between two messages to one chat
+    outbox_lease_seconds: float = 60.0  # a sender's claim on a message expires after this
+
+    @field_validator("staff_admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(",", " ").split())
+        return value
 
     def sqlite_path(self) -> Path | None:
         """The database file for a SQLite URL (its folder is created on start), else None."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 from functools import cache
+from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbati
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+STAFF_DOMAIN = "staff"  # the staff interface: Korean, with English available
+STAFF_LOCALES = ("ko", "en")
 DEFAULT_LOCALE = "en"
 
 # Telegram language_code (IETF tag) -> our catalog name, where the two differ.
@@ -70,13 +73,16 @@ def native_name(locale: str) -> str:
 
 
 @cache
-def _translations(locale: str) -> Translations:
-    with (LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as fh:
+def _translations(locale: str, domain: str = DOMAIN) -> Translations | NullTranslations:
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{domain}.po"
+    if not path.exists():  # the staff catalog exists in Korean only; English is its source
+        return NullTranslations()
+    with path.open("rb") as fh:
         catalog = read_po(fh, locale=locale)
     buf = BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return Translations(buf, domain=domain)
 
 
 class Translator:
@@ -86,15 +92,17 @@ class Translator:
         self.locale = locale if locale in available_locales() else DEFAULT_LOCALE
         self.babel = Locale.parse(self.locale)
         self._t = _translations(self.locale)
+        self._staff = _translations(self.locale, STAFF_DOMAIN)
 
     def render(self, message: Message, *, html_mode: bool = True) -> str:
         """The message as a string: HTML for message text, plain for button labels."""
         if isinstance(message, Lines):
             return "\n".join(self.render(m, html_mode=html_mode) for m in message.items)
+        catalog = self._staff if message.domain == STAFF_DOMAIN else self._t
         if message.plural is not None:
-            template = self._t.ungettext(message.msgid, message.plural, message.n or 0)
+            template = catalog.ngettext(message.msgid, message.plural, message.n or 0)
         else:
-            template = self._t.ugettext(message.msgid)
+            template = catalog.gettext(message.msgid)
         if not message.params:
             return template
         values = {k: self._param(v, html_mode) for k, v in message.params.items()}

@@ -1,5 +1,6 @@
-"""`python -m bot status REF STATUS ...`: the staff's way to move an application until the staff
-interface lands. The applicant's notification goes through the outbox; a running bot sends it."""
+"""`python -m bot status REF STATUS ...`: moving an application from a terminal (the staff interface
+in the bot does the same). A recommendation takes its number from the quota; the applicant's
+notification goes through the outbox and a running bot sends it; the audit log records actor 0."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ async def change_status(settings: Settings, clock: Clock, args: argparse.Namespa
             service = ApplicationService(session, clock)
             on = date.fromisoformat(args.date) if args.date else None
             change = await service.change_status(
-                args.reference, args.new_status, actor="cli", note=args.note, number=args.number, on=on
+                args.reference, args.new_status, actor_id=0, reason=args.reason, note=args.note, on=on
             )
     except (ApplicationError, ValueError) as bad:
         print(f"error: {bad}", file=sys.stderr)

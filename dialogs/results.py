@@ -161,13 +161,13 @@ def checklist_screen(cl: Checklist) -> Screen:
     return Screen("checklist", tuple(body))
 
 
-def programme_screen(now: datetime) -> Screen:
+def _timing(now: datetime) -> Text:
     kb = load()
     p = kb.programme
     state = window_state(kb, now)
     if state == "open":
         left = days_left(kb, now)
-        timing = (
+        return (
             T("Applications close <b>today</b> at {closes} (Korea time).", closes=p.window.closes)
             if left == 0
             else TP(
@@ -177,10 +177,37 @@ def programme_screen(now: datetime) -> Screen:
                 closes=p.window.closes,
             )
         )
-    elif state == "closed":
-        timing = T("<b>Applications closed</b> on {closes} (Korea time).", closes=p.window.closes)
-    else:
-        timing = T("Applications open on {opens} (Korea time).", opens=p.window.opens)
+    if state == "closed":
+        return T("<b>Applications closed</b> on {closes} (Korea time).", closes=p.window.closes)
+    return T("Applications open on {opens} (Korea time).", opens=p.window.opens)
+
+
+def quota_screen(issued: int, now: datetime) -> Screen:
+    """/quota, for applicants and staff alike: recommendations issued and left, and the days left."""
+    quota = load().programme.quota
+    return Screen(
+        "quota",
+        (
+            _lines(
+                [
+                    T(
+                        "📊 <b>Recommendations</b>: {issued} of {quota} issued, <b>{remaining}</b> remaining.",
+                        issued=issued,
+                        quota=quota,
+                        remaining=max(quota - issued, 0),
+                    ),
+                    _timing(now),
+                    T("Counted as programme staff record recommendations in this assistant."),
+                ]
+            ),
+        ),
+    )
+
+
+def programme_screen(now: datetime) -> Screen:
+    kb = load()
+    p = kb.programme
+    timing = _timing(now)
     lines: list[Message] = [
         T("🏛 <b>{name}</b>", name=WithKorean(T(p.name), p.name_ko)),
         T("• Recommended by: {authority}", authority=WithKorean(T(p.authority), p.authority_ko)),
@@ -217,7 +244,7 @@ def help_screen() -> Screen:
         (
             T("<b>How to use this bot</b>"),
             T(
-                "/start: continue the questionnaire\n/restart: start over\n/apply: prepare your application\n/status: your application's status\n/mydata: see all data stored about you\n/delete: delete your data\n/language: change the language\n/about: the programme at a glance\n/help: this message"
+                "/start: continue the questionnaire\n/restart: start over\n/apply: prepare your application\n/status: your application's status\n/quota: recommendations issued and remaining\n/mydata: see all data stored about you\n/delete: delete your data\n/language: change the language\n/about: the programme at a glance\n/help: this message"
             ),
             T(
                 "Answer with the buttons; where a number or a name is asked, type it. Every step has Back and Start over."

@@ -18,7 +18,7 @@ NOT_RECOMMENDED = "not_recommended"
 VISA_APPLIED = "visa_applied"
 VISA_ISSUED = "visa_issued"
 
-# Who may make each move: the province (staff, or the staff CLI until the staff interface lands) or
+# Who may make each move: the province (staff in the bot, or the staff CLI) or
 # the applicant (who reports the visa steps themselves).
 PROVINCE, APPLICANT = "province", "applicant"
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -45,6 +45,29 @@ LABELS: dict[str, Text] = {
 }
 
 
+# The reasons a reviewer picks from (a free note may follow); shown to the applicant in their language.
+REASONS: dict[str, dict[str, Text]] = {
+    INFO_REQUESTED: {
+        "missing_document": T("A document is missing."),
+        "unreadable_document": T("A document cannot be read clearly."),
+        "degree_proof": T("Proof of your degree, or of its recognition, is needed."),
+        "career_proof": T("Proof of your work experience is needed."),
+        "contract": T("The employment contract needs a correction or more detail."),
+        "salary": T("Proof of the salary is needed."),
+        "other": T("Other: see the note."),
+    },
+    NOT_RECOMMENDED: {
+        "requirements": T("The programme's requirements are not met."),
+        "salary_below_floor": T("The salary is below the floor for the occupation."),
+        "qualifications": T("The degree or the work experience does not meet the requirement."),
+        "documents": T("The documents could not be verified."),
+        "employer": T("The employer does not meet the programme's conditions."),
+        "quota": T("All recommendations have been issued."),
+        "other": T("Other: see the note."),
+    },
+}
+
+
 class TransitionError(ValueError):
     pass
 
@@ -68,6 +91,7 @@ class StatusView:
     recommendation_number: str | None = None
     recommendation_date: date | None = None
     note: str | None = None  # the province's note, shown as written
+    reason: str | None = None  # a key of REASONS[status]
 
 
 def next_step(view: StatusView) -> Text:
@@ -132,6 +156,9 @@ def notification(view: StatusView) -> Message:
                 date=view.recommendation_date or "",
             )
         )
+    reason = REASONS.get(view.status, {}).get(view.reason or "")
+    if reason is not None:
+        lines.append(T("Reason: {reason}", reason=reason))
     if view.note:
         lines.append(T("Note from the province (as written): <i>{note}</i>", note=Verbatim(view.note)))
     lines.append(next_step(view))

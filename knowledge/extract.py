@@ -27,7 +27,11 @@ def _walk(node: Any, key: str | None, path: str) -> Iterator[tuple[str, str]]:
 def extract_yaml(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str, str, list[str]]]:
-    """Yields (lineno, funcname, message, comments) as Babel expects; the path is the comment."""
+    """Yields (lineno, funcname, message, comments) as Babel expects; the path is the comment.
+
+    The data files speak to everyone: they belong to the T() catalog, not the staff one."""
+    if "T" not in keywords:
+        return
     data = yaml.safe_load(fileobj.read().decode("utf-8"))
     for message, path in _walk(data, None, ""):
         yield 0, "", message, [path.lstrip(".")]

@@ -31,9 +31,10 @@ class Text:
     params: Mapping[str, object] = field(default_factory=dict)
     plural: str | None = None
     n: int | None = None
+    domain: str = "messages"  # the gettext catalog: "messages" (everyone) or "staff" (Korean + English)
 
     def __hash__(self) -> int:
-        return hash((self.msgid, self.plural, self.n, tuple(sorted(self.params.items(), key=str))))
+        return hash((self.msgid, self.plural, self.n, self.domain, tuple(sorted(self.params.items(), key=str))))
 
 
 def T(msgid: str, **params: object) -> Text:
@@ -44,6 +45,15 @@ def T(msgid: str, **params: object) -> Text:
 def TP(singular: str, plural: str, n: int, **params: object) -> Text:
     """A translatable message with plural forms chosen by ``n`` (also available as ``{n}``)."""
     return Text(singular, {"n": n, **params}, plural=plural, n=n)
+
+
+def S(msgid: str, **params: object) -> Text:
+    """A message of the staff interface (catalog "staff": Korean, with English as the source)."""
+    return Text(msgid, params, domain="staff")
+
+
+def SP(singular: str, plural: str, n: int, **params: object) -> Text:
+    return Text(singular, {"n": n, **params}, plural=plural, n=n, domain="staff")
 
 
 def years_text(years: float) -> Text:

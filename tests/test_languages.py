@@ -254,9 +254,9 @@ async def test_whole_journey_is_in_the_users_language(
     before = len(user.messages)
     ref = await submitted_application(settings, clock, 500)
     for new, extra in [
-        (st.INFO_REQUESTED, {"note": "apostille"}),
+        (st.INFO_REQUESTED, {"note": "apostille", "reason": "missing_document"}),
         (st.UNDER_REVIEW, {}),
-        (st.RECOMMENDED, {"number": "2026-0042"}),
+        (st.RECOMMENDED, {}),
     ]:
         await change(settings, clock, ref, new, **extra)
     await user.wait_messages(before + 4, timeout=15)

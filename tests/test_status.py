@@ -41,7 +41,7 @@ async def submitted_application(settings: Settings, clock: FixedClock, user_id: 
 async def change(settings: Settings, clock: FixedClock, reference: str, new: str, **kw: str) -> None:
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
-        await ApplicationService(session, clock).change_status(reference, new, actor="test", **kw)
+        await ApplicationService(session, clock).change_status(reference, new, actor_id=0, **kw)
     await engine.dispose()
 
 
@@ -71,13 +71,13 @@ async def test_each_status_change_notifies_once_in_the_users_language(
     ref = await submitted_application(settings, clock, 401)
     assert ref == "GG-2026-000001"
     await change(settings, clock, ref, st.UNDER_REVIEW)
-    await change(settings, clock, ref, st.RECOMMENDED, number="경기-2026-0042", note="축하합니다 <b>&</b>")
+    await change(settings, clock, ref, st.RECOMMENDED, note="축하합니다 <b>&</b>")
     await wait_for(user, before + 3)
     await asyncio.sleep(1.5)  # a second round of the sender: nothing more may arrive
     new = user.messages[before:]
     assert len(new) == 3
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in m.plain) for m in new)
-    assert ref in new[0].plain and "경기-2026-0042" in new[2].plain
+    assert ref in new[0].plain and "GGR-2026-0001" in new[2].plain
     assert "축하합니다 <b>&</b>" in new[2].plain  # the note as written, escaped
     assert "체류자격 변경" in new[2].plain or "변경" in new[2].plain  # in Korea (D-2): change of status
 
@@ -194,14 +194,16 @@ async def test_transitions_are_checked_and_history_is_kept(settings: Settings, c
     with pytest.raises(ApplicationError):
         await change(settings, clock, ref, st.VISA_ISSUED)  # not the province's move, nor from submitted
     with pytest.raises(ApplicationError):
-        await change(settings, clock, ref, st.RECOMMENDED)  # no recommendation number
+        await change(settings, clock, ref, st.INFO_REQUESTED, reason="no_such_reason")
     with pytest.raises(ApplicationError):
         await change(settings, clock, "GG-2026-999999", st.UNDER_REVIEW)
-    await change(settings, clock, ref, st.INFO_REQUESTED, note="Degree certificate is not apostilled")
+    await change(
+        settings, clock, ref, st.INFO_REQUESTED, reason="degree_proof", note="Degree certificate is not apostilled"
+    )
     await change(settings, clock, ref, st.UNDER_REVIEW)
     await change(settings, clock, ref, st.NOT_RECOMMENDED, note="Salary below the floor")
     with pytest.raises(ApplicationError):
-        await change(settings, clock, ref, st.RECOMMENDED, number="1")  # final
+        await change(settings, clock, ref, st.RECOMMENDED)  # final
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
         history = [
@@ -227,7 +229,7 @@ async def test_status_command_and_the_applicants_own_reports(
     none = await user.say("/status")
     assert "no submitted application" in none[0].plain
     ref = await submitted_application(settings, clock, 407)
-    await change(settings, clock, ref, st.RECOMMENDED, number="R-7")
+    await change(settings, clock, ref, st.RECOMMENDED)
     await wait_for(user, len(user.messages) + 2)
     shown = await user.say("/status")
     assert ref in shown[0].plain and "Recommended" in shown[0].plain and "apply for the visa" in shown[0].plain
@@ -272,9 +274,9 @@ async def test_staff_cli_changes_status_and_refuses_bad_moves(settings: Settings
         out, err = await proc.communicate()
         return proc.returncode or 0, out.decode(), err.decode()
 
-    code, out, _ = await cli(ref, "recommended", "--number", "GG-R-0001", "--date", "2026-11-25")
+    code, out, _ = await cli(ref, "recommended", "--date", "2026-11-25")
     assert code == 0 and "submitted -> recommended" in out
     code, _, err = await cli(ref, "under_review")
     assert code == 2 and "error:" in err and "Traceback" not in err
     rows = await outbox(settings)
-    assert len(rows) == 2 and "GG-R-0001" in rows[-1].text
+    assert len(rows) == 2 and "GGR-2026-0001" in rows[-1].text

@@ -58,6 +58,8 @@ class User(Base):
     last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
     unreachable_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)  # blocked us
     mode: Mapped[str] = mapped_column(String(16), default="check")  # where typed text goes: check | apply
+    # Funnel stages already counted for this person (so each is counted once); see FunnelCount.
+    counted: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Questionnaire(Base):
@@ -107,7 +109,8 @@ class StatusChange(Base):
     application_id: Mapped[int] = mapped_column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     to_status: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(64))  # "applicant", "cli", later "staff:<id>"
+    actor: Mapped[str] = mapped_column(String(64))  # "applicant", "cli", "staff:<telegram id>"
+    reason: Mapped[str | None] = mapped_column(String(64), nullable=True)  # from dialogs/statuses.py REASONS
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime())
 
@@ -124,13 +127,21 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     text: Mapped[str] = mapped_column(Text)  # rendered HTML in the recipient's language
     dedup_key: Mapped[str] = mapped_column(String(128), unique=True)  # one message per event
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|sent|blocked|failed
+    # pending -> claimed (by one sender) -> sending (the request is out) -> sent | blocked | failed;
+    # also cancelled (an announcement stopped) and uncertain (in flight at a crash, not resent).
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    announcement_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the sender process
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # A message found "sending" after a crash may or may not have reached Telegram: resend it
+    # (status notifications: better twice than never) or not (announcements: never twice).
+    resend_if_unsure: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class UploadedDocument(Base):
@@ -157,3 +168,78 @@ class GroupNotice(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class StaffMember(Base):
+    """Programme staff added in the bot (the first admins come from STAFF_ADMIN_IDS instead)."""
+
+    __tablename__ = "staff_members"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    role: Mapped[str] = mapped_column(String(16))  # admin | reviewer
+    added_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class StaffSession(Base):
+    """A staff member's interface state: language and the typed input the bot is waiting for.
+
+    Kept apart from StaffMember so the admins of STAFF_ADMIN_IDS have one too."""
+
+    __tablename__ = "staff_sessions"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    locale: Mapped[str] = mapped_column(String(8), default="ko")  # ko | en
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # e.g. a note, an announcement
+
+
+class AuditEntry(Base):
+    """Every staff action: who, what, when, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor_id: Mapped[int] = mapped_column(BigInteger, index=True)  # Telegram user id, 0 for the CLI
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(128))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class Counter(Base):
+    """A named counter changed only by atomic UPDATE ... RETURNING (the recommendations issued)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Announcement(Base):
+    """A message from the province to an audience, one version per language, sent through the outbox."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"kind": "all" | "status" | ..., "value": ...}
+    versions: Mapped[dict[str, str]] = mapped_column(JSON)  # locale -> HTML text
+    fallback: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # sending | cancelled | done
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class FunnelCount(Base):
+    """Anonymous aggregates: how many people reached a stage, by occupation and language (and, for
+    "ineligible", the unmet condition). Nothing here points to a person, so /delete leaves it."""
+
+    __tablename__ = "funnel_counts"
+
+    stage: Mapped[str] = mapped_column(String(32), primary_key=True)
+    occupation: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" when not known yet
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" except for "ineligible"
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import Application, Questionnaire, User
+from bot.services import quota
 from bot.services.applications import ApplicationService
 from bot.services.questionnaire import STALE, Reply
 from bot.services.uploads import FileStore, UploadService
@@ -236,7 +237,7 @@ class FormService:
         if window_state(kb, now) != "open":
             return Reply([], T("Applications are closed, so the application cannot be submitted."))
         applications = ApplicationService(self.session, self.clock)
-        if await applications.count_recommended() >= kb.programme.quota:
+        if await quota.issued(self.session) >= kb.programme.quota:
             return Reply(
                 [],
                 T(
