@@ -22,9 +22,10 @@ from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.errors import on_error
-from bot.handlers import applicant, data_rights, other_chats, status
+from bot.flood import RetryAfterFlood
+from bot.handlers import applicant, data_rights, other_chats, staff, status
 from bot.middlewares import ContextMiddleware
-from bot.services.outbox import Sender
+from bot.services.outbox import RateBudget, Sender
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
 
@@ -37,16 +38,23 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
         raise SystemExit("BOT_TOKEN is not set. Put it in the environment or in .env (see README).")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(CommitBeforeRequest())  # no database transaction spans a Telegram call
+    session.middleware(RetryAfterFlood())  # a reply waits out a 429 rather than failing
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_dispatcher(engine: AsyncEngine, clock: Clock, vault: Vault, store: FileStore) -> Dispatcher:
+def build_dispatcher(
+    engine: AsyncEngine, clock: Clock, vault: Vault, store: FileStore, admin_ids: frozenset[int] = frozenset()
+) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race.
     dp = Dispatcher(events_isolation=SimpleEventIsolation())
-    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store))
+    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids))
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
     dp.include_routers(
-        other_chats.build_router(), status.build_router(), data_rights.build_router(), applicant.build_router()
+        other_chats.build_router(),
+        staff.build_router(),
+        status.build_router(),
+        data_rights.build_router(),
+        applicant.build_router(),
     )
     dp.errors.register(on_error)
     return dp
@@ -65,8 +73,17 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings)
         self.bot = build_bot(settings, token)
-        self.dp = build_dispatcher(self.engine, clock, Vault(load_key(settings)), FileStore(settings.files_dir))
-        self.sender = Sender(make_sessionmaker(self.engine), self.bot, clock, periodic=run_reminders)
+        self.dp = build_dispatcher(
+            self.engine, clock, Vault(load_key(settings)), FileStore(settings.files_dir), settings.staff_admin_ids
+        )
+        self.sender = Sender(
+            make_sessionmaker(self.engine),
+            self.bot,
+            clock,
+            budget=RateBudget(settings.send_rate, settings.per_chat_interval),
+            lease=settings.outbox_lease_seconds,
+            periodic=run_reminders,
+        )
 
     async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:
         """Publishes the localised command menu, then long-polls until stop() or a signal."""

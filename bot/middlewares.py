@@ -18,17 +18,24 @@ from bot.i18n import resolve_locale, translator
 from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
 from bot.services.questionnaire import QuestionnaireService
+from bot.services.staff import StaffService
 from bot.services.uploads import FileStore
 
 
 class ContextMiddleware(BaseMiddleware):
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, vault: Vault, store: FileStore
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        vault: Vault,
+        store: FileStore,
+        admin_ids: frozenset[int] = frozenset(),
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.vault = vault
         self.store = store
+        self.admin_ids = admin_ids
 
     async def __call__(
         self,
@@ -52,6 +59,8 @@ class ContextMiddleware(BaseMiddleware):
             data["questionnaire"] = QuestionnaireService(session, self.clock)
             data["form"] = FormService(session, self.clock, self.vault, self.store)
             data["data_rights"] = DataRightsService(session, self.vault)
+            data["vault"] = self.vault
+            data["staff"] = StaffService(session, self.clock, self.admin_ids)
             try:
                 result = await handler(event, data)
                 await session.commit()  # the user row and anything a handler left; services commit their own

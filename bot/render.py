@@ -32,6 +32,14 @@ class LangCB(CallbackData, prefix="l"):
     code: str
 
 
+class StaffCB(CallbackData, prefix="st"):
+    """A staff button. It grants nothing: the staff router checks the sender's role on every update."""
+
+    act: str
+    id: int = 0
+    arg: str = ""
+
+
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
     at line ends (tags in this project never span lines, so HTML stays balanced)."""
@@ -100,13 +108,24 @@ def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
+def staff_keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
+    """Staff screens name their actions "act:id:arg" (dialogs/staff.py)."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for action in screen.actions:
+        act, ident, arg = [*action.name.split(":", 2), "", ""][:3]
+        data = StaffCB(act=act, id=int(ident or 0), arg=arg).pack()
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        rows.append([InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
 def render(
-    screen: Screen, tr: Translator, notice: Message | None = None
+    screen: Screen, tr: Translator, notice: Message | None = None, *, staff: bool = False
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages for a screen; the keyboard goes with the last one."""
     blocks = [tr.render(b) for b in screen.body]
     if notice is not None:
         blocks.insert(0, f"<i>{tr.render(notice)}</i>")
     chunks = _split(blocks)
-    markup = keyboard(screen, tr)
+    markup = staff_keyboard(screen, tr) if staff else keyboard(screen, tr)
     return [(text, markup if i == len(chunks) - 1 else None) for i, text in enumerate(chunks)]

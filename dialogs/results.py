@@ -197,7 +197,7 @@ def quota_screen(issued: int, now: datetime) -> Screen:
                         remaining=max(quota - issued, 0),
                     ),
                     _timing(now),
-                    T("Counted as programme staff record recommendations in this assistant."),
+                    T("These figures count the recommendations recorded by programme staff in this assistant."),
                 ]
             ),
         ),

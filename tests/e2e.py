@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator import FakeMessage, FakeUser
+from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 
 APOLOGY_EN = "Sorry, something went wrong"
 
@@ -68,3 +68,62 @@ def nav(user: FakeUser, act: str) -> str:
 
 def texts(messages: list[FakeMessage]) -> str:
     return "\n".join(m.plain for m in messages)
+
+
+# The application form: a person in Korea, eligible, with a job offer in Suwon.
+ELIGIBLE_IN_KOREA = ("web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
+
+
+FORM = (
+    "=Nguyen Van An",
+    "=1995-04-23",
+    "=010-1234-5678",
+    "=an@example.com",
+    "=950423-5123456",
+    "=Suwon-si, Paldal-gu 123",
+    "=Hanbit Soft",
+    "=134-86-72683",
+    "suwon",
+    "=2027-01-05",
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+async def eligible(user: FakeUser) -> None:
+    await user.say("/start")
+    await answer(user, *ELIGIBLE_IN_KOREA)
+    await user.tap(nav(user, "result"))
+
+
+async def filled_form(user: FakeUser) -> None:
+    await eligible(user)
+    await user.tap(nav(user, "apply"))
+    await user.tap(nav(user, "agree"))
+    await answer(user, *FORM)
+
+
+def nav_arg(user: FakeUser, act: str, arg: str) -> str:
+    return next(
+        data
+        for m in reversed(user.messages)
+        for row in m.buttons
+        for _, data in row
+        if data == f"n:{act}:form_docs:{arg}" or data == f"n:{act}:form_review:{arg}"
+    )
+
+
+async def upload(user: FakeUser, emulator: BotAPIEmulator, content: bytes, name: str, mime: str) -> list:
+    before = len(user.messages)
+    await user.send_document(content, name, mime)
+    await emulator.wait_processed()
+    return user.messages[before:]
+
+
+async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
+    """The whole journey: eligible, form, the three documents, submitted."""
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    for kind in ("passport_copy", "degree_certificate", "employment_contract"):
+        await user.tap(nav_arg(user, "doc", kind))
+        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+    await user.tap(nav(user, "submit"))

@@ -12,14 +12,13 @@ import pytest
 
 from bot.clock import SEOUL
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeUser
+from bot.emulator import BotAPIEmulator
 from dialogs import application_form as af
 from dialogs.questionnaire import Invalid
 from tests.conftest import BotRunner
-from tests.e2e import answer, button_for, nav
+from tests.e2e import PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
-ELIGIBLE_IN_KOREA = ("web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
 
 
 @pytest.mark.parametrize(
@@ -63,12 +62,6 @@ def test_dates_phones_emails_arc_and_brn() -> None:
     ]:
         with pytest.raises(Invalid):
             parse(bad, NOW)
-
-
-async def eligible(user: FakeUser) -> None:
-    await user.say("/start")
-    await answer(user, *ELIGIBLE_IN_KOREA)
-    await user.tap(nav(user, "result"))
 
 
 async def test_consent_details_review_edit_sealed_mydata_delete(
@@ -162,45 +155,6 @@ async def test_form_buttons_are_checked_on_the_server(bot: BotRunner, emulator: 
     assert "earlier message" in user.messages[before].plain
 
 
-FORM = (
-    "=Nguyen Van An",
-    "=1995-04-23",
-    "=010-1234-5678",
-    "=an@example.com",
-    "=950423-5123456",
-    "=Suwon-si, Paldal-gu 123",
-    "=Hanbit Soft",
-    "=134-86-72683",
-    "suwon",
-    "=2027-01-05",
-)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-async def filled_form(user: FakeUser) -> None:
-    await eligible(user)
-    await user.tap(nav(user, "apply"))
-    await user.tap(nav(user, "agree"))
-    await answer(user, *FORM)
-
-
-def nav_arg(user: FakeUser, act: str, arg: str) -> str:
-    return next(
-        data
-        for m in reversed(user.messages)
-        for row in m.buttons
-        for _, data in row
-        if data == f"n:{act}:form_docs:{arg}" or data == f"n:{act}:form_review:{arg}"
-    )
-
-
-async def upload(user: FakeUser, emulator: BotAPIEmulator, content: bytes, name: str, mime: str) -> list:
-    before = len(user.messages)
-    await user.send_document(content, name, mime)
-    await emulator.wait_processed()
-    return user.messages[before:]
-
-
 async def test_documents_upload_replace_remove_then_submit(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -272,15 +226,11 @@ async def test_submission_refused_when_closed_or_quota_exhausted(
     await filled_form(user)
     await user.tap(nav(user, "docs"))
     db = sqlite3.connect(settings.database_url.split("///", 1)[1])
-    db.executemany(
-        "insert into applications (user_id, status, recommendation_number, created_at, updated_at) "
-        "values (611, 'recommended', ?, '2026-10-01 00:00:00', '2026-10-01 00:00:00')",
-        [(f"R-{i}",) for i in range(630)],
-    )
+    db.execute("update counters set value = 630 where name = 'recommendations'")  # the quota, used up
     db.commit()
     quota = await user.tap(nav(user, "submit"))
     assert "All 630 recommendations have been issued" in quota[0].plain
-    db.execute("delete from applications where recommendation_number is not null")
+    db.execute("update counters set value = 0 where name = 'recommendations'")
     db.commit()
     clock.set(datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL))
     closed = await user.tap(nav(user, "submit"))

@@ -20,6 +20,15 @@ async def insert_if_absent(session: AsyncSession, model: type[Base], values: dic
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def insert_many_if_absent(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> int:
+    """The same for many rows in one statement; how many were new."""
+    if not rows:
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    result = await session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing())
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def first_group_notice(session: AsyncSession, chat_id: int, now: datetime) -> bool:
     """Records that a group chat was told the bot serves private chats; True the first time only."""
     new = await insert_if_absent(session, GroupNotice, {"chat_id": chat_id, "at": now})
@@ -35,11 +44,20 @@ class UserRepo:
         user = await self.session.get(User, user_id)
         if user is None:
             user = User(
-                id=user_id, language=language, language_chosen=False, created_at=now, last_seen_at=now, mode="check"
+                id=user_id,
+                language=language,
+                language_chosen=False,
+                created_at=now,
+                last_seen_at=now,
+                mode="check",
+                counted=[],
             )
             self.session.add(user)
-        elif now - user.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
-            user.last_seen_at = now
+        else:
+            if now - user.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
+                user.last_seen_at = now
+            if user.unreachable_at is not None:  # they wrote to us: they have unblocked the bot
+                user.unreachable_at = None
         return user
 
 

@@ -17,6 +17,7 @@ from bot.db.models import Application, AuditEntry, Questionnaire, StatusChange, 
 from bot.i18n import translator
 from bot.services.outbox import enqueue
 from bot.services.quota import take_one
+from bot.services.stats import count_once
 from dialogs import statuses as st
 from knowledge.loader import load
 
@@ -49,6 +50,7 @@ class ApplicationService:
         self.session.add(
             StatusChange(application_id=app.id, from_status=None, to_status=st.DRAFT, actor="applicant", at=now)
         )
+        await count_once(self.session, user_id, "draft", occupation)
         return app
 
     async def submit(self, app: Application) -> Change:
@@ -124,6 +126,8 @@ class ApplicationService:
         old, app.status, app.updated_at = app.status, new, now
         if new == st.SUBMITTED:
             app.submitted_at = now
+        if new in (st.SUBMITTED, st.RECOMMENDED):
+            await count_once(self.session, app.user_id, new, app.occupation)
         change = StatusChange(
             application_id=app.id, from_status=old, to_status=new, actor=actor, reason=reason, note=note, at=now
         )

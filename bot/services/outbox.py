@@ -1,15 +1,21 @@
-"""The transactional outbox and its one sender.
+"""The transactional outbox and its sender.
 
-A change that must reach someone (a status change, later an announcement) writes an OutboxMessage
-in the same transaction as the change itself: if the change commits, the message will be sent; if
-not, there is nothing to send. One Sender delivers pending messages in order:
-- 429: every send waits ``retry_after`` seconds (Telegram's flood control is per bot), then the same
+A change that must reach someone (a status change, an announcement) writes an OutboxMessage in the
+same transaction as the change itself: if the change commits, the message will be sent; if not,
+there is nothing to send. A Sender delivers due messages, oldest first, at the configured rate:
+- each message is first *claimed* by one sender (SKIP LOCKED on PostgreSQL, the write lock on SQLite),
+  then marked *sending* in its own commit just before the request, then sent / blocked / failed in
+  its own commit right after; so several senders never send one message twice;
+- the pace: SEND_RATE messages per second overall and one per chat per PER_CHAT_INTERVAL (RateBudget);
+- 429: all sending pauses for ``retry_after`` (Telegram's flood control is per bot), then the same
   message is tried again;
 - 403 (the user blocked the bot): the message is marked blocked and the user unreachable; no retry;
 - network and 5xx errors: retried with exponential backoff, up to MAX_ATTEMPTS;
 - 400 (a message Telegram refuses): marked failed, logged.
-A message is marked sent in its own commit right after Telegram accepts it, so a restart resends
-only a message whose send was in flight at the very moment of the crash.
+After a crash, a claim expires (OUTBOX_LEASE_SECONDS; at once on SQLite, where one process sends):
+a claimed message goes back to pending; a message caught *sending* may or may not have reached
+Telegram, which offers no way to ask. It is resent if ``resend_if_unsure`` (status notifications:
+better twice than never) and otherwise marked *uncertain* (announcements: never twice).
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -28,12 +35,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.db.models import OutboxMessage, User
-from bot.db.repo import insert_if_absent
+from bot.db.models import Announcement, OutboxMessage, StaffSession, User
+from bot.db.repo import insert_if_absent, insert_many_if_absent
+from bot.i18n import translator
+from dialogs import staff as staff_screens
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +51,8 @@ REMINDER_INTERVAL = 300.0  # seconds between reminder checks
 BACKOFF_CAP = timedelta(minutes=10)
 
 
-async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: str, clock: Clock) -> bool:
-    """Adds a message to the outbox within the caller's transaction; the same key is added once.
-
-    Returns whether it was new."""
-    now = clock.now()
-    values = dict(
+def _row(chat_id: int, text: str, dedup_key: str, now: datetime, announcement_id: int | None) -> dict[str, object]:
+    return dict(
         chat_id=chat_id,
         text=text,
         dedup_key=dedup_key,
@@ -55,12 +60,67 @@ async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: 
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        announcement_id=announcement_id,
+        resend_if_unsure=announcement_id is None,
     )
-    return await insert_if_absent(session, OutboxMessage, values)
+
+
+async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: str, clock: Clock) -> bool:
+    """Adds a message to the outbox within the caller's transaction; the same key is added once.
+
+    Returns whether it was new."""
+    return await insert_if_absent(session, OutboxMessage, _row(chat_id, text, dedup_key, clock.now(), None))
+
+
+async def enqueue_announcement(
+    session: AsyncSession, announcement_id: int, texts: dict[int, str], clock: Clock, chunk: int = 500
+) -> None:
+    """One message per recipient (chat id -> text), within the caller's transaction; keyed by
+    announcement and chat, so a retried confirmation cannot message anyone twice."""
+    now = clock.now()
+    rows = [_row(chat, text, f"ann:{announcement_id}:{chat}", now, announcement_id) for chat, text in texts.items()]
+    for i in range(0, len(rows), chunk):
+        await insert_many_if_absent(session, OutboxMessage, rows[i : i + chunk])
+
+
+class RateBudget:
+    """The sending pace of one bot token: a slot every 1/rate seconds, one message per chat per
+    ``per_chat`` seconds, and a pause for everyone after a 429. In one process; issue 7 moves it
+    to Redis so that all workers share it."""
+
+    def __init__(self, rate: float, per_chat: float) -> None:
+        self.interval = 1.0 / rate
+        self.per_chat = per_chat
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chat_next: dict[int, float] = {}
+
+    async def acquire(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            ready = max(now, self._paused_until, self._chat_next.get(chat_id, 0.0))
+            if ready > now:
+                await asyncio.sleep(ready - now)
+                continue
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+            self._chat_next[chat_id] = slot + self.per_chat
+            if len(self._chat_next) > 10_000:  # forget chats whose interval has long passed
+                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if loop.time() >= self._paused_until:
+                return
+
+    def pause(self, seconds: float) -> None:
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._next = max(self._next, until)
 
 
 class Sender:
-    """Delivers the outbox. Run one per bot process: ``await sender.run()`` until ``stop()``."""
+    """Delivers the outbox: ``await sender.run()`` until ``stop()``. Several may run (issue 7)."""
 
     def __init__(
         self,
@@ -68,6 +128,9 @@ class Sender:
         bot: Bot,
         clock: Clock,
         *,
+        budget: RateBudget | None = None,
+        lease: float = 60.0,
+        concurrency: int = 4,
         idle_interval: float = 1.0,
         batch: int = 50,
         periodic: Callable[[AsyncSession, Clock], Awaitable[object]] | None = None,
@@ -75,9 +138,13 @@ class Sender:
         self.sessionmaker = sessionmaker
         self.bot = bot
         self.clock = clock
+        self.budget = budget or RateBudget(25.0, 1.0)
+        self.lease = timedelta(seconds=lease)
+        self.concurrency = concurrency
         self.idle_interval = idle_interval
         self.batch = batch
         self.periodic = periodic  # e.g. the reminder check, which enqueues into this outbox
+        self.worker = uuid.uuid4().hex[:16]
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -85,8 +152,14 @@ class Sender:
         self._stopping = True
         self._wake.set()
 
+    def wake(self) -> None:
+        """Something was enqueued: look now rather than after the idle interval."""
+        self._wake.set()
+
     async def run(self) -> None:
+        await self._guarded(self.recover(at_start=True))
         next_reminders = 0.0
+        next_recovery = 0.0
         while not self._stopping:
             loop_now = asyncio.get_running_loop().time()
             if self.periodic and loop_now >= next_reminders:  # cheap; every few minutes is enough
@@ -96,58 +169,128 @@ class Sender:
                         await self.periodic(session, self.clock)
                 except Exception:  # logged; delivery goes on
                     log.exception("outbox: periodic check failed")
-            try:
-                sent = await self.drain_once()
-            except Exception:  # keep delivering after an unexpected error (logged)
-                log.exception("outbox: delivery round failed")
-                sent = 0
+            if loop_now >= next_recovery:
+                next_recovery = loop_now + self.lease.total_seconds() / 2
+                await self._guarded(self.recover())
+            sent = await self._guarded(self.drain_once())
+            await self._guarded(self.finish_announcements())
             if sent == 0 and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_interval)
 
-    async def drain_once(self) -> int:
-        """Sends the messages due now; returns how many were handled."""
-        async with self.sessionmaker() as session:
-            rows = (
-                (
-                    await session.execute(
-                        select(OutboxMessage.id)
-                        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= self.clock.now())
-                        .order_by(OutboxMessage.id)
-                        .limit(self.batch)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        for message_id in rows:
-            if self._stopping:
-                break
-            await self._deliver(message_id)
-        return len(rows)
+    async def _guarded(self, step: Awaitable[int]) -> int:
+        try:
+            return await step
+        except Exception:  # keep delivering after an unexpected error (logged)
+            log.exception("outbox: delivery round failed")
+            return 0
 
-    async def _deliver(self, message_id: int) -> None:
-        # Read, send, record: three steps, no transaction open while Telegram is called.
+    async def recover(self, *, at_start: bool = False) -> int:
+        """Releases expired claims (a sender that crashed). On SQLite only one process sends, so at
+        start every claim not ours is from a crashed run and is released at once."""
+        async with self.sessionmaker() as session:
+            expired = OutboxMessage.claimed_at < self.clock.now() - self.lease
+            if at_start and session.get_bind().dialect.name == "sqlite":
+                expired = OutboxMessage.claimed_by != self.worker
+            base = update(OutboxMessage).where(expired, OutboxMessage.claimed_by.is_not(None))
+            released = await session.execute(
+                base.where(
+                    (OutboxMessage.state == "claimed")
+                    | ((OutboxMessage.state == "sending") & OutboxMessage.resend_if_unsure)
+                ).values(state="pending", claimed_by=None, claimed_at=None)
+            )
+            unsure = await session.execute(
+                base.where(OutboxMessage.state == "sending", ~OutboxMessage.resend_if_unsure).values(state="uncertain")
+            )
+            await session.commit()
+        count = int(released.rowcount or 0) + int(unsure.rowcount or 0)  # type: ignore[attr-defined]
+        if count:
+            log.warning("outbox: recovered %s messages of a stopped sender", count)
+        return count
+
+    async def claim(self) -> list[int]:
+        """Claims up to ``batch`` due messages for this sender, oldest first."""
+        async with self.sessionmaker() as session:
+            query = (
+                select(OutboxMessage.id)
+                .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= self.clock.now())
+                .order_by(OutboxMessage.id)
+                .limit(self.batch)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            ids = list((await session.execute(query)).scalars())
+            if ids:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(state="claimed", claimed_by=self.worker, claimed_at=self.clock.now())
+                )
+            await session.commit()
+        return ids
+
+    async def drain_once(self) -> int:
+        """Claims and sends the messages due now; returns how many were handled."""
+        ids = await self.claim()
+        if not ids:
+            return 0
+        lanes = asyncio.Semaphore(self.concurrency)
+
+        async def one(message_id: int) -> None:
+            async with lanes:
+                if not self._stopping:
+                    await self._deliver(message_id)
+
+        await asyncio.gather(*(one(i) for i in ids))
+        if self._stopping:  # release what we did not get to
+            async with self.sessionmaker() as session:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids), OutboxMessage.state == "claimed")
+                    .values(state="pending", claimed_by=None, claimed_at=None)
+                )
+                await session.commit()
+        return len(ids)
+
+    async def _mark_sending(self, message_id: int) -> tuple[int, str, int] | None:
+        """Our claim becomes "the request is out" (committed first); None if the claim is gone
+        (cancelled announcement, expired lease taken over by another sender)."""
         async with self.sessionmaker() as session:
             msg = await session.get(OutboxMessage, message_id)
-            if msg is None or msg.state != "pending":
-                return
-            chat_id, text = msg.chat_id, msg.text
+            if msg is None or msg.state != "claimed" or msg.claimed_by != self.worker:
+                return None
+            msg.state = "sending"
+            await session.commit()
+            return msg.chat_id, msg.text, msg.attempts
+
+    async def _deliver(self, message_id: int) -> None:
+        async with self.sessionmaker() as session:
+            chat_id = (
+                await session.execute(select(OutboxMessage.chat_id).where(OutboxMessage.id == message_id))
+            ).scalar_one_or_none()
+        if chat_id is None:
+            return
+        await self.budget.acquire(chat_id)
+        claimed = await self._mark_sending(message_id)
+        if claimed is None:
+            return
+        _, text, attempts = claimed
         changes: dict[str, object]
         blocked = False
         while True:
             try:
                 result = await self.bot.send_message(chat_id, text)
             except TelegramRetryAfter as flood:
-                log.warning("outbox: 429, waiting %s s", flood.retry_after)
-                await asyncio.sleep(flood.retry_after)
+                log.warning("outbox: 429, all sending waits %s s", flood.retry_after)
+                self.budget.pause(flood.retry_after)
+                await self.budget.acquire(chat_id)
                 continue  # the same request again, as Telegram asks
             except TelegramForbiddenError as forbidden:
                 changes, blocked = {"state": "blocked", "last_error": str(forbidden)}, True
             except (TelegramNetworkError, TelegramServerError) as transient:
-                attempts = msg.attempts + 1
-                changes = {"attempts": attempts, "last_error": str(transient)}
+                attempts += 1
+                changes = {"attempts": attempts, "last_error": str(transient), "state": "pending"}
                 if attempts >= MAX_ATTEMPTS:
                     changes["state"] = "failed"
                 else:
@@ -159,7 +302,46 @@ class Sender:
                 changes = {"state": "sent", "sent_at": self.clock.now(), "telegram_message_id": result.message_id}
             break
         async with self.sessionmaker() as session:
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**changes))
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(claimed_by=None, claimed_at=None, **changes)
+            )
             if blocked:
                 await session.execute(update(User).where(User.id == chat_id).values(unreachable_at=self.clock.now()))
             await session.commit()
+
+    async def finish_announcements(self) -> int:
+        """An announcement with nothing left to send is done: its author gets the final report."""
+        async with self.sessionmaker() as session:
+            sending = list(
+                (await session.execute(select(Announcement).where(Announcement.state == "sending"))).scalars()
+            )
+            finished = 0
+            for ann in sending:
+                counts = await delivery_counts(session, ann.id)
+                if counts.get("pending", 0) + counts.get("claimed", 0) + counts.get("sending", 0):
+                    continue
+                ann.state, ann.finished_at = "done", self.clock.now()
+                await report_to_author(session, ann, counts, self.clock)
+                finished += 1
+            await session.commit()
+        return finished
+
+
+async def delivery_counts(session: AsyncSession, announcement_id: int) -> dict[str, int]:
+    """How many of an announcement's messages are in each state."""
+    rows = await session.execute(
+        select(OutboxMessage.state, func.count())
+        .where(OutboxMessage.announcement_id == announcement_id)
+        .group_by(OutboxMessage.state)
+    )
+    return {state: int(n) for state, n in rows.all()}
+
+
+async def report_to_author(session: AsyncSession, ann: Announcement, counts: dict[str, int], clock: Clock) -> None:
+    """The final report, once, in the author's staff language (through this same outbox)."""
+    state = await session.get(StaffSession, ann.created_by)
+    tr = translator(state.locale if state else "ko")
+    text = tr.render(staff_screens.announcement_report(ann.id, ann.state, counts))
+    await enqueue(session, chat_id=ann.created_by, text=text, dedup_key=f"ann-report:{ann.id}", clock=clock)

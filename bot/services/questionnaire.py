@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import Questionnaire
 from bot.db.repo import QuestionnaireRepo
+from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.screens import Screen
+from knowledge.rules import Outcome, Status
 from knowledge.text import Message, T
 
 
@@ -43,12 +45,14 @@ class QuestionnaireService:
         row.updated_at = now
         if flow.position(conv, now) == "summary" and row.completed_at is None:
             row.completed_at = now
+            await count_once(self.session, row.user_id, "finished", conv.answers.get("occupation"))
         await self.session.commit()
 
     async def start(self, user_id: int) -> Reply:
         """/start: a welcome for newcomers; otherwise continue where the person was."""
         _, conv = await self._load(user_id)
         now = self.clock.now()
+        await count_once(self.session, user_id, "started")
         await self.session.commit()  # the questionnaire row exists from the first /start on
         if not conv.answers:
             return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)])
@@ -113,6 +117,12 @@ class QuestionnaireService:
                 return Reply([flow.next_screen(conv, now)], STALE)
             verdict, screens = flow.result(conv, now)
             row.outcome = verdict.outcome.value
+            occupation = conv.answers.get("occupation")
+            if verdict.outcome is Outcome.NOT_ELIGIBLE:
+                unmet = {c.condition.id for c in verdict.deciding_checks if c.status is Status.UNMET}
+                await count_once(self.session, user_id, "ineligible", occupation, sorted(unmet))
+            else:
+                await count_once(self.session, user_id, "eligible", occupation)
             await self.session.commit()
             return Reply(screens)
         else:

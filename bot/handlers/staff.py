@@ -1,0 +1,102 @@
+"""Programme staff in the same bot: /staff, its buttons and the input it asks for; /quota for all.
+
+Every staff update is authorised here, on the server, from STAFF_ADMIN_IDS and the staff table;
+the callback data only says what was pressed. Anyone else is refused and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, Filter
+from aiogram.types import CallbackQuery, FSInputFile, Message
+
+from bot.clock import Clock
+from bot.i18n import Translator, translator
+from bot.render import StaffCB, render
+from bot.services import quota
+from bot.services.staff import StaffService
+from bot.services.staff_desk import StaffDesk, StaffReply
+from dialogs import staff as ui
+from dialogs.results import quota_screen
+from knowledge.text import T
+
+NOT_STAFF = T("This is only for Gyeonggi Province programme staff.")
+
+
+async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
+    staff: StaffService = data["staff"]
+    role = await staff.role(user_id)
+    if role is None:
+        return None
+    state = await staff.state(user_id)
+    return StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state)
+
+
+async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
+    tr = translator(desk.state.locale)
+    for code, html in reply.raw:
+        await bot.send_message(chat_id, f"{tr.render(ui.version_heading(code))}\n\n{html}")
+    for i, screen in enumerate(reply.screens):
+        for text, markup in render(screen, tr, reply.notice if i == 0 else None, staff=True):
+            await bot.send_message(chat_id, text, reply_markup=markup)
+    if not reply.screens and reply.notice is not None:
+        await bot.send_message(chat_id, tr.render(reply.notice))
+    for path, caption in reply.files:
+        await bot.send_document(chat_id, FSInputFile(path), caption=caption)
+
+
+async def on_staff(message: Message, bot: Bot, tr: Translator, **data: Any) -> None:
+    desk = await _desk(message.chat.id, data)
+    if desk is None:
+        await message.answer(tr.render(NOT_STAFF))
+        return
+    await _send(bot, message.chat.id, await desk.menu(), desk)
+
+
+async def on_staff_button(
+    callback: CallbackQuery, callback_data: StaffCB, bot: Bot, tr: Translator, **data: Any
+) -> None:
+    desk = await _desk(callback.from_user.id, data)
+    if desk is None:  # forged or forwarded: refused, nothing done
+        await callback.answer(tr.render(NOT_STAFF, html_mode=False), show_alert=True)
+        return
+    reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
+    await callback.answer()
+    await _send(bot, callback.from_user.id, reply, desk)
+
+
+class AwaitingStaffInput(Filter):
+    """A message from a staff member the desk is waiting for (a note, an id, an announcement)."""
+
+    async def __call__(self, message: Message, **data: Any) -> bool | dict[str, Any]:
+        if message.from_user is None or (message.text or "").startswith("/"):
+            return False
+        desk = await _desk(message.from_user.id, data)
+        return {"desk": desk} if desk is not None and desk.awaiting_input() else False
+
+
+async def on_staff_input(message: Message, bot: Bot, desk: StaffDesk) -> None:
+    if not message.text:
+        reply = StaffReply(notice=ui.ERRORS["bad_text"])
+    else:
+        reply = await desk.text(message.text, message.html_text)
+    await _send(bot, message.chat.id, reply, desk)
+
+
+async def on_quota(message: Message, bot: Bot, tr: Translator, clock: Clock, **data: Any) -> None:
+    screen = quota_screen(await quota.issued(data["session"]), clock.now())
+    for text, markup in render(screen, tr):
+        await bot.send_message(message.chat.id, text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    r = Router(name="staff")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(on_staff, Command("staff"))
+    r.message.register(on_quota, Command("quota"))
+    r.message.register(on_staff_input, AwaitingStaffInput())
+    r.callback_query.register(on_staff_button, StaffCB.filter())
+    return r

@@ -1,0 +1,430 @@
+"""The staff desk: what each staff button and typed input does. The caller (bot/handlers/staff.py)
+has checked that the sender is staff; admin-only actions are checked here, on every call.
+
+State between steps (queue filters, a decision being prepared, an announcement draft, the input
+awaited) lives in the staff member's StaffSession row, so a restart loses none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.crypto import Vault
+from bot.db.models import StaffSession
+from bot.i18n import available_locales
+from bot.services import quota, stats
+from bot.services.announcements import AnnouncementError, AnnouncementService
+from bot.services.applications import ApplicationError, ApplicationService
+from bot.services.review import ReviewService
+from bot.services.staff import ADMIN, StaffError, StaffService
+from dialogs import staff as ui
+from dialogs import statuses as st
+from dialogs.results import quota_screen
+from dialogs.screens import Screen
+from knowledge.loader import load
+from knowledge.text import Message
+
+ADMIN_ACTS = frozenset(
+    {
+        "team",
+        "addstaff",
+        "unstaff",
+        "audit",
+        "ann",
+        "newann",
+        "annlang",
+        "annaud",
+        "annset",
+        "annfb",
+        "annpreview",
+        "annsend",
+        "annview",
+        "anncancel",
+        "anndiscard",
+    }
+)
+DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
+MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
+
+
+@dataclass
+class StaffReply:
+    screens: list[Screen] = field(default_factory=list)
+    notice: Message | None = None
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, caption) documents for the reviewer
+    raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): previews
+
+
+class StaffDesk:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        vault: Vault,
+        staff: StaffService,
+        actor_id: int,
+        role: str,
+        state: StaffSession,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.staff = staff
+        self.actor = actor_id
+        self.role = role
+        self.state = state
+        self.review = ReviewService(session, clock, vault, staff)
+        self.applications = ApplicationService(session, clock)
+        self.announcements = AnnouncementService(session, clock, staff)
+
+    # -- state helpers ---------------------------------------------------------------------------
+
+    def _get(self, key: str) -> Any:
+        return (self.state.pending or {}).get(key)
+
+    def _set(self, **values: Any) -> None:
+        merged = {**(self.state.pending or {}), **values}  # a new dict: SQLAlchemy sees the change
+        self.state.pending = {k: v for k, v in merged.items() if v is not None}
+
+    async def _save(self) -> None:
+        await self.session.commit()
+
+    # -- entry points ----------------------------------------------------------------------------
+
+    async def menu(self) -> StaffReply:
+        self._set(awaiting=None)
+        await self._save()
+        return StaffReply([ui.menu_screen(self.role, self.state.locale)])
+
+    async def press(self, act: str, ident: int, arg: str) -> StaffReply:
+        if act in ADMIN_ACTS and self.role != ADMIN:
+            return StaffReply([ui.menu_screen(self.role, self.state.locale)], ui.ERRORS["not_admin"])
+        handler = getattr(self, f"_act_{act}", None)
+        if handler is None:  # an unknown or retired staff button
+            return await self.menu()
+        reply: StaffReply = await handler(ident, arg)
+        return reply
+
+    async def text(self, text: str, html: str) -> StaffReply:
+        """Typed input the desk asked for (a note, a staff id, an announcement version)."""
+        awaiting = self._get("awaiting") or {}
+        kind = awaiting.get("kind")
+        if kind == "note":
+            decision = self._get("decision") or {}
+            self._set(decision={**decision, "note": text.strip()[:1000]}, awaiting=None)
+            await self._save()
+            return await self._confirm(int(decision.get("app", 0)))
+        if kind == "staff_id" and self.role == ADMIN:
+            digits = text.strip()
+            if not digits.isdigit() or len(digits) > 15:
+                return StaffReply([ui.add_staff_prompt(str(awaiting.get("role")))], ui.ERRORS["bad_id"])
+            self._set(awaiting=None)
+            try:
+                await self.staff.add(self.actor, int(digits), str(awaiting.get("role")))
+            except StaffError as bad:
+                await self._save()
+                return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
+            return await self._act_team(0, "")
+        if kind == "version" and self.role == ADMIN:
+            if not text.strip() or len(html) > MAX_ANNOUNCEMENT:
+                return StaffReply([ui.version_prompt(str(awaiting.get("code")))], ui.ERRORS["bad_text"])
+            draft = self._draft()
+            code = str(awaiting.get("code"))
+            draft["versions"] = {**draft["versions"], code: html}
+            draft["fallback"] = draft.get("fallback") or code
+            self._set(draft=draft, awaiting=None)
+            await self._save()
+            return StaffReply([ui.draft_screen(draft, available_locales())])
+        return await self.menu()
+
+    def awaiting_input(self) -> bool:
+        return bool(self._get("awaiting"))
+
+    async def _with_notice(self, reply_coro: Any, notice: Message | None) -> StaffReply:
+        reply: StaffReply = await reply_coro
+        reply.notice = notice
+        return reply
+
+    # -- menu, language, quota, statistics ---------------------------------------------------------
+
+    async def _act_menu(self, ident: int, arg: str) -> StaffReply:
+        return await self.menu()
+
+    async def _act_lang(self, ident: int, arg: str) -> StaffReply:
+        if arg in ui.LANGUAGE_NAMES:
+            self.state.locale = arg
+        return await self.menu()
+
+    async def _act_quota(self, ident: int, arg: str) -> StaffReply:
+        return StaffReply(
+            [
+                quota_screen(await quota.issued(self.session), self.clock.now()),
+                ui.menu_screen(self.role, self.state.locale),
+            ]
+        )
+
+    async def _act_stats(self, ident: int, arg: str) -> StaffReply:
+        return StaffReply([ui.stats_screen(await stats.funnel(self.session))])
+
+    # -- the queue -------------------------------------------------------------------------------
+
+    def _filter(self) -> ui.QueueFilter:
+        return ui.QueueFilter.of(self._get("queue"))
+
+    async def _act_queue(self, ident: int, arg: str) -> StaffReply:
+        self._set(decision=None, awaiting=None)
+        await self._save()
+        flt = self._filter()
+        rows, total = await self.review.queue(flt)
+        return StaffReply([ui.queue_screen(rows, total, flt)])
+
+    async def _act_page(self, ident: int, arg: str) -> StaffReply:
+        if arg.isdigit():
+            self._set(queue={**self._filter().as_dict(), "page": int(arg)})
+        return await self._act_queue(0, "")
+
+    async def _act_filter(self, ident: int, arg: str) -> StaffReply:
+        if arg not in ("status", "occupation", "language"):
+            return await self._act_queue(0, "")
+        return StaffReply([ui.filter_screen(arg, await self.review.languages())])
+
+    async def _act_setf(self, ident: int, arg: str) -> StaffReply:
+        key, _, value = arg.partition("=")
+        valid = {
+            "status": set(st.STATUSES),
+            "occupation": {o.id for o in load().occupations},
+            "language": set(available_locales()),
+        }
+        if value in valid.get(key, set()):
+            self._set(queue={**self._filter().as_dict(), key: value, "page": 0})
+        return await self._act_queue(0, "")
+
+    async def _act_clear(self, ident: int, arg: str) -> StaffReply:
+        self._set(queue=ui.QueueFilter().as_dict())
+        return await self._act_queue(0, "")
+
+    # -- one application -------------------------------------------------------------------------
+
+    async def _act_open(self, ident: int, arg: str, *, files: bool = True) -> StaffReply:
+        self._set(decision=None, awaiting=None)
+        app = await self.review.application(ident)
+        if app is None:
+            await self._save()
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["stale"])
+        detail = await self.review.detail(self.actor, app)  # commits (with the audit entry)
+        reply = StaffReply([ui.application_screen(detail)])
+        if files:
+            reply.files = await self._files(app.id)
+        return reply
+
+    async def _files(self, app_id: int) -> list[tuple[Path, str]]:
+        app = await self.review.application(app_id)
+        if app is None:
+            return []
+        return [
+            (Path(d.path), f"{app.reference} · {d.kind}")
+            for d in await self.review.documents(app)
+            if Path(d.path).exists()
+        ]
+
+    async def _act_files(self, ident: int, arg: str) -> StaffReply:
+        return StaffReply(files=await self._files(ident))
+
+    async def _act_move(self, ident: int, arg: str) -> StaffReply:
+        """Under review: no reason or note, no confirmation."""
+        if arg != st.UNDER_REVIEW:
+            return await self._act_open(ident, "", files=False)
+        return await self._change(ident, arg, None, None)
+
+    async def _act_decide(self, ident: int, arg: str) -> StaffReply:
+        app = await self.review.application(ident)
+        if app is None or arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        self._set(decision={"app": ident, "status": arg}, awaiting=None)
+        await self._save()
+        if arg in st.REASONS:
+            return StaffReply([ui.reason_screen(ident, app.reference or "", arg)])
+        return await self._confirm(ident)
+
+    def _decision(self, ident: int) -> dict[str, Any] | None:
+        decision = self._get("decision") or {}
+        return decision if decision.get("app") == ident else None
+
+    async def _act_reason(self, ident: int, arg: str) -> StaffReply:
+        decision = self._decision(ident)
+        if decision is None or arg not in st.REASONS.get(decision["status"], {}):
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        self._set(decision={**decision, "reason": arg}, awaiting={"kind": "note"})
+        await self._save()
+        return StaffReply([ui.note_screen(ident)])
+
+    async def _act_confirm(self, ident: int, arg: str) -> StaffReply:
+        self._set(awaiting=None)
+        await self._save()
+        return await self._confirm(ident)
+
+    async def _confirm(self, ident: int) -> StaffReply:
+        decision = self._decision(ident)
+        app = await self.review.application(ident)
+        if decision is None or app is None:
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        return StaffReply(
+            [
+                ui.confirm_screen(
+                    ident,
+                    app.reference or "",
+                    decision["status"],
+                    decision.get("reason"),
+                    decision.get("note"),
+                    await quota.issued(self.session),
+                    load().programme.quota,
+                )
+            ]
+        )
+
+    async def _act_commit(self, ident: int, arg: str) -> StaffReply:
+        decision = self._decision(ident)
+        if decision is None:
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        self._set(decision=None, awaiting=None)
+        return await self._change(ident, decision["status"], decision.get("reason"), decision.get("note"))
+
+    async def _change(self, ident: int, status: str, reason: str | None, note: str | None) -> StaffReply:
+        app = await self.review.application(ident)
+        if app is None or app.reference is None:
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["stale"])
+        reference = app.reference
+        await self._save()  # the cleared decision, before the change's own transaction
+        try:
+            await self.applications.change_status(reference, status, actor_id=self.actor, reason=reason, note=note)
+        except ApplicationError as bad:
+            code = "quota" if str(bad) == "quota" else "stale"
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS[code])
+        return await self._with_notice(self._act_open(ident, "", files=False), ui.done_line(reference, status))
+
+    # -- staff members (admins) --------------------------------------------------------------------
+
+    async def _act_team(self, ident: int, arg: str) -> StaffReply:
+        self._set(awaiting=None)
+        await self._save()
+        members = await self.staff.members()
+        return StaffReply([ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
+
+    async def _act_addstaff(self, ident: int, arg: str) -> StaffReply:
+        if arg not in ("reviewer", "admin"):
+            return await self._act_team(0, "")
+        self._set(awaiting={"kind": "staff_id", "role": arg})
+        await self._save()
+        return StaffReply([ui.add_staff_prompt(arg)])
+
+    async def _act_unstaff(self, ident: int, arg: str) -> StaffReply:
+        try:
+            await self.staff.remove(self.actor, ident)
+        except StaffError as bad:
+            return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
+        return await self._act_team(0, "")
+
+    async def _act_audit(self, ident: int, arg: str) -> StaffReply:
+        entries = [
+            (e.at, e.actor_id, e.action, e.target, _change_text(e.before, e.after))
+            for e in await self.staff.audit_log()
+        ]
+        return StaffReply([ui.audit_screen(entries)])
+
+    # -- announcements (admins) --------------------------------------------------------------------
+
+    def _draft(self) -> dict[str, Any]:
+        draft = self._get("draft") or {}
+        return {
+            "audience": dict(draft.get("audience") or {"kind": "all"}),
+            "versions": dict(draft.get("versions") or {}),
+            "fallback": draft.get("fallback"),
+        }
+
+    async def _act_ann(self, ident: int, arg: str) -> StaffReply:
+        return StaffReply([ui.announcements_screen(await self.announcements.latest())])
+
+    async def _act_newann(self, ident: int, arg: str) -> StaffReply:
+        draft = self._draft()
+        self._set(draft=draft, awaiting=None)
+        await self._save()
+        return StaffReply([ui.draft_screen(draft, available_locales())])
+
+    async def _act_annlang(self, ident: int, arg: str) -> StaffReply:
+        if arg not in available_locales():
+            return await self._act_newann(0, "")
+        self._set(draft=self._draft(), awaiting={"kind": "version", "code": arg})
+        await self._save()
+        return StaffReply([ui.version_prompt(arg)])
+
+    async def _act_annaud(self, ident: int, arg: str) -> StaffReply:
+        return StaffReply([ui.audience_screen(available_locales())])
+
+    async def _act_annset(self, ident: int, arg: str) -> StaffReply:
+        kind, _, value = arg.partition("=")
+        valid = {
+            "all": {""},
+            "status": set(st.STATUSES) - {st.DRAFT},
+            "occupation": {o.id for o in load().occupations},
+            "language": set(available_locales()),
+        }
+        draft = self._draft()
+        if value in valid.get(kind, set()):
+            draft["audience"] = {"kind": kind, "value": value}
+            self._set(draft=draft)
+        return await self._act_newann(0, "")
+
+    async def _act_annfb(self, ident: int, arg: str) -> StaffReply:
+        draft = self._draft()
+        if arg in draft["versions"]:
+            draft["fallback"] = arg
+            self._set(draft=draft)
+        return await self._act_newann(0, "")
+
+    async def _act_annpreview(self, ident: int, arg: str) -> StaffReply:
+        draft = self._draft()
+        if not draft["versions"]:
+            return await self._with_notice(self._act_newann(0, ""), ui.ERRORS["no_versions"])
+        per_language = await self.announcements.per_language(draft["audience"])
+        reply = StaffReply([ui.preview_screen(draft, per_language, available_locales())])
+        reply.raw = list(draft["versions"].items())
+        return reply
+
+    async def _act_annsend(self, ident: int, arg: str) -> StaffReply:
+        draft = self._get("draft")
+        if not draft:  # already sent (a second tap) or discarded
+            return await self._act_ann(0, "")
+        self._set(draft=None, awaiting=None)
+        try:
+            ann = await self.announcements.create(self.actor, draft)  # commits, the cleared draft with it
+        except AnnouncementError as bad:
+            return await self._with_notice(self._act_newann(0, ""), ui.ERRORS[bad.code])
+        return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
+
+    async def _act_annview(self, ident: int, arg: str) -> StaffReply:
+        ann = await self.announcements.get(ident)
+        if ann is None:
+            return await self._act_ann(0, "")
+        return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
+
+    async def _act_anncancel(self, ident: int, arg: str) -> StaffReply:
+        ann = await self.announcements.cancel(self.actor, ident)
+        if ann is None:
+            return await self._act_ann(0, "")
+        return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
+
+    async def _act_anndiscard(self, ident: int, arg: str) -> StaffReply:
+        self._set(draft=None, awaiting=None)
+        await self._save()
+        return await self._act_ann(0, "")
+
+
+def _change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    def short(d: dict[str, Any] | None) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (d or {}).items()) or "—"
+
+    return f"[{short(before)}] → [{short(after)}]"
