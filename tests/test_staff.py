@@ -4,6 +4,7 @@ applicant in their language, the quota under concurrency, staff management, stat
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 import sqlite3
 from collections.abc import AsyncIterator
 
@@ -13,13 +14,14 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.models import Application, AuditEntry, Counter
+from bot.db.models import Application, AuditEntry
+from bot.db.models import Counter as CounterRow
 from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from tests.conftest import BotRunner
-from tests.e2e import submitted_via_bot
+from tests.e2e import answer, nav, submitted_via_bot
 
 ADMIN = 900
 HANGUL = ("\uac00", "\ud7a3")
@@ -224,7 +226,7 @@ async def test_concurrent_recommendations_never_exceed_the_quota(settings: Setti
     engine = make_engine(settings)
     maker = make_sessionmaker(engine)
     async with maker() as session:
-        counter = await session.get(Counter, "recommendations")
+        counter = await session.get(CounterRow, "recommendations")
         assert counter is not None
         counter.value = 620  # ten left
         await session.commit()
@@ -241,7 +243,7 @@ async def test_concurrent_recommendations_never_exceed_the_quota(settings: Setti
     # Thirty reviewers at once, two of them on the same application.
     results = await asyncio.gather(*(recommend(ref, 1 + i) for i, ref in enumerate(refs)), recommend(refs[0], 99))
     async with maker() as session:
-        issued = (await session.get(Counter, "recommendations")).value  # type: ignore[union-attr]
+        issued = (await session.get(CounterRow, "recommendations")).value  # type: ignore[union-attr]
         numbers = list((await session.execute(select(Application.recommendation_number))).scalars())
         audits = (await session.execute(select(AuditEntry))).scalars().all()
     await engine.dispose()
@@ -265,3 +267,99 @@ async def test_desk_refuses_admin_acts_to_a_reviewer_without_touching_state(
         assert reply.notice is not None and "administrators" in reply.notice.msgid
         assert (await staff.state(5)).pending in (None, {})
     await engine.dispose()
+
+
+async def test_statistics_are_anonymous_counts_that_survive_deletion(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    applicant = emulator.user(306, language_code="ko")
+    await submitted_via_bot(applicant, emulator)
+    short = emulator.user(307, language_code="en")  # a network developer with 4 of the 5 years
+    await short.say("/start")
+    await answer(short, "network_developer", "none", "=4", "no", "VN", "yes", "yes", "=40000000")
+    button = nav(short, "result")
+    summary = short.messages[-1]
+    await short.tap(button)
+    await short.tap(button, message=summary)  # looking twice counts once
+    admin = emulator.user(ADMIN, language_code="en")
+    await admin.say("/staff")
+    await press(admin, "🌐 English")
+    shown = "\n".join(m.plain for m in await press(admin, "📈 Statistics"))
+    assert "Started the questionnaire: 2" in shown and "Finished the questionnaire: 2" in shown
+    assert "Not eligible (❌): 1" in shown and "Submitted: 1" in shown  # looking twice counted once
+    assert "Network systems developer (네트워크시스템 개발자): 0 / 1 / 0 / 1 / 0 / 0 / 0" in shown
+    assert "ko: 1 / 1 / 1 / 0 / 1 / 1 / 0" in shown
+    assert "1 × At least 5 years of related work experience" in shown
+    assert "307" not in shown and "NGUYEN" not in shown  # nobody in it
+    await short.say("/delete")
+    await short.tap("Yes, delete everything")
+    await press(admin, "« Staff menu")
+    again = "\n".join(m.plain for m in await press(admin, "📈 Statistics"))
+    assert again == shown
+
+
+async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_language(
+    settings: Settings, clock: FixedClock
+) -> None:
+    from bot.crypto import Vault, load_key
+    from bot.services.review import ReviewService
+    from bot.services.staff import StaffService
+    from dialogs.staff import QueueFilter
+
+    refs = await _submitted(settings, clock, 3)
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        con = db(settings)
+        con.execute("update users set language = 'vi' where id = 10001")
+        con.execute("update applications set occupation = 'data_engineer', submitted_at = '2026-11-01 00:00:00' "
+                    "where reference = ?", (refs[2],))
+        con.commit()
+        await ApplicationService(session, clock).change_status(refs[0], "under_review", actor_id=1)
+        review = ReviewService(session, clock, Vault(load_key(settings)), StaffService(session, clock, frozenset()))
+        rows, total = await review.queue(QueueFilter())
+        assert total == 3 and [r.reference for r in rows] == [refs[2], refs[0], refs[1]]  # oldest submission first
+        assert [r.reference for r in (await review.queue(QueueFilter(status="under_review")))[0]] == [refs[0]]
+        assert [r.reference for r in (await review.queue(QueueFilter(language="vi")))[0]] == [refs[1]]
+        assert [r.reference for r in (await review.queue(QueueFilter(occupation="data_engineer")))[0]] == [refs[2]]
+    await engine.dispose()
+
+
+async def test_an_admin_cancels_an_announcement_and_gets_the_report(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
+) -> None:
+    slow = settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN}), "send_rate": 4.0})
+    con = db(settings)
+    con.executemany(
+        "insert into users (id, language, language_chosen, created_at, last_seen_at, mode, counted) "
+        "values (?, 'vi', 0, '2026-11-01 00:00:00', '2026-11-01 00:00:00', 'check', '[]')",
+        [(30_000 + i,) for i in range(40)],
+    )
+    con.commit()
+    for i in range(40):
+        emulator.user(30_000 + i, language_code="vi").open_chat()
+    runner = BotRunner(slow, clock, emulator)
+    await runner.start()
+    try:
+        admin = emulator.user(ADMIN, language_code="en")
+        await admin.say("/staff")
+        await press(admin, "🌐 English")
+        await press(admin, "📣 Announcements")
+        await press(admin, "✍ New announcement")
+        await press(admin, "👥 Audience")
+        await press(admin, "vi")
+        await press(admin, "vi")
+        await admin.say("Thông báo thử")
+        await press(admin, "👁 Preview")
+        assert "40 recipients" in admin.messages[-1].plain
+        await press(admin, "📤 Confirm and send")
+        await asyncio.sleep(1.5)
+        cancelled = await press(admin, "⏹ Cancel the rest")
+        assert "cancelled" in cancelled[0].plain
+        report = await wait_for_text(admin, "is cancelled")
+        await asyncio.sleep(1.5)
+    finally:
+        await runner.stop()
+    sent = sum(1 for i in range(40) if any("Thông báo thử" in m.plain for m in emulator.user(30_000 + i).messages))
+    states = Counter(s for (s,) in con.execute("select state from outbox where announcement_id = 1"))
+    assert 0 < sent < 40 and states["cancelled"] == 40 - sent - states["sending"]
+    assert f"Cancelled before sending: {states['cancelled']}" in report.plain
