@@ -13,6 +13,7 @@ COMMANDS = (
     ("restart", T("Start the questionnaire over")),
     ("apply", T("Prepare your application")),
     ("status", T("Your application's status")),
+    ("quota", T("Recommendations issued and remaining")),
     ("mydata", T("See all data stored about you")),
     ("delete", T("Delete your data")),
     ("language", T("Change the language")),

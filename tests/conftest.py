@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Runtime, migrate
 from bot.clock import SEOUL, FixedClock
@@ -35,6 +38,21 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+async def empty_postgres() -> str:
+    """An empty PostgreSQL database (TEST_POSTGRES_URL; its public schema is dropped and recreated).
+
+    Skips the calling test, saying why, when TEST_POSTGRES_URL is unset."""
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL is not set: this PostgreSQL test is skipped (.ci/run sets it)")
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+    return url
 
 
 class BotRunner:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from bot.db.migrate import alembic_config, downgrade, upgrade
 from bot.db.models import Base
+from tests.conftest import empty_postgres
 
 
 def revisions() -> list[str]:
@@ -35,3 +37,14 @@ def test_head_matches_the_models(tmp_path: Path) -> None:
     for table in Base.metadata.sorted_tables:
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_stairway_on_postgresql() -> None:
+    """The same migrations on PostgreSQL (production): every step up, down and up again."""
+    url = asyncio.run(empty_postgres())
+    script = ScriptDirectory.from_config(alembic_config(url))
+    for revision in revisions():
+        down = script.get_revision(revision).down_revision or "base"
+        upgrade(url, revision)
+        downgrade(url, down if isinstance(down, str) else down[0])
+        upgrade(url, revision)

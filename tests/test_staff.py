@@ -4,13 +4,14 @@ applicant in their language, the quota under concurrency, staff management, stat
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
+from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
@@ -20,7 +21,7 @@ from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
-from tests.conftest import BotRunner
+from tests.conftest import BotRunner, empty_postgres
 from tests.e2e import answer, nav, submitted_via_bot
 
 ADMIN = 900
@@ -73,7 +74,7 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     await submitted_via_bot(applicant, emulator)
     admin = emulator.user(ADMIN, language_code="en")
     menu = await admin.say("/staff")
-    # assert "Staff menu" not in menu[0].plain and korean(menu[0].plain)  # Korean first  TODO
+    assert "Staff menu" not in menu[0].plain and korean(menu[0].plain)  # Korean first
     await press(admin, "🌐 English")
     queue = await press(admin, "📥 Review queue")
     assert "1 applications" in queue[0].plain or "1 application" in queue[0].plain
@@ -221,7 +222,13 @@ async def _submitted(settings: Settings, clock: FixedClock, count: int) -> list[
     return refs
 
 
-async def test_concurrent_recommendations_never_exceed_the_quota(settings: Settings, clock: FixedClock) -> None:
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_concurrent_recommendations_never_exceed_the_quota(
+    database: str, settings: Settings, clock: FixedClock
+) -> None:
+    if database == "postgresql":
+        settings = settings.model_copy(update={"database_url": await empty_postgres()})
+        await migrate(settings)
     refs = await _submitted(settings, clock, 30)
     engine = make_engine(settings)
     maker = make_sessionmaker(engine)
@@ -311,8 +318,11 @@ async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_langua
     async with make_sessionmaker(engine)() as session:
         con = db(settings)
         con.execute("update users set language = 'vi' where id = 10001")
-        con.execute("update applications set occupation = 'data_engineer', submitted_at = '2026-11-01 00:00:00' "
-                    "where reference = ?", (refs[2],))
+        con.execute(
+            "update applications set occupation = 'data_engineer', submitted_at = '2026-11-01 00:00:00' "
+            "where reference = ?",
+            (refs[2],),
+        )
         con.commit()
         await ApplicationService(session, clock).change_status(refs[0], "under_review", actor_id=1)
         review = ReviewService(session, clock, Vault(load_key(settings)), StaffService(session, clock, frozenset()))
