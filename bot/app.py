@@ -23,7 +23,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
-from bot.handlers import applicant, data_rights, other_chats, staff, status
+from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
 from bot.middlewares import ContextMiddleware
 from bot.services.outbox import RateBudget, Sender
 from bot.services.reminders import run_reminders
@@ -52,6 +52,7 @@ def build_dispatcher(
     dp.include_routers(
         other_chats.build_router(),
         staff.build_router(),
+        employer.build_router(),
         status.build_router(),
         data_rights.build_router(),
         applicant.build_router(),

@@ -14,6 +14,8 @@ COMMANDS = (
     ("apply", T("Prepare your application")),
     ("status", T("Your application's status")),
     ("quota", T("Recommendations issued and remaining")),
+    ("share", T("Let your employer follow your application")),
+    ("employer", T("For employers: your company and candidates")),
     ("mydata", T("See all data stored about you")),
     ("delete", T("Delete your data")),
     ("language", T("Change the language")),

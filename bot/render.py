@@ -32,12 +32,24 @@ class LangCB(CallbackData, prefix="l"):
     code: str
 
 
-class StaffCB(CallbackData, prefix="st"):
-    """A staff button. It grants nothing: the staff router checks the sender's role on every update."""
+class ActionCB(CallbackData, prefix="x"):
+    """A button of an "act:id:arg" screen. It grants nothing: the handler checks who may do what."""
 
     act: str
     id: int = 0
     arg: str = ""
+
+
+class StaffCB(ActionCB, prefix="st"):
+    """A staff button: the staff router checks the sender's role on every update."""
+
+
+class EmpCB(ActionCB, prefix="em"):
+    """An employer button: the company's access is checked on every update."""
+
+
+class ShareCB(ActionCB, prefix="sh"):
+    """An applicant's sharing button (/share): ownership is checked on every update."""
 
 
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
@@ -108,24 +120,28 @@ def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def staff_keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
-    """Staff screens name their actions "act:id:arg" (dialogs/staff.py)."""
+def action_keyboard(screen: Screen, tr: Translator, cb: type[ActionCB]) -> InlineKeyboardMarkup | None:
+    """Staff, employer and sharing screens name their actions "act:id:arg" (dialogs/staff.py, employer.py)."""
     rows: list[list[InlineKeyboardButton]] = []
     for action in screen.actions:
         act, ident, arg = [*action.name.split(":", 2), "", ""][:3]
-        data = StaffCB(act=act, id=int(ident or 0), arg=arg).pack()
+        data = cb(act=act, id=int(ident or 0), arg=arg).pack()
         assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
-        rows.append([InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)])
+        button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
+        if rows and len(rows[-1]) < screen.columns and act == "opt":
+            rows[-1].append(button)
+        else:
+            rows.append([button])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def render(
-    screen: Screen, tr: Translator, notice: Message | None = None, *, staff: bool = False
+    screen: Screen, tr: Translator, notice: Message | None = None, *, actions: type[ActionCB] | None = None
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages for a screen; the keyboard goes with the last one."""
     blocks = [tr.render(b) for b in screen.body]
     if notice is not None:
         blocks.insert(0, f"<i>{tr.render(notice)}</i>")
     chunks = _split(blocks)
-    markup = staff_keyboard(screen, tr) if staff else keyboard(screen, tr)
+    markup = action_keyboard(screen, tr, actions) if actions else keyboard(screen, tr)
     return [(text, markup if i == len(chunks) - 1 else None) for i, text in enumerate(chunks)]

@@ -7,6 +7,7 @@ Action names are "act:id:arg"; bot/render.py packs them into StaffCB callback da
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +20,7 @@ from dialogs.results import HEADLINE, MARK
 from dialogs.screens import Action, Screen
 from knowledge.loader import load
 from knowledge.rules import Status, Verdict
-from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim, WithKorean
+from knowledge.text import SP, Joined, Lines, Message, S, T, Text, Verbatim, WithKorean
 
 OPEN_STATUSES = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 PAGE = 8
@@ -56,6 +57,7 @@ def occupation_name(occupation_id: str | None) -> Message:
 
 def menu_screen(role: str, locale: str) -> Screen:
     actions = [_a("queue", S("📥 Review queue")), _a("quota", S("📊 Quota")), _a("stats", S("📈 Statistics"))]
+    actions.append(_a("companies", S("🏢 Companies to verify")))
     if role == "admin":
         actions += [_a("ann", S("📣 Announcements")), _a("team", S("👥 Staff members"))]
     other = "en" if locale == "ko" else "ko"
@@ -406,12 +408,14 @@ def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
     totals = {stage: 0 for stage in FUNNEL}
     by_occupation: dict[str, dict[str, int]] = {}
     by_language: dict[str, dict[str, int]] = {}
-    reasons: dict[str, int] = {}
+    reasons: dict[str, dict[str, Counter[str]]] = {}
     for (stage, occupation, language, reason), n in counts.items():
         if stage not in totals:
             continue
         if stage == "ineligible" and reason:
-            reasons[reason] = reasons.get(reason, 0) + n
+            split = reasons.setdefault(reason, {"occupation": Counter(), "language": Counter()})
+            split["occupation"][occupation] += n
+            split["language"][language] += n
             continue
         totals[stage] += n
         if occupation:
@@ -444,20 +448,21 @@ def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
         )
     )
     kb = load()
-    top = sorted(reasons.items(), key=lambda kv: -kv[1])[:10]
-    why = Lines(
-        (
-            S("<b>Why people are not eligible</b> (unmet conditions)"),
-            *(
-                S(
-                    "{n} × {condition}",
-                    n=n,
-                    condition=T(kb.conditions[c].requirement) if c in kb.conditions else Verbatim(c),
-                )
-                for c, n in top
-            ),
+    top = sorted(reasons.items(), key=lambda kv: -sum(kv[1]["language"].values()))[:10]
+    why_lines: list[Message] = [S("<b>Why people are not eligible</b> (unmet conditions)")]
+    for condition, split in top:
+        requirement = kb.conditions[condition].requirement if condition in kb.conditions else condition
+        why_lines.append(S("{n} × {condition}", n=sum(split["language"].values()), condition=T(requirement)))
+        why_lines.append(
+            S(
+                "   by occupation: {occupations} · by language: {languages}",
+                occupations=Joined(
+                    tuple(S("{name} {n}", name=occupation_name(o), n=k) for o, k in split["occupation"].most_common(3))
+                ),
+                languages=Verbatim(", ".join(f"{lang} {k}" for lang, k in split["language"].most_common())),
+            )
         )
-    )
+    why = Lines(tuple(why_lines))
     return Screen("staff:stats", (funnel, occupations, languages, why), actions=(_a("menu", S("« Staff menu")),))
 
 
@@ -488,6 +493,8 @@ def audience_text(audience: Mapping[str, Any]) -> Message:
         return S("applicants for {occupation}", occupation=occupation_name(value))
     if kind == "language":
         return S("people using {language}", language=Verbatim(value))
+    if kind == "employers":
+        return S("employers (registered companies' staff)")
     return S("everyone")
 
 
@@ -576,7 +583,7 @@ def draft_screen(draft: Mapping[str, Any], languages: Sequence[str]) -> Screen:
 
 
 def audience_screen(languages: Sequence[str]) -> Screen:
-    actions = [_a("annset", S("everyone"), arg="all=")]
+    actions = [_a("annset", S("everyone"), arg="all="), _a("annset", S("employers"), arg="employers=")]
     actions += [_a("annset", st.LABELS[s], arg=f"status={s}") for s in st.STATUSES if s != st.DRAFT]
     actions += [_a("annset", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]
     actions += [_a("annset", S("{code}", code=Verbatim(c)), arg=f"language={c}") for c in languages]
@@ -620,3 +627,16 @@ def preview_screen(draft: Mapping[str, Any], per_language: Mapping[str, int], la
 
 def version_heading(code: str) -> Text:
     return S("— version {code} —", code=Verbatim(code))
+
+
+def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
+    """Companies registered by employers and not yet verified: (id, name, BRN, city id)."""
+    lines: list[Message] = [S("🏢 <b>Companies to verify</b>")]
+    if not companies:
+        lines.append(S("None waiting."))
+    actions = []
+    for ident, name, brn, city in companies:
+        lines.append(S("{name} · {brn} · {city}", name=Verbatim(name), brn=Verbatim(brn), city=Verbatim(city)))
+        actions.append(_a("verify", S("✔ Verified: {name}", name=Verbatim(name[:30])), ident))
+    actions.append(_a("menu", S("« Staff menu")))
+    return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))

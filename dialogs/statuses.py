@@ -173,3 +173,17 @@ def status_summary(view: StatusView) -> Message:
             next_step(view),
         )
     )
+
+
+def employer_notification(reference: str, status: str) -> Message:
+    """What a linked employer is told when their candidate's application changes."""
+    return Lines(
+        (
+            T(
+                "🏢 Your candidate's application <b>{ref}</b> is now: <b>{status}</b>.",
+                ref=Verbatim(reference),
+                status=LABELS.get(status, T("Draft")),
+            ),
+            T("See your candidates with /employer."),
+        )
+    )

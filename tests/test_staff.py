@@ -137,6 +137,8 @@ STAFF_ACTS = [
     ("anncancel", 1, ""),
     ("stats", 0, ""),
     ("quota", 0, ""),
+    ("companies", 0, ""),
+    ("verify", 1, ""),
 ]
 
 
@@ -144,6 +146,7 @@ def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
     con = db(settings)
     tables = [
         "applications",
+        "companies",
         "status_changes",
         "staff_members",
         "staff_sessions",
@@ -191,7 +194,7 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
     assert "305: reviewer" in team[0].plain
     menu = await reviewer.say("/staff")
     labels = [text for row in menu[0].buttons for text, _ in row]
-    assert "📣 Announcements" not in " ".join(labels) and len(labels) == 4  # queue, quota, stats, language
+    assert "📣 Announcements" not in " ".join(labels) and len(labels) == 5  # queue, quota, stats, companies, language
     before = snapshot(settings)
     for act in ("ann", "newann", "annsend", "team", "addstaff", "unstaff", "audit"):
         count = len(reviewer.messages)

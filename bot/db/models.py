@@ -60,6 +60,8 @@ class User(Base):
     mode: Mapped[str] = mapped_column(String(16), default="check")  # where typed text goes: check | apply
     # Funnel stages already counted for this person (so each is counted once); see FunnelCount.
     counted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # An employer form being filled (company registration, obligations check) or a code awaited.
+    employer_form: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Questionnaire(Base):
@@ -243,3 +245,70 @@ class FunnelCount(Base):
     language: Mapped[str] = mapped_column(String(16), primary_key=True)
     reason: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" except for "ineligible"
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Company(Base):
+    """An employer registered in the bot by its HR staff; verified by programme staff."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brn: Mapped[str] = mapped_column(String(12), unique=True)  # business registration number, digits
+    city: Mapped[str] = mapped_column(String(64))  # a municipality id of gyeonggi.yaml
+    contact_name: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    verified_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    verified_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class EmployerMember(Base):
+    """A person acting for a company (one company per person)."""
+
+    __tablename__ = "employer_members"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class EmployerLink(Base):
+    """An applicant's consent for a company to follow their application: pending until the
+    applicant approves; revoked by either side at any time (access ends at once)."""
+
+    __tablename__ = "employer_links"
+    __table_args__ = (UniqueConstraint("applicant_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    applicant_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # pending | active | revoked | declined
+    shared_documents: Mapped[list[str]] = mapped_column(JSON, default=list)  # checklist kinds the applicant shares
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    changed_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class InviteCode(Base):
+    """A one-time code (or deep link): an applicant inviting an employer, an employer inviting a
+    candidate, or a colleague joining a company."""
+
+    __tablename__ = "invite_codes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # employer | candidate | colleague
+    applicant_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # kind employer
+    company_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # kinds candidate, colleague
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class CodeAttempt(Base):
+    """Wrong invite codes per person, to slow down guessing."""
+
+    __tablename__ = "code_attempts"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(AwareDateTime())

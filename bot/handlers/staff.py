@@ -39,12 +39,12 @@ async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> N
     for code, html in reply.raw:
         await bot.send_message(chat_id, f"{tr.render(ui.version_heading(code))}\n\n{html}")
     for i, screen in enumerate(reply.screens):
-        for text, markup in render(screen, tr, reply.notice if i == 0 else None, staff=True):
+        for text, markup in render(screen, tr, reply.notice if i == 0 else None, actions=StaffCB):
             await bot.send_message(chat_id, text, reply_markup=markup)
     if not reply.screens and reply.notice is not None:
         await bot.send_message(chat_id, tr.render(reply.notice))
-    for path, caption in reply.files:
-        await bot.send_document(chat_id, FSInputFile(path), caption=caption)
+    for path, caption, name in reply.files:
+        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=caption)
 
 
 async def on_staff(message: Message, bot: Bot, tr: Translator, **data: Any) -> None:

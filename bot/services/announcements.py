@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Announcement, Application, OutboxMessage, Questionnaire, User
+from bot.db.models import Announcement, Application, EmployerMember, OutboxMessage, Questionnaire, User
 from bot.i18n import translator
 from bot.services.outbox import delivery_counts, enqueue_announcement, report_to_author
 from bot.services.staff import StaffService
@@ -36,6 +36,8 @@ class AnnouncementService:
         query = select(User.id, User.language).where(User.unreachable_at.is_(None))
         if kind == "language":
             query = query.where(User.language == value)
+        elif kind == "employers":
+            query = query.where(User.id.in_(select(EmployerMember.user_id)))
         elif kind == "status":
             query = query.where(User.id.in_(select(Application.user_id).where(Application.status == value)))
         people = {uid: lang for uid, lang in (await self.session.execute(query)).all()}

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import SEOUL, Clock
 from bot.db.models import Application, AuditEntry, Questionnaire, StatusChange, User
 from bot.i18n import translator
+from bot.services.employers import employer_recipients
 from bot.services.outbox import enqueue
 from bot.services.quota import take_one
 from bot.services.stats import count_once
@@ -157,6 +158,16 @@ class ApplicationService:
         text = tr.render(st.notification(await self.view(app, note, reason)))
         # One notification per history row: a retried request cannot enqueue it twice.
         await enqueue(self.session, chat_id=app.user_id, text=text, dedup_key=f"status:{change_id}", clock=self.clock)
+        # Employers the applicant has linked (and only while the link is active) are told too.
+        for member_id, language in await employer_recipients(self.session, app.user_id):
+            told = translator(language).render(st.employer_notification(app.reference or "", app.status))
+            await enqueue(
+                self.session,
+                chat_id=member_id,
+                text=told,
+                dedup_key=f"status:{change_id}:e{member_id}",
+                clock=self.clock,
+            )
 
     async def owned(self, application_id: int, user_id: int) -> Application | None:
         """The application if it belongs to this user; None otherwise (reveals nothing)."""

@@ -20,6 +20,7 @@ from bot.i18n import available_locales
 from bot.services import quota, stats
 from bot.services.announcements import AnnouncementError, AnnouncementService
 from bot.services.applications import ApplicationError, ApplicationService
+from bot.services.employers import EmployerService
 from bot.services.review import ReviewService
 from bot.services.staff import ADMIN, StaffError, StaffService
 from dialogs import staff as ui
@@ -56,7 +57,7 @@ MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 
 class StaffReply:
     screens: list[Screen] = field(default_factory=list)
     notice: Message | None = None
-    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, caption) documents for the reviewer
+    files: list[tuple[Path, str, str]] = field(default_factory=list)  # (stored path, caption, file name)
     raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): previews
 
 
@@ -80,6 +81,7 @@ class StaffDesk:
         self.review = ReviewService(session, clock, vault, staff)
         self.applications = ApplicationService(session, clock)
         self.announcements = AnnouncementService(session, clock, staff)
+        self.employers = EmployerService(session, clock, vault)
 
     # -- state helpers ---------------------------------------------------------------------------
 
@@ -221,12 +223,12 @@ class StaffDesk:
             reply.files = await self._files(app.id)
         return reply
 
-    async def _files(self, app_id: int) -> list[tuple[Path, str]]:
+    async def _files(self, app_id: int) -> list[tuple[Path, str, str]]:
         app = await self.review.application(app_id)
         if app is None:
             return []
         return [
-            (Path(d.path), f"{app.reference} · {d.kind}")
+            (Path(d.path), f"{app.reference} · {d.kind}", d.file_name)
             for d in await self.review.documents(app)
             if Path(d.path).exists()
         ]
@@ -306,6 +308,25 @@ class StaffDesk:
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS[code])
         return await self._with_notice(self._act_open(ident, "", files=False), ui.done_line(reference, status))
 
+    # -- companies registered by employers -----------------------------------------------------
+
+    async def _act_companies(self, ident: int, arg: str) -> StaffReply:
+        rows = [(c.id, c.name, c.brn, c.city) for c in await self.employers.unverified()]
+        return StaffReply([ui.companies_screen(rows)])
+
+    async def _act_verify(self, ident: int, arg: str) -> StaffReply:
+        company = await self.employers.verify(self.actor, ident)
+        if company is not None and company.verified_by == self.actor:
+            self.staff.audit(
+                self.actor,
+                "company.verify",
+                f"company:{company.id}",
+                {"verified": False},
+                {"verified": True, "brn": company.brn},
+            )
+            await self._save()
+        return await self._act_companies(0, "")
+
     # -- staff members (admins) --------------------------------------------------------------------
 
     async def _act_team(self, ident: int, arg: str) -> StaffReply:
@@ -368,6 +389,7 @@ class StaffDesk:
         kind, _, value = arg.partition("=")
         valid = {
             "all": {""},
+            "employers": {""},
             "status": set(st.STATUSES) - {st.DRAFT},
             "occupation": {o.id for o in load().occupations},
             "language": set(available_locales()),

@@ -1,0 +1,134 @@
+"""Employers (/employer), the applicant's sharing (/share), and the invite deep links of /start."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart, Filter
+from aiogram.types import CallbackQuery, FSInputFile, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.crypto import Vault
+from bot.db.models import User
+from bot.i18n import Translator
+from bot.render import ActionCB, EmpCB, ShareCB, render
+from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
+from bot.services.employers import EmployerService
+
+INVITE_PAYLOAD = r"^[emc]_[A-Za-z0-9]{1,16}$"
+
+
+def _employer(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, user: User) -> EmployerDesk:
+    return EmployerDesk(session, clock, EmployerService(session, clock, vault), bot, user)
+
+
+def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, user: User) -> ShareDesk:
+    return ShareDesk(session, EmployerService(session, clock, vault), bot, user)
+
+
+async def _send(bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: type[ActionCB]) -> None:
+    for i, screen in enumerate(reply.screens):
+        for text, markup in render(screen, tr, reply.notice if i == 0 else None, actions=cb):
+            await bot.send_message(chat_id, text, reply_markup=markup)
+    if not reply.screens and reply.notice is not None:
+        await bot.send_message(chat_id, tr.render(reply.notice))
+    for path, caption, name in reply.files:
+        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=caption)
+
+
+async def on_employer(
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, user_row: User, tr: Translator
+) -> None:
+    desk = _employer(session, clock, vault, bot, user_row)
+    await _send(bot, message.chat.id, await desk.home(), tr, EmpCB)
+
+
+async def on_share(
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, user_row: User, tr: Translator
+) -> None:
+    user_row.mode, user_row.employer_form = "check", None
+    desk = _share(session, clock, vault, bot, user_row)
+    await _send(bot, message.chat.id, await desk.home(), tr, ShareCB)
+
+
+async def on_invite_link(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    vault: Vault,
+    user_row: User,
+    tr: Translator,
+) -> None:
+    prefix, _, code = (command.args or "").partition("_")
+    if prefix == "c":  # an employer's invite, opened by the candidate
+        reply = await _share(session, clock, vault, bot, user_row).redeem(code)
+        await _send(bot, message.chat.id, reply, tr, ShareCB)
+    else:  # e: an applicant's code, opened by their employer; m: a colleague's invite
+        reply = await _employer(session, clock, vault, bot, user_row).redeem(code)
+        await _send(bot, message.chat.id, reply, tr, EmpCB)
+
+
+async def on_employer_button(
+    callback: CallbackQuery,
+    callback_data: EmpCB,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    vault: Vault,
+    user_row: User,
+    tr: Translator,
+) -> None:
+    desk = _employer(session, clock, vault, bot, user_row)
+    reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
+    await callback.answer()
+    await _send(bot, callback.from_user.id, reply, tr, EmpCB)
+
+
+async def on_share_button(
+    callback: CallbackQuery,
+    callback_data: ShareCB,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    vault: Vault,
+    user_row: User,
+    tr: Translator,
+) -> None:
+    desk = _share(session, clock, vault, bot, user_row)
+    reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
+    await callback.answer()
+    await _send(bot, callback.from_user.id, reply, tr, ShareCB)
+
+
+class EmployerTyping(Filter):
+    """Typed text while an employer form or a code is awaited (User.mode == "employer")."""
+
+    async def __call__(self, message: Message, user_row: User | None = None) -> bool:
+        return user_row is not None and user_row.mode == "employer" and not (message.text or "").startswith("/")
+
+
+async def on_employer_text(
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, user_row: User, tr: Translator
+) -> None:
+    text = message.text or ""
+    if (user_row.employer_form or {}).get("awaiting") == "share_code":
+        reply = await _share(session, clock, vault, bot, user_row).redeem(text)
+        await _send(bot, message.chat.id, reply, tr, ShareCB)
+        return
+    reply = await _employer(session, clock, vault, bot, user_row).text(text)
+    await _send(bot, message.chat.id, reply, tr, EmpCB)
+
+
+def build_router() -> Router:
+    r = Router(name="employer")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(on_invite_link, CommandStart(deep_link=True, magic=F.args.regexp(INVITE_PAYLOAD)))
+    r.message.register(on_employer, Command("employer"))
+    r.message.register(on_share, Command("share"))
+    r.message.register(on_employer_text, F.text, EmployerTyping())
+    r.callback_query.register(on_employer_button, EmpCB.filter())
+    r.callback_query.register(on_share_button, ShareCB.filter())
+    return r

@@ -1,0 +1,231 @@
+"""What the employer's buttons (/employer) and the applicant's sharing buttons (/share) do, and the
+typed input their forms wait for. Every call decides access from the database, never the button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import User
+from bot.services.employers import EmployerError, EmployerService
+from dialogs import employer as ui
+from dialogs import questionnaire as q
+from dialogs.screens import Screen
+from knowledge.text import Message, T, Text, Verbatim
+
+
+@dataclass
+class DeskReply:
+    screens: list[Screen] = field(default_factory=list)
+    notice: Message | None = None
+    files: list[tuple[Path, str, str]] = field(default_factory=list)  # (stored path, caption, file name)
+
+
+def _done(template: Text, company: str) -> Text:
+    return Text(template.msgid, {**template.params, "company": Verbatim(company)})
+
+
+async def deep_link(bot: Bot, prefix: str, code: str) -> str:
+    me = await bot.me()
+    return f"https://t.me/{me.username}?start={prefix}_{code}"
+
+
+class EmployerDesk:
+    """An employer (registered or not yet) in their own chat."""
+
+    def __init__(self, session: AsyncSession, clock: Clock, employers: EmployerService, bot: Bot, user: User) -> None:
+        self.session = session
+        self.clock = clock
+        self.employers = employers
+        self.bot = bot
+        self.user = user
+
+    async def _form(self, value: dict[str, Any] | None) -> None:
+        self.user.employer_form = value
+        self.user.mode = "employer" if value else "check"
+        await self.session.commit()
+
+    async def home(self, notice: Message | None = None) -> DeskReply:
+        member = await self.employers.member(self.user.id)
+        if member is None:
+            return DeskReply([ui.intro_screen()], notice)
+        company = await self.employers.company(member.company_id)
+        assert company is not None
+        rows = [
+            ui.CandidateRow(link.id, link.state, name) for link, name in await self.employers.candidates(company.id)
+        ]
+        return DeskReply([ui.home_screen(company.name, company.verified_at is not None, rows)], notice)
+
+    async def press(self, act: str, ident: int, arg: str) -> DeskReply:
+        member = await self.employers.member(self.user.id)
+        if act == "home":
+            await self._form(None)
+            return await self.home()
+        if act == "register":
+            if member is not None:
+                return await self.home(ui.ERRORS["already_member"])
+            return await self._start_form("register")
+        if act == "code":
+            await self._form({"awaiting": "code"})
+            return DeskReply([ui.code_prompt("home")])
+        if act == "opt":
+            return await self._option(arg)
+        if act == "save":
+            return await self._save_registration()
+        if member is None:  # everything below is for a company's members
+            return await self.home()
+        if act == "oblig":
+            return await self._start_form("oblig")
+        if act == "invite":
+            code = await self.employers.new_code("candidate", company_id=member.company_id)
+            return DeskReply([ui.invite_screen(code, await deep_link(self.bot, "c", code), True)])
+        if act == "colleague":
+            code = await self.employers.new_code("colleague", company_id=member.company_id)
+            return DeskReply([ui.invite_screen(code, await deep_link(self.bot, "m", code), False)])
+        if act in ("cand", "files"):
+            link = await self.employers.followed(member, ident)
+            if link is None:  # not theirs, revoked, or never existed: the same answer
+                return await self.home(ui.ERRORS["gone"])
+            if act == "files":
+                return DeskReply(files=await self.employers.shared_files(link))
+            return DeskReply([ui.candidate_screen(await self.employers.candidate_view(link))])
+        if act == "unfollow":
+            if not await self.employers.stop_following(member, ident):
+                return await self.home(ui.ERRORS["gone"])
+            return await self.home(ui.EMPLOYER_DONE["unfollowed"])
+        return await self.home()
+
+    async def _start_form(self, kind: str) -> DeskReply:
+        await self._form({"kind": kind, "values": {}})
+        field = ui.next_field(kind, {})
+        assert field is not None
+        return DeskReply([ui.field_screen(kind, field, {})])
+
+    async def _next(self, kind: str, values: dict[str, Any]) -> DeskReply:
+        await self._form({"kind": kind, "values": values})
+        field = ui.next_field(kind, values)
+        if field is not None:
+            return DeskReply([ui.field_screen(kind, field, values)])
+        if kind == "register":
+            return DeskReply([ui.registration_review(values)])
+        await self._form(None)
+        return DeskReply([ui.obligations_screen(values, self.clock.now())])
+
+    async def _option(self, arg: str) -> DeskReply:
+        form = self.user.employer_form or {}
+        kind, values = form.get("kind"), dict(form.get("values") or {})
+        key, _, value = arg.partition("=")
+        field = ui.next_field(kind, values) if kind in ui.FORMS else None
+        if field is None or field.key != key or value not in {v for v, _ in field.options(values)}:
+            return await self.home(T("That button is from an earlier message. Here is where you are now:"))
+        values[key] = value
+        return await self._next(str(kind), values)
+
+    async def text(self, text: str) -> DeskReply:
+        form = self.user.employer_form or {}
+        if form.get("awaiting") == "code":
+            return await self.redeem(text)
+        kind, values = form.get("kind"), dict(form.get("values") or {})
+        field = ui.next_field(kind, values) if kind in ui.FORMS else None
+        if field is None or field.parse is None:
+            return DeskReply(notice=T("Please use the buttons below."))
+        try:
+            values[field.key] = field.parse(text)
+        except q.Invalid as bad:
+            return DeskReply([ui.field_screen(str(kind), field, values)], bad.message)
+        return await self._next(str(kind), values)
+
+    async def _save_registration(self) -> DeskReply:
+        form = self.user.employer_form or {}
+        values = dict(form.get("values") or {})
+        if form.get("kind") != "register" or ui.next_field("register", values) is not None:
+            return await self.home()
+        try:
+            company = await self.employers.register(self.user.id, values)
+        except EmployerError as bad:  # refused before anything was written
+            return await self.home(ui.ERRORS[bad.code])
+        await self._form(None)
+        return await self.home(_done(ui.EMPLOYER_DONE["registered"], company.name))
+
+    async def redeem(self, code: str) -> DeskReply:
+        """A code typed or from a deep link: a colleague's invite, or a candidate's code."""
+        await self._form(None)
+        try:
+            redeemed = await self.employers.redeem(self.user.id, code, ("colleague", "employer"))
+        except EmployerError as bad:
+            return await self.home(ui.ERRORS.get(bad.code, ui.ERRORS["invalid"]))
+        if redeemed.kind == "colleague":
+            return await self.home(_done(ui.EMPLOYER_DONE["joined"], redeemed.company.name))
+        return await self.home(ui.EMPLOYER_DONE["requested"])
+
+
+class ShareDesk:
+    """An applicant managing which employers follow their application (/share)."""
+
+    def __init__(self, session: AsyncSession, employers: EmployerService, bot: Bot, user: User) -> None:
+        self.session = session
+        self.employers = employers
+        self.bot = bot
+        self.user = user
+
+    async def home(self, notice: Message | None = None) -> DeskReply:
+        rows = [
+            ui.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
+            for link, company in await self.employers.links_of(self.user.id)
+        ]
+        return DeskReply([ui.share_screen(rows)], notice)
+
+    async def press(self, act: str, ident: int, arg: str) -> DeskReply:
+        uid = self.user.id
+        if act == "invite":
+            code = await self.employers.new_code("employer", applicant_id=uid)
+            return DeskReply([ui.applicant_invite_screen(code, await deep_link(self.bot, "e", code))])
+        if act == "code":
+            self.user.employer_form, self.user.mode = {"awaiting": "share_code"}, "employer"
+            await self.session.commit()
+            return DeskReply([ui.code_prompt("home")])
+        if act == "ask":
+            found = await self.employers.own_link(uid, ident)
+            if found is None or found[0].state != "pending":
+                return await self.home(ui.ERRORS["gone"])
+            return DeskReply([ui.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
+        if act in ("approve", "decline"):
+            decided = await self.employers.decide(uid, ident, act == "approve")
+            if decided is None:
+                return await self.home(ui.ERRORS["gone"])
+            outcome = "approved" if act == "approve" else "declined"
+            return await self.home(_done(ui.APPLICANT_DONE[outcome], decided[1].name))
+        if act == "revoke":
+            found = await self.employers.own_link(uid, ident)
+            if found is None or not await self.employers.revoke_by_applicant(uid, ident):
+                return await self.home(ui.ERRORS["gone"])
+            return await self.home(_done(ui.APPLICANT_DONE["revoked"], found[1].name))
+        if act in ("docs", "toggle"):
+            found = await self.employers.own_link(uid, ident)
+            if found is None or found[0].state != "active":
+                return await self.home(ui.ERRORS["gone"])
+            link, company = found
+            uploaded = await self.employers.uploaded_kinds(uid)
+            if act == "toggle" and arg in {k for k, _ in uploaded}:
+                link = await self.employers.toggle_share(uid, ident, arg) or link
+            return DeskReply([ui.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])])
+        return await self.home()
+
+    async def redeem(self, code: str) -> DeskReply:
+        """An employer's invite (typed, or opened as a deep link): ask the applicant to approve."""
+        self.user.employer_form, self.user.mode = None, "check"
+        try:
+            redeemed = await self.employers.redeem(self.user.id, code, ("candidate",))
+        except EmployerError as bad:
+            return await self.home(ui.ERRORS.get(bad.code, ui.ERRORS["invalid"]))
+        assert redeemed.link is not None
+        if redeemed.link.state == "active":
+            return await self.home()
+        company = redeemed.company
+        return DeskReply([ui.approval_screen(redeemed.link.id, company.name, company.verified_at is not None)])

@@ -1,0 +1,366 @@
+"""Employers: companies and their members, invite codes, the applicant's consent links, what a
+linked employer may see, and the obligations check.
+
+Access is decided here, at each request, from the link's current state: an employer sees a
+candidate only through an *active* link of their own company; a revoked link ends it at once.
+Wrong, used or expired codes all get the same answer, and wrong codes are rate-limited per person.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.crypto import Vault
+from bot.db.models import (
+    Application,
+    CodeAttempt,
+    Company,
+    EmployerLink,
+    EmployerMember,
+    InviteCode,
+    Questionnaire,
+    UploadedDocument,
+    User,
+)
+from bot.i18n import translator
+from bot.services.outbox import enqueue
+from dialogs import employer as ui
+from dialogs import flow
+from dialogs import questionnaire as q
+from dialogs import statuses as st
+from dialogs import uploads as up
+from knowledge.rules import evaluate
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
+CODE_LENGTH = 8  # 32**8 ≈ 10**12 codes; with 5 tries an hour, guessing one takes ages
+CODE_TTL = timedelta(days=7)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(hours=1)
+
+
+class EmployerError(ValueError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    kind: str  # employer | candidate | colleague
+    link: EmployerLink | None
+    company: Company
+
+
+class EmployerService:
+    def __init__(self, session: AsyncSession, clock: Clock, vault: Vault) -> None:
+        self.session = session
+        self.clock = clock
+        self.vault = vault
+
+    # -- companies and members ---------------------------------------------------------------
+
+    async def member(self, user_id: int) -> EmployerMember | None:
+        return await self.session.get(EmployerMember, user_id)
+
+    async def company(self, company_id: int) -> Company | None:
+        return await self.session.get(Company, company_id)
+
+    async def register(self, user_id: int, values: dict[str, Any]) -> Company:
+        """A company and its first member, from the registration form's values."""
+        if await self.member(user_id) is not None:
+            raise EmployerError("already_member")
+        taken = (await self.session.execute(select(Company).where(Company.brn == values["brn"]))).scalar_one_or_none()
+        if taken is not None:
+            raise EmployerError("brn_taken")
+        now = self.clock.now()
+        company = Company(
+            name=values["name"],
+            brn=values["brn"],
+            city=values["city"],
+            contact_name=values["contact"],
+            created_by=user_id,
+            created_at=now,
+        )
+        self.session.add(company)
+        await self.session.flush()
+        self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now))
+        await self.session.commit()
+        return company
+
+    async def colleagues(self, company_id: int) -> list[EmployerMember]:
+        rows = await self.session.execute(select(EmployerMember).where(EmployerMember.company_id == company_id))
+        return list(rows.scalars())
+
+    async def unverified(self) -> list[Company]:
+        rows = await self.session.execute(select(Company).where(Company.verified_at.is_(None)).order_by(Company.id))
+        return list(rows.scalars())
+
+    async def verify(self, staff_id: int, company_id: int) -> Company | None:
+        company = await self.company(company_id)
+        if company is None or company.verified_at is not None:
+            return company
+        company.verified_at, company.verified_by = self.clock.now(), staff_id
+        return company  # the caller audits and commits
+
+    # -- codes ---------------------------------------------------------------------------------
+
+    async def new_code(self, kind: str, *, applicant_id: int | None = None, company_id: int | None = None) -> str:
+        now = self.clock.now()
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        self.session.add(
+            InviteCode(
+                code=code,
+                kind=kind,
+                applicant_id=applicant_id,
+                company_id=company_id,
+                created_at=now,
+                expires_at=now + CODE_TTL,
+            )
+        )
+        await self.session.commit()
+        return code
+
+    async def _attempts(self, user_id: int) -> CodeAttempt:
+        now = self.clock.now()
+        row = await self.session.get(CodeAttempt, user_id)
+        if row is None:
+            row = CodeAttempt(user_id=user_id, failures=0, window_start=now)
+            self.session.add(row)
+        elif now - row.window_start > FAILURE_WINDOW:
+            row.failures, row.window_start = 0, now
+        return row
+
+    async def redeem(self, user_id: int, raw_code: str, kinds: tuple[str, ...]) -> Redeemed:
+        """Uses a code of one of ``kinds``. Raises EmployerError("locked" | "invalid" | ...)."""
+        attempts = await self._attempts(user_id)
+        if attempts.failures >= MAX_FAILURES:
+            await self.session.commit()
+            raise EmployerError("locked")
+        code = "".join(ch for ch in raw_code.upper() if ch.isalnum())
+        invite = await self.session.get(InviteCode, code) if 0 < len(code) <= 16 else None
+        now = self.clock.now()
+        if invite is None or invite.kind not in kinds or invite.used_at is not None or invite.expires_at < now:
+            attempts.failures += 1
+            await self.session.commit()
+            raise EmployerError("invalid")  # the same answer whatever was wrong: nothing to learn
+        if invite.kind == "colleague":
+            company = await self.company(invite.company_id or 0)
+            if company is None:
+                raise EmployerError("invalid")
+            if await self.member(user_id) is not None:
+                raise EmployerError("already_member")
+            invite.used_at = now
+            self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now))
+            await self.session.commit()
+            return Redeemed("colleague", None, company)
+        if invite.kind == "employer":  # an applicant's code, entered by an employer
+            me = await self.member(user_id)
+            if me is None:
+                raise EmployerError("not_employer")
+            applicant_id, company_id = invite.applicant_id or 0, me.company_id
+        else:  # "candidate": a company's code, opened by the candidate
+            applicant_id, company_id = user_id, invite.company_id or 0
+            if await self.member(user_id) is not None:
+                raise EmployerError("is_employer")
+        company = await self.company(company_id)
+        if company is None:
+            raise EmployerError("invalid")
+        invite.used_at = now
+        link = await self._link(applicant_id, company_id)
+        if link.state != "active":
+            link.state, link.changed_at = "pending", now
+        if invite.kind == "employer":  # the applicant approves in their own chat
+            await self._tell_applicant(applicant_id, link, company)
+        await self.session.commit()
+        return Redeemed(invite.kind, link, company)
+
+    async def _link(self, applicant_id: int, company_id: int) -> EmployerLink:
+        link = (
+            await self.session.execute(
+                select(EmployerLink).where(
+                    EmployerLink.applicant_id == applicant_id, EmployerLink.company_id == company_id
+                )
+            )
+        ).scalar_one_or_none()
+        if link is None:
+            now = self.clock.now()
+            link = EmployerLink(
+                applicant_id=applicant_id,
+                company_id=company_id,
+                state="pending",
+                shared_documents=[],
+                created_at=now,
+                changed_at=now,
+            )
+            self.session.add(link)
+            await self.session.flush()
+        return link
+
+    async def _tell_applicant(self, applicant_id: int, link: EmployerLink, company: Company) -> None:
+        user = await self.session.get(User, applicant_id)
+        tr = translator(user.language if user else "en")
+        text = tr.render(ui.approval_request(company.name, company.verified_at is not None))
+        await enqueue(
+            self.session,
+            chat_id=applicant_id,
+            text=text,
+            dedup_key=f"link:{link.id}:{link.changed_at.isoformat()}",
+            clock=self.clock,
+        )
+
+    # -- the applicant's side --------------------------------------------------------------------
+
+    async def links_of(self, applicant_id: int) -> list[tuple[EmployerLink, Company]]:
+        rows = await self.session.execute(
+            select(EmployerLink, Company)
+            .join(Company, Company.id == EmployerLink.company_id)
+            .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state.in_(("pending", "active")))
+            .order_by(EmployerLink.id)
+        )
+        return [(link, company) for link, company in rows.all()]
+
+    async def own_link(self, applicant_id: int, link_id: int) -> tuple[EmployerLink, Company] | None:
+        link = await self.session.get(EmployerLink, link_id)
+        if link is None or link.applicant_id != applicant_id:
+            return None
+        company = await self.company(link.company_id)
+        return (link, company) if company else None
+
+    async def decide(self, applicant_id: int, link_id: int, approve: bool) -> tuple[EmployerLink, Company] | None:
+        found = await self.own_link(applicant_id, link_id)
+        if found is None or found[0].state != "pending":
+            return None
+        link, company = found
+        link.state, link.changed_at = ("active" if approve else "declined"), self.clock.now()
+        await self.session.commit()
+        return link, company
+
+    async def revoke_by_applicant(self, applicant_id: int, link_id: int) -> bool:
+        found = await self.own_link(applicant_id, link_id)
+        if found is None or found[0].state not in ("pending", "active"):
+            return False
+        found[0].state, found[0].changed_at, found[0].shared_documents = "revoked", self.clock.now(), []
+        await self.session.commit()
+        return True
+
+    async def toggle_share(self, applicant_id: int, link_id: int, kind: str) -> EmployerLink | None:
+        found = await self.own_link(applicant_id, link_id)
+        if found is None or found[0].state != "active":
+            return None
+        link = found[0]
+        kinds = set(link.shared_documents or [])
+        kinds ^= {kind}
+        link.shared_documents = sorted(kinds)
+        await self.session.commit()
+        return link
+
+    async def uploaded_kinds(self, applicant_id: int) -> list[tuple[str, str]]:
+        """(kind, file name) of the documents the applicant has uploaded, latest application."""
+        app = await self._latest_application(applicant_id)
+        if app is None:
+            return []
+        rows = await self.session.execute(
+            select(UploadedDocument).where(UploadedDocument.application_id == app.id).order_by(UploadedDocument.id)
+        )
+        return [(d.kind, d.file_name) for d in rows.scalars()]
+
+    # -- the employer's side ---------------------------------------------------------------------
+
+    async def candidates(self, company_id: int) -> list[tuple[EmployerLink, str]]:
+        """The company's links that are pending or active, with the candidate's name once active."""
+        rows = await self.session.execute(
+            select(EmployerLink)
+            .where(EmployerLink.company_id == company_id, EmployerLink.state.in_(("pending", "active")))
+            .order_by(EmployerLink.id)
+        )
+        out = []
+        for link in rows.scalars():
+            name = await self._candidate_name(link.applicant_id) if link.state == "active" else ""
+            out.append((link, name))
+        return out
+
+    async def followed(self, member: EmployerMember, link_id: int) -> EmployerLink | None:
+        """The link if it is this member's company's and active — else None, revealing nothing."""
+        link = await self.session.get(EmployerLink, link_id)
+        if link is None or link.company_id != member.company_id or link.state != "active":
+            return None
+        return link
+
+    async def stop_following(self, member: EmployerMember, link_id: int) -> bool:
+        link = await self.session.get(EmployerLink, link_id)
+        if link is None or link.company_id != member.company_id or link.state not in ("pending", "active"):
+            return False
+        link.state, link.changed_at, link.shared_documents = "revoked", self.clock.now(), []
+        await self.session.commit()
+        return True
+
+    async def _latest_application(self, applicant_id: int) -> Application | None:
+        rows = await self.session.execute(
+            select(Application).where(Application.user_id == applicant_id).order_by(Application.id.desc()).limit(1)
+        )
+        return rows.scalar_one_or_none()
+
+    async def _candidate_name(self, applicant_id: int) -> str:
+        app = await self._latest_application(applicant_id)
+        name = self.vault.open(app.personal_sealed).get("name") if app else None
+        return str(name or "")
+
+    async def candidate_view(self, link: EmployerLink) -> ui.CandidateView:
+        """Status, next step and which documents are missing — never the documents themselves."""
+        app = await self._latest_application(link.applicant_id)
+        row = await self.session.get(Questionnaire, link.applicant_id)
+        conv = q.Conversation(dict(row.answers or {}) if row else {})
+        now = self.clock.now()
+        missing: tuple[str, ...] = ()
+        total = 0
+        if app is not None and flow.position(conv, now) == "summary":
+            p = q.profile(conv, now)
+            verdict = evaluate(p, now, alternatives=False)
+            required = up.required(p, tuple(r.pathway.id for r in verdict.holding))
+            uploaded = {k for k, _ in await self.uploaded_kinds(link.applicant_id)}
+            missing = tuple(d.id for d in required if d.id not in uploaded)
+            total = len(required)
+        in_korea = bool(conv.answers.get("in_korea"))
+        view = (
+            st.StatusView(app.reference or "", app.status, in_korea, app.recommendation_number, app.recommendation_date)
+            if app is not None
+            else None
+        )
+        return ui.CandidateView(
+            link.id,
+            await self._candidate_name(link.applicant_id),
+            view,
+            missing,
+            total,
+            tuple(link.shared_documents or ()),
+        )
+
+    async def shared_files(self, link: EmployerLink) -> list[tuple[Path, str, str]]:
+        app = await self._latest_application(link.applicant_id)
+        if app is None or not link.shared_documents:
+            return []
+        rows = await self.session.execute(
+            select(UploadedDocument).where(
+                UploadedDocument.application_id == app.id, UploadedDocument.kind.in_(link.shared_documents)
+            )
+        )
+        return [(Path(d.path), d.kind, d.file_name) for d in rows.scalars() if Path(d.path).exists()]
+
+
+async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:
+    """(member user id, language) of everyone whose company actively follows this applicant."""
+    rows = await session.execute(
+        select(EmployerMember.user_id, User.language)
+        .join(EmployerLink, EmployerLink.company_id == EmployerMember.company_id)
+        .join(User, User.id == EmployerMember.user_id)
+        .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state == "active")
+    )
+    return [(uid, lang) for uid, lang in rows.all()]

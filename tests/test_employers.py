@@ -1,0 +1,278 @@
+"""Employers: a company with several users, consent links (either side invites, the applicant
+approves, either side revokes and access ends at once), status notifications to linked employers,
+shared documents, probing by an unlinked employer, rate-limited codes, the obligations check."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from datetime import date
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
+from bot.render import EmpCB, ShareCB
+from bot.services.applications import ApplicationService
+from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
+from knowledge.rules import Status
+from tests.conftest import BotRunner
+from tests.e2e import submitted_via_bot
+
+BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
+OTHER_BRN = "220-81-62517"
+
+
+def data_for(user: FakeUser, label: str, prefix: str) -> str:
+    for m in reversed(user.messages):
+        for row in m.buttons:
+            for text, data in row:
+                if data and data.startswith(prefix) and (text == label or text.startswith(label)):
+                    return data
+    raise AssertionError(f"no button {label!r}: {[m.buttons for m in user.messages[-2:]]}")
+
+
+async def press_data(user: FakeUser, data: str) -> list[FakeMessage]:
+    """Taps the button whose callback data starts with ``data`` (any language)."""
+    for m in reversed(user.messages):
+        for row in m.buttons:
+            for _, found in row:
+                if found and found.startswith(data):
+                    return await user.tap(found, message=m)
+    raise AssertionError(f"no button {data!r}")
+
+
+async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMessage]:
+    """Sends callback data the user was never given (a guess, or a button of someone else)."""
+    before = len(user.messages)
+    await user._emu.wait_processed(await user.click_data(data, message))
+    return user.messages[before:]
+
+
+async def emp(user: FakeUser, label: str) -> list[FakeMessage]:
+    return await user.tap(data_for(user, label, "em:"))
+
+
+async def share(user: FakeUser, label: str) -> list[FakeMessage]:
+    return await user.tap(data_for(user, label, "sh:"))
+
+
+def code_in(message: FakeMessage) -> tuple[str, str]:
+    match = re.search(r"\b([A-Z2-9]{8})\b.*?(https://t\.me/\S+start=(\w)_\w+)", message.plain, re.S)
+    assert match, message.plain
+    return match.group(1), match.group(2).rsplit("start=", 1)[1]
+
+
+async def register(user: FakeUser, name: str, brn: str) -> list[FakeMessage]:
+    await user.say("/employer")
+    await press_data(user, "em:register:")
+    await user.say(name)
+    await user.say(brn)
+    await press_data(user, "em:opt:0:city=suwon")
+    await user.say("Kim Minji, HR")
+    return await press_data(user, "em:save:")
+
+
+async def wait_for(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:
+    for _ in range(int(timeout * 10)):
+        for m in reversed(user.messages):
+            if fragment in m.plain:
+                return m
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{fragment!r} never came: {[m.plain[:80] for m in user.messages[-4:]]}")
+
+
+async def test_company_colleagues_candidate_consent_notifications_and_revocation(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    hr = emulator.user(701, language_code="ko")
+    colleague = emulator.user(702, language_code="en")
+    candidate = emulator.user(703, language_code="vi")
+    await submitted_via_bot(candidate, emulator)
+
+    done = await register(hr, "Hanbit Soft", BRN)
+    assert "Hanbit Soft" in done[0].plain
+    # A colleague joins with an invite (deep link); both act for the same company.
+    invite = await press_data(hr, "em:colleague:")
+    code, payload = code_in(invite[0])
+    await colleague.say(f"/start {payload}")
+    assert "Hanbit Soft" in colleague.messages[-1].plain
+    # The employer invites the candidate; nothing is visible before the candidate approves.
+    invite = await press_data(hr, "em:invite:")
+    code, payload = code_in(invite[0])
+    ask = await candidate.say(f"/start {payload}")
+    assert "Hanbit Soft" in ask[0].plain
+    home = await hr.say("/employer")
+    assert not any(d.startswith("em:cand:") for row in home[0].buttons for _, d in row)
+    await press_data(candidate, "sh:approve:")
+    home = await colleague.say("/employer")
+    assert "NGUYEN VAN AN" in " ".join(t for row in home[0].buttons for t, _ in row)
+    view = await emp(colleague, "👤")
+    assert "GG-2026-000001" in view[0].plain and "Submitted" in view[0].plain and "3 of 3" in view[0].plain
+    # A status change reaches the applicant and both members of the linked company.
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        await ApplicationService(session, clock).change_status("GG-2026-000001", "under_review", actor_id=1)
+    await engine.dispose()
+    await wait_for(colleague, "GG-2026-000001 is now: Under review")
+    note = await wait_for(hr, "GG-2026-000001")
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
+    # The candidate shares one document, then revokes: access ends at once.
+    await candidate.say("/share")
+    await press_data(candidate, "sh:docs:")
+    await press_data(candidate, "sh:toggle:1:passport_copy")
+    await colleague.say("/employer")
+    await emp(colleague, "👤")
+    before = len(colleague.documents)
+    await emp(colleague, "📎 Send me")
+    assert len(colleague.documents) == before + 1 and "passport" in colleague.documents[-1].file_name
+    await candidate.say("/share")
+    await press_data(candidate, "sh:revoke:")
+    stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
+    assert "no longer available" in stale[0].plain and "GG-2026" not in "".join(m.plain for m in stale)
+    count = len(colleague.documents)
+    await forge(colleague, EmpCB(act="files", id=1).pack(), home[0])
+    assert len(colleague.documents) == count
+    # After revocation, status changes reach the applicant only.
+    before_hr = len(hr.messages)
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        await ApplicationService(session, clock).change_status("GG-2026-000001", "recommended", actor_id=1)
+    await engine.dispose()
+    await wait_for(candidate, "GGR-2026-0001")
+    await asyncio.sleep(1.5)
+    assert len(hr.messages) == before_hr
+
+
+async def test_applicant_invites_the_employer_and_must_still_approve(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    hr = emulator.user(711)
+    applicant = emulator.user(712, language_code="ru")
+    await register(hr, "Daon Care", BRN)
+    await applicant.say("/start")
+    await applicant.say("/share")
+    invite = await press_data(applicant, "sh:invite:")
+    code, _ = code_in(invite[0])
+    await hr.say("/employer")
+    await emp(hr, "🔑")
+    requested = await hr.say(code.lower())  # typed, in any case
+    assert "asked to approve" in requested[0].plain
+    request = await wait_for(applicant, "Daon Care")  # through the outbox, in Russian
+    assert any("\u0400" <= ch <= "\u04ff" for ch in request.plain)
+    await applicant.say("/share")
+    await press_data(applicant, "sh:ask:")
+    await press_data(applicant, "sh:approve:")
+    assert any(d.startswith("em:cand:") for row in (await hr.say("/employer"))[0].buttons for _, d in row)
+    # The same code cannot be used twice.
+    await emp(hr, "🔑")
+    again = await hr.say(code)
+    assert "not valid" in again[0].plain
+
+
+async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    hr = emulator.user(721)
+    prober = emulator.user(722)
+    candidate = emulator.user(723)
+    await submitted_via_bot(candidate, emulator)
+    await register(hr, "Hanbit Soft", BRN)
+    code, payload = code_in((await emp(hr, "➕"))[0])
+    await candidate.say(f"/start {payload}")
+    await press_data(candidate, "sh:approve:")
+    await register(prober, "Curious Corp", OTHER_BRN)
+    home = prober.messages[-1]
+    for link_id in (1, 2, 0, -1, 999999):
+        for act in ("cand", "files", "unfollow"):
+            reply = await forge(prober, EmpCB(act=act, id=link_id).pack(), home)
+            text = "".join(m.plain for m in reply)
+            assert "GG-2026" not in text and "NGUYEN" not in text
+            assert not any(d.file_name.endswith(".pdf") for d in prober.documents)
+    # The candidate's own sharing buttons, forged by the prober, do nothing either.
+    for act in ("approve", "revoke", "toggle", "docs"):
+        await forge(prober, ShareCB(act=act, id=1, arg="passport_copy").pack(), home)
+    con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    assert con.execute("select state, shared_documents from employer_links").fetchall() == [("active", "[]")]
+    # Guessing codes: five wrong ones, then even a real one is refused for an hour.
+    await hr.say("/employer")
+    real, _ = code_in((await emp(hr, "➕"))[0])
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "23456789", "ZZZZZZZZ"):
+        await prober.say("/share")
+        await share(prober, "🔑")
+        wrong = await prober.say(guess)
+        assert "not valid" in wrong[0].plain
+    await prober.say("/share")
+    await share(prober, "🔑")
+    locked = await prober.say(real)
+    assert "Too many wrong codes" in locked[0].plain
+
+
+async def test_a_business_number_is_registered_once(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    await register(emulator.user(731), "Hanbit Soft", BRN)
+    second = emulator.user(732)
+    await second.say("/employer")
+    await press_data(second, "em:register:")
+    await second.say("Hanbit Software")
+    bad = await second.say("134-86-72684")  # wrong check digit
+    assert "number" in bad[0].plain.lower()
+    await second.say(BRN)
+    await press_data(second, "em:opt:0:city=suwon")
+    await second.say("Lee")
+    refused = await press_data(second, "em:save:")
+    assert "already registered" in refused[0].plain
+
+
+@pytest.mark.parametrize(
+    ("korean", "percent", "allowed"),
+    [
+        (5, 30, 2),  # 1.5 rounds up
+        (7, 30, 2),  # 2.1 rounds down
+        (4, 30, 1),  # 1.2
+        (15, 30, 5),  # 4.5 rounds up
+        (3, 20, 1),  # 0.6
+        (2, 20, 0),  # 0.4
+        (12, 20, 2),  # 2.4
+        (13, 20, 3),  # 2.6
+        (25, 30, 8),  # 7.5 rounds up (no float error)
+        (0, 30, 0),
+    ],
+)
+def test_foreign_staff_ratio_rounds_half_up(korean: int, percent: int, allowed: int) -> None:
+    assert allowed_foreign_staff(korean, percent) == allowed
+
+
+def test_obligations_for_a_care_home_and_a_web_company() -> None:
+    on = date(2026, 11, 24)
+    care = {o.id: o for o in obligations(EmployerFacts("care_worker", 30_000_000, 7, 2, False, True, "21234"), on)}
+    assert care["ratio"].status is Status.UNMET and care["ratio"].params["allowed"] == 2  # 7 × 30% = 2.1 → 2
+    assert care["care_facility"].status is Status.UNMET  # the code must start with 1
+    assert care["tax"].status is Status.MET and care["wage"].status is Status.MET
+    web = {o.id: o for o in obligations(EmployerFacts("web_developer", 20_000_000, 4, 0, True), on)}
+    assert web["ratio"].status is Status.MET  # 4 × 20% = 0.8 → 1, and this hire is the first
+    assert web["min_korean"].status is Status.PENDING  # fewer than 5 Korean staff: normally refused
+    assert web["tax"].status is Status.UNMET and web["wage"].status is Status.UNMET
+    it = {o.id: o for o in obligations(EmployerFacts("network_developer", 50_000_000, 2, 1), on)}
+    assert it["it_ratio"].uncertain and it["it_ratio"].status is Status.PENDING
+    assert it["workplace"].uncertain
+
+
+async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    hr = emulator.user(741, language_code="en")
+    await register(hr, "Daon Care", BRN)
+    await emp(hr, "📋")
+    await emp(hr, "Care worker")
+    await hr.say("3000만")
+    await hr.say("10")
+    await hr.say("3")
+    await emp(hr, "No")
+    await emp(hr, "Yes")
+    result = await hr.say("11-123456")
+    text = "\n".join(m.plain for m in result)
+    assert "allow only 3 (30 per cent, rounded half up)" in text and "you would have 4" in text
+    assert "✔ An elderly medical-welfare facility" in text
+    assert "Employment-insurance roster" in text and "National and local tax payment certificates" in text
+    assert "Source:" in text
