@@ -13,7 +13,10 @@ from bot.config import get_settings
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Gyeonggi Visa Assistant")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot on Telegram (long polling); needs BOT_TOKEN")
+    run_cmd = sub.add_parser("run", help="run the bot on Telegram (long polling); needs BOT_TOKEN")
+    run_cmd.add_argument(
+        "--webhook", action="store_true", help="production: receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)"
+    )
     demo = sub.add_parser("demo", help="chat with the bot in this terminal; no token needed")
     demo.add_argument("--lang", default="en", help="the simulated user's Telegram language_code (e.g. ko, en)")
     demo.add_argument("--user-id", type=int, default=4242, help="the simulated user's id (keeps their progress)")
@@ -30,7 +33,11 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "run":
+    if args.command == "run" and args.webhook:
+        from bot.web import run_webhook
+
+        asyncio.run(run_webhook(settings, SystemClock()))
+    elif args.command == "run":
         from bot.app import run
 
         asyncio.run(run(settings, SystemClock()))

@@ -12,6 +12,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import commands
@@ -24,8 +26,10 @@ from bot.db.migrate import upgrade
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
+from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
-from bot.services.outbox import RateBudget, Sender
+from bot.services.outbox import Sender
+from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
 
@@ -43,10 +47,26 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
 
 
 def build_dispatcher(
-    engine: AsyncEngine, clock: Clock, vault: Vault, store: FileStore, admin_ids: frozenset[int] = frozenset()
+    engine: AsyncEngine,
+    clock: Clock,
+    vault: Vault,
+    store: FileStore,
+    admin_ids: frozenset[int] = frozenset(),
+    *,
+    redis: Redis | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
-    # Event isolation serialises the updates of one chat, so two quick taps cannot race.
-    dp = Dispatcher(events_isolation=SimpleEventIsolation())
+    # Event isolation serialises the updates of one chat, so two quick taps cannot race; with
+    # Redis it does so across workers (and the FSM storage is shared, keys with destiny).
+    if redis is not None:
+        keys = DefaultKeyBuilder(with_destiny=True, prefix="gg:fsm")
+        dp = Dispatcher(
+            storage=RedisStorage(redis, key_builder=keys), events_isolation=RedisEventIsolation(redis, keys)
+        )
+    else:
+        dp = Dispatcher(events_isolation=SimpleEventIsolation())
+    if metrics is not None:
+        dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids))
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
     dp.include_routers(
@@ -73,15 +93,30 @@ class Runtime:
     def __init__(self, settings: Settings, clock: Clock, *, token: str | None = None) -> None:
         self.settings = settings
         self.engine = make_engine(settings)
+        self.sessionmaker = make_sessionmaker(self.engine)
         self.bot = build_bot(settings, token)
+        self.redis: Redis | None = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        self.metrics = Metrics()
         self.dp = build_dispatcher(
-            self.engine, clock, Vault(load_key(settings)), FileStore(settings.files_dir), settings.staff_admin_ids
+            self.engine,
+            clock,
+            Vault(load_key(settings)),
+            FileStore(settings.files_dir),
+            settings.staff_admin_ids,
+            redis=self.redis,
+            metrics=self.metrics,
+        )
+        budget: RateBudget = (
+            RedisRateBudget(self.redis, self.bot.id, settings.send_rate, settings.per_chat_interval)
+            if self.redis is not None
+            else LocalRateBudget(settings.send_rate, settings.per_chat_interval)
         )
         self.sender = Sender(
-            make_sessionmaker(self.engine),
+            self.sessionmaker,
             self.bot,
             clock,
-            budget=RateBudget(settings.send_rate, settings.per_chat_interval),
+            budget=budget,
+            on_result=self.metrics.sent,
             lease=settings.outbox_lease_seconds,
             periodic=run_reminders,
         )
@@ -108,6 +143,8 @@ class Runtime:
     async def close(self) -> None:
         await self.bot.session.close()
         await self.engine.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 async def run(settings: Settings, clock: Clock) -> None:

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     send_rate: float = 25.0  # outbox messages per second, all chats together (Telegram allows about 30)
     per_chat_interval: float = 1.0  # seconds between two messages to one chat
     outbox_lease_seconds: float = 60.0  # a sender's claim on a message expires after this
+    # Production mode (`run --webhook`): Telegram POSTs updates to WEBHOOK_URL + WEBHOOK_PATH.
+    webhook_url: str | None = None  # the public HTTPS base URL of the reverse proxy
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr | None = None  # Telegram sends it in X-Telegram-Bot-Api-Secret-Token
+    web_host: str = "127.0.0.1"  # where this worker listens (behind the reverse proxy)
+    web_port: int = 8080
+    redis_url: str | None = None  # FSM storage, event isolation and the send budget shared by workers
 
     @field_validator("staff_admin_ids", mode="before")
     @classmethod

@@ -28,7 +28,11 @@ Deliberate differences from the real service:
 * A private chat exists once its user has sent something (or ``user.open_chat()`` was called);
   before that, sends fail with "chat not found".
 * Flood control (off by default) covers sendMessage and sendDocument, not edits or chat actions.
-* Webhooks, inline mode, media other than documents, and payments are not emulated; unknown
+* Webhooks: setWebhook makes the emulator POST each update to the URL with the secret token
+  header, in order, one connection by default (``webhook_connections``); ``webhook_targets``
+  stands for a load balancer (round robin over several bot processes). A non-2xx answer or a
+  network error is retried, as Telegram does. Certificates and IP checks are not emulated.
+* Inline mode, media other than documents, and payments are not emulated; unknown
   methods answer 404 "Not Found: method not found".
 
 Only aiohttp and the standard library are used; nothing else of ours is imported.
@@ -50,6 +54,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 __all__ = [
@@ -1217,6 +1222,16 @@ class BotAPIEmulator:
         self._poll_count = 0
         self._last_poll_at: float | None = None
 
+        self._webhook_url: str | None = None
+        self._webhook_secret: str | None = None
+        self.webhook_targets: list[str] = []  # a load balancer: round robin over these instead of the URL
+        self.webhook_connections = 1
+        self.webhook_deliveries: list[tuple[int, str, int]] = []  # (update_id, target, HTTP status or 0)
+        self._webhook_tasks: list[asyncio.Task[None]] = []
+        self._in_flight: set[int] = set()
+        self._delivered: set[int] = set()
+        self._round_robin = 0
+
         self._global_window = _rate_window(float(global_rate))
         self._chat_windows: dict[int, _SlidingWindow] = {}
 
@@ -1229,6 +1244,7 @@ class BotAPIEmulator:
             "logout": self._return_true,
             "close": self._return_true,
             "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
@@ -1281,6 +1297,12 @@ class BotAPIEmulator:
         """Stop serving; pending long polls return immediately."""
         self._closing = True
         self._notify()
+        for task in self._webhook_tasks:
+            task.cancel()
+        for task in self._webhook_tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._webhook_tasks = []
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -1403,7 +1425,7 @@ class BotAPIEmulator:
                 await asyncio.wait_for(changed.wait(), remaining)
 
     def is_processed(self, update_id: int) -> bool:
-        return update_id < self._confirmed_offset or update_id in self._dropped
+        return update_id < self._confirmed_offset or update_id in self._dropped or update_id in self._delivered
 
     async def wait_processed(self, update_id: int | None = None, timeout: float = 10.0) -> None:
         """Wait until the bot polled with an offset above ``update_id`` (default: the last one).
@@ -1710,7 +1732,60 @@ class BotAPIEmulator:
     async def _get_me(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.bot_user
 
+    async def _set_webhook(self, params: dict[str, Any]) -> bool:
+        url = params.get("url") or ""
+        if not url:
+            return await self._delete_webhook(params)
+        if not str(url).startswith(("http://", "https://")):
+            raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _bad_request("bad webhook: secret token contains unallowed characters")
+        self._webhook_url, self._webhook_secret = str(url), secret
+        if params.get("drop_pending_updates"):
+            self._dropped.update(u["update_id"] for u in self._updates)
+            self._updates.clear()
+        self._poll_generation += 1  # a long poll in progress ends with 409
+        self._notify()
+        self._webhook_tasks = [t for t in self._webhook_tasks if not t.done()]
+        while len(self._webhook_tasks) < self.webhook_connections:
+            self._webhook_tasks.append(asyncio.create_task(self._deliver_webhooks()))
+        return True
+
+    async def _deliver_webhooks(self) -> None:
+        """Like Telegram: POST each update to the webhook until it answers 2xx."""
+        async with aiohttp.ClientSession() as http:
+            while not self._closing and self._webhook_url:
+                update = next((u for u in self._deliverable(100) if u["update_id"] not in self._in_flight), None)
+                if update is None:
+                    changed = self._changed
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(changed.wait(), 0.5)
+                    continue
+                update_id = update["update_id"]
+                self._in_flight.add(update_id)
+                targets = self.webhook_targets or [self._webhook_url]
+                target = targets[self._round_robin % len(targets)]
+                self._round_robin += 1
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self._webhook_secret} if self._webhook_secret else {}
+                try:
+                    async with http.post(
+                        target, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=60)
+                    ) as response:
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError):
+                    status = 0
+                self.webhook_deliveries.append((update_id, target, status))
+                self._in_flight.discard(update_id)
+                if 200 <= status < 300:
+                    self._delivered.add(update_id)
+                    self._updates = [u for u in self._updates if u["update_id"] != update_id]
+                    self._notify()
+                else:
+                    await asyncio.sleep(0.2)  # retried later, as Telegram does
+
     async def _delete_webhook(self, params: dict[str, Any]) -> bool:
+        self._webhook_url = self._webhook_secret = None
         if params.get("drop_pending_updates"):
             self._dropped.update(u["update_id"] for u in self._updates)
             self._updates.clear()
@@ -1718,7 +1793,11 @@ class BotAPIEmulator:
         return True
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": self._webhook_url or "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _confirm(self, offset: int) -> None:
         if offset > 0:
@@ -1754,6 +1833,11 @@ class BotAPIEmulator:
         if "allowed_updates" in params:
             allowed = params["allowed_updates"]
             self._allowed_updates = list(allowed) if isinstance(allowed, list) else None
+        if self._webhook_url:
+            raise APIError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            )
         self._poll_generation += 1
         generation = self._poll_generation
         self._poll_count += 1

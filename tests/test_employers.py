@@ -97,12 +97,12 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert "Hanbit Soft" in done[0].plain
     # A colleague joins with an invite (deep link); both act for the same company.
     invite = await press_data(hr, "em:colleague:")
-    code, payload = code_in(invite[0])
+    _code, payload = code_in(invite[0])
     await colleague.say(f"/start {payload}")
     assert "Hanbit Soft" in colleague.messages[-1].plain
     # The employer invites the candidate; nothing is visible before the candidate approves.
     invite = await press_data(hr, "em:invite:")
-    code, payload = code_in(invite[0])
+    _code, payload = code_in(invite[0])
     ask = await candidate.say(f"/start {payload}")
     assert "Hanbit Soft" in ask[0].plain
     home = await hr.say("/employer")
@@ -147,9 +147,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert len(hr.messages) == before_hr
 
 
-async def test_applicant_invites_the_employer_and_must_still_approve(
-    bot: BotRunner, emulator: BotAPIEmulator
-) -> None:
+async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRunner, emulator: BotAPIEmulator) -> None:
     hr = emulator.user(711)
     applicant = emulator.user(712, language_code="ru")
     await register(hr, "Daon Care", BRN)
@@ -181,7 +179,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
     candidate = emulator.user(723)
     await submitted_via_bot(candidate, emulator)
     await register(hr, "Hanbit Soft", BRN)
-    code, payload = code_in((await emp(hr, "➕"))[0])
+    _code, payload = code_in((await emp(hr, "➕"))[0])
     await candidate.say(f"/start {payload}")
     await press_data(candidate, "sh:approve:")
     await register(prober, "Curious Corp", OTHER_BRN)

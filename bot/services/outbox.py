@@ -42,6 +42,7 @@ from bot.clock import Clock
 from bot.db.models import Announcement, OutboxMessage, StaffSession, User
 from bot.db.repo import insert_if_absent, insert_many_if_absent
 from bot.i18n import translator
+from bot.services.rate import LocalRateBudget, RateBudget
 from dialogs import staff as staff_screens
 
 log = logging.getLogger(__name__)
@@ -83,42 +84,6 @@ async def enqueue_announcement(
         await insert_many_if_absent(session, OutboxMessage, rows[i : i + chunk])
 
 
-class RateBudget:
-    """The sending pace of one bot token: a slot every 1/rate seconds, one message per chat per
-    ``per_chat`` seconds, and a pause for everyone after a 429. In one process; issue 7 moves it
-    to Redis so that all workers share it."""
-
-    def __init__(self, rate: float, per_chat: float) -> None:
-        self.interval = 1.0 / rate
-        self.per_chat = per_chat
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._chat_next: dict[int, float] = {}
-
-    async def acquire(self, chat_id: int) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            now = loop.time()
-            ready = max(now, self._paused_until, self._chat_next.get(chat_id, 0.0))
-            if ready > now:
-                await asyncio.sleep(ready - now)
-                continue
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-            self._chat_next[chat_id] = slot + self.per_chat
-            if len(self._chat_next) > 10_000:  # forget chats whose interval has long passed
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-            if slot > now:
-                await asyncio.sleep(slot - now)
-            if loop.time() >= self._paused_until:
-                return
-
-    def pause(self, seconds: float) -> None:
-        until = asyncio.get_running_loop().time() + seconds
-        self._paused_until = max(self._paused_until, until)
-        self._next = max(self._next, until)
-
-
 class Sender:
     """Delivers the outbox: ``await sender.run()`` until ``stop()``. Several may run (issue 7)."""
 
@@ -129,6 +94,7 @@ class Sender:
         clock: Clock,
         *,
         budget: RateBudget | None = None,
+        on_result: Callable[[str], None] | None = None,
         lease: float = 60.0,
         concurrency: int = 4,
         idle_interval: float = 1.0,
@@ -138,7 +104,8 @@ class Sender:
         self.sessionmaker = sessionmaker
         self.bot = bot
         self.clock = clock
-        self.budget = budget or RateBudget(25.0, 1.0)
+        self.budget: RateBudget = budget or LocalRateBudget(25.0, 1.0)
+        self.on_result = on_result  # metrics: "sent", "blocked", "failed", "retry", "429"
         self.lease = timedelta(seconds=lease)
         self.concurrency = concurrency
         self.idle_interval = idle_interval
@@ -283,7 +250,8 @@ class Sender:
                 result = await self.bot.send_message(chat_id, text)
             except TelegramRetryAfter as flood:
                 log.warning("outbox: 429, all sending waits %s s", flood.retry_after)
-                self.budget.pause(flood.retry_after)
+                self._count("429")
+                await self.budget.pause(flood.retry_after)
                 await self.budget.acquire(chat_id)
                 continue  # the same request again, as Telegram asks
             except TelegramForbiddenError as forbidden:
@@ -301,6 +269,7 @@ class Sender:
             else:
                 changes = {"state": "sent", "sent_at": self.clock.now(), "telegram_message_id": result.message_id}
             break
+        self._count("retry" if changes.get("state") == "pending" else str(changes.get("state")))
         async with self.sessionmaker() as session:
             await session.execute(
                 update(OutboxMessage)
@@ -310,6 +279,10 @@ class Sender:
             if blocked:
                 await session.execute(update(User).where(User.id == chat_id).values(unreachable_at=self.clock.now()))
             await session.commit()
+
+    def _count(self, result: str) -> None:
+        if self.on_result is not None:
+            self.on_result(result)
 
     async def finish_announcements(self) -> int:
         """An announcement with nothing left to send is done: its author gets the final report."""

@@ -1,0 +1,118 @@
+"""The sending pace of one bot token: a slot every 1/rate seconds, at most one message per chat
+per ``per_chat`` seconds, and a pause for everyone after a 429.
+
+LocalRateBudget keeps it in the process (one worker). RedisRateBudget keeps it in Redis, so all
+workers of one bot token share one budget: the slot is taken atomically by a Lua script using
+Redis's own clock, so the workers' clocks need not agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class RateBudget(Protocol):
+    async def acquire(self, chat_id: int) -> None:
+        """Waits until a message to this chat may be sent, and takes that slot."""
+        ...
+
+    async def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody sends for ``seconds``."""
+        ...
+
+
+class LocalRateBudget:
+    def __init__(self, rate: float, per_chat: float) -> None:
+        self.interval = 1.0 / rate
+        self.per_chat = per_chat
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chat_next: dict[int, float] = {}
+
+    async def acquire(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            ready = max(now, self._paused_until, self._chat_next.get(chat_id, 0.0))
+            if ready > now:
+                await asyncio.sleep(ready - now)
+                continue
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+            self._chat_next[chat_id] = slot + self.per_chat
+            if len(self._chat_next) > 10_000:  # forget chats whose interval has long passed
+                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if loop.time() >= self._paused_until:
+                return  # else a 429 came while we waited: wait it out and take a new slot
+
+    async def pause(self, seconds: float) -> None:
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._next = max(self._next, until)
+
+
+# KEYS: next global slot, paused-until, this chat's next slot. ARGV: interval, per-chat interval.
+# Returns how long the caller waits for its slot (seconds, as a string: Lua numbers become integers).
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+local chat = tonumber(redis.call('GET', KEYS[3]) or '0')
+local slot = math.max(now, nxt, paused, chat)
+local interval = tonumber(ARGV[1])
+local per_chat = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil((slot - now + interval) * 1000) + 60000)
+redis.call('SET', KEYS[3], tostring(slot + per_chat), 'PX', math.ceil((slot - now + per_chat) * 1000) + 1000)
+return tostring(slot - now)
+"""
+# KEYS: paused-until, next global slot. ARGV: seconds. Returns nothing.
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local untl = now + tonumber(ARGV[1])
+if untl > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], tostring(untl), 'PX', math.ceil(tonumber(ARGV[1]) * 1000) + 60000)
+end
+if untl > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], tostring(untl), 'PX', math.ceil(tonumber(ARGV[1]) * 1000) + 60000)
+end
+return 0
+"""
+# KEYS: paused-until. Returns the seconds still to wait (as a string).
+_PAUSED_FOR = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+return tostring(math.max(0, tonumber(redis.call('GET', KEYS[1]) or '0') - now))
+"""
+
+
+class RedisRateBudget:
+    def __init__(self, redis: Redis, bot_id: int, rate: float, per_chat: float) -> None:
+        self.redis = redis
+        self.interval = 1.0 / rate
+        self.per_chat = per_chat
+        prefix = f"gg:rate:{bot_id}"  # per bot token (its numeric id; never the token itself)
+        self.next_key, self.paused_key, self.chat_prefix = f"{prefix}:next", f"{prefix}:paused", f"{prefix}:chat:"
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._pause = redis.register_script(_PAUSE)
+        self._paused_for = redis.register_script(_PAUSED_FOR)
+
+    async def acquire(self, chat_id: int) -> None:
+        while True:
+            keys = [self.next_key, self.paused_key, f"{self.chat_prefix}{chat_id}"]
+            wait = float(await self._acquire(keys=keys, args=[self.interval, self.per_chat]))
+            if wait > 0:
+                await asyncio.sleep(wait)
+            left = float(await self._paused_for(keys=[self.paused_key]))
+            if left <= 0:
+                return
+            await asyncio.sleep(left)  # a 429 came while we waited: take a new slot after it
+
+    async def pause(self, seconds: float) -> None:
+        await self._pause(keys=[self.paused_key, self.next_key], args=[seconds])
