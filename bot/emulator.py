@@ -1222,6 +1222,8 @@ class BotAPIEmulator:
         self._poll_count = 0
         self._last_poll_at: float | None = None
 
+        self.flood_refusals = 0  # 429s answered by flood control
+        self.sent_at: list[float] = []  # monotonic time of every message the bot sent (rates in tests)
         self._webhook_url: str | None = None
         self._webhook_secret: str | None = None
         self.webhook_targets: list[str] = []  # a load balancer: round robin over these instead of the URL
@@ -1670,6 +1672,7 @@ class BotAPIEmulator:
             chat_window = self._chat_windows[chat_id] = _rate_window(self.per_chat_rate)
         wait = max(self._global_window.wait_time(now), chat_window.wait_time(now))
         if wait > 0:
+            self.flood_refusals += 1
             retry_after = max(1, math.ceil(wait))
             raise APIError(
                 429,
@@ -1719,6 +1722,7 @@ class BotAPIEmulator:
         )
 
     def _record_sent(self, chat: FakeChat, message: FakeMessage) -> dict[str, Any]:
+        self.sent_at.append(self._clock())
         chat.messages.append(message)
         self._notify()
         self._emit(BotEvent("sent", chat.id, message))

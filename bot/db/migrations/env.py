@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -21,6 +22,8 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":  # workers starting together migrate one at a time
+            connection.execute(text("SELECT pg_advisory_xact_lock(7242026)"))
         context.run_migrations()
 
 
