@@ -1555,6 +1555,18 @@ class BotAPIEmulator:
         }
         return self._push_update("callback_query", payload)
 
+    def inject(self, update: dict[str, Any]) -> int:
+        """Queues a raw update as given (e.g. a channel post, or one repeated with its update_id,
+        as Telegram may after a timeout). Without an update_id it gets the next one."""
+        update = dict(update)
+        if "update_id" not in update:
+            update["update_id"] = self._next_update_id
+        self._next_update_id = max(self._next_update_id, int(update["update_id"]) + 1)
+        self._updates.append(update)
+        self._last_update_id = int(update["update_id"])
+        self._notify()
+        return int(update["update_id"])
+
     def _push_update(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = self._next_update_id
         self._next_update_id += 1

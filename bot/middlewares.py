@@ -52,8 +52,10 @@ class ContextMiddleware(BaseMiddleware):
             if tg_user is not None and not tg_user.is_bot:
                 wanted = resolve_locale(tg_user.language_code)
                 user = await UserRepo(session).get_or_create(tg_user.id, wanted, self.clock.now())
-                if not user.language_chosen and user.language != wanted:
-                    user.language = wanted  # follows Telegram's language until /language is used
+                # Follows Telegram's language until /language is used; Telegram sometimes omits
+                # language_code, which must not switch a Korean speaker to English.
+                if not user.language_chosen and tg_user.language_code and user.language != wanted:
+                    user.language = wanted
                 data["user_row"] = user
                 data["tr"] = translator(user.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from pydantic import Field
 
 from bot.i18n import Translator
 from dialogs.screens import Screen
@@ -32,11 +35,15 @@ class LangCB(CallbackData, prefix="l"):
     code: str
 
 
+# Ids in callback data fit the database's 64-bit integers; forged larger ones do not parse.
+DbId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+
+
 class ActionCB(CallbackData, prefix="x"):
     """A button of an "act:id:arg" screen. It grants nothing: the handler checks who may do what."""
 
     act: str
-    id: int = 0
+    id: DbId = 0
     arg: str = ""
 
 

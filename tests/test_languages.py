@@ -234,6 +234,16 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     assert keyboard_message(user).buttons
 
 
+def _data(user: FakeUser, prefix: str) -> str:
+    """The callback data starting with ``prefix`` on the latest keyboard that has one."""
+    for m in reversed(user.messages):
+        for row in m.buttons:
+            for _, data in row:
+                if data and data.startswith(prefix):
+                    return data
+    raise AssertionError(f"no {prefix} button")
+
+
 def doc_button(user: FakeUser, kind: str) -> str:
     return next(
         data
@@ -292,6 +302,24 @@ async def test_whole_journey_is_in_the_users_language(
         await user.send_document(b"%PDF-1.4 " + kind.encode(), f"{kind}.pdf", "application/pdf")
         await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
+    await user.say("/quota")
+    # An employer in the same language: registration (with a refused number), the obligations check
+    # for a care home, inviting the candidate, who approves; the candidate's card; /share.
+    hr = emulator.user(501, language_code=TELEGRAM_CODE.get(locale, locale))
+    await hr.say("/employer")
+    await answer(hr, "!" + _data(hr, "em:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
+    await answer(hr, "!em:opt:0:city=suwon", "=김민지", "!em:save:0:")
+    await answer(hr, "!em:oblig:0:", "!em:opt:0:occupation=care_worker", "=30000000", "=7", "=2")
+    await answer(hr, "!em:opt:0:tax=no", "!em:opt:0:facility=yes", "=21234")
+    await hr.say("/employer")
+    invite = await hr.tap(_data(hr, "em:invite:"))
+    payload = re.search(r"start=(c_\w+)", invite[0].plain)
+    assert payload, invite[0].plain
+    await user.say(f"/start {payload.group(1)}")
+    await user.tap(_data(user, "sh:approve:"))
+    await user.say("/share")
+    await hr.say("/employer")
+    await hr.tap(_data(hr, "em:cand:"))
     await user.say("/mydata")
     await user.say("/delete")
     assert len(user.messages) > 40
@@ -299,7 +327,7 @@ async def test_whole_journey_is_in_the_users_language(
     # rejected one would have produced the apology instead.
     apology = translator(locale).render(APOLOGY)
     assert not any(apology in m.plain for m in user.messages)
-    found = [p for m in user.messages for p in problems_in(locale, m)]
+    found = [p for m in user.messages + hr.messages for p in problems_in(locale, m)]
     assert len(user.documents) >= 2
     for document in user.documents:  # the application summary and the /mydata file: their captions
         found += problems_in(locale, _Plain(document.caption or ""))

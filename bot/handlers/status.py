@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import Application
 from bot.i18n import Translator
+from bot.render import DbId
 from bot.services.applications import ApplicationError, ApplicationService
 from dialogs import statuses as st
 from knowledge.text import T
@@ -24,7 +25,7 @@ REPORTS = {
 class ReportCB(CallbackData, prefix="s"):
     """The applicant reports a visa step for one of their applications (checked on the server)."""
 
-    app: int
+    app: DbId
     to: str
 
 

@@ -176,49 +176,55 @@ class Sender:
             log.warning("outbox: recovered %s messages of a stopped sender", count)
         return count
 
-    async def claim(self) -> list[int]:
-        """Claims up to ``batch`` due messages for this sender, oldest first."""
+    async def claim(self) -> list[tuple[int, int]]:
+        """Claims up to ``batch`` due messages for this sender, oldest first: (id, chat id)."""
         async with self.sessionmaker() as session:
             query = (
-                select(OutboxMessage.id)
+                select(OutboxMessage.id, OutboxMessage.chat_id)
                 .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= self.clock.now())
                 .order_by(OutboxMessage.id)
                 .limit(self.batch)
             )
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            ids = list((await session.execute(query)).scalars())
-            if ids:
+            rows = [(int(i), int(c)) for i, c in (await session.execute(query)).all()]
+            if rows:
                 await session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(ids))
+                    .where(OutboxMessage.id.in_([i for i, _ in rows]))
                     .values(state="claimed", claimed_by=self.worker, claimed_at=self.clock.now())
                 )
             await session.commit()
-        return ids
+        return rows
 
     async def drain_once(self) -> int:
-        """Claims and sends the messages due now; returns how many were handled."""
-        ids = await self.claim()
-        if not ids:
+        """Claims and sends the messages due now; returns how many were handled. Chats are served
+        in parallel lanes; one chat's messages go one after another, in the order they were written."""
+        rows = await self.claim()
+        if not rows:
             return 0
+        by_chat: dict[int, list[int]] = {}
+        for message_id, chat_id in rows:
+            by_chat.setdefault(chat_id, []).append(message_id)
         lanes = asyncio.Semaphore(self.concurrency)
 
-        async def one(message_id: int) -> None:
+        async def chat_lane(chat_id: int, ids: list[int]) -> None:
             async with lanes:
-                if not self._stopping:
-                    await self._deliver(message_id)
+                for message_id in ids:
+                    if self._stopping:
+                        return
+                    await self._deliver(message_id, chat_id)
 
-        await asyncio.gather(*(one(i) for i in ids))
+        await asyncio.gather(*(chat_lane(c, ids) for c, ids in by_chat.items()))
         if self._stopping:  # release what we did not get to
             async with self.sessionmaker() as session:
                 await session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(ids), OutboxMessage.state == "claimed")
+                    .where(OutboxMessage.id.in_([i for i, _ in rows]), OutboxMessage.state == "claimed")
                     .values(state="pending", claimed_by=None, claimed_at=None)
                 )
                 await session.commit()
-        return len(ids)
+        return len(rows)
 
     async def _mark_sending(self, message_id: int) -> tuple[int, str, int] | None:
         """Our claim becomes "the request is out" (committed first); None if the claim is gone
@@ -231,13 +237,7 @@ class Sender:
             await session.commit()
             return msg.chat_id, msg.text, msg.attempts
 
-    async def _deliver(self, message_id: int) -> None:
-        async with self.sessionmaker() as session:
-            chat_id = (
-                await session.execute(select(OutboxMessage.chat_id).where(OutboxMessage.id == message_id))
-            ).scalar_one_or_none()
-        if chat_id is None:
-            return
+    async def _deliver(self, message_id: int, chat_id: int) -> None:
         await self.budget.acquire(chat_id)
         claimed = await self._mark_sending(message_id)
         if claimed is None:
