@@ -6,8 +6,7 @@ import argparse
 import asyncio
 import logging
 
-from bot.clock import SystemClock
-from bot.config import get_settings
+from bot.config import clock_for, get_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,11 +35,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "run" and args.webhook:
         from bot.web import run_webhook
 
-        asyncio.run(run_webhook(settings, SystemClock()))
+        asyncio.run(run_webhook(settings, clock_for(settings)))
     elif args.command == "run":
         from bot.app import run
 
-        asyncio.run(run(settings, SystemClock()))
+        asyncio.run(run(settings, clock_for(settings)))
     elif args.command == "migrate":
         from bot.app import migrate
 
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "status":
         from bot.staff_cli import change_status
 
-        raise SystemExit(asyncio.run(change_status(settings, SystemClock(), args)))
+        raise SystemExit(asyncio.run(change_status(settings, clock_for(settings), args)))
     elif args.command == "demo":
         from bot.demo import demo_main
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.clock import SEOUL, Clock, FixedClock, SystemClock
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.sqlite3"
 
@@ -33,6 +36,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None  # Telegram sends it in X-Telegram-Bot-Api-Secret-Token
     web_host: str = "127.0.0.1"  # where this worker listens (behind the reverse proxy)
     web_port: int = 8080
+    # Rehearsals and tests only: the clock stands at this time (ISO 8601 with offset) instead of now.
+    fixed_now: datetime | None = None
     redis_url: str | None = None  # FSM storage, event isolation and the send budget shared by workers
 
     @field_validator("staff_admin_ids", mode="before")
@@ -53,3 +58,10 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The process's one clock: the system's, or FIXED_NOW's."""
+    if settings.fixed_now is None:
+        return SystemClock()
+    return FixedClock(settings.fixed_now if settings.fixed_now.tzinfo else settings.fixed_now.replace(tzinfo=SEOUL))

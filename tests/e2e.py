@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
+
+ROOT = Path(__file__).resolve().parent.parent
 
 APOLOGY_EN = "Sorry, something went wrong"
 
@@ -127,3 +134,34 @@ async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
         await user.tap(nav_arg(user, "doc", kind))
         await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
     await user.tap(nav(user, "submit"))
+
+
+# --- the real bot as a separate process (for kill -9) ------------------------------------------
+
+
+def bot_process_env(tmp_path: Path, emulator: BotAPIEmulator) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL")}
+    env.update(
+        BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE=emulator.base_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        KEY_FILE=str(tmp_path / "data.key"),
+        FILES_DIR=str(tmp_path / "files"),
+        STAFF_ADMIN_IDS="900",
+        SEND_RATE="120",  # the emulator allows 150 a second; Telegram about 30 (the default is 25)
+        LOG_LEVEL="WARNING",
+        FIXED_NOW="2026-11-24T10:00:00+09:00",  # the tests' NOW: the suite passes on any date
+    )
+    return env
+
+
+async def start_bot(env: dict[str, str], emulator: BotAPIEmulator) -> asyncio.subprocess.Process:
+    polls = emulator._poll_count
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stderr=asyncio.subprocess.DEVNULL
+    )
+    for _ in range(600):
+        if emulator._poll_count > polls:
+            return proc
+        await asyncio.sleep(0.05)
+    raise AssertionError("the bot did not start polling")

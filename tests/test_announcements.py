@@ -5,51 +5,22 @@ with SIGKILL in the middle and started again: every reachable recipient gets it 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from collections import Counter
 from pathlib import Path
 
 from bot.app import migrate
 from bot.config import Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser
+from bot.emulator import BotAPIEmulator, FakeUser
+from tests.e2e import bot_process_env, start_bot
 
-ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 900
 RECIPIENTS = range(20_000, 22_000)
 BLOCKED = set(RECIPIENTS[::100])  # 1%
 LANGS = ("ko", "vi", "ru", "en")
 KO_TEXT = "설명회 안내: 12월 3일 수원"
 EN_TEXT = "Information session: 3 December, Suwon"
-
-
-def bot_process_env(tmp_path: Path, emulator: BotAPIEmulator) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL")}
-    env.update(
-        BOT_TOKEN=TEST_TOKEN,
-        TELEGRAM_API_BASE=emulator.base_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        KEY_FILE=str(tmp_path / "data.key"),
-        FILES_DIR=str(tmp_path / "files"),
-        STAFF_ADMIN_IDS=str(ADMIN),
-        SEND_RATE="120",  # the emulator allows 150 a second; Telegram about 30 (the default is 25)
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-async def start_bot(env: dict[str, str], emulator: BotAPIEmulator) -> asyncio.subprocess.Process:
-    polls = emulator._poll_count
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stderr=asyncio.subprocess.DEVNULL
-    )
-    for _ in range(600):
-        if emulator._poll_count > polls:
-            return proc
-        await asyncio.sleep(0.05)
-    raise AssertionError("the bot did not start polling")
 
 
 async def say(user: FakeUser, text: str) -> list:
