@@ -36,6 +36,7 @@ TELEGRAM_CODE = {"zh_Hans": "zh-hans", "fil": "tl"}
 # Tokens that are the same in every language: codes, citations, URLs, commands, numbers, money.
 NEUTRAL = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[a-z]+)+|https?://\S+|[A-Za-z0-9.-]+\.(?:go|or|co)\.kr|/[a-z]+\b|\bpp?\.\s?[\d, -]+|\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*\b"
+    r"|\b[A-Z0-9]{8}\b"  # invite codes
     r"|\b[A-Z]{1,5}\b|[\d₩.,:;%()\[\]«»“”\"'+×/·–—-]+"
 )
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")  # official Korean names beside a translation

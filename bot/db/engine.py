@@ -12,7 +12,14 @@ def make_engine(settings: Settings) -> AsyncEngine:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(settings.database_url, pool_pre_ping=path is None)
+    if settings.database_url.startswith("sqlite"):
+        # One connection, and the sessions of concurrent updates queue for it (FIFO, in asyncio).
+        # SQLite has one writer anyway; with more connections they would wait in SQLite's busy
+        # handler instead, which sleeps up to 100 ms at a time and made replies seconds late
+        # under load (bench/latency.py).
+        engine = create_async_engine(settings.database_url, pool_size=1, max_overflow=0, pool_timeout=300)
+    else:
+        engine = create_async_engine(settings.database_url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         # WAL lets readers proceed during a write; foreign keys are off by default in SQLite.
         @event.listens_for(engine.sync_engine, "connect")
