@@ -100,14 +100,19 @@ async def backend(
     procs: list[asyncio.subprocess.Process] = []
     try:
         if kind == "polling":
-            procs.append(await asyncio.create_subprocess_exec(*(command or [sys.executable, "-m", "bot", "run"]), cwd=ROOT, env=env))
+            procs.append(
+                await asyncio.create_subprocess_exec(
+                    *(command or [sys.executable, "-m", "bot", "run"]), cwd=ROOT, env=env
+                )
+            )
             await emu.wait_polling(timeout=120)
         else:
             assert database_url and redis_url, "--database-url and --redis-url are needed for the webhook backend"
             await reset_postgres(database_url)
             await reset_redis(redis_url)
-            env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, WEBHOOK_URL="http://127.0.0.1:1",
-                       WEBHOOK_SECRET=SECRET)
+            env.update(
+                DATABASE_URL=database_url, REDIS_URL=redis_url, WEBHOOK_URL="http://127.0.0.1:1", WEBHOOK_SECRET=SECRET
+            )
             await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "migrate", cwd=ROOT, env=env)
             ports = [18_080 + i for i in range(workers)]
             for port in ports:

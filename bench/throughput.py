@@ -22,37 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
+from harness import SCRIPT, step  # noqa: E402
 
-# The questionnaire of a web developer with a foreign unrelated degree and TOPIK 4 (13 answers + result).
-SCRIPT = [
-    "/start",
-    "a:occupation:web_developer",
-    "a:degree:bachelor",
-    "a:degree_country:abroad",
-    "a:major_related:no",
-    "2",
-    "a:experience_after_degree:yes",
-    "a:korean_test:topik",
-    "a:topik_level:4",
-    "a:in_korea:no",
-    "Uzbekistan",
-    "a:job_offer:yes",
-    "a:employer_in_gyeonggi:yes",
-    "35000000",
-    "n:result:summary:",
-]
+from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
 
 
 async def converse(user: FakeUser) -> int:
     """Runs SCRIPT closed-loop; returns the number of updates sent."""
-    for step in SCRIPT:
-        before = len(user.messages)
-        if step.startswith(("a:", "n:")):
-            await user.click_data(step, message=user.messages[-1] if user.messages else None)
-        else:
-            await user.send_text(step)
-        await user.wait_messages(before + 1, timeout=120)
+    for action in SCRIPT:
+        await step(user, action)
     return len(SCRIPT)
 
 

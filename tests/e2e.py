@@ -136,6 +136,16 @@ async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await user.tap(nav(user, "submit"))
 
 
+async def wait_for_text(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:
+    """The latest message containing ``fragment``, waiting for it (outbox messages come later)."""
+    for _ in range(int(timeout * 10)):
+        for m in reversed(user.messages):
+            if fragment in m.plain:
+                return m
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{fragment!r} never came: {[m.plain[:80] for m in user.messages[-4:]]}")
+
+
 # --- the real bot as a separate process (for kill -9) ------------------------------------------
 
 

@@ -30,7 +30,7 @@ from tests.e2e import (
     upload,
 )
 
-KILL_AFTER = (0.0, 0.03, 0.08, 0.2)  # seconds after the update was sent: before, during, after handling
+KILL_AFTER = (0.0, 0.05, 0.2)  # seconds after the update was sent: before, during, after handling
 
 
 async def kill(proc: asyncio.subprocess.Process) -> None:

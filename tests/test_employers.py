@@ -20,7 +20,7 @@ from bot.services.applications import ApplicationService
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
 from tests.conftest import BotRunner
-from tests.e2e import submitted_via_bot
+from tests.e2e import submitted_via_bot, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
@@ -76,15 +76,6 @@ async def register(user: FakeUser, name: str, brn: str) -> list[FakeMessage]:
     return await press_data(user, "em:save:")
 
 
-async def wait_for(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:
-    for _ in range(int(timeout * 10)):
-        for m in reversed(user.messages):
-            if fragment in m.plain:
-                return m
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{fragment!r} never came: {[m.plain[:80] for m in user.messages[-4:]]}")
-
-
 async def test_company_colleagues_candidate_consent_notifications_and_revocation(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
@@ -117,8 +108,8 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     async with make_sessionmaker(engine)() as session:
         await ApplicationService(session, clock).change_status("GG-2026-000001", "under_review", actor_id=1)
     await engine.dispose()
-    await wait_for(colleague, "GG-2026-000001 is now: Under review")
-    note = await wait_for(hr, "GG-2026-000001")
+    await wait_for_text(colleague, "GG-2026-000001 is now: Under review")
+    note = await wait_for_text(hr, "GG-2026-000001")
     assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
     # The candidate shares one document, then revokes: access ends at once.
     await candidate.say("/share")
@@ -142,7 +133,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     async with make_sessionmaker(engine)() as session:
         await ApplicationService(session, clock).change_status("GG-2026-000001", "recommended", actor_id=1)
     await engine.dispose()
-    await wait_for(candidate, "GGR-2026-0001")
+    await wait_for_text(candidate, "GGR-2026-0001")
     await asyncio.sleep(1.5)
     assert len(hr.messages) == before_hr
 
@@ -159,7 +150,7 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
     await emp(hr, "🔑")
     requested = await hr.say(code.lower())  # typed, in any case
     assert "asked to approve" in requested[0].plain
-    request = await wait_for(applicant, "Daon Care")  # through the outbox, in Russian
+    request = await wait_for_text(applicant, "Daon Care")  # through the outbox, in Russian
     assert any("\u0400" <= ch <= "\u04ff" for ch in request.plain)
     await applicant.say("/share")
     await press_data(applicant, "sh:ask:")

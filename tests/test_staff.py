@@ -22,7 +22,7 @@ from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import answer, nav, submitted_via_bot
+from tests.e2e import answer, nav, submitted_via_bot, wait_for_text
 
 ADMIN = 900
 HANGUL = ("\uac00", "\ud7a3")
@@ -56,15 +56,6 @@ def staff_data(user: FakeUser, label: str) -> str:
 
 async def press(user: FakeUser, label: str) -> list[FakeMessage]:
     return await user.tap(staff_data(user, label))
-
-
-async def wait_for_text(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:
-    for _ in range(int(timeout * 10)):
-        for m in reversed(user.messages):
-            if fragment in m.plain:
-                return m
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{fragment!r} never arrived: {[m.plain[:60] for m in user.messages[-5:]]}")
 
 
 async def test_review_a_submitted_application_and_request_information_in_the_applicants_language(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, Filter
-from aiogram.types import CallbackQuery, FSInputFile, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
 from bot.i18n import Translator
-from bot.render import ActionCB, EmpCB, ShareCB, render
+from bot.messaging import send_action_reply
+from bot.render import ActionCB, EmpCB, ShareCB
 from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
 from bot.services.employers import EmployerService
 
@@ -27,13 +28,7 @@ def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, user: Us
 
 
 async def _send(bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: type[ActionCB]) -> None:
-    for i, screen in enumerate(reply.screens):
-        for text, markup in render(screen, tr, reply.notice if i == 0 else None, actions=cb):
-            await bot.send_message(chat_id, text, reply_markup=markup)
-    if not reply.screens and reply.notice is not None:
-        await bot.send_message(chat_id, tr.render(reply.notice))
-    for path, caption, name in reply.files:
-        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=caption)
+    await send_action_reply(bot, chat_id, tr, cb, reply.screens, reply.notice, reply.files)
 
 
 async def on_employer(
@@ -70,9 +65,9 @@ async def on_invite_link(
         await _send(bot, message.chat.id, reply, tr, EmpCB)
 
 
-async def on_employer_button(
+async def on_button(
     callback: CallbackQuery,
-    callback_data: EmpCB,
+    callback_data: ActionCB,
     bot: Bot,
     session: AsyncSession,
     clock: Clock,
@@ -80,26 +75,12 @@ async def on_employer_button(
     user_row: User,
     tr: Translator,
 ) -> None:
-    desk = _employer(session, clock, vault, bot, user_row)
+    """An employer's (EmpCB) or an applicant's sharing (ShareCB) button."""
+    make = _employer if isinstance(callback_data, EmpCB) else _share
+    desk = make(session, clock, vault, bot, user_row)
     reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
     await callback.answer()
-    await _send(bot, callback.from_user.id, reply, tr, EmpCB)
-
-
-async def on_share_button(
-    callback: CallbackQuery,
-    callback_data: ShareCB,
-    bot: Bot,
-    session: AsyncSession,
-    clock: Clock,
-    vault: Vault,
-    user_row: User,
-    tr: Translator,
-) -> None:
-    desk = _share(session, clock, vault, bot, user_row)
-    reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
-    await callback.answer()
-    await _send(bot, callback.from_user.id, reply, tr, ShareCB)
+    await _send(bot, callback.from_user.id, reply, tr, type(callback_data))
 
 
 class EmployerTyping(Filter):
@@ -129,6 +110,6 @@ def build_router() -> Router:
     r.message.register(on_employer, Command("employer"))
     r.message.register(on_share, Command("share"))
     r.message.register(on_employer_text, F.text, EmployerTyping())
-    r.callback_query.register(on_employer_button, EmpCB.filter())
-    r.callback_query.register(on_share_button, ShareCB.filter())
+    r.callback_query.register(on_button, EmpCB.filter())
+    r.callback_query.register(on_button, ShareCB.filter())
     return r

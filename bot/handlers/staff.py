@@ -10,10 +10,11 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter
-from aiogram.types import CallbackQuery, FSInputFile, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.i18n import Translator, translator
+from bot.messaging import send_action_reply
 from bot.render import StaffCB, render
 from bot.services import quota
 from bot.services.staff import StaffService
@@ -36,15 +37,9 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
 
 async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
     tr = translator(desk.state.locale)
-    for code, html in reply.raw:
+    for code, html in reply.raw:  # announcement versions, previewed as written
         await bot.send_message(chat_id, f"{tr.render(ui.version_heading(code))}\n\n{html}")
-    for i, screen in enumerate(reply.screens):
-        for text, markup in render(screen, tr, reply.notice if i == 0 else None, actions=StaffCB):
-            await bot.send_message(chat_id, text, reply_markup=markup)
-    if not reply.screens and reply.notice is not None:
-        await bot.send_message(chat_id, tr.render(reply.notice))
-    for path, caption, name in reply.files:
-        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=caption)
+    await send_action_reply(bot, chat_id, tr, StaffCB, reply.screens, reply.notice, reply.files)
 
 
 async def on_staff(message: Message, bot: Bot, tr: Translator, **data: Any) -> None:
