@@ -265,3 +265,27 @@ async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAP
     assert "✔ An elderly medical-welfare facility" in text
     assert "Employment-insurance roster" in text and "National and local tax payment certificates" in text
     assert "Source:" in text
+
+
+async def test_staff_verify_a_company_and_the_applicant_sees_it(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
+) -> None:
+    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({900})}), clock, emulator)
+    await runner.start()
+    try:
+        hr, applicant, admin = emulator.user(751), emulator.user(752), emulator.user(900)
+        await register(hr, "Hanbit Soft", BRN)
+        await applicant.say("/start")
+        _code, payload = code_in((await emp(hr, "➕"))[0])
+        ask = await applicant.say(f"/start {payload}")
+        assert "not yet verified" in ask[0].plain
+        await admin.say("/staff")
+        await press_data(admin, "st:companies:")
+        await press_data(admin, "st:verify:1:")
+        await press_data(applicant, "sh:approve:")
+        shown = await applicant.say("/share")
+        assert "verified by Gyeonggi Province" in shown[0].plain and "not yet" not in shown[0].plain
+        con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+        assert con.execute("select action, target from audit_log").fetchall() == [("company.verify", "company:1")]
+    finally:
+        await runner.stop()

@@ -126,6 +126,8 @@ async def test_a_conversation_alternating_between_two_workers_loses_nothing(
     await answer(user, *ELIGIBLE_WEB_DEV)
     verdict = await user.tap(nav(user, "result"))
     assert verdict[0].plain.startswith("✅"), verdict[0].plain
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{two_workers[0].port}/readyz") as response:
+        assert response.status == 200 and await response.json() == {"ready": True, "database": "ok", "redis": "ok"}
     targets = [t for _, t, status in emulator.webhook_deliveries if status == 200]
     assert len(set(targets)) == 2 and all(a != b for a, b in itertools.pairwise(targets))
 
