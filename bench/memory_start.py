@@ -4,8 +4,9 @@
 
 Fills a SQLite database with N people who have answered the whole questionnaire, starts
 `python -m bot run`, and measures the time from the process start to its first getUpdates, then
-the resident memory (VmRSS) after 300 of those people have come back (/start, one answer, the
-result). Prints one JSON line. Not a test; see BENCHMARKS.md.
+the resident memory (VmRSS) after 300 of those people have come back (/start, the result). The
+floor in the same run: bench/echo_bot.py (a bare aiogram bot) started the same way. Prints one JSON
+line. Not a test; see BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -93,6 +94,19 @@ async def main() -> None:
         finally:
             proc.terminate()
             await proc.wait()
+        echo_started = time.perf_counter()
+        echo = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "bench" / "echo_bot.py"), cwd=ROOT, env=env
+        )
+        try:
+            polls = emu._poll_count
+            while emu._poll_count == polls:
+                await asyncio.sleep(0.02)
+            echo_start_s = time.perf_counter() - echo_started
+            echo_rss = rss_mb(echo.pid)
+        finally:
+            echo.terminate()
+            await echo.wait()
     await emu.stop()
     print(
         json.dumps(
@@ -102,6 +116,8 @@ async def main() -> None:
                 "start_to_first_getUpdates_s": round(start_s, 2),
                 "rss_mb_idle": round(rss_idle, 1),
                 "rss_mb_after_300_returning": round(rss_after, 1),
+                "echo_floor_start_s": round(echo_start_s, 2),
+                "echo_floor_rss_mb": round(echo_rss, 1),
             }
         )
     )

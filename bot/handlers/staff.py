@@ -32,7 +32,7 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
     if role is None:
         return None
     state = await staff.state(user_id)
-    return StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state)
+    return StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state, data.get("user_row"))
 
 
 async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
@@ -66,7 +66,10 @@ class AwaitingStaffInput(Filter):
     """A message from a staff member the desk is waiting for (a note, an id, an announcement)."""
 
     async def __call__(self, message: Message, **data: Any) -> bool | dict[str, Any]:
-        if message.from_user is None or (message.text or "").startswith("/"):
+        user_row = data.get("user_row")
+        if message.from_user is None or user_row is None or user_row.mode != "staff":
+            return False  # no query for the messages of everyone else
+        if (message.text or "").startswith("/"):
             return False
         desk = await _desk(message.from_user.id, data)
         return {"desk": desk} if desk is not None and desk.awaiting_input() else False

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
-from bot.db.models import StaffSession
+from bot.db.models import StaffSession, User
 from bot.i18n import available_locales
 from bot.services import quota, stats
 from bot.services.announcements import AnnouncementError, AnnouncementService
@@ -71,6 +71,7 @@ class StaffDesk:
         actor_id: int,
         role: str,
         state: StaffSession,
+        user: User | None = None,
     ) -> None:
         self.session = session
         self.clock = clock
@@ -78,6 +79,7 @@ class StaffDesk:
         self.actor = actor_id
         self.role = role
         self.state = state
+        self.user = user
         self.review = ReviewService(session, clock, vault, staff)
         self.applications = ApplicationService(session, clock)
         self.announcements = AnnouncementService(session, clock, staff)
@@ -91,6 +93,12 @@ class StaffDesk:
     def _set(self, **values: Any) -> None:
         merged = {**(self.state.pending or {}), **values}  # a new dict: SQLAlchemy sees the change
         self.state.pending = {k: v for k, v in merged.items() if v is not None}
+        if self.user is not None and "awaiting" in values:
+            # Typed text goes to the staff desk while it waits for some (a cheap check per message).
+            if values["awaiting"]:
+                self.user.mode = "staff"
+            elif self.user.mode == "staff":
+                self.user.mode = "check"
 
     async def _save(self) -> None:
         await self.session.commit()
