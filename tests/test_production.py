@@ -248,3 +248,28 @@ async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(shared: Setti
     assert max(counts) == 1  # nobody twice
     assert states["uncertain"] <= 4 and counts.count(0) <= states["uncertain"]  # only sends in flight at the kill
     assert states["sent"] + states["uncertain"] == len(recipients)
+
+
+async def test_a_stopping_worker_finishes_the_update_in_flight(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
+) -> None:
+    worker = WebhookWorker(webhook_settings(settings, emulator), clock, token=TEST_TOKEN)
+    await worker.start()
+    emulator.webhook_targets = [f"http://127.0.0.1:{worker.port}{settings.webhook_path}"]
+    original = emulator._send_message
+
+    async def slow_send(params: dict[str, object]) -> dict[str, object]:
+        await asyncio.sleep(0.3)  # Telegram being slow: the update is still being handled ...
+        return await original(params)
+
+    emulator._methods["sendmessage"] = slow_send
+    user = emulator.user(803)
+    update_id = await user.send_text("/start")
+    for _ in range(200):
+        if update_id in emulator._in_flight:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    await worker.stop()  # ... when the worker is told to stop (SIGTERM)
+    assert len(user.messages) == 3 and "Hello" in user.messages[0].plain  # all of its replies went out
+    assert (update_id, emulator.webhook_targets[0], 200) in emulator.webhook_deliveries
