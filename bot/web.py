@@ -33,12 +33,16 @@ def build_web_app(runtime: Runtime) -> web.Application:
     app = web.Application()
     # The update is handled before Telegram gets its 200: a crash mid-update means Telegram sends
     # it again, and a graceful stop waits for it.
-    SimpleRequestHandler(
+    handler = SimpleRequestHandler(
         dispatcher=runtime.dp,
         bot=runtime.bot,
         handle_in_background=False,
         secret_token=settings.webhook_secret.get_secret_value(),
-    ).register(app, path=settings.webhook_path)
+    )
+    # Not handler.register(): that also closes the Bot's HTTP session in on_shutdown, which aiohttp
+    # runs *before* waiting for the requests in flight — their replies would fail. WebhookWorker.stop
+    # closes it after they are done.
+    app.router.add_post(settings.webhook_path, handler.handle)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
