@@ -34,7 +34,7 @@ async def send_action_reply(
     cb: type[ActionCB],
     screens: Sequence[Screen],
     notice: Message | None,
-    files: Sequence[tuple[Path, str, str]] = (),
+    files: Sequence[tuple[Path, Message, str]] = (),
 ) -> None:
     """Staff, employer and sharing replies: screens with "act:id:arg" buttons, then stored files
     (path, caption, file name) sent under their original names."""
@@ -44,4 +44,4 @@ async def send_action_reply(
     if not screens and notice is not None:
         await bot.send_message(chat_id, tr.render(notice))
     for path, caption, name in files:
-        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=caption)
+        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=tr.render(caption))

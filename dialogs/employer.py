@@ -16,6 +16,7 @@ from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs.results import MARK, cite_text
 from dialogs.screens import Action, Screen
+from dialogs.uploads import document_name
 from knowledge.employer import EmployerFacts, Obligation, employer_documents, obligations
 from knowledge.loader import load
 from knowledge.model import Document
@@ -29,13 +30,6 @@ def _a(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
 
 def verified_text(verified: bool) -> Text:
     return T("✔ verified by Gyeonggi Province") if verified else T("not yet verified by the province")
-
-
-def document_name(kind: str) -> Text:
-    doc = next((d for d in load().documents if d.id == kind), None)
-    if doc is None:
-        return T("{value}", value=Verbatim(kind))
-    return T("{name}", name=WithKorean(T(doc.name), doc.name_ko))
 
 
 ERRORS: dict[str, Text] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +35,6 @@ STAGE_LABELS: dict[str, Text] = {
     "submitted": S("Submitted"),
     "recommended": S("Recommended"),
 }
-AUDIENCE_KINDS = ("all", "status", "occupation", "language")
 
 
 def _a(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
@@ -121,10 +120,11 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
         _a(
             "open",
             S(
-                "{ref} · {status} · {lang}",
+                "{ref} · {status} · {lang} · {day}",
                 ref=Verbatim(r.reference),
                 status=st.LABELS.get(r.status, T("Draft")),
                 lang=Verbatim(r.language),
+                day=r.submitted_at.date() if r.submitted_at else Verbatim("—"),
             ),
             r.id,
         )
@@ -185,9 +185,6 @@ class ApplicationDetail:
     documents: Sequence[tuple[str, str]]  # (checklist kind, file name)
     history: Sequence[HistoryRow]
     recommendation_number: str | None = None
-    issued: int = 0
-    quota: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _answers_lines(answers: Mapping[str, Any]) -> Lines:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dialogs.screens import Action, Screen
 from knowledge.documents import checklist
+from knowledge.loader import load
 from knowledge.model import Document
 from knowledge.profile import Profile
-from knowledge.text import Lines, Message, T, Text, WithKorean
+from knowledge.text import Lines, Message, T, Text, Verbatim, WithKorean
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram lets a bot download at most 20 MB
 ACCEPTED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/heic": "heic"}
@@ -33,6 +34,14 @@ def check_file(mime_type: str | None, size: int | None) -> Text | None:
 
 def progress(done: int, total: int) -> Text:
     return T("{done} of {total} documents", done=done, total=total)
+
+
+def document_name(kind: str) -> Text:
+    """A checklist document by its id: the translated name with the Korean one beside it."""
+    doc = next((d for d in load().documents if d.id == kind), None)
+    if doc is None:
+        return T("{value}", value=Verbatim(kind))
+    return T("{name}", name=WithKorean(T(doc.name), doc.name_ko))
 
 
 def documents_screen(docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None) -> Screen:

@@ -126,13 +126,21 @@ async def upload(user: FakeUser, emulator: BotAPIEmulator, content: bytes, name:
     return user.messages[before:]
 
 
+DOCUMENTS = ("passport_copy", "degree_certificate", "employment_contract")  # the form's person's checklist
+
+
+async def upload_documents(user: FakeUser, emulator: BotAPIEmulator, kinds: tuple[str, ...] = DOCUMENTS) -> None:
+    """From the documents screen: each item uploaded as kind.pdf."""
+    for kind in kinds:
+        await user.tap(nav_arg(user, "doc", kind))
+        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+
+
 async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
     """The whole journey: eligible, form, the three documents, submitted."""
     await filled_form(user)
     await user.tap(nav(user, "docs"))
-    for kind in ("passport_copy", "degree_certificate", "employment_contract"):
-        await user.tap(nav_arg(user, "doc", kind))
-        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+    await upload_documents(user, emulator)
     await user.tap(nav(user, "submit"))
 
 

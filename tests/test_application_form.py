@@ -16,7 +16,7 @@ from bot.emulator import BotAPIEmulator
 from dialogs import application_form as af
 from dialogs.questionnaire import Invalid
 from tests.conftest import BotRunner
-from tests.e2e import PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload
+from tests.e2e import PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload, upload_documents
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 
@@ -194,9 +194,7 @@ async def test_documents_upload_replace_remove_then_submit(
     # Submitting with documents missing is refused, naming them.
     refused = await user.tap(nav(user, "submit"))
     assert "documents are missing" in refused[0].plain and "Copy of your passport" in refused[0].plain
-    for kind in ("passport_copy", "degree_certificate", "employment_contract"):
-        await user.tap(nav_arg(user, "doc", kind))
-        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+    await upload_documents(user, emulator)
     assert "3 of 3 documents" in user.messages[-1].plain
     count = len(user.messages)
     await user.tap(nav(user, "submit"))

@@ -28,6 +28,7 @@ from tests.e2e import (
     nav_arg,
     start_bot,
     upload,
+    upload_documents,
 )
 
 KILL_AFTER = (0.0, 0.05, 0.2)  # seconds after the update was sent: before, during, after handling
@@ -102,9 +103,7 @@ async def test_killed_mid_upload(
     if rows == 0:  # lost with the process: send it again
         await user.tap(nav_arg(user, "doc", "passport_copy"))
         await upload(user, emulator, PDF + b"passport", "passport.pdf", "application/pdf")
-    for kind in ("degree_certificate", "employment_contract"):
-        await user.tap(nav_arg(user, "doc", kind))
-        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+    await upload_documents(user, emulator, ("degree_certificate", "employment_contract"))
     assert "3 of 3" in user.messages[-1].plain
     await runner.stop()
 
@@ -118,9 +117,7 @@ async def test_killed_mid_submission(
     await runner.start()
     await filled_form(user)
     await user.tap(nav(user, "docs"))
-    for kind in ("passport_copy", "degree_certificate", "employment_contract"):
-        await user.tap(nav_arg(user, "doc", kind))
-        await upload(user, emulator, PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
+    await upload_documents(user, emulator)
     submit = nav(user, "submit")
     await runner.stop()
     proc = await start_bot(bot_process_env(tmp_path, emulator), emulator)

@@ -22,7 +22,7 @@ from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import answer, nav, submitted_via_bot, wait_for_text
+from tests.e2e import DOCUMENTS, answer, nav, submitted_via_bot, wait_for_text
 
 ADMIN = 900
 HANGUL = ("\uac00", "\ud7a3")
@@ -72,8 +72,9 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     opened = await press(admin, "GG-2026-000001")
     text = "\n".join(m.plain for m in opened)
     assert "NGUYEN VAN AN" in text and "134-86-72683" in text and "Submitted" in text
-    assert {d.file_name for d in admin.documents} >= {"passport_copy.pdf".replace("passport_copy", d) for d in ()}
-    assert len([d for d in admin.documents if d.file_name.endswith(".pdf") or d.file_name]) == 3  # the three files
+    # The three documents, under the names they were uploaded with, captioned with their names.
+    assert sorted(d.file_name for d in admin.documents) == sorted(f"{kind}.pdf" for kind in DOCUMENTS)
+    assert any("Copy of your passport" in (d.caption or "") for d in admin.documents)
     await press(admin, "📝 Request more information")
     await press(admin, "Proof of your degree")
     await admin.say("Please add the apostille <b>now</b>")
@@ -367,3 +368,50 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
     states = Counter(s for (s,) in con.execute("select state from outbox where announcement_id = 1"))
     assert 0 < sent < 40 and states["cancelled"] == 40 - sent - states["sending"]
     assert f"Cancelled before sending: {states['cancelled']}" in report.plain
+
+
+async def test_announcement_audiences_pick_the_right_people(settings: Settings, clock: FixedClock) -> None:
+    from bot.db.models import Company, EmployerMember, Questionnaire
+    from bot.db.repo import UserRepo
+    from bot.services.announcements import AnnouncementService
+    from bot.services.staff import StaffService
+
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        repo = UserRepo(session)
+        for uid, lang in ((1, "vi"), (2, "ko"), (3, "en"), (4, "vi")):
+            await repo.get_or_create(uid, lang, clock.now())
+        await session.flush()
+        app = await ApplicationService(session, clock).create_draft(1, "web_developer")
+        await ApplicationService(session, clock).submit(app)
+        session.add(
+            Questionnaire(
+                user_id=2,
+                answers={"occupation": "care_worker"},
+                history=[],
+                revision=1,
+                started_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+        session.add(
+            Company(
+                id=1, name="C", brn="1348672683", city="suwon", contact_name="K", created_by=3, created_at=clock.now()
+            )
+        )
+        await session.flush()
+        session.add(EmployerMember(user_id=3, company_id=1, joined_at=clock.now()))
+        (await repo.get_or_create(4, "vi", clock.now())).unreachable_at = clock.now()  # blocked the bot
+        await session.commit()
+        service = AnnouncementService(session, clock, StaffService(session, clock, frozenset()))
+        audiences = {
+            "all": {"kind": "all"},
+            "submitted": {"kind": "status", "value": "submitted"},
+            "web": {"kind": "occupation", "value": "web_developer"},
+            "care": {"kind": "occupation", "value": "care_worker"},
+            "vi": {"kind": "language", "value": "vi"},
+            "employers": {"kind": "employers"},
+        }
+        found = {name: sorted(await service.recipients(a)) for name, a in audiences.items()}
+    await engine.dispose()
+    assert found == {"all": [1, 2, 3], "submitted": [1], "web": [1], "care": [2], "vi": [1], "employers": [3]}

@@ -24,7 +24,7 @@ from knowledge.text import Message, T, Text, Verbatim
 class DeskReply:
     screens: list[Screen] = field(default_factory=list)
     notice: Message | None = None
-    files: list[tuple[Path, str, str]] = field(default_factory=list)  # (stored path, caption, file name)
+    files: list[tuple[Path, Message, str]] = field(default_factory=list)  # (stored path, caption, file name)
 
 
 def _done(template: Text, company: str) -> Text:

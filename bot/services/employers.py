@@ -38,6 +38,7 @@ from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
 from knowledge.rules import evaluate
+from knowledge.text import Message
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
 CODE_LENGTH = 8  # 32**8 ≈ 10**12 codes; with 5 tries an hour, guessing one takes ages
@@ -94,10 +95,6 @@ class EmployerService:
         self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now))
         await self.session.commit()
         return company
-
-    async def colleagues(self, company_id: int) -> list[EmployerMember]:
-        rows = await self.session.execute(select(EmployerMember).where(EmployerMember.company_id == company_id))
-        return list(rows.scalars())
 
     async def unverified(self) -> list[Company]:
         rows = await self.session.execute(select(Company).where(Company.verified_at.is_(None)).order_by(Company.id))
@@ -343,7 +340,7 @@ class EmployerService:
             tuple(link.shared_documents or ()),
         )
 
-    async def shared_files(self, link: EmployerLink) -> list[tuple[Path, str, str]]:
+    async def shared_files(self, link: EmployerLink) -> list[tuple[Path, Message, str]]:
         app = await self._latest_application(link.applicant_id)
         if app is None or not link.shared_documents:
             return []
@@ -352,7 +349,7 @@ class EmployerService:
                 UploadedDocument.application_id == app.id, UploadedDocument.kind.in_(link.shared_documents)
             )
         )
-        return [(Path(d.path), d.kind, d.file_name) for d in rows.scalars() if Path(d.path).exists()]
+        return [(Path(d.path), up.document_name(d.kind), d.file_name) for d in rows.scalars() if Path(d.path).exists()]
 
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:

@@ -9,12 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import Application, Questionnaire, StatusChange, UploadedDocument, User
-from bot.services import quota
 from bot.services.staff import StaffService
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import staff as ui
-from knowledge.loader import load
 from knowledge.rules import evaluate
 
 
@@ -75,8 +73,6 @@ class ReviewService:
                 ui.HistoryRow(h.at, h.from_status, h.to_status, h.actor, h.reason, h.note) for h in history.scalars()
             ],
             recommendation_number=app.recommendation_number,
-            issued=await quota.issued(self.session),
-            quota=load().programme.quota,
         )
 
     async def documents(self, app: Application) -> list[UploadedDocument]:

@@ -27,6 +27,7 @@ from dialogs import staff as ui
 from dialogs import statuses as st
 from dialogs.results import quota_screen
 from dialogs.screens import Screen
+from dialogs.uploads import document_name
 from knowledge.loader import load
 from knowledge.text import Message
 
@@ -57,7 +58,7 @@ MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 
 class StaffReply:
     screens: list[Screen] = field(default_factory=list)
     notice: Message | None = None
-    files: list[tuple[Path, str, str]] = field(default_factory=list)  # (stored path, caption, file name)
+    files: list[tuple[Path, Message, str]] = field(default_factory=list)  # (stored path, caption, file name)
     raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): previews
 
 
@@ -231,12 +232,12 @@ class StaffDesk:
             reply.files = await self._files(app.id)
         return reply
 
-    async def _files(self, app_id: int) -> list[tuple[Path, str, str]]:
+    async def _files(self, app_id: int) -> list[tuple[Path, Message, str]]:
         app = await self.review.application(app_id)
         if app is None:
             return []
         return [
-            (Path(d.path), f"{app.reference} · {d.kind}", d.file_name)
+            (Path(d.path), document_name(d.kind), d.file_name)
             for d in await self.review.documents(app)
             if Path(d.path).exists()
         ]
