@@ -28,6 +28,7 @@ from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
+from bot.response_models import KeepResponseModels
 from bot.services.outbox import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
@@ -43,6 +44,7 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(CommitBeforeRequest())  # no database transaction spans a Telegram call
     session.middleware(RetryAfterFlood())  # a reply waits out a 429 rather than failing
+    session.middleware(KeepResponseModels())  # parsed once per return type, not once per GC
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

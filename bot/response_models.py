@@ -1,0 +1,34 @@
+"""Keeps aiogram's parsed response models alive between requests (a measured hot spot).
+
+aiogram parses every Bot API answer with ``Response[method.__returning__]``, a pydantic generic.
+pydantic caches those parametrised classes only weakly, so once a request is done the class is
+cyclic garbage: the next garbage collection frees it and the next request builds it again, about
+7 ms of schema generation each time. Under load that happened on one request in ten and took
+roughly a sixth of the bot's CPU (bench/throughput.py, profiled). Holding one strong reference per
+return type makes it a dict lookup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+
+
+class KeepResponseModels(BaseRequestMiddleware):
+    def __init__(self) -> None:
+        self.kept: dict[Any, type[Response[Any]]] = {}
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        returning = method.__returning__
+        if returning not in self.kept:
+            self.kept[returning] = Response[returning]  # type: ignore[valid-type]
+        return await make_request(bot, method)
