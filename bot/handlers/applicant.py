@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.filters import on_loop
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.render import AnswerCB, LangCB, NavCB
@@ -176,17 +177,17 @@ async def _answer_callback(callback: CallbackQuery, reply: Reply, tr: Translator
 def build_router() -> Router:
     """A fresh router (a router belongs to one Dispatcher; tests build several). Order matters."""
     r = Router(name="applicant")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.filter(on_loop(F.chat.type == "private"))
+    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
     r.message.register(on_start, CommandStart())
     r.message.register(on_restart, Command("restart"))
     r.message.register(on_help, Command("help"))
     r.message.register(on_about, Command("about"))
     r.message.register(on_language, Command("language"))
     r.message.register(on_apply, Command("apply"))
-    r.message.register(on_unknown_command, F.text.startswith("/"))
-    r.message.register(on_text, F.text)
-    r.message.register(on_file, F.document | F.photo)
+    r.message.register(on_unknown_command, on_loop(F.text.startswith("/")))
+    r.message.register(on_text, on_loop(F.text))
+    r.message.register(on_file, on_loop(F.document | F.photo))
     r.message.register(on_other)
     r.callback_query.register(on_language_chosen, LangCB.filter())
     r.callback_query.register(on_answer, AnswerCB.filter())

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.services.data_rights import DataRightsService
 from knowledge.text import T
@@ -66,7 +67,7 @@ async def on_erase(
 
 def build_router() -> Router:
     r = Router(name="data_rights")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(on_loop(F.chat.type == "private"))
     r.message.register(on_mydata, Command("mydata"))
     r.message.register(on_delete, Command("delete"))
     r.callback_query.register(on_erase, EraseCB.filter())

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
+from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.messaging import send_action_reply
 from bot.render import ActionCB, EmpCB, ShareCB
@@ -104,12 +105,12 @@ async def on_employer_text(
 
 def build_router() -> Router:
     r = Router(name="employer")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.filter(on_loop(F.chat.type == "private"))
+    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
     r.message.register(on_invite_link, CommandStart(deep_link=True, magic=F.args.regexp(INVITE_PAYLOAD)))
     r.message.register(on_employer, Command("employer"))
     r.message.register(on_share, Command("share"))
-    r.message.register(on_employer_text, F.text, EmployerTyping())
+    r.message.register(on_employer_text, on_loop(F.text), EmployerTyping())
     r.callback_query.register(on_button, EmpCB.filter())
     r.callback_query.register(on_button, ShareCB.filter())
     return r

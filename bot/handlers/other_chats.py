@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.repo import first_group_notice
+from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.services.questionnaire import QuestionnaireService
@@ -31,6 +32,6 @@ async def on_edited(message: Message, bot: Bot, questionnaire: QuestionnaireServ
 
 def build_router() -> Router:
     r = Router(name="other_chats")
-    r.message.register(on_group_message, F.chat.type.in_({"group", "supergroup"}))
-    r.edited_message.register(on_edited, F.chat.type == "private")
+    r.message.register(on_group_message, on_loop(F.chat.type.in_({"group", "supergroup"})))
+    r.edited_message.register(on_edited, on_loop(F.chat.type == "private"))
     return r

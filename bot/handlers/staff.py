@@ -13,6 +13,7 @@ from aiogram.filters import Command, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.filters import on_loop
 from bot.i18n import Translator, translator
 from bot.messaging import send_action_reply
 from bot.render import StaffCB, render
@@ -91,8 +92,8 @@ async def on_quota(message: Message, bot: Bot, tr: Translator, clock: Clock, **d
 
 def build_router() -> Router:
     r = Router(name="staff")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.filter(on_loop(F.chat.type == "private"))
+    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
     r.message.register(on_staff, Command("staff"))
     r.message.register(on_quota, Command("quota"))
     r.message.register(on_staff_input, AwaitingStaffInput())

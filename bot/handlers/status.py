@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Application
+from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.render import DbId
 from bot.services.applications import ApplicationError, ApplicationService
@@ -82,7 +83,7 @@ async def on_report(
 
 def build_router() -> Router:
     r = Router(name="status")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(on_loop(F.chat.type == "private"))
     r.message.register(on_status, Command("status"))
     r.callback_query.register(on_report, ReportCB.filter())
     return r
