@@ -26,6 +26,7 @@ from bot.db.migrate import upgrade
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
+from bot.memory import settle
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
 from bot.response_models import KeepResponseModels
@@ -152,4 +153,6 @@ class Runtime:
 async def run(settings: Settings, clock: Clock) -> None:
     """`python -m bot run`: migrate, then long-poll Telegram."""
     await migrate(settings)
-    await Runtime(settings, clock).poll()
+    runtime = Runtime(settings, clock)
+    settle()
+    await runtime.poll()

@@ -722,6 +722,7 @@ class FakeMessage:
     deleted: bool = False
     edit_date: int | None = None
     edit_history: list[dict[str, Any]] = field(default_factory=list)
+    received_at: float | None = None  # the emulator's monotonic clock when a bot message arrived
 
     @property
     def chat_id(self) -> int:
@@ -1734,7 +1735,8 @@ class BotAPIEmulator:
         )
 
     def _record_sent(self, chat: FakeChat, message: FakeMessage) -> dict[str, Any]:
-        self.sent_at.append(self._clock())
+        message.received_at = self._clock()
+        self.sent_at.append(message.received_at)
         chat.messages.append(message)
         self._notify()
         self._emit(BotEvent("sent", chat.id, message))

@@ -21,6 +21,7 @@ from bot import commands
 from bot.app import Runtime, migrate
 from bot.clock import Clock
 from bot.config import Settings
+from bot.memory import settle
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 30.0  # seconds the updates in flight get to finish on stop
@@ -114,6 +115,7 @@ class WebhookWorker:
 async def run_webhook(settings: Settings, clock: Clock) -> None:
     await migrate(settings)
     worker = WebhookWorker(settings, clock)
+    settle()
     await worker.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
