@@ -23,3 +23,4 @@ def settle() -> None:
     find_country("Korea")  # builds the country-name index
     gc.collect()
     gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
