@@ -33,8 +33,7 @@ class Profile:
     @classmethod
     def from_answers(cls, answers: dict[str, Any]) -> Profile:
         """Builds a profile from stored answers, ignoring keys it does not know."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in answers.items() if k in names})
+        return cls(**{k: v for k, v in answers.items() if k in _FIELD_NAMES})
 
     def with_(self, **changes: Any) -> Profile:
         return replace(self, **changes)
@@ -62,3 +61,8 @@ class Profile:
             score = self.kiip_pre_score
             return 4 if score >= 81 else 3 if score >= 61 else 2 if score >= 41 else 1 if score >= 21 else 0
         return 0
+
+
+# Computed once: dataclasses.fields() builds a new tuple on every call, and profiles are built
+# many times per questionnaire step (bench/rules.py, median of three runs: 1,906 -> 2,642 steps a second).
+_FIELD_NAMES = frozenset(f.name for f in fields(Profile))
