@@ -9,6 +9,7 @@ Redis's own clock, so the workers' clocks need not agree.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -25,9 +26,17 @@ class RateBudget(Protocol):
 
 
 class LocalRateBudget:
-    def __init__(self, rate: float, per_chat: float) -> None:
+    """Slots every 1/rate seconds, and a guard on the sends themselves: never more than
+    round(rate) of them within any second (plus ``margin``), counted when each request actually
+    leaves. Slots alone assume every request leaves on time; one held back a few milliseconds
+    (the event loop busy elsewhere) lands closer to the next ones, and close to Telegram's limit
+    that drew a 429 and a pause for everyone (bench/broadcast.py)."""
+
+    def __init__(self, rate: float, per_chat: float, *, margin: float = 0.005) -> None:
         self.interval = 1.0 / rate
         self.per_chat = per_chat
+        self.window = 1.0 + margin
+        self._recent: deque[float] = deque(maxlen=max(1, round(rate)))  # when the last sends left
         self._next = 0.0
         self._paused_until = 0.0
         self._chat_next: dict[int, float] = {}
@@ -47,8 +56,20 @@ class LocalRateBudget:
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
             if slot > now:
                 await asyncio.sleep(slot - now)
-            if loop.time() >= self._paused_until:
-                return  # else a 429 came while we waited: wait it out and take a new slot
+            if await self._leave(loop):
+                return
+            # else a 429 came while we waited: wait it out and take a new slot
+
+    async def _leave(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Holds the slot until the guard allows the send; records it. False if a pause began."""
+        while loop.time() >= self._paused_until:
+            now = loop.time()
+            if len(self._recent) == self._recent.maxlen and now < self._recent[0] + self.window:
+                await asyncio.sleep(self._recent[0] + self.window - now)  # an earlier send left late
+                continue
+            self._recent.append(now)  # the caller sends right away
+            return True
+        return False
 
     async def pause(self, seconds: float) -> None:
         until = asyncio.get_running_loop().time() + seconds
