@@ -1,6 +1,6 @@
 """Benchmark: an announcement to 10,000 people under Telegram's flood control.
 
-    .venv/bin/python bench/broadcast.py [--recipients 10000] [--send-rate 29]
+    .venv/bin/python bench/broadcast.py [--recipients 10000] [--send-rate 30]
 
 The emulator enforces 30 messages a second overall and 1 per chat per second; 1% of the
 recipients have blocked the bot; a 429 is injected now and then (random, about 2 a minute,
@@ -33,7 +33,7 @@ LIMIT = 30
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--send-rate", type=float, default=29.0)
+    parser.add_argument("--send-rate", type=float, default=30.0)
     parser.add_argument("--random-429-per-min", type=float, default=2.0, help="extra 429s injected at random")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
