@@ -115,6 +115,10 @@ async def backend(
             )
             await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "migrate", cwd=ROOT, env=env)
             ports = [18_080 + i for i in range(workers)]
+            # Before the workers call setWebhook: the emulator opens its delivery connections then
+            # (set afterwards, it had delivered over one connection, one update at a time).
+            emu.webhook_targets = [f"http://127.0.0.1:{p}/telegram/webhook" for p in ports]
+            emu.webhook_connections = 40  # Telegram's default max_connections
             for port in ports:
                 procs.append(
                     await asyncio.create_subprocess_exec(
@@ -125,8 +129,6 @@ async def backend(
                 if len(emu.calls("setWebhook")) >= workers:
                     break
                 await asyncio.sleep(0.1)
-            emu.webhook_targets = [f"http://127.0.0.1:{p}/telegram/webhook" for p in ports]
-            emu.webhook_connections = 16
         yield procs
     finally:
         for proc in procs:
