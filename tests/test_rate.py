@@ -1,12 +1,36 @@
-"""The local send budget (bot/services/rate.py): slots, and the guard on actual send times."""
+"""The send budgets (bot/services/rate.py): slots, and the guard on actual send times; in the
+process and in Redis (shared by the workers)."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
+from collections.abc import AsyncIterator, Callable
 
-from bot.services.rate import LocalRateBudget
+import pytest
+from redis.asyncio import Redis
+
+from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
+from tests.test_production import empty_redis
+
+MakeBudget = Callable[[float, float], RateBudget]
+
+
+@pytest.fixture(params=["local", "redis"])
+async def make_budget(request: pytest.FixtureRequest) -> AsyncIterator[MakeBudget]:
+    redis: Redis | None = None
+    if request.param == "redis":
+        redis = Redis.from_url(await empty_redis())
+
+    def make(rate: float, per_chat: float) -> RateBudget:
+        if redis is None:
+            return LocalRateBudget(rate, per_chat)
+        return RedisRateBudget(redis, 1000, rate, per_chat)
+
+    yield make
+    if redis is not None:
+        await redis.aclose()
 
 
 async def test_sends_stay_within_the_limit_when_the_loop_is_busy() -> None:
@@ -38,11 +62,27 @@ async def test_sends_stay_within_the_limit_when_the_loop_is_busy() -> None:
     assert left[-1] - left[0] < 70 / 20 * 1.25  # and still close to the pace
 
 
-async def test_a_pause_holds_everyone() -> None:
-    budget = LocalRateBudget(50.0, 1.0)
+async def test_a_pause_holds_everyone(make_budget: MakeBudget) -> None:
+    budget = make_budget(50.0, 1.0)
     loop = asyncio.get_running_loop()
     await budget.acquire(1)
     await budget.pause(0.3)
     started = loop.time()
     await budget.acquire(2)
     assert loop.time() - started >= 0.29
+
+
+async def test_sends_bunched_by_late_requests_hold_the_next_one(make_budget: MakeBudget) -> None:
+    """20 requests that left within an instant (their slots were spread, they were late): the 21st
+    waits until a second has passed since the first, though its own slot is free. The Redis
+    budget records sends at Redis's clock, shared by the workers."""
+    budget = make_budget(20.0, 1.0)
+    if isinstance(budget, RedisRateBudget):
+        seconds, micros = await budget.redis.time()
+        await budget.redis.rpush(budget.sends_key, *[str(seconds + micros / 1_000_000)] * 20)
+    else:
+        assert isinstance(budget, LocalRateBudget)
+        budget._recent.extend([asyncio.get_running_loop().time()] * 20)
+    started = time.monotonic()
+    await budget.acquire(7)
+    assert 0.95 <= time.monotonic() - started < 1.5

@@ -105,24 +105,46 @@ if untl > tonumber(redis.call('GET', KEYS[2]) or '0') then
 end
 return 0
 """
-# KEYS: paused-until. Returns the seconds still to wait (as a string).
-_PAUSED_FOR = """
+# KEYS: paused-until, the recent send times (a list). ARGV: how many per window, window (s).
+# The guard of LocalRateBudget, shared: {0, 0} the send leaves now (recorded); {1, s} a pause
+# began, take a new slot after it; {2, s} an earlier send left late, wait s. Seconds as strings.
+_LEAVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-return tostring(math.max(0, tonumber(redis.call('GET', KEYS[1]) or '0') - now))
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > now then
+  return {1, tostring(paused - now)}
+end
+local capacity = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+if redis.call('LLEN', KEYS[2]) >= capacity then
+  local oldest = tonumber(redis.call('LINDEX', KEYS[2], -capacity))
+  if now < oldest + window then
+    return {2, tostring(oldest + window - now)}
+  end
+end
+redis.call('RPUSH', KEYS[2], tostring(now))
+redis.call('LTRIM', KEYS[2], -capacity, -1)
+redis.call('PEXPIRE', KEYS[2], math.ceil(window * 1000) + 60000)
+return {0, '0'}
 """
 
 
 class RedisRateBudget:
-    def __init__(self, redis: Redis, bot_id: int, rate: float, per_chat: float) -> None:
+    """The same slots and guard as LocalRateBudget, in Redis, for all workers of one bot token."""
+
+    def __init__(self, redis: Redis, bot_id: int, rate: float, per_chat: float, *, margin: float = 0.005) -> None:
         self.redis = redis
         self.interval = 1.0 / rate
         self.per_chat = per_chat
+        self.capacity = max(1, round(rate))
+        self.window = 1.0 + margin
         prefix = f"gg:rate:{bot_id}"  # per bot token (its numeric id; never the token itself)
         self.next_key, self.paused_key, self.chat_prefix = f"{prefix}:next", f"{prefix}:paused", f"{prefix}:chat:"
+        self.sends_key = f"{prefix}:sends"
         self._acquire = redis.register_script(_ACQUIRE)
         self._pause = redis.register_script(_PAUSE)
-        self._paused_for = redis.register_script(_PAUSED_FOR)
+        self._leave = redis.register_script(_LEAVE)
 
     async def acquire(self, chat_id: int) -> None:
         while True:
@@ -130,10 +152,15 @@ class RedisRateBudget:
             wait = float(await self._acquire(keys=keys, args=[self.interval, self.per_chat]))
             if wait > 0:
                 await asyncio.sleep(wait)
-            left = float(await self._paused_for(keys=[self.paused_key]))
-            if left <= 0:
-                return
-            await asyncio.sleep(left)  # a 429 came while we waited: take a new slot after it
+            while True:
+                code, seconds = await self._leave(
+                    keys=[self.paused_key, self.sends_key], args=[self.capacity, self.window]
+                )
+                if int(code) == 0:
+                    return  # recorded: the caller sends right away
+                await asyncio.sleep(float(seconds))
+                if int(code) == 1:
+                    break  # a 429 came while we waited: take a new slot after it
 
     async def pause(self, seconds: float) -> None:
         await self._pause(keys=[self.paused_key, self.next_key], args=[seconds])
