@@ -1,12 +1,15 @@
 """Settling a serving process: load what is otherwise loaded on first use, then take every object
 made so far out of the garbage collector's full passes.
 
-Why: after start the process holds millions of long-lived objects (aiogram's pydantic models of
-the whole Bot API, SQLAlchemy's mappers, the catalogs, the country index). Python's full
+Why: after start the process holds about 280,000 long-lived container objects (aiogram's models
+of the whole Bot API, SQLAlchemy's mappers, the catalogs, the country index). Python's full
 collection walks all of them, and under load it ran every few seconds and stopped the event loop
 for 240–320 ms each time: every reply waiting then was that late (bench/latency.py, p99).
 ``gc.freeze()`` moves them to a generation the collector does not visit; they live for the whole
-process anyway. Called once by the entry points, not by tests that build many runtimes.
+process anyway. A serving process also allocates many short-lived objects per update, so the
+collector runs less often (10,000 allocations rather than 700 before a young collection); the
+pauses left were under 75 ms and rare. Called once by the entry points, not by tests that build
+many runtimes.
 """
 
 from __future__ import annotations
