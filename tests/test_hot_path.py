@@ -1,0 +1,69 @@
+"""What the speed work of bench/ relies on, kept true: no update is handled in a worker thread,
+SQLite statements run on the event loop's thread, a serving process settles before it serves."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sqlite3
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.emulator import BotAPIEmulator
+from bot.i18n import _translations, available_locales
+from bot.memory import settle
+from tests.conftest import BotRunner
+from tests.e2e import answer, nav
+
+
+async def test_a_conversation_uses_no_worker_thread(
+    bot: BotRunner, emulator: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiogram hands any filter or handler that is not a coroutine function to asyncio.to_thread
+    (a magic filter is one): bot/filters.on_loop keeps them on the loop."""
+    handed: list[Any] = []
+    real = asyncio.to_thread
+
+    async def counting(func: Any, /, *args: Any, **kwargs: Any) -> Any:
+        handed.append(func)
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", counting)
+    user = emulator.user(4401, language_code="en")
+    await user.say("/start")
+    await answer(user, "web_developer", "bachelor")
+    await user.say("hello")  # typed text goes through the text filters
+    await user.tap(nav(user, "back"))
+    assert handed == []
+
+
+async def test_sqlite_statements_run_on_the_loop_thread(settings: Settings) -> None:
+    engine = make_engine(settings)
+    threads: set[int] = set()
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        raw: sqlite3.Connection = dbapi_connection.driver_connection._connection
+        raw.set_trace_callback(lambda _sql: threads.add(threading.get_ident()))
+
+    async with make_sessionmaker(engine)() as session:
+        await session.execute(text("SELECT count(*) FROM users"))
+        await session.commit()
+    await engine.dispose()
+    assert threads == {threading.get_ident()}
+
+
+def test_settle_loads_every_catalog_and_freezes() -> None:
+    before = gc.get_threshold()
+    try:
+        settle()
+        assert gc.get_freeze_count() > 10_000
+        assert _translations.cache_info().currsize >= len(available_locales())
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
