@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,7 +42,20 @@ class UserRepo:
         self.session = session
 
     async def get_or_create(self, user_id: int, language: str, now: datetime) -> User:
-        user = await self.session.get(User, user_id)
+        # The person and their questionnaire in one statement: nearly every update of an applicant
+        # needs both, and the questionnaire then comes from the session's identity map.
+        row = (
+            await self.session.execute(
+                select(User, Questionnaire)
+                .outerjoin(Questionnaire, Questionnaire.user_id == User.id)
+                .where(User.id == user_id)
+            )
+        ).first()
+        user = row[0] if row is not None else None
+        if row is not None and row[1] is not None:
+            # The identity map holds unmodified objects weakly: without this reference the
+            # questionnaire would be dropped at once and read again.
+            self.session.info["questionnaire"] = row[1]
         if user is None:
             user = User(
                 id=user_id,
