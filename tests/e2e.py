@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -183,3 +184,9 @@ async def start_bot(env: dict[str, str], emulator: BotAPIEmulator) -> asyncio.su
             return proc
         await asyncio.sleep(0.05)
     raise AssertionError("the bot did not start polling")
+
+
+async def kill(proc: asyncio.subprocess.Process) -> None:
+    """kill -9: no shutdown code runs."""
+    proc.send_signal(signal.SIGKILL)
+    await proc.wait()

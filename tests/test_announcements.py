@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.app import migrate
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
-from tests.e2e import bot_process_env, start_bot
+from tests.e2e import bot_process_env, kill, start_bot
 
 ADMIN = 900
 RECIPIENTS = range(20_000, 22_000)
@@ -82,8 +82,7 @@ async def test_announcement_to_2000_with_flood_control_and_a_kill_is_exactly_onc
             if sum(received(emulator, uid) for uid in RECIPIENTS) >= 700:
                 break
             await asyncio.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        await proc.wait()
+        await kill(proc)
         states = Counter(s for (s,) in db.execute("select state from outbox where announcement_id is not null"))
         assert 0 < states["sent"] < 1900, states  # really in the middle
         proc = await start_bot(env, emulator)

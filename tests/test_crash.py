@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import signal
 import sqlite3
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from tests.e2e import (
     bot_process_env,
     button_for,
     filled_form,
+    kill,
     nav,
     nav_arg,
     start_bot,
@@ -34,9 +35,12 @@ from tests.e2e import (
 KILL_AFTER = (0.0, 0.05, 0.2)  # seconds after the update was sent: before, during, after handling
 
 
-async def kill(proc: asyncio.subprocess.Process) -> None:
-    proc.send_signal(signal.SIGKILL)
-    await proc.wait()
+async def killed_while(send: Awaitable[object], delay: float, tmp_path: Path, emulator: BotAPIEmulator) -> None:
+    """The bot as a real process: ``send`` an update to it, and kill -9 it ``delay`` seconds later."""
+    proc = await start_bot(bot_process_env(tmp_path, emulator), emulator)
+    await send
+    await asyncio.sleep(delay)
+    await kill(proc)
 
 
 def db(settings: Settings) -> sqlite3.Connection:
@@ -54,10 +58,7 @@ async def test_killed_mid_questionnaire(
     await answer(user, *ELIGIBLE_WEB_DEV[:6])
     data = button_for(user, "topik")
     await runner.stop()
-    proc = await start_bot(bot_process_env(tmp_path, emulator), emulator)
-    await user.click_data(data)  # the seventh answer ... and the process dies
-    await asyncio.sleep(delay)
-    await kill(proc)
+    await killed_while(user.click_data(data), delay, tmp_path, emulator)  # the seventh answer
     answers, history = (
         json.loads(v) for v in db(settings).execute("select answers, history from questionnaires").fetchone()
     )
@@ -87,10 +88,9 @@ async def test_killed_mid_upload(
     await user.tap(nav(user, "docs"))
     await user.tap(nav_arg(user, "doc", "passport_copy"))
     await runner.stop()
-    proc = await start_bot(bot_process_env(tmp_path, emulator), emulator)
-    await user.send_document(PDF + b"passport", "passport.pdf", "application/pdf")
-    await asyncio.sleep(delay)
-    await kill(proc)
+    await killed_while(
+        user.send_document(PDF + b"passport", "passport.pdf", "application/pdf"), delay, tmp_path, emulator
+    )
     # Every recorded document is a whole file with the recorded hash; at most one per item.
     for path, sha, kind in db(settings).execute("select path, sha256, kind from documents").fetchall():
         assert kind == "passport_copy" and hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha
@@ -120,10 +120,7 @@ async def test_killed_mid_submission(
     await upload_documents(user, emulator)
     submit = nav(user, "submit")
     await runner.stop()
-    proc = await start_bot(bot_process_env(tmp_path, emulator), emulator)
-    await user.click_data(submit)
-    await asyncio.sleep(delay)
-    await kill(proc)
+    await killed_while(user.click_data(submit), delay, tmp_path, emulator)
     await runner.start()
     await emulator.wait_processed(timeout=15)
     con = db(settings)

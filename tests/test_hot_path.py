@@ -15,8 +15,9 @@ from sqlalchemy import event, text
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.emulator import BotAPIEmulator
-from bot.i18n import _translations, available_locales
+from bot.i18n import _translations, available_locales, translator
 from bot.memory import settle
+from dialogs.countries import _index
 from tests.conftest import BotRunner
 from tests.e2e import answer, nav
 
@@ -60,10 +61,14 @@ async def test_sqlite_statements_run_on_the_loop_thread(settings: Settings) -> N
 
 def test_settle_loads_every_catalog_and_freezes() -> None:
     before = gc.get_threshold()
+    translator.cache_clear()  # other tests may have loaded some already
+    _translations.cache_clear()
+    _index.cache_clear()
     try:
         settle()
         assert gc.get_freeze_count() > 10_000
-        assert _translations.cache_info().currsize >= len(available_locales())
+        assert _translations.cache_info().currsize == 2 * len(available_locales())  # messages + staff
+        assert _index.cache_info().currsize == 1
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

@@ -28,7 +28,7 @@ from bot.services.announcements import AnnouncementService
 from bot.services.staff import StaffService
 from bot.web import WebhookWorker
 from tests.conftest import empty_postgres
-from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav
+from tests.e2e import ELIGIBLE_WEB_DEV, answer, kill, nav
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-token_for-tests"
@@ -215,8 +215,7 @@ async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(shared: Setti
             if sum(received(emulator, u) for u in recipients) >= 80:
                 break
             await asyncio.sleep(0.05)
-        procs[0].send_signal(signal.SIGKILL)
-        await procs[0].wait()
+        await kill(procs[0])
         for _ in range(900):
             engine = make_engine(shared)
             async with engine.connect() as conn:

@@ -226,22 +226,23 @@ class Sender:
                 await session.commit()
         return len(rows)
 
-    async def _mark_sending(self, message_id: int) -> tuple[int, str, int] | None:
-        """Our claim becomes "the request is out" (committed first); None if the claim is gone
-        (cancelled announcement, expired lease taken over by another sender)."""
+    async def _mark_sending(self, message_id: int) -> tuple[str, int] | None:
+        """Our claim becomes *sending*, committed before the request: from here a crash leaves the
+        message uncertain. None if the claim is gone (cancelled announcement, expired lease taken
+        over by another sender)."""
         async with self.sessionmaker() as session:
             msg = await session.get(OutboxMessage, message_id)
             if msg is None or msg.state != "claimed" or msg.claimed_by != self.worker:
                 return None
             msg.state = "sending"
             await session.commit()
-            return msg.chat_id, msg.text, msg.attempts
+            return msg.text, msg.attempts
 
     async def _deliver(self, message_id: int, chat_id: int) -> None:
         claimed = await self._mark_sending(message_id)
         if claimed is None:
             return
-        _, text, attempts = claimed
+        text, attempts = claimed
         # The slot is taken after the database write, right before the request: requests then
         # reach Telegram as evenly spaced as the budget spaces them, and a pace close to the limit
         # draws no 429 (bench/broadcast.py). A crash while waiting leaves this message uncertain,
