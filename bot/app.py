@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -12,8 +13,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import commands
@@ -22,7 +21,7 @@ from bot.config import Settings
 from bot.crypto import Vault, load_key
 from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.migrate import upgrade
+from bot.db.migrate import at_head, upgrade
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
@@ -34,6 +33,9 @@ from bot.services.outbox import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ def build_dispatcher(
     # Event isolation serialises the updates of one chat, so two quick taps cannot race; with
     # Redis it does so across workers (and the FSM storage is shared, keys with destiny).
     if redis is not None:
+        # Imported here: a single worker without Redis does not carry the client (6 MB).
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+
         keys = DefaultKeyBuilder(with_destiny=True, prefix="gg:fsm")
         dp = Dispatcher(
             storage=RedisStorage(redis, key_builder=keys), events_isolation=RedisEventIsolation(redis, keys)
@@ -87,7 +92,8 @@ def build_dispatcher(
 async def migrate(settings: Settings) -> None:
     if (path := settings.sqlite_path()) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    await asyncio.to_thread(upgrade, settings.database_url)
+    if not await at_head(settings.database_url):
+        await asyncio.to_thread(upgrade, settings.database_url)
 
 
 class Runtime:
@@ -98,7 +104,11 @@ class Runtime:
         self.engine = make_engine(settings)
         self.sessionmaker = make_sessionmaker(self.engine)
         self.bot = build_bot(settings, token)
-        self.redis: Redis | None = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        self.redis: Redis | None = None
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            self.redis = Redis.from_url(settings.redis_url)
         self.metrics = Metrics()
         self.dp = build_dispatcher(
             self.engine,

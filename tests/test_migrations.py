@@ -9,7 +9,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from bot.db.migrate import alembic_config, downgrade, upgrade
+from bot.db.migrate import HEAD, alembic_config, at_head, downgrade, upgrade
 from bot.db.models import Base
 from tests.conftest import empty_postgres
 
@@ -27,6 +27,18 @@ def test_stairway(tmp_path: Path, revision: str) -> None:
     upgrade(url, revision)
     downgrade(url, down if isinstance(down, str) else down[0])
     upgrade(url, revision)
+
+
+def test_head_constant_is_alembics_head(tmp_path: Path) -> None:
+    """`run` skips alembic when the database is at HEAD: HEAD must be the newest revision, and the
+    check must tell a new, an older and a current database apart."""
+    assert ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://")).get_heads() == [HEAD]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'head.sqlite3'}"
+    assert asyncio.run(at_head(url)) is False
+    upgrade(url, revisions()[-2])
+    assert asyncio.run(at_head(url)) is False
+    upgrade(url)
+    assert asyncio.run(at_head(url)) is True
 
 
 def test_head_matches_the_models(tmp_path: Path) -> None:
