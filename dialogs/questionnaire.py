@@ -429,6 +429,22 @@ def effective_answers(answers: Answers, now: datetime) -> Answers:
     Answers to questions that no longer apply (after a change) are kept but ignored, so changing
     one answer back restores the rest.
     """
+    try:
+        key = tuple(answers.items())
+        hash(key)
+    except TypeError:  # an unhashable value (not one the questions produce): not cached
+        return _effective(answers, now)
+    return dict(_effective_cached(key, now.date()))
+
+
+@lru_cache(maxsize=4096)  # a step asks for the same answers several times (measured: 5 per update)
+def _effective_cached(items: tuple[tuple[str, Any], ...], day: date) -> tuple[tuple[str, Any], ...]:
+    # The questions' conditions depend on the date only (see _matters_cached), not on the hour.
+    now = datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
+    return tuple(_effective(dict(items), now).items())
+
+
+def _effective(answers: Answers, now: datetime) -> Answers:
     kept: Answers = {}
     if "work_area" in answers:
         kept["work_area"] = answers["work_area"]

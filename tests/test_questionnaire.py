@@ -187,3 +187,19 @@ def test_country_names_in_many_languages(text: str, code: str | None) -> None:
 def test_korea_is_refused_as_nationality() -> None:
     with pytest.raises(q.Invalid):
         q.parse_country("대한민국")
+
+
+def test_effective_answers_are_cached_per_day_and_returned_as_a_copy() -> None:
+    """effective_answers is cached (a step asks several times); callers get their own dict, and
+    an answer that cannot be a cache key is still handled."""
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
+    answers = {"occupation": "web_developer", "degree": "master", "degree_country": "korea", "major_related": "yes"}
+    first = q.effective_answers(answers, now)
+    first["occupation"] = "changed by a caller"
+    again = q.effective_answers(dict(answers), now)
+    assert again["occupation"] == "web_developer"
+    # A master's in a related field from Korea: experience cannot change the result, so an answer to
+    # it does not count — the same with the cache and without it (an unhashable answer bypasses it).
+    with_experience = {**answers, "experience_years": 0.0}
+    assert "experience_years" not in q.effective_answers(with_experience, now)
+    assert q.effective_answers({**with_experience, "note": ["unhashable"]}, now) == again
