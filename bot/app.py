@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -25,6 +24,7 @@ from bot.db.migrate import at_head, upgrade
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
+from bot.json_requests import JsonRequests
 from bot.memory import settle
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
@@ -44,7 +44,7 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     token = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
     if not token:
         raise SystemExit("BOT_TOKEN is not set. Put it in the environment or in .env (see README).")
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session = JsonRequests(api=TelegramAPIServer.from_base(settings.telegram_api_base))  # not forms
     session.middleware(CommitBeforeRequest())  # no database transaction spans a Telegram call
     session.middleware(RetryAfterFlood())  # a reply waits out a 429 rather than failing
     session.middleware(KeepResponseModels())  # parsed once per return type, not once per GC

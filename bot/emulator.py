@@ -1197,6 +1197,7 @@ class BotAPIEmulator:
             "has_main_web_app": False,
         }
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.content_types: list[tuple[str, str]] = []  # (method, the request body's media type)
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
@@ -1620,6 +1621,7 @@ class BotAPIEmulator:
 
     async def _handle_method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        self.content_types.append((method, request.content_type))
         try:
             params = await self._read_params(request)
         except web.HTTPRequestEntityTooLarge:
