@@ -78,6 +78,7 @@ def build_dispatcher(
     dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids))
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
     dp.include_routers(
+        applicant.build_buttons_router(),
         other_chats.build_router(),
         staff.build_router(),
         employer.build_router(),
