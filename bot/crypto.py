@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,25 @@ def load_key(settings: Settings) -> bytes:
         return settings.data_key.get_secret_value().encode()
     path = Path(settings.key_file)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_key_file(path)
+    return path.read_bytes().strip()
+
+
+def _create_key_file(path: Path) -> None:
+    """Writes a new key beside the file, then links it into place: workers starting together
+    all end up with the one key, and none reads a file still being written (a second worker
+    used to fail at start here: tests/test_production.py's two workers found it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(Fernet.generate_key())
+        os.link(draft, path)  # atomic; fails if another process linked its key first
         log.warning("DATA_KEY is not set: generated %s (set DATA_KEY in production)", path)
-    return path.read_bytes().strip()
+    except FileExistsError:
+        pass  # theirs is complete: use it
+    finally:
+        os.unlink(draft)
 
 
 class Vault:

@@ -186,7 +186,9 @@ async def test_two_workers_send_an_announcement_once_each_within_one_global_rate
     assert all(n > 0 for n in per_worker) and sum(per_worker) == len(recipients)
 
 
-async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(shared: Settings, clock: FixedClock) -> None:
+async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(
+    shared: Settings, clock: FixedClock, tmp_path: Path
+) -> None:
     emulator = BotAPIEmulator()
     await emulator.start()
     recipients = await _announce(shared, clock, emulator, 300)
@@ -204,11 +206,12 @@ async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(shared: Setti
         OUTBOX_LEASE_SECONDS="2",
         LOG_LEVEL="WARNING",
     )
+    logs = [tmp_path / f"worker{i}.log" for i in range(2)]  # shown if the broadcast does not finish
     procs = [
         await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--webhook", cwd=ROOT, env=env, stderr=asyncio.subprocess.DEVNULL
+            sys.executable, "-m", "bot", "run", "--webhook", cwd=ROOT, env=env, stderr=log.open("wb")
         )
-        for _ in range(2)
+        for log in logs
     ]
     try:
         for _ in range(600):
@@ -236,7 +239,11 @@ async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(shared: Setti
                 break
             await asyncio.sleep(0.1)
         else:
-            raise AssertionError(f"the broadcast did not finish: {states}")
+            workers = [
+                f"worker {i} (exit {p.returncode}): {log.read_text()[-1500:]}"
+                for i, (p, log) in enumerate(zip(procs, logs, strict=True))
+            ]
+            raise AssertionError(f"the broadcast did not finish: {states}\n" + "\n".join(workers))
     finally:
         for proc in procs:
             if proc.returncode is None:
