@@ -20,6 +20,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from harness import SCRIPT, backend, step
@@ -32,6 +33,7 @@ class Record:
         self.latencies: list[float] = []  # at the Bot API
         self.client: list[float] = []  # as the simulated users noticed
         self.sends: list[list[float]] = []  # per user: when each update was sent
+        self.steps: list[str] = []  # the SCRIPT step of each latency
 
 
 async def person(user: FakeUser, record: Record, rng: random.Random) -> None:
@@ -47,6 +49,7 @@ async def person(user: FakeUser, record: Record, rng: random.Random) -> None:
         reply_at = user.messages[before].received_at
         assert reply_at is not None
         record.latencies.append(reply_at - started)
+        record.steps.append(action.split(":")[1] if action.startswith(("a:", "n:")) else action)
         await asyncio.sleep(rng.uniform(1, 3))
 
 
@@ -99,6 +102,10 @@ async def main() -> None:
                 "client_p99_ms": round(percentile(record.client, 99) * 1000, 1),
                 "replies": len(latencies),
                 "error_replies": errors,
+                # Where the slow replies were: the steps of those over 100 ms, most first.
+                "over_100ms_by_step": dict(
+                    Counter(step for step, t in zip(record.steps, latencies, strict=True) if t > 0.1).most_common()
+                ),
             }
         )
     )
