@@ -12,7 +12,8 @@ only remembers its namespace (the names their annotations use, imported by aiogr
 methods are ``defer_build`` too. pydantic then builds a model when it is first used.
 ``build_used()`` builds what every update needs at start (``bot.memory.settle``), so no update
 pays for it. Importing ``bot`` runs this first (bot/__init__.py); if aiogram was imported before,
-nothing changes. The process: 62 MB after import instead of 170, 131 MB idle instead of 156 MB.
+nothing changes. The process: 62 MB after import instead of 170; 131 MB idle instead of 240 MB
+together with bot/app's and bot/db/migrate's deferred Redis and Alembic (bench/memory_start.py).
 tests/test_lazy_models.py builds every type and method this way and compares parsed updates with
 eager aiogram's, so an aiogram upgrade that breaks this fails there.
 """
@@ -116,8 +117,9 @@ def used_methods() -> tuple[type[TelegramMethod[Any]], ...]:
     )
 
 
-# Parsed replies' models, held: pydantic caches a parametrised generic only weakly.
-_responses: list[type[BaseModel]] = []
+# Parsed replies' models, held: pydantic caches a parametrised generic only weakly (for methods
+# used later, bot/response_models.KeepResponseModels holds them as they come).
+_responses: dict[Any, type[BaseModel]] = {}
 
 
 def build_used() -> None:
@@ -129,4 +131,5 @@ def build_used() -> None:
     models: tuple[type[BaseModel], ...] = (types.Update, types.InlineKeyboardMarkup, types.InlineKeyboardButton)
     for model in (*models, *used_methods()):
         model.model_rebuild()
-    _responses.extend(Response[method.__returning__] for method in used_methods())  # type: ignore[name-defined]
+    for method in used_methods():
+        _responses[method.__returning__] = Response[method.__returning__]  # type: ignore[name-defined]

@@ -1,8 +1,9 @@
 """Settling a serving process: load what is otherwise loaded on first use, then take every object
 made so far out of the garbage collector's full passes.
 
-Why: after start the process holds about 280,000 long-lived container objects (aiogram's models
-of the whole Bot API, SQLAlchemy's mappers, the catalogs, the country index). Python's full
+Why: after start the process holds about 167,000 long-lived container objects (280,000 before
+aiogram's models were built lazily: bot/lazy_models.py; SQLAlchemy's mappers, the catalogs, the
+country index). Python's full
 collection walks all of them, and under load it ran every few seconds and stopped the event loop
 for 240–320 ms each time: every reply waiting then was that late (bench/latency.py, p99).
 ``gc.freeze()`` moves them to a generation the collector does not visit; they live for the whole

@@ -164,3 +164,23 @@ def test_the_lazy_import_takes_far_less_memory() -> None:
         rss[mode] = next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:"))
     # Measured 62 against 170 MB (aiogram 3.31, pydantic 2.13); a lazy import that builds is ~170.
     assert rss["lazy"] < rss["eager"] - 60, rss
+
+
+def test_settling_builds_what_updates_and_replies_use() -> None:
+    """bot.memory.settle → build_used: the first update pays no model build (about 200 ms each
+    for the update and the reply models on this machine)."""
+    script = (
+        "import json, bot\n"
+        "from aiogram import methods, types\n"
+        "from bot.lazy_models import _responses, build_used, used_methods\n"
+        "before = types.Update.__pydantic_complete__\n"
+        "build_used(); build_used()\n"
+        "models = [types.Update, types.InlineKeyboardMarkup, types.InlineKeyboardButton, *used_methods()]\n"
+        "print(json.dumps([before, [m.__pydantic_complete__ for m in models],\n"
+        "    sorted(str(r) for r in _responses), [r.__pydantic_complete__ for r in _responses.values()]]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    before, built, returning, responses = json.loads(done.stdout.strip().splitlines()[-1])
+    assert before is False
+    assert all(built) and len(built) == 9
+    assert len(returning) == 4 and all(responses)  # Message, bool, File, list[Update]; once, not twice

@@ -207,12 +207,14 @@ async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(
         LOG_LEVEL="WARNING",
     )
     logs = [tmp_path / f"worker{i}.log" for i in range(2)]  # shown if the broadcast does not finish
-    procs = [
-        await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--webhook", cwd=ROOT, env=env, stderr=log.open("wb")
-        )
-        for log in logs
-    ]
+    procs = []
+    for log in logs:
+        with log.open("wb") as stderr:  # the child keeps its own copy of the descriptor
+            procs.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "bot", "run", "--webhook", cwd=ROOT, env=env, stderr=stderr
+                )
+            )
     try:
         for _ in range(600):
             if sum(received(emulator, u) for u in recipients) >= 80:
