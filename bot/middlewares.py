@@ -1,9 +1,10 @@
-"""The context every handler gets: a database session, the user's row, their Translator and
-the services, opened per update and closed after it."""
+"""The context every handler gets: a database session, the person (bot.db.repo.Person), their
+Translator and the services, opened per update and closed after it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.context import current_session
-from bot.db.repo import UserRepo
+from bot.db.repo import PersonRepo
 from bot.i18n import resolve_locale, translator
 from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
@@ -51,13 +52,15 @@ class ContextMiddleware(BaseMiddleware):
             data["session"] = session
             if tg_user is not None and not tg_user.is_bot:
                 wanted = resolve_locale(tg_user.language_code)
-                user = await UserRepo(session).get_or_create(tg_user.id, wanted, self.clock.now())
+                people = PersonRepo(session)
+                person = await people.load(tg_user.id, wanted, self.clock.now())
                 # Follows Telegram's language until /language is used; Telegram sometimes omits
                 # language_code, which must not switch a Korean speaker to English.
-                if not user.language_chosen and tg_user.language_code and user.language != wanted:
-                    user.language = wanted
-                data["user_row"] = user
-                data["tr"] = translator(user.language)
+                if not person.language_chosen and tg_user.language_code and person.language != wanted:
+                    await people.update(person.id, language=wanted)
+                    person = replace(person, language=wanted)
+                data["person"] = person
+                data["tr"] = translator(person.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock)
             data["form"] = FormService(session, self.clock, self.vault, self.store)
             data["data_rights"] = DataRightsService(session, self.vault)
@@ -65,7 +68,9 @@ class ContextMiddleware(BaseMiddleware):
             data["staff"] = StaffService(session, self.clock, self.admin_ids)
             try:
                 result = await handler(event, data)
-                await session.commit()  # the user row and anything a handler left; services commit their own
+                # Anything a handler left (services commit their own); most updates leave nothing.
+                if session.in_transaction() or session.dirty or session.new or session.deleted:
+                    await session.commit()
             finally:
                 current_session.reset(token)
             return result

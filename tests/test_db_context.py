@@ -10,7 +10,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.context import current_session
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.repo import UserRepo
+from bot.db.repo import PersonRepo
 from bot.emulator import TEST_TOKEN, BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import APOLOGY_EN
@@ -24,7 +24,7 @@ async def test_a_write_is_committed_before_the_bot_calls_telegram(
     async with make_sessionmaker(engine)() as session:
         token = current_session.set(session)
         try:
-            await UserRepo(session).get_or_create(77, "en", clock.now())
+            await PersonRepo(session).load(77, "en", clock.now())
             await session.flush()
             assert session.in_transaction()
             await bot.get_me()  # any Bot API request

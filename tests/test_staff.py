@@ -202,13 +202,13 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
 
 
 async def _submitted(settings: Settings, clock: FixedClock, count: int) -> list[str]:
-    from bot.db.repo import UserRepo
+    from bot.db.repo import PersonRepo
 
     engine = make_engine(settings)
     refs = []
     async with make_sessionmaker(engine)() as session:
         for i in range(count):
-            await UserRepo(session).get_or_create(10_000 + i, "en", clock.now())
+            await PersonRepo(session).load(10_000 + i, "en", clock.now())
             await session.flush()
             service = ApplicationService(session, clock)
             app = await service.create_draft(10_000 + i, "web_developer")
@@ -372,15 +372,15 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
 
 async def test_announcement_audiences_pick_the_right_people(settings: Settings, clock: FixedClock) -> None:
     from bot.db.models import Company, EmployerMember, Questionnaire
-    from bot.db.repo import UserRepo
+    from bot.db.repo import PersonRepo
     from bot.services.announcements import AnnouncementService
     from bot.services.staff import StaffService
 
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
-        repo = UserRepo(session)
+        repo = PersonRepo(session)
         for uid, lang in ((1, "vi"), (2, "ko"), (3, "en"), (4, "vi")):
-            await repo.get_or_create(uid, lang, clock.now())
+            await repo.load(uid, lang, clock.now())
         await session.flush()
         app = await ApplicationService(session, clock).create_draft(1, "web_developer")
         await ApplicationService(session, clock).submit(app)
@@ -401,7 +401,7 @@ async def test_announcement_audiences_pick_the_right_people(settings: Settings, 
         )
         await session.flush()
         session.add(EmployerMember(user_id=3, company_id=1, joined_at=clock.now()))
-        (await repo.get_or_create(4, "vi", clock.now())).unreachable_at = clock.now()  # blocked the bot
+        await repo.update(4, unreachable_at=clock.now())  # blocked the bot
         await session.commit()
         service = AnnouncementService(session, clock, StaffService(session, clock, frozenset()))
         audiences = {

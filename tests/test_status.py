@@ -179,11 +179,11 @@ async def pending_notification(
 
 
 async def _register(settings: Settings, clock: FixedClock, user_id: int) -> None:
-    from bot.db.repo import UserRepo
+    from bot.db.repo import PersonRepo
 
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
-        await UserRepo(session).get_or_create(user_id, "en", clock.now())
+        await PersonRepo(session).load(user_id, "en", clock.now())
         await session.commit()
     await engine.dispose()
 

@@ -2,24 +2,95 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Base, GroupNotice, Questionnaire, User
+from dialogs.questionnaire import Conversation
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
-# The person and their questionnaire: built once, not per update (building the expressions was a
-# fifth of the read's CPU, cProfile under bench/throughput.py).
+_users = cast(Table, User.__table__)
+_questionnaires = cast(Table, Questionnaire.__table__)
+
+# The person and their questionnaire, read with SQLAlchemy Core and built once at import. Nearly
+# every update needs both; through the ORM (two mapped objects, their identity-map state and the
+# flush that compares them) the read and the answer's save cost 690 µs of CPU against 300 µs as
+# Core statements (in one process, 2,000 each; BENCHMARKS.md, change 14).
 _PERSON = (
-    select(User, Questionnaire)
-    .outerjoin(Questionnaire, Questionnaire.user_id == User.id)
-    .where(User.id == bindparam("user_id"))
+    select(
+        _users.c.language,
+        _users.c.language_chosen,
+        _users.c.mode,
+        _users.c.employer_form,
+        _users.c.last_seen_at,
+        _users.c.unreachable_at,
+        _questionnaires.c.user_id.label("q_user_id"),
+        _questionnaires.c.answers,
+        _questionnaires.c.history,
+        _questionnaires.c.editing,
+        _questionnaires.c.revision,
+        _questionnaires.c.completed_at,
+    )
+    .select_from(_users.outerjoin(_questionnaires, _questionnaires.c.user_id == _users.c.id))
+    .where(_users.c.id == bindparam("user_id"))
 )
+_QUESTIONNAIRE = select(
+    _questionnaires.c.answers,
+    _questionnaires.c.history,
+    _questionnaires.c.editing,
+    _questionnaires.c.revision,
+    _questionnaires.c.completed_at,
+).where(_questionnaires.c.user_id == bindparam("user_id"))
+_SAVE_ANSWERS = (
+    update(_questionnaires)
+    .where(_questionnaires.c.user_id == bindparam("b_user_id"))
+    .values(
+        answers=bindparam("v_answers"),
+        history=bindparam("v_history"),
+        editing=bindparam("v_editing"),
+        revision=bindparam("v_revision"),
+        updated_at=bindparam("v_updated_at"),
+        completed_at=bindparam("v_completed_at"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedConversation:
+    """A questionnaire row as read: what the questionnaire service needs to go on and save."""
+
+    answers: dict[str, Any]
+    history: list[dict[str, Any]]
+    editing: str | None
+    revision: int
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What an update needs of the person, read once at its start (bot/middlewares.py).
+
+    A snapshot: the ORM row (``session.get(User, id)``) is for the rarer handlers that change
+    more than the questionnaire (employer and staff desks, the application form)."""
+
+    id: int
+    language: str
+    language_chosen: bool
+    mode: str
+    employer_form: dict[str, Any] | None
+    questionnaire: SavedConversation | None
+
+
+def _saved(row: Any) -> SavedConversation:
+    return SavedConversation(
+        dict(row.answers or {}), list(row.history or []), row.editing, row.revision or 0, row.completed_at
+    )
 
 
 async def insert_if_absent(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
@@ -45,50 +116,90 @@ async def first_group_notice(session: AsyncSession, chat_id: int, now: datetime)
     return new
 
 
-class UserRepo:
+class PersonRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get_or_create(self, user_id: int, language: str, now: datetime) -> User:
-        # The person and their questionnaire in one statement: nearly every update of an applicant
-        # needs both, and the questionnaire then comes from the session's identity map.
+    async def load(self, user_id: int, language: str, now: datetime) -> Person:
+        """The person (created on their first update) and their questionnaire, in one statement;
+        the questionnaire is also kept in the session for QuestionnaireRepo.get."""
         row = (await self.session.execute(_PERSON, {"user_id": user_id})).first()
-        user = row[0] if row is not None else None
-        if row is not None and row[1] is not None:
-            # The identity map holds unmodified objects weakly: without this reference the
-            # questionnaire would be dropped at once and read again.
-            self.session.info["questionnaire"] = row[1]
-        if user is None:
-            user = User(
-                id=user_id,
-                language=language,
-                language_chosen=False,
-                created_at=now,
-                last_seen_at=now,
-                mode="check",
-                counted=[],
+        if row is None:
+            await self.session.execute(
+                insert(_users).values(
+                    id=user_id,
+                    language=language,
+                    language_chosen=False,
+                    created_at=now,
+                    last_seen_at=now,
+                    mode="check",
+                    counted=[],
+                )
             )
-            self.session.add(user)
-        else:
-            if now - user.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
-                user.last_seen_at = now
-            if user.unreachable_at is not None:  # they wrote to us: they have unblocked the bot
-                user.unreachable_at = None
-        return user
+            return Person(user_id, language, False, "check", None, None)
+        changes: dict[str, Any] = {}
+        if now - row.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
+            changes["last_seen_at"] = now
+        if row.unreachable_at is not None:  # they wrote to us: they have unblocked the bot
+            changes["unreachable_at"] = None
+        if changes:
+            await self.update(user_id, **changes)
+        saved = _saved(row) if row.q_user_id is not None else None
+        self.session.info["questionnaire"] = (user_id, saved)
+        return Person(user_id, row.language, row.language_chosen, row.mode, row.employer_form, saved)
+
+    async def update(self, user_id: int, **values: Any) -> None:
+        """Changes columns of the person's row (language, mode, ...) without loading it."""
+        await self.session.execute(update(_users).where(_users.c.id == user_id).values(**values))
 
 
 class QuestionnaireRepo:
+    """Questionnaire rows as SavedConversation snapshots, saved with Core statements (see _PERSON)."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, user_id: int) -> Questionnaire | None:
-        return await self.session.get(Questionnaire, user_id)
+    async def get(self, user_id: int) -> SavedConversation | None:
+        kept = self.session.info.get("questionnaire")
+        if kept is not None and kept[0] == user_id:  # read with the person at the update's start
+            return cast(SavedConversation | None, kept[1])
+        row = (await self.session.execute(_QUESTIONNAIRE, {"user_id": user_id})).first()
+        return _saved(row) if row is not None else None
 
-    async def get_or_create(self, user_id: int, now: datetime) -> Questionnaire:
-        row = await self.get(user_id)
-        if row is None:
-            row = Questionnaire(
-                user_id=user_id, answers={}, history=[], editing=None, revision=0, started_at=now, updated_at=now
+    async def get_or_create(self, user_id: int, now: datetime) -> SavedConversation:
+        saved = await self.get(user_id)
+        if saved is None:
+            await self.session.execute(
+                insert(_questionnaires).values(
+                    user_id=user_id, answers={}, history=[], editing=None, revision=0, started_at=now, updated_at=now
+                )
             )
-            self.session.add(row)
-        return row
+            saved = SavedConversation({}, [], None, 0, None)
+            self.session.info["questionnaire"] = (user_id, saved)
+        return saved
+
+    async def save(
+        self, user_id: int, saved: SavedConversation, conv: Conversation, now: datetime, completed_at: datetime | None
+    ) -> SavedConversation:
+        """Writes the conversation, bumping the revision; returns what is now saved."""
+        new = SavedConversation(conv.answers, conv.history, conv.editing, saved.revision + 1, completed_at)
+        await self.session.execute(
+            _SAVE_ANSWERS,
+            {
+                "b_user_id": user_id,
+                "v_answers": new.answers,
+                "v_history": new.history,
+                "v_editing": new.editing,
+                "v_revision": new.revision,
+                "v_updated_at": now,
+                "v_completed_at": completed_at,
+            },
+        )
+        self.session.info["questionnaire"] = (user_id, new)
+        return new
+
+    async def set_outcome(self, user_id: int, outcome: str | None) -> None:
+        """The verdict last shown (None: the answers changed since)."""
+        await self.session.execute(
+            update(_questionnaires).where(_questionnaires.c.user_id == user_id).values(outcome=outcome)
+        )

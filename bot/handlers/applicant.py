@@ -10,7 +10,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import User
+from bot.db.repo import Person, PersonRepo
 from bot.filters import on_loop
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
@@ -22,17 +22,15 @@ from knowledge.text import T, Text
 
 
 async def on_start(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, user_row: User
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, person: Person
 ) -> None:
-    user_row.mode = "check"  # typed text answers the questionnaire again
-    await send_reply(bot, message.chat.id, await questionnaire.start(message.chat.id), tr)
+    await send_reply(bot, message.chat.id, await questionnaire.start(person), tr)
 
 
 async def on_restart(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, user_row: User
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, person: Person
 ) -> None:
-    user_row.mode = "check"
-    await send_reply(bot, message.chat.id, await questionnaire.restart(message.chat.id), tr)
+    await send_reply(bot, message.chat.id, await questionnaire.restart(person.id, person), tr)
 
 
 async def on_help(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
@@ -58,14 +56,13 @@ async def on_language_chosen(
     callback_data: LangCB,
     bot: Bot,
     session: AsyncSession,
-    user_row: User,
+    person: Person,
     questionnaire: QuestionnaireService,
 ) -> None:
     if callback_data.code not in available_locales():
         await callback.answer()
         return
-    user_row.language = callback_data.code
-    user_row.language_chosen = True
+    await PersonRepo(session).update(person.id, language=callback_data.code, language_chosen=True)
     await session.commit()
     tr = translator(callback_data.code)
     await callback.answer(tr.render(T("Language: {name}", name=native_name(callback_data.code)), html_mode=False))
@@ -132,10 +129,10 @@ async def on_unknown_command(message: Message, bot: Bot, questionnaire: Question
 
 
 async def on_text(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, user_row: User
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
     text = message.text or ""
-    if user_row.mode == "apply":
+    if person.mode == "apply":
         reply = await form.text(message.chat.id, text)
     else:
         reply = await questionnaire.text(message.chat.id, text)
@@ -147,10 +144,10 @@ async def on_apply(message: Message, bot: Bot, form: FormService, tr: Translator
 
 
 async def on_file(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, user_row: User
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
     """A document or photo: an upload while preparing the application, otherwise not expected."""
-    if user_row.mode != "apply":
+    if person.mode != "apply":
         await on_other(message, bot, questionnaire, tr)
         return
     if message.document is not None:

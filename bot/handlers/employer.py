@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
+from bot.db.repo import Person
 from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.messaging import send_action_reply
@@ -20,12 +21,19 @@ from bot.services.employers import EmployerService
 INVITE_PAYLOAD = r"^[emc]_[A-Za-z0-9]{1,16}$"
 
 
-def _employer(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, user: User) -> EmployerDesk:
-    return EmployerDesk(session, clock, EmployerService(session, clock, vault), bot, user)
+async def _row(session: AsyncSession, person: Person) -> User:
+    """The person's ORM row, which the desks change (mode, employer_form)."""
+    user = await session.get(User, person.id)
+    assert user is not None  # the context middleware has created it
+    return user
 
 
-def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, user: User) -> ShareDesk:
-    return ShareDesk(session, EmployerService(session, clock, vault), bot, user)
+async def _employer(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, person: Person) -> EmployerDesk:
+    return EmployerDesk(session, clock, EmployerService(session, clock, vault), bot, await _row(session, person))
+
+
+async def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, person: Person) -> ShareDesk:
+    return ShareDesk(session, EmployerService(session, clock, vault), bot, await _row(session, person))
 
 
 async def _send(bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: type[ActionCB]) -> None:
@@ -33,17 +41,17 @@ async def _send(bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: ty
 
 
 async def on_employer(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, user_row: User, tr: Translator
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
 ) -> None:
-    desk = _employer(session, clock, vault, bot, user_row)
+    desk = await _employer(session, clock, vault, bot, person)
     await _send(bot, message.chat.id, await desk.home(), tr, EmpCB)
 
 
 async def on_share(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, user_row: User, tr: Translator
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
 ) -> None:
-    user_row.mode, user_row.employer_form = "check", None
-    desk = _share(session, clock, vault, bot, user_row)
+    desk = await _share(session, clock, vault, bot, person)
+    desk.user.mode, desk.user.employer_form = "check", None
     await _send(bot, message.chat.id, await desk.home(), tr, ShareCB)
 
 
@@ -54,15 +62,15 @@ async def on_invite_link(
     session: AsyncSession,
     clock: Clock,
     vault: Vault,
-    user_row: User,
+    person: Person,
     tr: Translator,
 ) -> None:
     prefix, _, code = (command.args or "").partition("_")
     if prefix == "c":  # an employer's invite, opened by the candidate
-        reply = await _share(session, clock, vault, bot, user_row).redeem(code)
+        reply = await (await _share(session, clock, vault, bot, person)).redeem(code)
         await _send(bot, message.chat.id, reply, tr, ShareCB)
     else:  # e: an applicant's code, opened by their employer; m: a colleague's invite
-        reply = await _employer(session, clock, vault, bot, user_row).redeem(code)
+        reply = await (await _employer(session, clock, vault, bot, person)).redeem(code)
         await _send(bot, message.chat.id, reply, tr, EmpCB)
 
 
@@ -73,12 +81,12 @@ async def on_button(
     session: AsyncSession,
     clock: Clock,
     vault: Vault,
-    user_row: User,
+    person: Person,
     tr: Translator,
 ) -> None:
     """An employer's (EmpCB) or an applicant's sharing (ShareCB) button."""
     make = _employer if isinstance(callback_data, EmpCB) else _share
-    desk = make(session, clock, vault, bot, user_row)
+    desk = await make(session, clock, vault, bot, person)
     reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
     await callback.answer()
     await _send(bot, callback.from_user.id, reply, tr, type(callback_data))
@@ -87,19 +95,19 @@ async def on_button(
 class EmployerTyping(Filter):
     """Typed text while an employer form or a code is awaited (User.mode == "employer")."""
 
-    async def __call__(self, message: Message, user_row: User | None = None) -> bool:
-        return user_row is not None and user_row.mode == "employer" and not (message.text or "").startswith("/")
+    async def __call__(self, message: Message, person: Person | None = None) -> bool:
+        return person is not None and person.mode == "employer" and not (message.text or "").startswith("/")
 
 
 async def on_employer_text(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, user_row: User, tr: Translator
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
 ) -> None:
     text = message.text or ""
-    if (user_row.employer_form or {}).get("awaiting") == "share_code":
-        reply = await _share(session, clock, vault, bot, user_row).redeem(text)
+    if (person.employer_form or {}).get("awaiting") == "share_code":
+        reply = await (await _share(session, clock, vault, bot, person)).redeem(text)
         await _send(bot, message.chat.id, reply, tr, ShareCB)
         return
-    reply = await _employer(session, clock, vault, bot, user_row).text(text)
+    reply = await (await _employer(session, clock, vault, bot, person)).text(text)
     await _send(bot, message.chat.id, reply, tr, EmpCB)
 
 

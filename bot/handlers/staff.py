@@ -13,6 +13,7 @@ from aiogram.filters import Command, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.db.models import User
 from bot.filters import on_loop
 from bot.i18n import Translator, translator
 from bot.messaging import send_action_reply
@@ -33,7 +34,8 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
     if role is None:
         return None
     state = await staff.state(user_id)
-    return StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state, data.get("user_row"))
+    user = await data["session"].get(User, user_id) if "person" in data else None  # the desk sets its mode
+    return StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state, user)
 
 
 async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
@@ -67,8 +69,8 @@ class AwaitingStaffInput(Filter):
     """A message from a staff member the desk is waiting for (a note, an id, an announcement)."""
 
     async def __call__(self, message: Message, **data: Any) -> bool | dict[str, Any]:
-        user_row = data.get("user_row")
-        if message.from_user is None or user_row is None or user_row.mode != "staff":
+        person = data.get("person")
+        if message.from_user is None or person is None or person.mode != "staff":
             return False  # no query for the messages of everyone else
         if (message.text or "").startswith("/"):
             return False

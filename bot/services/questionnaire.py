@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Questionnaire
-from bot.db.repo import QuestionnaireRepo
+from bot.db.repo import Person, PersonRepo, QuestionnaireRepo, SavedConversation
 from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
@@ -34,22 +33,25 @@ class QuestionnaireService:
         self.clock = clock
         self.repo = QuestionnaireRepo(session)
 
-    async def _load(self, user_id: int) -> tuple[Questionnaire, q.Conversation]:
-        row = await self.repo.get_or_create(user_id, self.clock.now())
-        return row, q.Conversation(dict(row.answers or {}), list(row.history or []), row.editing)
+    async def _load(self, user_id: int) -> tuple[SavedConversation, q.Conversation]:
+        saved = await self.repo.get_or_create(user_id, self.clock.now())
+        return saved, q.Conversation(dict(saved.answers), list(saved.history), saved.editing)
 
-    async def _save(self, row: Questionnaire, conv: q.Conversation) -> None:
+    async def _save(self, user_id: int, saved: SavedConversation, conv: q.Conversation) -> None:
         now = self.clock.now()
-        row.answers, row.history, row.editing = conv.answers, conv.history, conv.editing
-        row.revision = (row.revision or 0) + 1
-        row.updated_at = now
-        if flow.position(conv, now) == "summary" and row.completed_at is None:
-            row.completed_at = now
-            await count_once(self.session, row.user_id, "finished", conv.answers.get("occupation"))
+        completed_at = saved.completed_at
+        if flow.position(conv, now) == "summary" and completed_at is None:
+            completed_at = now
+            await count_once(self.session, user_id, "finished", conv.answers.get("occupation"))
+        await self.repo.save(user_id, saved, conv, now, completed_at)
         await self.session.commit()
 
-    async def start(self, user_id: int) -> Reply:
-        """/start: a welcome for newcomers; otherwise continue where the person was."""
+    async def start(self, person: Person) -> Reply:
+        """/start: a welcome for newcomers; otherwise continue where the person was. Typed text
+        answers the questionnaire again (not the application form)."""
+        user_id = person.id
+        if person.mode != "check":
+            await PersonRepo(self.session).update(user_id, mode="check")
         _, conv = await self._load(user_id)
         now = self.clock.now()
         await count_once(self.session, user_id, "started")
@@ -62,26 +64,28 @@ class QuestionnaireService:
         _, conv = await self._load(user_id)
         return Reply([flow.next_screen(conv, self.clock.now())])
 
-    async def restart(self, user_id: int) -> Reply:
-        row, _ = await self._load(user_id)
+    async def restart(self, user_id: int, person: Person | None = None) -> Reply:
+        """Starting over (/restart, with the person: typed text answers the questionnaire again)."""
+        if person is not None and person.mode != "check":
+            await PersonRepo(self.session).update(user_id, mode="check")
+        saved, _ = await self._load(user_id)
         conv = q.restart()
-        row.completed_at = None
-        row.outcome = None
-        await self._save(row, conv)
+        await self.repo.set_outcome(user_id, None)
+        await self._save(user_id, replace(saved, completed_at=None), conv)
         return Reply([flow.next_screen(conv, self.clock.now())], T("Starting over."))
 
     async def answer(self, user_id: int, key: str, value: str) -> Reply:
-        row, conv = await self._load(user_id)
+        saved, conv = await self._load(user_id)
         now = self.clock.now()
         try:
             conv = q.answer_option(conv, key, value, now)
         except KeyError:
             return Reply([flow.next_screen(conv, now)], STALE)
-        await self._save(row, conv)
+        await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
 
     async def text(self, user_id: int, text: str) -> Reply:
-        row, conv = await self._load(user_id)
+        saved, conv = await self._load(user_id)
         now = self.clock.now()
         if flow.position(conv, now) == "summary":
             return Reply([flow.next_screen(conv, now)], T("You have answered every question. Use the buttons below."))
@@ -89,12 +93,12 @@ class QuestionnaireService:
             conv = q.answer_text(conv, text, now)
         except q.Invalid as bad:
             return Reply([flow.next_screen(conv, now)], bad.message)
-        await self._save(row, conv)
+        await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
 
     async def navigate(self, user_id: int, action: str, at: str, arg: str = "") -> Reply:
         """A navigation button. ``at`` is where the person was when the message was sent."""
-        row, conv = await self._load(user_id)
+        saved, conv = await self._load(user_id)
         now = self.clock.now()
         here = flow.position(conv, now)
         if action == "restart":
@@ -116,7 +120,7 @@ class QuestionnaireService:
             if here != "summary":
                 return Reply([flow.next_screen(conv, now)], STALE)
             verdict, screens = flow.result(conv, now)
-            row.outcome = verdict.outcome.value
+            await self.repo.set_outcome(user_id, verdict.outcome.value)
             occupation = conv.answers.get("occupation")
             if verdict.outcome is Outcome.NOT_ELIGIBLE:
                 unmet = {c.condition.id for c in verdict.deciding_checks if c.status is Status.UNMET}
@@ -127,7 +131,7 @@ class QuestionnaireService:
             return Reply(screens)
         else:
             return Reply([flow.next_screen(conv, now)], STALE)
-        await self._save(row, conv)
+        await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
 
     def about(self) -> Reply:
