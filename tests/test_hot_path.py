@@ -72,3 +72,18 @@ def test_settle_loads_every_catalog_and_freezes() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+async def test_a_transaction_takes_the_write_lock_when_it_begins(settings: Settings) -> None:
+    """BEGIN IMMEDIATE (issued straight on the sqlite3 connection, bot/db/engine.py): a transaction
+    that reads first holds the write lock already, so a read-then-write never fails half-way."""
+    engine = make_engine(settings)
+    other = sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=0)
+    async with make_sessionmaker(engine)() as session:
+        await session.execute(text("SELECT count(*) FROM users"))  # a read only
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("UPDATE users SET mode = mode")
+        await session.commit()
+    other.execute("UPDATE users SET mode = mode")  # released with the commit
+    other.close()
+    await engine.dispose()

@@ -31,6 +31,13 @@ class InlineSQLite(aiosqlite.Connection):
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
 
+    def begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE straight on the sqlite3 connection: through SQLAlchemy's execution of
+        a statement (context, cursor, events) it was 8 % of the database's CPU per update."""
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        self._connection.execute("BEGIN IMMEDIATE")
+
 
 def _connect_inline(database: str, **kwargs: Any) -> InlineSQLite:
     connection = InlineSQLite(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
@@ -74,7 +81,11 @@ def make_engine(settings: Settings) -> AsyncEngine:
         # at once with "database is locked" (a snapshot cannot be upgraded), whatever busy_timeout says.
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            driver = conn.connection.driver_connection
+            if isinstance(driver, InlineSQLite):
+                driver.begin_immediate()
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
