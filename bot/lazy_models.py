@@ -122,14 +122,15 @@ def used_methods() -> tuple[type[TelegramMethod[Any]], ...]:
 _responses: dict[Any, type[BaseModel]] = {}
 
 
-def build_used() -> None:
-    """Build the validators every update and reply uses, before the first update arrives."""
+def build_used(*ours: type[TelegramMethod[Any]]) -> None:
+    """Build the validators every update and reply uses, before the first update arrives (``ours``:
+    our own subclasses of aiogram's methods, such as bot.messaging.SendScreen)."""
     from aiogram import types
     from aiogram.methods.base import Response
 
     # Update first: the models built after it reuse its schema rather than building their own copy.
     models: tuple[type[BaseModel], ...] = (types.Update, types.InlineKeyboardMarkup, types.InlineKeyboardButton)
-    for model in (*models, *used_methods()):
+    for model in (*models, *used_methods(), *ours):
         model.model_rebuild()
-    for method in used_methods():
+    for method in (*used_methods(), *ours):
         _responses[method.__returning__] = Response[method.__returning__]  # type: ignore[name-defined]

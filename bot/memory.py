@@ -19,11 +19,12 @@ import gc
 
 from bot.i18n import available_locales, translator
 from bot.lazy_models import build_used
+from bot.messaging import SendScreen
 from dialogs.countries import find_country
 
 
 def settle() -> None:
-    build_used()  # aiogram's validators that every update needs (bot/lazy_models.py)
+    build_used(SendScreen)  # aiogram's validators that every update needs (bot/lazy_models.py)
     for locale in available_locales():
         translator(locale)  # loads both catalogs of the locale
     find_country("Korea")  # builds the country-name index

@@ -8,6 +8,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboar
 from bot.app import build_bot
 from bot.config import Settings
 from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from bot.messaging import Sent, send_screen
 
 
 async def test_a_message_goes_as_json_and_a_document_as_a_form(settings: Settings, emulator: BotAPIEmulator) -> None:
@@ -35,3 +36,21 @@ async def test_a_message_goes_as_json_and_a_document_as_a_form(settings: Setting
     assert sent.text == "경기도 — Ўзбекистон 100%"  # parsed as HTML by the Bot API
     assert user.messages[-1].document is not None and user.messages[-1].document.content == b"%PDF-1.4 diploma"
     assert emulator.calls("sendDocument")[0]["caption"] == "졸업증명서"
+
+
+async def test_a_screen_is_sent_as_send_message_and_only_its_id_read_back(
+    settings: Settings, emulator: BotAPIEmulator
+) -> None:
+    """bot.messaging.send_screen: the same request as bot.send_message; the answer is read as Sent."""
+    user = emulator.user(42)
+    user.open_chat()
+    bot = build_bot(settings, TEST_TOKEN)
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="네", callback_data="a:x:y")]])
+    try:
+        full = await bot.send_message(42, "<b>경기도</b>", reply_markup=keyboard)
+        sent = await send_screen(bot, 42, "<b>경기도</b>", keyboard)
+    finally:
+        await bot.session.close()
+    first, second = emulator.calls("sendMessage")
+    assert first == second  # the same parameters, the bot's default parse_mode included
+    assert isinstance(sent, Sent) and sent.message_id == user.messages[-1].message_id == full.message_id + 1

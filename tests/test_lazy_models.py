@@ -173,14 +173,15 @@ def test_settling_builds_what_updates_and_replies_use() -> None:
         "import json, bot\n"
         "from aiogram import methods, types\n"
         "from bot.lazy_models import _responses, build_used, used_methods\n"
+        "from bot.messaging import SendScreen\n"
         "before = types.Update.__pydantic_complete__\n"
-        "build_used(); build_used()\n"
-        "models = [types.Update, types.InlineKeyboardMarkup, types.InlineKeyboardButton, *used_methods()]\n"
+        "build_used(SendScreen); build_used(SendScreen)\n"
+        "models = [types.Update, types.InlineKeyboardMarkup, types.InlineKeyboardButton, *used_methods(), SendScreen]\n"
         "print(json.dumps([before, [m.__pydantic_complete__ for m in models],\n"
         "    sorted(str(r) for r in _responses), [r.__pydantic_complete__ for r in _responses.values()]]))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     before, built, returning, responses = json.loads(done.stdout.strip().splitlines()[-1])
     assert before is False
-    assert all(built) and len(built) == 9
-    assert len(returning) == 4 and all(responses)  # Message, bool, File, list[Update]; once, not twice
+    assert all(built) and len(built) == 10
+    assert len(returning) == 5 and all(responses)  # Message, bool, File, list[Update], Sent; once each
