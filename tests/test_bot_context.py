@@ -1,0 +1,81 @@
+"""bot/bot_context.py: aiogram objects built with the one-call hook are the objects aiogram builds.
+
+Runs in a new interpreter: importing ``bot`` installs the hook, and the comparison needs aiogram
+as shipped first."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.test_lazy_models import ROOT, UPDATES
+
+SCRIPT = """
+import json, sys
+from typing import Any
+import aiogram
+from aiogram import Bot, types
+from aiogram.client.context_controller import BotContextController
+from aiogram.methods import SendMessage
+from pydantic import BaseModel, PrivateAttr
+
+bot = Bot("42:TEST")
+updates = json.loads(sys.argv[1])
+
+def objects(model):  # every aiogram object in the tree, depth first
+    if isinstance(model, BotContextController):
+        yield model
+        for value in model.__dict__.values():
+            yield from objects(value)
+    elif isinstance(model, (list, tuple)):
+        for value in model:
+            yield from objects(value)
+
+def parse():
+    parsed = [types.Update.model_validate(u, context={"bot": bot}) for u in updates]
+    built = types.InlineKeyboardMarkup(inline_keyboard=[[types.InlineKeyboardButton(text="Ha", callback_data="a:x:y")]])
+    return parsed, built
+
+shipped, shipped_kb = parse()
+from bot import bot_context  # noqa: E402  (importing bot installs the hook)
+from bot.bot_context import _post_init  # noqa: E402
+fast, fast_kb = parse()
+
+class Later(SendMessage):  # an aiogram subclass defined after the hook was installed
+    pass
+
+class Other(types.TelegramObject):  # and one with a private attribute of its own
+    _note: str = PrivateAttr(default="n")
+
+out = {
+    "installed": types.Message.model_post_init is _post_init,
+    "equal": fast == shipped and fast_kb == shipped_kb,
+    "count": [len(list(objects(fast))), len(list(objects(shipped)))],
+    "privates_equal": [a.__pydantic_private__ for a in objects(fast)] == [b.__pydantic_private__ for b in objects(shipped)],
+    "bound": all(o.bot is bot for o in objects(fast)),
+    "unbound_keyboard": all(o.bot is None for o in objects(fast_kb)),
+    "later": Later.model_post_init is _post_init and Later(chat_id=1, text="x").bot is None,
+    "other": Other.model_post_init is not _post_init and Other().__pydantic_private__ == {"_note": "n", "_bot": None},
+    "as_": fast_kb.as_(bot).bot is bot,
+}
+print(json.dumps(out))
+"""
+
+
+def test_objects_built_with_the_fast_hook_equal_aiograms() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, json.dumps(UPDATES)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["count"][0] == out["count"][1] > 30
+    assert {k: v for k, v in out.items() if k != "count"} == {
+        "installed": True,
+        "equal": True,
+        "privates_equal": True,
+        "bound": True,
+        "unbound_keyboard": True,
+        "later": True,
+        "other": True,
+        "as_": True,
+    }
