@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
@@ -93,9 +93,21 @@ class Translator:
         self.babel = Locale.parse(self.locale)
         self._t = _translations(self.locale)
         self._staff = _translations(self.locale, STAFF_DOMAIN)
+        # Rendering is pure, and the same screens are rendered for everyone: a message with
+        # parameters (numbers, dates, names formatted with CLDR's rules) is rendered once. Bounded:
+        # what people type (Verbatim) passes through it too.
+        self._with_params = lru_cache(maxsize=1024)(self._render)
 
     def render(self, message: Message, *, html_mode: bool = True) -> str:
         """The message as a string: HTML for message text, plain for button labels."""
+        if isinstance(message, Text) and not message.params:  # a catalog lookup: cheaper than a cache's
+            return self._render(message, html_mode)
+        try:
+            return self._with_params(message, html_mode)
+        except TypeError:  # a parameter that cannot be hashed
+            return self._render(message, html_mode)
+
+    def _render(self, message: Message, html_mode: bool) -> str:
         if isinstance(message, Lines):
             return "\n".join(self.render(m, html_mode=html_mode) for m in message.items)
         catalog = self._staff if message.domain == STAFF_DOMAIN else self._t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -9,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import Field
 
 from bot.i18n import Translator
-from dialogs.screens import Screen
+from dialogs.screens import Action, Option, Screen
 from knowledge.text import Message
 
 MAX_TEXT = 4096  # Telegram's limit on a message's text, after entity parsing
@@ -97,19 +98,37 @@ def _cut_lines(block: str, limit: int) -> list[str]:
 
 
 def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
-    rows: list[list[InlineKeyboardButton]] = []
+    """The screen's buttons. A question's keyboard is the same for everyone who reads it in one
+    language, and aiogram's keyboards are immutable: built once (each button a pydantic object
+    with its callback data packed by another: 100 µs for 14 buttons)."""
     at = screen.question or screen.key.partition(":")[0]
+    try:
+        return _keyboard(screen.question, at, screen.options, screen.actions, screen.columns, tr)
+    except TypeError:  # a label with a parameter that cannot be hashed
+        return _keyboard.__wrapped__(screen.question, at, screen.options, screen.actions, screen.columns, tr)
+
+
+@lru_cache(maxsize=2048)
+def _keyboard(
+    question: str | None,
+    at: str,
+    options: tuple[Option, ...],
+    actions: tuple[Action, ...],
+    columns: int,
+    tr: Translator,
+) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
-    for opt in screen.options:
-        data = AnswerCB(q=screen.question or "", v=opt.value).pack()
+    for opt in options:
+        data = AnswerCB(q=question or "", v=opt.value).pack()
         row.append(InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data))
-        if len(row) == screen.columns:
+        if len(row) == columns:
             rows.append(row)
             row = []
     if row:
         rows.append(row)
     nav: list[InlineKeyboardButton] = []
-    for action in screen.actions:
+    for action in actions:
         name, _, arg = action.name.partition(":")
         data = NavCB(act=name, at=at, arg=arg).pack()
         button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)

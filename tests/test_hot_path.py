@@ -7,11 +7,13 @@ import asyncio
 import gc
 import sqlite3
 import threading
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
 
+from bot.clock import SEOUL
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.emulator import BotAPIEmulator
@@ -87,3 +89,34 @@ async def test_a_transaction_takes_the_write_lock_when_it_begins(settings: Setti
     other.execute("UPDATE users SET mode = mode")  # released with the commit
     other.close()
     await engine.dispose()
+
+
+def test_rendered_messages_and_keyboards_are_reused_and_equal_fresh_ones() -> None:
+    """bot/i18n.Translator and bot/render.keyboard keep what they rendered: the same screen in the
+    same language gives the same keyboard object and equal text; what cannot be hashed (or is not
+    worth it) is rendered afresh, with the same result."""
+    from bot.render import _keyboard, keyboard
+    from dialogs.flow import next_screen
+    from dialogs.questionnaire import Conversation
+    from knowledge.text import Money, T, Verbatim
+
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
+    screen = next_screen(Conversation({"occupation": "web_developer"}, [], None), now)
+    assert screen.options and screen.actions
+    for code in ("ko", "uz"):
+        tr = translator(code)
+        first, again = keyboard(screen, tr), keyboard(screen, tr)
+        assert first is again  # built once
+        assert first == _keyboard.__wrapped__(
+            screen.question, screen.question, screen.options, screen.actions, screen.columns, tr
+        )
+    assert keyboard(screen, translator("ko")) != keyboard(screen, translator("uz"))
+
+    tr = translator("ko")
+    salary = T("At least {amount} a year", amount=Money(35_000_000))
+    assert tr.render(salary) == tr.render(salary) == tr._render(salary, True)
+    assert tr._with_params.cache_info().currsize >= 1
+    typed = T("You wrote: {text}", text=Verbatim("<b>x</b>"))
+    assert tr.render(typed) == tr._render(typed, True) and "&lt;b&gt;" in tr.render(typed)
+    unhashable = T("{items}", items=["a", "b"])  # rendered without the cache, not an error
+    assert tr.render(unhashable) == "['a', 'b']"
