@@ -34,7 +34,9 @@ class Text:
     domain: str = "messages"  # the gettext catalog: "messages" (everyone) or "staff" (Korean + English)
 
     def __hash__(self) -> int:
-        return hash((self.msgid, self.plural, self.n, self.domain, tuple(sorted(self.params.items(), key=str))))
+        # Labels are hashed for every keyboard (bot/render.py keeps them): a frozenset, not the
+        # params sorted by their repr (which formatted every parameter on every hash).
+        return hash((self.msgid, self.plural, self.n, self.domain, frozenset(self.params.items())))
 
 
 def T(msgid: str, **params: object) -> Text:
