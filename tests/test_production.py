@@ -281,3 +281,39 @@ async def test_a_stopping_worker_finishes_the_update_in_flight(
     await worker.stop()  # ... when the worker is told to stop (SIGTERM)
     assert len(user.messages) == 3 and "Hello" in user.messages[0].plain  # all of its replies went out
     assert (update_id, emulator.webhook_targets[0], 200) in emulator.webhook_deliveries
+
+
+async def test_a_busy_chats_next_update_starts_soon_after_the_first_ends(settings: Settings, clock: FixedClock) -> None:
+    """With Redis, a chat's updates are serialised by a lock the waiting one polls for (aiogram's
+    RedisEventIsolation). By default it polls every 100 ms: a tap that came while /start's three
+    messages were still being sent waited that long (bench/latency.py, webhook layout)."""
+    from aiogram.fsm.storage.base import StorageKey
+
+    from bot.app import build_dispatcher
+    from bot.crypto import Vault, load_key
+    from bot.services.uploads import FileStore
+
+    redis = Redis.from_url(await empty_redis())
+    engine = make_engine(settings)
+    dp = build_dispatcher(engine, clock, Vault(load_key(settings)), FileStore(settings.files_dir), redis=redis)
+    isolation = dp.fsm.events_isolation
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5, destiny="default")
+    loop = asyncio.get_running_loop()
+    released = 0.0
+
+    async def first() -> None:
+        nonlocal released
+        async with isolation.lock(key):
+            await asyncio.sleep(0.03)
+            released = loop.time()
+
+    try:
+        holder = asyncio.create_task(first())
+        await asyncio.sleep(0.005)  # the second update arrives while the first is being handled
+        async with isolation.lock(key):
+            waited = loop.time() - released
+        await holder
+        assert waited < 0.06  # polled every 10 ms: about one poll; every 100 ms: about 70 ms
+    finally:
+        await redis.aclose()
+        await engine.dispose()
