@@ -96,7 +96,7 @@ class Translator:
         # Rendering is pure, and the same screens are rendered for everyone: a message with
         # parameters (numbers, dates, names formatted with CLDR's rules) is rendered once. Bounded:
         # what people type (Verbatim) passes through it too.
-        self._with_params = lru_cache(maxsize=1024)(self._render)
+        self._with_params = lru_cache(maxsize=512)(self._render)
 
     def render(self, message: Message, *, html_mode: bool = True) -> str:
         """The message as a string: HTML for message text, plain for button labels."""

@@ -108,7 +108,7 @@ def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
         return _keyboard.__wrapped__(screen.question, at, screen.options, screen.actions, screen.columns, tr)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)  # the questions' keyboards in every language fit many times over
 def _keyboard(
     question: str | None,
     at: str,
