@@ -8,9 +8,15 @@ import sqlite3
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from sqlalchemy import text
+
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.repo import PersonRepo, QuestionnaireRepo
 from bot.emulator import BotAPIEmulator
+from dialogs.questionnaire import Conversation
 from tests.conftest import BotRunner
 from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav
 
@@ -105,3 +111,21 @@ def _language_button(user: Any, code: str) -> str:
             if data and data.endswith(f":{code}"):
                 return str(data)
     raise AssertionError(f"no button for {code}")
+
+
+async def test_an_answer_to_a_questionnaire_erased_meanwhile_fails_loudly(
+    settings: Settings, clock: FixedClock
+) -> None:
+    """The save is an UPDATE of a row read earlier: if the row is gone, the update fails (and the
+    person gets the error reply) instead of reporting an answer as saved."""
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        await PersonRepo(session).load(5103, "en", clock.now())
+        repo = QuestionnaireRepo(session)
+        saved = await repo.get_or_create(5103, clock.now())
+        saved = await repo.save(5103, saved, Conversation({"occupation": "web_developer"}, [], None), clock.now(), None)
+        assert saved.revision == 1
+        await session.execute(text("DELETE FROM questionnaires WHERE user_id = 5103"))
+        with pytest.raises(LookupError):
+            await repo.save(5103, saved, Conversation({}, [], None), clock.now(), None)
+    await engine.dispose()

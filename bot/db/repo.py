@@ -183,7 +183,7 @@ class QuestionnaireRepo:
     ) -> SavedConversation:
         """Writes the conversation, bumping the revision; returns what is now saved."""
         new = SavedConversation(conv.answers, conv.history, conv.editing, saved.revision + 1, completed_at)
-        await self.session.execute(
+        result = await self.session.execute(
             _SAVE_ANSWERS,
             {
                 "b_user_id": user_id,
@@ -195,6 +195,10 @@ class QuestionnaireRepo:
                 "v_completed_at": completed_at,
             },
         )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            # The row is gone (erased meanwhile): fail the update, as the ORM's flush did
+            # (StaleDataError), rather than report an answer as saved.
+            raise LookupError(f"no questionnaire row for user {user_id}")
         self.session.info["questionnaire"] = (user_id, new)
         return new
 
