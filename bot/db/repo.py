@@ -20,7 +20,7 @@ _questionnaires = cast(Table, Questionnaire.__table__)
 
 # The person and their questionnaire, read with SQLAlchemy Core and built once at import. Nearly
 # every update needs both; through the ORM (two mapped objects, their identity-map state and the
-# flush that compares them) the read and the answer's save cost 690 µs of CPU against 300 µs as
+# flush that compares them) the read and the answer's save cost 690 µs of CPU against 390 µs as
 # Core statements (in one process, 2,000 each; BENCHMARKS.md, change 14).
 _PERSON = (
     select(
@@ -136,6 +136,7 @@ class PersonRepo:
                     counted=[],
                 )
             )
+            self.session.info["questionnaire"] = (user_id, None)  # a newcomer has none yet
             return Person(user_id, language, False, "check", None, None)
         changes: dict[str, Any] = {}
         if now - row.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
