@@ -84,13 +84,11 @@ class Person:
     language_chosen: bool
     mode: str
     employer_form: dict[str, Any] | None
-    questionnaire: SavedConversation | None
 
 
 def _saved(row: Any) -> SavedConversation:
-    return SavedConversation(
-        dict(row.answers or {}), list(row.history or []), row.editing, row.revision or 0, row.completed_at
-    )
+    # Fresh from JSON: no copy needed (the questionnaire service copies before it changes them).
+    return SavedConversation(row.answers or {}, row.history or [], row.editing, row.revision or 0, row.completed_at)
 
 
 async def insert_if_absent(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
@@ -121,8 +119,8 @@ class PersonRepo:
         self.session = session
 
     async def load(self, user_id: int, language: str, now: datetime) -> Person:
-        """The person (created on their first update) and their questionnaire, in one statement;
-        the questionnaire is also kept in the session for QuestionnaireRepo.get."""
+        """The person (created on their first update), read with their questionnaire in one
+        statement; the questionnaire is kept in the session for QuestionnaireRepo.get."""
         row = (await self.session.execute(_PERSON, {"user_id": user_id})).first()
         if row is None:
             await self.session.execute(
@@ -137,7 +135,7 @@ class PersonRepo:
                 )
             )
             self.session.info["questionnaire"] = (user_id, None)  # a newcomer has none yet
-            return Person(user_id, language, False, "check", None, None)
+            return Person(user_id, language, False, "check", None)
         changes: dict[str, Any] = {}
         if now - row.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
             changes["last_seen_at"] = now
@@ -147,7 +145,7 @@ class PersonRepo:
             await self.update(user_id, **changes)
         saved = _saved(row) if row.q_user_id is not None else None
         self.session.info["questionnaire"] = (user_id, saved)
-        return Person(user_id, row.language, row.language_chosen, row.mode, row.employer_form, saved)
+        return Person(user_id, row.language, row.language_chosen, row.mode, row.employer_form)
 
     async def update(self, user_id: int, **values: Any) -> None:
         """Changes columns of the person's row (language, mode, ...) without loading it."""

@@ -24,13 +24,15 @@ from knowledge.text import T, Text
 async def on_start(
     message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, person: Person
 ) -> None:
-    await send_reply(bot, message.chat.id, await questionnaire.start(person), tr)
+    await questionnaire.take_typed_text(person)
+    await send_reply(bot, message.chat.id, await questionnaire.start(person.id), tr)
 
 
 async def on_restart(
     message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, person: Person
 ) -> None:
-    await send_reply(bot, message.chat.id, await questionnaire.restart(person.id, person), tr)
+    await questionnaire.take_typed_text(person)
+    await send_reply(bot, message.chat.id, await questionnaire.restart(person.id), tr)
 
 
 async def on_help(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:

@@ -46,12 +46,13 @@ class QuestionnaireService:
         await self.repo.save(user_id, saved, conv, now, completed_at)
         await self.session.commit()
 
-    async def start(self, person: Person) -> Reply:
-        """/start: a welcome for newcomers; otherwise continue where the person was. Typed text
-        answers the questionnaire again (not the application form)."""
-        user_id = person.id
+    async def take_typed_text(self, person: Person) -> None:
+        """Typed text answers the questionnaire again, not the application form (/start, /restart)."""
         if person.mode != "check":
-            await PersonRepo(self.session).update(user_id, mode="check")
+            await PersonRepo(self.session).update(person.id, mode="check")
+
+    async def start(self, user_id: int) -> Reply:
+        """/start: a welcome for newcomers; otherwise continue where the person was."""
         _, conv = await self._load(user_id)
         now = self.clock.now()
         await count_once(self.session, user_id, "started")
@@ -64,10 +65,7 @@ class QuestionnaireService:
         _, conv = await self._load(user_id)
         return Reply([flow.next_screen(conv, self.clock.now())])
 
-    async def restart(self, user_id: int, person: Person | None = None) -> Reply:
-        """Starting over (/restart, with the person: typed text answers the questionnaire again)."""
-        if person is not None and person.mode != "check":
-            await PersonRepo(self.session).update(user_id, mode="check")
+    async def restart(self, user_id: int) -> Reply:
         saved, _ = await self._load(user_id)
         conv = q.restart()
         await self.repo.set_outcome(user_id, None)
