@@ -13,10 +13,12 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -81,9 +83,19 @@ class Questionnaire(Base):
 
 
 class Application(Base):
-    """A draft or submitted application for a recommendation."""
+    """A draft or submitted application for a recommendation: one open per person (a refused
+    one does not count), enforced by a partial unique index."""
 
     __tablename__ = "applications"
+    __table_args__ = (
+        Index(
+            "uq_applications_one_open_per_person",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status <> 'not_recommended'"),
+            postgresql_where=text("status <> 'not_recommended'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -312,3 +324,16 @@ class CodeAttempt(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class Confirmation(Base):
+    """A one-time token behind a destructive or final button (delete my data, submit, a decision,
+    cancelling an announcement): only the screen that asked carries it, and the first tap spends it."""
+
+    __tablename__ = "confirmations"
+
+    token: Mapped[str] = mapped_column(String(24), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)  # who was asked (applicant or staff)
+    action: Mapped[str] = mapped_column(String(32))  # erase | submit | decide | ann_cancel
+    target: Mapped[str] = mapped_column(String(64))  # what it acts on, e.g. an application id
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
