@@ -306,8 +306,16 @@ def note_screen(app_id: int) -> Screen:
 
 
 def confirm_screen(
-    app_id: int, reference: str, status: str, reason: str | None, note: str | None, issued: int, quota: int
+    app_id: int,
+    reference: str,
+    status: str,
+    reason: str | None,
+    note: str | None,
+    issued: int,
+    quota: int,
+    token: str,
 ) -> Screen:
+    """The last step of a decision; its Confirm carries a one-time token (bot/db/confirmations.py)."""
     lines: list[Message] = [S("<b>{ref}</b> → {status}", ref=Verbatim(reference), status=st.LABELS[status])]
     label = st.REASONS.get(status, {}).get(reason or "")
     if label is not None:
@@ -326,13 +334,16 @@ def confirm_screen(
     return Screen(
         "staff:confirm",
         (Lines(tuple(lines)),),
-        actions=(_a("commit", S("✔ Confirm"), app_id), _a("open", S("Cancel"), app_id)),
+        actions=(_a("commit", S("✔ Confirm"), app_id, token), _a("open", S("Cancel"), app_id)),
     )
 
 
 ERRORS: dict[str, Text] = {
     "quota": S("The quota is used up: no recommendation can be issued."),
     "stale": S("That application has changed in the meantime; here it is as it stands now."),
+    "used": S("That button was already used, or a newer screen replaced it: nothing was changed."),
+    "gone": S("That application no longer exists: the applicant has deleted their data."),
+    "not_allowed": S("That change is not possible from the application's current status: nothing was changed."),
     "not_admin": S("Only administrators can do that."),
     "configured": S("That administrator is set in STAFF_ADMIN_IDS and cannot be changed in the bot."),
     "not_staff": S("That person is not a staff member."),
@@ -340,6 +351,19 @@ ERRORS: dict[str, Text] = {
     "bad_text": S("Please send the text as a message (at most 4,000 characters)."),
     "no_versions": S("Write at least one version first."),
 }
+
+
+def decided_meanwhile(status: str, actor: str, at: datetime) -> Text:
+    """A second reviewer's decision, refused: who moved the application first, and when."""
+    who: Text | Verbatim = (
+        S("the CLI") if actor == "cli" else S("the applicant") if actor == "applicant" else Verbatim(actor)
+    )
+    return S(
+        "Not changed: the application was moved to {status} meanwhile, by {who} at {when}. Here it is as it stands now.",
+        status=st.LABELS.get(status, Verbatim(status)),
+        who=who,
+        when=at,
+    )
 
 
 def done_line(reference: str, status: str) -> Text:
@@ -537,6 +561,18 @@ def announcement_view(r: AnnouncementRow) -> Screen:
             progress_line(r.counts, r.recipients),
         ),
         actions=tuple(actions),
+    )
+
+
+def cancel_announcement_screen(r: AnnouncementRow, token: str) -> Screen:
+    """Cancelling stops the rest for good: asked once, with a one-time token on the button."""
+    return Screen(
+        "staff:ann_cancel",
+        (
+            S("⏹ <b>Cancel announcement #{id}?</b> The messages not yet sent will not be sent.", id=r.id),
+            progress_line(r.counts, r.recipients),
+        ),
+        actions=(_a("annstop", S("⏹ Yes, cancel the rest"), r.id, token), _a("annview", S("No, keep sending"), r.id)),
     )
 
 

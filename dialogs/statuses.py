@@ -18,11 +18,15 @@ NOT_RECOMMENDED = "not_recommended"
 VISA_APPLIED = "visa_applied"
 VISA_ISSUED = "visa_issued"
 
-# Who may make each move: the province (staff in the bot, or the staff CLI) or
-# the applicant (who reports the visa steps themselves).
-PROVINCE, APPLICANT = "province", "applicant"
+# Who may make each move, and by which path; the server checks every move against this table
+# (bot/services/applications.py), whatever the button or command that asked for it:
+# - PROVINCE: staff in the bot, or the staff CLI;
+# - SUBMISSION: the applicant's submission, only after its checks (documents, window, quota,
+#   eligibility; bot/services/application_form.py) — never a report button;
+# - APPLICANT: the applicant's own reports of the visa steps (/status).
+PROVINCE, APPLICANT, SUBMISSION = "province", "applicant", "submission"
 TRANSITIONS: dict[str, dict[str, str]] = {
-    DRAFT: {SUBMITTED: APPLICANT},
+    DRAFT: {SUBMITTED: SUBMISSION},
     SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
     UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
     INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},

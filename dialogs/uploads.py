@@ -44,7 +44,10 @@ def document_name(kind: str) -> Text:
     return T("{name}", name=WithKorean(T(doc.name), doc.name_ko))
 
 
-def documents_screen(docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None) -> Screen:
+def documents_screen(
+    docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None, submit_token: str = ""
+) -> Screen:
+    """The checklist with its upload buttons; Submit carries the one-time token of this screen."""
     lines: list[Message] = []
     actions: list[Action] = []
     # Buttons name documents by number: full names are too long for a phone's button.
@@ -71,7 +74,7 @@ def documents_screen(docs: tuple[Document, ...], uploaded: dict[str, str], await
             )
         )
     actions.append(Action("review", T("« Back to the application")))
-    actions.append(Action("submit", T("📨 Submit the application")))
+    actions.append(Action(f"submit:{submit_token}", T("📨 Submit the application")))
     return Screen("form_docs", tuple(body), (), tuple(actions))
 
 

@@ -113,6 +113,11 @@ async def test_consent_details_review_edit_sealed_mydata_delete(
     confirm = await user.say("/delete")
     await user.tap("No, keep it", message=confirm[-1])
     assert db.execute("select count(*) from applications").fetchone()[0] == 1
+    # The "Yes" beside the "No" is disarmed: only a new /delete's screen can erase.
+    late = await user.tap("Yes, delete everything", message=confirm[-1])
+    assert "nothing was deleted" in late[-1].plain
+    assert db.execute("select count(*) from applications").fetchone()[0] == 1
+    confirm = await user.say("/delete")
     await user.tap("Yes, delete everything", message=confirm[-1])
     for table in ("users", "questionnaires", "applications", "status_changes", "outbox"):
         assert db.execute(f"select count(*) from {table}").fetchone()[0] == 0, table

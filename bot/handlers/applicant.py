@@ -105,7 +105,7 @@ async def on_nav(
     elif act in ("docs", "doc", "rmdoc", "review"):
         reply = await form.documents(user_id, act, arg)
     elif act == "submit":
-        reply = await form.submit(user_id, tr.locale)
+        reply = await form.submit(user_id, tr.locale, arg)
     elif at in af.BY_KEY or at == "form_review":
         reply = await form.navigate(user_id, act, at, arg)
     else:

@@ -8,7 +8,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
+from bot.db.confirmations import ERASE, Confirmations
 from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.services.data_rights import DataRightsService
@@ -16,7 +19,10 @@ from knowledge.text import T
 
 
 class EraseCB(CallbackData, prefix="x"):
+    """/delete's answer; ``t`` is the one-time token of the screen that asked (bot/db/confirmations.py)."""
+
     sure: bool
+    t: str = ""
 
 
 async def on_mydata(message: Message, bot: Bot, data_rights: DataRightsService, tr: Translator) -> None:
@@ -29,16 +35,18 @@ async def on_mydata(message: Message, bot: Bot, data_rights: DataRightsService, 
     )
 
 
-async def on_delete(message: Message, tr: Translator) -> None:
+async def on_delete(message: Message, tr: Translator, session: AsyncSession, clock: Clock) -> None:
+    token = await Confirmations(session, clock).ask(message.chat.id, ERASE)  # an older /delete's Yes stops acting
     buttons = [
         [
             InlineKeyboardButton(
-                text=tr.render(T("Yes, delete everything"), html_mode=False), callback_data=EraseCB(sure=True).pack()
+                text=tr.render(T("Yes, delete everything"), html_mode=False),
+                callback_data=EraseCB(sure=True, t=token).pack(),
             )
         ],
         [
             InlineKeyboardButton(
-                text=tr.render(T("No, keep it"), html_mode=False), callback_data=EraseCB(sure=False).pack()
+                text=tr.render(T("No, keep it"), html_mode=False), callback_data=EraseCB(sure=False, t=token).pack()
             )
         ],
     ]
@@ -53,11 +61,30 @@ async def on_delete(message: Message, tr: Translator) -> None:
 
 
 async def on_erase(
-    callback: CallbackQuery, callback_data: EraseCB, bot: Bot, data_rights: DataRightsService, tr: Translator
+    callback: CallbackQuery,
+    callback_data: EraseCB,
+    bot: Bot,
+    data_rights: DataRightsService,
+    tr: Translator,
+    session: AsyncSession,
+    clock: Clock,
 ) -> None:
     await callback.answer()
+    confirmations = Confirmations(session, clock)
     if not callback_data.sure:
+        await confirmations.withdraw(callback.from_user.id, ERASE)  # "No" disarms the "Yes" beside it
+        await session.commit()
         await bot.send_message(callback.from_user.id, tr.render(T("Nothing was deleted.")))
+        return
+    if not await confirmations.spend(callback.from_user.id, ERASE, callback_data.t):
+        await bot.send_message(
+            callback.from_user.id,
+            tr.render(
+                T(
+                    "That button is no longer valid (it was answered already, or a newer /delete replaced it): nothing was deleted. Send /delete to be asked again."
+                )
+            ),
+        )
         return
     await data_rights.erase(callback.from_user.id)
     await bot.send_message(

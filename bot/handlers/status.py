@@ -65,7 +65,8 @@ async def on_report(
 ) -> None:
     service = ApplicationService(session, clock)
     app = await service.owned(callback_data.app, callback.from_user.id)
-    if app is None:  # not theirs (or gone): say nothing about it
+    allowed = REPORTS.get(app.status if app else "", ("", None))[0]
+    if app is None or callback_data.to != allowed:  # not theirs, gone, or not a report (forged): nothing moves
         await callback.answer(
             tr.render(T("That button is from an earlier message. Here is where you are now:"), html_mode=False)[:200]
         )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
+from bot.db.confirmations import SUBMIT, Confirmations
 from bot.db.models import Application, Questionnaire, User
 from bot.services import quota
 from bot.services.applications import ApplicationService
@@ -26,7 +27,7 @@ from knowledge.model import Document
 from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import Outcome, evaluate
-from knowledge.text import Lines, T
+from knowledge.text import Lines, T, Verbatim
 
 
 class FormService:
@@ -35,6 +36,7 @@ class FormService:
         self.clock = clock
         self.vault = vault
         self.uploads = UploadService(session, clock, store)
+        self.confirmations = Confirmations(session, clock)
 
     async def _profile(self, user_id: int) -> tuple[Profile, bool]:
         """The eligibility answers as a profile, and whether the check was completed."""
@@ -82,6 +84,8 @@ class FormService:
 
     async def open(self, user_id: int) -> Reply:
         """/apply or the verdict's button: consent first, then where the person left off."""
+        if (already := await self._already(user_id)) is not None:
+            return already
         p, complete = await self._profile(user_id)
         if not complete:
             return Reply([], T("Please finish the eligibility check first: /start"))
@@ -100,6 +104,8 @@ class FormService:
         return Reply([self._screen(self._form(app), p)])
 
     async def agree(self, user_id: int) -> Reply:
+        if (already := await self._already(user_id)) is not None:
+            return already
         p, complete = await self._profile(user_id)
         if not complete:
             return Reply([], T("Please finish the eligibility check first: /start"))
@@ -177,8 +183,28 @@ class FormService:
 
     async def _documents_screen(self, app: Application, p: Profile) -> Screen:
         uploaded = await self.uploads.uploaded(app)
+        token = await self.confirmations.ask(app.user_id, SUBMIT, app.id)  # only this screen's Submit acts
         return up.documents_screen(
-            self._required(p), {k: d.file_name for k, d in uploaded.items()}, app.awaiting_upload
+            self._required(p), {k: d.file_name for k, d in uploaded.items()}, app.awaiting_upload, token
+        )
+
+    async def _already(self, user_id: int) -> Reply | None:
+        """One application per person: someone whose application is past the draft is shown it."""
+        applications = ApplicationService(self.session, self.clock)
+        app = await applications.open_application(user_id)
+        if app is None or app.status == st.DRAFT:
+            return None
+        return Reply(
+            [],
+            Lines(
+                (
+                    T(
+                        "You already have an application, <b>{ref}</b>: one per person. Here is where it stands:",
+                        ref=Verbatim(app.reference or ""),
+                    ),
+                    st.status_summary(await applications.view(app)),
+                )
+            ),
         )
 
     async def documents(self, user_id: int, action: str, kind: str) -> Reply:
@@ -225,11 +251,12 @@ class FormService:
         name = next((d.name for d in self._required(p) if d.id == kind), kind)
         return Reply([await self._documents_screen(app, p)], T("Saved: {name}.", name=T(name)))
 
-    async def submit(self, user_id: int, locale: str) -> Reply:
-        """Submits the draft, or says why not (missing fields or documents, window, quota, rules)."""
+    async def submit(self, user_id: int, locale: str, token: str) -> Reply:
+        """Submits the draft, or says why not (missing fields or documents, window, quota, rules).
+        Only the Submit of the latest documents screen acts, once (its one-time token)."""
         state = await self._current(user_id)
         if state is None:
-            return Reply([], STALE)
+            return await self._already(user_id) or Reply([], STALE)
         app, form, p = state
         now, kb = self.clock.now(), load()
         if af.current_field(form, p) is not None:
@@ -256,7 +283,9 @@ class FormService:
         missing = tuple(d for d in self._required(p) if d.id not in uploaded)
         if missing:
             return Reply([await self._documents_screen(app, p)], up.missing_text(missing))
-        change = await applications.submit(app)  # commits, with the notification in the outbox
+        if not await self.confirmations.spend(user_id, SUBMIT, token, app.id):  # spent by the submission only
+            return Reply([await self._documents_screen(app, p)], STALE)
+        change = await applications.submit(app)  # commits, with the notification and the spent token
         await self._set_mode(user_id, "check")
         await self.session.commit()
         summary = build_summary(

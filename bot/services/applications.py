@@ -7,7 +7,7 @@ in one transaction, through the outbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,27 @@ from knowledge.loader import load
 
 
 class ApplicationError(ValueError):
-    pass
+    """A refused change, said plainly. ``code`` tells the screen what to say:
+
+    - ``quota``: all recommendations are issued;
+    - ``changed``: the application moved since the person saw it (``last`` says by whom, when);
+    - ``not_allowed``: that move is not one this person may make from the application's status;
+    - ``gone``: the application no longer exists (its applicant erased their data);
+    - ``bad_reason``: a reason that does not belong to the decision."""
+
+    def __init__(self, message: str, code: str = "not_allowed", *, last: LastChange | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.last = last
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """The latest move of an application: shown to a reviewer whose decision came second."""
+
+    status: str
+    actor: str  # "applicant", "cli", "staff:<telegram id>"
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -55,19 +75,51 @@ class ApplicationService:
         return app
 
     async def submit(self, app: Application) -> Change:
-        """Gives the draft its reference code and submits it (the applicant's own move)."""
-        now = self.clock.now()
-        await self.session.flush()
-        app.reference = reference_for(app, now.astimezone(SEOUL).year)
-        return await self._move(app, st.SUBMITTED, by=st.APPLICANT, actor="applicant")
+        """Gives the draft its reference code and submits it. Only FormService.submit calls this,
+        after its checks (documents, window, quota, eligibility): the table's SUBMISSION move."""
+        fresh = await self.locked(app.id, expected=st.DRAFT)
+        fresh.reference = reference_for(fresh, self.clock.now().astimezone(SEOUL).year)
+        return await self._move(fresh, st.SUBMITTED, by=st.SUBMISSION, actor="applicant")
 
-    async def by_reference(self, reference: str, *, lock: bool = False) -> Application:
-        query = select(Application).where(Application.reference == reference)
-        if lock:  # PostgreSQL: a second reviewer waits for the first; SQLite's BEGIN IMMEDIATE does the same
-            query = query.with_for_update()
+    async def locked(self, application_id: int, *, expected: str | None = None) -> Application:
+        """The application re-read under its row lock (PostgreSQL FOR UPDATE; SQLite's BEGIN
+        IMMEDIATE holds the write lock already), refreshing any copy this session loaded before:
+        every move checks its transition on this fresh row, never on an object read earlier.
+        With ``expected``, a row whose status is no longer the one the person saw is refused."""
+        query = (
+            select(Application)
+            .where(Application.id == application_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         app = (await self.session.execute(query)).scalar_one_or_none()
         if app is None:
-            raise ApplicationError(f"no application {reference}")
+            await self.session.rollback()
+            raise ApplicationError(f"application {application_id} no longer exists", "gone")
+        if expected is not None and app.status != expected:
+            last = await self.last_change(app.id)
+            await self.session.rollback()
+            raise ApplicationError(
+                f"{app.reference or app.id} is {app.status} now, not {expected}", "changed", last=last
+            )
+        return app
+
+    async def last_change(self, application_id: int) -> LastChange | None:
+        row = (
+            await self.session.execute(
+                select(StatusChange.to_status, StatusChange.actor, StatusChange.at)
+                .where(StatusChange.application_id == application_id)
+                .order_by(StatusChange.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return LastChange(row[0], row[1], row[2]) if row else None
+
+    async def by_reference(self, reference: str) -> Application:
+        query = select(Application).where(Application.reference == reference)
+        app = (await self.session.execute(query)).scalar_one_or_none()
+        if app is None:
+            raise ApplicationError(f"no application {reference}", "gone")
         return app
 
     async def change_status(
@@ -79,21 +131,26 @@ class ApplicationService:
         reason: str | None = None,
         note: str | None = None,
         on: date | None = None,
+        expected: str | None = None,
     ) -> Change:
         """A move by the province: a staff member (``actor_id``, their Telegram id) or the CLI (0).
 
+        The row is re-read under its lock and the move checked on it (``expected``: the status the
+        reviewer saw when they decided; a row that moved since is refused with who moved it).
         A recommendation takes one from the quota in the same transaction, atomically, and gets
         its number from it; the move, its history, the audit entry and the applicant's notification
         commit together or not at all."""
-        app = await self.by_reference(reference, lock=True)
         if reason is not None and reason not in st.REASONS.get(new, {}):
-            raise ApplicationError(f"unknown reason {reason!r} for {new}")
+            raise ApplicationError(f"unknown reason {reason!r} for {new}", "bad_reason")
+        found = await self.by_reference(reference)
+        app = await self.locked(found.id, expected=expected)
+        self._check(app, new, st.PROVINCE)
         before = {"status": app.status}
         if new == st.RECOMMENDED:
             sequence = await take_one(self.session, load().programme.quota)
             if sequence is None:
                 await self.session.rollback()
-                raise ApplicationError("quota")
+                raise ApplicationError("all recommendations are issued", "quota")
             day = on or self.clock.now().astimezone(SEOUL).date()
             app.recommendation_number = f"GGR-{day.year}-{sequence:04d}"
             app.recommendation_date = day
@@ -112,17 +169,24 @@ class ApplicationService:
         return await self._move(app, new, by=st.PROVINCE, actor=actor, note=note, reason=reason)
 
     async def report(self, app: Application, new: str) -> Change:
-        """The applicant's own report (visa applied, visa issued)."""
-        return await self._move(app, new, by=st.APPLICANT, actor="applicant")
+        """The applicant's own report (visa applied, visa issued), checked on the fresh row."""
+        fresh = await self.locked(app.id)
+        return await self._move(fresh, new, by=st.APPLICANT, actor="applicant")
+
+    def _check(self, app: Application, new: str, by: str) -> None:
+        try:
+            st.check_transition(app.status, new, by)
+        except st.TransitionError as bad:
+            raise ApplicationError(str(bad), "not_allowed") from bad
 
     async def _move(
         self, app: Application, new: str, *, by: str, actor: str, note: str | None = None, reason: str | None = None
     ) -> Change:
         try:
-            st.check_transition(app.status, new, by)
-        except st.TransitionError as bad:
+            self._check(app, new, by)
+        except ApplicationError:
             await self.session.rollback()
-            raise ApplicationError(str(bad)) from bad
+            raise
         now = self.clock.now()
         old, app.status, app.updated_at = app.status, new, now
         if new == st.SUBMITTED:
@@ -173,6 +237,13 @@ class ApplicationService:
         """The application if it belongs to this user; None otherwise (reveals nothing)."""
         app = await self.session.get(Application, application_id)
         return app if app is not None and app.user_id == user_id else None
+
+    async def open_application(self, user_id: int) -> Application | None:
+        """The person's one open application (a draft or past it; a refused one is not open)."""
+        rows = await self.session.execute(
+            select(Application).where(Application.user_id == user_id, Application.status != st.NOT_RECOMMENDED)
+        )
+        return rows.scalar_one_or_none()
 
     async def of_user(self, user_id: int) -> list[Application]:
         rows = await self.session.execute(

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
+from bot.db.confirmations import CANCEL_ANNOUNCEMENT, DECIDE, Confirmations
 from bot.db.models import StaffSession, User
 from bot.i18n import available_locales
 from bot.services import quota, stats
@@ -47,6 +48,7 @@ ADMIN_ACTS = frozenset(
         "annsend",
         "annview",
         "anncancel",
+        "annstop",
         "anndiscard",
     }
 )
@@ -85,6 +87,7 @@ class StaffDesk:
         self.applications = ApplicationService(session, clock)
         self.announcements = AnnouncementService(session, clock, staff)
         self.employers = EmployerService(session, clock, vault)
+        self.confirmations = Confirmations(session, clock)
 
     # -- state helpers ---------------------------------------------------------------------------
 
@@ -103,6 +106,13 @@ class StaffDesk:
 
     async def _save(self) -> None:
         await self.session.commit()
+
+    async def _after_refusal(self) -> None:
+        """A refused change rolled the transaction back, which expires every loaded row: read
+        this desk's own rows again so the screen that follows can use them."""
+        await self.session.refresh(self.state)
+        if self.user is not None:
+            await self.session.refresh(self.user)
 
     # -- entry points ----------------------------------------------------------------------------
 
@@ -255,7 +265,9 @@ class StaffDesk:
         app = await self.review.application(ident)
         if app is None or arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
-        self._set(decision={"app": ident, "status": arg}, awaiting=None)
+        # The status the reviewer sees now: the decision is made on it, and refused if the
+        # application moves before the confirmation (another reviewer decided meanwhile).
+        self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
         await self._save()
         if arg in st.REASONS:
             return StaffReply([ui.reason_screen(ident, app.reference or "", arg)])
@@ -283,38 +295,48 @@ class StaffDesk:
         app = await self.review.application(ident)
         if decision is None or app is None:
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
-        return StaffReply(
-            [
-                ui.confirm_screen(
-                    ident,
-                    app.reference or "",
-                    decision["status"],
-                    decision.get("reason"),
-                    decision.get("note"),
-                    await quota.issued(self.session),
-                    load().programme.quota,
-                )
-            ]
+        token = await self.confirmations.ask(self.actor, DECIDE, ident)  # this screen's Confirm, once
+        screen = ui.confirm_screen(
+            ident,
+            app.reference or "",
+            decision["status"],
+            decision.get("reason"),
+            decision.get("note"),
+            await quota.issued(self.session),
+            load().programme.quota,
+            token,
         )
+        await self._save()
+        return StaffReply([screen])
 
     async def _act_commit(self, ident: int, arg: str) -> StaffReply:
         decision = self._decision(ident)
-        if decision is None:
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        if decision is None or not await self.confirmations.spend(self.actor, DECIDE, arg, ident):
+            # A second tap, or the Confirm of an older screen: nothing is done twice.
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["used"])
         self._set(decision=None, awaiting=None)
-        return await self._change(ident, decision["status"], decision.get("reason"), decision.get("note"))
+        return await self._change(
+            ident, decision["status"], decision.get("reason"), decision.get("note"), decision.get("seen")
+        )
 
-    async def _change(self, ident: int, status: str, reason: str | None, note: str | None) -> StaffReply:
+    async def _change(
+        self, ident: int, status: str, reason: str | None, note: str | None, seen: str | None = None
+    ) -> StaffReply:
         app = await self.review.application(ident)
         if app is None or app.reference is None:
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["stale"])
+            await self._save()
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
         reference = app.reference
-        await self._save()  # the cleared decision, before the change's own transaction
+        await self._save()  # the cleared decision and the spent token, before the change's own transaction
         try:
-            await self.applications.change_status(reference, status, actor_id=self.actor, reason=reason, note=note)
+            await self.applications.change_status(
+                reference, status, actor_id=self.actor, reason=reason, note=note, expected=seen
+            )
         except ApplicationError as bad:
-            code = "quota" if str(bad) == "quota" else "stale"
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS[code])
+            await self._after_refusal()
+            if bad.code == "gone":
+                return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+            return await self._with_notice(self._act_open(ident, "", files=False), _refusal(bad))
         return await self._with_notice(self._act_open(ident, "", files=False), ui.done_line(reference, status))
 
     # -- companies registered by employers -----------------------------------------------------
@@ -443,7 +465,18 @@ class StaffDesk:
         return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
 
     async def _act_anncancel(self, ident: int, arg: str) -> StaffReply:
-        ann = await self.announcements.cancel(self.actor, ident)
+        """Asks first: cancelling stops the messages not yet sent, for good."""
+        ann = await self.announcements.get(ident)
+        if ann is None or ann.state != "sending":
+            return await self._act_annview(ident, "")
+        token = await self.confirmations.ask(self.actor, CANCEL_ANNOUNCEMENT, ident)
+        await self._save()
+        return StaffReply([ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
+
+    async def _act_annstop(self, ident: int, arg: str) -> StaffReply:
+        if not await self.confirmations.spend(self.actor, CANCEL_ANNOUNCEMENT, arg, ident):
+            return await self._with_notice(self._act_annview(ident, ""), ui.ERRORS["used"])
+        ann = await self.announcements.cancel(self.actor, ident)  # commits, the spent token with it
         if ann is None:
             return await self._act_ann(0, "")
         return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
@@ -452,6 +485,15 @@ class StaffDesk:
         self._set(draft=None, awaiting=None)
         await self._save()
         return await self._act_ann(0, "")
+
+
+def _refusal(bad: ApplicationError) -> Message:
+    """What a reviewer is told when their change is refused: the reason, never an apology."""
+    if bad.code == "quota":
+        return ui.ERRORS["quota"]
+    if bad.last is not None:
+        return ui.decided_meanwhile(bad.last.status, bad.last.actor, bad.last.at)
+    return ui.ERRORS["not_allowed"]
 
 
 def _change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
