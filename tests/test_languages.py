@@ -18,7 +18,7 @@ from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from tests.conftest import BotRunner
 from tests.e2e import ELIGIBLE_WEB_DEV, answer, keyboard_message, nav
-from tests.test_status import change, submitted_application
+from tests.test_status import change, reference_of
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
 SCRIPTS = {
@@ -261,17 +261,6 @@ async def test_whole_journey_is_in_the_users_language(
 ) -> None:
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
-    # Status notifications and /status, in the same language.
-    before = len(user.messages)
-    ref = await submitted_application(settings, clock, 500)
-    for new, extra in [
-        (st.INFO_REQUESTED, {"note": "apostille", "reason": "missing_document"}),
-        (st.UNDER_REVIEW, {}),
-        (st.RECOMMENDED, {}),
-    ]:
-        await change(settings, clock, ref, new, **extra)
-    await user.wait_messages(before + 4, timeout=15)
-    await user.say("/status")
     # The application form: consent, fields with a validation error, the review, data rights.
     await user.say("/restart")
     await answer(user, "web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
@@ -303,6 +292,19 @@ async def test_whole_journey_is_in_the_users_language(
         await user.send_document(b"%PDF-1.4 " + kind.encode(), f"{kind}.pdf", "application/pdf")
         await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
+    # Status notifications and /status, in the same language; a second /apply gets "one per person".
+    before = len(user.messages)
+    ref = await reference_of(settings, 500)
+    for new, extra in [
+        (st.INFO_REQUESTED, {"note": "apostille", "reason": "missing_document"}),
+        (st.UNDER_REVIEW, {}),
+        (st.RECOMMENDED, {}),
+    ]:
+        await change(settings, clock, ref, new, **extra)
+    await user.wait_messages(before + 3, timeout=15)
+    await user.say("/status")
+    await user.say("/apply")
+    assert ref in user.messages[-1].plain
     await user.say("/quota")
     # An employer in the same language: registration (with a refused number), the obligations check
     # for a care home, inviting the candidate, who approves; the candidate's card; /share.

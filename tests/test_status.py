@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.models import OutboxMessage, StatusChange, User
+from bot.db.models import Application, OutboxMessage, StatusChange, User
 from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.outbox import Sender
@@ -36,6 +36,15 @@ async def submitted_application(settings: Settings, clock: FixedClock, user_id: 
         change = await service.submit(app)
     await engine.dispose()
     return change.reference
+
+
+async def reference_of(settings: Settings, user_id: int) -> str:
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        ref = (await session.execute(select(Application.reference).where(Application.user_id == user_id))).scalar_one()
+    await engine.dispose()
+    assert ref, "the application has no reference yet"
+    return ref
 
 
 async def change(settings: Settings, clock: FixedClock, reference: str, new: str, **kw: str) -> None:

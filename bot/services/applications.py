@@ -98,10 +98,9 @@ class ApplicationService:
             raise ApplicationError(f"application {application_id} no longer exists", "gone")
         if expected is not None and app.status != expected:
             last = await self.last_change(app.id)
-            await self.session.rollback()
-            raise ApplicationError(
-                f"{app.reference or app.id} is {app.status} now, not {expected}", "changed", last=last
-            )
+            message = f"{app.reference or app.id} is {app.status} now, not {expected}"
+            await self.session.rollback()  # expires every object: read nothing from them after this
+            raise ApplicationError(message, "changed", last=last)
         return app
 
     async def last_change(self, application_id: int) -> LastChange | None:
@@ -144,7 +143,12 @@ class ApplicationService:
             raise ApplicationError(f"unknown reason {reason!r} for {new}", "bad_reason")
         found = await self.by_reference(reference)
         app = await self.locked(found.id, expected=expected)
-        self._check(app, new, st.PROVINCE)
+        try:
+            self._check(app, new, st.PROVINCE)
+        except ApplicationError as refused:  # say who moved it where, then let the lock go
+            refused.last = await self.last_change(app.id)
+            await self.session.rollback()
+            raise
         before = {"status": app.status}
         if new == st.RECOMMENDED:
             sequence = await take_one(self.session, load().programme.quota)

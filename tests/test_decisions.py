@@ -1,0 +1,340 @@
+"""Decisions and transitions under concurrency and forgery (issue 15): exactly one decision wins,
+a refused change is an answer, the one transition table holds for every path, one application per
+person, and final buttons act once, only from the screen that asked."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import migrate
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.crypto import Vault, load_key
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.models import Application, OutboxMessage, StatusChange
+from bot.db.models import Counter as CounterRow
+from bot.db.repo import PersonRepo
+from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
+from bot.services.applications import ApplicationError, ApplicationService
+from bot.services.staff import StaffService
+from bot.services.staff_desk import StaffDesk, StaffReply
+from dialogs import statuses as st
+from tests.conftest import NOW, BotRunner, empty_postgres
+from tests.e2e import APOLOGY_EN, nav, submitted_via_bot, wait_for_text
+
+ADMIN = 900
+REVIEWERS = (901, 902)
+RACES = 6  # applications raced per pair of decisions: each one fails on the old code
+
+
+async def _submitted_apps(settings: Settings, clock: FixedClock, count: int) -> list[int]:
+    engine = make_engine(settings)
+    ids = []
+    async with make_sessionmaker(engine)() as session:
+        for i in range(count):
+            await PersonRepo(session).load(20_000 + i, "en", clock.now())
+            await session.flush()
+            service = ApplicationService(session, clock)
+            app = await service.create_draft(20_000 + i, "web_developer")
+            await service.submit(app)
+            ids.append(app.id)
+    await engine.dispose()
+    return ids
+
+
+def _token(reply: StaffReply, act: str) -> str:
+    for screen in reply.screens:
+        for action in screen.actions:
+            name, _, rest = action.name.partition(":")
+            if name == act:
+                return rest.partition(":")[2]
+    raise AssertionError(f"no {act} button in {[a.name for s in reply.screens for a in s.actions]}")
+
+
+class Reviewer:
+    """A staff member at the desk: each press is one update, in its own session, as the bot runs it."""
+
+    def __init__(self, maker: async_sessionmaker[AsyncSession], clock: FixedClock, vault: Vault, actor: int) -> None:
+        self.maker, self.clock, self.vault, self.actor = maker, clock, vault, actor
+
+    async def press(self, act: str, app_id: int, arg: str) -> StaffReply:
+        async with self.maker() as session:
+            staff = StaffService(session, self.clock, frozenset(REVIEWERS))
+            state = await staff.state(self.actor)
+            desk = StaffDesk(session, self.clock, self.vault, staff, self.actor, "admin", state)
+            reply = await desk.press(act, app_id, arg)
+            await session.commit()
+            return reply
+
+    async def prepared(self, app_id: int, status: str) -> str:
+        """Decide → (reason) → confirmation screen, as a reviewer taps it; the Confirm's token."""
+        reply = await self.press("decide", app_id, status)
+        if status in st.REASONS:
+            await self.press("reason", app_id, next(iter(st.REASONS[status])))
+            reply = await self.press("confirm", app_id, "")
+        return _token(reply, "commit")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    if request.param == "postgresql":
+        settings = settings.model_copy(update={"database_url": await empty_postgres()})
+        await migrate(settings)
+    return settings
+
+
+def _workers(settings: Settings) -> list[AsyncEngine]:
+    """Two webhook workers on PostgreSQL; SQLite is one worker by design (one connection, see engine.py)."""
+    if settings.database_url.startswith("sqlite"):
+        return [make_engine(settings)] * 2
+    return [make_engine(settings), make_engine(settings)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (st.RECOMMENDED, st.RECOMMENDED),
+        (st.RECOMMENDED, st.NOT_RECOMMENDED),
+        (st.INFO_REQUESTED, st.RECOMMENDED),
+    ],
+)
+async def test_two_reviewers_confirming_at_once_one_decision_wins(
+    db_settings: Settings, clock: FixedClock, first: str, second: str
+) -> None:
+    settings = db_settings
+    ids = await _submitted_apps(settings, clock, RACES)
+    engines = _workers(settings)
+    vault = Vault(load_key(settings))
+    reviewers = [Reviewer(make_sessionmaker(e), clock, vault, a) for e, a in zip(engines, REVIEWERS, strict=True)]
+    maker = make_sessionmaker(engines[0])
+    try:
+        for app_id in ids:
+            # Both reviewers have the application open and their confirmation on screen.
+            tokens = [await reviewers[0].prepared(app_id, first), await reviewers[1].prepared(app_id, second)]
+            replies = await asyncio.gather(
+                *(r.press("commit", app_id, t) for r, t in zip(reviewers, tokens, strict=True))
+            )
+            notices = [r.notice.msgid if r.notice is not None else "" for r in replies]
+            assert sorted(n.split(":")[0] for n in notices) == ["Done", "Not changed"], notices
+            assert all(r.screens for r in replies)  # both screens stay usable
+            async with maker() as session:
+                decisions = await session.scalar(
+                    select(func.count())
+                    .select_from(StatusChange)
+                    .where(StatusChange.application_id == app_id, StatusChange.actor.like("staff:%"))
+                )
+                told = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.chat_id == 20_000 + ids.index(app_id))
+                )
+            assert decisions == 1 and told == 2  # submitted + one decision, nothing doubled
+        async with maker() as session:
+            issued = (await session.get(CounterRow, "recommendations")).value  # type: ignore[union-attr]
+            numbers = sorted(
+                n for n in (await session.execute(select(Application.recommendation_number))).scalars() if n
+            )
+        # Every number taken belongs to an application: none lost to a doubled decision.
+        assert len(numbers) == issued and numbers == [f"GGR-2026-{n:04d}" for n in range(1, issued + 1)]
+    finally:
+        for engine in set(engines):
+            await engine.dispose()
+
+
+async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings: Settings, clock: FixedClock) -> None:
+    (app_id,) = await _submitted_apps(db_settings, clock, 1)
+    engines = _workers(db_settings)
+    reviewer = Reviewer(make_sessionmaker(engines[0]), clock, Vault(load_key(db_settings)), REVIEWERS[0])
+    try:
+        token = await reviewer.prepared(app_id, st.RECOMMENDED)
+
+        async def cli() -> object:
+            async with make_sessionmaker(engines[1])() as session:
+                service = ApplicationService(session, clock)
+                try:
+                    return await service.change_status("GG-2026-000001", st.NOT_RECOMMENDED, actor_id=0, reason="other")
+                except ApplicationError as refused:
+                    return refused
+
+        desk_reply, cli_result = await asyncio.gather(reviewer.press("commit", app_id, token), cli())
+        assert isinstance(desk_reply, StaffReply)
+        if isinstance(cli_result, ApplicationError):  # the reviewer came first
+            assert cli_result.code == "not_allowed" and cli_result.last is not None
+            assert cli_result.last.actor == "staff:901"
+            assert desk_reply.notice is not None and desk_reply.notice.msgid.startswith("Done")
+        else:  # the CLI came first: the reviewer is told who, and when
+            assert desk_reply.notice is not None and desk_reply.notice.msgid.startswith("Not changed")
+            assert desk_reply.notice.params["who"].msgid == "the CLI"  # type: ignore[union-attr]
+    finally:
+        for engine in set(engines):
+            await engine.dispose()
+
+
+# --- through the real bot ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})}), clock, emulator)
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+def _db(settings: Settings) -> sqlite3.Connection:
+    return sqlite3.connect(settings.database_url.split("///", 1)[1])
+
+
+def _staff_button(user: FakeUser, label: str) -> str:
+    for m in reversed(user.messages):
+        for row in m.buttons:
+            for text, data in row:
+                if data and data.startswith("st:") and text.startswith(label):
+                    return data
+    raise AssertionError(f"no staff button {label!r}")
+
+
+async def _press(user: FakeUser, label: str) -> list[FakeMessage]:
+    return await user.tap(_staff_button(user, label))
+
+
+async def _open_first(admin: FakeUser) -> None:
+    await admin.say("/staff")
+    await _press(admin, "🌐 English")
+    await _press(admin, "📥 Review queue")
+    await _press(admin, "GG-2026-000001")
+
+
+async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    applicant = emulator.user(401)
+    await submitted_via_bot(applicant, emulator)
+    db = _db(settings)
+    db.execute("update counters set value = 630 where name = 'recommendations'")
+    db.commit()
+    admin = emulator.user(ADMIN, language_code="en")
+    await _open_first(admin)
+    await _press(admin, "✅ Recommend")
+    refused = await _press(admin, "✔ Confirm")
+    shown = "\n".join(m.plain for m in refused)
+    assert APOLOGY_EN not in shown and "The quota is used up" in shown
+    assert "GG-2026-000001" in shown  # the application again, as it stands
+    assert db.execute("select status from applications").fetchone() == ("submitted",)
+    menu = await _press(admin, "📥 Review queue")  # the desk goes on
+    assert APOLOGY_EN not in menu[0].plain
+    assert any(text.startswith("GG-2026-000001") for m in menu for row in m.buttons for text, _ in row)
+
+
+async def test_a_second_tap_on_confirm_does_nothing_twice(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    applicant = emulator.user(402)
+    await submitted_via_bot(applicant, emulator)
+    admin = emulator.user(ADMIN, language_code="en")
+    await _open_first(admin)
+    await _press(admin, "✅ Recommend")
+    confirm = admin.messages[-1]
+    first = await admin.tap("✔ Confirm", message=confirm)
+    assert "Done" in first[0].plain
+    again = await admin.tap("✔ Confirm", message=confirm)
+    assert "already used" in again[0].plain
+    db = _db(settings)
+    assert db.execute("select value from counters").fetchone() == (1,)
+    assert db.execute("select count(*) from status_changes where actor like 'staff:%'").fetchone() == (1,)
+
+
+async def test_a_forged_report_cannot_submit_a_draft(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    from tests.e2e import filled_form
+
+    user = emulator.user(403)
+    await filled_form(user)
+    db = _db(settings)
+    (draft_id,) = db.execute("select id from applications").fetchone()
+    for forged in (f"s:{draft_id}:submitted", f"s:{draft_id}:recommended", f"s:{draft_id}:visa_applied"):
+        await user.click_data(forged)
+        await emulator.wait_processed()
+    assert not any(APOLOGY_EN in m.plain for m in user.messages)
+    assert db.execute("select status, reference from applications").fetchone() == ("draft", None)
+    assert db.execute("select count(*) from outbox").fetchone() == (0,)
+    # The table itself refuses it, whatever the path: a report is not a submission.
+    with pytest.raises(st.TransitionError):
+        st.check_transition(st.DRAFT, st.SUBMITTED, st.APPLICANT)
+
+
+async def test_one_application_per_person(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
+    user = emulator.user(404)
+    await submitted_via_bot(user, emulator)
+    await wait_for_text(user, "GG-2026-000001")
+    consent = await user.say("/apply")
+    assert "You already have an application, GG-2026-000001" in consent[-1].plain
+    assert "Submitted" in consent[-1].plain
+    # An old consent screen's "I agree" does not start a second one either.
+    consent_screen = next(
+        m for m in user.messages if any(d and d.startswith("n:agree") for r in m.buttons for _, d in r)
+    )
+    agree = next(d for r in consent_screen.buttons for _, d in r if d and d.startswith("n:agree"))
+    agreed = await user.tap(agree, message=consent_screen)
+    assert "You already have an application" in agreed[-1].plain
+    db = _db(settings)
+    assert db.execute("select count(*) from applications").fetchone() == (1,)
+    # And the database refuses a second open one outright.
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            from bot.db.models import Application as App
+
+            session.add(App(user_id=404, status=st.DRAFT, created_at=NOW, updated_at=NOW))
+            with pytest.raises(IntegrityError):
+                await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_delete_acts_only_from_the_screen_that_asked_and_once(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(405)
+    await user.say("/start")
+    db = _db(settings)
+    first = (await user.say("/delete"))[-1]
+    await user.tap("No, keep it", message=first)
+    late = await user.tap("Yes, delete everything", message=first)
+    assert "nothing was deleted" in late[-1].plain
+    assert db.execute("select count(*) from users where id = 405").fetchone() == (1,)
+    older = (await user.say("/delete"))[-1]
+    newer = (await user.say("/delete"))[-1]
+    stale = await user.tap("Yes, delete everything", message=older)  # replaced by the newer screen
+    assert "nothing was deleted" in stale[-1].plain
+    done = await user.tap("Yes, delete everything", message=newer)
+    assert "All your data has been deleted" in done[-1].plain
+    assert db.execute("select count(*) from applications").fetchone() == (0,)
+
+
+async def test_submit_acts_only_from_the_latest_documents_screen(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    from tests.e2e import DOCUMENTS, filled_form, upload_documents
+
+    user = emulator.user(406)
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    old_screen = next(
+        m for m in reversed(user.messages) if any(d and d.startswith("n:submit") for row in m.buttons for _, d in row)
+    )
+    await upload_documents(user, emulator, DOCUMENTS)
+    stale = await user.tap("📨 Submit the application", message=old_screen)
+    assert "earlier message" in stale[0].plain
+    db = _db(settings)
+    assert db.execute("select status from applications").fetchone() == ("draft",)
+    await user.tap(nav(user, "submit"))
+    assert db.execute("select status from applications").fetchone() == ("submitted",)
