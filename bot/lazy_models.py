@@ -117,20 +117,16 @@ def used_methods() -> tuple[type[TelegramMethod[Any]], ...]:
     )
 
 
-# Parsed replies' models, held: pydantic caches a parametrised generic only weakly (for methods
-# used later, bot/response_models.KeepResponseModels holds them as they come).
-_responses: dict[Any, type[BaseModel]] = {}
-
-
 def build_used(*ours: type[TelegramMethod[Any]]) -> None:
     """Build the validators every update and reply uses, before the first update arrives (``ours``:
     our own subclasses of aiogram's methods, such as bot.messaging.SendScreen)."""
     from aiogram import types
-    from aiogram.methods.base import Response
+
+    from bot.response_models import keep
 
     # Update first: the models built after it reuse its schema rather than building their own copy.
     models: tuple[type[BaseModel], ...] = (types.Update, types.InlineKeyboardMarkup, types.InlineKeyboardButton)
     for model in (*models, *used_methods(), *ours):
         model.model_rebuild()
     for method in (*used_methods(), *ours):
-        _responses[method.__returning__] = Response[method.__returning__]  # type: ignore[name-defined]
+        keep(method.__returning__)  # pydantic holds a parametrised generic only weakly

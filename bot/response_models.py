@@ -17,18 +17,25 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
+# The one cache of parsed-reply models: filled ahead by bot.lazy_models.build_used for the methods
+# a conversation calls, and as they come by KeepResponseModels for any other.
+KEPT: dict[Any, type[Response[Any]]] = {}
+
+
+def keep(returning: Any) -> type[Response[Any]]:
+    """The reply model for ``returning``, built once and held for the life of the process."""
+    model = KEPT.get(returning)
+    if model is None:
+        model = KEPT[returning] = Response[returning]  # type: ignore[valid-type]
+    return model
+
 
 class KeepResponseModels(BaseRequestMiddleware):
-    def __init__(self) -> None:
-        self.kept: dict[Any, type[Response[Any]]] = {}
-
     async def __call__(
         self,
         make_request: NextRequestMiddlewareType[TelegramType],
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Any:
-        returning = method.__returning__
-        if returning not in self.kept:
-            self.kept[returning] = Response[returning]  # type: ignore[valid-type]
+        keep(method.__returning__)
         return await make_request(bot, method)
