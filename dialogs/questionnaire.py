@@ -507,7 +507,8 @@ def answer_option(conv: Conversation, key: str, value: str, now: datetime) -> Co
     options = q.option_values(profile(conv, now))
     if value not in options:
         raise KeyError(value)
-    stored: Any = _CONVERT.get(key, lambda v: v)(value)
+    convert = _CONVERT.get(key)
+    stored: Any = convert(value) if convert else value
     return _store(conv, key, stored)
 
 
