@@ -6,13 +6,16 @@ STAMP  := $(VENV)/.installed-stamp
 BABEL_KEYWORDS := -k T -k TP:1,2 --no-default-keywords
 STAFF_KEYWORDS := -k S -k SP:1,2 --no-default-keywords
 
-.PHONY: demo run test migrate lint i18n-extract i18n-update clean
+.PHONY: demo run test migrate lint lock i18n-extract i18n-update clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked tree (requirements-dev.lock: every package, direct or not, pinned),
+# then the project itself without letting pip resolve anything again.
+$(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## chat with the bot in this terminal (no token needed); LANG_CODE=ko for Korean
@@ -25,10 +28,17 @@ migrate: $(STAMP)
 	$(PY) -m bot migrate
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+
+LOCK := $(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --upgrade
+lock:  ## after changing pyproject.toml's dependencies: re-resolve the whole tree into the two lock files
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(LOCK) -o requirements.lock pyproject.toml
+	$(LOCK) --extra dev -o requirements-dev.lock pyproject.toml
 
 i18n-extract: $(STAMP)  ## collect every T()/TP() string and the data files' texts into messages.pot; S()/SP() into staff.pot
 	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --omit-header -o locales/messages.pot .

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Runtime, migrate
@@ -20,6 +21,39 @@ from bot.emulator import TEST_TOKEN, BotAPIEmulator
 
 # A fixed "now" inside the application window; tests about dates move it explicitly.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database and Redis db, so the tests
+    that empty them do not empty another worker's (gw0 uses test_gw0 and Redis db n+1, ...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    if url := os.environ.get("TEST_POSTGRES_URL"):
+        base, _, name = url.rpartition("/")
+        own = f"{name}_{worker}"
+        asyncio.run(_create_database(url, own))
+        os.environ["TEST_POSTGRES_URL"] = f"{base}/{own}"
+    if url := os.environ.get("TEST_REDIS_URL"):
+        base, _, db = url.rpartition("/")
+        os.environ["TEST_REDIS_URL"] = f"{base}/{(int(db or 0) + 1 + number) % 16}"
+
+
+async def _create_database(url: str, name: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    for attempt in range(20):  # two workers copying template1 at once may be told it is busy
+        try:
+            async with engine.connect() as conn:
+                exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+                if not exists:
+                    await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            break
+        except DBAPIError:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(0.25)
+    await engine.dispose()
 
 
 @pytest.fixture
