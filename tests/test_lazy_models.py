@@ -172,7 +172,7 @@ def test_settling_builds_what_updates_and_replies_use() -> None:
     script = (
         "import json, bot\n"
         "from aiogram import methods, types\n"
-        "from bot.lazy_models import _responses, build_used, used_methods\n"
+        "from bot.lazy_models import build_used, used_methods\nfrom bot.response_models import KEPT as _responses\n"
         "from bot.messaging import SendScreen\n"
         "before = types.Update.__pydantic_complete__\n"
         "build_used(SendScreen); build_used(SendScreen)\n"
