@@ -10,6 +10,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.app import migrate
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
@@ -44,6 +46,7 @@ def received(emulator: BotAPIEmulator, user_id: int) -> int:
     return sum(1 for m in chat.messages if m.from_bot and ("Suwon" in m.plain or "수원" in m.plain)) if chat else 0
 
 
+@pytest.mark.slow
 async def test_announcement_to_2000_with_flood_control_and_a_kill_is_exactly_once(tmp_path: Path) -> None:
     emulator = BotAPIEmulator(flood_control=True, global_rate=150, per_chat_rate=1.0)
     await emulator.start()

@@ -109,6 +109,7 @@ async def test_killed_mid_upload(
 
 
 @pytest.mark.parametrize("delay", KILL_AFTER)
+@pytest.mark.slow
 async def test_killed_mid_submission(
     delay: float, settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:

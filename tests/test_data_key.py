@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ print(load_key(settings).decode())
 """
 
 
+@pytest.mark.slow
 def test_workers_starting_together_share_one_complete_key(tmp_path: Path) -> None:
     for attempt in range(2):  # two races, each between six processes
         key_file = tmp_path / f"try{attempt}" / "data.key"

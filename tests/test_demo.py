@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +44,7 @@ def test_demo_in_english_reaches_a_verdict_and_checklist(tmp_path: Path) -> None
     assert "Bye." in out
 
 
+@pytest.mark.slow
 def test_demo_in_korean_and_progress_is_kept_between_runs(tmp_path: Path) -> None:
     out = run_demo(tmp_path, "ko", ["6", "2", "/quit"])
     assert any("\uac00" <= ch <= "\ud7a3" for ch in out.split("Bye.")[0][-200:])

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 USER = {"id": 7, "is_bot": False, "first_name": "Dilnoza", "language_code": "uz"}
@@ -143,6 +145,7 @@ def run(mode: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow
 def test_lazily_imported_aiogram_builds_every_model_and_parses_as_shipped() -> None:
     lazy, eager = run("lazy"), run("eager")
     assert eager["built_at_import"] == [True, True]
@@ -154,6 +157,7 @@ def test_lazily_imported_aiogram_builds_every_model_and_parses_as_shipped() -> N
     assert lazy["sent"] == eager["sent"] == {"chat_id": 7, "text": "x", "reply_markup": KEYBOARD}
 
 
+@pytest.mark.slow
 def test_the_lazy_import_takes_far_less_memory() -> None:
     script = "import {first}, aiogram.types, aiogram.methods; print(open('/proc/self/status').read())"
     rss = {}

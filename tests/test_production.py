@@ -157,6 +157,7 @@ def received(emulator: BotAPIEmulator, uid: int) -> int:
     return sum(1 for m in chat.messages if "Open day in Suwon" in m.plain) if chat else 0
 
 
+@pytest.mark.slow
 async def test_two_workers_send_an_announcement_once_each_within_one_global_rate(
     shared: Settings, clock: FixedClock
 ) -> None:
@@ -186,6 +187,7 @@ async def test_two_workers_send_an_announcement_once_each_within_one_global_rate
     assert all(n > 0 for n in per_worker) and sum(per_worker) == len(recipients)
 
 
+@pytest.mark.slow
 async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(
     shared: Settings, clock: FixedClock, tmp_path: Path
 ) -> None:
