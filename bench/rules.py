@@ -24,6 +24,7 @@ from dialogs import questionnaire as q
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.rules import evaluate
+from tests.answers import ELIGIBLE_WEB_DEV
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 
@@ -69,21 +70,7 @@ def main() -> None:
     evals = measure(lambda: evaluate(next(it), NOW, alternatives=False), args.seconds)
     verdicts = measure(lambda: evaluate(next(it), NOW), args.seconds)  # + other occupations that fit
 
-    steps = [
-        "web_developer",
-        "bachelor",
-        "abroad",
-        "no",
-        "=2",
-        "yes",
-        "topik",
-        "4",
-        "no",
-        "=Uzbekistan",
-        "yes",
-        "yes",
-        "=35000000",
-    ]
+    steps = ELIGIBLE_WEB_DEV
 
     def questionnaire() -> None:
         conv = q.Conversation()

@@ -38,7 +38,6 @@ class Ratio:
 @dataclass(frozen=True)
 class EmployerRules:
     ratios: dict[str, Ratio]
-    rounding_cite: Cite
     min_korean_staff: int
     min_korean_staff_cite: Cite
     it_ratio_percent: int
@@ -54,7 +53,6 @@ def rules() -> EmployerRules:
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     return EmployerRules(
         ratios={r["occupation"]: Ratio(r["occupation"], int(r["percent"]), _cite(r["cite"])) for r in raw["ratios"]},
-        rounding_cite=_cite(raw["ratio_rounding_cite"]),
         min_korean_staff=int(raw["min_korean_staff"]),
         min_korean_staff_cite=_cite(raw["min_korean_staff_cite"]),
         it_ratio_percent=int(raw["it_ratio_percent"]),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any
 
-Degree = Literal["doctorate", "master", "bachelor", "associate", "none"]
 DEGREE_RANK = {"none": 0, "associate": 1, "bachelor": 2, "master": 3, "doctorate": 4}
 
 

@@ -9,28 +9,11 @@ import sys
 from pathlib import Path
 
 from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
+from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 APOLOGY_EN = "Sorry, something went wrong"
-
-# A web developer with a foreign bachelor's in another field, 2 years and TOPIK 4: eligible through
-# the Korean-proficiency special case. Values are answer buttons; "=..." is typed text.
-ELIGIBLE_WEB_DEV = (
-    "web_developer",
-    "bachelor",
-    "abroad",
-    "no",
-    "=2",
-    "yes",
-    "topik",
-    "4",
-    "no",
-    "=Uzbekistan",
-    "yes",
-    "yes",
-    "=35,000,000",
-)
 
 
 def keyboard_message(user: FakeUser) -> FakeMessage:
@@ -76,10 +59,6 @@ def nav(user: FakeUser, act: str) -> str:
 
 def texts(messages: list[FakeMessage]) -> str:
     return "\n".join(m.plain for m in messages)
-
-
-# The application form: a person in Korea, eligible, with a job offer in Suwon.
-ELIGIBLE_IN_KOREA = ("web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
 
 
 FORM = (
