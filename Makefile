@@ -27,8 +27,13 @@ run: $(STAMP)  ## the real bot on Telegram; needs BOT_TOKEN
 migrate: $(STAMP)
 	$(PY) -m bot migrate
 
-test: $(STAMP)  ## the whole test suite (what CI runs)
+# The bot must be correct without its speed patches (bot/speed): these end-to-end files run again
+# with all of them off.
+UNPATCHED := tests/test_conversation.py tests/test_application_form.py tests/test_decisions.py tests/test_status.py tests/test_employers.py
+
+test: $(STAMP)  ## the whole test suite (what CI runs), then an end-to-end subset with the speed patches off
 	$(PY) -m pytest -q -n auto
+	SPEED_PATCHES=off $(PY) -m pytest -q -n auto $(UNPATCHED)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy

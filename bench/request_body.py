@@ -1,4 +1,4 @@
-"""Benchmark: building one Bot API request body, aiogram's form against JSON (bot/json_requests.py).
+"""Benchmark: building one Bot API request body, aiogram's form against JSON (bot/speed/json_requests.py).
 
     .venv/bin/python bench/request_body.py
 
@@ -23,7 +23,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.json_requests import JsonRequests
+from bot.speed.json_requests import JsonRequests
 
 WORDS = {"en": "Software developer, web developer", "ko": "소프트웨어 개발자, 웹 개발자"}
 

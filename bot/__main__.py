@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 
+from bot import speed
 from bot.config import clock_for, get_settings
 
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    speed.install(settings.speed_patches)  # before anything imports aiogram
     if args.command == "run" and args.webhook:
         from bot.web import run_webhook
 

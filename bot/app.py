@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import commands
+from bot import commands, speed
 from bot.clock import Clock
 from bot.config import Settings
 from bot.crypto import Vault, load_key
@@ -24,15 +25,15 @@ from bot.db.migrate import at_head, upgrade
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
-from bot.json_requests import JsonRequests
-from bot.memory import settle
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
-from bot.response_models import KeepResponseModels
 from bot.services.outbox import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
+from bot.speed.json_requests import JsonRequests
+from bot.speed.response_models import KeepResponseModels
+from bot.speed.settle import settle
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -44,10 +45,13 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     token = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
     if not token:
         raise SystemExit("BOT_TOKEN is not set. Put it in the environment or in .env (see README).")
-    session = JsonRequests(api=TelegramAPIServer.from_base(settings.telegram_api_base))  # not forms
+    api = TelegramAPIServer.from_base(settings.telegram_api_base)
+    # JSON bodies rather than forms, when that speed patch is on (bot/speed).
+    session = JsonRequests(api=api) if speed.active("json_requests") else AiohttpSession(api=api)
     session.middleware(CommitBeforeRequest())  # no database transaction spans a Telegram call
     session.middleware(RetryAfterFlood())  # a reply waits out a 429 rather than failing
-    session.middleware(KeepResponseModels())  # parsed once per return type, not once per GC
+    if speed.active("response_models"):
+        session.middleware(KeepResponseModels())  # parsed once per return type, not once per GC
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

@@ -21,7 +21,7 @@ from bot import commands
 from bot.app import Runtime, migrate
 from bot.clock import Clock
 from bot.config import Settings
-from bot.memory import settle
+from bot.speed.settle import settle
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 30.0  # seconds the updates in flight get to finish on stop

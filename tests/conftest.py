@@ -10,6 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from bot import speed
+
+# The suite runs with the speed patches as production does, or all off with SPEED_PATCHES=off
+# (`make test` runs an end-to-end subset that way); installed before anything imports aiogram.
+speed.install()
+
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -18,6 +25,12 @@ from bot.app import Runtime, migrate
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.emulator import TEST_TOKEN, BotAPIEmulator
+
+
+def needs_patch(name: str) -> pytest.MarkDecorator:
+    """For the tests of one speed patch: skipped, saying so, when it is off in this run."""
+    return pytest.mark.skipif(not speed.active(name), reason=f"speed patch {name} is off (SPEED_PATCHES=off)")
+
 
 # A fixed "now" inside the application window; tests about dates move it explicitly.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)

@@ -1,13 +1,15 @@
-"""bot/bot_context.py: aiogram objects built with the one-call hook are the objects aiogram builds.
+"""bot/speed/bot_context.py: aiogram objects built with the one-call hook are the objects aiogram builds.
 
-Runs in a new interpreter: importing ``bot`` installs the hook, and the comparison needs aiogram
+Runs in a new interpreter: ``bot.speed.install()`` installs the hook, and the comparison needs aiogram
 as shipped first."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from importlib.metadata import version
 
 from tests.test_lazy_models import ROOT, UPDATES
 
@@ -38,8 +40,9 @@ def parse():
     return parsed, built
 
 shipped, shipped_kb = parse()
-from bot import bot_context  # noqa: E402  (importing bot installs the hook)
-from bot.bot_context import _post_init  # noqa: E402
+from bot import speed  # noqa: E402
+speed.install(True)  # aiogram was imported first: lazy models stay off, the hook goes in
+from bot.speed.bot_context import _post_init  # noqa: E402
 fast, fast_kb = parse()
 
 class Later(SendMessage):  # an aiogram subclass defined after the hook was installed
@@ -79,3 +82,36 @@ def test_objects_built_with_the_fast_hook_equal_aiograms() -> None:
         "other": True,
         "as_": True,
     }
+
+
+def test_a_patch_stays_off_on_other_library_versions() -> None:
+    """Each patch names the versions it was written for; on any other it stays off, saying why."""
+    script = (
+        "import logging, sys\n"
+        "logging.basicConfig(stream=sys.stdout, level=logging.INFO, format='%(message)s')\n"
+        "from bot import speed\n"
+        "speed.PATCHES = (speed.Patch('bot_context', {'aiogram': '3.0.0'}), speed.Patch('settle', {}))\n"
+        "print(sorted(speed.install(True)))\n"
+        "from aiogram.client.context_controller import BotContextController\n"
+        "from bot.speed.bot_context import _post_init\n"
+        "print(BotContextController.model_post_init is _post_init)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines == [
+        f"speed patch bot_context stays off: aiogram {version('aiogram')} (written for 3.0.0)",
+        "['settle']",
+        "False",
+    ], lines
+
+
+def test_speed_patches_off_leaves_aiogram_as_shipped() -> None:
+    script = (
+        "from bot import speed\n"
+        "print(sorted(speed.install()))\n"
+        "from aiogram import types\n"
+        "print(types.Update.__pydantic_complete__)\n"
+    )
+    env = {**os.environ, "SPEED_PATCHES": "off"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[]", "True"]  # nothing on; aiogram built its models at import

@@ -18,17 +18,18 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.emulator import BotAPIEmulator
 from bot.i18n import _translations, available_locales, translator
-from bot.memory import settle
+from bot.speed.settle import settle
 from dialogs.countries import _index
-from tests.conftest import BotRunner
+from tests.conftest import BotRunner, needs_patch
 from tests.e2e import answer, nav
 
 
+@needs_patch("on_loop_filters")
 async def test_a_conversation_uses_no_worker_thread(
     bot: BotRunner, emulator: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """aiogram hands any filter or handler that is not a coroutine function to asyncio.to_thread
-    (a magic filter is one): bot/filters.on_loop keeps them on the loop."""
+    (a magic filter is one): bot/speed/filters.on_loop keeps them on the loop."""
     handed: list[Any] = []
     real = asyncio.to_thread
 
@@ -45,6 +46,7 @@ async def test_a_conversation_uses_no_worker_thread(
     assert handed == []
 
 
+@needs_patch("inline_sqlite")
 async def test_sqlite_statements_run_on_the_loop_thread(settings: Settings) -> None:
     engine = make_engine(settings)
     threads: set[int] = set()
@@ -61,6 +63,7 @@ async def test_sqlite_statements_run_on_the_loop_thread(settings: Settings) -> N
     assert threads == {threading.get_ident()}
 
 
+@needs_patch("settle")
 def test_settle_loads_every_catalog_and_freezes() -> None:
     before = gc.get_threshold()
     translator.cache_clear()  # other tests may have loaded some already

@@ -1,4 +1,4 @@
-"""Bot API requests go as JSON bodies (bot/json_requests.py), uploads as multipart forms, and the
+"""Bot API requests go as JSON bodies (bot/speed/json_requests.py), uploads as multipart forms, and the
 Bot API receives the same parameters aiogram's forms carried."""
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from bot.app import build_bot
 from bot.config import Settings
 from bot.emulator import TEST_TOKEN, BotAPIEmulator
 from bot.messaging import Sent, send_screen
+from tests.conftest import needs_patch
+
+pytestmark = needs_patch("json_requests")
 
 
 async def test_a_message_goes_as_json_and_a_document_as_a_form(settings: Settings, emulator: BotAPIEmulator) -> None:

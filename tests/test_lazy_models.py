@@ -1,4 +1,4 @@
-"""aiogram imported lazily (bot/lazy_models.py): every Bot API type and method still builds, parses
+"""aiogram imported lazily (bot/speed/lazy_models.py): every Bot API type and method still builds, parses
 what eager aiogram parses, and the import costs a fraction of the memory.
 
 Each check runs in a new interpreter, the only place where the order of imports is known."""
@@ -99,8 +99,9 @@ UPDATES: list[dict[str, Any]] = [
 SCRIPT = """
 import json, sys
 if sys.argv[1] == "eager":
-    import aiogram  # before bot: aiogram as it is shipped
-import bot
+    import aiogram  # before the patches: aiogram as it is shipped
+from bot import speed
+speed.install(True)
 from aiogram import methods, types
 from aiogram.methods import SendMessage
 from pydantic import BaseModel
@@ -159,9 +160,12 @@ def test_lazily_imported_aiogram_builds_every_model_and_parses_as_shipped() -> N
 
 @pytest.mark.slow
 def test_the_lazy_import_takes_far_less_memory() -> None:
-    script = "import {first}, aiogram.types, aiogram.methods; print(open('/proc/self/status').read())"
+    script = (
+        "{first}from bot import speed; speed.install(True); import aiogram.types, aiogram.methods; "
+        "print(open('/proc/self/status').read())"
+    )
     rss = {}
-    for mode, first in (("lazy", "bot"), ("eager", "aiogram, bot")):
+    for mode, first in (("lazy", ""), ("eager", "import aiogram; ")):
         status = subprocess.run(
             [sys.executable, "-c", script.format(first=first)], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout
@@ -171,12 +175,12 @@ def test_the_lazy_import_takes_far_less_memory() -> None:
 
 
 def test_settling_builds_what_updates_and_replies_use() -> None:
-    """bot.memory.settle → build_used: the first update pays no model build (about 200 ms each
+    """bot.speed.settle.settle → build_used: the first update pays no model build (about 200 ms each
     for the update and the reply models on this machine)."""
     script = (
-        "import json, bot\n"
+        "import json\nfrom bot import speed\nspeed.install(True)\n"
         "from aiogram import methods, types\n"
-        "from bot.lazy_models import build_used, used_methods\nfrom bot.response_models import KEPT as _responses\n"
+        "from bot.speed.lazy_models import build_used, used_methods\nfrom bot.speed.response_models import KEPT as _responses\n"
         "from bot.messaging import SendScreen\n"
         "before = types.Update.__pydantic_complete__\n"
         "build_used(SendScreen); build_used(SendScreen)\n"

@@ -1,4 +1,4 @@
-"""aiogram's parsed response models survive garbage collection (bot/response_models.py): without
+"""aiogram's parsed response models survive garbage collection (bot/speed/response_models.py): without
 a strong reference pydantic rebuilds `Response[Message]` after every collection (~7 ms each)."""
 
 from __future__ import annotations
@@ -9,10 +9,13 @@ import weakref
 from aiogram.methods.base import Response
 from aiogram.types import User
 
-from bot import response_models
 from bot.app import build_bot
 from bot.config import Settings
 from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from bot.speed import response_models
+from tests.conftest import needs_patch
+
+pytestmark = needs_patch("response_models")
 
 
 async def test_the_response_model_of_a_request_is_built_once(settings: Settings, emulator: BotAPIEmulator) -> None:

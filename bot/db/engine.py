@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any
-
-import aiosqlite
 from sqlalchemy import event, make_url
 from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot import speed
 from bot.config import Settings
-
-
-class InlineSQLite(aiosqlite.Connection):
-    """aiosqlite with its statements run on the event loop's thread instead of its worker thread.
-
-    Why: SQLite is a library call, not a network round trip; a point query takes microseconds,
-    while aiosqlite's hand-off to its thread and back (a queue, a wake-up, the GIL, a
-    call_soon_threadsafe) cost more than the query. Measured: the database work of one answer
-    (read the person and their questionnaire, save, commit) 2.3 ms of CPU through the thread,
-    0.8 ms inline (bench/throughput.py profile). The price: a long statement (an announcement's
-    thousands of outbox rows) holds the loop while it runs, tens of milliseconds. PostgreSQL
-    (asyncpg) is unaffected. aiosqlite funnels every call through ``_execute``; its thread is
-    still used to open and close the connection.
-    """
-
-    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if not self._running or not self._connection:
-            raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
-
-    def begin_immediate(self) -> None:
-        """BEGIN IMMEDIATE straight on the sqlite3 connection: through SQLAlchemy's execution of
-        a statement (context, cursor, events) it was 8 % of the database's CPU per update."""
-        if not self._running or not self._connection:
-            raise ValueError("Connection closed")
-        self._connection.execute("BEGIN IMMEDIATE")
-
-
-def _connect_inline(database: str, **kwargs: Any) -> InlineSQLite:
-    connection = InlineSQLite(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
-    connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections
-    return connection
+from bot.speed.inline_sqlite import InlineSQLite, connect_inline, connect_threaded
 
 
 def make_engine(settings: Settings) -> AsyncEngine:
@@ -55,12 +21,13 @@ def make_engine(settings: Settings) -> AsyncEngine:
         # handler instead, which sleeps up to 100 ms at a time and made replies seconds late
         # under load (bench/latency.py).
         args, kwargs = aiosqlite_dialect().create_connect_args(make_url(settings.database_url))
+        connect = connect_inline if speed.active("inline_sqlite") else connect_threaded
         engine = create_async_engine(
             settings.database_url,
             pool_size=1,
             max_overflow=0,
             pool_timeout=300,
-            async_creator=lambda: _connect_inline(*args, **kwargs),
+            async_creator=lambda: connect(*args, **kwargs),
         )
     else:
         engine = create_async_engine(settings.database_url, pool_pre_ping=True)
@@ -82,7 +49,7 @@ def make_engine(settings: Settings) -> AsyncEngine:
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn):  # type: ignore[no-untyped-def]
             driver = conn.connection.driver_connection
-            if isinstance(driver, InlineSQLite):
+            if isinstance(driver, InlineSQLite):  # the speed patch's shortcut
                 driver.begin_immediate()
             else:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -11,12 +11,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.repo import Person, PersonRepo
-from bot.filters import on_loop
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
 from bot.services.questionnaire import STALE, QuestionnaireService, Reply
+from bot.speed.filters import on_loop
 from dialogs import application_form as af
 from knowledge.text import T, Text
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.confirmations import ERASE, Confirmations
-from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.services.data_rights import DataRightsService
+from bot.speed.filters import on_loop
 from knowledge.text import T
 
 

@@ -11,12 +11,12 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
 from bot.db.repo import Person
-from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.messaging import send_action_reply
 from bot.render import ActionCB, EmpCB, ShareCB
 from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
 from bot.services.employers import EmployerService
+from bot.speed.filters import on_loop
 
 INVITE_PAYLOAD = r"^[emc]_[A-Za-z0-9]{1,16}$"
 

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.repo import first_group_notice
-from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.services.questionnaire import QuestionnaireService
+from bot.speed.filters import on_loop
 from knowledge.text import T
 
 PRIVATE_ONLY = T("I work in private chats only. Open a chat with me and tap Start.")

@@ -14,13 +14,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.db.models import User
-from bot.filters import on_loop
 from bot.i18n import Translator, translator
 from bot.messaging import send_action_reply
 from bot.render import StaffCB, render
 from bot.services import quota
 from bot.services.staff import StaffService
 from bot.services.staff_desk import StaffDesk, StaffReply
+from bot.speed.filters import on_loop
 from dialogs import staff as ui
 from dialogs.results import quota_screen
 from knowledge.text import T

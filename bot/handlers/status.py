@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Application
-from bot.filters import on_loop
 from bot.i18n import Translator
 from bot.render import DbId
 from bot.services.applications import ApplicationError, ApplicationService
+from bot.speed.filters import on_loop
 from dialogs import statuses as st
 from knowledge.text import T
 

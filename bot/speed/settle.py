@@ -2,7 +2,7 @@
 made so far out of the garbage collector's full passes.
 
 Why: after start the process holds about 167,000 long-lived container objects (280,000 before
-aiogram's models were built lazily: bot/lazy_models.py; SQLAlchemy's mappers, the catalogs, the
+aiogram's models were built lazily: bot/speed/lazy_models.py; SQLAlchemy's mappers, the catalogs, the
 country index). Python's full
 collection walks all of them, and under load it ran every few seconds and stopped the event loop
 for 240–320 ms each time: every reply waiting then was that late (bench/latency.py, p99).
@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import gc
 
+from bot import speed
 from bot.i18n import available_locales, translator
-from bot.lazy_models import build_used
 from bot.messaging import SendScreen
+from bot.speed.lazy_models import build_used
 from dialogs.countries import find_country
 
 
 def settle() -> None:
-    build_used(SendScreen)  # aiogram's validators that every update needs (bot/lazy_models.py)
+    build_used(SendScreen)  # aiogram's validators that every update needs (bot/speed/lazy_models.py)
     for locale in available_locales():
         translator(locale)  # loads both catalogs of the locale
     find_country("Korea")  # builds the country-name index
+    if not speed.active("settle"):
+        return  # loaded ahead, but the collector left as Python sets it
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)

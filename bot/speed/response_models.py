@@ -17,7 +17,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-# The one cache of parsed-reply models: filled ahead by bot.lazy_models.build_used for the methods
+# The one cache of parsed-reply models: filled ahead by bot.speed.lazy_models.build_used for the methods
 # a conversation calls, and as they come by KeepResponseModels for any other.
 KEPT: dict[Any, type[Response[Any]]] = {}
 

@@ -13,8 +13,13 @@ from typing import Any
 
 from aiogram.utils.magic_filter import MagicFilter
 
+from bot import speed
 
-def on_loop(magic: MagicFilter) -> Callable[[Any], Awaitable[Any]]:
+
+def on_loop(magic: MagicFilter) -> MagicFilter | Callable[[Any], Awaitable[Any]]:
+    if not speed.active("on_loop_filters"):
+        return magic  # aiogram's own way: resolved in a worker thread
+
     async def check(event: Any) -> Any:
         return magic.resolve(event)
 
