@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.i18n import Translator, translator
 from dialogs import application_form as af
-from dialogs.questionnaire import display_value
+from dialogs.question_screens import display_value
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import Message, T

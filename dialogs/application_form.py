@@ -19,8 +19,9 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError
 from stdnum.kr import brn
 
-from dialogs.questionnaire import Invalid, display_value
+from dialogs.question_screens import display_value
 from dialogs.screens import Action, Option, Screen
+from dialogs.typed_answers import Invalid
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import Lines, Message, T, Text, Verbatim, WithKorean

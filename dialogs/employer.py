@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from dialogs import application_form as af
-from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs.results import MARK, cite_text
 from dialogs.screens import Action, Screen
+from dialogs.typed_answers import Invalid, parse_salary
 from dialogs.uploads import document_name
 from knowledge.employer import EmployerFacts, Obligation, employer_documents, obligations
 from knowledge.loader import load
@@ -178,7 +178,7 @@ class FormField:
 def _parse_count(text: str) -> int:
     digits = text.strip().replace(",", "")
     if not digits.isdigit() or int(digits) > 100_000:
-        raise q.Invalid(T("Please type a whole number, such as 12."))
+        raise Invalid(T("Please type a whole number, such as 12."))
     return int(digits)
 
 
@@ -212,7 +212,7 @@ REGISTRATION: tuple[FormField, ...] = (
 
 OBLIGATIONS: tuple[FormField, ...] = (
     FormField("occupation", T("<b>Which occupation are you hiring for?</b>"), options=_occupations),
-    FormField("salary", T("<b>Offered yearly salary</b> in won (e.g. 35,000,000 or 3500만):"), q.parse_salary),
+    FormField("salary", T("<b>Offered yearly salary</b> in won (e.g. 35,000,000 or 3500만):"), parse_salary),
     FormField(
         "korean",
         T("<b>How many Korean employees</b> have been insured (employment insurance) with you for at least 3 months?"),

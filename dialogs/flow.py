@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dialogs.questionnaire import Conversation, current_question, profile, question_screen, summary_screen
+from dialogs.question_screens import question_screen, summary_screen
+from dialogs.questionnaire import Conversation, current_question, profile
 from dialogs.results import checklist_screen, programme_screen, verdict_screen
 from dialogs.screens import Screen
 from knowledge.documents import checklist

@@ -7,7 +7,6 @@ when it applies to the answers so far and, for some, only when its answer could 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -15,22 +14,29 @@ from functools import lru_cache
 from itertools import product
 from typing import Any
 
-from dialogs.countries import COMMON, find_country
-from dialogs.screens import Action, Option, Screen
+from dialogs.answer_options import (
+    DEGREES,
+    KOREAN_TESTS,
+    NOT_SURE,
+    OTHER,
+    STAY_LABELS,
+    STAY_STATUSES,
+    YES_NO,
+    YES_NO_UNSURE,
+    area_options,
+    choices,
+    occupation_options,
+    occupations_in_area,
+)
+from dialogs.countries import COMMON
+from dialogs.screens import Option
+from dialogs.typed_answers import Invalid, parse_country, parse_salary, parse_score, parse_years
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.rules import best_status
-from knowledge.text import Country, Joined, Lines, Message, Money, T, Text, Verbatim, WithKorean, years_text
+from knowledge.text import Country, T, Text
 
 Answers = dict[str, Any]
-
-
-class Invalid(ValueError):
-    """A free-text answer that cannot be accepted; carries the message to show."""
-
-    def __init__(self, message: Text) -> None:
-        super().__init__(message.msgid)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -46,128 +52,6 @@ class Question:
 
     def option_values(self, p: Profile) -> dict[str, Option]:
         return {o.value: o for o in self.options(p)}
-
-
-# --- option lists -------------------------------------------------------------------------
-
-NOT_SURE = "not_sure"
-OTHER = "other"
-
-
-def _occupation_options(p: Profile) -> tuple[Option, ...]:
-    return (*(Option(o.id, T(o.name)) for o in load().occupations if o.confirmed), Option(NOT_SURE, T("I'm not sure")))
-
-
-def _occupations_in_area(area: str) -> tuple[str, ...]:
-    return tuple(o.id for o in load().occupations if o.area == area)
-
-
-def _area_options(p: Profile) -> tuple[Option, ...]:
-    return tuple(Option(a.id, T(a.label)) for a in load().areas)
-
-
-YES_NO = lambda p: (Option("yes", T("Yes")), Option("no", T("No")))  # noqa: E731
-YES_NO_UNSURE = lambda p: (  # noqa: E731
-    Option("yes", T("Yes")),
-    Option("no", T("No")),
-    Option("unsure", T("I'm not sure")),
-)
-
-DEGREES = (
-    ("doctorate", T("Doctorate (PhD)")),
-    ("master", T("Master's degree")),
-    ("bachelor", T("Bachelor's degree")),
-    ("associate", T("Associate degree (2-3 year college)")),
-    ("none", T("High school or less")),
-)
-KOREAN_TESTS = (
-    ("topik", T("TOPIK")),
-    ("kiip", T("KIIP (Korea Immigration and Integration Program)")),
-    ("kiip_pre", T("KIIP pre-assessment score")),
-    ("none", T("None yet")),
-)
-# Offered stay statuses; the rules know which cannot change to E-7 inside Korea.
-STAY_STATUSES = ("D-2", "D-10", "E-7", "E-9", "E-10", "H-2", "D-3", "E-8", "C-3", "G-1")
-STAY_LABELS = {
-    "D-2": T("D-2 (student)"),
-    "D-10": T("D-10 (job seeker)"),
-    "E-7": T("E-7 (already)"),
-    "E-9": T("E-9 (non-professional employment)"),
-    "E-10": T("E-10 (crew)"),
-    "H-2": T("H-2 (working visit)"),
-    "D-3": T("D-3 (industrial trainee)"),
-    "E-8": T("E-8 (seasonal worker)"),
-    "C-3": T("B or C (visitor)"),
-    "G-1": T("G-1 (miscellaneous)"),
-    OTHER: T("Other"),
-}
-
-
-def _choices(pairs: tuple[tuple[str, Text], ...]) -> Callable[[Profile], tuple[Option, ...]]:
-    return lambda p: tuple(Option(v, label) for v, label in pairs)
-
-
-# --- free-text parsers ----------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-
-
-def parse_years(text: str) -> float:
-    raw = text.strip().replace(",", ".")
-    if not _NUMBER.match(raw):
-        raise Invalid(T("Please type a number of years, for example 2 or 1.5."))
-    years = float(raw)
-    if years > 50:
-        raise Invalid(T("Please type a number of years between 0 and 50."))
-    return round(years * 2) / 2 if years % 0.5 else years
-
-
-def parse_score(text: str) -> int:
-    raw = text.strip()
-    if not raw.isdigit() or int(raw) > 100:
-        raise Invalid(T("Please type your score as a whole number from 0 to 100."))
-    return int(raw)
-
-
-# Currency words in any language ("KRW", "won", "원", "von", "вон", "₩") are dropped: only digits count.
-_MONEY_SUFFIX = re.compile(r"[^\d.,\s'_\u00a0\u202f만억]+")
-_SEPARATORS = re.compile(r"[\s,.'_\u00a0\u202f]")
-
-
-def parse_salary(text: str) -> int:
-    """Yearly salary in won: '32000000', '32,000,000 KRW', '3,200만원', '3200만', '0.32억'."""
-    raw = _MONEY_SUFFIX.sub("", text.strip())
-    multiplier = 1
-    if raw.endswith("만"):
-        raw, multiplier = raw[:-1], 10_000
-    elif raw.endswith("억"):
-        raw, multiplier = raw[:-1], 100_000_000
-    raw = raw.strip()
-    if multiplier > 1 and re.fullmatch(r"\d+(?:\.\d+)?", raw.replace(",", "")):
-        amount = int(float(raw.replace(",", "")) * multiplier)
-    else:
-        digits = _SEPARATORS.sub("", raw)
-        if not digits.isdigit():
-            raise Invalid(T("Please type the yearly salary in won as a number, for example 32000000."))
-        amount = int(digits)
-    if amount < 10_000_000:
-        raise Invalid(
-            T(
-                "That looks like a monthly amount or too small. Please type the yearly salary in won (monthly pay × 12), for example 32000000."
-            )
-        )
-    if amount > 2_000_000_000:
-        raise Invalid(T("That amount is too large. Please type the yearly salary in won, for example 32000000."))
-    return amount
-
-
-def parse_country(text: str) -> str:
-    code = find_country(text)
-    if code is None:
-        raise Invalid(T("I could not find that country. Please type its name, for example Vietnam, or pick a button."))
-    if code == "KR":
-        raise Invalid(T("This programme is for foreign nationals; Korean citizens do not need it."))
-    return code
 
 
 # --- when questions apply ---------------------------------------------------------------------
@@ -242,14 +126,14 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         summary_label=T("Occupation"),
         applies=lambda p, now: True,  # always first; "not sure" leads to work_area
-        options=_occupation_options,
+        options=occupation_options,
     ),
     Question(
         key="work_area",
         prompt=T("<b>What kind of work is it?</b>"),
         summary_label=T("Kind of work"),
         applies=lambda p, now: False,  # asked through the occupation question (see apply_answer)
-        options=_area_options,
+        options=area_options,
     ),
     Question(
         key="degree",
@@ -258,21 +142,21 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         summary_label=T("Highest degree"),
         applies=_asks_degree,
-        options=_choices(DEGREES),
+        options=choices(DEGREES),
     ),
     Question(
         key="degree_country",
         prompt=T("<b>Where did you earn this degree?</b>"),
         summary_label=T("Where the degree is from"),
         applies=lambda p, now: _asks_degree(p, now) and _has_degree(p),
-        options=_choices((("korea", T("In Korea")), ("abroad", T("Abroad")))),
+        options=choices((("korea", T("In Korea")), ("abroad", T("Abroad")))),
     ),
     Question(
         key="degree_status",
         prompt=T("<b>Have you graduated already?</b>"),
         summary_label=T("Graduated"),
         applies=lambda p, now: _asks_degree(p, now) and _has_degree(p) and p.degree_country == "korea",
-        options=_choices((("completed", T("Yes, I have graduated")), ("expected", T("Not yet, I will graduate soon")))),
+        options=choices((("completed", T("Yes, I have graduated")), ("expected", T("Not yet, I will graduate soon")))),
     ),
     Question(
         key="major_related",
@@ -312,7 +196,7 @@ QUESTIONS: tuple[Question, ...] = (
         applies=lambda p, now: (
             _care(p) or (_e71(p) and _matters(p.with_(korean_test="topik"), now, topik_level=[None, 4]))
         ),
-        options=_choices(KOREAN_TESTS),
+        options=choices(KOREAN_TESTS),
     ),
     Question(
         key="topik_level",
@@ -342,7 +226,7 @@ QUESTIONS: tuple[Question, ...] = (
         prompt=T("<b>Do you have the Korean care-worker certificate (요양보호사 자격증)?</b>"),
         summary_label=T("Care-worker certificate"),
         applies=lambda p, now: _care(p),
-        options=_choices((("yes", T("Yes")), ("in_progress", T("I am taking the course or exam")), ("no", T("No")))),
+        options=choices((("yes", T("Yes")), ("in_progress", T("I am taking the course or exam")), ("no", T("No")))),
     ),
     Question(
         key="in_korea",
@@ -375,7 +259,7 @@ QUESTIONS: tuple[Question, ...] = (
         prompt=T("<b>Do you have a job offer from an employer?</b>"),
         summary_label=T("Job offer"),
         applies=lambda p, now: _real(p),
-        options=_choices((("yes", T("Yes")), ("no", T("Not yet")))),
+        options=choices((("yes", T("Yes")), ("no", T("Not yet")))),
     ),
     Question(
         key="employer_in_gyeonggi",
@@ -484,7 +368,7 @@ def _store(conv: Conversation, key: str, value: Any) -> Conversation:
     history = [*conv.history, dict(conv.answers)][-Conversation.MAX_HISTORY :]
     answers = dict(conv.answers)
     if key == "work_area":
-        in_area = _occupations_in_area(value)
+        in_area = occupations_in_area(value)
         if value == OTHER or not in_area:
             answers["occupation"] = OTHER
         elif len(in_area) == 1:
@@ -540,70 +424,3 @@ def edit(conv: Conversation, key: str, now: datetime) -> Conversation:
     if key not in {q.key for q in answered_questions(conv, now)}:
         raise KeyError(key)
     return Conversation(dict(conv.answers), list(conv.history), key)
-
-
-# --- screens --------------------------------------------------------------------------------
-
-
-def display_value(key: str, value: Any) -> Text:
-    """How an answer reads in the summary."""
-    kb = load()
-    if key == "occupation":
-        if value == OTHER:
-            return T("Something else")
-        occ = kb.occupation(value)
-        return T("{name}", name=WithKorean(T(occ.name), occ.name_ko))
-    if key == "experience_years":
-        return years_text(float(value))
-    if key == "salary_krw":
-        return T("{amount}", amount=Money(int(value)))
-    if key == "nationality":
-        return T("{country}", country=Country(value))
-    if key == "kiip_pre_score":
-        return T("{score}", score=int(value))
-    if isinstance(value, bool):
-        return T("Yes") if value else T("No")
-    q = BY_KEY[key]
-    option = q.option_values(Profile()).get(str(value))
-    if option is None and key in ("topik_level", "kiip_level"):
-        return T("Level {level}", level=int(value))
-    return option.label if option else T("{value}", value=Verbatim(str(value)))
-
-
-NAV_BACK = Action("back", T("« Back"))
-NAV_RESTART = Action("restart", T("Start over"))
-
-
-def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:
-    p = profile(conv, now)
-    step = len(answered_questions(conv, now)) + (0 if conv.editing else 1)
-    body: list[Message] = [T("Question {n}", n=step) if not conv.editing else T("Change your answer"), q.prompt]
-    options = q.options(p)
-    if q.key == "occupation" and conv.answers.get("work_area"):
-        in_area = set(_occupations_in_area(conv.answers["work_area"]))
-        options = tuple(o for o in options if o.value in in_area or o.value == NOT_SURE)
-        kb = load()
-        for occ_id in sorted(in_area, key=lambda i: [o.id for o in kb.occupations].index(i)):
-            occ = kb.occupation(occ_id)
-            body.append(
-                T(
-                    "<b>{name}</b>: {description}\nFor example: {examples}",
-                    name=WithKorean(T(occ.name), occ.name_ko),
-                    description=T(occ.description),
-                    examples=Joined(tuple(T(e) for e in occ.examples)),
-                )
-            )
-    actions = [NAV_BACK] if conv.history or conv.editing else []
-    actions.append(NAV_RESTART)
-    return Screen(f"question:{q.key}", tuple(body), options, tuple(actions), q.columns, q.key)
-
-
-def summary_screen(conv: Conversation, now: datetime) -> Screen:
-    kept = effective_answers(conv.answers, now)
-    lines: list[Message] = []
-    actions = [Action("result", T("✅ Show my result"))]
-    for q in answered_questions(conv, now):
-        lines.append(T("{label}: <b>{value}</b>", label=q.summary_label, value=display_value(q.key, kept[q.key])))
-        actions.append(Action(f"edit:{q.key}", T("Change: {label}", label=q.summary_label)))
-    body = (T("<b>Your answers</b>"), Lines(tuple(lines)), T("Tap an answer to change it, or see your result."))
-    return Screen("summary", body, (), (*actions, NAV_RESTART))

@@ -16,6 +16,7 @@ from typing import Any
 from dialogs import application_form as af
 from dialogs import questionnaire as q
 from dialogs import statuses as st
+from dialogs.question_screens import display_value
 from dialogs.results import HEADLINE, MARK
 from dialogs.screens import Action, Screen
 from knowledge.loader import load
@@ -193,7 +194,7 @@ def _answers_lines(answers: Mapping[str, Any]) -> Lines:
         question = q.BY_KEY.get(key)
         if question is None or value is None:
             continue
-        lines.append(T("{label}: <b>{value}</b>", label=question.summary_label, value=q.display_value(key, value)))
+        lines.append(T("{label}: <b>{value}</b>", label=question.summary_label, value=display_value(key, value)))
     return Lines(tuple(lines) or (S("(no answers)"),))
 
 

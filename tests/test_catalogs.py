@@ -25,6 +25,7 @@ from bot.i18n import (
     translator,
 )
 from dialogs import questionnaire as q
+from dialogs.question_screens import NAV_BACK, NAV_RESTART
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import T
@@ -150,7 +151,7 @@ def button_labels() -> list[T]:
         labels += [o.label for o in question.options(Profile())]
         labels.append(T("Change: {label}", label=question.summary_label))
     labels += [o.label for o in q.QUESTIONS[0].options(Profile())]
-    labels += [q.NAV_BACK.label, q.NAV_RESTART.label, T("✅ Show my result"), T("Change an answer")]
+    labels += [NAV_BACK.label, NAV_RESTART.label, T("✅ Show my result"), T("Change an answer")]
     labels += [T(a.label) for a in load().areas]
     return labels
 

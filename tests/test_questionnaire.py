@@ -9,6 +9,7 @@ import pytest
 from bot.clock import SEOUL
 from dialogs import flow
 from dialogs import questionnaire as q
+from dialogs import typed_answers as ta
 from dialogs.countries import find_country
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
@@ -142,25 +143,25 @@ def test_answers_to_other_questions_are_refused() -> None:
     ],
 )
 def test_salary_parser_accepts(text: str, krw: int) -> None:
-    assert q.parse_salary(text) == krw
+    assert ta.parse_salary(text) == krw
 
 
 @pytest.mark.parametrize("text", ["", "lots", "2500000", "32.000.000.000.000", "-5", "1e9"])
 def test_salary_parser_refuses_with_a_message(text: str) -> None:
-    with pytest.raises(q.Invalid) as bad:
-        q.parse_salary(text)
+    with pytest.raises(ta.Invalid) as bad:
+        ta.parse_salary(text)
     assert bad.value.message.msgid
 
 
 @pytest.mark.parametrize(("text", "years"), [("2", 2.0), ("1.5", 1.5), ("1,5", 1.5), ("0", 0.0), (" 7 ", 7.0)])
 def test_years_parser(text: str, years: float) -> None:
-    assert q.parse_years(text) == years
+    assert ta.parse_years(text) == years
 
 
 @pytest.mark.parametrize("text", ["two", "-1", "51", "1.5.2", "<b>3</b>"])
 def test_years_parser_refuses(text: str) -> None:
-    with pytest.raises(q.Invalid):
-        q.parse_years(text)
+    with pytest.raises(ta.Invalid):
+        ta.parse_years(text)
 
 
 @pytest.mark.parametrize(
@@ -185,8 +186,8 @@ def test_country_names_in_many_languages(text: str, code: str | None) -> None:
 
 
 def test_korea_is_refused_as_nationality() -> None:
-    with pytest.raises(q.Invalid):
-        q.parse_country("대한민국")
+    with pytest.raises(ta.Invalid):
+        ta.parse_country("대한민국")
 
 
 def test_effective_answers_are_cached_per_day_and_returned_as_a_copy() -> None:

@@ -22,6 +22,7 @@ from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
 from dialogs.screens import Screen
+from dialogs.typed_answers import Invalid
 from knowledge.loader import load
 from knowledge.model import Document
 from knowledge.parameters import window_state
@@ -139,7 +140,7 @@ class FormService:
         app, form, p = state
         try:
             form = af.answer_text(form, p, text, self.clock.now())
-        except q.Invalid as bad:
+        except Invalid as bad:
             return Reply([self._screen(form, p)], bad.message)
         await self._save(app, form)
         return Reply([self._screen(form, p)])

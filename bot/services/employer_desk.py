@@ -15,8 +15,8 @@ from bot.clock import Clock
 from bot.db.models import User
 from bot.services.employers import EmployerError, EmployerService
 from dialogs import employer as ui
-from dialogs import questionnaire as q
 from dialogs.screens import Screen
+from dialogs.typed_answers import Invalid
 from knowledge.text import Message, T, Text, Verbatim
 
 
@@ -137,7 +137,7 @@ class EmployerDesk:
             return DeskReply(notice=T("Please use the buttons below."))
         try:
             values[field.key] = field.parse(text)
-        except q.Invalid as bad:
+        except Invalid as bad:
             return DeskReply([ui.field_screen(str(kind), field, values)], bad.message)
         return await self._next(str(kind), values)
 

@@ -13,6 +13,7 @@ from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.screens import Screen
+from dialogs.typed_answers import Invalid
 from knowledge.rules import Outcome, Status
 from knowledge.text import Message, T
 
@@ -89,7 +90,7 @@ class QuestionnaireService:
             return Reply([flow.next_screen(conv, now)], T("You have answered every question. Use the buttons below."))
         try:
             conv = q.answer_text(conv, text, now)
-        except q.Invalid as bad:
+        except Invalid as bad:
             return Reply([flow.next_screen(conv, now)], bad.message)
         await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])

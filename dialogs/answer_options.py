@@ -1,0 +1,66 @@
+"""The questionnaire's answer buttons: occupations, areas, degrees, tests, stay statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dialogs.screens import Option
+from knowledge.loader import load
+from knowledge.profile import Profile
+from knowledge.text import T, Text
+
+NOT_SURE = "not_sure"
+OTHER = "other"
+
+
+def occupation_options(p: Profile) -> tuple[Option, ...]:
+    return (*(Option(o.id, T(o.name)) for o in load().occupations if o.confirmed), Option(NOT_SURE, T("I'm not sure")))
+
+
+def occupations_in_area(area: str) -> tuple[str, ...]:
+    return tuple(o.id for o in load().occupations if o.area == area)
+
+
+def area_options(p: Profile) -> tuple[Option, ...]:
+    return tuple(Option(a.id, T(a.label)) for a in load().areas)
+
+
+YES_NO = lambda p: (Option("yes", T("Yes")), Option("no", T("No")))  # noqa: E731
+YES_NO_UNSURE = lambda p: (  # noqa: E731
+    Option("yes", T("Yes")),
+    Option("no", T("No")),
+    Option("unsure", T("I'm not sure")),
+)
+
+DEGREES = (
+    ("doctorate", T("Doctorate (PhD)")),
+    ("master", T("Master's degree")),
+    ("bachelor", T("Bachelor's degree")),
+    ("associate", T("Associate degree (2-3 year college)")),
+    ("none", T("High school or less")),
+)
+KOREAN_TESTS = (
+    ("topik", T("TOPIK")),
+    ("kiip", T("KIIP (Korea Immigration and Integration Program)")),
+    ("kiip_pre", T("KIIP pre-assessment score")),
+    ("none", T("None yet")),
+)
+# Offered stay statuses; the rules know which cannot change to E-7 inside Korea.
+STAY_STATUSES = ("D-2", "D-10", "E-7", "E-9", "E-10", "H-2", "D-3", "E-8", "C-3", "G-1")
+STAY_LABELS = {
+    "D-2": T("D-2 (student)"),
+    "D-10": T("D-10 (job seeker)"),
+    "E-7": T("E-7 (already)"),
+    "E-9": T("E-9 (non-professional employment)"),
+    "E-10": T("E-10 (crew)"),
+    "H-2": T("H-2 (working visit)"),
+    "D-3": T("D-3 (industrial trainee)"),
+    "E-8": T("E-8 (seasonal worker)"),
+    "C-3": T("B or C (visitor)"),
+    "G-1": T("G-1 (miscellaneous)"),
+    OTHER: T("Other"),
+}
+
+
+def choices(pairs: tuple[tuple[str, Text], ...]) -> Callable[[Profile], tuple[Option, ...]]:
+    return lambda p: tuple(Option(v, label) for v, label in pairs)

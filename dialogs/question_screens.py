@@ -1,0 +1,84 @@
+"""The questionnaire's screens: a question with its options, and the summary of the answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dialogs.answer_options import NOT_SURE, OTHER, occupations_in_area
+from dialogs.questionnaire import (
+    BY_KEY,
+    Conversation,
+    Question,
+    answered_questions,
+    effective_answers,
+    profile,
+)
+from dialogs.screens import Action, Screen
+from knowledge.loader import load
+from knowledge.profile import Profile
+from knowledge.text import Country, Joined, Lines, Message, Money, T, Text, Verbatim, WithKorean, years_text
+
+
+def display_value(key: str, value: Any) -> Text:
+    """How an answer reads in the summary."""
+    kb = load()
+    if key == "occupation":
+        if value == OTHER:
+            return T("Something else")
+        occ = kb.occupation(value)
+        return T("{name}", name=WithKorean(T(occ.name), occ.name_ko))
+    if key == "experience_years":
+        return years_text(float(value))
+    if key == "salary_krw":
+        return T("{amount}", amount=Money(int(value)))
+    if key == "nationality":
+        return T("{country}", country=Country(value))
+    if key == "kiip_pre_score":
+        return T("{score}", score=int(value))
+    if isinstance(value, bool):
+        return T("Yes") if value else T("No")
+    q = BY_KEY[key]
+    option = q.option_values(Profile()).get(str(value))
+    if option is None and key in ("topik_level", "kiip_level"):
+        return T("Level {level}", level=int(value))
+    return option.label if option else T("{value}", value=Verbatim(str(value)))
+
+
+NAV_BACK = Action("back", T("« Back"))
+NAV_RESTART = Action("restart", T("Start over"))
+
+
+def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:
+    p = profile(conv, now)
+    step = len(answered_questions(conv, now)) + (0 if conv.editing else 1)
+    body: list[Message] = [T("Question {n}", n=step) if not conv.editing else T("Change your answer"), q.prompt]
+    options = q.options(p)
+    if q.key == "occupation" and conv.answers.get("work_area"):
+        in_area = set(occupations_in_area(conv.answers["work_area"]))
+        options = tuple(o for o in options if o.value in in_area or o.value == NOT_SURE)
+        kb = load()
+        for occ_id in sorted(in_area, key=lambda i: [o.id for o in kb.occupations].index(i)):
+            occ = kb.occupation(occ_id)
+            body.append(
+                T(
+                    "<b>{name}</b>: {description}\nFor example: {examples}",
+                    name=WithKorean(T(occ.name), occ.name_ko),
+                    description=T(occ.description),
+                    examples=Joined(tuple(T(e) for e in occ.examples)),
+                )
+            )
+    actions = [NAV_BACK] if conv.history or conv.editing else []
+    actions.append(NAV_RESTART)
+    return Screen(f"question:{q.key}", tuple(body), options, tuple(actions), q.columns, q.key)
+
+
+def summary_screen(conv: Conversation, now: datetime) -> Screen:
+    kept = effective_answers(conv.answers, now)
+    lines: list[Message] = []
+    actions = [Action("result", T("✅ Show my result"))]
+    for q in answered_questions(conv, now):
+        lines.append(T("{label}: <b>{value}</b>", label=q.summary_label, value=display_value(q.key, kept[q.key])))
+        actions.append(Action(f"edit:{q.key}", T("Change: {label}", label=q.summary_label)))
+    body = (T("<b>Your answers</b>"), Lines(tuple(lines)), T("Tap an answer to change it, or see your result."))
+    return Screen("summary", body, (), (*actions, NAV_RESTART))
