@@ -15,6 +15,8 @@ from bot.clock import Clock
 from bot.db.models import User
 from bot.services.employers import EmployerError, EmployerService
 from dialogs import employer as ui
+from dialogs import employer_forms as forms
+from dialogs import sharing
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.text import Message, T, Text, Verbatim
@@ -98,30 +100,30 @@ class EmployerDesk:
         if act == "unfollow":
             if not await self.employers.stop_following(member, ident):
                 return await self.home(ui.ERRORS["gone"])
-            return await self.home(ui.EMPLOYER_DONE["unfollowed"])
+            return await self.home(sharing.EMPLOYER_DONE["unfollowed"])
         return await self.home()
 
     async def _start_form(self, kind: str) -> DeskReply:
         await self._form({"kind": kind, "values": {}})
-        field = ui.next_field(kind, {})
+        field = forms.next_field(kind, {})
         assert field is not None
-        return DeskReply([ui.field_screen(kind, field, {})])
+        return DeskReply([forms.field_screen(kind, field, {})])
 
     async def _next(self, kind: str, values: dict[str, Any]) -> DeskReply:
         await self._form({"kind": kind, "values": values})
-        field = ui.next_field(kind, values)
+        field = forms.next_field(kind, values)
         if field is not None:
-            return DeskReply([ui.field_screen(kind, field, values)])
+            return DeskReply([forms.field_screen(kind, field, values)])
         if kind == "register":
-            return DeskReply([ui.registration_review(values)])
+            return DeskReply([forms.registration_review(values)])
         await self._form(None)
-        return DeskReply([ui.obligations_screen(values, self.clock.now())])
+        return DeskReply([forms.obligations_screen(values, self.clock.now())])
 
     async def _option(self, arg: str) -> DeskReply:
         form = self.user.employer_form or {}
         kind, values = form.get("kind"), dict(form.get("values") or {})
         key, _, value = arg.partition("=")
-        field = ui.next_field(kind, values) if kind in ui.FORMS else None
+        field = forms.next_field(kind, values) if kind in forms.FORMS else None
         if field is None or field.key != key or value not in {v for v, _ in field.options(values)}:
             return await self.home(T("That button is from an earlier message. Here is where you are now:"))
         values[key] = value
@@ -132,26 +134,26 @@ class EmployerDesk:
         if form.get("awaiting") == "code":
             return await self.redeem(text)
         kind, values = form.get("kind"), dict(form.get("values") or {})
-        field = ui.next_field(kind, values) if kind in ui.FORMS else None
+        field = forms.next_field(kind, values) if kind in forms.FORMS else None
         if field is None or field.parse is None:
             return DeskReply(notice=T("Please use the buttons below."))
         try:
             values[field.key] = field.parse(text)
         except Invalid as bad:
-            return DeskReply([ui.field_screen(str(kind), field, values)], bad.message)
+            return DeskReply([forms.field_screen(str(kind), field, values)], bad.message)
         return await self._next(str(kind), values)
 
     async def _save_registration(self) -> DeskReply:
         form = self.user.employer_form or {}
         values = dict(form.get("values") or {})
-        if form.get("kind") != "register" or ui.next_field("register", values) is not None:
+        if form.get("kind") != "register" or forms.next_field("register", values) is not None:
             return await self.home()
         try:
             company = await self.employers.register(self.user.id, values)
         except EmployerError as bad:  # refused before anything was written
             return await self.home(ui.ERRORS[bad.code])
         await self._form(None)
-        return await self.home(_done(ui.EMPLOYER_DONE["registered"], company.name))
+        return await self.home(_done(sharing.EMPLOYER_DONE["registered"], company.name))
 
     async def redeem(self, code: str) -> DeskReply:
         """A code typed or from a deep link: a colleague's invite, or a candidate's code."""
@@ -161,8 +163,8 @@ class EmployerDesk:
         except EmployerError as bad:
             return await self.home(ui.ERRORS.get(bad.code, ui.ERRORS["invalid"]))
         if redeemed.kind == "colleague":
-            return await self.home(_done(ui.EMPLOYER_DONE["joined"], redeemed.company.name))
-        return await self.home(ui.EMPLOYER_DONE["requested"])
+            return await self.home(_done(sharing.EMPLOYER_DONE["joined"], redeemed.company.name))
+        return await self.home(sharing.EMPLOYER_DONE["requested"])
 
 
 class ShareDesk:
@@ -176,16 +178,16 @@ class ShareDesk:
 
     async def home(self, notice: Message | None = None) -> DeskReply:
         rows = [
-            ui.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
+            sharing.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
             for link, company in await self.employers.links_of(self.user.id)
         ]
-        return DeskReply([ui.share_screen(rows)], notice)
+        return DeskReply([sharing.share_screen(rows)], notice)
 
     async def press(self, act: str, ident: int, arg: str) -> DeskReply:
         uid = self.user.id
         if act == "invite":
             code = await self.employers.new_code("employer", applicant_id=uid)
-            return DeskReply([ui.applicant_invite_screen(code, await deep_link(self.bot, "e", code))])
+            return DeskReply([sharing.applicant_invite_screen(code, await deep_link(self.bot, "e", code))])
         if act == "code":
             self.user.employer_form, self.user.mode = {"awaiting": "share_code"}, "employer"
             await self.session.commit()
@@ -194,18 +196,18 @@ class ShareDesk:
             found = await self.employers.own_link(uid, ident)
             if found is None or found[0].state != "pending":
                 return await self.home(ui.ERRORS["gone"])
-            return DeskReply([ui.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
+            return DeskReply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
         if act in ("approve", "decline"):
             decided = await self.employers.decide(uid, ident, act == "approve")
             if decided is None:
                 return await self.home(ui.ERRORS["gone"])
             outcome = "approved" if act == "approve" else "declined"
-            return await self.home(_done(ui.APPLICANT_DONE[outcome], decided[1].name))
+            return await self.home(_done(sharing.APPLICANT_DONE[outcome], decided[1].name))
         if act == "revoke":
             found = await self.employers.own_link(uid, ident)
             if found is None or not await self.employers.revoke_by_applicant(uid, ident):
                 return await self.home(ui.ERRORS["gone"])
-            return await self.home(_done(ui.APPLICANT_DONE["revoked"], found[1].name))
+            return await self.home(_done(sharing.APPLICANT_DONE["revoked"], found[1].name))
         if act in ("docs", "toggle"):
             found = await self.employers.own_link(uid, ident)
             if found is None or found[0].state != "active":
@@ -214,7 +216,9 @@ class ShareDesk:
             uploaded = await self.employers.uploaded_kinds(uid)
             if act == "toggle" and arg in {k for k, _ in uploaded}:
                 link = await self.employers.toggle_share(uid, ident, arg) or link
-            return DeskReply([ui.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])])
+            return DeskReply(
+                [sharing.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])]
+            )
         return await self.home()
 
     async def redeem(self, code: str) -> DeskReply:
@@ -228,4 +232,4 @@ class ShareDesk:
         if redeemed.link.state == "active":
             return await self.home()
         company = redeemed.company
-        return DeskReply([ui.approval_screen(redeemed.link.id, company.name, company.verified_at is not None)])
+        return DeskReply([sharing.approval_screen(redeemed.link.id, company.name, company.verified_at is not None)])

@@ -33,7 +33,7 @@ from bot.db.models import (
 from bot.i18n import translator
 from bot.services.outbox import enqueue
 from dialogs import employer as ui
-from dialogs import flow
+from dialogs import flow, sharing
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
@@ -204,7 +204,7 @@ class EmployerService:
     async def _tell_applicant(self, applicant_id: int, link: EmployerLink, company: Company) -> None:
         user = await self.session.get(User, applicant_id)
         tr = translator(user.language if user else "en")
-        text = tr.render(ui.approval_request(company.name, company.verified_at is not None))
+        text = tr.render(sharing.approval_request(company.name, company.verified_at is not None))
         await enqueue(
             self.session,
             chat_id=applicant_id,
