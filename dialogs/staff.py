@@ -1,5 +1,5 @@
-"""The staff interface's screens: menu, review queue, an application, decisions, staff, announcements,
-statistics. Texts are S() (the "staff" catalog: Korean, English as the source); names the applicant
+"""The staff interface's screens: menu, review queue, an application, decisions (the admin screens
+are in dialogs/staff_team.py, the announcements in dialogs/staff_announcements.py). Texts are S() (the "staff" catalog: Korean, English as the source); names the applicant
 also sees (statuses, occupations, reasons) are T() and render in the staff member's language.
 
 Action names are "act:id:arg"; bot/render.py packs them into StaffCB callback data.
@@ -7,7 +7,6 @@ Action names are "act:id:arg"; bot/render.py packs them into StaffCB callback da
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +20,7 @@ from dialogs.results import HEADLINE, MARK
 from dialogs.screens import Action, Screen
 from knowledge.loader import load
 from knowledge.rules import Status, Verdict
-from knowledge.text import SP, Joined, Lines, Message, S, T, Text, Verbatim, WithKorean
+from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim, WithKorean
 
 OPEN_STATUSES = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 PAGE = 8
@@ -38,7 +37,7 @@ STAGE_LABELS: dict[str, Text] = {
 }
 
 
-def _a(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
+def action_of(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
     return Action(f"{act}:{ident}:{arg}", label)
 
 
@@ -56,12 +55,16 @@ def occupation_name(occupation_id: str | None) -> Message:
 
 
 def menu_screen(role: str, locale: str) -> Screen:
-    actions = [_a("queue", S("📥 Review queue")), _a("quota", S("📊 Quota")), _a("stats", S("📈 Statistics"))]
-    actions.append(_a("companies", S("🏢 Companies to verify")))
+    actions = [
+        action_of("queue", S("📥 Review queue")),
+        action_of("quota", S("📊 Quota")),
+        action_of("stats", S("📈 Statistics")),
+    ]
+    actions.append(action_of("companies", S("🏢 Companies to verify")))
     if role == "admin":
-        actions += [_a("ann", S("📣 Announcements")), _a("team", S("👥 Staff members"))]
+        actions += [action_of("ann", S("📣 Announcements")), action_of("team", S("👥 Staff members"))]
     other = "en" if locale == "ko" else "ko"
-    actions.append(_a("lang", S("{name}", name=Verbatim(f"🌐 {LANGUAGE_NAMES[other]}")), arg=other))
+    actions.append(action_of("lang", S("{name}", name=Verbatim(f"🌐 {LANGUAGE_NAMES[other]}")), arg=other))
     role_label = S("administrator") if role == "admin" else S("reviewer")
     return Screen(
         "staff:menu", (S("🏛 <b>Staff menu</b> (your role: {role})", role=role_label),), actions=tuple(actions)
@@ -118,7 +121,7 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
     if not rows:
         body.append(S("Nothing to review with these filters."))
     actions = [
-        _a(
+        action_of(
             "open",
             S(
                 "{ref} · {status} · {lang} · {day}",
@@ -133,15 +136,15 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
     ]
     pages = max((total - 1) // PAGE, 0)
     if flt.page > 0:
-        actions.append(_a("page", S("◀ Previous"), arg=str(flt.page - 1)))
+        actions.append(action_of("page", S("◀ Previous"), arg=str(flt.page - 1)))
     if flt.page < pages:
-        actions.append(_a("page", S("Next ▶"), arg=str(flt.page + 1)))
+        actions.append(action_of("page", S("Next ▶"), arg=str(flt.page + 1)))
     actions += [
-        _a("filter", S("Filter by status"), arg="status"),
-        _a("filter", S("Filter by occupation"), arg="occupation"),
-        _a("filter", S("Filter by language"), arg="language"),
-        _a("clear", S("Clear filters")),
-        _a("menu", S("« Staff menu")),
+        action_of("filter", S("Filter by status"), arg="status"),
+        action_of("filter", S("Filter by occupation"), arg="occupation"),
+        action_of("filter", S("Filter by language"), arg="language"),
+        action_of("clear", S("Clear filters")),
+        action_of("menu", S("« Staff menu")),
     ]
     return Screen("staff:queue", tuple(body), actions=tuple(actions))
 
@@ -150,13 +153,14 @@ def filter_screen(kind: str, languages: Sequence[str]) -> Screen:
     actions: list[Action]
     if kind == "status":
         actions = [
-            _a("setf", st.LABELS[s], arg=f"status={s}") for s in (*OPEN_STATUSES, st.RECOMMENDED, st.NOT_RECOMMENDED)
+            action_of("setf", st.LABELS[s], arg=f"status={s}")
+            for s in (*OPEN_STATUSES, st.RECOMMENDED, st.NOT_RECOMMENDED)
         ]
     elif kind == "occupation":
-        actions = [_a("setf", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]
+        actions = [action_of("setf", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]
     else:
-        actions = [_a("setf", S("{code}", code=Verbatim(code)), arg=f"language={code}") for code in languages]
-    actions.append(_a("queue", S("« Review queue")))
+        actions = [action_of("setf", S("{code}", code=Verbatim(code)), arg=f"language={code}") for code in languages]
+    actions.append(action_of("queue", S("« Review queue")))
     return Screen("staff:filter", (S("Choose a filter value:"),), actions=tuple(actions))
 
 
@@ -267,20 +271,20 @@ def application_screen(d: ApplicationDetail) -> Screen:
     allowed = st.TRANSITIONS.get(d.status, {})
     actions: list[Action] = []
     if allowed.get(st.UNDER_REVIEW) == st.PROVINCE:
-        actions.append(_a("move", S("🔎 Mark as under review"), d.id, st.UNDER_REVIEW))
+        actions.append(action_of("move", S("🔎 Mark as under review"), d.id, st.UNDER_REVIEW))
     if allowed.get(st.INFO_REQUESTED) == st.PROVINCE:
-        actions.append(_a("decide", S("📝 Request more information"), d.id, st.INFO_REQUESTED))
+        actions.append(action_of("decide", S("📝 Request more information"), d.id, st.INFO_REQUESTED))
     if allowed.get(st.RECOMMENDED) == st.PROVINCE:
-        actions.append(_a("decide", S("✅ Recommend"), d.id, st.RECOMMENDED))
+        actions.append(action_of("decide", S("✅ Recommend"), d.id, st.RECOMMENDED))
     if allowed.get(st.NOT_RECOMMENDED) == st.PROVINCE:
-        actions.append(_a("decide", S("❌ Do not recommend"), d.id, st.NOT_RECOMMENDED))
-    actions += [_a("files", S("📎 Send the documents again"), d.id), _a("queue", S("« Review queue"))]
+        actions.append(action_of("decide", S("❌ Do not recommend"), d.id, st.NOT_RECOMMENDED))
+    actions += [action_of("files", S("📎 Send the documents again"), d.id), action_of("queue", S("« Review queue"))]
     return Screen(f"staff:app:{d.id}", tuple(body), actions=tuple(actions))
 
 
 def reason_screen(app_id: int, reference: str, status: str) -> Screen:
-    actions = [_a("reason", label, app_id, key) for key, label in st.REASONS[status].items()]
-    actions.append(_a("open", S("Cancel"), app_id))
+    actions = [action_of("reason", label, app_id, key) for key, label in st.REASONS[status].items()]
+    actions.append(action_of("open", S("Cancel"), app_id))
     return Screen(
         "staff:reason",
         (
@@ -302,7 +306,7 @@ def note_screen(app_id: int) -> Screen:
                 "Type a note for the applicant: it is sent as you write it, marked as your note. Or continue without one."
             ),
         ),
-        actions=(_a("confirm", S("Continue without a note"), app_id), _a("open", S("Cancel"), app_id)),
+        actions=(action_of("confirm", S("Continue without a note"), app_id), action_of("open", S("Cancel"), app_id)),
     )
 
 
@@ -335,7 +339,7 @@ def confirm_screen(
     return Screen(
         "staff:confirm",
         (Lines(tuple(lines)),),
-        actions=(_a("commit", S("✔ Confirm"), app_id, token), _a("open", S("Cancel"), app_id)),
+        actions=(action_of("commit", S("✔ Confirm"), app_id, token), action_of("open", S("Cancel"), app_id)),
     )
 
 
@@ -373,304 +377,3 @@ def done_line(reference: str, status: str) -> Text:
         ref=Verbatim(reference),
         status=st.LABELS[status],
     )
-
-
-# --- staff members ------------------------------------------------------------------------------
-
-
-def team_screen(members: Sequence[tuple[int, str, bool]]) -> Screen:
-    lines: list[Message] = [S("👥 <b>Staff members</b>")]
-    actions: list[Action] = []
-    for user_id, role, configured in members:
-        role_label = S("administrator") if role == "admin" else S("reviewer")
-        if configured:
-            lines.append(S("{id}: {role} (STAFF_ADMIN_IDS)", id=Verbatim(str(user_id)), role=role_label))
-        else:
-            lines.append(S("{id}: {role}", id=Verbatim(str(user_id)), role=role_label))
-            actions.append(_a("unstaff", S("Remove {id}", id=Verbatim(str(user_id))), user_id))
-    actions += [
-        _a("addstaff", S("➕ Add a reviewer"), arg="reviewer"),
-        _a("addstaff", S("➕ Add an administrator"), arg="admin"),
-        _a("audit", S("🧾 Audit log")),
-        _a("menu", S("« Staff menu")),
-    ]
-    return Screen("staff:team", (Lines(tuple(lines)),), actions=tuple(actions))
-
-
-def add_staff_prompt(role: str) -> Screen:
-    role_label = S("administrator") if role == "admin" else S("reviewer")
-    return Screen(
-        "staff:add",
-        (S("Send the Telegram user id of the new {role} (digits only).", role=role_label),),
-        actions=(_a("team", S("Cancel")),),
-    )
-
-
-def audit_screen(entries: Sequence[tuple[datetime, int, str, str, str]]) -> Screen:
-    lines: list[Message] = [S("🧾 <b>Audit log</b> (latest first)")]
-    for at, actor, action, target, change in entries:
-        lines.append(
-            S(
-                "{at} · {actor} · {action} · {target} {change}",
-                at=at,
-                actor=Verbatim(str(actor)),
-                action=Verbatim(action),
-                target=Verbatim(target),
-                change=Verbatim(change),
-            )
-        )
-    return Screen("staff:audit", (Lines(tuple(lines)),), actions=(_a("team", S("« Staff members")),))
-
-
-# --- quota and statistics -----------------------------------------------------------------------
-
-
-def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
-    """The funnel, then by occupation and by language, then the unmet conditions (anonymous counts)."""
-    totals = {stage: 0 for stage in FUNNEL}
-    by_occupation: dict[str, dict[str, int]] = {}
-    by_language: dict[str, dict[str, int]] = {}
-    reasons: dict[str, dict[str, Counter[str]]] = {}
-    for (stage, occupation, language, reason), n in counts.items():
-        if stage not in totals:
-            continue
-        if stage == "ineligible" and reason:
-            split = reasons.setdefault(reason, {"occupation": Counter(), "language": Counter()})
-            split["occupation"][occupation] += n
-            split["language"][language] += n
-            continue
-        totals[stage] += n
-        if occupation:
-            by_occupation.setdefault(occupation, {}).setdefault(stage, 0)
-            by_occupation[occupation][stage] += n
-        by_language.setdefault(language, {}).setdefault(stage, 0)
-        by_language[language][stage] += n
-
-    def row(values: Mapping[str, int]) -> Verbatim:
-        return Verbatim(" / ".join(str(values.get(s, 0)) for s in FUNNEL))
-
-    funnel = Lines(
-        (
-            S("📈 <b>Funnel</b> (people, anonymous)"),
-            *(S("{stage}: <b>{n}</b>", stage=STAGE_LABELS[s], n=totals[s]) for s in FUNNEL),
-        )
-    )
-    legend = S("Columns: started / finished / eligible / not eligible / application / submitted / recommended")
-    occupations = Lines(
-        (
-            S("<b>By occupation</b>"),
-            legend,
-            *(S("{name}: {row}", name=occupation_name(o), row=row(v)) for o, v in sorted(by_occupation.items())),
-        )
-    )
-    languages = Lines(
-        (
-            S("<b>By language</b>"),
-            *(S("{name}: {row}", name=Verbatim(lang), row=row(v)) for lang, v in sorted(by_language.items())),
-        )
-    )
-    kb = load()
-    top = sorted(reasons.items(), key=lambda kv: -sum(kv[1]["language"].values()))[:10]
-    why_lines: list[Message] = [S("<b>Why people are not eligible</b> (unmet conditions)")]
-    for condition, split in top:
-        requirement = kb.conditions[condition].requirement if condition in kb.conditions else condition
-        why_lines.append(S("{n} × {condition}", n=sum(split["language"].values()), condition=T(requirement)))
-        why_lines.append(
-            S(
-                "   by occupation: {occupations} · by language: {languages}",
-                occupations=Joined(
-                    tuple(S("{name} {n}", name=occupation_name(o), n=k) for o, k in split["occupation"].most_common(3))
-                ),
-                languages=Verbatim(", ".join(f"{lang} {k}" for lang, k in split["language"].most_common())),
-            )
-        )
-    why = Lines(tuple(why_lines))
-    return Screen("staff:stats", (funnel, occupations, languages, why), actions=(_a("menu", S("« Staff menu")),))
-
-
-# --- announcements ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AnnouncementRow:
-    id: int
-    state: str
-    created_at: datetime
-    recipients: int
-    counts: Mapping[str, int]
-
-
-STATE_LABELS: dict[str, Text] = {
-    "sending": S("sending"),
-    "done": S("finished"),
-    "cancelled": S("cancelled"),
-}
-
-
-def audience_text(audience: Mapping[str, Any]) -> Message:
-    kind, value = audience.get("kind", "all"), str(audience.get("value", ""))
-    if kind == "status":
-        return S("applicants with status {status}", status=st.LABELS.get(value, Verbatim(value)))
-    if kind == "occupation":
-        return S("applicants for {occupation}", occupation=occupation_name(value))
-    if kind == "language":
-        return S("people using {language}", language=Verbatim(value))
-    if kind == "employers":
-        return S("employers (registered companies' staff)")
-    return S("everyone")
-
-
-def progress_line(counts: Mapping[str, int], recipients: int) -> Text:
-    waiting = counts.get("pending", 0) + counts.get("claimed", 0) + counts.get("sending", 0)
-    return S(
-        "Sent {sent} of {total} · blocked {blocked} · failed {failed} · waiting {waiting}",
-        sent=counts.get("sent", 0),
-        total=recipients,
-        blocked=counts.get("blocked", 0),
-        failed=counts.get("failed", 0) + counts.get("uncertain", 0),
-        waiting=waiting,
-    )
-
-
-def announcements_screen(rows: Sequence[AnnouncementRow]) -> Screen:
-    lines: list[Message] = [S("📣 <b>Announcements</b>")]
-    actions = [_a("newann", S("✍ New announcement"))]
-    for r in rows:
-        lines.append(
-            S(
-                "#{id} · {at} · {state} · {progress}",
-                id=r.id,
-                at=r.created_at,
-                state=STATE_LABELS.get(r.state, Verbatim(r.state)),
-                progress=progress_line(r.counts, r.recipients),
-            )
-        )
-        actions.append(_a("annview", S("Open #{id}", id=r.id), r.id))
-    actions.append(_a("menu", S("« Staff menu")))
-    return Screen("staff:anns", (Lines(tuple(lines)),), actions=tuple(actions))
-
-
-def announcement_view(r: AnnouncementRow) -> Screen:
-    actions = [_a("annview", S("🔄 Refresh"), r.id)]
-    if r.state == "sending":
-        actions.append(_a("anncancel", S("⏹ Cancel the rest"), r.id))
-    actions.append(_a("ann", S("« Announcements")))
-    return Screen(
-        "staff:ann",
-        (
-            S("📣 <b>Announcement #{id}</b>: {state}", id=r.id, state=STATE_LABELS.get(r.state, Verbatim(r.state))),
-            progress_line(r.counts, r.recipients),
-        ),
-        actions=tuple(actions),
-    )
-
-
-def cancel_announcement_screen(r: AnnouncementRow, token: str) -> Screen:
-    """Cancelling stops the rest for good: asked once, with a one-time token on the button."""
-    return Screen(
-        "staff:ann_cancel",
-        (
-            S("⏹ <b>Cancel announcement #{id}?</b> The messages not yet sent will not be sent.", id=r.id),
-            progress_line(r.counts, r.recipients),
-        ),
-        actions=(_a("annstop", S("⏹ Yes, cancel the rest"), r.id, token), _a("annview", S("No, keep sending"), r.id)),
-    )
-
-
-def announcement_report(announcement_id: int, state: str, counts: Mapping[str, int]) -> Message:
-    """The final report the author receives."""
-    total = sum(counts.values())
-    return Lines(
-        (
-            S(
-                "📣 <b>Announcement #{id}</b> is {state}.",
-                id=announcement_id,
-                state=STATE_LABELS.get(state, Verbatim(state)),
-            ),
-            progress_line(counts, total),
-            S("Cancelled before sending: {n}", n=counts.get("cancelled", 0)),
-        )
-    )
-
-
-def draft_screen(draft: Mapping[str, Any], languages: Sequence[str]) -> Screen:
-    versions: Mapping[str, str] = draft.get("versions", {})
-    fallback = draft.get("fallback") or ""
-    written = [f"{code}{' ★' if code == fallback else ''}" for code in versions]
-    body = Lines(
-        (
-            S("✍ <b>New announcement</b>"),
-            S("Audience: {audience}", audience=audience_text(draft.get("audience", {}))),
-            S("Versions: {codes}", codes=Verbatim(", ".join(written) or "—")),
-            S("★ = the version for languages without their own."),
-            S("To write a version, pick its language, then send the text as a message (formatting is kept)."),
-        )
-    )
-    actions = [_a("annlang", S("{code}", code=Verbatim(("✔ " if c in versions else "") + c)), arg=c) for c in languages]
-    actions += [
-        _a("annaud", S("👥 Audience")),
-        *(_a("annfb", S("★ Fallback: {code}", code=Verbatim(c)), arg=c) for c in versions if c != fallback),
-        _a("annpreview", S("👁 Preview")),
-        _a("anndiscard", S("🗑 Discard")),
-    ]
-    return Screen("staff:draft", (body,), actions=tuple(actions), columns=1)
-
-
-def audience_screen(languages: Sequence[str]) -> Screen:
-    actions = [_a("annset", S("everyone"), arg="all="), _a("annset", S("employers"), arg="employers=")]
-    actions += [_a("annset", st.LABELS[s], arg=f"status={s}") for s in st.STATUSES if s != st.DRAFT]
-    actions += [_a("annset", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]
-    actions += [_a("annset", S("{code}", code=Verbatim(c)), arg=f"language={c}") for c in languages]
-    actions.append(_a("newann", S("« Back")))
-    return Screen(
-        "staff:audience",
-        (S("Who should receive it? Everyone, or applicants by status, occupation or language:"),),
-        actions=tuple(actions),
-    )
-
-
-def version_prompt(code: str) -> Screen:
-    return Screen(
-        "staff:version",
-        (S("Send the text of the <b>{code}</b> version now.", code=Verbatim(code)),),
-        actions=(_a("newann", S("Cancel")),),
-    )
-
-
-def preview_screen(draft: Mapping[str, Any], per_language: Mapping[str, int], languages: Sequence[str]) -> Screen:
-    """After the versions themselves (sent as written): the audience and who gets which version."""
-    versions: Mapping[str, str] = draft.get("versions", {})
-    fallback = draft.get("fallback") or ""
-    total = sum(per_language.values())
-    lines: list[Message] = [
-        S("Audience: {audience}", audience=audience_text(draft.get("audience", {}))),
-        SP("<b>{n} recipient</b>", "<b>{n} recipients</b>", total),
-    ]
-    for code in languages:
-        if per_language.get(code):
-            used = code if code in versions else fallback
-            lines.append(
-                S("{code}: {n} (version {used})", code=Verbatim(code), n=per_language[code], used=Verbatim(used))
-            )
-    return Screen(
-        "staff:preview",
-        (Lines(tuple(lines)),),
-        actions=(_a("annsend", S("📤 Confirm and send")), _a("newann", S("« Back to the draft"))),
-    )
-
-
-def version_heading(code: str) -> Text:
-    return S("— version {code} —", code=Verbatim(code))
-
-
-def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
-    """Companies registered by employers and not yet verified: (id, name, BRN, city id)."""
-    lines: list[Message] = [S("🏢 <b>Companies to verify</b>")]
-    if not companies:
-        lines.append(S("None waiting."))
-    actions = []
-    for ident, name, brn, city in companies:
-        lines.append(S("{name} · {brn} · {city}", name=Verbatim(name), brn=Verbatim(brn), city=Verbatim(city)))
-        actions.append(_a("verify", S("✔ Verified: {name}", name=Verbatim(name[:30])), ident))
-    actions.append(_a("menu", S("« Staff menu")))
-    return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))

@@ -22,6 +22,7 @@ from bot.services.staff import StaffService
 from bot.services.staff_desk import StaffDesk, StaffReply
 from bot.speed.filters import on_loop
 from dialogs import staff as ui
+from dialogs import staff_announcements as ann_ui
 from dialogs.results import quota_screen
 from knowledge.text import T
 
@@ -41,7 +42,7 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
 async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
     tr = translator(desk.state.locale)
     for code, html in reply.raw:  # announcement versions, previewed as written
-        await bot.send_message(chat_id, f"{tr.render(ui.version_heading(code))}\n\n{html}")
+        await bot.send_message(chat_id, f"{tr.render(ann_ui.version_heading(code))}\n\n{html}")
     await send_action_reply(bot, chat_id, tr, StaffCB, reply.screens, reply.notice, reply.files)
 
 

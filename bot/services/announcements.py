@@ -14,7 +14,7 @@ from bot.db.models import Announcement, Application, EmployerMember, OutboxMessa
 from bot.i18n import translator
 from bot.services.outbox import delivery_counts, enqueue_announcement, report_to_author
 from bot.services.staff import StaffService
-from dialogs import staff as ui
+from dialogs import staff_announcements as ann_ui
 from knowledge.text import T
 
 
@@ -100,12 +100,12 @@ class AnnouncementService:
         await self.session.commit()
         return ann
 
-    async def row(self, ann: Announcement) -> ui.AnnouncementRow:
-        return ui.AnnouncementRow(
+    async def row(self, ann: Announcement) -> ann_ui.AnnouncementRow:
+        return ann_ui.AnnouncementRow(
             ann.id, ann.state, ann.created_at, ann.recipients, await delivery_counts(self.session, ann.id)
         )
 
-    async def latest(self, limit: int = 5) -> list[ui.AnnouncementRow]:
+    async def latest(self, limit: int = 5) -> list[ann_ui.AnnouncementRow]:
         rows = await self.session.execute(select(Announcement).order_by(Announcement.id.desc()).limit(limit))
         return [await self.row(a) for a in rows.scalars()]
 

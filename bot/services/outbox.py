@@ -43,7 +43,7 @@ from bot.db.models import Announcement, OutboxMessage, StaffSession, User
 from bot.db.repo import insert_if_absent, insert_many_if_absent
 from bot.i18n import translator
 from bot.services.rate import LocalRateBudget, RateBudget
-from dialogs import staff as staff_screens
+from dialogs import staff_announcements as ann_ui
 
 log = logging.getLogger(__name__)
 
@@ -321,5 +321,5 @@ async def report_to_author(session: AsyncSession, ann: Announcement, counts: dic
     """The final report, once, in the author's staff language (through this same outbox)."""
     state = await session.get(StaffSession, ann.created_by)
     tr = translator(state.locale if state else "ko")
-    text = tr.render(staff_screens.announcement_report(ann.id, ann.state, counts))
+    text = tr.render(ann_ui.announcement_report(ann.id, ann.state, counts))
     await enqueue(session, chat_id=ann.created_by, text=text, dedup_key=f"ann-report:{ann.id}", clock=clock)

@@ -25,6 +25,8 @@ from bot.services.employers import EmployerService
 from bot.services.review import ReviewService
 from bot.services.staff import ADMIN, StaffError, StaffService
 from dialogs import staff as ui
+from dialogs import staff_announcements as ann_ui
+from dialogs import staff_team as team_ui
 from dialogs import statuses as st
 from dialogs.results import quota_screen
 from dialogs.screens import Screen
@@ -142,7 +144,7 @@ class StaffDesk:
         if kind == "staff_id" and self.role == ADMIN:
             digits = text.strip()
             if not digits.isdigit() or len(digits) > 15:
-                return StaffReply([ui.add_staff_prompt(str(awaiting.get("role")))], ui.ERRORS["bad_id"])
+                return StaffReply([team_ui.add_staff_prompt(str(awaiting.get("role")))], ui.ERRORS["bad_id"])
             self._set(awaiting=None)
             try:
                 await self.staff.add(self.actor, int(digits), str(awaiting.get("role")))
@@ -152,14 +154,14 @@ class StaffDesk:
             return await self._act_team(0, "")
         if kind == "version" and self.role == ADMIN:
             if not text.strip() or len(html) > MAX_ANNOUNCEMENT:
-                return StaffReply([ui.version_prompt(str(awaiting.get("code")))], ui.ERRORS["bad_text"])
+                return StaffReply([ann_ui.version_prompt(str(awaiting.get("code")))], ui.ERRORS["bad_text"])
             draft = self._draft()
             code = str(awaiting.get("code"))
             draft["versions"] = {**draft["versions"], code: html}
             draft["fallback"] = draft.get("fallback") or code
             self._set(draft=draft, awaiting=None)
             await self._save()
-            return StaffReply([ui.draft_screen(draft, available_locales())])
+            return StaffReply([ann_ui.draft_screen(draft, available_locales())])
         return await self.menu()
 
     def awaiting_input(self) -> bool:
@@ -189,7 +191,7 @@ class StaffDesk:
         )
 
     async def _act_stats(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply([ui.stats_screen(await stats.funnel(self.session))])
+        return StaffReply([team_ui.stats_screen(await stats.funnel(self.session))])
 
     # -- the queue -------------------------------------------------------------------------------
 
@@ -343,7 +345,7 @@ class StaffDesk:
 
     async def _act_companies(self, ident: int, arg: str) -> StaffReply:
         rows = [(c.id, c.name, c.brn, c.city) for c in await self.employers.unverified()]
-        return StaffReply([ui.companies_screen(rows)])
+        return StaffReply([team_ui.companies_screen(rows)])
 
     async def _act_verify(self, ident: int, arg: str) -> StaffReply:
         company = await self.employers.verify(self.actor, ident)
@@ -364,14 +366,14 @@ class StaffDesk:
         self._set(awaiting=None)
         await self._save()
         members = await self.staff.members()
-        return StaffReply([ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
+        return StaffReply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
 
     async def _act_addstaff(self, ident: int, arg: str) -> StaffReply:
         if arg not in ("reviewer", "admin"):
             return await self._act_team(0, "")
         self._set(awaiting={"kind": "staff_id", "role": arg})
         await self._save()
-        return StaffReply([ui.add_staff_prompt(arg)])
+        return StaffReply([team_ui.add_staff_prompt(arg)])
 
     async def _act_unstaff(self, ident: int, arg: str) -> StaffReply:
         try:
@@ -385,7 +387,7 @@ class StaffDesk:
             (e.at, e.actor_id, e.action, e.target, _change_text(e.before, e.after))
             for e in await self.staff.audit_log()
         ]
-        return StaffReply([ui.audit_screen(entries)])
+        return StaffReply([team_ui.audit_screen(entries)])
 
     # -- announcements (admins) --------------------------------------------------------------------
 
@@ -398,23 +400,23 @@ class StaffDesk:
         }
 
     async def _act_ann(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply([ui.announcements_screen(await self.announcements.latest())])
+        return StaffReply([ann_ui.announcements_screen(await self.announcements.latest())])
 
     async def _act_newann(self, ident: int, arg: str) -> StaffReply:
         draft = self._draft()
         self._set(draft=draft, awaiting=None)
         await self._save()
-        return StaffReply([ui.draft_screen(draft, available_locales())])
+        return StaffReply([ann_ui.draft_screen(draft, available_locales())])
 
     async def _act_annlang(self, ident: int, arg: str) -> StaffReply:
         if arg not in available_locales():
             return await self._act_newann(0, "")
         self._set(draft=self._draft(), awaiting={"kind": "version", "code": arg})
         await self._save()
-        return StaffReply([ui.version_prompt(arg)])
+        return StaffReply([ann_ui.version_prompt(arg)])
 
     async def _act_annaud(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply([ui.audience_screen(available_locales())])
+        return StaffReply([ann_ui.audience_screen(available_locales())])
 
     async def _act_annset(self, ident: int, arg: str) -> StaffReply:
         kind, _, value = arg.partition("=")
@@ -443,7 +445,7 @@ class StaffDesk:
         if not draft["versions"]:
             return await self._with_notice(self._act_newann(0, ""), ui.ERRORS["no_versions"])
         per_language = await self.announcements.per_language(draft["audience"])
-        reply = StaffReply([ui.preview_screen(draft, per_language, available_locales())])
+        reply = StaffReply([ann_ui.preview_screen(draft, per_language, available_locales())])
         reply.raw = list(draft["versions"].items())
         return reply
 
@@ -456,13 +458,13 @@ class StaffDesk:
             ann = await self.announcements.create(self.actor, draft)  # commits, the cleared draft with it
         except AnnouncementError as bad:
             return await self._with_notice(self._act_newann(0, ""), ui.ERRORS[bad.code])
-        return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
+        return StaffReply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
     async def _act_annview(self, ident: int, arg: str) -> StaffReply:
         ann = await self.announcements.get(ident)
         if ann is None:
             return await self._act_ann(0, "")
-        return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
+        return StaffReply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
     async def _act_anncancel(self, ident: int, arg: str) -> StaffReply:
         """Asks first: cancelling stops the messages not yet sent, for good."""
@@ -471,7 +473,7 @@ class StaffDesk:
             return await self._act_annview(ident, "")
         token = await self.confirmations.ask(self.actor, CANCEL_ANNOUNCEMENT, ident)
         await self._save()
-        return StaffReply([ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
+        return StaffReply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
 
     async def _act_annstop(self, ident: int, arg: str) -> StaffReply:
         if not await self.confirmations.spend(self.actor, CANCEL_ANNOUNCEMENT, arg, ident):
@@ -479,7 +481,7 @@ class StaffDesk:
         ann = await self.announcements.cancel(self.actor, ident)  # commits, the spent token with it
         if ann is None:
             return await self._act_ann(0, "")
-        return StaffReply([ui.announcement_view(await self.announcements.row(ann))])
+        return StaffReply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
     async def _act_anndiscard(self, ident: int, arg: str) -> StaffReply:
         self._set(draft=None, awaiting=None)

@@ -1,0 +1,135 @@
+"""The staff interface's admin screens: staff members, the audit log, statistics, companies."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from dialogs.screens import Action, Screen
+from dialogs.staff import FUNNEL, STAGE_LABELS, action_of, occupation_name
+from knowledge.loader import load
+from knowledge.text import Joined, Lines, Message, S, T, Verbatim
+
+
+def team_screen(members: Sequence[tuple[int, str, bool]]) -> Screen:
+    lines: list[Message] = [S("👥 <b>Staff members</b>")]
+    actions: list[Action] = []
+    for user_id, role, configured in members:
+        role_label = S("administrator") if role == "admin" else S("reviewer")
+        if configured:
+            lines.append(S("{id}: {role} (STAFF_ADMIN_IDS)", id=Verbatim(str(user_id)), role=role_label))
+        else:
+            lines.append(S("{id}: {role}", id=Verbatim(str(user_id)), role=role_label))
+            actions.append(action_of("unstaff", S("Remove {id}", id=Verbatim(str(user_id))), user_id))
+    actions += [
+        action_of("addstaff", S("➕ Add a reviewer"), arg="reviewer"),
+        action_of("addstaff", S("➕ Add an administrator"), arg="admin"),
+        action_of("audit", S("🧾 Audit log")),
+        action_of("menu", S("« Staff menu")),
+    ]
+    return Screen("staff:team", (Lines(tuple(lines)),), actions=tuple(actions))
+
+
+def add_staff_prompt(role: str) -> Screen:
+    role_label = S("administrator") if role == "admin" else S("reviewer")
+    return Screen(
+        "staff:add",
+        (S("Send the Telegram user id of the new {role} (digits only).", role=role_label),),
+        actions=(action_of("team", S("Cancel")),),
+    )
+
+
+def audit_screen(entries: Sequence[tuple[datetime, int, str, str, str]]) -> Screen:
+    lines: list[Message] = [S("🧾 <b>Audit log</b> (latest first)")]
+    for at, actor, action, target, change in entries:
+        lines.append(
+            S(
+                "{at} · {actor} · {action} · {target} {change}",
+                at=at,
+                actor=Verbatim(str(actor)),
+                action=Verbatim(action),
+                target=Verbatim(target),
+                change=Verbatim(change),
+            )
+        )
+    return Screen("staff:audit", (Lines(tuple(lines)),), actions=(action_of("team", S("« Staff members")),))
+
+
+# --- quota and statistics -----------------------------------------------------------------------
+
+
+def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
+    """The funnel, then by occupation and by language, then the unmet conditions (anonymous counts)."""
+    totals = {stage: 0 for stage in FUNNEL}
+    by_occupation: dict[str, dict[str, int]] = {}
+    by_language: dict[str, dict[str, int]] = {}
+    reasons: dict[str, dict[str, Counter[str]]] = {}
+    for (stage, occupation, language, reason), n in counts.items():
+        if stage not in totals:
+            continue
+        if stage == "ineligible" and reason:
+            split = reasons.setdefault(reason, {"occupation": Counter(), "language": Counter()})
+            split["occupation"][occupation] += n
+            split["language"][language] += n
+            continue
+        totals[stage] += n
+        if occupation:
+            by_occupation.setdefault(occupation, {}).setdefault(stage, 0)
+            by_occupation[occupation][stage] += n
+        by_language.setdefault(language, {}).setdefault(stage, 0)
+        by_language[language][stage] += n
+
+    def row(values: Mapping[str, int]) -> Verbatim:
+        return Verbatim(" / ".join(str(values.get(s, 0)) for s in FUNNEL))
+
+    funnel = Lines(
+        (
+            S("📈 <b>Funnel</b> (people, anonymous)"),
+            *(S("{stage}: <b>{n}</b>", stage=STAGE_LABELS[s], n=totals[s]) for s in FUNNEL),
+        )
+    )
+    legend = S("Columns: started / finished / eligible / not eligible / application / submitted / recommended")
+    occupations = Lines(
+        (
+            S("<b>By occupation</b>"),
+            legend,
+            *(S("{name}: {row}", name=occupation_name(o), row=row(v)) for o, v in sorted(by_occupation.items())),
+        )
+    )
+    languages = Lines(
+        (
+            S("<b>By language</b>"),
+            *(S("{name}: {row}", name=Verbatim(lang), row=row(v)) for lang, v in sorted(by_language.items())),
+        )
+    )
+    kb = load()
+    top = sorted(reasons.items(), key=lambda kv: -sum(kv[1]["language"].values()))[:10]
+    why_lines: list[Message] = [S("<b>Why people are not eligible</b> (unmet conditions)")]
+    for condition, split in top:
+        requirement = kb.conditions[condition].requirement if condition in kb.conditions else condition
+        why_lines.append(S("{n} × {condition}", n=sum(split["language"].values()), condition=T(requirement)))
+        why_lines.append(
+            S(
+                "   by occupation: {occupations} · by language: {languages}",
+                occupations=Joined(
+                    tuple(S("{name} {n}", name=occupation_name(o), n=k) for o, k in split["occupation"].most_common(3))
+                ),
+                languages=Verbatim(", ".join(f"{lang} {k}" for lang, k in split["language"].most_common())),
+            )
+        )
+    why = Lines(tuple(why_lines))
+    return Screen("staff:stats", (funnel, occupations, languages, why), actions=(action_of("menu", S("« Staff menu")),))
+
+
+def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
+    """Companies registered by employers and not yet verified: (id, name, BRN, city id)."""
+    lines: list[Message] = [S("🏢 <b>Companies to verify</b>")]
+    if not companies:
+        lines.append(S("None waiting."))
+    actions = []
+    for ident, name, brn, city in companies:
+        lines.append(S("{name} · {brn} · {city}", name=Verbatim(name), brn=Verbatim(brn), city=Verbatim(city)))
+        actions.append(action_of("verify", S("✔ Verified: {name}", name=Verbatim(name[:30])), ident))
+    actions.append(action_of("menu", S("« Staff menu")))
+    return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))
