@@ -72,10 +72,9 @@ async def send_action_reply(
             await send_screen(bot, chat_id, text, markup)
     if not screens and notice is not None:
         await send_screen(bot, chat_id, tr.render(notice))
-    if files and store is None:
-        raise ValueError("stored files need the FileStore to read them")
     for f in files:
-        assert store is not None
+        if store is None:
+            raise ValueError("stored files need the FileStore to read them")
         try:
             content, extension = await store.read_async(f)
         except IntegrityError as bad:

@@ -10,7 +10,13 @@ from knowledge.profile import Profile
 from knowledge.text import Lines, Message, T, Text, Verbatim, WithKorean
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram lets a bot download at most 20 MB
-ACCEPTED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/heic": "heic"}
+ACCEPTED = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/heic": "heic",
+    "image/heif": "heic",
+}  # the declared type, a first filter only: bot/services/filecheck.py checks the bytes
 NOT_UPLOADED = ("gg24_form",)  # filled in online on gg24, not a file
 
 

@@ -124,9 +124,11 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     shared = colleague.documents[-1]
     assert shared.file_name == "GG-2026-000001_passport_copy.pdf" and shared.content == PDF + b"passport_copy"
     # The stored file cut short on disk: not sent; the employer is told which and what to do.
-    (path,) = sqlite3.connect(settings.database_url.split("///", 1)[1]).execute(
-        "select path from documents where kind = 'passport_copy'"
-    ).fetchone()
+    (path,) = (
+        sqlite3.connect(settings.database_url.split("///", 1)[1])
+        .execute("select path from documents where kind = 'passport_copy'")
+        .fetchone()
+    )
     Path(path).write_bytes(Path(path).read_bytes()[:-1])
     replies = await emp(colleague, "📎 Send me")
     assert len(colleague.documents) == before + 1

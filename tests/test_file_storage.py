@@ -245,3 +245,29 @@ async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_dama
         assert "upload it again" in failed[0]
     finally:
         await runner.stop()
+
+
+def test_files_stored_before_migration_0009_stay_readable(tmp_path: Path) -> None:
+    """A document row and plaintext file from revision 0008: after the upgrade the row says "not
+    encrypted" (NULL) and the store still gives the file out, checked."""
+    import sqlite3
+
+    from bot.db.migrate import upgrade
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0008")
+    old = tmp_path / "files" / "1" / f"{hashlib.sha256(PDF).hexdigest()}.pdf"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(PDF)
+    con = sqlite3.connect(tmp_path / "old.sqlite3")
+    con.execute(
+        "insert into documents (application_id, kind, file_name, mime_type, size, sha256, path, uploaded_at)"
+        " values (1, 'passport_copy', 'passport.pdf', 'application/pdf', ?, ?, ?, '2026-11-24 10:00:00+09:00')",
+        (len(PDF), hashlib.sha256(PDF).hexdigest(), str(old)),
+    )
+    con.commit()
+    upgrade(url)
+    path, sha, encryption, mime = con.execute("select path, sha256, encryption, mime_type from documents").fetchone()
+    assert encryption is None
+    f = StoredFile(path, sha, encryption, mime, "GG-2026-000001_passport_copy", T("x"), T("x"))
+    assert _store(tmp_path).read(f) == (PDF, "pdf")
