@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import commands, speed
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import Vault, load_key
+from bot.crypto import FileCipher, Vault, load_key
 from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import at_head, upgrade
@@ -118,11 +118,12 @@ class Runtime:
 
             self.redis = Redis.from_url(settings.redis_url)
         self.metrics = Metrics()
+        key = load_key(settings)
         self.dp = build_dispatcher(
             self.engine,
             clock,
-            Vault(load_key(settings)),
-            FileStore(settings.files_dir),
+            Vault(key),
+            FileStore(settings.files_dir, FileCipher(key)),
             settings.staff_admin_ids,
             redis=self.redis,
             metrics=self.metrics,

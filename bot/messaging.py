@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 from aiogram import Bot
 from aiogram.methods import SendMessage
-from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from pydantic import BaseModel, ConfigDict
 
 from bot.i18n import Translator
 from bot.render import ActionCB, render
 from bot.services.questionnaire import Reply
+from bot.services.uploads import FileStore, IntegrityError, StoredFile
 from dialogs.screens import Screen
+from dialogs.uploads import integrity_failed
 from knowledge.text import Message
+
+log = logging.getLogger(__name__)
 
 
 class Sent(BaseModel):
@@ -57,14 +61,25 @@ async def send_action_reply(
     cb: type[ActionCB],
     screens: Sequence[Screen],
     notice: Message | None,
-    files: Sequence[tuple[Path, Message, str]] = (),
+    files: Sequence[StoredFile] = (),
+    store: FileStore | None = None,
 ) -> None:
-    """Staff, employer and sharing replies: screens with "act:id:arg" buttons, then stored files
-    (path, caption, file name) sent under their original names."""
+    """Staff, employer and sharing replies: screens with "act:id:arg" buttons, then stored files,
+    each decrypted and verified just before it is sent (one in memory at a time) under the name the
+    bot makes; a file that fails is not sent, and the reader is told which one."""
     for i, screen in enumerate(screens):
         for text, markup in render(screen, tr, notice if i == 0 else None, actions=cb):
             await send_screen(bot, chat_id, text, markup)
     if not screens and notice is not None:
         await send_screen(bot, chat_id, tr.render(notice))
-    for path, caption, name in files:
-        await bot.send_document(chat_id, FSInputFile(path, filename=name), caption=tr.render(caption))
+    for f in files:
+        if store is None:
+            raise ValueError("stored files need the FileStore to read them")
+        try:
+            content, extension = await store.read_async(f)
+        except IntegrityError as bad:
+            log.error("stored document %s not sent: %s", f.path, bad)
+            await send_screen(bot, chat_id, tr.render(integrity_failed(f.label)))
+            continue
+        name = f"{f.stem}.{extension}"
+        await bot.send_document(chat_id, BufferedInputFile(content, filename=name), caption=tr.render(f.caption))

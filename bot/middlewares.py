@@ -65,6 +65,7 @@ class ContextMiddleware(BaseMiddleware):
             data["form"] = FormService(session, self.clock, self.vault, self.store)
             data["data_rights"] = DataRightsService(session, self.vault)
             data["vault"] = self.vault
+            data["store"] = self.store
             data["staff"] = StaffService(session, self.clock, self.admin_ids)
             try:
                 result = await handler(event, data)

@@ -10,7 +10,13 @@ from knowledge.profile import Profile
 from knowledge.text import Lines, Message, T, Text, Verbatim, WithKorean
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram lets a bot download at most 20 MB
-ACCEPTED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/heic": "heic"}
+ACCEPTED = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/heic": "heic",
+    "image/heif": "heic",
+}  # the declared type, a first filter only: bot/services/filecheck.py checks the bytes
 NOT_UPLOADED = ("gg24_form",)  # filled in online on gg24, not a file
 
 
@@ -28,8 +34,29 @@ def check_file(mime_type: str | None, size: int | None) -> Text | None:
     if size == 0:
         return T("This file is empty. Please send the scan again.")
     if (mime_type or "") not in ACCEPTED:
-        return T("Please send a PDF or a photo (JPG or PNG) of the document.")
+        return WRONG_TYPE
     return None
+
+
+WRONG_TYPE = T("Please send a PDF or a photo (JPG or PNG) of the document.")
+
+
+def content_refusal(code: str) -> Text:
+    """Why the bytes themselves were refused (bot.services.filecheck's codes)."""
+    if code == "damaged":
+        return T(
+            "This file cannot be opened: it looks damaged or incomplete. Please send the document again as a PDF or a photo (JPG or PNG)."
+        )
+    if code == "too_large_image":
+        return T("This picture is too large to open. Please send a smaller photo (at most 50 megapixels) or a PDF.")
+    return WRONG_TYPE  # another type under a PDF or image name: told what we take
+
+
+def integrity_failed(name: Message) -> Text:
+    """To staff and employers: a stored document that failed its check and was not sent."""
+    return T(
+        "{name}: this file failed its integrity check and was not sent. The applicant can upload it again.", name=name
+    )
 
 
 def progress(done: int, total: int) -> Text:

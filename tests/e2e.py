@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from io import BytesIO
 from pathlib import Path
 
 from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
@@ -73,7 +74,30 @@ FORM = (
     "suwon",
     "=2027-01-05",
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_pdf(title: str = "document") -> bytes:
+    """A real one-page PDF (the bot parses what it is sent); ``title`` is stored uncompressed."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": title})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_jpeg(width: int = 64, height: int = 48) -> bytes:
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+PDF = make_pdf()
+JPEG = make_jpeg()
 
 
 async def eligible(user: FakeUser) -> None:

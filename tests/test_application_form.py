@@ -16,7 +16,7 @@ from bot.emulator import BotAPIEmulator
 from dialogs import application_form as af
 from dialogs.typed_answers import Invalid
 from tests.conftest import BotRunner
-from tests.e2e import PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload, upload_documents
+from tests.e2e import JPEG, PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload, upload_documents
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 
@@ -184,16 +184,16 @@ async def test_documents_upload_replace_remove_then_submit(
     # A photo (not a file) is taken too, for the next item.
     await user.tap(nav_arg(user, "doc", "degree_certificate"))
     before = len(user.messages)
-    await user.send_photo(b"\xff\xd8\xff\xe0 a jpeg")
+    await user.send_photo(JPEG)
     await emulator.wait_processed()
     assert "2 of 3 documents" in user.messages[-1].plain, user.messages[before:]
     await user.tap(nav_arg(user, "rmdoc", "degree_certificate"))
-    files = list(Path(settings.files_dir).rglob("*.pdf")) if Path(settings.files_dir).exists() else []
+    files = list(Path(settings.files_dir).rglob("*.bin")) if Path(settings.files_dir).exists() else []
     assert len(files) == 1
     # Replace, then remove.
     await user.tap(nav_arg(user, "doc", "passport_copy"))
     await upload(user, emulator, PDF + b"% v2\n", "passport2.pdf", "application/pdf")
-    assert len(list(Path(settings.files_dir).rglob("*.pdf"))) == 1
+    assert len(list(Path(settings.files_dir).rglob("*.bin"))) == 1
     removed = await user.tap(nav_arg(user, "rmdoc", "passport_copy"))
     assert "0 of 3 documents" in removed[-1].plain
     # Submitting with documents missing is refused, naming them.
@@ -219,7 +219,7 @@ async def test_documents_upload_replace_remove_then_submit(
     confirm = await user.say("/delete")
     await user.tap("Yes, delete everything", message=confirm[-1])
     assert db.execute("select count(*) from documents").fetchone()[0] == 0
-    assert list(Path(settings.files_dir).rglob("*.pdf")) == []
+    assert list(Path(settings.files_dir).rglob("*.bin")) == []
 
 
 async def test_submission_refused_when_closed_or_quota_exhausted(

@@ -15,7 +15,10 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.crypto import FileCipher, load_key
 from bot.emulator import BotAPIEmulator
+from bot.services.uploads import FileStore, StoredFile
+from knowledge.text import T
 from tests.conftest import BotRunner
 from tests.e2e import (
     ELIGIBLE_WEB_DEV,
@@ -91,9 +94,12 @@ async def test_killed_mid_upload(
     await killed_while(
         user.send_document(PDF + b"passport", "passport.pdf", "application/pdf"), delay, tmp_path, emulator
     )
-    # Every recorded document is a whole file with the recorded hash; at most one per item.
-    for path, sha, kind in db(settings).execute("select path, sha256, kind from documents").fetchall():
-        assert kind == "passport_copy" and hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha
+    # Every recorded document is a whole file that decrypts to the recorded hash; at most one per item.
+    store = FileStore(settings.files_dir, FileCipher(load_key(settings)))
+    rows = db(settings).execute("select path, sha256, encryption, mime_type, kind from documents").fetchall()
+    for path, sha, encryption, mime, kind in rows:
+        content, _ = store.read(StoredFile(path, sha, encryption, mime, "x", T("x"), T("x")))
+        assert kind == "passport_copy" and hashlib.sha256(content).hexdigest() == sha
     await runner.start()
     await emulator.wait_processed(timeout=15)
     await user.say("/apply")

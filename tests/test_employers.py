@@ -8,6 +8,7 @@ import asyncio
 import re
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ from bot.services.applications import ApplicationService
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
 from tests.conftest import BotRunner
-from tests.e2e import submitted_via_bot, wait_for_text
+from tests.e2e import PDF, submitted_via_bot, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
@@ -119,7 +120,19 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     await emp(colleague, "👤")
     before = len(colleague.documents)
     await emp(colleague, "📎 Send me")
-    assert len(colleague.documents) == before + 1 and "passport" in colleague.documents[-1].file_name
+    assert len(colleague.documents) == before + 1
+    shared = colleague.documents[-1]
+    assert shared.file_name == "GG-2026-000001_passport_copy.pdf" and shared.content == PDF + b"passport_copy"
+    # The stored file cut short on disk: not sent; the employer is told which and what to do.
+    (path,) = (
+        sqlite3.connect(settings.database_url.split("///", 1)[1])
+        .execute("select path from documents where kind = 'passport_copy'")
+        .fetchone()
+    )
+    Path(path).write_bytes(Path(path).read_bytes()[:-1])
+    replies = await emp(colleague, "📎 Send me")
+    assert len(colleague.documents) == before + 1
+    assert "Copy of your passport" in replies[0].plain and "integrity check" in replies[0].plain
     await candidate.say("/share")
     await press_data(candidate, "sh:revoke:")
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])

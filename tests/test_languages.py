@@ -17,7 +17,7 @@ from bot.errors import APOLOGY
 from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, answer, keyboard_message, nav
+from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, keyboard_message, nav
 from tests.test_status import change, reference_of
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
@@ -289,7 +289,7 @@ async def test_whole_journey_is_in_the_users_language(
     await user.tap(nav(user, "submit"))
     for kind in ("passport_copy", "degree_certificate", "employment_contract"):
         await user.tap(doc_button(user, kind))
-        await user.send_document(b"%PDF-1.4 " + kind.encode(), f"{kind}.pdf", "application/pdf")
+        await user.send_document(PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
         await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
     # Status notifications and /status, in the same language; a second /apply gets "one per person".

@@ -292,12 +292,18 @@ async def test_a_busy_chats_next_update_starts_soon_after_the_first_ends(setting
     from aiogram.fsm.storage.base import StorageKey
 
     from bot.app import build_dispatcher
-    from bot.crypto import Vault, load_key
+    from bot.crypto import FileCipher, Vault, load_key
     from bot.services.uploads import FileStore
 
     redis = Redis.from_url(await empty_redis())
     engine = make_engine(settings)
-    dp = build_dispatcher(engine, clock, Vault(load_key(settings)), FileStore(settings.files_dir), redis=redis)
+    dp = build_dispatcher(
+        engine,
+        clock,
+        Vault(load_key(settings)),
+        FileStore(settings.files_dir, FileCipher(load_key(settings))),
+        redis=redis,
+    )
     isolation = dp.fsm.events_isolation
     key = StorageKey(bot_id=1, chat_id=5, user_id=5, destiny="default")
     loop = asyncio.get_running_loop()

@@ -22,7 +22,7 @@ from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import DOCUMENTS, answer, nav, submitted_via_bot, wait_for_text
+from tests.e2e import DOCUMENTS, PDF, answer, nav, submitted_via_bot, wait_for_text
 
 ADMIN = 900
 HANGUL = ("\uac00", "\ud7a3")
@@ -72,8 +72,10 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     opened = await press(admin, "GG-2026-000001")
     text = "\n".join(m.plain for m in opened)
     assert "NGUYEN VAN AN" in text and "134-86-72683" in text and "Submitted" in text
-    # The three documents, under the names they were uploaded with, captioned with their names.
-    assert sorted(d.file_name for d in admin.documents) == sorted(f"{kind}.pdf" for kind in DOCUMENTS)
+    # The three documents, under names the bot makes (reference, item, extension from the content),
+    # decrypted: the bytes the applicant sent; captioned with their names.
+    assert sorted(d.file_name for d in admin.documents) == sorted(f"GG-2026-000001_{kind}.pdf" for kind in DOCUMENTS)
+    assert sorted(d.content for d in admin.documents) == sorted(PDF + kind.encode() for kind in DOCUMENTS)
     assert any("Copy of your passport" in (d.caption or "") for d in admin.documents)
     await press(admin, "📝 Request more information")
     await press(admin, "Proof of your degree")

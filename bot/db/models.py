@@ -172,6 +172,9 @@ class UploadedDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(500))  # under FILES_DIR
+    # How the file on disk is sealed: bot.crypto.FileCipher.SCHEME, or None for a plaintext file
+    # stored before migration 0009. sha256 is always that of the plaintext.
+    encryption: Mapped[str | None] = mapped_column(String(32), nullable=True)
     uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 

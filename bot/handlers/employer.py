@@ -16,6 +16,7 @@ from bot.messaging import send_action_reply
 from bot.render import ActionCB, EmpCB, ShareCB
 from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
 from bot.services.employers import EmployerService
+from bot.services.uploads import FileStore
 from bot.speed.filters import on_loop
 
 INVITE_PAYLOAD = r"^[emc]_[A-Za-z0-9]{1,16}$"
@@ -36,8 +37,10 @@ async def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, pe
     return ShareDesk(session, EmployerService(session, clock, vault), bot, await _row(session, person))
 
 
-async def _send(bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: type[ActionCB]) -> None:
-    await send_action_reply(bot, chat_id, tr, cb, reply.screens, reply.notice, reply.files)
+async def _send(
+    bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: type[ActionCB], store: FileStore | None = None
+) -> None:
+    await send_action_reply(bot, chat_id, tr, cb, reply.screens, reply.notice, reply.files, store)
 
 
 async def on_employer(
@@ -83,13 +86,14 @@ async def on_button(
     vault: Vault,
     person: Person,
     tr: Translator,
+    store: FileStore,
 ) -> None:
     """An employer's (EmpCB) or an applicant's sharing (ShareCB) button."""
     make = _employer if isinstance(callback_data, EmpCB) else _share
     desk = await make(session, clock, vault, bot, person)
     reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
     await callback.answer()
-    await _send(bot, callback.from_user.id, reply, tr, type(callback_data))
+    await _send(bot, callback.from_user.id, reply, tr, type(callback_data), store)
 
 
 class EmployerTyping(Filter):

@@ -36,14 +36,16 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
         return None
     state = await staff.state(user_id)
     user = await data["session"].get(User, user_id) if "person" in data else None  # the desk sets its mode
-    return StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state, user)
+    desk = StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state, user)
+    desk.store = data["store"]  # reads the application's documents when they are sent
+    return desk
 
 
 async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
     tr = translator(desk.state.locale)
     for code, html in reply.raw:  # announcement versions, previewed as written
         await bot.send_message(chat_id, f"{tr.render(ann_ui.version_heading(code))}\n\n{html}")
-    await send_action_reply(bot, chat_id, tr, StaffCB, reply.screens, reply.notice, reply.files)
+    await send_action_reply(bot, chat_id, tr, StaffCB, reply.screens, reply.notice, reply.files, desk.store)
 
 
 async def on_staff(message: Message, bot: Bot, tr: Translator, **data: Any) -> None:

@@ -14,7 +14,7 @@ from bot.db.models import Application, Questionnaire, User
 from bot.services import quota
 from bot.services.applications import ApplicationService
 from bot.services.questionnaire import STALE, Reply
-from bot.services.uploads import FileStore, UploadService
+from bot.services.uploads import FileStore, Refused, UploadService
 from bot.summary_doc import build as build_summary
 from dialogs import application_form as af
 from dialogs import flow
@@ -245,6 +245,8 @@ class FormService:
         kind = app.awaiting_upload
         try:
             await self.uploads.save(bot, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or "")
+        except Refused as bad:  # the bytes: damaged, another type in disguise, a picture too large
+            return Reply([await self._documents_screen(app, p)], up.content_refusal(bad.code))
         except (TelegramBadRequest, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
             return Reply([await self._documents_screen(app, p)], up.check_file(mime_type, up.MAX_BYTES + 1))
         app.awaiting_upload = None

@@ -5,7 +5,6 @@ typed input their forms wait for. Every call decides access from the database, n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiogram import Bot
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import User
 from bot.services.employers import EmployerError, EmployerService
+from bot.services.uploads import StoredFile
 from dialogs import employer as ui
 from dialogs import employer_forms as forms
 from dialogs import sharing
@@ -26,7 +26,7 @@ from knowledge.text import Message, T, Text, Verbatim
 class DeskReply:
     screens: list[Screen] = field(default_factory=list)
     notice: Message | None = None
-    files: list[tuple[Path, Message, str]] = field(default_factory=list)  # (stored path, caption, file name)
+    files: list[StoredFile] = field(default_factory=list)  # read, verified and named when sent
 
 
 def _done(template: Text, company: str) -> Text:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -32,13 +31,13 @@ from bot.db.models import (
 )
 from bot.i18n import translator
 from bot.services.outbox import enqueue
+from bot.services.uploads import StoredFile, stored_file
 from dialogs import employer as ui
 from dialogs import flow, sharing
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
 from knowledge.rules import evaluate
-from knowledge.text import Message
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
 CODE_LENGTH = 8  # 32**8 ≈ 10**12 codes; with 5 tries an hour, guessing one takes ages
@@ -340,7 +339,7 @@ class EmployerService:
             tuple(link.shared_documents or ()),
         )
 
-    async def shared_files(self, link: EmployerLink) -> list[tuple[Path, Message, str]]:
+    async def shared_files(self, link: EmployerLink) -> list[StoredFile]:
         app = await self._latest_application(link.applicant_id)
         if app is None or not link.shared_documents:
             return []
@@ -349,7 +348,7 @@ class EmployerService:
                 UploadedDocument.application_id == app.id, UploadedDocument.kind.in_(link.shared_documents)
             )
         )
-        return [(Path(d.path), up.document_name(d.kind), d.file_name) for d in rows.scalars() if Path(d.path).exists()]
+        return [stored_file(d, app.reference, up.document_name(d.kind)) for d in rows.scalars()]
 
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:

@@ -8,7 +8,6 @@ awaited) lives in the staff member's StaffSession row, so a restart loses none o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +23,7 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.employers import EmployerService
 from bot.services.review import ReviewService
 from bot.services.staff import ADMIN, StaffError, StaffService
+from bot.services.uploads import FileStore, StoredFile, stored_file
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
 from dialogs import staff_team as team_ui
@@ -62,7 +62,7 @@ MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 
 class StaffReply:
     screens: list[Screen] = field(default_factory=list)
     notice: Message | None = None
-    files: list[tuple[Path, Message, str]] = field(default_factory=list)  # (stored path, caption, file name)
+    files: list[StoredFile] = field(default_factory=list)  # read, verified and named when sent
     raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): previews
 
 
@@ -90,6 +90,7 @@ class StaffDesk:
         self.announcements = AnnouncementService(session, clock, staff)
         self.employers = EmployerService(session, clock, vault)
         self.confirmations = Confirmations(session, clock)
+        self.store: FileStore | None = None  # set by the handler: what sends the files reads them
 
     # -- state helpers ---------------------------------------------------------------------------
 
@@ -244,15 +245,11 @@ class StaffDesk:
             reply.files = await self._files(app.id)
         return reply
 
-    async def _files(self, app_id: int) -> list[tuple[Path, Message, str]]:
+    async def _files(self, app_id: int) -> list[StoredFile]:
         app = await self.review.application(app_id)
         if app is None:
             return []
-        return [
-            (Path(d.path), document_name(d.kind), d.file_name)
-            for d in await self.review.documents(app)
-            if Path(d.path).exists()
-        ]
+        return [stored_file(d, app.reference, document_name(d.kind)) for d in await self.review.documents(app)]
 
     async def _act_files(self, ident: int, arg: str) -> StaffReply:
         return StaffReply(files=await self._files(ident))
