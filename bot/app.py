@@ -33,6 +33,7 @@ from bot.services.outbox import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
+from bot.typed_text import TypedTextMiddleware
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -79,6 +80,10 @@ def build_dispatcher(
     if metrics is not None:
         dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids))
+    # Typed text is cleaned here, in one place, before any handler or service reads it.
+    cleaning = TypedTextMiddleware()
+    dp.message.outer_middleware(cleaning)
+    dp.edited_message.outer_middleware(cleaning)
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
     dp.include_routers(
         applicant.build_buttons_router(),
