@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from io import BytesIO
 from pathlib import Path
 
@@ -28,6 +29,10 @@ class FileStore:
 
     def remove(self, path: str) -> None:
         Path(path).unlink(missing_ok=True)
+
+    def remove_application(self, application_id: int) -> None:
+        """The application's whole folder, whatever is in it (erasure leaves no empty folder)."""
+        shutil.rmtree(self.root / str(int(application_id)), ignore_errors=True)
 
 
 class UploadService:
