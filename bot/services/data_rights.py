@@ -118,7 +118,7 @@ class DataRightsService:
         return out
 
     async def erase(self, user_id: int) -> None:
-        """Removes everything that identifies the person; see ERASURE above for what is kept.
+        """Removes everything that identifies the person; see ERASED above for what is kept.
 
         Rows go in one transaction; then the files, then the runtime's keys (bot/erasers.py)."""
         apps = list((await self.session.execute(select(Application).where(Application.user_id == user_id))).scalars())
