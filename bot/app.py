@@ -12,7 +12,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import commands, speed
@@ -22,6 +22,7 @@ from bot.crypto import FileCipher, Vault, load_key
 from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import at_head, upgrade
+from bot.erasers import FSM_PREFIX, KeyEraser, MemoryKeyEraser, RedisKeyEraser
 from bot.errors import on_error
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
@@ -34,6 +35,7 @@ from bot.services.uploads import FileStore
 from bot.speed.json_requests import JsonRequests
 from bot.speed.response_models import KeepResponseModels
 from bot.speed.settle import settle
+from bot.typed_text import TypedTextMiddleware
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -64,6 +66,7 @@ def build_dispatcher(
     *,
     redis: Redis | None = None,
     metrics: Metrics | None = None,
+    budget: RateBudget | None = None,
 ) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race; with
     # Redis it does so across workers (and the FSM storage is shared, keys with destiny).
@@ -71,18 +74,25 @@ def build_dispatcher(
         # Imported here: a single worker without Redis does not carry the client (6 MB).
         from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
 
-        keys = DefaultKeyBuilder(with_destiny=True, prefix="gg:fsm")
+        keys = DefaultKeyBuilder(with_destiny=True, prefix=FSM_PREFIX)
         # A chat's next update waits for its lock by polling Redis: every 100 ms by default, which
         # made a tap that came while the bot was still sending /start's three messages wait a
         # tenth of a second (the webhook p99 in bench/latency.py); every 10 ms it costs a few
         # Redis calls, and only while the chat is busy.
         isolation = RedisEventIsolation(redis, keys, lock_kwargs={"timeout": 60, "sleep": 0.01})
         dp = Dispatcher(storage=RedisStorage(redis, key_builder=keys), events_isolation=isolation)
+        eraser: KeyEraser = RedisKeyEraser(redis, FSM_PREFIX)
     else:
-        dp = Dispatcher(events_isolation=SimpleEventIsolation())
+        storage = MemoryStorage()
+        dp = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation())
+        eraser = MemoryKeyEraser(storage, budget if isinstance(budget, LocalRateBudget) else None)
     if metrics is not None:
         dp.update.outer_middleware(MetricsMiddleware(metrics))
-    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids))
+    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids, eraser))
+    # Typed text is cleaned here, in one place, before any handler or service reads it.
+    cleaning = TypedTextMiddleware()
+    dp.message.outer_middleware(cleaning)
+    dp.edited_message.outer_middleware(cleaning)
     # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
     dp.include_routers(
         applicant.build_buttons_router(),
@@ -119,6 +129,11 @@ class Runtime:
             self.redis = Redis.from_url(settings.redis_url)
         self.metrics = Metrics()
         key = load_key(settings)
+        budget: RateBudget = (
+            RedisRateBudget(self.redis, self.bot.id, settings.send_rate, settings.per_chat_interval)
+            if self.redis is not None
+            else LocalRateBudget(settings.send_rate, settings.per_chat_interval)
+        )
         self.dp = build_dispatcher(
             self.engine,
             clock,
@@ -127,11 +142,7 @@ class Runtime:
             settings.staff_admin_ids,
             redis=self.redis,
             metrics=self.metrics,
-        )
-        budget: RateBudget = (
-            RedisRateBudget(self.redis, self.bot.id, settings.send_rate, settings.per_chat_interval)
-            if self.redis is not None
-            else LocalRateBudget(settings.send_rate, settings.per_chat_interval)
+            budget=budget,
         )
         self.sender = Sender(
             self.sessionmaker,

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.context import current_session
 from bot.db.repo import PersonRepo
+from bot.erasers import KeyEraser
 from bot.i18n import resolve_locale, translator
 from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
@@ -31,12 +32,14 @@ class ContextMiddleware(BaseMiddleware):
         vault: Vault,
         store: FileStore,
         admin_ids: frozenset[int] = frozenset(),
+        eraser: KeyEraser | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.vault = vault
         self.store = store
         self.admin_ids = admin_ids
+        self.eraser = eraser
 
     async def __call__(
         self,
@@ -63,7 +66,7 @@ class ContextMiddleware(BaseMiddleware):
                 data["tr"] = translator(person.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock)
             data["form"] = FormService(session, self.clock, self.vault, self.store)
-            data["data_rights"] = DataRightsService(session, self.vault)
+            data["data_rights"] = DataRightsService(session, self.vault, self.store, self.eraser)
             data["vault"] = self.vault
             data["store"] = self.store
             data["staff"] = StaffService(session, self.clock, self.admin_ids)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeMessage
+from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.errors import APOLOGY
 from bot.i18n import translator
 from tests.conftest import NOW, BotRunner
@@ -42,6 +42,10 @@ TEXTS = [
     "abc\x00def",
     "\x00",
     "\u0000\u0001\u0002",
+    "\x1b[2J\x1b[31mred\x1b[0m",  # terminal escapes
+    "\u0085\u009b\u007f\u0080",  # C1 controls and DEL
+    "line\r\nbreak\rcarriage\x08\x08",
+    "Nguye\u0302\u0303n",  # decomposed: stored as NFC
     "\ud7a3" * 100,
     "Z̴̡̛̠̞͈̄̋͑a̸̧̛͓̓l̵g̵o̷",
     "<b>bold</b>",
@@ -394,3 +398,75 @@ def test_fuzzed_updates_never_break_the_bot(
     assert all("Traceback" not in m.plain and apology not in m.plain for m in replies)
     if kind == "text":
         assert replies, repr(payload)  # every message gets an answer
+
+
+# --- control characters in typed text, stored (issue 15) ----------------------------------------
+
+
+def test_clean_drops_controls_and_stray_surrogates_and_composes() -> None:
+    from aiogram.types import MessageEntity
+
+    from bot.typed_text import clean, clean_with_entities
+
+    assert clean("a\x00b\x1b[1m\x85\x9f\x7fc\r\n\td\ud800 e\u0301") == "ab[1mc\n\td é"
+    assert clean("plain text") == "plain text"
+    text, entities = clean_with_entities("\x00<b>x</b> \x01bold", [MessageEntity(type="bold", offset=10, length=5)])
+    assert text == "<b>x</b> bold" and entities is not None
+    assert (entities[0].offset, entities[0].length) == (9, 4) and text[9:13] == "bold"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def any_db(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    from bot.app import migrate
+    from tests.conftest import empty_postgres
+
+    if request.param == "postgresql":
+        settings = settings.model_copy(update={"database_url": await empty_postgres()})
+        await migrate(settings)
+    return settings.model_copy(update={"staff_admin_ids": frozenset({900})})
+
+
+async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
+    any_db: Settings, clock: FixedClock, emulator: BotAPIEmulator
+) -> None:
+    from sqlalchemy import select
+
+    from bot.crypto import Vault, load_key
+    from bot.db.engine import make_engine, make_sessionmaker
+    from bot.db.models import Application, StatusChange
+    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, upload_documents, wait_for_text
+
+    async def press(person: FakeUser, label: str) -> list[FakeMessage]:
+        return await person.tap(
+            next(d for m in reversed(person.messages) for r in m.buttons for t, d in r if t.startswith(label))
+        )
+
+    runner = BotRunner(any_db, clock, emulator)
+    await runner.start()
+    try:
+        user = emulator.user(970)
+        await eligible(user)
+        await user.tap(nav(user, "apply"))
+        await user.tap(nav(user, "agree"))
+        await answer(user, "=\x00Ngu\x07yen\u0085 Van\x1b An\x00", *FORM[1:])
+        await user.tap(nav(user, "docs"))
+        await upload_documents(user, emulator)
+        await user.tap(nav(user, "submit"))
+        admin = emulator.user(900, language_code="en")
+        await admin.say("/staff")
+        for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "A document is missing"):
+            await press(admin, label)
+        await admin.say("Please\x00 send the passport\x1b[31m again\u009b")
+        done = await press(admin, "✔ Confirm")
+        assert "Done" in done[0].plain, [m.plain for m in done]
+        await wait_for_text(user, "Please send the passport[31m again")
+        engine = make_engine(any_db)
+        async with make_sessionmaker(engine)() as session:
+            app = (await session.execute(select(Application))).scalar_one()
+            note = (await session.execute(select(StatusChange.note).where(StatusChange.note.is_not(None)))).scalar_one()
+        await engine.dispose()
+        assert note == "Please send the passport[31m again"
+        assert Vault(load_key(any_db)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
+        assert not any(APOLOGY_EN in m.plain for m in user.messages + admin.messages)
+    finally:
+        await runner.stop()

@@ -6,11 +6,36 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Vault
-from bot.db.models import Application, OutboxMessage, Questionnaire, StatusChange, UploadedDocument, User
+from bot.db.confirmations import DECIDE, SUBMIT
+from bot.db.models import (
+    Application,
+    AuditEntry,
+    CodeAttempt,
+    Company,
+    Confirmation,
+    EmployerLink,
+    EmployerMember,
+    InviteCode,
+    OutboxMessage,
+    Questionnaire,
+    StaffMember,
+    StaffSession,
+    StatusChange,
+    UploadedDocument,
+    User,
+)
+from bot.erasers import KeyEraser
+from bot.services.uploads import FileStore
+
+# What /delete keeps: the anonymous funnel counts (FunnelCount), the counter of recommendations
+# issued, and audit entries about the person with their target replaced by ERASED and only these
+# fields of before/after (what happened, never a note, a name or a number that leads to them).
+ERASED = "erased"
+IMPERSONAL = frozenset({"status", "reason", "role"})
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -18,9 +43,13 @@ def _iso(value: datetime | None) -> str | None:
 
 
 class DataRightsService:
-    def __init__(self, session: AsyncSession, vault: Vault) -> None:
+    def __init__(
+        self, session: AsyncSession, vault: Vault, store: FileStore | None = None, eraser: KeyEraser | None = None
+    ) -> None:
         self.session = session
         self.vault = vault
+        self.store = store
+        self.eraser = eraser
 
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the person, decrypted, as plain JSON-able data."""
@@ -89,19 +118,105 @@ class DataRightsService:
         return out
 
     async def erase(self, user_id: int) -> None:
-        """Deletes the person's rows, their uploaded files and their queued messages."""
+        """Removes everything that identifies the person; see ERASED above for what is kept.
+
+        Rows go in one transaction; then the files, then the runtime's keys (bot/erasers.py)."""
+        apps = list((await self.session.execute(select(Application).where(Application.user_id == user_id))).scalars())
+        app_ids = [a.id for a in apps]
+        references = [a.reference for a in apps if a.reference]
+        names = {str(self.vault.open(a.personal_sealed).get("name") or "") for a in apps} - {""}
+        paths = list(
+            (
+                await self.session.execute(
+                    select(UploadedDocument.path).where(UploadedDocument.application_id.in_(app_ids))
+                )
+            ).scalars()
+        )
+        # Messages to them, and to anyone (linked employers) that name their reference or name.
         await self.session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
-        app_ids = select(Application.id).where(Application.user_id == user_id)
-        files = (
+        for mention in [*references, *(n for n in names if len(n) >= 5)]:
             await self.session.execute(
-                select(UploadedDocument.path).where(UploadedDocument.application_id.in_(app_ids))
+                delete(OutboxMessage).where(OutboxMessage.text.contains(mention, autoescape=True))
             )
-        ).scalars()
-        for path in files:
-            Path(path).unlink(missing_ok=True)
+        await self._deidentify_audit(user_id, references, app_ids)
+        await self._forget_in_staff_screens(app_ids)
+        await self.session.execute(
+            delete(Confirmation).where(
+                Confirmation.action.in_((SUBMIT, DECIDE)), Confirmation.target.in_([str(i) for i in app_ids])
+            )
+        )
+        await self.session.execute(delete(Confirmation).where(Confirmation.user_id == user_id))
         await self.session.execute(delete(UploadedDocument).where(UploadedDocument.application_id.in_(app_ids)))
         await self.session.execute(delete(StatusChange).where(StatusChange.application_id.in_(app_ids)))
         await self.session.execute(delete(Application).where(Application.user_id == user_id))
         await self.session.execute(delete(Questionnaire).where(Questionnaire.user_id == user_id))
+        # An employer redeeming their old code must find no code, not a link to a missing person.
+        await self.session.execute(delete(InviteCode).where(InviteCode.applicant_id == user_id))
+        await self.session.execute(delete(EmployerLink).where(EmployerLink.applicant_id == user_id))
+        await self.session.execute(delete(CodeAttempt).where(CodeAttempt.user_id == user_id))
+        await self._leave_company(user_id)
+        await self.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+        await self.session.execute(delete(StaffMember).where(StaffMember.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
         await self.session.commit()
+        for path in paths:
+            Path(path).unlink(missing_ok=True)
+        if self.store is not None:
+            for app_id in app_ids:
+                self.store.remove_application(app_id)
+        if self.eraser is not None:
+            await self.eraser.erase(user_id)
+
+    async def _deidentify_audit(self, user_id: int, references: list[str], app_ids: list[int]) -> None:
+        """Entries about the person stay (what was done, when, by whom) with the target "erased"
+        and only non-personal fields (no note, no recommendation number)."""
+        targets = [*references, f"user:{user_id}", *(str(i) for i in app_ids)]
+        entries = (await self.session.execute(select(AuditEntry).where(AuditEntry.target.in_(targets)))).scalars()
+        for entry in entries:
+            if entry.target.isdigit() and not entry.action.startswith("application."):
+                continue  # a bare number is an application id only in application.* entries
+            entry.target = ERASED
+            entry.before = _impersonal(entry.before)
+            entry.after = _impersonal(entry.after)
+
+    async def _forget_in_staff_screens(self, app_ids: list[int]) -> None:
+        """A reviewer's unfinished decision (with its typed note) on the erased application."""
+        for state in (
+            await self.session.execute(select(StaffSession).where(StaffSession.pending.is_not(None)))
+        ).scalars():
+            decision = (state.pending or {}).get("decision") or {}
+            if decision.get("app") in app_ids:
+                state.pending = {k: v for k, v in (state.pending or {}).items() if k not in ("decision", "awaiting")}
+
+    async def _leave_company(self, user_id: int) -> None:
+        """The last member erases the company with them (its number can be registered again);
+        otherwise only their membership goes, and the company forgets who registered it."""
+        member = await self.session.get(EmployerMember, user_id)
+        if member is None:
+            return
+        company_id = member.company_id
+        await self.session.execute(delete(EmployerMember).where(EmployerMember.user_id == user_id))
+        others = await self.session.scalar(
+            select(func.count()).select_from(EmployerMember).where(EmployerMember.company_id == company_id)
+        )
+        if others:
+            await self.session.execute(
+                update(Company)
+                .where(Company.id == company_id, Company.created_by == user_id)
+                .values(created_by=0, contact_name="")
+            )
+            return
+        await self.session.execute(delete(InviteCode).where(InviteCode.company_id == company_id))
+        await self.session.execute(delete(EmployerLink).where(EmployerLink.company_id == company_id))
+        entries = (
+            await self.session.execute(select(AuditEntry).where(AuditEntry.target == f"company:{company_id}"))
+        ).scalars()
+        for entry in entries:
+            entry.target = ERASED
+        await self.session.execute(delete(Company).where(Company.id == company_id))
+
+
+def _impersonal(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: v for k, v in values.items() if k in IMPERSONAL}

@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
+RATE_PREFIX = "gg:rate"
+
+
+def chat_key_pattern(chat_id: int) -> str:
+    """The Redis keys (every bot token) holding this chat's next sending slot: erased with the person."""
+    return f"{RATE_PREFIX}:*:chat:{chat_id}"
+
 
 class RateBudget(Protocol):
     async def acquire(self, chat_id: int) -> None:
@@ -71,6 +78,10 @@ class LocalRateBudget:
             self._recent.append(now)  # the caller sends right away
             return True
         return False
+
+    def forget(self, chat_id: int) -> None:
+        """The chat's next slot no longer kept (the person erased their data)."""
+        self._chat_next.pop(chat_id, None)
 
     async def pause(self, seconds: float) -> None:
         until = asyncio.get_running_loop().time() + seconds
@@ -140,7 +151,7 @@ class RedisRateBudget:
         self.per_chat = per_chat
         self.capacity = max(1, round(rate))
         self.window = 1.0 + margin
-        prefix = f"gg:rate:{bot_id}"  # per bot token (its numeric id; never the token itself)
+        prefix = f"{RATE_PREFIX}:{bot_id}"  # per bot token (its numeric id; never the token itself)
         self.next_key, self.paused_key, self.chat_prefix = f"{prefix}:next", f"{prefix}:paused", f"{prefix}:chat:"
         self.sends_key = f"{prefix}:sends"
         self._acquire = redis.register_script(_ACQUIRE)

@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -121,6 +122,10 @@ class FileStore:
 
     def remove(self, path: str) -> None:
         Path(path).unlink(missing_ok=True)
+
+    def remove_application(self, application_id: int) -> None:
+        """The application's whole folder, whatever is in it (erasure leaves no empty folder)."""
+        shutil.rmtree(self.root / str(int(application_id)), ignore_errors=True)
 
 
 class UploadService:

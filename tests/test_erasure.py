@@ -1,0 +1,218 @@
+"""/delete leaves nothing that identifies the person (issue 15): every table of the metadata is read
+back column by column for any trace of them (so a table added later is covered too), the files
+folder and the runtime's keys (Redis SCAN, or the in-process storage) are checked, and an employer
+redeeming the erased person's old invite code gets the ordinary "not valid" answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import func, select, text
+
+from bot.app import migrate
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.models import Base, Company, User
+from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
+from bot.services.data_rights import ERASED
+from tests.conftest import NOW, BotRunner, empty_postgres
+from tests.e2e import APOLOGY_EN, FORM, submitted_via_bot, wait_for_text
+from tests.test_employers import BRN, OTHER_BRN, code_in, emp, press_data, register
+from tests.test_production import empty_redis
+
+ADMIN = 900
+PERSON, EMPLOYER, LATE_EMPLOYER, BYSTANDER = 7_712_345, 7_700_001, 7_700_002, 7_799_999
+APP_ID = 4241  # the person's application id: distinct from every other number in the database
+THIRD_BRN = "124-81-00998"
+NOTE = "Please bring the original passport"
+
+
+@pytest.fixture(params=["sqlite", "postgresql+redis"])
+async def erase_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    if request.param != "sqlite":
+        settings = settings.model_copy(
+            update={"database_url": await empty_postgres(), "redis_url": await empty_redis()}
+        )
+        await migrate(settings)
+    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
+
+
+@pytest.fixture
+async def runner(erase_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    bot = BotRunner(erase_settings, clock, emulator)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+async def press(person: FakeUser, label: str) -> list[FakeMessage]:
+    for m in reversed(person.messages):
+        for row in m.buttons:
+            for shown, data in row:
+                if shown.startswith(label):
+                    return await person.tap(data, message=m)
+    raise AssertionError(f"no button {label!r}")
+
+
+async def sql(settings: Settings, statement: str, **params: Any) -> None:
+    engine = make_engine(settings)
+    async with engine.begin() as conn:
+        await conn.execute(text(statement), params)
+    await engine.dispose()
+
+
+async def rows(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    engine = make_engine(settings)
+    async with engine.connect() as conn:
+        out = {t.name: [dict(r._mapping) for r in await conn.execute(t.select())] for t in Base.metadata.sorted_tables}
+    await engine.dispose()
+    return out
+
+
+def traces_in(value: object, needles: list[str], numbers: set[int]) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int):
+        return value in numbers
+    shown = (
+        json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list) else str(value)
+    ).lower()
+    return any(n.lower() in shown for n in needles)
+
+
+async def test_delete_leaves_no_trace_of_the_person(
+    runner: BotRunner, erase_settings: Settings, emulator: BotAPIEmulator
+) -> None:
+    settings = erase_settings
+    person, hr, admin = emulator.user(PERSON), emulator.user(EMPLOYER), emulator.user(ADMIN, language_code="en")
+    bystander = emulator.user(BYSTANDER)
+    await bystander.say("/start")
+    # A refused application of someone else first, so the person's gets an id found nowhere else.
+    await sql(
+        settings,
+        "insert into applications (id, user_id, status, created_at, updated_at) values (:id, :u, 'not_recommended', :t, :t)",
+        id=APP_ID - 1,
+        u=BYSTANDER,
+        t=NOW,
+    )
+    if settings.database_url.startswith("postgresql"):
+        await sql(settings, f"select setval('applications_id_seq', {APP_ID - 1})")
+
+    # The person applies with documents; an employer is linked through the person's invite code.
+    await submitted_via_bot(person, emulator)
+    await register(hr, "Hanbit Soft", BRN)
+    await person.say("/share")
+    code, _ = code_in((await press_data(person, "sh:invite:"))[0])
+    await hr.say("/employer")
+    await emp(hr, "🔑")
+    assert "asked to approve" in (await hr.say(code))[0].plain
+    await wait_for_text(person, "Hanbit Soft")
+    await person.say("/share")
+    await press_data(person, "sh:ask:")
+    await press_data(person, "sh:approve:")
+    await person.say("/share")
+    await press_data(person, "sh:docs:")
+    await press_data(person, "sh:toggle:")  # shares one document
+    old_code, _ = code_in((await press_data(person, "sh:invite:"))[0])  # never used
+    await person.say("/share")
+    await press_data(person, "sh:code:")
+    assert "not valid" in (await person.say("AAAAAAAA"))[0].plain  # a wrong code: a code_attempts row
+    # A staff decision with a note: history, audit, and a notice to the person and the employer.
+    await admin.say("/staff")
+    for label in ("🌐 English", "📥 Review queue", "GG-2026-", "📝 Request", "A document is missing"):
+        await press(admin, label)
+    await admin.say(NOTE)
+    assert "Done" in (await press(admin, "✔ Confirm"))[0].plain
+    await wait_for_text(person, NOTE)
+    reference = (await wait_for_text(hr, "GG-2026-")).plain.split("GG-2026-", 1)[1][:6]
+    reference = f"GG-2026-{reference}"
+    # The person also registered a company of their own, of which they are the only member.
+    await person.say("/employer")
+    await register(person, "Erase Test Co", OTHER_BRN)
+    # Runtime keys: FSM state and data, and a sending slot of their chat.
+    assert runner.runtime is not None
+    dp, budget = runner.runtime.dp, runner.runtime.sender.budget
+    key = StorageKey(bot_id=runner.runtime.bot.id, chat_id=PERSON, user_id=PERSON)
+    await dp.storage.set_state(key, "form:name")
+    await dp.storage.set_data(key, {"draft": "NGUYEN VAN AN"})
+    await dp.storage.set_state(StorageKey(bot_id=key.bot_id, chat_id=-100_555, user_id=PERSON), "in_a_group")
+    budget.per_chat = 120  # type: ignore[attr-defined]  # the slot outlives the test
+    await budget.acquire(PERSON)
+
+    before = await rows(settings)
+    assert any(r["id"] == APP_ID for r in before["applications"])
+    assert before["invite_codes"] and before["code_attempts"] and before["employer_links"]
+    assert any(r["brn"] == OTHER_BRN.replace("-", "") for r in before["companies"])
+    files = Path(settings.files_dir)
+    assert (files / str(APP_ID)).is_dir()
+
+    confirm = await person.say("/delete")
+    done = await person.tap("Yes, delete everything", message=confirm[-1])
+    assert "All your data has been deleted" in done[-1].plain
+    await emulator.wait_processed()
+
+    # Every table, every column: nothing that leads to the person.
+    needles = [str(PERSON), str(APP_ID), reference, NOTE, "Erase Test Co", old_code]
+    needles += [v[1:] for v in FORM if v.startswith("=") and v[1:] not in ("Hanbit Soft", "134-86-72683", "2027-01-05")]
+    after = await rows(settings)
+    found = [
+        (table, column, value)
+        for table, table_rows in after.items()
+        for row in table_rows
+        for column, value in row.items()
+        if traces_in(value, needles, {PERSON, APP_ID})
+    ]
+    assert found == [], found
+    assert not any(c["brn"] == OTHER_BRN.replace("-", "") for c in after["companies"])
+    # What is kept: others' rows, the anonymous counts, the decision's audit entry without the person.
+    assert any(u["id"] == BYSTANDER for u in after["users"]) and any(u["id"] == EMPLOYER for u in after["users"])
+    assert [c["name"] for c in after["companies"]] == ["Hanbit Soft"]
+    assert after["funnel_counts"] == before["funnel_counts"] and after["counters"] == before["counters"]
+    decided = [e for e in after["audit_log"] if e["action"] == "application.status"]
+    assert decided and all(e["target"] == ERASED and "note" not in (e["after"] or {}) for e in decided)
+    # No file, no folder.
+    assert not files.exists() or list(files.rglob("*")) == []
+    # No key of theirs: Redis SCAN, or the in-process storage and budget.
+    if runner.runtime.redis is not None:
+        keys = [k.decode() async for k in runner.runtime.redis.scan_iter("*")]
+        assert keys and not [k for k in keys if str(PERSON) in k], keys
+    else:
+        assert not [k for k in dp.storage.storage if PERSON in (k.chat_id, k.user_id)]  # type: ignore[attr-defined]
+        assert PERSON not in budget._chat_next  # type: ignore[attr-defined]
+
+    # An employer typing the erased person's old code gets the ordinary answer.
+    late = emulator.user(LATE_EMPLOYER)
+    await register(late, "Daon Care", THIRD_BRN)
+    await emp(late, "🔑")
+    answered = await late.say(old_code)
+    assert "not valid" in answered[0].plain and APOLOGY_EN not in answered[0].plain
+    # And the erased company's business number can be registered again.
+    again = await register(emulator.user(7_700_003), "Erase Test Co", OTHER_BRN)
+    assert "Erase Test Co" in again[0].plain and "already registered" not in again[0].plain
+    assert not any(APOLOGY_EN in m.plain for u in (person, hr, admin, late) for m in u.messages)
+
+
+async def test_an_erased_colleague_leaves_the_company_which_stays(
+    runner: BotRunner, erase_settings: Settings, emulator: BotAPIEmulator
+) -> None:
+    hr, colleague = emulator.user(EMPLOYER), emulator.user(PERSON)
+    await register(colleague, "Hanbit Soft", BRN)  # the registrant, then a colleague stays
+    _code, payload = code_in((await press_data(colleague, "em:colleague:"))[0])
+    await hr.say(f"/start {payload}")
+    confirm = await colleague.say("/delete")
+    await colleague.tap("Yes, delete everything", message=confirm[-1])
+    engine = make_engine(erase_settings)
+    async with make_sessionmaker(engine)() as session:
+        company = (await session.execute(select(Company))).scalar_one()
+        members = await session.scalar(select(func.count()).select_from(User).where(User.id == PERSON))
+    await engine.dispose()
+    assert company.name == "Hanbit Soft" and company.created_by != PERSON and "Kim Minji" not in company.contact_name
+    assert members == 0
+    home = await hr.say("/employer")
+    assert "Hanbit Soft" in home[0].plain
