@@ -1,4 +1,4 @@
-"""The runtime: aiogram routers, rendering, persistence, services, the demo and the CLI."""
+"""The runtime: aiogram routers, rendering, persistence, services and the CLI."""
 
 from bot import bot_context
 from bot.lazy_models import import_lazily

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import Runtime, migrate
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from emulator import TEST_TOKEN, BotAPIEmulator
 
 # A fixed "now" inside the application window; tests about dates move it explicitly.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
+from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.app import migrate
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeUser
+from emulator import BotAPIEmulator, FakeUser
 from tests.e2e import bot_process_env, kill, start_bot
 
 ADMIN = 900

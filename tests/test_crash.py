@@ -15,7 +15,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator
+from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import (
     ELIGIBLE_WEB_DEV,

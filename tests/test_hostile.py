@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeMessage
 from bot.errors import APOLOGY
 from bot.i18n import translator
+from emulator import BotAPIEmulator, FakeMessage
 from tests.conftest import NOW, BotRunner
 from tests.e2e import button_for, submitted_via_bot
 from tests.test_languages import problems_in

@@ -12,7 +12,7 @@ from aiogram.types import User
 from bot import response_models
 from bot.app import build_bot
 from bot.config import Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from emulator import TEST_TOKEN, BotAPIEmulator
 
 
 async def test_the_response_model_of_a_request_is_built_once(settings: Settings, emulator: BotAPIEmulator) -> None:
