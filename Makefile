@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements-dev.lock
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## chat with the bot in this terminal (no token needed); LANG_CODE=ko for Korean
-	$(PY) -m bot demo --lang $(or $(LANG_CODE),en)
+	$(PY) -m demo --lang $(or $(LANG_CODE),en)
 
 run: $(STAMP)  ## the real bot on Telegram; needs BOT_TOKEN
 	$(PY) -m bot run

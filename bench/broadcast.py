@@ -24,7 +24,7 @@ from pathlib import Path
 
 from harness import ROOT, base_env
 
-from bot.emulator import BotAPIEmulator
+from emulator import BotAPIEmulator
 
 TEXT = "Information session on 3 December"
 LIMIT = 30

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
+from emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
 
 # The questionnaire of a web developer with a foreign unrelated degree and TOPIK 4 (13 answers + result).
 SCRIPT = [

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from harness import SCRIPT, backend, step
 
-from bot.emulator import BotAPIEmulator, FakeUser
+from emulator import BotAPIEmulator, FakeUser
 
 
 class Record:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from harness import ROOT, base_env, step
 
-from bot.emulator import BotAPIEmulator
+from emulator import BotAPIEmulator
 
 ANSWERS = {
     "occupation": "web_developer",

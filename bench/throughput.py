@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness import SCRIPT, step  # noqa: E402
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
+from emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
 
 
 async def converse(user: FakeUser) -> int:

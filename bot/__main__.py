@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | demo | migrate`."""
+"""Command line: `python -m bot run | migrate | status` (the terminal demo is `python -m demo`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,6 @@ def main(argv: list[str] | None = None) -> None:
     run_cmd.add_argument(
         "--webhook", action="store_true", help="production: receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)"
     )
-    demo = sub.add_parser("demo", help="chat with the bot in this terminal; no token needed")
-    demo.add_argument("--lang", default="en", help="the simulated user's Telegram language_code (e.g. ko, en)")
-    demo.add_argument("--user-id", type=int, default=4242, help="the simulated user's id (keeps their progress)")
     sub.add_parser("migrate", help="apply database migrations")
     status = sub.add_parser("status", help="staff: change an application's status (the applicant is notified)")
     status.add_argument("reference", help="the application's reference, e.g. GG-2026-000123")
@@ -51,10 +48,6 @@ def main(argv: list[str] | None = None) -> None:
         from bot.staff_cli import change_status
 
         raise SystemExit(asyncio.run(change_status(settings, clock_for(settings), args)))
-    elif args.command == "demo":
-        from bot.demo import demo_main
-
-        asyncio.run(demo_main(settings, lang=args.lang, user_id=args.user_id))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import Runtime, migrate
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from emulator import TEST_TOKEN, BotAPIEmulator
 
 
 def needs_patch(name: str) -> pytest.MarkDecorator:

@@ -9,7 +9,7 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
+from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import migrate
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeUser
+from emulator import BotAPIEmulator, FakeUser
 from tests.e2e import bot_process_env, kill, start_bot
 
 ADMIN = 900

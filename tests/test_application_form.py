@@ -12,9 +12,9 @@ import pytest
 
 from bot.clock import SEOUL
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator
 from dialogs import application_form as af
 from dialogs.typed_answers import Invalid
+from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import JPEG, PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload, upload_documents
 

@@ -13,7 +13,6 @@ from babel.messages.frontend import parse_mapping_cfg
 from bot.catalogs import PLACEHOLDER, po_path, problems, read, template
 from bot.clock import SEOUL
 from bot.commands import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
-from bot.emulator import EntityParseError, parse_html
 from bot.i18n import (
     DOMAIN,
     LOCALES_DIR,
@@ -26,6 +25,7 @@ from bot.i18n import (
 )
 from dialogs import questionnaire as q
 from dialogs.question_screens import NAV_BACK, NAV_RESTART
+from emulator import EntityParseError, parse_html
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import T

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from emulator import TEST_TOKEN, BotAPIEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 

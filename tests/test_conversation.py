@@ -11,8 +11,8 @@ from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Questionnaire
-from bot.emulator import BotAPIEmulator
 from bot.services.questionnaire import QuestionnaireService
+from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import APOLOGY_EN, ELIGIBLE_WEB_DEV, answer, button_for, keyboard_message, nav, texts
 

@@ -16,8 +16,8 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import FileCipher, load_key
-from bot.emulator import BotAPIEmulator
 from bot.services.uploads import FileStore, StoredFile
+from emulator import BotAPIEmulator
 from knowledge.text import T
 from tests.conftest import BotRunner
 from tests.e2e import (

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.db.context import current_session
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.repo import PersonRepo
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
+from emulator import TEST_TOKEN, BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import APOLOGY_EN
 

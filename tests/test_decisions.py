@@ -21,11 +21,11 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, OutboxMessage, StatusChange
 from bot.db.models import Counter as CounterRow
 from bot.db.repo import PersonRepo
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff import StaffService
 from bot.services.staff_desk import StaffDesk, StaffReply
 from dialogs import statuses as st
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import NOW, BotRunner, empty_postgres
 from tests.e2e import APOLOGY_EN, nav, submitted_via_bot, wait_for_text
 

@@ -1,4 +1,4 @@
-"""The newcomer's command: `python -m bot demo` chats in the terminal with no token."""
+"""The newcomer's command: `make demo` (`python -m demo`) chats in the terminal with no token."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def run_demo(tmp_path: Path, lang: str, lines: list[str]) -> str:
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}"
     env["KEY_FILE"] = str(tmp_path / "data.key")
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--lang", lang],
+        [sys.executable, "-m", "demo", "--lang", lang],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,

@@ -15,9 +15,9 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.render import EmpCB, ShareCB
 from bot.services.applications import ApplicationService
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
 from tests.conftest import BotRunner

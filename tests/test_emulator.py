@@ -25,7 +25,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, BotEvent, parse_html
+from emulator import TEST_TOKEN, BotAPIEmulator, BotEvent, parse_html
 
 
 class FastSession(AiohttpSession):

@@ -19,8 +19,8 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, Company, User
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.services.data_rights import ERASED
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import NOW, BotRunner, empty_postgres
 from tests.e2e import APOLOGY_EN, FORM, submitted_via_bot, wait_for_text
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, press_data, register

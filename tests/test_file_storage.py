@@ -18,9 +18,9 @@ from bot.config import Settings
 from bot.crypto import CorruptFile, FileCipher
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import UploadedDocument
-from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import filecheck
 from bot.services.uploads import FileStore, IntegrityError, StoredFile
+from emulator import BotAPIEmulator, FakeUser
 from knowledge.text import T
 from tests.conftest import BotRunner, empty_postgres
 from tests.e2e import DOCUMENTS, JPEG, PDF, filled_form, make_pdf, nav, nav_arg, upload, upload_documents

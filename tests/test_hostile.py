@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.errors import APOLOGY
 from bot.i18n import translator
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import NOW, BotRunner
 from tests.e2e import JPEG, PDF, button_for, filled_form, nav, nav_arg, submitted_via_bot, upload
 from tests.test_languages import problems_in

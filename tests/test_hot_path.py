@@ -16,10 +16,10 @@ from sqlalchemy import event, text
 from bot.clock import SEOUL
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.emulator import BotAPIEmulator
 from bot.i18n import _translations, available_locales, translator
 from bot.speed.settle import settle
 from dialogs.countries import _index
+from emulator import BotAPIEmulator
 from tests.conftest import BotRunner, needs_patch
 from tests.e2e import answer, nav
 

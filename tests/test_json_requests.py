@@ -7,8 +7,8 @@ from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboar
 
 from bot.app import build_bot
 from bot.config import Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
 from bot.messaging import Sent, send_screen
+from emulator import TEST_TOKEN, BotAPIEmulator
 from tests.conftest import needs_patch
 
 pytestmark = needs_patch("json_requests")

@@ -12,10 +12,10 @@ from lingua import Language, LanguageDetectorBuilder
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.errors import APOLOGY
 from bot.i18n import available_locales, translator
 from dialogs import statuses as st
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
 from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, keyboard_message, nav
 from tests.test_status import change, reference_of

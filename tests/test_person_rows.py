@@ -15,9 +15,9 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.repo import PersonRepo, QuestionnaireRepo
-from bot.emulator import BotAPIEmulator
 from bot.i18n import native_name
 from dialogs.questionnaire import Conversation
+from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav
 

@@ -23,10 +23,10 @@ from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
 from bot.services.announcements import AnnouncementService
 from bot.services.staff import StaffService
 from bot.web import WebhookWorker
+from emulator import TEST_TOKEN, BotAPIEmulator
 from tests.conftest import empty_postgres
 from tests.e2e import ELIGIBLE_WEB_DEV, answer, kill, nav
 

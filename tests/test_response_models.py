@@ -11,8 +11,8 @@ from aiogram.types import User
 
 from bot.app import build_bot
 from bot.config import Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator
 from bot.speed import response_models
+from emulator import TEST_TOKEN, BotAPIEmulator
 from tests.conftest import needs_patch
 
 pytestmark = needs_patch("response_models")

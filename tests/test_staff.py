@@ -17,10 +17,10 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, AuditEntry
 from bot.db.models import Counter as CounterRow
-from bot.emulator import BotAPIEmulator, FakeMessage, FakeUser
 from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner, empty_postgres
 from tests.e2e import DOCUMENTS, PDF, answer, nav, submitted_via_bot, wait_for_text
 

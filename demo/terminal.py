@@ -1,8 +1,6 @@
-"""`python -m bot demo`: chat with the real bot in this terminal, no Telegram token needed.
-
-The bot runs in-process against the Bot API emulator (bot/emulator.py) exactly as it would
-against Telegram; this module plays the person: it prints the bot's messages, numbers the buttons
-and sends what is typed.
+"""The terminal chat: the real bot runs in-process against the Bot API emulator (emulator/) exactly
+as it would against Telegram; this module plays the person: it prints the bot's messages, numbers
+the buttons and sends what is typed.
 """
 
 from __future__ import annotations
@@ -12,9 +10,9 @@ import contextlib
 import sys
 
 from bot.app import Runtime, migrate
-from bot.clock import SystemClock
+from bot.clock import Clock
 from bot.config import DEFAULT_DATABASE_URL, Settings
-from bot.emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage
+from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///./data/demo.sqlite3"
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
@@ -42,13 +40,13 @@ def _before(buttons: list[str], label: str) -> list[str]:
     return buttons[: buttons.index(label)]
 
 
-async def demo_main(settings: Settings, *, lang: str, user_id: int) -> None:
+async def demo_main(settings: Settings, clock: Clock, *, lang: str, user_id: int) -> None:
     emu = BotAPIEmulator()
     base = await emu.start()
     db_url = DEMO_DATABASE_URL if settings.database_url == DEFAULT_DATABASE_URL else settings.database_url
     settings = settings.model_copy(update={"telegram_api_base": base, "database_url": db_url})
     await migrate(settings)
-    runtime = Runtime(settings, SystemClock(), token=TEST_TOKEN)
+    runtime = Runtime(settings, clock, token=TEST_TOKEN)
     polling = asyncio.create_task(runtime.poll(handle_as_tasks=False, handle_signals=False))
     person = emu.user(user_id, language_code=lang, first_name="Demo")
     print(INTRO)

@@ -1,0 +1,31 @@
+"""An in-process HTTP fake of the Telegram Bot API, for end-to-end tests, benchmarks and the demo.
+
+Development tooling, not part of the product: it imports nothing of ours (only aiohttp and the
+standard library), is not in the distribution and is not copied into the image.
+
+- ``server``: :class:`BotAPIEmulator`, the aiohttp server (methods, updates, webhooks, failures);
+- ``chat``: the fake world (documents, messages, chats) and :class:`FakeUser`, who types and presses;
+- ``html``: Telegram's HTML parse mode and the Bot API limits on text, captions and keyboards;
+- ``wire``, ``errors``, ``flood``, ``profile``: request decoding, error answers, flood control,
+  the bot's commands and descriptions.
+"""
+
+from emulator.chat import BotEvent, FakeChat, FakeDocument, FakeMessage, FakeUser
+from emulator.errors import APIError
+from emulator.html import EntityParseError, ParsedText, parse_html, utf16_len
+from emulator.server import TEST_TOKEN, BotAPIEmulator
+
+__all__ = [
+    "TEST_TOKEN",
+    "APIError",
+    "BotAPIEmulator",
+    "BotEvent",
+    "EntityParseError",
+    "FakeChat",
+    "FakeDocument",
+    "FakeMessage",
+    "FakeUser",
+    "ParsedText",
+    "parse_html",
+    "utf16_len",
+]
