@@ -153,6 +153,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     assert (files / str(APP_ID)).is_dir()
 
     confirm = await person.say("/delete")
+    assert "Your company Erase Test Co is deleted too: you are its only member." in confirm[-1].plain
     done = await person.tap("Yes, delete everything", message=confirm[-1])
     assert "All your data has been deleted" in done[-1].plain
     await emulator.wait_processed()
@@ -206,6 +207,7 @@ async def test_an_erased_colleague_leaves_the_company_which_stays(
     _code, payload = code_in((await press_data(colleague, "em:colleague:"))[0])
     await hr.say(f"/start {payload}")
     confirm = await colleague.say("/delete")
+    assert "deleted too" not in confirm[-1].plain  # a colleague stays: the company is not erased
     await colleague.tap("Yes, delete everything", message=confirm[-1])
     engine = make_engine(erase_settings)
     async with make_sessionmaker(engine)() as session:

@@ -15,7 +15,7 @@ from bot.db.confirmations import ERASE, Confirmations
 from bot.i18n import Translator
 from bot.services.data_rights import DataRightsService
 from bot.speed.filters import on_loop
-from knowledge.text import T
+from knowledge.text import T, Verbatim
 
 
 class EraseCB(CallbackData, prefix="x"):
@@ -35,8 +35,11 @@ async def on_mydata(message: Message, bot: Bot, data_rights: DataRightsService, 
     )
 
 
-async def on_delete(message: Message, tr: Translator, session: AsyncSession, clock: Clock) -> None:
+async def on_delete(
+    message: Message, tr: Translator, session: AsyncSession, clock: Clock, data_rights: DataRightsService
+) -> None:
     token = await Confirmations(session, clock).ask(message.chat.id, ERASE)  # an older /delete's Yes stops acting
+    company = await data_rights.company_going_with(message.chat.id)
     buttons = [
         [
             InlineKeyboardButton(
@@ -50,14 +53,16 @@ async def on_delete(message: Message, tr: Translator, session: AsyncSession, clo
             )
         ],
     ]
-    await message.answer(
-        tr.render(
-            T(
-                "⚠️ <b>Delete all your data?</b> Your answers, your application and its history will be erased. This cannot be undone."
-            )
-        ),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons),
+    question = T(
+        "⚠️ <b>Delete all your data?</b> Your answers, your application and its history will be erased. This cannot be undone."
     )
+    if company is not None:  # they are its only member: it cannot stay without anyone to act for it
+        question = T(
+            "{question}\n\nYour company <b>{name}</b> is deleted too: you are its only member.",
+            question=question,
+            name=Verbatim(company),
+        )
+    await message.answer(tr.render(question), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
 
 
 async def on_erase(

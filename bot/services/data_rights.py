@@ -188,6 +188,19 @@ class DataRightsService:
             if decision.get("app") in app_ids:
                 state.pending = {k: v for k, v in (state.pending or {}).items() if k not in ("decision", "awaiting")}
 
+    async def company_going_with(self, user_id: int) -> str | None:
+        """The name of the company /delete would erase too (the person is its only member), or None."""
+        member = await self.session.get(EmployerMember, user_id)
+        if member is None:
+            return None
+        members = await self.session.scalar(
+            select(func.count()).select_from(EmployerMember).where(EmployerMember.company_id == member.company_id)
+        )
+        if members != 1:
+            return None
+        company = await self.session.get(Company, member.company_id)
+        return company.name if company else None
+
     async def _leave_company(self, user_id: int) -> None:
         """The last member erases the company with them (its number can be registered again);
         otherwise only their membership goes, and the company forgets who registered it."""
