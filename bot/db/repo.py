@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Base, GroupNotice, Questionnaire, User
-from dialogs.questionnaire import Conversation
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -59,6 +58,18 @@ _SAVE_ANSWERS = (
         completed_at=bindparam("v_completed_at"),
     )
 )
+
+
+class ConversationState(Protocol):
+    """What is saved of a conversation (dialogs.questionnaire.Conversation has it; the repository
+    does not import dialogs/: the layers flow bot -> dialogs -> knowledge, queries stay below)."""
+
+    @property
+    def answers(self) -> dict[str, Any]: ...
+    @property
+    def history(self) -> list[dict[str, Any]]: ...
+    @property
+    def editing(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +189,12 @@ class QuestionnaireRepo:
         return saved
 
     async def save(
-        self, user_id: int, saved: SavedConversation, conv: Conversation, now: datetime, completed_at: datetime | None
+        self,
+        user_id: int,
+        saved: SavedConversation,
+        conv: ConversationState,
+        now: datetime,
+        completed_at: datetime | None,
     ) -> SavedConversation:
         """Writes the conversation, bumping the revision; returns what is now saved."""
         new = SavedConversation(conv.answers, conv.history, conv.editing, saved.revision + 1, completed_at)

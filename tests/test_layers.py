@@ -1,0 +1,40 @@
+"""The layers flow one way (bot -> dialogs -> knowledge; queries at the bottom of bot/): each
+module's imports, read from its source, stay inside what its layer may use."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# folder -> the top-level modules (or dotted prefixes) it must not import
+FORBIDDEN = {
+    "knowledge": ("bot", "dialogs", "aiogram", "sqlalchemy", "redis"),
+    "dialogs": ("bot", "aiogram", "sqlalchemy", "redis"),
+    "bot/db": ("dialogs", "bot.services", "bot.handlers"),
+    "bot/services": ("bot.handlers",),
+}
+
+
+def imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("folder", sorted(FORBIDDEN))
+def test_a_layer_imports_only_what_is_below_it(folder: str) -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for name in sorted(imported(path))
+        if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[folder])
+    ]
+    assert wrong == []
