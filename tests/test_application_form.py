@@ -179,6 +179,10 @@ async def test_documents_upload_replace_remove_then_submit(
     assert "PDF or a photo" in wrong[0].plain
     empty = await upload(user, emulator, b"", "empty.pdf", "application/pdf")
     assert "empty" in empty[0].plain
+    # Telegram refuses the download (e.g. a file bigger than it lets bots fetch): said, nothing stored.
+    emulator.fail_next("getFile", 400, "Bad Request: file is too big")
+    refused_download = await upload(user, emulator, PDF, "passport.pdf", "application/pdf")
+    assert "larger than 20 MB" in refused_download[0].plain and "0 of 3 documents" in refused_download[-1].plain
     saved = await upload(user, emulator, PDF, "passport.pdf", "application/pdf")
     assert "Saved" in saved[0].plain and "1 of 3 documents" in saved[-1].plain
     # A photo (not a file) is taken too, for the next item.

@@ -15,8 +15,11 @@ FORBIDDEN = {
     "knowledge": ("bot", "dialogs", "aiogram", "sqlalchemy", "redis"),
     "dialogs": ("bot", "aiogram", "sqlalchemy", "redis"),
     "bot/db": ("dialogs", "bot.services", "bot.handlers"),
-    "bot/services": ("bot.handlers",),
+    "bot/services": ("bot.handlers", "aiogram"),
 }
+# Known exceptions, each with its reason: the outbox's Sender talks to the Bot API itself (its 429,
+# 403 and network outcomes are its logic), and has not moved out of services/ yet.
+ALLOWED = {("bot/services/outbox.py", "aiogram"), ("bot/services/outbox.py", "aiogram.exceptions")}
 
 
 def imported(path: Path) -> set[str]:
@@ -36,5 +39,6 @@ def test_a_layer_imports_only_what_is_below_it(folder: str) -> None:
         for path in sorted((ROOT / folder).rglob("*.py"))
         for name in sorted(imported(path))
         if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[folder])
+        and (str(path.relative_to(ROOT)), name) not in ALLOWED
     ]
     assert wrong == []

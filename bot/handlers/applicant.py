@@ -17,6 +17,7 @@ from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
 from bot.services.questionnaire import STALE, QuestionnaireService, Reply
 from bot.speed.filters import on_loop
+from bot.telegram import AiogramTelegram
 from dialogs import application_form as af
 from knowledge.text import T, Text
 
@@ -158,7 +159,7 @@ async def on_file(
     else:
         photo = max(message.photo or [], key=lambda p: p.width * p.height)
         upload = (photo.file_id, "photo.jpg", "image/jpeg", photo.file_size)
-    await send_reply(bot, message.chat.id, await form.receive_file(bot, message.chat.id, *upload), tr)
+    await send_reply(bot, message.chat.id, await form.receive_file(AiogramTelegram(bot), message.chat.id, *upload), tr)
 
 
 async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:

@@ -18,6 +18,7 @@ from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
 from bot.services.employers import EmployerService
 from bot.services.uploads import FileStore
 from bot.speed.filters import on_loop
+from bot.telegram import AiogramTelegram
 
 INVITE_PAYLOAD = r"^[emc]_[A-Za-z0-9]{1,16}$"
 
@@ -30,11 +31,13 @@ async def _row(session: AsyncSession, person: Person) -> User:
 
 
 async def _employer(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, person: Person) -> EmployerDesk:
-    return EmployerDesk(session, clock, EmployerService(session, clock, vault), bot, await _row(session, person))
+    return EmployerDesk(
+        session, clock, EmployerService(session, clock, vault), AiogramTelegram(bot), await _row(session, person)
+    )
 
 
 async def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, person: Person) -> ShareDesk:
-    return ShareDesk(session, EmployerService(session, clock, vault), bot, await _row(session, person))
+    return ShareDesk(session, EmployerService(session, clock, vault), AiogramTelegram(bot), await _row(session, person))
 
 
 async def _send(

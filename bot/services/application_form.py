@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +12,7 @@ from bot.db.models import Application, Questionnaire, User
 from bot.services import quota
 from bot.services.applications import ApplicationService
 from bot.services.questionnaire import STALE, Reply
+from bot.services.telegram import DownloadFailed, Telegram
 from bot.services.uploads import FileStore, Refused, UploadService
 from bot.summary_doc import build as build_summary
 from dialogs import application_form as af
@@ -231,7 +230,7 @@ class FormService:
         return Reply([await self._documents_screen(app, p)])
 
     async def receive_file(
-        self, bot: Bot, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
+        self, telegram: Telegram, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
     ) -> Reply:
         state = await self._current(user_id)
         if state is None:
@@ -244,10 +243,12 @@ class FormService:
             return Reply([await self._documents_screen(app, p)], refused)
         kind = app.awaiting_upload
         try:
-            await self.uploads.save(bot, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or "")
+            await self.uploads.save(
+                telegram, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or ""
+            )
         except Refused as bad:  # the bytes: damaged, another type in disguise, a picture too large
             return Reply([await self._documents_screen(app, p)], up.content_refusal(bad.code))
-        except (TelegramBadRequest, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
+        except (DownloadFailed, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
             return Reply([await self._documents_screen(app, p)], up.check_file(mime_type, up.MAX_BYTES + 1))
         app.awaiting_upload = None
         await self.session.commit()

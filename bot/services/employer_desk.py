@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import User
 from bot.services.employers import EmployerError, EmployerService
+from bot.services.telegram import Telegram
 from bot.services.uploads import StoredFile
 from dialogs import employer as ui
 from dialogs import employer_forms as forms
@@ -33,19 +33,16 @@ def _done(template: Text, company: str) -> Text:
     return Text(template.msgid, {**template.params, "company": Verbatim(company)})
 
 
-async def deep_link(bot: Bot, prefix: str, code: str) -> str:
-    me = await bot.me()
-    return f"https://t.me/{me.username}?start={prefix}_{code}"
-
-
 class EmployerDesk:
     """An employer (registered or not yet) in their own chat."""
 
-    def __init__(self, session: AsyncSession, clock: Clock, employers: EmployerService, bot: Bot, user: User) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, employers: EmployerService, telegram: Telegram, user: User
+    ) -> None:
         self.session = session
         self.clock = clock
         self.employers = employers
-        self.bot = bot
+        self.telegram = telegram
         self.user = user
 
     async def _form(self, value: dict[str, Any] | None) -> None:
@@ -86,10 +83,10 @@ class EmployerDesk:
             return await self._start_form("oblig")
         if act == "invite":
             code = await self.employers.new_code("candidate", company_id=member.company_id)
-            return DeskReply([ui.invite_screen(code, await deep_link(self.bot, "c", code), True)])
+            return DeskReply([ui.invite_screen(code, await self.telegram.deep_link("c", code), True)])
         if act == "colleague":
             code = await self.employers.new_code("colleague", company_id=member.company_id)
-            return DeskReply([ui.invite_screen(code, await deep_link(self.bot, "m", code), False)])
+            return DeskReply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
         if act in ("cand", "files"):
             link = await self.employers.followed(member, ident)
             if link is None:  # not theirs, revoked, or never existed: the same answer
@@ -170,10 +167,10 @@ class EmployerDesk:
 class ShareDesk:
     """An applicant managing which employers follow their application (/share)."""
 
-    def __init__(self, session: AsyncSession, employers: EmployerService, bot: Bot, user: User) -> None:
+    def __init__(self, session: AsyncSession, employers: EmployerService, telegram: Telegram, user: User) -> None:
         self.session = session
         self.employers = employers
-        self.bot = bot
+        self.telegram = telegram
         self.user = user
 
     async def home(self, notice: Message | None = None) -> DeskReply:
@@ -187,7 +184,7 @@ class ShareDesk:
         uid = self.user.id
         if act == "invite":
             code = await self.employers.new_code("employer", applicant_id=uid)
-            return DeskReply([sharing.applicant_invite_screen(code, await deep_link(self.bot, "e", code))])
+            return DeskReply([sharing.applicant_invite_screen(code, await self.telegram.deep_link("e", code))])
         if act == "code":
             self.user.employer_form, self.user.mode = {"awaiting": "share_code"}, "employer"
             await self.session.commit()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from aiogram import Bot
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +21,7 @@ from bot.clock import Clock
 from bot.crypto import CorruptFile, FileCipher
 from bot.db.models import Application, UploadedDocument
 from bot.services import filecheck
+from bot.services.telegram import Telegram
 from dialogs import uploads as up
 from knowledge.text import Message
 
@@ -139,13 +139,11 @@ class UploadService:
         return {d.kind: d for d in rows.scalars()}
 
     async def save(
-        self, bot: Bot, app: Application, kind: str, *, file_id: str, file_name: str, mime_type: str
+        self, telegram: Telegram, app: Application, kind: str, *, file_id: str, file_name: str, mime_type: str
     ) -> None:
         """Downloads the file and stores it for ``kind``, replacing an earlier one. Raises Refused
         when the bytes are not an accepted document, whatever the declared type says."""
-        buffer = BytesIO()
-        await bot.download(file_id, destination=buffer)
-        content = buffer.getvalue()
+        content = await telegram.download(file_id)
         if up.check_file(mime_type, len(content)) is not None:
             raise ValueError("file refused after download")
         verdict = await asyncio.to_thread(filecheck.check, content)  # pypdf/Pillow: CPU, off the loop
