@@ -42,3 +42,23 @@ def test_a_layer_imports_only_what_is_below_it(folder: str) -> None:
         and (str(path.relative_to(ROOT)), name) not in ALLOWED
     ]
     assert wrong == []
+
+
+def test_only_the_modes_service_changes_where_typed_text_goes() -> None:
+    """User.mode is written in bot/services/modes.py alone (and defaulted by the database layer)."""
+    writers = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        where = str(path.relative_to(ROOT))
+        if where == "bot/services/modes.py" or where.startswith("bot/db/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(t, ast.Attribute) and t.attr == "mode":
+                        writers.append(f"{where}:{node.lineno}")
+            if isinstance(node, ast.Call) and any(k.arg == "mode" for k in node.keywords):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                if name == "update":
+                    writers.append(f"{where}:{node.lineno}")
+    assert writers == []

@@ -15,6 +15,7 @@ from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
+from bot.services.modes import Mode
 from bot.services.questionnaire import STALE, QuestionnaireService, Reply
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
@@ -135,7 +136,7 @@ async def on_text(
     message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
     text = message.text or ""
-    if person.mode == "apply":
+    if person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)
     else:
         reply = await questionnaire.text(message.chat.id, text)
@@ -150,7 +151,7 @@ async def on_file(
     message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
     """A document or photo: an upload while preparing the application, otherwise not expected."""
-    if person.mode != "apply":
+    if person.mode != Mode.APPLY:
         await on_other(message, bot, questionnaire, tr)
         return
     if message.document is not None:

@@ -14,8 +14,10 @@ from bot.db.repo import Person
 from bot.i18n import Translator
 from bot.messaging import send_action_reply
 from bot.render import ActionCB, EmpCB, ShareCB
+from bot.services import modes
 from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
 from bot.services.employers import EmployerService
+from bot.services.modes import Mode
 from bot.services.uploads import FileStore
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
@@ -57,7 +59,8 @@ async def on_share(
     message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
 ) -> None:
     desk = await _share(session, clock, vault, bot, person)
-    desk.user.mode, desk.user.employer_form = "check", None
+    desk.user.employer_form = None
+    modes.put(desk.user, Mode.CHECK)
     await _send(bot, message.chat.id, await desk.home(), tr, ShareCB)
 
 
@@ -103,7 +106,7 @@ class EmployerTyping(Filter):
     """Typed text while an employer form or a code is awaited (User.mode == "employer")."""
 
     async def __call__(self, message: Message, person: Person | None = None) -> bool:
-        return person is not None and person.mode == "employer" and not (message.text or "").startswith("/")
+        return person is not None and person.mode == Mode.EMPLOYER and not (message.text or "").startswith("/")
 
 
 async def on_employer_text(

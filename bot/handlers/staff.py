@@ -18,6 +18,7 @@ from bot.i18n import Translator, translator
 from bot.messaging import send_action_reply
 from bot.render import StaffCB, render
 from bot.services import quota
+from bot.services.modes import Mode
 from bot.services.staff import StaffService
 from bot.services.staff_desk import StaffDesk, StaffReply
 from bot.speed.filters import on_loop
@@ -73,7 +74,7 @@ class AwaitingStaffInput(Filter):
 
     async def __call__(self, message: Message, **data: Any) -> bool | dict[str, Any]:
         person = data.get("person")
-        if message.from_user is None or person is None or person.mode != "staff":
+        if message.from_user is None or person is None or person.mode != Mode.STAFF:
             return False  # no query for the messages of everyone else
         if (message.text or "").startswith("/"):
             return False

@@ -9,8 +9,9 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.confirmations import SUBMIT, Confirmations
 from bot.db.models import Application, Questionnaire, User
-from bot.services import quota
+from bot.services import modes, quota
 from bot.services.applications import ApplicationService
+from bot.services.modes import Mode
 from bot.services.questionnaire import STALE, Reply
 from bot.services.telegram import DownloadFailed, Telegram
 from bot.services.uploads import FileStore, Refused, UploadService
@@ -65,10 +66,10 @@ class FormService:
         app.updated_at = self.clock.now()
         await self.session.commit()
 
-    async def _set_mode(self, user_id: int, mode: str) -> None:
+    async def _set_mode(self, user_id: int, mode: Mode) -> None:
         user = await self.session.get(User, user_id)
         if user is not None:
-            user.mode = mode
+            modes.put(user, mode)
 
     def _screen(self, form: af.Form, p: Profile) -> Screen:
         field = af.current_field(form, p)
@@ -99,7 +100,7 @@ class FormService:
         app = await self._draft(user_id)
         if app is None or app.consent_at is None:
             return Reply([af.CONSENT])
-        await self._set_mode(user_id, "apply")
+        await self._set_mode(user_id, Mode.APPLY)
         await self.session.commit()
         return Reply([self._screen(self._form(app), p)])
 
@@ -114,12 +115,12 @@ class FormService:
             app = await ApplicationService(self.session, self.clock).create_draft(user_id, p.occupation)
         if app.consent_at is None:
             app.consent_at = self.clock.now()
-        await self._set_mode(user_id, "apply")
+        await self._set_mode(user_id, Mode.APPLY)
         await self.session.commit()
         return Reply([self._screen(self._form(app), p)], T("Thank you. Your draft is saved after every answer."))
 
     async def decline(self, user_id: int) -> Reply:
-        await self._set_mode(user_id, "check")
+        await self._set_mode(user_id, Mode.CHECK)
         await self.session.commit()
         return Reply(
             [], T("No problem. Nothing personal has been stored. You can start the application later with /apply.")
@@ -171,7 +172,7 @@ class FormService:
                 return Reply([self._screen(form, p)], STALE)
         except KeyError:
             return Reply([self._screen(form, p)], STALE)
-        await self._set_mode(user_id, "apply")
+        await self._set_mode(user_id, Mode.APPLY)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 
@@ -225,7 +226,7 @@ class FormService:
         elif action == "rmdoc":
             await self.uploads.remove(app, kind)
             app.awaiting_upload = None
-        await self._set_mode(user_id, "apply")
+        await self._set_mode(user_id, Mode.APPLY)
         await self.session.commit()
         return Reply([await self._documents_screen(app, p)])
 
@@ -290,7 +291,7 @@ class FormService:
         if not await self.confirmations.spend(user_id, SUBMIT, token, app.id):  # spent by the submission only
             return Reply([await self._documents_screen(app, p)], STALE)
         change = await applications.submit(app)  # commits, with the notification and the spent token
-        await self._set_mode(user_id, "check")
+        await self._set_mode(user_id, Mode.CHECK)
         await self.session.commit()
         summary = build_summary(
             reference=change.reference,

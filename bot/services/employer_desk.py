@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import User
+from bot.services import modes
 from bot.services.employers import EmployerError, EmployerService
+from bot.services.modes import Mode
 from bot.services.telegram import Telegram
 from bot.services.uploads import StoredFile
 from dialogs import employer as ui
@@ -47,7 +49,7 @@ class EmployerDesk:
 
     async def _form(self, value: dict[str, Any] | None) -> None:
         self.user.employer_form = value
-        self.user.mode = "employer" if value else "check"
+        modes.put(self.user, Mode.EMPLOYER if value else Mode.CHECK)
         await self.session.commit()
 
     async def home(self, notice: Message | None = None) -> DeskReply:
@@ -186,7 +188,8 @@ class ShareDesk:
             code = await self.employers.new_code("employer", applicant_id=uid)
             return DeskReply([sharing.applicant_invite_screen(code, await self.telegram.deep_link("e", code))])
         if act == "code":
-            self.user.employer_form, self.user.mode = {"awaiting": "share_code"}, "employer"
+            self.user.employer_form = {"awaiting": "share_code"}
+            modes.put(self.user, Mode.EMPLOYER)
             await self.session.commit()
             return DeskReply([ui.code_prompt("home")])
         if act == "ask":
@@ -220,7 +223,8 @@ class ShareDesk:
 
     async def redeem(self, code: str) -> DeskReply:
         """An employer's invite (typed, or opened as a deep link): ask the applicant to approve."""
-        self.user.employer_form, self.user.mode = None, "check"
+        self.user.employer_form = None
+        modes.put(self.user, Mode.CHECK)
         try:
             redeemed = await self.employers.redeem(self.user.id, code, ("candidate",))
         except EmployerError as bad:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.repo import Person, PersonRepo, QuestionnaireRepo, SavedConversation
+from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
+from bot.services import modes
+from bot.services.modes import Mode
 from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
@@ -49,8 +51,8 @@ class QuestionnaireService:
 
     async def take_typed_text(self, person: Person) -> None:
         """Typed text answers the questionnaire again, not the application form (/start, /restart)."""
-        if person.mode != "check":
-            await PersonRepo(self.session).update(person.id, mode="check")
+        if person.mode != Mode.CHECK:
+            await modes.put_by_id(self.session, person.id, Mode.CHECK)
 
     async def start(self, user_id: int) -> Reply:
         """/start: a welcome for newcomers; otherwise continue where the person was."""

@@ -17,10 +17,11 @@ from bot.crypto import Vault
 from bot.db.confirmations import CANCEL_ANNOUNCEMENT, DECIDE, Confirmations
 from bot.db.models import StaffSession, User
 from bot.i18n import available_locales
-from bot.services import quota, stats
+from bot.services import modes, quota, stats
 from bot.services.announcements import AnnouncementError, AnnouncementService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.employers import EmployerService
+from bot.services.modes import Mode
 from bot.services.review import ReviewService
 from bot.services.staff import ADMIN, StaffError, StaffService
 from bot.services.uploads import FileStore, StoredFile, stored_file
@@ -103,9 +104,9 @@ class StaffDesk:
         if self.user is not None and "awaiting" in values:
             # Typed text goes to the staff desk while it waits for some (a cheap check per message).
             if values["awaiting"]:
-                self.user.mode = "staff"
-            elif self.user.mode == "staff":
-                self.user.mode = "check"
+                modes.put(self.user, Mode.STAFF)
+            elif self.user.mode == Mode.STAFF:
+                modes.put(self.user, Mode.CHECK)
 
     async def _save(self) -> None:
         await self.session.commit()
