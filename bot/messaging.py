@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from aiogram import Bot
 from aiogram.methods import SendMessage
@@ -12,11 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.i18n import Translator
 from bot.render import ActionCB, render
-from bot.services.questionnaire import Reply
-from bot.services.uploads import FileStore, IntegrityError, StoredFile
-from dialogs.screens import Screen
+from bot.services.replies import Reply
+from bot.services.uploads import FileStore, IntegrityError
 from dialogs.uploads import integrity_failed
-from knowledge.text import Message
 
 log = logging.getLogger(__name__)
 
@@ -42,37 +39,29 @@ async def send_screen(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardM
     return await bot(SendScreen(chat_id=chat_id, text=text, reply_markup=markup))  # type: ignore[arg-type,call-arg]
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, tr: Translator) -> None:
-    for name, content, caption in reply.files:
-        await bot.send_document(chat_id, BufferedInputFile(content, filename=name), caption=tr.render(caption))
-    if not reply.screens and reply.notice is not None:  # a notice alone
-        await send_screen(bot, chat_id, tr.render(reply.notice))
-        return
-    for i, screen in enumerate(reply.screens):
-        notice = reply.notice if i == 0 else None
-        for text, markup in render(screen, tr, notice):
-            await send_screen(bot, chat_id, text, markup)
-
-
-async def send_action_reply(
+async def send_reply(
     bot: Bot,
     chat_id: int,
+    reply: Reply,
     tr: Translator,
-    cb: type[ActionCB],
-    screens: Sequence[Screen],
-    notice: Message | None,
-    files: Sequence[StoredFile] = (),
+    *,
+    actions: type[ActionCB] | None = None,
     store: FileStore | None = None,
 ) -> None:
-    """Staff, employer and sharing replies: screens with "act:id:arg" buttons, then stored files,
-    each decrypted and verified just before it is sent (one in memory at a time) under the name the
-    bot makes; a file that fails is not sent, and the reader is told which one."""
-    for i, screen in enumerate(screens):
-        for text, markup in render(screen, tr, notice if i == 0 else None, actions=cb):
+    """Every desk's reply: the files the bot made, the screens (buttons packed as ``actions``
+    callback data where the desk names them "act:id:arg"; a notice alone if there is no screen),
+    then stored documents, each decrypted and verified just before it is sent (one in memory at a
+    time) under the name the bot makes; a file that fails is not sent, and the reader is told which."""
+    for made in reply.made:
+        await bot.send_document(
+            chat_id, BufferedInputFile(made.content, filename=made.name), caption=tr.render(made.caption)
+        )
+    for i, screen in enumerate(reply.screens):
+        for text, markup in render(screen, tr, reply.notice if i == 0 else None, actions=actions):
             await send_screen(bot, chat_id, text, markup)
-    if not screens and notice is not None:
-        await send_screen(bot, chat_id, tr.render(notice))
-    for f in files:
+    if not reply.screens and reply.notice is not None:
+        await send_screen(bot, chat_id, tr.render(reply.notice))
+    for f in reply.documents:
         if store is None:
             raise ValueError("stored files need the FileStore to read them")
         try:

@@ -23,7 +23,7 @@ from bot.db.models import Counter as CounterRow
 from bot.db.repo import PersonRepo
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff import StaffService
-from bot.services.staff_desk import StaffDesk, StaffReply
+from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import NOW, BotRunner, empty_postgres
@@ -49,7 +49,7 @@ async def _submitted_apps(settings: Settings, clock: FixedClock, count: int) -> 
     return ids
 
 
-def _token(reply: StaffReply, act: str) -> str:
+def _token(reply: Reply, act: str) -> str:
     for screen in reply.screens:
         for action in screen.actions:
             name, _, rest = action.name.partition(":")
@@ -64,7 +64,7 @@ class Reviewer:
     def __init__(self, maker: async_sessionmaker[AsyncSession], clock: FixedClock, vault: Vault, actor: int) -> None:
         self.maker, self.clock, self.vault, self.actor = maker, clock, vault, actor
 
-    async def press(self, act: str, app_id: int, arg: str) -> StaffReply:
+    async def press(self, act: str, app_id: int, arg: str) -> Reply:
         async with self.maker() as session:
             staff = StaffService(session, self.clock, frozenset(REVIEWERS))
             state = await staff.state(self.actor)
@@ -164,7 +164,7 @@ async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings
                     return refused
 
         desk_reply, cli_result = await asyncio.gather(reviewer.press("commit", app_id, token), cli())
-        assert isinstance(desk_reply, StaffReply)
+        assert isinstance(desk_reply, Reply)
         if isinstance(cli_result, ApplicationError):  # the reviewer came first
             assert cli_result.code == "not_allowed" and cli_result.last is not None
             assert cli_result.last.actor == "staff:901"

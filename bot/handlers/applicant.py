@@ -16,7 +16,8 @@ from bot.messaging import send_reply
 from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
 from bot.services.modes import Mode
-from bot.services.questionnaire import STALE, QuestionnaireService, Reply
+from bot.services.questionnaire import STALE, QuestionnaireService
+from bot.services.replies import Reply
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
 from dialogs import application_form as af

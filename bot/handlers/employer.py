@@ -12,10 +12,10 @@ from bot.crypto import Vault
 from bot.db.models import User
 from bot.db.repo import Person
 from bot.i18n import Translator
-from bot.messaging import send_action_reply
+from bot.messaging import send_reply
 from bot.render import ActionCB, EmpCB, ShareCB
 from bot.services import modes
-from bot.services.employer_desk import DeskReply, EmployerDesk, ShareDesk
+from bot.services.employer_desk import EmployerDesk, Reply, ShareDesk
 from bot.services.employers import EmployerService
 from bot.services.modes import Mode
 from bot.services.uploads import FileStore
@@ -43,9 +43,9 @@ async def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, pe
 
 
 async def _send(
-    bot: Bot, chat_id: int, reply: DeskReply, tr: Translator, cb: type[ActionCB], store: FileStore | None = None
+    bot: Bot, chat_id: int, reply: Reply, tr: Translator, cb: type[ActionCB], store: FileStore | None = None
 ) -> None:
-    await send_action_reply(bot, chat_id, tr, cb, reply.screens, reply.notice, reply.files, store)
+    await send_reply(bot, chat_id, reply, tr, actions=cb, store=store)
 
 
 async def on_employer(

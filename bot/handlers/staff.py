@@ -15,12 +15,12 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.db.models import User
 from bot.i18n import Translator, translator
-from bot.messaging import send_action_reply
+from bot.messaging import send_reply
 from bot.render import StaffCB, render
 from bot.services import quota
 from bot.services.modes import Mode
 from bot.services.staff import StaffService
-from bot.services.staff_desk import StaffDesk, StaffReply
+from bot.services.staff_desk import Reply, StaffDesk
 from bot.speed.filters import on_loop
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
@@ -42,11 +42,11 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
     return desk
 
 
-async def _send(bot: Bot, chat_id: int, reply: StaffReply, desk: StaffDesk) -> None:
+async def _send(bot: Bot, chat_id: int, reply: Reply, desk: StaffDesk) -> None:
     tr = translator(desk.state.locale)
     for code, html in reply.raw:  # announcement versions, previewed as written
         await bot.send_message(chat_id, f"{tr.render(ann_ui.version_heading(code))}\n\n{html}")
-    await send_action_reply(bot, chat_id, tr, StaffCB, reply.screens, reply.notice, reply.files, desk.store)
+    await send_reply(bot, chat_id, reply, tr, actions=StaffCB, store=desk.store)
 
 
 async def on_staff(message: Message, bot: Bot, tr: Translator, **data: Any) -> None:
@@ -84,7 +84,7 @@ class AwaitingStaffInput(Filter):
 
 async def on_staff_input(message: Message, bot: Bot, desk: StaffDesk) -> None:
     if not message.text:
-        reply = StaffReply(notice=ui.ERRORS["bad_text"])
+        reply = Reply(notice=ui.ERRORS["bad_text"])
     else:
         reply = await desk.text(message.text, message.html_text)
     await _send(bot, message.chat.id, reply, desk)

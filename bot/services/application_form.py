@@ -12,7 +12,8 @@ from bot.db.models import Application, Questionnaire, User
 from bot.services import modes, quota
 from bot.services.applications import ApplicationService
 from bot.services.modes import Mode
-from bot.services.questionnaire import STALE, Reply
+from bot.services.questionnaire import STALE
+from bot.services.replies import MadeFile, Reply
 from bot.services.telegram import DownloadFailed, Telegram
 from bot.services.uploads import FileStore, Refused, UploadService
 from bot.summary_doc import build as build_summary
@@ -304,4 +305,4 @@ class FormService:
         caption = Lines(
             (T("Your application summary, in your language and in Korean: keep it, and use it on gg24.gg.go.kr."),)
         )
-        return Reply([], None, [(f"{change.reference}.html", summary, caption)])
+        return Reply([], None, made=[MadeFile(f"{change.reference}.html", summary, caption)])

@@ -4,7 +4,6 @@ typed input their forms wait for. Every call decides access from the database, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,21 +13,13 @@ from bot.db.models import User
 from bot.services import modes
 from bot.services.employers import EmployerError, EmployerService
 from bot.services.modes import Mode
+from bot.services.replies import Reply
 from bot.services.telegram import Telegram
-from bot.services.uploads import StoredFile
 from dialogs import employer as ui
 from dialogs import employer_forms as forms
 from dialogs import sharing
-from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.text import Message, T, Text, Verbatim
-
-
-@dataclass
-class DeskReply:
-    screens: list[Screen] = field(default_factory=list)
-    notice: Message | None = None
-    files: list[StoredFile] = field(default_factory=list)  # read, verified and named when sent
 
 
 def _done(template: Text, company: str) -> Text:
@@ -52,18 +43,18 @@ class EmployerDesk:
         modes.put(self.user, Mode.EMPLOYER if value else Mode.CHECK)
         await self.session.commit()
 
-    async def home(self, notice: Message | None = None) -> DeskReply:
+    async def home(self, notice: Message | None = None) -> Reply:
         member = await self.employers.member(self.user.id)
         if member is None:
-            return DeskReply([ui.intro_screen()], notice)
+            return Reply([ui.intro_screen()], notice)
         company = await self.employers.company(member.company_id)
         assert company is not None
         rows = [
             ui.CandidateRow(link.id, link.state, name) for link, name in await self.employers.candidates(company.id)
         ]
-        return DeskReply([ui.home_screen(company.name, company.verified_at is not None, rows)], notice)
+        return Reply([ui.home_screen(company.name, company.verified_at is not None, rows)], notice)
 
-    async def press(self, act: str, ident: int, arg: str) -> DeskReply:
+    async def press(self, act: str, ident: int, arg: str) -> Reply:
         member = await self.employers.member(self.user.id)
         if act == "home":
             await self._form(None)
@@ -74,7 +65,7 @@ class EmployerDesk:
             return await self._start_form("register")
         if act == "code":
             await self._form({"awaiting": "code"})
-            return DeskReply([ui.code_prompt("home")])
+            return Reply([ui.code_prompt("home")])
         if act == "opt":
             return await self._option(arg)
         if act == "save":
@@ -85,40 +76,40 @@ class EmployerDesk:
             return await self._start_form("oblig")
         if act == "invite":
             code = await self.employers.new_code("candidate", company_id=member.company_id)
-            return DeskReply([ui.invite_screen(code, await self.telegram.deep_link("c", code), True)])
+            return Reply([ui.invite_screen(code, await self.telegram.deep_link("c", code), True)])
         if act == "colleague":
             code = await self.employers.new_code("colleague", company_id=member.company_id)
-            return DeskReply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
+            return Reply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
         if act in ("cand", "files"):
             link = await self.employers.followed(member, ident)
             if link is None:  # not theirs, revoked, or never existed: the same answer
                 return await self.home(ui.ERRORS["gone"])
             if act == "files":
-                return DeskReply(files=await self.employers.shared_files(link))
-            return DeskReply([ui.candidate_screen(await self.employers.candidate_view(link))])
+                return Reply(documents=await self.employers.shared_files(link))
+            return Reply([ui.candidate_screen(await self.employers.candidate_view(link))])
         if act == "unfollow":
             if not await self.employers.stop_following(member, ident):
                 return await self.home(ui.ERRORS["gone"])
             return await self.home(sharing.EMPLOYER_DONE["unfollowed"])
         return await self.home()
 
-    async def _start_form(self, kind: str) -> DeskReply:
+    async def _start_form(self, kind: str) -> Reply:
         await self._form({"kind": kind, "values": {}})
         field = forms.next_field(kind, {})
         assert field is not None
-        return DeskReply([forms.field_screen(kind, field, {})])
+        return Reply([forms.field_screen(kind, field, {})])
 
-    async def _next(self, kind: str, values: dict[str, Any]) -> DeskReply:
+    async def _next(self, kind: str, values: dict[str, Any]) -> Reply:
         await self._form({"kind": kind, "values": values})
         field = forms.next_field(kind, values)
         if field is not None:
-            return DeskReply([forms.field_screen(kind, field, values)])
+            return Reply([forms.field_screen(kind, field, values)])
         if kind == "register":
-            return DeskReply([forms.registration_review(values)])
+            return Reply([forms.registration_review(values)])
         await self._form(None)
-        return DeskReply([forms.obligations_screen(values, self.clock.now())])
+        return Reply([forms.obligations_screen(values, self.clock.now())])
 
-    async def _option(self, arg: str) -> DeskReply:
+    async def _option(self, arg: str) -> Reply:
         form = self.user.employer_form or {}
         kind, values = form.get("kind"), dict(form.get("values") or {})
         key, _, value = arg.partition("=")
@@ -128,21 +119,21 @@ class EmployerDesk:
         values[key] = value
         return await self._next(str(kind), values)
 
-    async def text(self, text: str) -> DeskReply:
+    async def text(self, text: str) -> Reply:
         form = self.user.employer_form or {}
         if form.get("awaiting") == "code":
             return await self.redeem(text)
         kind, values = form.get("kind"), dict(form.get("values") or {})
         field = forms.next_field(kind, values) if kind in forms.FORMS else None
         if field is None or field.parse is None:
-            return DeskReply(notice=T("Please use the buttons below."))
+            return Reply(notice=T("Please use the buttons below."))
         try:
             values[field.key] = field.parse(text)
         except Invalid as bad:
-            return DeskReply([forms.field_screen(str(kind), field, values)], bad.message)
+            return Reply([forms.field_screen(str(kind), field, values)], bad.message)
         return await self._next(str(kind), values)
 
-    async def _save_registration(self) -> DeskReply:
+    async def _save_registration(self) -> Reply:
         form = self.user.employer_form or {}
         values = dict(form.get("values") or {})
         if form.get("kind") != "register" or forms.next_field("register", values) is not None:
@@ -154,7 +145,7 @@ class EmployerDesk:
         await self._form(None)
         return await self.home(_done(sharing.EMPLOYER_DONE["registered"], company.name))
 
-    async def redeem(self, code: str) -> DeskReply:
+    async def redeem(self, code: str) -> Reply:
         """A code typed or from a deep link: a colleague's invite, or a candidate's code."""
         await self._form(None)
         try:
@@ -175,28 +166,28 @@ class ShareDesk:
         self.telegram = telegram
         self.user = user
 
-    async def home(self, notice: Message | None = None) -> DeskReply:
+    async def home(self, notice: Message | None = None) -> Reply:
         rows = [
             sharing.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
             for link, company in await self.employers.links_of(self.user.id)
         ]
-        return DeskReply([sharing.share_screen(rows)], notice)
+        return Reply([sharing.share_screen(rows)], notice)
 
-    async def press(self, act: str, ident: int, arg: str) -> DeskReply:
+    async def press(self, act: str, ident: int, arg: str) -> Reply:
         uid = self.user.id
         if act == "invite":
             code = await self.employers.new_code("employer", applicant_id=uid)
-            return DeskReply([sharing.applicant_invite_screen(code, await self.telegram.deep_link("e", code))])
+            return Reply([sharing.applicant_invite_screen(code, await self.telegram.deep_link("e", code))])
         if act == "code":
             self.user.employer_form = {"awaiting": "share_code"}
             modes.put(self.user, Mode.EMPLOYER)
             await self.session.commit()
-            return DeskReply([ui.code_prompt("home")])
+            return Reply([ui.code_prompt("home")])
         if act == "ask":
             found = await self.employers.own_link(uid, ident)
             if found is None or found[0].state != "pending":
                 return await self.home(ui.ERRORS["gone"])
-            return DeskReply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
+            return Reply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
         if act in ("approve", "decline"):
             decided = await self.employers.decide(uid, ident, act == "approve")
             if decided is None:
@@ -216,12 +207,10 @@ class ShareDesk:
             uploaded = await self.employers.uploaded_kinds(uid)
             if act == "toggle" and arg in {k for k, _ in uploaded}:
                 link = await self.employers.toggle_share(uid, ident, arg) or link
-            return DeskReply(
-                [sharing.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])]
-            )
+            return Reply([sharing.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])])
         return await self.home()
 
-    async def redeem(self, code: str) -> DeskReply:
+    async def redeem(self, code: str) -> Reply:
         """An employer's invite (typed, or opened as a deep link): ask the applicant to approve."""
         self.user.employer_form = None
         modes.put(self.user, Mode.CHECK)
@@ -233,4 +222,4 @@ class ShareDesk:
         if redeemed.link.state == "active":
             return await self.home()
         company = redeemed.company
-        return DeskReply([sharing.approval_screen(redeemed.link.id, company.name, company.verified_at is not None)])
+        return Reply([sharing.approval_screen(redeemed.link.id, company.name, company.verified_at is not None)])

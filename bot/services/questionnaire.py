@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,22 +10,14 @@ from bot.clock import Clock
 from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
 from bot.services import modes
 from bot.services.modes import Mode
+from bot.services.replies import Reply
 from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs.results import help_screen, programme_screen, welcome_screen
-from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.rules import Outcome, Status
-from knowledge.text import Message, T
-
-
-@dataclass
-class Reply:
-    screens: list[Screen] = field(default_factory=list)
-    notice: Message | None = None  # a short note (callback answer or an error line above the screen)
-    files: list[tuple[str, bytes, Message]] = field(default_factory=list)  # (file name, content, caption)
-
+from knowledge.text import T
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
 

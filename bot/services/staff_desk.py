@@ -7,7 +7,6 @@ awaited) lives in the staff member's StaffSession row, so a restart loses none o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +21,7 @@ from bot.services.announcements import AnnouncementError, AnnouncementService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.employers import EmployerService
 from bot.services.modes import Mode
+from bot.services.replies import Reply
 from bot.services.review import ReviewService
 from bot.services.staff import ADMIN, StaffError, StaffService
 from bot.services.uploads import FileStore, StoredFile, stored_file
@@ -30,7 +30,6 @@ from dialogs import staff_announcements as ann_ui
 from dialogs import staff_team as team_ui
 from dialogs import statuses as st
 from dialogs.results import quota_screen
-from dialogs.screens import Screen
 from dialogs.uploads import document_name
 from knowledge.loader import load
 from knowledge.text import Message
@@ -57,14 +56,6 @@ ADMIN_ACTS = frozenset(
 )
 DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
 MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
-
-
-@dataclass
-class StaffReply:
-    screens: list[Screen] = field(default_factory=list)
-    notice: Message | None = None
-    files: list[StoredFile] = field(default_factory=list)  # read, verified and named when sent
-    raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): previews
 
 
 class StaffDesk:
@@ -120,21 +111,21 @@ class StaffDesk:
 
     # -- entry points ----------------------------------------------------------------------------
 
-    async def menu(self) -> StaffReply:
+    async def menu(self) -> Reply:
         self._set(awaiting=None)
         await self._save()
-        return StaffReply([ui.menu_screen(self.role, self.state.locale)])
+        return Reply([ui.menu_screen(self.role, self.state.locale)])
 
-    async def press(self, act: str, ident: int, arg: str) -> StaffReply:
+    async def press(self, act: str, ident: int, arg: str) -> Reply:
         if act in ADMIN_ACTS and self.role != ADMIN:
-            return StaffReply([ui.menu_screen(self.role, self.state.locale)], ui.ERRORS["not_admin"])
+            return Reply([ui.menu_screen(self.role, self.state.locale)], ui.ERRORS["not_admin"])
         handler = getattr(self, f"_act_{act}", None)
         if handler is None:  # an unknown or retired staff button
             return await self.menu()
-        reply: StaffReply = await handler(ident, arg)
+        reply: Reply = await handler(ident, arg)
         return reply
 
-    async def text(self, text: str, html: str) -> StaffReply:
+    async def text(self, text: str, html: str) -> Reply:
         """Typed input the desk asked for (a note, a staff id, an announcement version)."""
         awaiting = self._get("awaiting") or {}
         kind = awaiting.get("kind")
@@ -146,7 +137,7 @@ class StaffDesk:
         if kind == "staff_id" and self.role == ADMIN:
             digits = text.strip()
             if not digits.isdigit() or len(digits) > 15:
-                return StaffReply([team_ui.add_staff_prompt(str(awaiting.get("role")))], ui.ERRORS["bad_id"])
+                return Reply([team_ui.add_staff_prompt(str(awaiting.get("role")))], ui.ERRORS["bad_id"])
             self._set(awaiting=None)
             try:
                 await self.staff.add(self.actor, int(digits), str(awaiting.get("role")))
@@ -156,68 +147,68 @@ class StaffDesk:
             return await self._act_team(0, "")
         if kind == "version" and self.role == ADMIN:
             if not text.strip() or len(html) > MAX_ANNOUNCEMENT:
-                return StaffReply([ann_ui.version_prompt(str(awaiting.get("code")))], ui.ERRORS["bad_text"])
+                return Reply([ann_ui.version_prompt(str(awaiting.get("code")))], ui.ERRORS["bad_text"])
             draft = self._draft()
             code = str(awaiting.get("code"))
             draft["versions"] = {**draft["versions"], code: html}
             draft["fallback"] = draft.get("fallback") or code
             self._set(draft=draft, awaiting=None)
             await self._save()
-            return StaffReply([ann_ui.draft_screen(draft, available_locales())])
+            return Reply([ann_ui.draft_screen(draft, available_locales())])
         return await self.menu()
 
     def awaiting_input(self) -> bool:
         return bool(self._get("awaiting"))
 
-    async def _with_notice(self, reply_coro: Any, notice: Message | None) -> StaffReply:
-        reply: StaffReply = await reply_coro
+    async def _with_notice(self, reply_coro: Any, notice: Message | None) -> Reply:
+        reply: Reply = await reply_coro
         reply.notice = notice
         return reply
 
     # -- menu, language, quota, statistics ---------------------------------------------------------
 
-    async def _act_menu(self, ident: int, arg: str) -> StaffReply:
+    async def _act_menu(self, ident: int, arg: str) -> Reply:
         return await self.menu()
 
-    async def _act_lang(self, ident: int, arg: str) -> StaffReply:
+    async def _act_lang(self, ident: int, arg: str) -> Reply:
         if arg in ui.LANGUAGE_NAMES:
             self.state.locale = arg
         return await self.menu()
 
-    async def _act_quota(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply(
+    async def _act_quota(self, ident: int, arg: str) -> Reply:
+        return Reply(
             [
                 quota_screen(await quota.issued(self.session), self.clock.now()),
                 ui.menu_screen(self.role, self.state.locale),
             ]
         )
 
-    async def _act_stats(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply([team_ui.stats_screen(await stats.funnel(self.session))])
+    async def _act_stats(self, ident: int, arg: str) -> Reply:
+        return Reply([team_ui.stats_screen(await stats.funnel(self.session))])
 
     # -- the queue -------------------------------------------------------------------------------
 
     def _filter(self) -> ui.QueueFilter:
         return ui.QueueFilter.of(self._get("queue"))
 
-    async def _act_queue(self, ident: int, arg: str) -> StaffReply:
+    async def _act_queue(self, ident: int, arg: str) -> Reply:
         self._set(decision=None, awaiting=None)
         await self._save()
         flt = self._filter()
         rows, total = await self.review.queue(flt)
-        return StaffReply([ui.queue_screen(rows, total, flt)])
+        return Reply([ui.queue_screen(rows, total, flt)])
 
-    async def _act_page(self, ident: int, arg: str) -> StaffReply:
+    async def _act_page(self, ident: int, arg: str) -> Reply:
         if arg.isdigit():
             self._set(queue={**self._filter().as_dict(), "page": int(arg)})
         return await self._act_queue(0, "")
 
-    async def _act_filter(self, ident: int, arg: str) -> StaffReply:
+    async def _act_filter(self, ident: int, arg: str) -> Reply:
         if arg not in ("status", "occupation", "language"):
             return await self._act_queue(0, "")
-        return StaffReply([ui.filter_screen(arg, await self.review.languages())])
+        return Reply([ui.filter_screen(arg, await self.review.languages())])
 
-    async def _act_setf(self, ident: int, arg: str) -> StaffReply:
+    async def _act_setf(self, ident: int, arg: str) -> Reply:
         key, _, value = arg.partition("=")
         valid = {
             "status": set(st.STATUSES),
@@ -228,22 +219,22 @@ class StaffDesk:
             self._set(queue={**self._filter().as_dict(), key: value, "page": 0})
         return await self._act_queue(0, "")
 
-    async def _act_clear(self, ident: int, arg: str) -> StaffReply:
+    async def _act_clear(self, ident: int, arg: str) -> Reply:
         self._set(queue=ui.QueueFilter().as_dict())
         return await self._act_queue(0, "")
 
     # -- one application -------------------------------------------------------------------------
 
-    async def _act_open(self, ident: int, arg: str, *, files: bool = True) -> StaffReply:
+    async def _act_open(self, ident: int, arg: str, *, files: bool = True) -> Reply:
         self._set(decision=None, awaiting=None)
         app = await self.review.application(ident)
         if app is None:
             await self._save()
             return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["stale"])
         detail = await self.review.detail(self.actor, app)  # commits (with the audit entry)
-        reply = StaffReply([ui.application_screen(detail)])
+        reply = Reply([ui.application_screen(detail)])
         if files:
-            reply.files = await self._files(app.id)
+            reply.documents = await self._files(app.id)
         return reply
 
     async def _files(self, app_id: int) -> list[StoredFile]:
@@ -252,16 +243,16 @@ class StaffDesk:
             return []
         return [stored_file(d, app.reference, document_name(d.kind)) for d in await self.review.documents(app)]
 
-    async def _act_files(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply(files=await self._files(ident))
+    async def _act_files(self, ident: int, arg: str) -> Reply:
+        return Reply(documents=await self._files(ident))
 
-    async def _act_move(self, ident: int, arg: str) -> StaffReply:
+    async def _act_move(self, ident: int, arg: str) -> Reply:
         """Under review: no reason or note, no confirmation."""
         if arg != st.UNDER_REVIEW:
             return await self._act_open(ident, "", files=False)
         return await self._change(ident, arg, None, None)
 
-    async def _act_decide(self, ident: int, arg: str) -> StaffReply:
+    async def _act_decide(self, ident: int, arg: str) -> Reply:
         app = await self.review.application(ident)
         if app is None or arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
@@ -270,27 +261,27 @@ class StaffDesk:
         self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
         await self._save()
         if arg in st.REASONS:
-            return StaffReply([ui.reason_screen(ident, app.reference or "", arg)])
+            return Reply([ui.reason_screen(ident, app.reference or "", arg)])
         return await self._confirm(ident)
 
     def _decision(self, ident: int) -> dict[str, Any] | None:
         decision = self._get("decision") or {}
         return decision if decision.get("app") == ident else None
 
-    async def _act_reason(self, ident: int, arg: str) -> StaffReply:
+    async def _act_reason(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
         if decision is None or arg not in st.REASONS.get(decision["status"], {}):
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
         self._set(decision={**decision, "reason": arg}, awaiting={"kind": "note"})
         await self._save()
-        return StaffReply([ui.note_screen(ident)])
+        return Reply([ui.note_screen(ident)])
 
-    async def _act_confirm(self, ident: int, arg: str) -> StaffReply:
+    async def _act_confirm(self, ident: int, arg: str) -> Reply:
         self._set(awaiting=None)
         await self._save()
         return await self._confirm(ident)
 
-    async def _confirm(self, ident: int) -> StaffReply:
+    async def _confirm(self, ident: int) -> Reply:
         decision = self._decision(ident)
         app = await self.review.application(ident)
         if decision is None or app is None:
@@ -307,9 +298,9 @@ class StaffDesk:
             token,
         )
         await self._save()
-        return StaffReply([screen])
+        return Reply([screen])
 
-    async def _act_commit(self, ident: int, arg: str) -> StaffReply:
+    async def _act_commit(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
         if decision is None or not await self.confirmations.spend(self.actor, DECIDE, arg, ident):
             # A second tap, or the Confirm of an older screen: nothing is done twice.
@@ -321,7 +312,7 @@ class StaffDesk:
 
     async def _change(
         self, ident: int, status: str, reason: str | None, note: str | None, seen: str | None = None
-    ) -> StaffReply:
+    ) -> Reply:
         app = await self.review.application(ident)
         if app is None or app.reference is None:
             await self._save()
@@ -341,11 +332,11 @@ class StaffDesk:
 
     # -- companies registered by employers -----------------------------------------------------
 
-    async def _act_companies(self, ident: int, arg: str) -> StaffReply:
+    async def _act_companies(self, ident: int, arg: str) -> Reply:
         rows = [(c.id, c.name, c.brn, c.city) for c in await self.employers.unverified()]
-        return StaffReply([team_ui.companies_screen(rows)])
+        return Reply([team_ui.companies_screen(rows)])
 
-    async def _act_verify(self, ident: int, arg: str) -> StaffReply:
+    async def _act_verify(self, ident: int, arg: str) -> Reply:
         company = await self.employers.verify(self.actor, ident)
         if company is not None and company.verified_by == self.actor:
             self.staff.audit(
@@ -360,32 +351,32 @@ class StaffDesk:
 
     # -- staff members (admins) --------------------------------------------------------------------
 
-    async def _act_team(self, ident: int, arg: str) -> StaffReply:
+    async def _act_team(self, ident: int, arg: str) -> Reply:
         self._set(awaiting=None)
         await self._save()
         members = await self.staff.members()
-        return StaffReply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
+        return Reply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
 
-    async def _act_addstaff(self, ident: int, arg: str) -> StaffReply:
+    async def _act_addstaff(self, ident: int, arg: str) -> Reply:
         if arg not in ("reviewer", "admin"):
             return await self._act_team(0, "")
         self._set(awaiting={"kind": "staff_id", "role": arg})
         await self._save()
-        return StaffReply([team_ui.add_staff_prompt(arg)])
+        return Reply([team_ui.add_staff_prompt(arg)])
 
-    async def _act_unstaff(self, ident: int, arg: str) -> StaffReply:
+    async def _act_unstaff(self, ident: int, arg: str) -> Reply:
         try:
             await self.staff.remove(self.actor, ident)
         except StaffError as bad:
             return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
         return await self._act_team(0, "")
 
-    async def _act_audit(self, ident: int, arg: str) -> StaffReply:
+    async def _act_audit(self, ident: int, arg: str) -> Reply:
         entries = [
             (e.at, e.actor_id, e.action, e.target, _change_text(e.before, e.after))
             for e in await self.staff.audit_log()
         ]
-        return StaffReply([team_ui.audit_screen(entries)])
+        return Reply([team_ui.audit_screen(entries)])
 
     # -- announcements (admins) --------------------------------------------------------------------
 
@@ -397,26 +388,26 @@ class StaffDesk:
             "fallback": draft.get("fallback"),
         }
 
-    async def _act_ann(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply([ann_ui.announcements_screen(await self.announcements.latest())])
+    async def _act_ann(self, ident: int, arg: str) -> Reply:
+        return Reply([ann_ui.announcements_screen(await self.announcements.latest())])
 
-    async def _act_newann(self, ident: int, arg: str) -> StaffReply:
+    async def _act_newann(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         self._set(draft=draft, awaiting=None)
         await self._save()
-        return StaffReply([ann_ui.draft_screen(draft, available_locales())])
+        return Reply([ann_ui.draft_screen(draft, available_locales())])
 
-    async def _act_annlang(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annlang(self, ident: int, arg: str) -> Reply:
         if arg not in available_locales():
             return await self._act_newann(0, "")
         self._set(draft=self._draft(), awaiting={"kind": "version", "code": arg})
         await self._save()
-        return StaffReply([ann_ui.version_prompt(arg)])
+        return Reply([ann_ui.version_prompt(arg)])
 
-    async def _act_annaud(self, ident: int, arg: str) -> StaffReply:
-        return StaffReply([ann_ui.audience_screen(available_locales())])
+    async def _act_annaud(self, ident: int, arg: str) -> Reply:
+        return Reply([ann_ui.audience_screen(available_locales())])
 
-    async def _act_annset(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annset(self, ident: int, arg: str) -> Reply:
         kind, _, value = arg.partition("=")
         valid = {
             "all": {""},
@@ -431,23 +422,23 @@ class StaffDesk:
             self._set(draft=draft)
         return await self._act_newann(0, "")
 
-    async def _act_annfb(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annfb(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         if arg in draft["versions"]:
             draft["fallback"] = arg
             self._set(draft=draft)
         return await self._act_newann(0, "")
 
-    async def _act_annpreview(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annpreview(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         if not draft["versions"]:
             return await self._with_notice(self._act_newann(0, ""), ui.ERRORS["no_versions"])
         per_language = await self.announcements.per_language(draft["audience"])
-        reply = StaffReply([ann_ui.preview_screen(draft, per_language, available_locales())])
+        reply = Reply([ann_ui.preview_screen(draft, per_language, available_locales())])
         reply.raw = list(draft["versions"].items())
         return reply
 
-    async def _act_annsend(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annsend(self, ident: int, arg: str) -> Reply:
         draft = self._get("draft")
         if not draft:  # already sent (a second tap) or discarded
             return await self._act_ann(0, "")
@@ -456,32 +447,32 @@ class StaffDesk:
             ann = await self.announcements.create(self.actor, draft)  # commits, the cleared draft with it
         except AnnouncementError as bad:
             return await self._with_notice(self._act_newann(0, ""), ui.ERRORS[bad.code])
-        return StaffReply([ann_ui.announcement_view(await self.announcements.row(ann))])
+        return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
-    async def _act_annview(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annview(self, ident: int, arg: str) -> Reply:
         ann = await self.announcements.get(ident)
         if ann is None:
             return await self._act_ann(0, "")
-        return StaffReply([ann_ui.announcement_view(await self.announcements.row(ann))])
+        return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
-    async def _act_anncancel(self, ident: int, arg: str) -> StaffReply:
+    async def _act_anncancel(self, ident: int, arg: str) -> Reply:
         """Asks first: cancelling stops the messages not yet sent, for good."""
         ann = await self.announcements.get(ident)
         if ann is None or ann.state != "sending":
             return await self._act_annview(ident, "")
         token = await self.confirmations.ask(self.actor, CANCEL_ANNOUNCEMENT, ident)
         await self._save()
-        return StaffReply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
+        return Reply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
 
-    async def _act_annstop(self, ident: int, arg: str) -> StaffReply:
+    async def _act_annstop(self, ident: int, arg: str) -> Reply:
         if not await self.confirmations.spend(self.actor, CANCEL_ANNOUNCEMENT, arg, ident):
             return await self._with_notice(self._act_annview(ident, ""), ui.ERRORS["used"])
         ann = await self.announcements.cancel(self.actor, ident)  # commits, the spent token with it
         if ann is None:
             return await self._act_ann(0, "")
-        return StaffReply([ann_ui.announcement_view(await self.announcements.row(ann))])
+        return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
-    async def _act_anndiscard(self, ident: int, arg: str) -> StaffReply:
+    async def _act_anndiscard(self, ident: int, arg: str) -> Reply:
         self._set(draft=None, awaiting=None)
         await self._save()
         return await self._act_ann(0, "")
