@@ -420,3 +420,9 @@ async def test_announcement_audiences_pick_the_right_people(settings: Settings, 
         found = {name: sorted(await service.recipients(a)) for name, a in audiences.items()}
     await engine.dispose()
     assert found == {"all": [1, 2, 3], "submitted": [1], "web": [1], "care": [2], "vi": [1], "employers": [3]}
+
+
+def test_every_admin_action_is_in_the_staff_action_table() -> None:
+    from bot.services.staff_desk import ACTIONS, ADMIN_ACTS
+
+    assert sorted(a for a in ADMIN_ACTS if a not in ACTIONS) == []

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import User
+from bot.db.models import EmployerMember, User
 from bot.services import modes
+from bot.services.actions import ActionTable
 from bot.services.employers import EmployerError, EmployerService
 from bot.services.modes import Mode
 from bot.services.replies import Reply
@@ -24,6 +25,12 @@ from knowledge.text import Message, T, Text, Verbatim
 
 def _done(template: Text, company: str) -> Text:
     return Text(template.msgid, {**template.params, "company": Verbatim(company)})
+
+
+# Every employer and /share button, by its action name: the methods below register themselves.
+EMPLOYER_ACTIONS: ActionTable[Reply] = ActionTable()  # anyone in the employer area
+MEMBER_ACTIONS: ActionTable[Reply] = ActionTable()  # a company's members only
+SHARE_ACTIONS: ActionTable[Reply] = ActionTable()  # the applicant's /share
 
 
 class EmployerDesk:
@@ -55,43 +62,72 @@ class EmployerDesk:
         return Reply([ui.home_screen(company.name, company.verified_at is not None, rows)], notice)
 
     async def press(self, act: str, ident: int, arg: str) -> Reply:
+        reply = await EMPLOYER_ACTIONS.run(self, act, ident, arg)
+        if reply is not None:
+            return reply
         member = await self.employers.member(self.user.id)
-        if act == "home":
-            await self._form(None)
+        if member is None:  # the rest are for a company's members
             return await self.home()
-        if act == "register":
-            if member is not None:
-                return await self.home(ui.ERRORS["already_member"])
-            return await self._start_form("register")
-        if act == "code":
-            await self._form({"awaiting": "code"})
-            return Reply([ui.code_prompt("home")])
-        if act == "opt":
-            return await self._option(arg)
-        if act == "save":
-            return await self._save_registration()
-        if member is None:  # everything below is for a company's members
-            return await self.home()
-        if act == "oblig":
-            return await self._start_form("oblig")
-        if act == "invite":
-            code = await self.employers.new_code("candidate", company_id=member.company_id)
-            return Reply([ui.invite_screen(code, await self.telegram.deep_link("c", code), True)])
-        if act == "colleague":
-            code = await self.employers.new_code("colleague", company_id=member.company_id)
-            return Reply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
-        if act in ("cand", "files"):
-            link = await self.employers.followed(member, ident)
-            if link is None:  # not theirs, revoked, or never existed: the same answer
-                return await self.home(ui.ERRORS["gone"])
-            if act == "files":
-                return Reply(documents=await self.employers.shared_files(link))
-            return Reply([ui.candidate_screen(await self.employers.candidate_view(link))])
-        if act == "unfollow":
-            if not await self.employers.stop_following(member, ident):
-                return await self.home(ui.ERRORS["gone"])
-            return await self.home(sharing.EMPLOYER_DONE["unfollowed"])
+        reply = await MEMBER_ACTIONS.run(self, act, member, ident, arg)
+        return reply if reply is not None else await self.home()
+
+    @EMPLOYER_ACTIONS("home")
+    async def _home(self, ident: int, arg: str) -> Reply:
+        await self._form(None)
         return await self.home()
+
+    @EMPLOYER_ACTIONS("register")
+    async def _register(self, ident: int, arg: str) -> Reply:
+        if await self.employers.member(self.user.id) is not None:
+            return await self.home(ui.ERRORS["already_member"])
+        return await self._start_form("register")
+
+    @EMPLOYER_ACTIONS("code")
+    async def _code(self, ident: int, arg: str) -> Reply:
+        await self._form({"awaiting": "code"})
+        return Reply([ui.code_prompt("home")])
+
+    @EMPLOYER_ACTIONS("opt")
+    async def _opt(self, ident: int, arg: str) -> Reply:
+        return await self._option(arg)
+
+    @EMPLOYER_ACTIONS("save")
+    async def _save(self, ident: int, arg: str) -> Reply:
+        return await self._save_registration()
+
+    @MEMBER_ACTIONS("oblig")
+    async def _oblig(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        return await self._start_form("oblig")
+
+    @MEMBER_ACTIONS("invite")
+    async def _invite(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        code = await self.employers.new_code("candidate", company_id=member.company_id)
+        return Reply([ui.invite_screen(code, await self.telegram.deep_link("c", code), True)])
+
+    @MEMBER_ACTIONS("colleague")
+    async def _colleague(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        code = await self.employers.new_code("colleague", company_id=member.company_id)
+        return Reply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
+
+    @MEMBER_ACTIONS("cand")
+    async def _candidate(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        link = await self.employers.followed(member, ident)
+        if link is None:  # not theirs, revoked, or never existed: the same answer
+            return await self.home(ui.ERRORS["gone"])
+        return Reply([ui.candidate_screen(await self.employers.candidate_view(link))])
+
+    @MEMBER_ACTIONS("files")
+    async def _files(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        link = await self.employers.followed(member, ident)
+        if link is None:
+            return await self.home(ui.ERRORS["gone"])
+        return Reply(documents=await self.employers.shared_files(link))
+
+    @MEMBER_ACTIONS("unfollow")
+    async def _unfollow(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        if not await self.employers.stop_following(member, ident):
+            return await self.home(ui.ERRORS["gone"])
+        return await self.home(sharing.EMPLOYER_DONE["unfollowed"])
 
     async def _start_form(self, kind: str) -> Reply:
         await self._form({"kind": kind, "values": {}})
@@ -174,41 +210,68 @@ class ShareDesk:
         return Reply([sharing.share_screen(rows)], notice)
 
     async def press(self, act: str, ident: int, arg: str) -> Reply:
+        reply = await SHARE_ACTIONS.run(self, act, ident, arg)
+        return reply if reply is not None else await self.home()
+
+    @SHARE_ACTIONS("invite")
+    async def _invite(self, ident: int, arg: str) -> Reply:
+        code = await self.employers.new_code("employer", applicant_id=self.user.id)
+        return Reply([sharing.applicant_invite_screen(code, await self.telegram.deep_link("e", code))])
+
+    @SHARE_ACTIONS("code")
+    async def _code(self, ident: int, arg: str) -> Reply:
+        self.user.employer_form = {"awaiting": "share_code"}
+        modes.put(self.user, Mode.EMPLOYER)
+        await self.session.commit()
+        return Reply([ui.code_prompt("home")])
+
+    @SHARE_ACTIONS("ask")
+    async def _ask(self, ident: int, arg: str) -> Reply:
+        found = await self.employers.own_link(self.user.id, ident)
+        if found is None or found[0].state != "pending":
+            return await self.home(ui.ERRORS["gone"])
+        return Reply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
+
+    @SHARE_ACTIONS("approve")
+    async def _approve(self, ident: int, arg: str) -> Reply:
+        return await self._decide(ident, approve=True)
+
+    @SHARE_ACTIONS("decline")
+    async def _decline(self, ident: int, arg: str) -> Reply:
+        return await self._decide(ident, approve=False)
+
+    async def _decide(self, ident: int, *, approve: bool) -> Reply:
+        decided = await self.employers.decide(self.user.id, ident, approve)
+        if decided is None:
+            return await self.home(ui.ERRORS["gone"])
+        return await self.home(_done(sharing.APPLICANT_DONE["approved" if approve else "declined"], decided[1].name))
+
+    @SHARE_ACTIONS("revoke")
+    async def _revoke(self, ident: int, arg: str) -> Reply:
         uid = self.user.id
-        if act == "invite":
-            code = await self.employers.new_code("employer", applicant_id=uid)
-            return Reply([sharing.applicant_invite_screen(code, await self.telegram.deep_link("e", code))])
-        if act == "code":
-            self.user.employer_form = {"awaiting": "share_code"}
-            modes.put(self.user, Mode.EMPLOYER)
-            await self.session.commit()
-            return Reply([ui.code_prompt("home")])
-        if act == "ask":
-            found = await self.employers.own_link(uid, ident)
-            if found is None or found[0].state != "pending":
-                return await self.home(ui.ERRORS["gone"])
-            return Reply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
-        if act in ("approve", "decline"):
-            decided = await self.employers.decide(uid, ident, act == "approve")
-            if decided is None:
-                return await self.home(ui.ERRORS["gone"])
-            outcome = "approved" if act == "approve" else "declined"
-            return await self.home(_done(sharing.APPLICANT_DONE[outcome], decided[1].name))
-        if act == "revoke":
-            found = await self.employers.own_link(uid, ident)
-            if found is None or not await self.employers.revoke_by_applicant(uid, ident):
-                return await self.home(ui.ERRORS["gone"])
-            return await self.home(_done(sharing.APPLICANT_DONE["revoked"], found[1].name))
-        if act in ("docs", "toggle"):
-            found = await self.employers.own_link(uid, ident)
-            if found is None or found[0].state != "active":
-                return await self.home(ui.ERRORS["gone"])
-            link, company = found
-            uploaded = await self.employers.uploaded_kinds(uid)
-            if act == "toggle" and arg in {k for k, _ in uploaded}:
-                link = await self.employers.toggle_share(uid, ident, arg) or link
-            return Reply([sharing.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])])
-        return await self.home()
+        found = await self.employers.own_link(uid, ident)
+        if found is None or not await self.employers.revoke_by_applicant(uid, ident):
+            return await self.home(ui.ERRORS["gone"])
+        return await self.home(_done(sharing.APPLICANT_DONE["revoked"], found[1].name))
+
+    @SHARE_ACTIONS("docs")
+    async def _documents(self, ident: int, arg: str) -> Reply:
+        return await self._shared_documents(ident, toggle=None)
+
+    @SHARE_ACTIONS("toggle")
+    async def _toggle(self, ident: int, arg: str) -> Reply:
+        return await self._shared_documents(ident, toggle=arg)
+
+    async def _shared_documents(self, ident: int, *, toggle: str | None) -> Reply:
+        uid = self.user.id
+        found = await self.employers.own_link(uid, ident)
+        if found is None or found[0].state != "active":
+            return await self.home(ui.ERRORS["gone"])
+        link, company = found
+        uploaded = await self.employers.uploaded_kinds(uid)
+        if toggle is not None and toggle in {k for k, _ in uploaded}:
+            link = await self.employers.toggle_share(uid, ident, toggle) or link
+        return Reply([sharing.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])])
 
     async def redeem(self, code: str) -> Reply:
         """An employer's invite (typed, or opened as a deep link): ask the applicant to approve."""

@@ -17,6 +17,7 @@ from bot.db.confirmations import CANCEL_ANNOUNCEMENT, DECIDE, Confirmations
 from bot.db.models import StaffSession, User
 from bot.i18n import available_locales
 from bot.services import modes, quota, stats
+from bot.services.actions import ActionTable
 from bot.services.announcements import AnnouncementError, AnnouncementService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.employers import EmployerService
@@ -56,6 +57,10 @@ ADMIN_ACTS = frozenset(
 )
 DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
 MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
+
+
+# Every staff button, by its action name: the methods below register themselves.
+ACTIONS: ActionTable[Reply] = ActionTable()
 
 
 class StaffDesk:
@@ -119,11 +124,8 @@ class StaffDesk:
     async def press(self, act: str, ident: int, arg: str) -> Reply:
         if act in ADMIN_ACTS and self.role != ADMIN:
             return Reply([ui.menu_screen(self.role, self.state.locale)], ui.ERRORS["not_admin"])
-        handler = getattr(self, f"_act_{act}", None)
-        if handler is None:  # an unknown or retired staff button
-            return await self.menu()
-        reply: Reply = await handler(ident, arg)
-        return reply
+        reply = await ACTIONS.run(self, act, ident, arg)
+        return reply if reply is not None else await self.menu()  # an unknown or retired staff button
 
     async def text(self, text: str, html: str) -> Reply:
         """Typed input the desk asked for (a note, a staff id, an announcement version)."""
@@ -167,14 +169,17 @@ class StaffDesk:
 
     # -- menu, language, quota, statistics ---------------------------------------------------------
 
+    @ACTIONS("menu")
     async def _act_menu(self, ident: int, arg: str) -> Reply:
         return await self.menu()
 
+    @ACTIONS("lang")
     async def _act_lang(self, ident: int, arg: str) -> Reply:
         if arg in ui.LANGUAGE_NAMES:
             self.state.locale = arg
         return await self.menu()
 
+    @ACTIONS("quota")
     async def _act_quota(self, ident: int, arg: str) -> Reply:
         return Reply(
             [
@@ -183,6 +188,7 @@ class StaffDesk:
             ]
         )
 
+    @ACTIONS("stats")
     async def _act_stats(self, ident: int, arg: str) -> Reply:
         return Reply([team_ui.stats_screen(await stats.funnel(self.session))])
 
@@ -191,6 +197,7 @@ class StaffDesk:
     def _filter(self) -> ui.QueueFilter:
         return ui.QueueFilter.of(self._get("queue"))
 
+    @ACTIONS("queue")
     async def _act_queue(self, ident: int, arg: str) -> Reply:
         self._set(decision=None, awaiting=None)
         await self._save()
@@ -198,16 +205,19 @@ class StaffDesk:
         rows, total = await self.review.queue(flt)
         return Reply([ui.queue_screen(rows, total, flt)])
 
+    @ACTIONS("page")
     async def _act_page(self, ident: int, arg: str) -> Reply:
         if arg.isdigit():
             self._set(queue={**self._filter().as_dict(), "page": int(arg)})
         return await self._act_queue(0, "")
 
+    @ACTIONS("filter")
     async def _act_filter(self, ident: int, arg: str) -> Reply:
         if arg not in ("status", "occupation", "language"):
             return await self._act_queue(0, "")
         return Reply([ui.filter_screen(arg, await self.review.languages())])
 
+    @ACTIONS("setf")
     async def _act_setf(self, ident: int, arg: str) -> Reply:
         key, _, value = arg.partition("=")
         valid = {
@@ -219,12 +229,14 @@ class StaffDesk:
             self._set(queue={**self._filter().as_dict(), key: value, "page": 0})
         return await self._act_queue(0, "")
 
+    @ACTIONS("clear")
     async def _act_clear(self, ident: int, arg: str) -> Reply:
         self._set(queue=ui.QueueFilter().as_dict())
         return await self._act_queue(0, "")
 
     # -- one application -------------------------------------------------------------------------
 
+    @ACTIONS("open")
     async def _act_open(self, ident: int, arg: str, *, files: bool = True) -> Reply:
         self._set(decision=None, awaiting=None)
         app = await self.review.application(ident)
@@ -243,15 +255,18 @@ class StaffDesk:
             return []
         return [stored_file(d, app.reference, document_name(d.kind)) for d in await self.review.documents(app)]
 
+    @ACTIONS("files")
     async def _act_files(self, ident: int, arg: str) -> Reply:
         return Reply(documents=await self._files(ident))
 
+    @ACTIONS("move")
     async def _act_move(self, ident: int, arg: str) -> Reply:
         """Under review: no reason or note, no confirmation."""
         if arg != st.UNDER_REVIEW:
             return await self._act_open(ident, "", files=False)
         return await self._change(ident, arg, None, None)
 
+    @ACTIONS("decide")
     async def _act_decide(self, ident: int, arg: str) -> Reply:
         app = await self.review.application(ident)
         if app is None or arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
@@ -268,6 +283,7 @@ class StaffDesk:
         decision = self._get("decision") or {}
         return decision if decision.get("app") == ident else None
 
+    @ACTIONS("reason")
     async def _act_reason(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
         if decision is None or arg not in st.REASONS.get(decision["status"], {}):
@@ -276,6 +292,7 @@ class StaffDesk:
         await self._save()
         return Reply([ui.note_screen(ident)])
 
+    @ACTIONS("confirm")
     async def _act_confirm(self, ident: int, arg: str) -> Reply:
         self._set(awaiting=None)
         await self._save()
@@ -300,6 +317,7 @@ class StaffDesk:
         await self._save()
         return Reply([screen])
 
+    @ACTIONS("commit")
     async def _act_commit(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
         if decision is None or not await self.confirmations.spend(self.actor, DECIDE, arg, ident):
@@ -332,10 +350,12 @@ class StaffDesk:
 
     # -- companies registered by employers -----------------------------------------------------
 
+    @ACTIONS("companies")
     async def _act_companies(self, ident: int, arg: str) -> Reply:
         rows = [(c.id, c.name, c.brn, c.city) for c in await self.employers.unverified()]
         return Reply([team_ui.companies_screen(rows)])
 
+    @ACTIONS("verify")
     async def _act_verify(self, ident: int, arg: str) -> Reply:
         company = await self.employers.verify(self.actor, ident)
         if company is not None and company.verified_by == self.actor:
@@ -351,12 +371,14 @@ class StaffDesk:
 
     # -- staff members (admins) --------------------------------------------------------------------
 
+    @ACTIONS("team")
     async def _act_team(self, ident: int, arg: str) -> Reply:
         self._set(awaiting=None)
         await self._save()
         members = await self.staff.members()
         return Reply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
 
+    @ACTIONS("addstaff")
     async def _act_addstaff(self, ident: int, arg: str) -> Reply:
         if arg not in ("reviewer", "admin"):
             return await self._act_team(0, "")
@@ -364,6 +386,7 @@ class StaffDesk:
         await self._save()
         return Reply([team_ui.add_staff_prompt(arg)])
 
+    @ACTIONS("unstaff")
     async def _act_unstaff(self, ident: int, arg: str) -> Reply:
         try:
             await self.staff.remove(self.actor, ident)
@@ -371,6 +394,7 @@ class StaffDesk:
             return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
         return await self._act_team(0, "")
 
+    @ACTIONS("audit")
     async def _act_audit(self, ident: int, arg: str) -> Reply:
         entries = [
             (e.at, e.actor_id, e.action, e.target, _change_text(e.before, e.after))
@@ -388,15 +412,18 @@ class StaffDesk:
             "fallback": draft.get("fallback"),
         }
 
+    @ACTIONS("ann")
     async def _act_ann(self, ident: int, arg: str) -> Reply:
         return Reply([ann_ui.announcements_screen(await self.announcements.latest())])
 
+    @ACTIONS("newann")
     async def _act_newann(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         self._set(draft=draft, awaiting=None)
         await self._save()
         return Reply([ann_ui.draft_screen(draft, available_locales())])
 
+    @ACTIONS("annlang")
     async def _act_annlang(self, ident: int, arg: str) -> Reply:
         if arg not in available_locales():
             return await self._act_newann(0, "")
@@ -404,9 +431,11 @@ class StaffDesk:
         await self._save()
         return Reply([ann_ui.version_prompt(arg)])
 
+    @ACTIONS("annaud")
     async def _act_annaud(self, ident: int, arg: str) -> Reply:
         return Reply([ann_ui.audience_screen(available_locales())])
 
+    @ACTIONS("annset")
     async def _act_annset(self, ident: int, arg: str) -> Reply:
         kind, _, value = arg.partition("=")
         valid = {
@@ -422,6 +451,7 @@ class StaffDesk:
             self._set(draft=draft)
         return await self._act_newann(0, "")
 
+    @ACTIONS("annfb")
     async def _act_annfb(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         if arg in draft["versions"]:
@@ -429,6 +459,7 @@ class StaffDesk:
             self._set(draft=draft)
         return await self._act_newann(0, "")
 
+    @ACTIONS("annpreview")
     async def _act_annpreview(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         if not draft["versions"]:
@@ -438,6 +469,7 @@ class StaffDesk:
         reply.raw = list(draft["versions"].items())
         return reply
 
+    @ACTIONS("annsend")
     async def _act_annsend(self, ident: int, arg: str) -> Reply:
         draft = self._get("draft")
         if not draft:  # already sent (a second tap) or discarded
@@ -449,12 +481,14 @@ class StaffDesk:
             return await self._with_notice(self._act_newann(0, ""), ui.ERRORS[bad.code])
         return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
+    @ACTIONS("annview")
     async def _act_annview(self, ident: int, arg: str) -> Reply:
         ann = await self.announcements.get(ident)
         if ann is None:
             return await self._act_ann(0, "")
         return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
+    @ACTIONS("anncancel")
     async def _act_anncancel(self, ident: int, arg: str) -> Reply:
         """Asks first: cancelling stops the messages not yet sent, for good."""
         ann = await self.announcements.get(ident)
@@ -464,6 +498,7 @@ class StaffDesk:
         await self._save()
         return Reply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
 
+    @ACTIONS("annstop")
     async def _act_annstop(self, ident: int, arg: str) -> Reply:
         if not await self.confirmations.spend(self.actor, CANCEL_ANNOUNCEMENT, arg, ident):
             return await self._with_notice(self._act_annview(ident, ""), ui.ERRORS["used"])
@@ -472,6 +507,7 @@ class StaffDesk:
             return await self._act_ann(0, "")
         return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
+    @ACTIONS("anndiscard")
     async def _act_anndiscard(self, ident: int, arg: str) -> Reply:
         self._set(draft=None, awaiting=None)
         await self._save()
