@@ -21,7 +21,7 @@ from bot.crypto import Vault, load_key
 from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import at_head, upgrade
-from bot.errors import on_error
+from bot.errors import error_handler
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
 from bot.json_requests import JsonRequests
@@ -33,6 +33,7 @@ from bot.services.outbox import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
+from bot.stores import Stores
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -89,7 +90,7 @@ def build_dispatcher(
         data_rights.build_router(),
         applicant.build_router(),
     )
-    dp.errors.register(on_error)
+    dp.errors.register(error_handler(clock))
     return dp
 
 
@@ -112,7 +113,9 @@ class Runtime:
         if settings.redis_url:
             from redis.asyncio import Redis
 
-            self.redis = Redis.from_url(settings.redis_url)
+            # Bounded: an unreachable Redis must fail the update soon (then resent), not hang it.
+            self.redis = Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+        self.stores = Stores(self.sessionmaker, self.redis)
         self.metrics = Metrics()
         self.dp = build_dispatcher(
             self.engine,
