@@ -139,6 +139,7 @@ class Runtime:
             on_result=self.metrics.sent,
             lease=settings.outbox_lease_seconds,
             periodic=run_reminders,
+            redis=self.redis,
         )
 
     async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:
