@@ -61,19 +61,22 @@ def build_dispatcher(
     *,
     redis: Redis | None = None,
     metrics: Metrics | None = None,
+    chat_lock_seconds: float = 10.0,
 ) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race; with
     # Redis it does so across workers (and the FSM storage is shared, keys with destiny).
     if redis is not None:
         # Imported here: a single worker without Redis does not carry the client (6 MB).
-        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        from bot.chat_lock import ChatLock
 
         keys = DefaultKeyBuilder(with_destiny=True, prefix="gg:fsm")
-        # A chat's next update waits for its lock by polling Redis: every 100 ms by default, which
-        # made a tap that came while the bot was still sending /start's three messages wait a
-        # tenth of a second (the webhook p99 in bench/latency.py); every 10 ms it costs a few
-        # Redis calls, and only while the chat is busy.
-        isolation = RedisEventIsolation(redis, keys, lock_kwargs={"timeout": 60, "sleep": 0.01})
+        # A chat's next update waits for its lock by polling Redis: every 100 ms (aiogram's
+        # default) made a tap that came while the bot was still sending /start's three messages
+        # wait a tenth of a second (the webhook p99 in bench/latency.py); every 10 ms it costs a
+        # few Redis calls, and only while the chat is busy.
+        isolation = ChatLock(redis, keys, ttl=chat_lock_seconds, poll=0.01)
         dp = Dispatcher(storage=RedisStorage(redis, key_builder=keys), events_isolation=isolation)
     else:
         dp = Dispatcher(events_isolation=SimpleEventIsolation())
@@ -125,6 +128,7 @@ class Runtime:
             settings.staff_admin_ids,
             redis=self.redis,
             metrics=self.metrics,
+            chat_lock_seconds=settings.chat_lock_seconds,
         )
         budget: RateBudget = (
             RedisRateBudget(self.redis, self.bot.id, settings.send_rate, settings.per_chat_interval)

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot import commands
 from bot.app import Runtime, migrate
+from bot.chat_lock import current_update
 from bot.clock import Clock
 from bot.config import Settings
 from bot.faults import is_infrastructure
@@ -51,6 +52,10 @@ def build_web_app(runtime: Runtime) -> web.Application:
         if not await stores.usable():
             return web.Response(status=503, text="stores unavailable")
         try:
+            # The update id gives the update its place in its chat's line (bot/chat_lock.py);
+            # aiohttp keeps the body, so the handler reads it again for free.
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                current_update.set(int((await request.json())["update_id"]))
             return await handler.handle(request)
         except Exception as failed:
             if not is_infrastructure(failed):
