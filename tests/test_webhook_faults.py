@@ -120,10 +120,20 @@ async def test_a_cut_store_gets_5xx_fast_until_it_is_back(
     try:
         user = emulator.user(1503)
         assert any("Hello" in m.plain for m in await user.say("/start"))
+        feed = w.runtime.dp.feed_update
+        handled = 0
+
+        async def counting(*args: object, **kwargs: object) -> object:
+            nonlocal handled
+            handled += 1
+            return await feed(*args, **kwargs)  # type: ignore[arg-type]
+
+        w.runtime.dp.feed_update = counting  # type: ignore[method-assign]
         proxies[store].cut()
         update_id = await user.send_text("/status")
         got = await wait_statuses(emulator, update_id, lambda s: len(s) >= 5)
         assert set(got) == {503}, got
+        assert handled == 1, handled  # then answered at once while the store stays down, no handler run
         proxies[store].restore()
         got = await wait_statuses(emulator, update_id, lambda s: 200 in s)
         assert got[-1] == 200
