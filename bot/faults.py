@@ -7,11 +7,9 @@ is acknowledged after the apology.
 
 from __future__ import annotations
 
-import asyncio
-
 
 def _infrastructure_types() -> tuple[type[BaseException], ...]:
-    kinds: list[type[BaseException]] = [OSError, ConnectionError, TimeoutError, asyncio.TimeoutError]
+    kinds: list[type[BaseException]] = [OSError, ConnectionError, TimeoutError]  # asyncio.TimeoutError too
     try:
         from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
@@ -56,6 +54,8 @@ def is_infrastructure(exc: BaseException) -> bool:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, _KINDS) and not isinstance(current, _DETERMINISTIC):
+            return True
+        if getattr(current, "connection_invalidated", False):  # SQLAlchemy: the connection was lost
             return True
         current = current.__cause__ or current.__context__
     return False

@@ -192,7 +192,7 @@ class Sender:
                             self._wake.set()
             except Exception as failed:
                 log.warning("outbox: wake channel failed, retrying: %r", failed)
-                await asyncio.sleep(self.idle_interval)
+                await asyncio.sleep(max(self.idle_interval, 5.0))  # meanwhile the idle interval serves
 
     async def run(self) -> None:
         _running.add(self)
