@@ -23,7 +23,7 @@ from bot.db.context import CommitBeforeRequest
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import at_head, upgrade
 from bot.erasers import FSM_PREFIX, KeyEraser, MemoryKeyEraser, RedisKeyEraser
-from bot.errors import on_error
+from bot.errors import error_handler
 from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
 from bot.metrics import Metrics, MetricsMiddleware
@@ -35,6 +35,7 @@ from bot.services.uploads import FileStore
 from bot.speed.json_requests import JsonRequests
 from bot.speed.response_models import KeepResponseModels
 from bot.speed.settle import settle
+from bot.stores import Stores
 from bot.typed_text import TypedTextMiddleware
 
 if TYPE_CHECKING:
@@ -67,19 +68,22 @@ def build_dispatcher(
     redis: Redis | None = None,
     metrics: Metrics | None = None,
     budget: RateBudget | None = None,
+    chat_lock_seconds: float = 10.0,
 ) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race; with
     # Redis it does so across workers (and the FSM storage is shared, keys with destiny).
     if redis is not None:
         # Imported here: a single worker without Redis does not carry the client (6 MB).
-        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        from bot.chat_lock import ChatLock
 
         keys = DefaultKeyBuilder(with_destiny=True, prefix=FSM_PREFIX)
-        # A chat's next update waits for its lock by polling Redis: every 100 ms by default, which
-        # made a tap that came while the bot was still sending /start's three messages wait a
-        # tenth of a second (the webhook p99 in bench/latency.py); every 10 ms it costs a few
-        # Redis calls, and only while the chat is busy.
-        isolation = RedisEventIsolation(redis, keys, lock_kwargs={"timeout": 60, "sleep": 0.01})
+        # A chat's next update waits for its lock by polling Redis: every 100 ms (aiogram's
+        # default) made a tap that came while the bot was still sending /start's three messages
+        # wait a tenth of a second (the webhook p99 in bench/latency.py); every 10 ms it costs a
+        # few Redis calls, and only while the chat is busy.
+        isolation = ChatLock(redis, keys, ttl=chat_lock_seconds, poll=0.01)
         dp = Dispatcher(storage=RedisStorage(redis, key_builder=keys), events_isolation=isolation)
         eraser: KeyEraser = RedisKeyEraser(redis, FSM_PREFIX)
     else:
@@ -103,7 +107,7 @@ def build_dispatcher(
         data_rights.build_router(),
         applicant.build_router(),
     )
-    dp.errors.register(on_error)
+    dp.errors.register(error_handler(clock))
     return dp
 
 
@@ -126,7 +130,9 @@ class Runtime:
         if settings.redis_url:
             from redis.asyncio import Redis
 
-            self.redis = Redis.from_url(settings.redis_url)
+            # Bounded: an unreachable Redis must fail the update soon (then resent), not hang it.
+            self.redis = Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+        self.stores = Stores(self.sessionmaker, self.redis)
         self.metrics = Metrics()
         key = load_key(settings)
         budget: RateBudget = (
@@ -143,6 +149,7 @@ class Runtime:
             redis=self.redis,
             metrics=self.metrics,
             budget=budget,
+            chat_lock_seconds=settings.chat_lock_seconds,
         )
         self.sender = Sender(
             self.sessionmaker,
@@ -152,6 +159,7 @@ class Runtime:
             on_result=self.metrics.sent,
             lease=settings.outbox_lease_seconds,
             periodic=run_reminders,
+            redis=self.redis,
         )
 
     async def poll(self, *, handle_as_tasks: bool = True, handle_signals: bool = True) -> None:

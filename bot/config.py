@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Rehearsals and tests only: the clock stands at this time (ISO 8601 with offset) instead of now.
     fixed_now: datetime | None = None
     redis_url: str | None = None  # FSM storage, event isolation and the send budget shared by workers
+    # With Redis: a chat's lock expires this long after its worker died (renewed while it lives).
+    chat_lock_seconds: float = 10.0
 
     @field_validator("staff_admin_ids", mode="before")
     @classmethod

@@ -15,12 +15,13 @@ import signal
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from sqlalchemy import text
 
 from bot import commands
 from bot.app import Runtime, migrate
+from bot.chat_lock import current_update
 from bot.clock import Clock
 from bot.config import Settings
+from bot.faults import is_infrastructure
 from bot.speed.settle import settle
 
 log = logging.getLogger(__name__)
@@ -43,25 +44,33 @@ def build_web_app(runtime: Runtime) -> web.Application:
     # Not handler.register(): that also closes the Bot's HTTP session in on_shutdown, which aiohttp
     # runs *before* waiting for the requests in flight — their replies would fail. WebhookWorker.stop
     # closes it after they are done.
-    app.router.add_post(settings.webhook_path, handler.handle)
+    stores = runtime.stores
+
+    async def webhook(request: web.Request) -> web.StreamResponse:
+        # A store down: not acknowledged (5xx), so Telegram sends the update again later. While
+        # the stores stay down, answered at once without running a handler that would fail halfway.
+        if not await stores.usable():
+            return web.Response(status=503, text="stores unavailable")
+        try:
+            # The update id gives the update its place in its chat's line (bot/chat_lock.py);
+            # aiohttp keeps the body, so the handler reads it again for free.
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                current_update.set(int((await request.json())["update_id"]))
+            return await handler.handle(request)
+        except Exception as failed:
+            if not is_infrastructure(failed):
+                raise  # not a bug of a handler (on_error acknowledges those): aiohttp answers 500
+            stores.mark_down()
+            log.warning("update not acknowledged, a store failed: %r", failed)
+            return web.Response(status=503, text="stores unavailable")
+
+    app.router.add_post(settings.webhook_path, webhook)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
 
     async def readyz(request: web.Request) -> web.Response:
-        checks: dict[str, str] = {}
-        try:
-            async with runtime.sessionmaker() as session:
-                await session.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception as bad:  # reported, not raised: this is the health check
-            checks["database"] = f"error: {type(bad).__name__}"
-        if runtime.redis is not None:
-            try:
-                await runtime.redis.ping()
-                checks["redis"] = "ok"
-            except Exception as bad:
-                checks["redis"] = f"error: {type(bad).__name__}"
+        checks = await stores.check()
         ready = all(v == "ok" for v in checks.values())
         return web.json_response({"ready": ready, **checks}, status=200 if ready else 503)
 

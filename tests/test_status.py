@@ -237,9 +237,10 @@ async def test_status_command_and_the_applicants_own_reports(
     await start_user(user)
     none = await user.say("/status")
     assert "no submitted application" in none[0].plain
+    before = len(user.messages)  # the notices may come at once now (the sender is woken)
     ref = await submitted_application(settings, clock, 407)
     await change(settings, clock, ref, st.RECOMMENDED)
-    await wait_for(user, len(user.messages) + 2)
+    await wait_for(user, before + 2)
     shown = await user.say("/status")
     assert ref in shown[0].plain and "Recommended" in shown[0].plain and "apply for the visa" in shown[0].plain
     # Another user's forged report changes nothing.

@@ -153,6 +153,8 @@ class OutboxMessage(Base):
     announcement_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the sender process
     claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # The claim holds until then; a live sender renews it (also while it waits out a 429).
+    lease_until: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     # A message found "sending" after a crash may or may not have reached Telegram: resend it
     # (status notifications: better twice than never) or not (announcements: never twice).
     resend_if_unsure: Mapped[bool] = mapped_column(Boolean, default=True)

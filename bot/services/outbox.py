@@ -12,10 +12,16 @@ there is nothing to send. A Sender delivers due messages, oldest first, at the c
 - 403 (the user blocked the bot): the message is marked blocked and the user unreachable; no retry;
 - network and 5xx errors: retried with exponential backoff, up to MAX_ATTEMPTS;
 - 400 (a message Telegram refuses): marked failed, logged.
-After a crash, a claim expires (OUTBOX_LEASE_SECONDS; at once on SQLite, where one process sends):
-a claimed message goes back to pending; a message caught *sending* may or may not have reached
+A claim holds until its lease_until, which a live sender renews every third of the lease (also while
+it waits out a 429), so only the claims of a stopped sender expire. After a crash, a claim expires
+(OUTBOX_LEASE_SECONDS; at once on SQLite, where one process sends): a claimed message goes back to
+pending; a message caught *sending* may or may not have reached
 Telegram, which offers no way to ask. It is resent if ``resend_if_unsure`` (status notifications:
 better twice than never) and otherwise marked *uncertain* (announcements: never twice).
+
+A sender looks for due messages every idle interval, and at once when woken: an enqueue wakes the
+senders of this process once its transaction commits (an after_commit hook on the session), and a
+sender with Redis tells the others on WAKE_CHANNEL.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ import asyncio
 import contextlib
 import logging
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -35,8 +43,9 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.models import Announcement, OutboxMessage, StaffSession, User
@@ -45,11 +54,39 @@ from bot.i18n import translator
 from bot.services.rate import LocalRateBudget, RateBudget
 from dialogs import staff_announcements as ann_ui
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 REMINDER_INTERVAL = 300.0  # seconds between reminder checks
 BACKOFF_CAP = timedelta(minutes=10)
+WAKE_CHANNEL = "gg:outbox:wake"
+
+# The senders running in this process, woken after a commit that enqueued something.
+_running: weakref.WeakSet[Sender] = weakref.WeakSet()
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop("outbox_enqueued", False):
+        for sender in list(_running):
+            sender.wake(tell_others=True)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("outbox_enqueued", None)
+
+
+def _wake_on_commit(session: AsyncSession) -> None:
+    """The senders are woken once this session's transaction commits (not before: the message is
+    invisible to them until then; not at all if it rolls back)."""
+    sync = session.sync_session
+    sync.info["outbox_enqueued"] = True
+    if not sync.info.get("outbox_hooked"):
+        sync.info["outbox_hooked"] = True
+        event.listen(sync, "after_commit", _after_commit)
+        event.listen(sync, "after_rollback", _after_rollback)
 
 
 def _row(chat_id: int, text: str, dedup_key: str, now: datetime, announcement_id: int | None) -> dict[str, object]:
@@ -70,7 +107,10 @@ async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: 
     """Adds a message to the outbox within the caller's transaction; the same key is added once.
 
     Returns whether it was new."""
-    return await insert_if_absent(session, OutboxMessage, _row(chat_id, text, dedup_key, clock.now(), None))
+    new = await insert_if_absent(session, OutboxMessage, _row(chat_id, text, dedup_key, clock.now(), None))
+    if new:
+        _wake_on_commit(session)
+    return new
 
 
 async def enqueue_announcement(
@@ -82,6 +122,8 @@ async def enqueue_announcement(
     rows = [_row(chat, text, f"ann:{announcement_id}:{chat}", now, announcement_id) for chat, text in texts.items()]
     for i in range(0, len(rows), chunk):
         await insert_many_if_absent(session, OutboxMessage, rows[i : i + chunk])
+    if rows:
+        _wake_on_commit(session)
 
 
 class Sender:
@@ -100,6 +142,7 @@ class Sender:
         idle_interval: float = 1.0,
         batch: int = 50,
         periodic: Callable[[AsyncSession, Clock], Awaitable[object]] | None = None,
+        redis: Redis | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.bot = bot
@@ -111,19 +154,59 @@ class Sender:
         self.idle_interval = idle_interval
         self.batch = batch
         self.periodic = periodic  # e.g. the reminder check, which enqueues into this outbox
+        self.redis = redis  # to wake the senders of other workers, and be woken by them
         self.worker = uuid.uuid4().hex[:16]
         self._wake = asyncio.Event()
         self._stopping = False
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
 
-    def wake(self) -> None:
+    def wake(self, *, tell_others: bool = False) -> None:
         """Something was enqueued: look now rather than after the idle interval."""
         self._wake.set()
+        if tell_others and self.redis is not None:
+            task = asyncio.get_running_loop().create_task(self._publish())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _publish(self) -> None:
+        assert self.redis is not None
+        try:
+            await self.redis.publish(WAKE_CHANNEL, self.worker)
+        except Exception as failed:  # the others look within their idle interval anyway
+            log.warning("outbox: could not wake the other workers: %r", failed)
+
+    async def _listen(self) -> None:
+        """Woken by the other workers' enqueues (Redis pub/sub); reconnects after a failure."""
+        assert self.redis is not None
+        while not self._stopping:
+            try:
+                async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(WAKE_CHANNEL)
+                    while not self._stopping:
+                        message = await pubsub.get_message(timeout=1.0)
+                        if message is not None and message.get("data") != self.worker.encode():
+                            self._wake.set()
+            except Exception as failed:
+                log.warning("outbox: wake channel failed, retrying: %r", failed)
+                await asyncio.sleep(max(self.idle_interval, 5.0))  # meanwhile the idle interval serves
 
     async def run(self) -> None:
+        _running.add(self)
+        listening = asyncio.create_task(self._listen()) if self.redis is not None else None
+        try:
+            await self._run()
+        finally:
+            _running.discard(self)
+            if listening is not None:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
+
+    async def _run(self) -> None:
         await self._guarded(self.recover(at_start=True))
         next_reminders = 0.0
         next_recovery = 0.0
@@ -157,7 +240,10 @@ class Sender:
         """Releases expired claims (a sender that crashed). On SQLite only one process sends, so at
         start every claim not ours is from a crashed run and is released at once."""
         async with self.sessionmaker() as session:
-            expired = OutboxMessage.claimed_at < self.clock.now() - self.lease
+            now = self.clock.now()
+            expired: ColumnElement[bool] = (OutboxMessage.lease_until < now) | (
+                OutboxMessage.lease_until.is_(None) & (OutboxMessage.claimed_at < now - self.lease)
+            )
             if at_start and session.get_bind().dialect.name == "sqlite":
                 expired = OutboxMessage.claimed_by != self.worker
             base = update(OutboxMessage).where(expired, OutboxMessage.claimed_by.is_not(None))
@@ -165,7 +251,7 @@ class Sender:
                 base.where(
                     (OutboxMessage.state == "claimed")
                     | ((OutboxMessage.state == "sending") & OutboxMessage.resend_if_unsure)
-                ).values(state="pending", claimed_by=None, claimed_at=None)
+                ).values(state="pending", claimed_by=None, claimed_at=None, lease_until=None)
             )
             unsure = await session.execute(
                 base.where(OutboxMessage.state == "sending", ~OutboxMessage.resend_if_unsure).values(state="uncertain")
@@ -192,7 +278,12 @@ class Sender:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_([i for i, _ in rows]))
-                    .values(state="claimed", claimed_by=self.worker, claimed_at=self.clock.now())
+                    .values(
+                        state="claimed",
+                        claimed_by=self.worker,
+                        claimed_at=self.clock.now(),
+                        lease_until=self.clock.now() + self.lease,
+                    )
                 )
             await session.commit()
         return rows
@@ -215,16 +306,38 @@ class Sender:
                         return
                     await self._deliver(message_id, chat_id)
 
-        await asyncio.gather(*(chat_lane(c, ids) for c, ids in by_chat.items()))
+        renewing = asyncio.create_task(self._keep_renewing())
+        try:
+            await asyncio.gather(*(chat_lane(c, ids) for c, ids in by_chat.items()))
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
         if self._stopping:  # release what we did not get to
             async with self.sessionmaker() as session:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_([i for i, _ in rows]), OutboxMessage.state == "claimed")
-                    .values(state="pending", claimed_by=None, claimed_at=None)
+                    .values(state="pending", claimed_by=None, claimed_at=None, lease_until=None)
                 )
                 await session.commit()
         return len(rows)
+
+    async def renew(self) -> int:
+        """Extends the lease of every claim of ours: we are alive, whatever we are waiting for."""
+        async with self.sessionmaker() as session:
+            renewed = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.claimed_by == self.worker, OutboxMessage.state.in_(("claimed", "sending")))
+                .values(lease_until=self.clock.now() + self.lease)
+            )
+            await session.commit()
+        return int(renewed.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def _keep_renewing(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            await self._guarded(self.renew())
 
     async def _mark_sending(self, message_id: int) -> tuple[str, int] | None:
         """Our claim becomes *sending*, committed before the request: from here a crash leaves the
@@ -279,7 +392,7 @@ class Sender:
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id)
-                .values(claimed_by=None, claimed_at=None, **changes)
+                .values(claimed_by=None, claimed_at=None, lease_until=None, **changes)
             )
             if blocked:
                 await session.execute(update(User).where(User.id == chat_id).values(unreachable_at=self.clock.now()))

@@ -1,0 +1,158 @@
+"""The outbox's claims and wake-ups: a live sender keeps its claim while it waits out a 429 (no
+second sender takes it over, the person gets the notice once); a dead sender's claim is taken over
+once its lease expires; an enqueue wakes the sender at once, in this process and across workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import migrate
+from bot.clock import Clock, FixedClock, SystemClock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.services import outbox
+from bot.services.outbox import Sender, enqueue
+from emulator import BotAPIEmulator, FakeUser
+from tests.conftest import empty_postgres
+from tests.test_production import empty_redis
+from tests.test_status import _register, sender_for
+
+LEASE = 0.6  # seconds; a 429 of 3 s outlasts it five times
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """Each test on SQLite (one sender process by design) and on PostgreSQL (several workers)."""
+    if request.param == "sqlite":
+        return settings
+    s = settings.model_copy(update={"database_url": await empty_postgres()})
+    await migrate(s)
+    return s
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    e = make_engine(settings)
+    yield e
+    await e.dispose()
+
+
+async def notice(engine: AsyncEngine, chat_id: int, key: str, clock: Clock | None = None) -> None:
+    async with make_sessionmaker(engine)() as session:
+        await enqueue(session, chat_id=chat_id, text=f"notice {key}", dedup_key=key, clock=clock or SystemClock())
+        await session.commit()
+
+
+async def person(emulator: BotAPIEmulator, settings: Settings, clock: FixedClock, user_id: int) -> FakeUser:
+    user = emulator.user(user_id)
+    await user.send_text("hi")
+    await _register(settings, clock, user_id)
+    return user
+
+
+async def two_senders(settings: Settings, emulator: BotAPIEmulator, **kw: float) -> tuple[list[Sender], list[Bot]]:
+    pairs = [await sender_for(settings, SystemClock(), emulator.base_url) for _ in range(2)]  # type: ignore[arg-type]
+    for sender, _ in pairs:
+        sender.lease = outbox.timedelta(seconds=kw.get("lease", LEASE))
+    return [s for s, _ in pairs], [b for _, b in pairs]
+
+
+async def other_sender_keeps_recovering(sender: Sender, seconds: float) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    while loop.time() < end:
+        await sender.recover()
+        await sender.drain_once()
+        await asyncio.sleep(0.05)
+
+
+async def test_a_live_sender_waiting_out_a_429_keeps_its_claim(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
+) -> None:
+    user = await person(emulator, settings, clock, 1601)
+    await notice(engine, 1601, "k1")
+    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+    (a, b), bots = await two_senders(settings, emulator)
+    waiting = asyncio.create_task(a.drain_once())
+    await asyncio.sleep(0.2)  # a holds the message, waiting out the 429
+    await other_sender_keeps_recovering(b, 3.5)
+    assert await waiting == 1
+    notices = [m for m in user.messages if m.plain == "notice k1"]
+    assert len(notices) == 1  # once: b never took over the live claim
+    for bot in bots:
+        await bot.session.close()
+
+
+async def test_a_dead_senders_claim_is_taken_over_after_its_lease(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
+) -> None:
+    user = await person(emulator, settings, clock, 1602)
+    await notice(engine, 1602, "k2")
+    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 30", retry_after=30)
+    (a, b), bots = await two_senders(settings, emulator)
+    dying = asyncio.create_task(a.drain_once())
+    await asyncio.sleep(0.2)
+    dying.cancel()  # the sender dies mid-wait: nobody renews its lease
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    await other_sender_keeps_recovering(b, LEASE * 3)
+    assert [m.plain for m in user.messages if m.plain == "notice k2"] == ["notice k2"]
+    for bot in bots:
+        await bot.session.close()
+
+
+async def test_an_enqueue_wakes_the_idle_sender_once_committed(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
+) -> None:
+    user = await person(emulator, settings, clock, 1603)
+    sender, bot = await sender_for(settings, clock, emulator.base_url)
+    sender.idle_interval = 30.0  # without a wake-up the notice would wait this long
+    running = asyncio.create_task(sender.run())
+    try:
+        await asyncio.sleep(0.5)  # idle now
+        started = asyncio.get_running_loop().time()
+        await notice(engine, 1603, "k3", clock)
+        for _ in range(60):
+            if user.messages and user.messages[-1].plain == "notice k3":
+                break
+            await asyncio.sleep(0.05)
+        assert user.messages[-1].plain == "notice k3"
+        assert asyncio.get_running_loop().time() - started < 3
+    finally:
+        sender.stop()
+        await running
+        await bot.session.close()
+
+
+async def test_another_workers_enqueue_wakes_the_sender_through_redis(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
+) -> None:
+    redis = Redis.from_url(await empty_redis())
+    user = await person(emulator, settings, clock, 1604)
+    sender, bot = await sender_for(settings, clock, emulator.base_url)
+    sender.idle_interval, sender.redis = 30.0, redis
+    running = asyncio.create_task(sender.run())
+    other = Sender(make_sessionmaker(engine), bot, clock, redis=redis)  # the enqueuing worker's
+    try:
+        await asyncio.sleep(0.5)
+        outbox._running.discard(sender)  # as if it ran in another process: only Redis can wake it
+        outbox._running.add(other)
+        await notice(engine, 1604, "k4", clock)
+        for _ in range(60):
+            if user.messages and user.messages[-1].plain == "notice k4":
+                break
+            await asyncio.sleep(0.05)
+        assert user.messages[-1].plain == "notice k4"
+    finally:
+        outbox._running.discard(other)
+        sender.stop()
+        await running
+        await bot.session.close()
+        await redis.aclose()
