@@ -13,10 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import SEOUL, Clock
-from bot.db.models import Application, AuditEntry, Questionnaire, StatusChange, User
-from bot.i18n import translator
+from bot.db.models import Application, AuditEntry, Questionnaire, StatusChange
 from bot.services.employers import employer_recipients
-from bot.services.outbox import enqueue
+from bot.services.outbox import tell
 from bot.services.quota import take_one
 from bot.services.stats import count_once
 from dialogs import statuses as st
@@ -221,21 +220,14 @@ class ApplicationService:
         )
 
     async def _notify(self, app: Application, note: str | None, reason: str | None, change_id: int) -> None:
-        user = await self.session.get(User, app.user_id)
-        tr = translator(user.language if user else "en")
-        text = tr.render(st.notification(await self.view(app, note, reason)))
         # One notification per history row: a retried request cannot enqueue it twice.
-        await enqueue(self.session, chat_id=app.user_id, text=text, dedup_key=f"status:{change_id}", clock=self.clock)
+        told = st.notification(await self.view(app, note, reason))
+        await tell(self.session, app.user_id, told, dedup_key=f"status:{change_id}", clock=self.clock)
         # Employers the applicant has linked (and only while the link is active) are told too.
         for member_id, language in await employer_recipients(self.session, app.user_id):
-            told = translator(language).render(st.employer_notification(app.reference or "", app.status))
-            await enqueue(
-                self.session,
-                chat_id=member_id,
-                text=told,
-                dedup_key=f"status:{change_id}:e{member_id}",
-                clock=self.clock,
-            )
+            told = st.employer_notification(app.reference or "", app.status)
+            key = f"status:{change_id}:e{member_id}"
+            await tell(self.session, member_id, told, dedup_key=key, clock=self.clock, language=language)
 
     async def owned(self, application_id: int, user_id: int) -> Application | None:
         """The application if it belongs to this user; None otherwise (reveals nothing)."""

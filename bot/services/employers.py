@@ -29,8 +29,7 @@ from bot.db.models import (
     UploadedDocument,
     User,
 )
-from bot.i18n import translator
-from bot.services.outbox import enqueue
+from bot.services.outbox import tell
 from bot.services.uploads import StoredFile, stored_file
 from dialogs import employer as ui
 from dialogs import flow, sharing
@@ -201,16 +200,9 @@ class EmployerService:
         return link
 
     async def _tell_applicant(self, applicant_id: int, link: EmployerLink, company: Company) -> None:
-        user = await self.session.get(User, applicant_id)
-        tr = translator(user.language if user else "en")
-        text = tr.render(sharing.approval_request(company.name, company.verified_at is not None))
-        await enqueue(
-            self.session,
-            chat_id=applicant_id,
-            text=text,
-            dedup_key=f"link:{link.id}:{link.changed_at.isoformat()}",
-            clock=self.clock,
-        )
+        asked = sharing.approval_request(company.name, company.verified_at is not None)
+        key = f"link:{link.id}:{link.changed_at.isoformat()}"
+        await tell(self.session, applicant_id, asked, dedup_key=key, clock=self.clock)
 
     # -- the applicant's side --------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ from bot.db.repo import insert_if_absent, insert_many_if_absent
 from bot.i18n import translator
 from bot.services.rate import LocalRateBudget, RateBudget
 from dialogs import staff_announcements as ann_ui
+from knowledge.text import Message
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -111,6 +112,24 @@ async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: 
     if new:
         _wake_on_commit(session)
     return new
+
+
+async def tell(
+    session: AsyncSession,
+    chat_id: int,
+    message: Message,
+    *,
+    dedup_key: str,
+    clock: Clock,
+    language: str | None = None,
+) -> bool:
+    """Renders ``message`` in the recipient's language (theirs as stored, unless given) and adds it
+    to the outbox: the one way a notification is written for a person."""
+    if language is None:
+        user = await session.get(User, chat_id)
+        language = user.language if user else "en"
+    text = translator(language).render(message)
+    return await enqueue(session, chat_id=chat_id, text=text, dedup_key=dedup_key, clock=clock)
 
 
 async def enqueue_announcement(
