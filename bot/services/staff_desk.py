@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
-from bot.crypto import Vault
-from bot.db.confirmations import CANCEL_ANNOUNCEMENT, DECIDE, Confirmations
-from bot.db.models import StaffSession, User
+from bot.db.confirmations import DECIDE
 from bot.i18n import available_locales
-from bot.services import modes, quota, stats
-from bot.services.actions import ActionTable
-from bot.services.announcements import AnnouncementError, AnnouncementService
-from bot.services.applications import ApplicationError, ApplicationService
-from bot.services.employers import EmployerService
-from bot.services.modes import Mode
+from bot.services import quota, stats
+from bot.services.applications import ApplicationError
 from bot.services.replies import Reply
-from bot.services.review import ReviewService
-from bot.services.staff import ADMIN, StaffError, StaffService
-from bot.services.uploads import FileStore, StoredFile, stored_file
+from bot.services.staff import ADMIN, StaffError
+from bot.services.staff_admin_desk import StaffAdminDesk
+from bot.services.staff_desk_base import ACTIONS, ADMIN_ACTS, DECISIONS, MAX_ANNOUNCEMENT
+from bot.services.uploads import StoredFile, stored_file
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
 from dialogs import staff_team as team_ui
@@ -35,84 +27,12 @@ from dialogs.uploads import document_name
 from knowledge.loader import load
 from knowledge.text import Message
 
-ADMIN_ACTS = frozenset(
-    {
-        "team",
-        "addstaff",
-        "unstaff",
-        "audit",
-        "ann",
-        "newann",
-        "annlang",
-        "annaud",
-        "annset",
-        "annfb",
-        "annpreview",
-        "annsend",
-        "annview",
-        "anncancel",
-        "annstop",
-        "anndiscard",
-    }
-)
-DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
-MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
+__all__ = ["ACTIONS", "ADMIN_ACTS", "StaffDesk"]
 
 
-# Every staff button, by its action name: the methods below register themselves.
-ACTIONS: ActionTable[Reply] = ActionTable()
-
-
-class StaffDesk:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        vault: Vault,
-        staff: StaffService,
-        actor_id: int,
-        role: str,
-        state: StaffSession,
-        user: User | None = None,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.staff = staff
-        self.actor = actor_id
-        self.role = role
-        self.state = state
-        self.user = user
-        self.review = ReviewService(session, clock, vault, staff)
-        self.applications = ApplicationService(session, clock)
-        self.announcements = AnnouncementService(session, clock, staff)
-        self.employers = EmployerService(session, clock, vault)
-        self.confirmations = Confirmations(session, clock)
-        self.store: FileStore | None = None  # set by the handler: what sends the files reads them
-
-    # -- state helpers ---------------------------------------------------------------------------
-
-    def _get(self, key: str) -> Any:
-        return (self.state.pending or {}).get(key)
-
-    def _set(self, **values: Any) -> None:
-        merged = {**(self.state.pending or {}), **values}  # a new dict: SQLAlchemy sees the change
-        self.state.pending = {k: v for k, v in merged.items() if v is not None}
-        if self.user is not None and "awaiting" in values:
-            # Typed text goes to the staff desk while it waits for some (a cheap check per message).
-            if values["awaiting"]:
-                modes.put(self.user, Mode.STAFF)
-            elif self.user.mode == Mode.STAFF:
-                modes.put(self.user, Mode.CHECK)
-
-    async def _save(self) -> None:
-        await self.session.commit()
-
-    async def _after_refusal(self) -> None:
-        """A refused change rolled the transaction back, which expires every loaded row: read
-        this desk's own rows again so the screen that follows can use them."""
-        await self.session.refresh(self.state)
-        if self.user is not None:
-            await self.session.refresh(self.user)
+class StaffDesk(StaffAdminDesk):
+    """The whole staff desk: the entry points, the menu, the queue and one application here; the
+    admin actions in StaffAdminDesk; the state and services in StaffDeskBase."""
 
     # -- entry points ----------------------------------------------------------------------------
 
@@ -161,11 +81,6 @@ class StaffDesk:
 
     def awaiting_input(self) -> bool:
         return bool(self._get("awaiting"))
-
-    async def _with_notice(self, reply_coro: Any, notice: Message | None) -> Reply:
-        reply: Reply = await reply_coro
-        reply.notice = notice
-        return reply
 
     # -- menu, language, quota, statistics ---------------------------------------------------------
 
@@ -348,171 +263,6 @@ class StaffDesk:
             return await self._with_notice(self._act_open(ident, "", files=False), _refusal(bad))
         return await self._with_notice(self._act_open(ident, "", files=False), ui.done_line(reference, status))
 
-    # -- companies registered by employers -----------------------------------------------------
-
-    @ACTIONS("companies")
-    async def _act_companies(self, ident: int, arg: str) -> Reply:
-        rows = [(c.id, c.name, c.brn, c.city) for c in await self.employers.unverified()]
-        return Reply([team_ui.companies_screen(rows)])
-
-    @ACTIONS("verify")
-    async def _act_verify(self, ident: int, arg: str) -> Reply:
-        company = await self.employers.verify(self.actor, ident)
-        if company is not None and company.verified_by == self.actor:
-            self.staff.audit(
-                self.actor,
-                "company.verify",
-                f"company:{company.id}",
-                {"verified": False},
-                {"verified": True, "brn": company.brn},
-            )
-            await self._save()
-        return await self._act_companies(0, "")
-
-    # -- staff members (admins) --------------------------------------------------------------------
-
-    @ACTIONS("team")
-    async def _act_team(self, ident: int, arg: str) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
-        members = await self.staff.members()
-        return Reply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
-
-    @ACTIONS("addstaff")
-    async def _act_addstaff(self, ident: int, arg: str) -> Reply:
-        if arg not in ("reviewer", "admin"):
-            return await self._act_team(0, "")
-        self._set(awaiting={"kind": "staff_id", "role": arg})
-        await self._save()
-        return Reply([team_ui.add_staff_prompt(arg)])
-
-    @ACTIONS("unstaff")
-    async def _act_unstaff(self, ident: int, arg: str) -> Reply:
-        try:
-            await self.staff.remove(self.actor, ident)
-        except StaffError as bad:
-            return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
-        return await self._act_team(0, "")
-
-    @ACTIONS("audit")
-    async def _act_audit(self, ident: int, arg: str) -> Reply:
-        entries = [
-            (e.at, e.actor_id, e.action, e.target, _change_text(e.before, e.after))
-            for e in await self.staff.audit_log()
-        ]
-        return Reply([team_ui.audit_screen(entries)])
-
-    # -- announcements (admins) --------------------------------------------------------------------
-
-    def _draft(self) -> dict[str, Any]:
-        draft = self._get("draft") or {}
-        return {
-            "audience": dict(draft.get("audience") or {"kind": "all"}),
-            "versions": dict(draft.get("versions") or {}),
-            "fallback": draft.get("fallback"),
-        }
-
-    @ACTIONS("ann")
-    async def _act_ann(self, ident: int, arg: str) -> Reply:
-        return Reply([ann_ui.announcements_screen(await self.announcements.latest())])
-
-    @ACTIONS("newann")
-    async def _act_newann(self, ident: int, arg: str) -> Reply:
-        draft = self._draft()
-        self._set(draft=draft, awaiting=None)
-        await self._save()
-        return Reply([ann_ui.draft_screen(draft, available_locales())])
-
-    @ACTIONS("annlang")
-    async def _act_annlang(self, ident: int, arg: str) -> Reply:
-        if arg not in available_locales():
-            return await self._act_newann(0, "")
-        self._set(draft=self._draft(), awaiting={"kind": "version", "code": arg})
-        await self._save()
-        return Reply([ann_ui.version_prompt(arg)])
-
-    @ACTIONS("annaud")
-    async def _act_annaud(self, ident: int, arg: str) -> Reply:
-        return Reply([ann_ui.audience_screen(available_locales())])
-
-    @ACTIONS("annset")
-    async def _act_annset(self, ident: int, arg: str) -> Reply:
-        kind, _, value = arg.partition("=")
-        valid = {
-            "all": {""},
-            "employers": {""},
-            "status": set(st.STATUSES) - {st.DRAFT},
-            "occupation": {o.id for o in load().occupations},
-            "language": set(available_locales()),
-        }
-        draft = self._draft()
-        if value in valid.get(kind, set()):
-            draft["audience"] = {"kind": kind, "value": value}
-            self._set(draft=draft)
-        return await self._act_newann(0, "")
-
-    @ACTIONS("annfb")
-    async def _act_annfb(self, ident: int, arg: str) -> Reply:
-        draft = self._draft()
-        if arg in draft["versions"]:
-            draft["fallback"] = arg
-            self._set(draft=draft)
-        return await self._act_newann(0, "")
-
-    @ACTIONS("annpreview")
-    async def _act_annpreview(self, ident: int, arg: str) -> Reply:
-        draft = self._draft()
-        if not draft["versions"]:
-            return await self._with_notice(self._act_newann(0, ""), ui.ERRORS["no_versions"])
-        per_language = await self.announcements.per_language(draft["audience"])
-        reply = Reply([ann_ui.preview_screen(draft, per_language, available_locales())])
-        reply.raw = list(draft["versions"].items())
-        return reply
-
-    @ACTIONS("annsend")
-    async def _act_annsend(self, ident: int, arg: str) -> Reply:
-        draft = self._get("draft")
-        if not draft:  # already sent (a second tap) or discarded
-            return await self._act_ann(0, "")
-        self._set(draft=None, awaiting=None)
-        try:
-            ann = await self.announcements.create(self.actor, draft)  # commits, the cleared draft with it
-        except AnnouncementError as bad:
-            return await self._with_notice(self._act_newann(0, ""), ui.ERRORS[bad.code])
-        return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
-
-    @ACTIONS("annview")
-    async def _act_annview(self, ident: int, arg: str) -> Reply:
-        ann = await self.announcements.get(ident)
-        if ann is None:
-            return await self._act_ann(0, "")
-        return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
-
-    @ACTIONS("anncancel")
-    async def _act_anncancel(self, ident: int, arg: str) -> Reply:
-        """Asks first: cancelling stops the messages not yet sent, for good."""
-        ann = await self.announcements.get(ident)
-        if ann is None or ann.state != "sending":
-            return await self._act_annview(ident, "")
-        token = await self.confirmations.ask(self.actor, CANCEL_ANNOUNCEMENT, ident)
-        await self._save()
-        return Reply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
-
-    @ACTIONS("annstop")
-    async def _act_annstop(self, ident: int, arg: str) -> Reply:
-        if not await self.confirmations.spend(self.actor, CANCEL_ANNOUNCEMENT, arg, ident):
-            return await self._with_notice(self._act_annview(ident, ""), ui.ERRORS["used"])
-        ann = await self.announcements.cancel(self.actor, ident)  # commits, the spent token with it
-        if ann is None:
-            return await self._act_ann(0, "")
-        return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
-
-    @ACTIONS("anndiscard")
-    async def _act_anndiscard(self, ident: int, arg: str) -> Reply:
-        self._set(draft=None, awaiting=None)
-        await self._save()
-        return await self._act_ann(0, "")
-
 
 def _refusal(bad: ApplicationError) -> Message:
     """What a reviewer is told when their change is refused: the reason, never an apology."""
@@ -521,10 +271,3 @@ def _refusal(bad: ApplicationError) -> Message:
     if bad.last is not None:
         return ui.decided_meanwhile(bad.last.status, bad.last.actor, bad.last.at)
     return ui.ERRORS["not_allowed"]
-
-
-def _change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    def short(d: dict[str, Any] | None) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (d or {}).items()) or "—"
-
-    return f"[{short(before)}] → [{short(after)}]"

@@ -1,0 +1,110 @@
+"""What every part of the staff desk shares: its services, the staff member's StaffSession state
+(filters, a decision being prepared, an announcement draft, the input awaited), and the one table
+of staff actions the parts register in (bot/services/staff_desk.py, staff_admin_desk.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.crypto import Vault
+from bot.db.confirmations import Confirmations
+from bot.db.models import StaffSession, User
+from bot.services import modes
+from bot.services.actions import ActionTable
+from bot.services.announcements import AnnouncementService
+from bot.services.applications import ApplicationService
+from bot.services.employers import EmployerService
+from bot.services.modes import Mode
+from bot.services.replies import Reply
+from bot.services.review import ReviewService
+from bot.services.staff import StaffService
+from bot.services.uploads import FileStore
+from dialogs import statuses as st
+from knowledge.text import Message
+
+ADMIN_ACTS = frozenset(
+    {
+        "team",
+        "addstaff",
+        "unstaff",
+        "audit",
+        "ann",
+        "newann",
+        "annlang",
+        "annaud",
+        "annset",
+        "annfb",
+        "annpreview",
+        "annsend",
+        "annview",
+        "anncancel",
+        "annstop",
+        "anndiscard",
+    }
+)
+DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
+MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
+
+
+# Every staff button, by its action name: the methods of the desk's parts register themselves.
+ACTIONS: ActionTable[Reply] = ActionTable()
+
+
+class StaffDeskBase:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        vault: Vault,
+        staff: StaffService,
+        actor_id: int,
+        role: str,
+        state: StaffSession,
+        user: User | None = None,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.staff = staff
+        self.actor = actor_id
+        self.role = role
+        self.state = state
+        self.user = user
+        self.review = ReviewService(session, clock, vault, staff)
+        self.applications = ApplicationService(session, clock)
+        self.announcements = AnnouncementService(session, clock, staff)
+        self.employers = EmployerService(session, clock, vault)
+        self.confirmations = Confirmations(session, clock)
+        self.store: FileStore | None = None  # set by the handler: what sends the files reads them
+
+    # -- state helpers ---------------------------------------------------------------------------
+
+    def _get(self, key: str) -> Any:
+        return (self.state.pending or {}).get(key)
+
+    def _set(self, **values: Any) -> None:
+        merged = {**(self.state.pending or {}), **values}  # a new dict: SQLAlchemy sees the change
+        self.state.pending = {k: v for k, v in merged.items() if v is not None}
+        if self.user is not None and "awaiting" in values:
+            # Typed text goes to the staff desk while it waits for some (a cheap check per message).
+            if values["awaiting"]:
+                modes.put(self.user, Mode.STAFF)
+            elif self.user.mode == Mode.STAFF:
+                modes.put(self.user, Mode.CHECK)
+
+    async def _save(self) -> None:
+        await self.session.commit()
+
+    async def _after_refusal(self) -> None:
+        """A refused change rolled the transaction back, which expires every loaded row: read
+        this desk's own rows again so the screen that follows can use them."""
+        await self.session.refresh(self.state)
+        if self.user is not None:
+            await self.session.refresh(self.user)
+
+    async def _with_notice(self, reply_coro: Any, notice: Message | None) -> Reply:
+        reply: Reply = await reply_coro
+        reply.notice = notice
+        return reply
