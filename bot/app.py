@@ -28,7 +28,7 @@ from bot.flood import RetryAfterFlood
 from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
-from bot.services.outbox import Sender
+from bot.sender import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
 from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from aiogram import Bot
@@ -17,8 +18,9 @@ from bot.app import migrate
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
+from bot.sender import Sender
 from bot.services import outbox
-from bot.services.outbox import Sender, enqueue
+from bot.services.outbox import enqueue
 from emulator import BotAPIEmulator, FakeUser
 from tests.conftest import empty_postgres
 from tests.test_production import empty_redis
@@ -60,7 +62,7 @@ async def person(emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 async def two_senders(settings: Settings, emulator: BotAPIEmulator, **kw: float) -> tuple[list[Sender], list[Bot]]:
     pairs = [await sender_for(settings, SystemClock(), emulator.base_url) for _ in range(2)]  # type: ignore[arg-type]
     for sender, _ in pairs:
-        sender.lease = outbox.timedelta(seconds=kw.get("lease", LEASE))
+        sender.lease = timedelta(seconds=kw.get("lease", LEASE))
     return [s for s, _ in pairs], [b for _, b in pairs]
 
 
@@ -142,8 +144,8 @@ async def test_another_workers_enqueue_wakes_the_sender_through_redis(
     other = Sender(make_sessionmaker(engine), bot, clock, redis=redis)  # the enqueuing worker's
     try:
         await asyncio.sleep(0.5)
-        outbox._running.discard(sender)  # as if it ran in another process: only Redis can wake it
-        outbox._running.add(other)
+        outbox.unregister(sender)  # as if it ran in another process: only Redis can wake it
+        outbox.register(other)
         await notice(engine, 1604, "k4", clock)
         for _ in range(60):
             if user.messages and user.messages[-1].plain == "notice k4":
@@ -151,7 +153,7 @@ async def test_another_workers_enqueue_wakes_the_sender_through_redis(
             await asyncio.sleep(0.05)
         assert user.messages[-1].plain == "notice k4"
     finally:
-        outbox._running.discard(other)
+        outbox.unregister(other)
         sender.stop()
         await running
         await bot.session.close()

@@ -18,8 +18,8 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, OutboxMessage, StatusChange, User
+from bot.sender import Sender
 from bot.services.applications import ApplicationError, ApplicationService
-from bot.services.outbox import Sender
 from dialogs import statuses as st
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeUser
 from tests.conftest import BotRunner
