@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import sqlite3
 import sys
 from io import BytesIO
 from pathlib import Path
 
+from bot.config import Settings
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
 
@@ -193,3 +196,16 @@ async def kill(proc: asyncio.subprocess.Process) -> None:
     """kill -9: no shutdown code runs."""
     proc.send_signal(signal.SIGKILL)
     await proc.wait()
+
+
+async def write_sqlite(settings: Settings, statement: str, *params: object) -> None:
+    """A test's own write into the bot's SQLite file, in a thread: the bot runs on the test's loop
+    and may be mid-transaction (a sender woken by a commit), so a blocking write here would stop the
+    loop that is to finish it."""
+
+    def write() -> None:
+        with contextlib.closing(sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=30)) as db:
+            db.execute(statement, params)
+            db.commit()
+
+    await asyncio.to_thread(write)

@@ -16,7 +16,19 @@ from dialogs import application_form as af
 from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import JPEG, PDF, answer, button_for, eligible, filled_form, nav, nav_arg, upload, upload_documents
+from tests.e2e import (
+    JPEG,
+    PDF,
+    answer,
+    button_for,
+    eligible,
+    filled_form,
+    nav,
+    nav_arg,
+    upload,
+    upload_documents,
+    write_sqlite,
+)
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 
@@ -232,13 +244,10 @@ async def test_submission_refused_when_closed_or_quota_exhausted(
     user = emulator.user(611)
     await filled_form(user)
     await user.tap(nav(user, "docs"))
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
-    db.execute("update counters set value = 630 where name = 'recommendations'")  # the quota, used up
-    db.commit()
+    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")  # used up
     quota = await user.tap(nav(user, "submit"))
     assert "All 630 recommendations have been issued" in quota[0].plain
-    db.execute("update counters set value = 0 where name = 'recommendations'")
-    db.commit()
+    await write_sqlite(settings, "update counters set value = 0 where name = 'recommendations'")
     clock.set(datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL))
     closed = await user.tap(nav(user, "submit"))
     assert "Applications are closed" in closed[0].plain

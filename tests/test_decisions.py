@@ -27,7 +27,7 @@ from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import NOW, BotRunner, empty_postgres
-from tests.e2e import APOLOGY_EN, nav, submitted_via_bot, wait_for_text
+from tests.e2e import APOLOGY_EN, nav, submitted_via_bot, wait_for_text, write_sqlite
 
 ADMIN = 900
 REVIEWERS = (901, 902)
@@ -217,9 +217,8 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
 ) -> None:
     applicant = emulator.user(401)
     await submitted_via_bot(applicant, emulator)
+    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
     db = _db(settings)
-    db.execute("update counters set value = 630 where name = 'recommendations'")
-    db.commit()
     admin = emulator.user(ADMIN, language_code="en")
     await _open_first(admin)
     await _press(admin, "✅ Recommend")

@@ -19,7 +19,7 @@ from bot.i18n import native_name
 from dialogs.questionnaire import Conversation
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav
+from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav, write_sqlite
 
 
 def _db(settings: Settings) -> sqlite3.Connection:
@@ -91,8 +91,8 @@ async def test_the_person_row_follows_telegram_and_is_touched_sparingly(
     assert row["last_seen_at"] == first["last_seen_at"]  # not written on every update
 
     clock.advance(timedelta(minutes=6))
-    with _db(settings) as db:  # an announcement found them blocked, and the application form's mode
-        db.execute("update users set unreachable_at = last_seen_at, mode = 'apply' where id = 5102")
+    # An announcement found them blocked, and the application form's mode.
+    await write_sqlite(settings, "update users set unreachable_at = last_seen_at, mode = 'apply' where id = 5102")
     await user.say("/start")  # writing again: reachable; /start returns typed text to the questionnaire
     row = person(settings, 5102)
     assert row["unreachable_at"] is None and row["mode"] == "check"
