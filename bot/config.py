@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     telegram_api_base: str = "https://api.telegram.org"
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
-    speed_patches: bool = True  # SPEED_PATCHES=off: run without the measured library patches (bot/speed)
+    # on | off | the names of the patches to turn on, comma-separated (bot/speed)
+    speed_patches: str = "on"
     data_key: SecretStr | None = None  # Fernet key for personal data at rest (see bot/crypto.py)
     key_file: str = "./data/data.key"  # used only when DATA_KEY is unset
     files_dir: str = "./data/files"  # uploaded documents

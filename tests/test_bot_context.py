@@ -11,6 +11,8 @@ import subprocess
 import sys
 from importlib.metadata import version
 
+import pytest
+
 from tests.test_lazy_models import ROOT, UPDATES
 
 SCRIPT = """
@@ -115,3 +117,12 @@ def test_speed_patches_off_leaves_aiogram_as_shipped() -> None:
     env = {**os.environ, "SPEED_PATCHES": "off"}
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["[]", "True"]  # nothing on; aiogram built its models at import
+
+
+def test_speed_patches_names_the_ones_to_turn_on() -> None:
+    from bot import speed
+
+    assert speed.wanted("off") == frozenset() and speed.wanted("on") == {p.name for p in speed.PATCHES}
+    assert speed.wanted(" settle, inline_sqlite ") == {"settle", "inline_sqlite"}
+    with pytest.raises(ValueError, match="unknown patches: turbo"):
+        speed.wanted("settle,turbo")

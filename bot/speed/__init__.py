@@ -4,7 +4,8 @@ Nothing here acts on import. The entry points (``python -m bot run``, the webhoo
 demo, the benchmarks, the test suite's conftest) call ``install()`` once, first, before aiogram
 is imported. Each patch names the library versions it was written for and stays off, with one
 log line, on any other version: an upgrade then costs speed, never correctness. ``SPEED_PATCHES
-=off`` turns them all off (CI runs an end-to-end subset that way: the bot is correct without them).
+=off`` turns them all off (CI runs an end-to-end subset that way: the bot is correct without them);
+a list of names turns on only those (bench/: what each patch is worth).
 
 The patches, each in its module with the measurement that justifies it:
 - ``lazy_models``: aiogram imported with its pydantic models built on first use (memory: 62 MB
@@ -66,19 +67,37 @@ def active(name: str) -> bool:
     return name in _active
 
 
-def install(enabled: bool | None = None) -> frozenset[str]:
-    """Turns on every patch whose libraries are the versions it was written for. Call once, before
-    anything imports aiogram. ``enabled=None`` reads SPEED_PATCHES (``off`` disables them all)."""
+def wanted(spec: str) -> frozenset[str]:
+    """SPEED_PATCHES: ``on`` (all), ``off`` (none), or the names of the patches to turn on,
+    comma-separated (``inline_sqlite,settle``), for measuring what one patch is worth."""
+    spec = spec.strip().lower()
+    names = {p.name for p in PATCHES}
+    if spec in ("on", "1", "true", "yes", ""):
+        return frozenset(names)
+    if spec in ("off", "0", "false", "no"):
+        return frozenset()
+    chosen = frozenset(part.strip() for part in spec.split(",") if part.strip())
+    if unknown := chosen - names:
+        raise ValueError(f"SPEED_PATCHES names unknown patches: {', '.join(sorted(unknown))}")
+    return chosen
+
+
+def install(spec: str | bool | None = None) -> frozenset[str]:
+    """Turns on the wanted patches whose libraries are the versions they were written for. Call
+    once, before anything imports aiogram. ``spec=None`` reads SPEED_PATCHES (see ``wanted``)."""
     global _installed
     if _installed:
         return frozenset(_active)
     _installed = True
-    if enabled is None:
-        enabled = os.environ.get("SPEED_PATCHES", "on").strip().lower() not in ("off", "0", "false", "no")
-    if not enabled:
+    if spec is None:
+        spec = os.environ.get("SPEED_PATCHES", "on")
+    chosen = wanted("on" if spec is True else "off" if spec is False else spec)
+    if not chosen:
         log.info("speed patches off (SPEED_PATCHES=off)")
         return frozenset()
     for patch in PATCHES:
+        if patch.name not in chosen:
+            continue
         if (why := patch.mismatch()) is not None:
             log.warning("speed patch %s stays off: %s", patch.name, why)
             continue
