@@ -36,7 +36,9 @@ async def converse(user: FakeUser) -> int:
     return len(SCRIPT)
 
 
-async def run_load(command: list[str], users: int, workdir: Path) -> tuple[float, int]:
+async def run_load(
+    command: list[str], users: int, workdir: Path, extra_env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Updates per second, and how many replies were the bot's error apology (must be 0)."""
     emu = BotAPIEmulator()
     base = await emu.start()
@@ -47,6 +49,7 @@ async def run_load(command: list[str], users: int, workdir: Path) -> tuple[float
         "LOG_LEVEL": "WARNING",
         "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
         "KEY_FILE": str(workdir / "k"),
+        **(extra_env or {}),
     }
     proc = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
     try:
@@ -71,28 +74,41 @@ async def main() -> None:
     # The floor alone moved by ±6 % between runs on this shared machine: the two are measured in
     # turns, each on a fresh emulator and database, and the median of the pairs' ratios reported.
     parser.add_argument("--repeat", type=int, default=3, help="pairs of runs, ours then the floor")
+    # SPEED_PATCHES values to compare (bot/speed): each is run in turn within every repeat, beside
+    # the same floor, so their ratios are comparable (e.g. --patches on off).
+    parser.add_argument("--patches", nargs="+", default=["on"])
     args = parser.parse_args()
-    ours: list[float] = []
+    ours: dict[str, list[float]] = {spec: [] for spec in args.patches}
     floors: list[float] = []
     errors = 0
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
-            rate, apologies = await run_load([sys.executable, "-m", "bot", "run"], args.users, Path(tmp) / f"ours{i}")
-            ours.append(rate)
-            errors += apologies
+            for n, spec in enumerate(args.patches):
+                bot = [sys.executable, "-m", "bot", "run"]
+                env = {"SPEED_PATCHES": spec}
+                rate, apologies = await run_load(bot, args.users, Path(tmp) / f"ours{i}-{n}", env)
+                ours[spec].append(rate)
+                errors += apologies
             echo = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
             floors.append((await run_load(echo, args.users, Path(tmp) / f"echo{i}"))[0])
-    ratios = [a / b for a, b in zip(ours, floors, strict=True)]
+    by_patches = {}
+    for spec, rates in ours.items():
+        ratios = [a / b for a, b in zip(rates, floors, strict=True)]
+        by_patches[spec] = {
+            "updates_per_s": round(statistics.median(rates), 1),
+            "ratio": round(statistics.median(ratios), 3),
+            "pair_ratios": [round(r, 3) for r in ratios],
+        }
+    first = by_patches[args.patches[0]]
     print(
         json.dumps(
             {
                 "bench": "throughput",
                 "users": args.users,
-                "updates_per_s": round(statistics.median(ours), 1),
+                **first,
                 "echo_floor_updates_per_s": round(statistics.median(floors), 1),
-                "ratio": round(statistics.median(ratios), 3),
-                "pair_ratios": [round(r, 3) for r in ratios],
                 "error_replies": errors,
+                **({"by_patches": by_patches} if len(args.patches) > 1 else {}),
             }
         )
     )
