@@ -97,15 +97,18 @@ def build_dispatcher(
     cleaning = TypedTextMiddleware()
     dp.message.outer_middleware(cleaning)
     dp.edited_message.outer_middleware(cleaning)
-    # Order matters: the first router that matches wins; the applicant router's catch-alls go last.
+    # The routers, in the one order that matters: each of the first six matches only its own
+    # commands, its own callback-data prefixes, its chat types, or typed text in its own Mode
+    # (bot/services/modes.py), so among them the order is free; the applicant router's catch-alls
+    # (any other text, file, command or button) must come last.
     dp.include_routers(
-        applicant.build_buttons_router(),
-        other_chats.build_router(),
-        staff.build_router(),
-        employer.build_router(),
-        status.build_router(),
-        data_rights.build_router(),
-        applicant.build_router(),
+        applicant.build_buttons_router(),  # a: / n: / l: buttons (questionnaire, form, language)
+        other_chats.build_router(),  # groups and edited messages
+        staff.build_router(),  # /staff, /quota, st: buttons, typed text in Mode.STAFF
+        employer.build_router(),  # /employer, /share, invite links, em:/sh: buttons, Mode.EMPLOYER text
+        status.build_router(),  # /status and its report buttons
+        data_rights.build_router(),  # /mydata, /delete and its buttons
+        applicant.build_router(),  # last: the catch-alls
     )
     dp.errors.register(error_handler(clock))
     return dp
