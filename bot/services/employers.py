@@ -13,22 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
-from bot.db.models import (
-    Application,
-    CodeAttempt,
-    Company,
-    EmployerLink,
-    EmployerMember,
-    InviteCode,
-    Questionnaire,
-    UploadedDocument,
-    User,
-)
+from bot.db.models import Application, CodeAttempt, Company, EmployerLink, EmployerMember, InviteCode
+from bot.db.repositories.employers import CandidateRepo, EmployerRepo, InviteRepo, LinkRepo
 from bot.services.outbox import tell
 from bot.services.uploads import StoredFile, stored_file
 from dialogs import employer as ui
@@ -63,21 +53,24 @@ class EmployerService:
         self.session = session
         self.clock = clock
         self.vault = vault
+        self.companies = EmployerRepo(session)
+        self.invites = InviteRepo(session)
+        self.links = LinkRepo(session)
+        self.candidate_rows = CandidateRepo(session)
 
     # -- companies and members ---------------------------------------------------------------
 
     async def member(self, user_id: int) -> EmployerMember | None:
-        return await self.session.get(EmployerMember, user_id)
+        return await self.companies.member(user_id)
 
     async def company(self, company_id: int) -> Company | None:
-        return await self.session.get(Company, company_id)
+        return await self.companies.company(company_id)
 
     async def register(self, user_id: int, values: dict[str, Any]) -> Company:
         """A company and its first member, from the registration form's values."""
         if await self.member(user_id) is not None:
             raise EmployerError("already_member")
-        taken = (await self.session.execute(select(Company).where(Company.brn == values["brn"]))).scalar_one_or_none()
-        if taken is not None:
+        if await self.companies.company_with_brn(values["brn"]) is not None:
             raise EmployerError("brn_taken")
         now = self.clock.now()
         company = Company(
@@ -95,8 +88,7 @@ class EmployerService:
         return company
 
     async def unverified(self) -> list[Company]:
-        rows = await self.session.execute(select(Company).where(Company.verified_at.is_(None)).order_by(Company.id))
-        return list(rows.scalars())
+        return await self.companies.unverified()
 
     async def verify(self, staff_id: int, company_id: int) -> Company | None:
         company = await self.company(company_id)
@@ -125,7 +117,7 @@ class EmployerService:
 
     async def _attempts(self, user_id: int) -> CodeAttempt:
         now = self.clock.now()
-        row = await self.session.get(CodeAttempt, user_id)
+        row = await self.invites.attempts(user_id)
         if row is None:
             row = CodeAttempt(user_id=user_id, failures=0, window_start=now)
             self.session.add(row)
@@ -140,7 +132,7 @@ class EmployerService:
             await self.session.commit()
             raise EmployerError("locked")
         code = "".join(ch for ch in raw_code.upper() if ch.isalnum())
-        invite = await self.session.get(InviteCode, code) if 0 < len(code) <= 16 else None
+        invite = await self.invites.code(code) if 0 < len(code) <= 16 else None
         now = self.clock.now()
         if invite is None or invite.kind not in kinds or invite.used_at is not None or invite.expires_at < now:
             attempts.failures += 1
@@ -178,13 +170,7 @@ class EmployerService:
         return Redeemed(invite.kind, link, company)
 
     async def _link(self, applicant_id: int, company_id: int) -> EmployerLink:
-        link = (
-            await self.session.execute(
-                select(EmployerLink).where(
-                    EmployerLink.applicant_id == applicant_id, EmployerLink.company_id == company_id
-                )
-            )
-        ).scalar_one_or_none()
+        link = await self.links.between(applicant_id, company_id)
         if link is None:
             now = self.clock.now()
             link = EmployerLink(
@@ -207,16 +193,10 @@ class EmployerService:
     # -- the applicant's side --------------------------------------------------------------------
 
     async def links_of(self, applicant_id: int) -> list[tuple[EmployerLink, Company]]:
-        rows = await self.session.execute(
-            select(EmployerLink, Company)
-            .join(Company, Company.id == EmployerLink.company_id)
-            .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state.in_(("pending", "active")))
-            .order_by(EmployerLink.id)
-        )
-        return [(link, company) for link, company in rows.all()]
+        return await self.links.open_of_applicant(applicant_id)
 
     async def own_link(self, applicant_id: int, link_id: int) -> tuple[EmployerLink, Company] | None:
-        link = await self.session.get(EmployerLink, link_id)
+        link = await self.links.get(link_id)
         if link is None or link.applicant_id != applicant_id:
             return None
         company = await self.company(link.company_id)
@@ -255,35 +235,27 @@ class EmployerService:
         app = await self._latest_application(applicant_id)
         if app is None:
             return []
-        rows = await self.session.execute(
-            select(UploadedDocument).where(UploadedDocument.application_id == app.id).order_by(UploadedDocument.id)
-        )
-        return [(d.kind, d.file_name) for d in rows.scalars()]
+        return [(d.kind, d.file_name) for d in await self.candidate_rows.documents(app.id)]
 
     # -- the employer's side ---------------------------------------------------------------------
 
     async def candidates(self, company_id: int) -> list[tuple[EmployerLink, str]]:
         """The company's links that are pending or active, with the candidate's name once active."""
-        rows = await self.session.execute(
-            select(EmployerLink)
-            .where(EmployerLink.company_id == company_id, EmployerLink.state.in_(("pending", "active")))
-            .order_by(EmployerLink.id)
-        )
         out = []
-        for link in rows.scalars():
+        for link in await self.links.open_of_company(company_id):
             name = await self._candidate_name(link.applicant_id) if link.state == "active" else ""
             out.append((link, name))
         return out
 
     async def followed(self, member: EmployerMember, link_id: int) -> EmployerLink | None:
         """The link if it is this member's company's and active — else None, revealing nothing."""
-        link = await self.session.get(EmployerLink, link_id)
+        link = await self.links.get(link_id)
         if link is None or link.company_id != member.company_id or link.state != "active":
             return None
         return link
 
     async def stop_following(self, member: EmployerMember, link_id: int) -> bool:
-        link = await self.session.get(EmployerLink, link_id)
+        link = await self.links.get(link_id)
         if link is None or link.company_id != member.company_id or link.state not in ("pending", "active"):
             return False
         link.state, link.changed_at, link.shared_documents = "revoked", self.clock.now(), []
@@ -291,10 +263,7 @@ class EmployerService:
         return True
 
     async def _latest_application(self, applicant_id: int) -> Application | None:
-        rows = await self.session.execute(
-            select(Application).where(Application.user_id == applicant_id).order_by(Application.id.desc()).limit(1)
-        )
-        return rows.scalar_one_or_none()
+        return await self.candidate_rows.latest_application(applicant_id)
 
     async def _candidate_name(self, applicant_id: int) -> str:
         app = await self._latest_application(applicant_id)
@@ -304,8 +273,7 @@ class EmployerService:
     async def candidate_view(self, link: EmployerLink) -> ui.CandidateView:
         """Status, next step and which documents are missing — never the documents themselves."""
         app = await self._latest_application(link.applicant_id)
-        row = await self.session.get(Questionnaire, link.applicant_id)
-        conv = q.Conversation(dict(row.answers or {}) if row else {})
+        conv = q.Conversation(await self.candidate_rows.answers(link.applicant_id))
         now = self.clock.now()
         missing: tuple[str, ...] = ()
         total = 0
@@ -335,20 +303,10 @@ class EmployerService:
         app = await self._latest_application(link.applicant_id)
         if app is None or not link.shared_documents:
             return []
-        rows = await self.session.execute(
-            select(UploadedDocument).where(
-                UploadedDocument.application_id == app.id, UploadedDocument.kind.in_(link.shared_documents)
-            )
-        )
-        return [stored_file(d, app.reference, up.document_name(d.kind)) for d in rows.scalars()]
+        documents = await self.candidate_rows.documents_of_kinds(app.id, link.shared_documents)
+        return [stored_file(d, app.reference, up.document_name(d.kind)) for d in documents]
 
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:
     """(member user id, language) of everyone whose company actively follows this applicant."""
-    rows = await session.execute(
-        select(EmployerMember.user_id, User.language)
-        .join(EmployerLink, EmployerLink.company_id == EmployerMember.company_id)
-        .join(User, User.id == EmployerMember.user_id)
-        .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state == "active")
-    )
-    return [(uid, lang) for uid, lang in rows.all()]
+    return await LinkRepo(session).followers_of(applicant_id)

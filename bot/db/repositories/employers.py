@@ -1,0 +1,141 @@
+"""The employers aggregate's queries: companies and members, invite codes and the attempts at them,
+the applicant's links to companies, and what a linked employer may read of the candidate.
+
+ORM objects throughout: the employer service changes these rows (a link's state, a code's use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Application,
+    CodeAttempt,
+    Company,
+    EmployerLink,
+    EmployerMember,
+    InviteCode,
+    Questionnaire,
+    UploadedDocument,
+    User,
+)
+
+OPEN_STATES = ("pending", "active")  # a link that still counts: asked for, or approved
+
+
+class EmployerRepo:
+    """Companies and their members."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def member(self, user_id: int) -> EmployerMember | None:
+        return await self.session.get(EmployerMember, user_id)
+
+    async def company(self, company_id: int) -> Company | None:
+        return await self.session.get(Company, company_id)
+
+    async def company_with_brn(self, brn: str) -> Company | None:
+        return (await self.session.execute(select(Company).where(Company.brn == brn))).scalar_one_or_none()
+
+    async def unverified(self) -> list[Company]:
+        rows = await self.session.execute(select(Company).where(Company.verified_at.is_(None)).order_by(Company.id))
+        return list(rows.scalars())
+
+
+class InviteRepo:
+    """Invite codes and each person's failed attempts at them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def code(self, code: str) -> InviteCode | None:
+        return await self.session.get(InviteCode, code)
+
+    async def attempts(self, user_id: int) -> CodeAttempt | None:
+        return await self.session.get(CodeAttempt, user_id)
+
+
+class LinkRepo:
+    """Links between an applicant and a company (the applicant's consent)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, link_id: int) -> EmployerLink | None:
+        return await self.session.get(EmployerLink, link_id)
+
+    async def between(self, applicant_id: int, company_id: int) -> EmployerLink | None:
+        rows = await self.session.execute(
+            select(EmployerLink).where(EmployerLink.applicant_id == applicant_id, EmployerLink.company_id == company_id)
+        )
+        return rows.scalar_one_or_none()
+
+    async def open_of_applicant(self, applicant_id: int) -> list[tuple[EmployerLink, Company]]:
+        """The applicant's pending or active links with their companies, oldest first."""
+        rows = await self.session.execute(
+            select(EmployerLink, Company)
+            .join(Company, Company.id == EmployerLink.company_id)
+            .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state.in_(OPEN_STATES))
+            .order_by(EmployerLink.id)
+        )
+        return [(link, company) for link, company in rows.all()]
+
+    async def open_of_company(self, company_id: int) -> list[EmployerLink]:
+        """The company's pending or active links, oldest first."""
+        rows = await self.session.execute(
+            select(EmployerLink)
+            .where(EmployerLink.company_id == company_id, EmployerLink.state.in_(OPEN_STATES))
+            .order_by(EmployerLink.id)
+        )
+        return list(rows.scalars())
+
+    async def followers_of(self, applicant_id: int) -> list[tuple[int, str]]:
+        """(member user id, language) of everyone whose company actively follows this applicant."""
+        rows = await self.session.execute(
+            select(EmployerMember.user_id, User.language)
+            .join(EmployerLink, EmployerLink.company_id == EmployerMember.company_id)
+            .join(User, User.id == EmployerMember.user_id)
+            .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state == "active")
+        )
+        return [(uid, lang) for uid, lang in rows.all()]
+
+
+class CandidateRepo:
+    """What the employer side reads of a candidate: their latest application, its documents and
+    the questionnaire's answers (the service decides what a link lets an employer see)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def latest_application(self, applicant_id: int) -> Application | None:
+        rows = await self.session.execute(
+            select(Application).where(Application.user_id == applicant_id).order_by(Application.id.desc()).limit(1)
+        )
+        return rows.scalar_one_or_none()
+
+    async def documents(self, application_id: int) -> list[UploadedDocument]:
+        """All of the application's uploaded documents, in upload order."""
+        rows = await self.session.execute(
+            select(UploadedDocument)
+            .where(UploadedDocument.application_id == application_id)
+            .order_by(UploadedDocument.id)
+        )
+        return list(rows.scalars())
+
+    async def documents_of_kinds(self, application_id: int, kinds: Sequence[str]) -> list[UploadedDocument]:
+        rows = await self.session.execute(
+            select(UploadedDocument).where(
+                UploadedDocument.application_id == application_id, UploadedDocument.kind.in_(kinds)
+            )
+        )
+        return list(rows.scalars())
+
+    async def answers(self, applicant_id: int) -> dict[str, Any]:
+        """A copy of the questionnaire's answers ({} without a questionnaire)."""
+        row = await self.session.get(Questionnaire, applicant_id)
+        return dict(row.answers or {}) if row else {}
