@@ -308,16 +308,18 @@ async def test_a_busy_chats_next_update_starts_soon_after_the_first_ends(setting
     key = StorageKey(bot_id=1, chat_id=5, user_id=5, destiny="default")
     loop = asyncio.get_running_loop()
     released = 0.0
+    holding = asyncio.Event()
 
     async def first() -> None:
         nonlocal released
         async with isolation.lock(key):
+            holding.set()
             await asyncio.sleep(0.03)
             released = loop.time()
 
     try:
         holder = asyncio.create_task(first())
-        await asyncio.sleep(0.005)  # the second update arrives while the first is being handled
+        await holding.wait()  # the second update arrives while the first is being handled
         async with isolation.lock(key):
             waited = loop.time() - released
         await holder
