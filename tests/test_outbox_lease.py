@@ -80,11 +80,13 @@ async def test_a_live_sender_waiting_out_a_429_keeps_its_claim(
 ) -> None:
     user = await person(emulator, settings, clock, 1601)
     await notice(engine, 1601, "k1")
-    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
-    (a, b), bots = await two_senders(settings, emulator)
+    # A 429 of 4 s outlasts a lease of 1.5 s (renewed every 0.5 s): only the renewal keeps the
+    # claim. The lease is not shorter so that a busy test machine cannot delay a renewal past it.
+    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 4", retry_after=4)
+    (a, b), bots = await two_senders(settings, emulator, lease=1.5)
     waiting = asyncio.create_task(a.drain_once())
     await asyncio.sleep(0.2)  # a holds the message, waiting out the 429
-    await other_sender_keeps_recovering(b, 3.5)
+    await other_sender_keeps_recovering(b, 4.5)
     assert await waiting == 1
     notices = [m for m in user.messages if m.plain == "notice k1"]
     assert len(notices) == 1  # once: b never took over the live claim
