@@ -162,6 +162,15 @@ class PersonRepo:
         """Changes columns of the person's row (language, mode, ...) without loading it."""
         await self.session.execute(update(_users).where(_users.c.id == user_id).values(**values))
 
+    async def row(self, user_id: int) -> User | None:
+        """The ORM row, for a service that changes it with other rows (see Person)."""
+        return await self.session.get(User, user_id)
+
+    async def languages(self) -> list[str]:
+        """Every language someone uses the bot in, sorted (the staff queue's filter)."""
+        rows = await self.session.execute(select(User.language).distinct().order_by(User.language))
+        return list(rows.scalars())
+
 
 class QuestionnaireRepo:
     """Questionnaire rows as SavedConversation snapshots, saved with Core statements (see _PERSON)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.confirmations import SUBMIT, Confirmations
-from bot.db.models import Application, Questionnaire, User
+from bot.db.models import Application
+from bot.db.repo import PersonRepo, QuestionnaireRepo
+from bot.db.repositories.applications import ApplicationRepo
 from bot.services import modes, quota
 from bot.services.applications import ApplicationService
 from bot.services.modes import Mode
@@ -42,19 +43,13 @@ class FormService:
 
     async def _profile(self, user_id: int) -> tuple[Profile, bool]:
         """The eligibility answers as a profile, and whether the check was completed."""
-        row = await self.session.get(Questionnaire, user_id)
-        conv = q.Conversation(dict(row.answers or {}) if row else {})
+        row = await QuestionnaireRepo(self.session).get(user_id)
+        conv = q.Conversation(dict(row.answers) if row else {})
         now = self.clock.now()
         return q.profile(conv, now), flow.position(conv, now) == "summary"
 
     async def _draft(self, user_id: int) -> Application | None:
-        rows = await self.session.execute(
-            select(Application)
-            .where(Application.user_id == user_id, Application.status == st.DRAFT)
-            .order_by(Application.id.desc())
-            .limit(1)
-        )
-        return rows.scalar_one_or_none()
+        return await ApplicationRepo(self.session).latest_in(user_id, st.DRAFT)
 
     def _form(self, app: Application) -> af.Form:
         return af.Form({**(app.job or {}), **self.vault.open(app.personal_sealed)}, app.form_editing)
@@ -68,7 +63,7 @@ class FormService:
         await self.session.commit()
 
     async def _set_mode(self, user_id: int, mode: Mode) -> None:
-        user = await self.session.get(User, user_id)
+        user = await PersonRepo(self.session).row(user_id)
         if user is not None:
             modes.put(user, mode)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import SEOUL, Clock
-from bot.db.models import Application, AuditEntry, Questionnaire, StatusChange
+from bot.db.models import Application, AuditEntry, StatusChange
+from bot.db.repo import QuestionnaireRepo
+from bot.db.repositories.applications import ApplicationRepo
 from bot.services.employers import employer_recipients
 from bot.services.outbox import tell
 from bot.services.quota import take_one
@@ -61,6 +62,7 @@ class ApplicationService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
         self.clock = clock
+        self.repo = ApplicationRepo(session)
 
     async def create_draft(self, user_id: int, occupation: str | None) -> Application:
         now = self.clock.now()
@@ -85,13 +87,7 @@ class ApplicationService:
         IMMEDIATE holds the write lock already), refreshing any copy this session loaded before:
         every move checks its transition on this fresh row, never on an object read earlier.
         With ``expected``, a row whose status is no longer the one the person saw is refused."""
-        query = (
-            select(Application)
-            .where(Application.id == application_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        app = (await self.session.execute(query)).scalar_one_or_none()
+        app = await self.repo.lock_for_change(application_id)
         if app is None:
             await self.session.rollback()
             raise ApplicationError(f"application {application_id} no longer exists", "gone")
@@ -103,19 +99,11 @@ class ApplicationService:
         return app
 
     async def last_change(self, application_id: int) -> LastChange | None:
-        row = (
-            await self.session.execute(
-                select(StatusChange.to_status, StatusChange.actor, StatusChange.at)
-                .where(StatusChange.application_id == application_id)
-                .order_by(StatusChange.id.desc())
-                .limit(1)
-            )
-        ).first()
-        return LastChange(row[0], row[1], row[2]) if row else None
+        row = await self.repo.last_change(application_id)
+        return LastChange(*row) if row else None
 
     async def by_reference(self, reference: str) -> Application:
-        query = select(Application).where(Application.reference == reference)
-        app = (await self.session.execute(query)).scalar_one_or_none()
+        app = await self.repo.by_reference(reference)
         if app is None:
             raise ApplicationError(f"no application {reference}", "gone")
         return app
@@ -207,8 +195,8 @@ class ApplicationService:
         return Change(app.reference, old, new)
 
     async def view(self, app: Application, note: str | None = None, reason: str | None = None) -> st.StatusView:
-        answers = await self.session.get(Questionnaire, app.user_id)
-        in_korea = bool(answers and (answers.answers or {}).get("in_korea"))
+        answers = await QuestionnaireRepo(self.session).get(app.user_id)
+        in_korea = bool(answers and answers.answers.get("in_korea"))
         return st.StatusView(
             reference=app.reference or "",
             status=app.status,
@@ -231,18 +219,12 @@ class ApplicationService:
 
     async def owned(self, application_id: int, user_id: int) -> Application | None:
         """The application if it belongs to this user; None otherwise (reveals nothing)."""
-        app = await self.session.get(Application, application_id)
+        app = await self.repo.get(application_id)
         return app if app is not None and app.user_id == user_id else None
 
     async def open_application(self, user_id: int) -> Application | None:
         """The person's one open application (a draft or past it; a refused one is not open)."""
-        rows = await self.session.execute(
-            select(Application).where(Application.user_id == user_id, Application.status != st.NOT_RECOMMENDED)
-        )
-        return rows.scalar_one_or_none()
+        return await self.repo.open_of(user_id, refused=st.NOT_RECOMMENDED)
 
     async def of_user(self, user_id: int) -> list[Application]:
-        rows = await self.session.execute(
-            select(Application).where(Application.user_id == user_id).order_by(Application.id)
-        )
-        return list(rows.scalars())
+        return await self.repo.of_user(user_id)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Application, User
+from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
 from bot.services.outbox import enqueue
 from dialogs import statuses as st
@@ -44,13 +43,7 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
     if window_state(kb, now) != "open":
         return 0
     closes, left = kb.programme.window.closes, days_left(kb, now)
-    rows = (
-        await session.execute(
-            select(Application, User)
-            .join(User, User.id == Application.user_id)
-            .where(Application.status == st.DRAFT, Application.consent_at.is_not(None), User.unreachable_at.is_(None))
-        )
-    ).all()
+    rows = await ApplicationRepo(session).consented_in(st.DRAFT)
     added = 0
     for app, user in rows:
         tr = translator(user.language)

@@ -3,12 +3,14 @@ history). Opening an application with its personal details is itself recorded in
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
-from bot.db.models import Application, Questionnaire, StatusChange, UploadedDocument, User
+from bot.db.models import Application, UploadedDocument
+from bot.db.repo import PersonRepo, QuestionnaireRepo
+from bot.db.repositories.applications import ApplicationRepo
+from bot.db.repositories.documents import DocumentRepo
 from bot.services.staff import StaffService
 from dialogs import flow
 from dialogs import questionnaire as q
@@ -25,38 +27,33 @@ class ReviewService:
 
     async def queue(self, flt: ui.QueueFilter) -> tuple[list[ui.QueueRow], int]:
         """Submitted applications matching the filter, oldest first: one page and the total."""
-        where: list[ColumnElement[bool]] = [Application.reference.is_not(None)]
-        where.append(Application.status == flt.status if flt.status else Application.status.in_(ui.OPEN_STATUSES))
-        if flt.occupation:
-            where.append(Application.occupation == flt.occupation)
-        if flt.language:
-            where.append(User.language == flt.language)
-        base = select(Application, User.language).join(User, User.id == Application.user_id).where(*where)
-        total = int((await self.session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
-        rows = await self.session.execute(
-            base.order_by(Application.submitted_at, Application.id).offset(flt.page * ui.PAGE).limit(ui.PAGE)
+        rows, total = await ApplicationRepo(self.session).queue(
+            status=flt.status,
+            among=ui.OPEN_STATUSES,
+            occupation=flt.occupation,
+            language=flt.language,
+            offset=flt.page * ui.PAGE,
+            limit=ui.PAGE,
         )
         return [
             ui.QueueRow(a.id, a.reference or "", a.status, a.occupation, language, a.submitted_at)
-            for a, language in rows.all()
+            for a, language in rows
         ], total
 
     async def application(self, app_id: int) -> Application | None:
-        app = await self.session.get(Application, app_id)
+        app = await ApplicationRepo(self.session).get(app_id)
         return app if app is not None and app.reference else None  # drafts are the applicant's own
 
     async def detail(self, actor_id: int, app: Application) -> ui.ApplicationDetail:
-        user = await self.session.get(User, app.user_id)
-        row = await self.session.get(Questionnaire, app.user_id)
-        conv = q.Conversation(dict(row.answers or {}) if row else {})
+        user = await PersonRepo(self.session).row(app.user_id)
+        row = await QuestionnaireRepo(self.session).get(app.user_id)
+        conv = q.Conversation(dict(row.answers) if row else {})
         now = self.clock.now()
         verdict = (
             evaluate(q.profile(conv, now), now, alternatives=False) if flow.position(conv, now) == "summary" else None
         )
         docs = await self.documents(app)
-        history = await self.session.execute(
-            select(StatusChange).where(StatusChange.application_id == app.id).order_by(StatusChange.id)
-        )
+        history = await ApplicationRepo(self.session).history(app.id)
         self.staff.audit(actor_id, "application.view", app.reference or str(app.id), None, None)
         await self.session.commit()
         return ui.ApplicationDetail(
@@ -69,18 +66,12 @@ class ReviewService:
             verdict=verdict,
             form={**(app.job or {}), **self.vault.open(app.personal_sealed)},
             documents=[(d.kind, d.file_name) for d in docs],
-            history=[
-                ui.HistoryRow(h.at, h.from_status, h.to_status, h.actor, h.reason, h.note) for h in history.scalars()
-            ],
+            history=[ui.HistoryRow(h.at, h.from_status, h.to_status, h.actor, h.reason, h.note) for h in history],
             recommendation_number=app.recommendation_number,
         )
 
     async def documents(self, app: Application) -> list[UploadedDocument]:
-        rows = await self.session.execute(
-            select(UploadedDocument).where(UploadedDocument.application_id == app.id).order_by(UploadedDocument.id)
-        )
-        return list(rows.scalars())
+        return await DocumentRepo(self.session).of_application(app.id)
 
     async def languages(self) -> list[str]:
-        rows = await self.session.execute(select(User.language).distinct().order_by(User.language))
-        return list(rows.scalars())
+        return await PersonRepo(self.session).languages()

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import CorruptFile, FileCipher
 from bot.db.models import Application, UploadedDocument
+from bot.db.repositories.documents import DocumentRepo
 from bot.services import filecheck
 from bot.services.telegram import Telegram
 from dialogs import uploads as up
@@ -135,8 +135,7 @@ class UploadService:
         self.store = store
 
     async def uploaded(self, app: Application) -> dict[str, UploadedDocument]:
-        rows = await self.session.execute(select(UploadedDocument).where(UploadedDocument.application_id == app.id))
-        return {d.kind: d for d in rows.scalars()}
+        return await DocumentRepo(self.session).by_kind(app.id)
 
     async def save(
         self, telegram: Telegram, app: Application, kind: str, *, file_id: str, file_name: str, mime_type: str

@@ -1,0 +1,111 @@
+"""Applications and their status history: ORM rows, since the services change them.
+
+Statuses are passed in by the caller (they are defined in dialogs/statuses.py, above this layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Application, StatusChange, User
+
+
+class ApplicationRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, application_id: int) -> Application | None:
+        return await self.session.get(Application, application_id)
+
+    async def lock_for_change(self, application_id: int) -> Application | None:
+        """The row re-read under its lock (PostgreSQL FOR UPDATE), overwriting any copy this
+        session loaded before (populate_existing): a move is checked on this fresh row only."""
+        query = (
+            select(Application)
+            .where(Application.id == application_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def by_reference(self, reference: str) -> Application | None:
+        query = select(Application).where(Application.reference == reference)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def open_of(self, user_id: int, *, refused: str) -> Application | None:
+        """The person's one application whose status is not ``refused`` (a unique index keeps it one)."""
+        rows = await self.session.execute(
+            select(Application).where(Application.user_id == user_id, Application.status != refused)
+        )
+        return rows.scalar_one_or_none()
+
+    async def latest_in(self, user_id: int, status: str) -> Application | None:
+        """The person's newest application in ``status`` (their draft)."""
+        rows = await self.session.execute(
+            select(Application)
+            .where(Application.user_id == user_id, Application.status == status)
+            .order_by(Application.id.desc())
+            .limit(1)
+        )
+        return rows.scalar_one_or_none()
+
+    async def of_user(self, user_id: int) -> list[Application]:
+        rows = await self.session.execute(
+            select(Application).where(Application.user_id == user_id).order_by(Application.id)
+        )
+        return list(rows.scalars())
+
+    async def queue(
+        self,
+        *,
+        status: str | None,
+        among: Collection[str],
+        occupation: str | None,
+        language: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[tuple[Application, str]], int]:
+        """Submitted applications in ``status`` (or any of ``among``), with their applicant's
+        language, oldest first: one page and the total."""
+        where: list[ColumnElement[bool]] = [Application.reference.is_not(None)]
+        where.append(Application.status == status if status else Application.status.in_(among))
+        if occupation:
+            where.append(Application.occupation == occupation)
+        if language:
+            where.append(User.language == language)
+        base = select(Application, User.language).join(User, User.id == Application.user_id).where(*where)
+        total = int((await self.session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
+        rows = await self.session.execute(
+            base.order_by(Application.submitted_at, Application.id).offset(offset).limit(limit)
+        )
+        return [(a, language) for a, language in rows.all()], total
+
+    async def consented_in(self, status: str) -> list[tuple[Application, User]]:
+        """Applications in ``status`` whose applicant consented and can still be written to."""
+        rows = await self.session.execute(
+            select(Application, User)
+            .join(User, User.id == Application.user_id)
+            .where(Application.status == status, Application.consent_at.is_not(None), User.unreachable_at.is_(None))
+        )
+        return [(app, user) for app, user in rows.all()]
+
+    async def last_change(self, application_id: int) -> tuple[str, str, datetime] | None:
+        """The latest history row's (to_status, actor, at)."""
+        row = (
+            await self.session.execute(
+                select(StatusChange.to_status, StatusChange.actor, StatusChange.at)
+                .where(StatusChange.application_id == application_id)
+                .order_by(StatusChange.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return (row[0], row[1], row[2]) if row else None
+
+    async def history(self, application_id: int) -> list[StatusChange]:
+        rows = await self.session.execute(
+            select(StatusChange).where(StatusChange.application_id == application_id).order_by(StatusChange.id)
+        )
+        return list(rows.scalars())
