@@ -46,7 +46,9 @@ def test_round_trip_at_chunk_edges(size: int) -> None:
     plain = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     blob = sealed(plain)
     assert opened(blob) == plain
-    assert plain[:64] not in blob and len(blob) > len(plain)
+    assert len(blob) > len(plain)
+    if size >= 16:  # a shorter plaintext can turn up in random bytes by chance (1 byte: ~1 in 9)
+        assert plain[:64] not in blob
 
 
 def test_two_seals_differ_and_the_key_is_not_the_fernet_key() -> None:
