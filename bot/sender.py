@@ -40,11 +40,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.db.models import Announcement, OutboxMessage, User
+from bot.db.repositories.announcements import AnnouncementRepo
+from bot.db.repositories.outbox import OutboxRepo
 from bot.services import outbox
 from bot.services.outbox import delivery_counts, report_to_author
 from bot.services.rate import LocalRateBudget, RateBudget
@@ -174,24 +174,11 @@ class Sender:
         """Releases expired claims (a sender that crashed). On SQLite only one process sends, so at
         start every claim not ours is from a crashed run and is released at once."""
         async with self.sessionmaker() as session:
+            repo = OutboxRepo(session)
             now = self.clock.now()
-            expired: ColumnElement[bool] = (OutboxMessage.lease_until < now) | (
-                OutboxMessage.lease_until.is_(None) & (OutboxMessage.claimed_at < now - self.lease)
-            )
-            if at_start and session.get_bind().dialect.name == "sqlite":
-                expired = OutboxMessage.claimed_by != self.worker
-            base = update(OutboxMessage).where(expired, OutboxMessage.claimed_by.is_not(None))
-            released = await session.execute(
-                base.where(
-                    (OutboxMessage.state == "claimed")
-                    | ((OutboxMessage.state == "sending") & OutboxMessage.resend_if_unsure)
-                ).values(state="pending", claimed_by=None, claimed_at=None, lease_until=None)
-            )
-            unsure = await session.execute(
-                base.where(OutboxMessage.state == "sending", ~OutboxMessage.resend_if_unsure).values(state="uncertain")
-            )
+            all_but = self.worker if at_start and repo.dialect == "sqlite" else None
+            count = await repo.release_expired(now, self.lease, all_but=all_but)
             await session.commit()
-        count = int(released.rowcount or 0) + int(unsure.rowcount or 0)  # type: ignore[attr-defined]
         if count:
             log.warning("outbox: recovered %s messages of a stopped sender", count)
         return count
@@ -199,25 +186,11 @@ class Sender:
     async def claim(self) -> list[tuple[int, int]]:
         """Claims up to ``batch`` due messages for this sender, oldest first: (id, chat id)."""
         async with self.sessionmaker() as session:
-            query = (
-                select(OutboxMessage.id, OutboxMessage.chat_id)
-                .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= self.clock.now())
-                .order_by(OutboxMessage.id)
-                .limit(self.batch)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = [(int(i), int(c)) for i, c in (await session.execute(query)).all()]
+            repo = OutboxRepo(session)
+            rows = await repo.due(self.clock.now(), self.batch)
             if rows:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([i for i, _ in rows]))
-                    .values(
-                        state="claimed",
-                        claimed_by=self.worker,
-                        claimed_at=self.clock.now(),
-                        lease_until=self.clock.now() + self.lease,
-                    )
+                await repo.mark_claimed(
+                    [i for i, _ in rows], self.worker, self.clock.now(), self.clock.now() + self.lease
                 )
             await session.commit()
         return rows
@@ -249,24 +222,16 @@ class Sender:
                 await renewing
         if self._stopping:  # release what we did not get to
             async with self.sessionmaker() as session:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([i for i, _ in rows]), OutboxMessage.state == "claimed")
-                    .values(state="pending", claimed_by=None, claimed_at=None, lease_until=None)
-                )
+                await OutboxRepo(session).release_unsent([i for i, _ in rows])
                 await session.commit()
         return len(rows)
 
     async def renew(self) -> int:
         """Extends the lease of every claim of ours: we are alive, whatever we are waiting for."""
         async with self.sessionmaker() as session:
-            renewed = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.claimed_by == self.worker, OutboxMessage.state.in_(("claimed", "sending")))
-                .values(lease_until=self.clock.now() + self.lease)
-            )
+            renewed = await OutboxRepo(session).renew(self.worker, self.clock.now() + self.lease)
             await session.commit()
-        return int(renewed.rowcount or 0)  # type: ignore[attr-defined]
+        return renewed
 
     async def _keep_renewing(self) -> None:
         while True:
@@ -278,7 +243,7 @@ class Sender:
         message uncertain. None if the claim is gone (cancelled announcement, expired lease taken
         over by another sender)."""
         async with self.sessionmaker() as session:
-            msg = await session.get(OutboxMessage, message_id)
+            msg = await OutboxRepo(session).get(message_id)
             if msg is None or msg.state != "claimed" or msg.claimed_by != self.worker:
                 return None
             msg.state = "sending"
@@ -323,13 +288,10 @@ class Sender:
             break
         self._count("retry" if changes.get("state") == "pending" else str(changes.get("state")))
         async with self.sessionmaker() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(claimed_by=None, claimed_at=None, lease_until=None, **changes)
-            )
+            repo = OutboxRepo(session)
+            await repo.record_outcome(message_id, changes)
             if blocked:
-                await session.execute(update(User).where(User.id == chat_id).values(unreachable_at=self.clock.now()))
+                await repo.mark_unreachable(chat_id, self.clock.now())
             await session.commit()
 
     def _count(self, result: str) -> None:
@@ -339,9 +301,7 @@ class Sender:
     async def finish_announcements(self) -> int:
         """An announcement with nothing left to send is done: its author gets the final report."""
         async with self.sessionmaker() as session:
-            sending = list(
-                (await session.execute(select(Announcement).where(Announcement.state == "sending"))).scalars()
-            )
+            sending = await AnnouncementRepo(session).sending()
             finished = 0
             for ann in sending:
                 counts = await delivery_counts(session, ann.id)

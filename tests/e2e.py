@@ -148,7 +148,15 @@ async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await filled_form(user)
     await user.tap(nav(user, "docs"))
     await upload_documents(user, emulator)
+    before = len(user.messages)
     await user.tap(nav(user, "submit"))
+    # Then the "📨 submitted" notice, which comes through the outbox: waited for here, so it cannot
+    # arrive in the middle of what the test does next.
+    for _ in range(150):
+        if any(m.plain.startswith("📨") for m in user.messages[before:]):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the submitted notice never came")
 
 
 async def wait_for_text(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Announcement, Application, EmployerMember, OutboxMessage, Questionnaire, User
+from bot.db.models import Announcement
+from bot.db.repositories.announcements import AnnouncementRepo
+from bot.db.repositories.outbox import OutboxRepo
 from bot.i18n import translator
 from bot.services.outbox import delivery_counts, enqueue_announcement, report_to_author
 from bot.services.staff import StaffService
@@ -29,29 +30,21 @@ class AnnouncementService:
         self.session = session
         self.clock = clock
         self.staff = staff
+        self.repo = AnnouncementRepo(session)
 
     async def recipients(self, audience: Mapping[str, Any]) -> dict[int, str]:
         """Chat id -> language of everyone in the audience who has not blocked the bot."""
         kind, value = audience.get("kind", "all"), str(audience.get("value", ""))
-        query = select(User.id, User.language).where(User.unreachable_at.is_(None))
-        if kind == "language":
-            query = query.where(User.language == value)
-        elif kind == "employers":
-            query = query.where(User.id.in_(select(EmployerMember.user_id)))
-        elif kind == "status":
-            query = query.where(User.id.in_(select(Application.user_id).where(Application.status == value)))
-        people = {uid: lang for uid, lang in (await self.session.execute(query)).all()}
+        people = await self.repo.reachable(
+            language=value if kind == "language" else None,
+            employers=kind == "employers",
+            status=value if kind == "status" else None,
+        )
         if kind == "occupation":
-            applied = set(
-                (await self.session.execute(select(Application.user_id).where(Application.occupation == value)))
-                .scalars()
-                .all()
-            )
+            applied = await self.repo.applied_for(value)
             answered = {
                 uid
-                for uid, answers in (
-                    await self.session.execute(select(Questionnaire.user_id, Questionnaire.answers))
-                ).all()
+                for uid, answers in await self.repo.questionnaire_answers()
                 if (answers or {}).get("occupation") == value
             }
             people = {uid: lang for uid, lang in people.items() if uid in applied | answered}
@@ -106,22 +99,17 @@ class AnnouncementService:
         )
 
     async def latest(self, limit: int = 5) -> list[ann_ui.AnnouncementRow]:
-        rows = await self.session.execute(select(Announcement).order_by(Announcement.id.desc()).limit(limit))
-        return [await self.row(a) for a in rows.scalars()]
+        return [await self.row(a) for a in await self.repo.latest(limit)]
 
     async def get(self, announcement_id: int) -> Announcement | None:
-        return await self.session.get(Announcement, announcement_id)
+        return await self.repo.get(announcement_id)
 
     async def cancel(self, actor_id: int, announcement_id: int) -> Announcement | None:
         """Stops what has not been sent yet; a message already on its way is not recalled."""
-        ann = await self.session.get(Announcement, announcement_id)
+        ann = await self.repo.get(announcement_id)
         if ann is None or ann.state != "sending":
             return ann
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.announcement_id == ann.id, OutboxMessage.state.in_(("pending", "claimed")))
-            .values(state="cancelled", claimed_by=None)
-        )
+        await OutboxRepo(self.session).cancel_unsent(ann.id)
         before = await delivery_counts(self.session, ann.id)
         ann.state, ann.finished_at = "cancelled", self.clock.now()
         self.staff.audit(

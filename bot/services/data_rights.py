@@ -6,28 +6,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, SUBMIT
-from bot.db.models import (
-    Application,
-    AuditEntry,
-    CodeAttempt,
-    Company,
-    Confirmation,
-    EmployerLink,
-    EmployerMember,
-    InviteCode,
-    OutboxMessage,
-    Questionnaire,
-    StaffMember,
-    StaffSession,
-    StatusChange,
-    UploadedDocument,
-    User,
-)
+from bot.db.repositories.person_data import PersonDataRepo
 from bot.erasers import KeyEraser
 from bot.services.uploads import FileStore
 
@@ -50,18 +33,13 @@ class DataRightsService:
         self.vault = vault
         self.store = store
         self.eraser = eraser
+        self.repo = PersonDataRepo(session)
 
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the person, decrypted, as plain JSON-able data."""
-        user = await self.session.get(User, user_id)
-        questionnaire = await self.session.get(Questionnaire, user_id)
-        apps = list(
-            (
-                await self.session.execute(
-                    select(Application).where(Application.user_id == user_id).order_by(Application.id)
-                )
-            ).scalars()
-        )
+        user = await self.repo.user(user_id)
+        questionnaire = await self.repo.questionnaire(user_id)
+        apps = await self.repo.applications_in_order(user_id)
         out: dict[str, Any] = {
             "telegram_user_id": user_id,
             "language": user.language if user else None,
@@ -73,9 +51,7 @@ class DataRightsService:
             "messages_sent_to_you": [],
         }
         for app in apps:
-            docs = (
-                await self.session.execute(select(UploadedDocument).where(UploadedDocument.application_id == app.id))
-            ).scalars()
+            docs = await self.repo.documents(app.id)
             out["documents"] += [
                 {
                     "application": app.reference,
@@ -87,11 +63,7 @@ class DataRightsService:
                 }
                 for d in docs
             ]
-            history = (
-                await self.session.execute(
-                    select(StatusChange).where(StatusChange.application_id == app.id).order_by(StatusChange.id)
-                )
-            ).scalars()
+            history = await self.repo.history(app.id)
             out["applications"].append(
                 {
                     "reference": app.reference,
@@ -107,11 +79,7 @@ class DataRightsService:
                     ],
                 }
             )
-        messages = (
-            await self.session.execute(
-                select(OutboxMessage).where(OutboxMessage.chat_id == user_id).order_by(OutboxMessage.id)
-            )
-        ).scalars()
+        messages = await self.repo.messages_to(user_id)
         out["messages_sent_to_you"] = [
             {"text": m.text, "state": m.state, "created": _iso(m.created_at)} for m in messages
         ]
@@ -121,43 +89,20 @@ class DataRightsService:
         """Removes everything that identifies the person; see ERASED above for what is kept.
 
         Rows go in one transaction; then the files, then the runtime's keys (bot/erasers.py)."""
-        apps = list((await self.session.execute(select(Application).where(Application.user_id == user_id))).scalars())
+        apps = await self.repo.applications(user_id)
         app_ids = [a.id for a in apps]
         references = [a.reference for a in apps if a.reference]
         names = {str(self.vault.open(a.personal_sealed).get("name") or "") for a in apps} - {""}
-        paths = list(
-            (
-                await self.session.execute(
-                    select(UploadedDocument.path).where(UploadedDocument.application_id.in_(app_ids))
-                )
-            ).scalars()
-        )
+        paths = await self.repo.document_paths(app_ids)
         # Messages to them, and to anyone (linked employers) that name their reference or name.
-        await self.session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
-        for mention in [*references, *(n for n in names if len(n) >= 5)]:
-            await self.session.execute(
-                delete(OutboxMessage).where(OutboxMessage.text.contains(mention, autoescape=True))
-            )
+        await self.repo.delete_messages(user_id, [*references, *(n for n in names if len(n) >= 5)])
         await self._deidentify_audit(user_id, references, app_ids)
         await self._forget_in_staff_screens(app_ids)
-        await self.session.execute(
-            delete(Confirmation).where(
-                Confirmation.action.in_((SUBMIT, DECIDE)), Confirmation.target.in_([str(i) for i in app_ids])
-            )
-        )
-        await self.session.execute(delete(Confirmation).where(Confirmation.user_id == user_id))
-        await self.session.execute(delete(UploadedDocument).where(UploadedDocument.application_id.in_(app_ids)))
-        await self.session.execute(delete(StatusChange).where(StatusChange.application_id.in_(app_ids)))
-        await self.session.execute(delete(Application).where(Application.user_id == user_id))
-        await self.session.execute(delete(Questionnaire).where(Questionnaire.user_id == user_id))
-        # An employer redeeming their old code must find no code, not a link to a missing person.
-        await self.session.execute(delete(InviteCode).where(InviteCode.applicant_id == user_id))
-        await self.session.execute(delete(EmployerLink).where(EmployerLink.applicant_id == user_id))
-        await self.session.execute(delete(CodeAttempt).where(CodeAttempt.user_id == user_id))
+        # Their own rows, the invite codes made for them included: an employer redeeming their old
+        # code must find no code, not a link to a missing person.
+        await self.repo.delete_applicant_rows(user_id, app_ids, (SUBMIT, DECIDE))
         await self._leave_company(user_id)
-        await self.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
-        await self.session.execute(delete(StaffMember).where(StaffMember.user_id == user_id))
-        await self.session.execute(delete(User).where(User.id == user_id))
+        await self.repo.delete_account(user_id)
         await self.session.commit()
         for path in paths:
             Path(path).unlink(missing_ok=True)
@@ -171,8 +116,7 @@ class DataRightsService:
         """Entries about the person stay (what was done, when, by whom) with the target "erased"
         and only non-personal fields (no note, no recommendation number)."""
         targets = [*references, f"user:{user_id}", *(str(i) for i in app_ids)]
-        entries = (await self.session.execute(select(AuditEntry).where(AuditEntry.target.in_(targets)))).scalars()
-        for entry in entries:
+        for entry in await self.repo.audit_about(targets):
             if entry.target.isdigit() and not entry.action.startswith("application."):
                 continue  # a bare number is an application id only in application.* entries
             entry.target = ERASED
@@ -181,52 +125,36 @@ class DataRightsService:
 
     async def _forget_in_staff_screens(self, app_ids: list[int]) -> None:
         """A reviewer's unfinished decision (with its typed note) on the erased application."""
-        for state in (
-            await self.session.execute(select(StaffSession).where(StaffSession.pending.is_not(None)))
-        ).scalars():
+        for state in await self.repo.staff_states_with_pending():
             decision = (state.pending or {}).get("decision") or {}
             if decision.get("app") in app_ids:
                 state.pending = {k: v for k, v in (state.pending or {}).items() if k not in ("decision", "awaiting")}
 
     async def company_going_with(self, user_id: int) -> str | None:
         """The name of the company /delete would erase too (the person is its only member), or None."""
-        member = await self.session.get(EmployerMember, user_id)
+        member = await self.repo.membership(user_id)
         if member is None:
             return None
-        members = await self.session.scalar(
-            select(func.count()).select_from(EmployerMember).where(EmployerMember.company_id == member.company_id)
-        )
-        if members != 1:
+        if await self.repo.member_count(member.company_id) != 1:
             return None
-        company = await self.session.get(Company, member.company_id)
+        company = await self.repo.company(member.company_id)
         return company.name if company else None
 
     async def _leave_company(self, user_id: int) -> None:
         """The last member erases the company with them (its number can be registered again);
         otherwise only their membership goes, and the company forgets who registered it."""
-        member = await self.session.get(EmployerMember, user_id)
+        member = await self.repo.membership(user_id)
         if member is None:
             return
         company_id = member.company_id
-        await self.session.execute(delete(EmployerMember).where(EmployerMember.user_id == user_id))
-        others = await self.session.scalar(
-            select(func.count()).select_from(EmployerMember).where(EmployerMember.company_id == company_id)
-        )
-        if others:
-            await self.session.execute(
-                update(Company)
-                .where(Company.id == company_id, Company.created_by == user_id)
-                .values(created_by=0, contact_name="")
-            )
+        await self.repo.delete_membership(user_id)
+        if await self.repo.member_count(company_id):
+            await self.repo.forget_registrant(company_id, user_id)
             return
-        await self.session.execute(delete(InviteCode).where(InviteCode.company_id == company_id))
-        await self.session.execute(delete(EmployerLink).where(EmployerLink.company_id == company_id))
-        entries = (
-            await self.session.execute(select(AuditEntry).where(AuditEntry.target == f"company:{company_id}"))
-        ).scalars()
-        for entry in entries:
+        await self.repo.delete_company_codes(company_id)
+        for entry in await self.repo.audit_about_company(company_id):
             entry.target = ERASED
-        await self.session.execute(delete(Company).where(Company.id == company_id))
+        await self.repo.delete_company(company_id)
 
 
 def _impersonal(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -13,13 +13,14 @@ import weakref
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.db.models import Announcement, OutboxMessage, StaffSession, User
-from bot.db.repo import insert_if_absent, insert_many_if_absent
+from bot.db.models import Announcement
+from bot.db.repositories.outbox import OutboxRepo
+from bot.db.repositories.staff import StaffRepo
 from bot.i18n import translator
 from dialogs import staff_announcements as ann_ui
 from knowledge.text import Message
@@ -82,7 +83,7 @@ async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: 
     """Adds a message to the outbox within the caller's transaction; the same key is added once.
 
     Returns whether it was new."""
-    new = await insert_if_absent(session, OutboxMessage, _row(chat_id, text, dedup_key, clock.now(), None))
+    new = await OutboxRepo(session).add(_row(chat_id, text, dedup_key, clock.now(), None))
     if new:
         _wake_on_commit(session)
     return new
@@ -100,8 +101,8 @@ async def tell(
     """Renders ``message`` in the recipient's language (theirs as stored, unless given) and adds it
     to the outbox: the one way a notification is written for a person."""
     if language is None:
-        user = await session.get(User, chat_id)
-        language = user.language if user else "en"
+        stored = await OutboxRepo(session).language_of(chat_id)
+        language = stored if stored is not None else "en"
     text = translator(language).render(message)
     return await enqueue(session, chat_id=chat_id, text=text, dedup_key=dedup_key, clock=clock)
 
@@ -113,25 +114,21 @@ async def enqueue_announcement(
     announcement and chat, so a retried confirmation cannot message anyone twice."""
     now = clock.now()
     rows = [_row(chat, text, f"ann:{announcement_id}:{chat}", now, announcement_id) for chat, text in texts.items()]
+    repo = OutboxRepo(session)
     for i in range(0, len(rows), chunk):
-        await insert_many_if_absent(session, OutboxMessage, rows[i : i + chunk])
+        await repo.add_many(rows[i : i + chunk])
     if rows:
         _wake_on_commit(session)
 
 
 async def delivery_counts(session: AsyncSession, announcement_id: int) -> dict[str, int]:
     """How many of an announcement's messages are in each state."""
-    rows = await session.execute(
-        select(OutboxMessage.state, func.count())
-        .where(OutboxMessage.announcement_id == announcement_id)
-        .group_by(OutboxMessage.state)
-    )
-    return {state: int(n) for state, n in rows.all()}
+    return await OutboxRepo(session).counts_of(announcement_id)
 
 
 async def report_to_author(session: AsyncSession, ann: Announcement, counts: dict[str, int], clock: Clock) -> None:
     """The final report, once, in the author's staff language (through this same outbox)."""
-    state = await session.get(StaffSession, ann.created_by)
+    state = await StaffRepo(session).state_of(ann.created_by)
     tr = translator(state.locale if state else "ko")
     text = tr.render(ann_ui.announcement_report(ann.id, ann.state, counts))
     await enqueue(session, chat_id=ann.created_by, text=text, dedup_key=f"ann-report:{ann.id}", clock=clock)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import AuditEntry, StaffMember, StaffSession
+from bot.db.repositories.staff import StaffRepo
 
 ADMIN, REVIEWER = "admin", "reviewer"
 ROLES = (ADMIN, REVIEWER)
@@ -39,11 +39,12 @@ class StaffService:
         self.session = session
         self.clock = clock
         self.admin_ids = admin_ids
+        self.repo = StaffRepo(session)
 
     async def role(self, user_id: int) -> str | None:
         if user_id in self.admin_ids:
             return ADMIN
-        row = await self.session.get(StaffMember, user_id)
+        row = await self.repo.member(user_id)
         return row.role if row else None
 
     def audit(
@@ -55,7 +56,7 @@ class StaffService:
         )
 
     async def members(self) -> list[Member]:
-        rows = (await self.session.execute(select(StaffMember).order_by(StaffMember.added_at))).scalars()
+        rows = await self.repo.members_by_seniority()
         listed = [Member(uid, ADMIN, True) for uid in sorted(self.admin_ids)]
         return listed + [Member(r.user_id, r.role, False) for r in rows if r.user_id not in self.admin_ids]
 
@@ -66,7 +67,7 @@ class StaffService:
             raise StaffError("bad_role")
         if user_id in self.admin_ids:
             raise StaffError("configured")
-        row = await self.session.get(StaffMember, user_id)
+        row = await self.repo.member(user_id)
         before = {"role": row.role} if row else None
         if row is None:
             self.session.add(StaffMember(user_id=user_id, role=role, added_by=actor_id, added_at=self.clock.now()))
@@ -80,7 +81,7 @@ class StaffService:
             raise StaffError("not_admin")
         if user_id in self.admin_ids:
             raise StaffError("configured")
-        row = await self.session.get(StaffMember, user_id)
+        row = await self.repo.member(user_id)
         if row is None:
             raise StaffError("not_staff")
         self.audit(actor_id, "staff.remove", f"user:{user_id}", {"role": row.role}, None)
@@ -89,7 +90,7 @@ class StaffService:
 
     async def state(self, user_id: int) -> StaffSession:
         """The staff member's interface state (created in Korean on first use)."""
-        row = await self.session.get(StaffSession, user_id)
+        row = await self.repo.state_of(user_id)
         if row is None:
             row = StaffSession(user_id=user_id, locale="ko", pending=None)
             self.session.add(row)
@@ -97,5 +98,4 @@ class StaffService:
         return row
 
     async def audit_log(self, limit: int = 20) -> list[AuditEntry]:
-        rows = await self.session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
-        return list(rows.scalars())
+        return await self.repo.latest_audit(limit)
