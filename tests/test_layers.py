@@ -60,3 +60,25 @@ def test_only_the_modes_service_changes_where_typed_text_goes() -> None:
                 if name == "update":
                     writers.append(f"{where}:{node.lineno}")
     assert writers == []
+
+
+def test_services_hold_no_queries() -> None:
+    """Queries live in bot/db (repositories): a service imports no statement builder from
+    SQLAlchemy and calls no session.execute/scalar/get (adding, deleting and committing objects
+    it holds is its own business)."""
+    builders = {"select", "update", "delete", "insert", "text", "func", "and_", "or_"}
+    found = []
+    for path in sorted((ROOT / "bot" / "services").rglob("*.py")):
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+                found += [f"{where}: imports {a.name}" for a in node.names if a.name in builders]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("execute", "scalar", "scalars", "get")
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "session"
+            ):
+                found.append(f"{where}:{node.lineno}: session.{node.func.attr}")
+    assert found == []
