@@ -32,7 +32,7 @@ ANSWERS = {
     "experience_years": 2.0,
     "experience_after_degree": True,
     "korean_test": "topik",
-    "topik_level": "4",
+    "topik_level": 4,  # stored as a number, as the questionnaire stores it
     "in_korea": False,
     "nationality": "UZ",
     "job_offer": True,
