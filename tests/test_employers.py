@@ -114,7 +114,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
     # The candidate shares one document, then revokes: access ends at once.
     await candidate.say("/share")
-    await press_data(candidate, "sh:docs:")
+    await press_data(candidate, "sh:shared:")
     await press_data(candidate, "sh:toggle:1:passport_copy")
     await colleague.say("/employer")
     await emp(colleague, "👤")
@@ -195,7 +195,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
             assert "GG-2026" not in text and "NGUYEN" not in text
             assert not any(d.file_name.endswith(".pdf") for d in prober.documents)
     # The candidate's own sharing buttons, forged by the prober, do nothing either.
-    for act in ("approve", "revoke", "toggle", "docs"):
+    for act in ("approve", "revoke", "toggle", "shared"):
         await forge(prober, ShareCB(act=act, id=1, arg="passport_copy").pack(), home)
     con = sqlite3.connect(settings.database_url.split("///", 1)[1])
     assert con.execute("select state, shared_documents from employer_links").fetchall() == [("active", "[]")]

@@ -118,7 +118,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     await press_data(person, "sh:ask:")
     await press_data(person, "sh:approve:")
     await person.say("/share")
-    await press_data(person, "sh:docs:")
+    await press_data(person, "sh:shared:")
     await press_data(person, "sh:toggle:")  # shares one document
     old_code, _ = code_in((await press_data(person, "sh:invite:"))[0])  # never used
     await person.say("/share")

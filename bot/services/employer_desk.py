@@ -254,7 +254,7 @@ class ShareDesk:
             return await self.home(ui.ERRORS["gone"])
         return await self.home(_done(sharing.APPLICANT_DONE["revoked"], found[1].name))
 
-    @SHARE_ACTIONS("docs")
+    @SHARE_ACTIONS("shared")
     async def _documents(self, ident: int, arg: str) -> Reply:
         return await self._shared_documents(ident, toggle=None)
 
