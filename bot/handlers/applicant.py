@@ -5,6 +5,8 @@ Handlers stay thin: they call QuestionnaireService and send what it returns.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -90,6 +92,22 @@ async def on_answer(
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
+FormAction = Callable[[FormService, int, str, str, str], Awaitable[Reply]]
+
+# The application form's and its documents' buttons by action name (user id, action, argument,
+# locale); what is not here is navigation, answered by the form or the questionnaire below.
+FORM_ACTIONS: dict[str, FormAction] = {
+    "apply": lambda form, uid, act, arg, locale: form.open(uid),
+    "agree": lambda form, uid, act, arg, locale: form.agree(uid),
+    "decline": lambda form, uid, act, arg, locale: form.decline(uid),
+    "docs": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
+    "doc": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
+    "rmdoc": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
+    "review": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
+    "submit": lambda form, uid, act, arg, locale: form.submit(uid, locale, arg),
+}
+
+
 async def on_nav(
     callback: CallbackQuery,
     callback_data: NavCB,
@@ -99,19 +117,12 @@ async def on_nav(
     tr: Translator,
 ) -> None:
     user_id, act, at, arg = callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg
-    if act == "apply":
-        reply = await form.open(user_id)
-    elif act == "agree":
-        reply = await form.agree(user_id)
-    elif act == "decline":
-        reply = await form.decline(user_id)
-    elif act in ("docs", "doc", "rmdoc", "review"):
-        reply = await form.documents(user_id, act, arg)
-    elif act == "submit":
-        reply = await form.submit(user_id, tr.locale, arg)
-    elif at in af.BY_KEY or at == "form_review":
+    action = FORM_ACTIONS.get(act)
+    if action is not None:
+        reply = await action(form, user_id, act, arg, tr.locale)
+    elif at in af.BY_KEY or at == "form_review":  # Back, edit and the like on a form screen
         reply = await form.navigate(user_id, act, at, arg)
-    else:
+    else:  # the questionnaire's own navigation (Back, Start over, edit, result, ...)
         reply = await questionnaire.navigate(user_id, act, at, arg)
     await _answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
