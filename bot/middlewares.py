@@ -64,7 +64,7 @@ class ContextMiddleware(BaseMiddleware):
                     person = replace(person, language=wanted)
                 data["person"] = person
                 data["tr"] = translator(person.language)
-            data["questionnaire"] = QuestionnaireService(session, self.clock)
+            data["questionnaire"] = QuestionnaireService(session, self.clock, data.get("person"))
             data["form"] = FormService(session, self.clock, self.vault, self.store)
             data["data_rights"] = DataRightsService(session, self.vault, self.store, self.eraser)
             data["vault"] = self.vault

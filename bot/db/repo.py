@@ -95,6 +95,9 @@ class Person:
     language_chosen: bool
     mode: str
     employer_form: dict[str, Any] | None
+    # The questionnaire as read in the same statement (None: they have none yet), handed to the
+    # update's QuestionnaireRepo explicitly so it is not read twice.
+    questionnaire: SavedConversation | None = None
 
 
 def _saved(row: Any) -> SavedConversation:
@@ -145,8 +148,7 @@ class PersonRepo:
                     counted=[],
                 )
             )
-            self.session.info["questionnaire"] = (user_id, None)  # a newcomer has none yet
-            return Person(user_id, language, False, "check", None)
+            return Person(user_id, language, False, "check", None)  # a newcomer: no questionnaire yet
         changes: dict[str, Any] = {}
         if now - row.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every update
             changes["last_seen_at"] = now
@@ -155,8 +157,7 @@ class PersonRepo:
         if changes:
             await self.update(user_id, **changes)
         saved = _saved(row) if row.q_user_id is not None else None
-        self.session.info["questionnaire"] = (user_id, saved)
-        return Person(user_id, row.language, row.language_chosen, row.mode, row.employer_form)
+        return Person(user_id, row.language, row.language_chosen, row.mode, row.employer_form, saved)
 
     async def update(self, user_id: int, **values: Any) -> None:
         """Changes columns of the person's row (language, mode, ...) without loading it."""
@@ -175,13 +176,15 @@ class PersonRepo:
 class QuestionnaireRepo:
     """Questionnaire rows as SavedConversation snapshots, saved with Core statements (see _PERSON)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, known: Person | None = None) -> None:
         self.session = session
+        # What this repository has read or written, per person: the update's own person comes
+        # with their questionnaire already read (PersonRepo.load); anyone else is read on demand.
+        self._known: dict[int, SavedConversation | None] = {known.id: known.questionnaire} if known else {}
 
     async def get(self, user_id: int) -> SavedConversation | None:
-        kept = self.session.info.get("questionnaire")
-        if kept is not None and kept[0] == user_id:  # read with the person at the update's start
-            return cast(SavedConversation | None, kept[1])
+        if user_id in self._known:
+            return self._known[user_id]
         row = (await self.session.execute(_QUESTIONNAIRE, {"user_id": user_id})).first()
         return _saved(row) if row is not None else None
 
@@ -194,7 +197,7 @@ class QuestionnaireRepo:
                 )
             )
             saved = SavedConversation({}, [], None, 0, None)
-            self.session.info["questionnaire"] = (user_id, saved)
+            self._known[user_id] = saved
         return saved
 
     async def save(
@@ -223,7 +226,7 @@ class QuestionnaireRepo:
             # The row is gone (erased meanwhile): fail the update, as the ORM's flush did
             # (StaleDataError), rather than report an answer as saved.
             raise LookupError(f"no questionnaire row for user {user_id}")
-        self.session.info["questionnaire"] = (user_id, new)
+        self._known[user_id] = new
         return new
 
     async def set_outcome(self, user_id: int, outcome: str | None) -> None:

@@ -23,10 +23,10 @@ STALE = T("That button is from an earlier message. Here is where you are now:")
 
 
 class QuestionnaireService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, person: Person | None = None) -> None:
         self.session = session
         self.clock = clock
-        self.repo = QuestionnaireRepo(session)
+        self.repo = QuestionnaireRepo(session, person)  # the update's person: their questionnaire is read
 
     async def _load(self, user_id: int) -> tuple[SavedConversation, q.Conversation]:
         saved = await self.repo.get_or_create(user_id, self.clock.now())
