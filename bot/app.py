@@ -44,10 +44,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings, token: str | None = None) -> Bot:
+def require_token(settings: Settings, token: str | None = None) -> str:
     token = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
     if not token:
         raise SystemExit("BOT_TOKEN is not set. Put it in the environment or in .env (see README).")
+    return token
+
+
+def build_bot(settings: Settings, token: str | None = None) -> Bot:
+    token = require_token(settings, token)
     api = TelegramAPIServer.from_base(settings.telegram_api_base)
     # JSON bodies rather than forms, when that speed patch is on (bot/speed).
     session = JsonRequests(api=api) if speed.active("json_requests") else AiohttpSession(api=api)
@@ -193,6 +198,7 @@ class Runtime:
 
 async def run(settings: Settings, clock: Clock) -> None:
     """`python -m bot run`: migrate, then long-poll Telegram."""
+    require_token(settings)  # before anything is created on disk
     await migrate(settings)
     runtime = Runtime(settings, clock)
     settle()

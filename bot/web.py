@@ -17,7 +17,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot import commands
-from bot.app import Runtime, migrate
+from bot.app import Runtime, migrate, require_token
 from bot.chat_lock import current_update
 from bot.clock import Clock
 from bot.config import Settings
@@ -122,6 +122,7 @@ class WebhookWorker:
 
 
 async def run_webhook(settings: Settings, clock: Clock) -> None:
+    require_token(settings)  # before anything is created on disk
     await migrate(settings)
     worker = WebhookWorker(settings, clock)
     settle()

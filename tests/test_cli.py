@@ -50,6 +50,7 @@ async def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
     )
     _, err = await proc.communicate()
     assert proc.returncode != 0 and b"BOT_TOKEN is not set" in err and b"Traceback" not in err
+    assert not (tmp_path / "data").exists()  # said before anything was created on disk
 
 
 async def test_run_serves_a_chat_and_stops_on_sigint(tmp_path: Path, emulator: BotAPIEmulator) -> None:
