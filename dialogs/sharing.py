@@ -62,7 +62,9 @@ def share_screen(links: Sequence[LinkRow]) -> Screen:
         )
         if link.state == "active":
             actions.append(
-                action_of("shared", T("📎 Documents shared with {company}", company=Verbatim(link.company)), link.link_id)
+                action_of(
+                    "shared", T("📎 Documents shared with {company}", company=Verbatim(link.company)), link.link_id
+                )
             )
             actions.append(
                 action_of("revoke", T("⛔ Stop sharing with {company}", company=Verbatim(link.company)), link.link_id)
