@@ -423,6 +423,6 @@ async def test_announcement_audiences_pick_the_right_people(settings: Settings, 
 
 
 def test_every_admin_action_is_in_the_staff_action_table() -> None:
-    from bot.services.staff_desk import ACTIONS, ADMIN_ACTS
+    from bot.services.staff_desk_base import ACTIONS, ADMIN_ACTS
 
     assert sorted(a for a in ADMIN_ACTS if a not in ACTIONS) == []

@@ -27,8 +27,6 @@ from dialogs.uploads import document_name
 from knowledge.loader import load
 from knowledge.text import Message
 
-__all__ = ["ACTIONS", "ADMIN_ACTS", "StaffDesk"]
-
 
 class StaffDesk(StaffAdminDesk):
     """The whole staff desk: the entry points, the menu, the queue and one application here; the
