@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -32,6 +35,18 @@ from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import Outcome, evaluate
 from knowledge.text import Lines, Message, T, Verbatim
+
+
+@dataclass(frozen=True)
+class Completeness:
+    fields_done: int
+    fields_total: int
+    documents_done: int
+    documents_total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.fields_done == self.fields_total and self.documents_done == self.documents_total
 
 
 class FormService:
@@ -86,6 +101,23 @@ class FormService:
         await self._set_mode(user_id, Mode.CHECK)  # typed text goes back to the questionnaire
         await self.session.commit()
         return Reply([Screen("closed", tuple(body))])
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def completeness(self, app: Application) -> Completeness:
+        """How far a draft is: its details and its documents (for /status and the reminders)."""
+        p, _ = await self._profile(app.user_id)
+        form = af.Form({**(app.job or {}), **self.vault.open(app.personal_sealed)})
+        fields = [f for f in af.FIELDS if f.applies(p)]
+        required = self._required(p)
+        uploaded = await self.uploads.uploaded(app)
+        return Completeness(
+            sum(f.key in form.values for f in fields),
+            len(fields),
+            sum(d.id in uploaded for d in required),
+            len(required),
+        )
 
     async def position(self, user_id: int) -> str | None:
         app = await self._draft(user_id)
