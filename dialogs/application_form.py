@@ -319,6 +319,9 @@ CONSENT = Screen(
                     "• <b>Your rights</b> under Korea's Personal Information Protection Act (개인정보 보호법): see everything we keep (/mydata), correct it, and delete it (/delete) at any time. You may refuse; then we cannot prepare an application, but the eligibility check stays available."
                 ),
                 T("Sensitive data (such as the alien registration number) is stored encrypted."),
+                T(
+                    "<b>What this bot does:</b> it prepares your application and sends it to programme staff for a pre-check. <b>The official application is filed by you on gg24.gg.go.kr</b>; the bot gives you a filing pack for it."
+                ),
             )
         ),
     ),
@@ -367,6 +370,8 @@ def review_screen(form: Form, p: Profile) -> Screen:
         T(
             "<i>Nationality, occupation and salary come from your eligibility answers; change them there with /start.</i>"
         ),
-        T("Your draft is saved. Next: your documents."),
+        T(
+            "Your draft is saved. Next: your documents, then the pre-check by programme staff; after it, you file the official application yourself on gg24."
+        ),
     )
     return Screen("form_review", body, (), (Action("docs", T("📎 Documents")), *actions))

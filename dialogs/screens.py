@@ -24,6 +24,15 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """A button that copies ``text`` to the phone's clipboard (Bot API copy_text), e.g. a value to
+    paste into gg24."""
+
+    label: Text
+    text: str
+
+
+@dataclass(frozen=True)
 class Screen:
     key: str  # what the screen shows, e.g. "question:degree", "summary", "verdict"
     body: tuple[Message, ...]  # paragraphs, each sent as one block
@@ -31,6 +40,7 @@ class Screen:
     actions: tuple[Action, ...] = ()
     columns: int = 1  # how many options per row
     question: str | None = None  # the question key, when the screen asks one
+    copies: tuple[Copy, ...] = ()  # copy-to-clipboard buttons, two to a row, before the actions
 
 
 def with_note(screen: Screen, note: Message | None) -> Screen:

@@ -11,7 +11,8 @@ from knowledge.loader import load
 from knowledge.text import Lines, Message, T, Text, Verbatim
 
 DRAFT = "draft"
-SUBMITTED = "submitted"
+SUBMITTED = "submitted"  # sent to programme staff for a pre-check: not the official application
+FILED = "filed_gg24"  # the applicant filed the official application on gg24 and reported its receipt
 UNDER_REVIEW = "under_review"
 INFO_REQUESTED = "info_requested"
 RECOMMENDED = "recommended"
@@ -24,13 +25,19 @@ VISA_ISSUED = "visa_issued"
 # - PROVINCE: staff in the bot, or the staff CLI;
 # - SUBMISSION: the applicant's submission, only after its checks (documents, window, quota,
 #   eligibility; bot/services/application_form.py) — never a report button;
-# - APPLICANT: the applicant's own reports of the visa steps (/status).
+# - APPLICANT: the applicant's own reports (/status): filed on gg24 (with the receipt number, once),
+#   then the visa steps.
+# The official application is filed on gg24 by the applicant; the bot's submission is a pre-check
+# by programme staff. Staff may still decide an application whose filing was not reported here
+# (they see gg24 themselves).
 PROVINCE, APPLICANT, SUBMISSION = "province", "applicant", "submission"
+_DECIDE = {RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE}
 TRANSITIONS: dict[str, dict[str, str]] = {
     DRAFT: {SUBMITTED: SUBMISSION},
-    SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
-    UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
-    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
+    SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    FILED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, **_DECIDE},
     RECOMMENDED: {VISA_APPLIED: APPLICANT},
     NOT_RECOMMENDED: {},
     VISA_APPLIED: {VISA_ISSUED: APPLICANT},
@@ -40,7 +47,8 @@ STATUSES = tuple(TRANSITIONS)
 
 LABELS: dict[str, Text] = {
     DRAFT: T("Draft"),
-    SUBMITTED: T("Submitted"),
+    SUBMITTED: T("Sent for pre-check"),
+    FILED: T("Filed on gg24"),
     UNDER_REVIEW: T("Under review"),
     INFO_REQUESTED: T("More information requested"),
     RECOMMENDED: T("Recommended"),
@@ -97,13 +105,39 @@ class StatusView:
     recommendation_date: date | None = None
     note: str | None = None  # the province's note, shown as written
     reason: str | None = None  # a key of REASONS[status]
+    receipt: str | None = None  # the gg24 receipt number the applicant reported
+    window_closed: bool = False
 
 
-def next_step(view: StatusView) -> Text:
+def not_filed_yet(window_closed: bool = False) -> Text:
+    if window_closed:
+        return T(
+            "<b>No gg24 filing reported.</b> Applications closed on {closes}. If you filed on gg24 in time, tell me the receipt number (접수번호) with /status.",
+            closes=load().programme.window.closes,
+        )
+    return T(
+        "<b>Not filed on gg24 yet.</b> The official application is yours to file on gg24.gg.go.kr by {closes} (Korea time): use your filing pack (/gg24), then tell me the receipt number (접수번호) with /status.",
+        closes=load().programme.window.closes,
+    )
+
+
+def next_step(view: StatusView) -> Message:
+    step = _next_step(view)
+    if view.status in (SUBMITTED, UNDER_REVIEW, INFO_REQUESTED) and not view.receipt:
+        return Lines((step, not_filed_yet(view.window_closed)))
+    return step
+
+
+def _next_step(view: StatusView) -> Text:
     p = load().programme
     if view.status == SUBMITTED:
         return T(
-            "Next: the province reviews your application. You do not need to do anything now; I will tell you here when the status changes."
+            "Next: programme staff pre-check your draft; if something should change before you file, I will tell you here."
+        )
+    if view.status == FILED:
+        return T(
+            "Next: the province reviews your application (receipt number {receipt}). I will tell you here when the status changes.",
+            receipt=Verbatim(view.receipt or ""),
         )
     if view.status == UNDER_REVIEW:
         return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
@@ -141,7 +175,10 @@ def next_step(view: StatusView) -> Text:
 def notification(view: StatusView) -> Message:
     """The message an applicant receives when their application's status changes."""
     headline = {
-        SUBMITTED: T("📨 Your application <b>{ref}</b> has been submitted."),
+        SUBMITTED: T(
+            "📨 Your draft <b>{ref}</b> has been sent to programme staff for a pre-check. This is not the official application: you file that yourself on gg24."
+        ),
+        FILED: T("🧾 Noted: you filed application <b>{ref}</b> on gg24."),
         UNDER_REVIEW: T("🔎 Gyeonggi Province is now reviewing your application <b>{ref}</b>."),
         INFO_REQUESTED: T("📝 Gyeonggi Province needs more information for your application <b>{ref}</b>."),
         RECOMMENDED: T("🎉 Good news: Gyeonggi Province has <b>recommended</b> you (application <b>{ref}</b>)."),

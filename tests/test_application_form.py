@@ -223,8 +223,20 @@ async def test_documents_upload_replace_remove_then_submit(
     assert summary.file_name == "GG-2026-000001.html"
     html = summary.content.decode()
     assert "Date of birth" in html and "생년월일" in html and "134-86-72683" in html and "고용계약서" in html
-    for _ in range(100):  # the "submitted" notification comes through the outbox sender
-        if any("GG-2026-000001" in m.plain and "submitted" in m.plain for m in user.messages[count:]):
+    assert "This summary is not the application" in html
+    # The filing pack: the steps, every value on a copy button, the documents in order.
+    pack = [
+        m for m in user.messages[count:] if m.inline_keyboard or "filing pack" in m.plain or "in this order" in m.plain
+    ]
+    assert any("Your filing pack for gg24 (application GG-2026-000001)" in m.plain for m in pack)
+    copies = {
+        b["text"]: b["copy_text"]["text"] for m in pack for row in m.inline_keyboard for b in row if "copy_text" in b
+    }
+    assert copies["📋 Business no."] == "134-86-72683" and copies["📋 Name"] == "NGUYEN VAN AN"
+    assert copies["📋 Phone"].startswith("010-")  # as a Korean form takes it
+    assert any("1. ✅" in m.plain and "in this order" in m.plain for m in pack)
+    for _ in range(100):  # the "sent for a pre-check" notification comes through the outbox sender
+        if any("GG-2026-000001" in m.plain and "pre-check" in m.plain for m in user.messages[count:]):
             break
         await asyncio.sleep(0.1)
     else:

@@ -163,7 +163,7 @@ def test_demo_walks_the_whole_road_with_files_and_saves_the_summary(tmp_path: Pa
     assert "Cannot read" in demo.send(f"/file {tmp_path / 'missing.pdf'}")  # said here, nothing sent
     demo.press("Upload 3")
     assert "3 of 3 documents" in demo.send(f"/file {tmp_path / 'contract.pdf'}")
-    submitted = demo.press("📨 Submit the application")
+    submitted = demo.press("📨 Send for pre-check")
     summary = files / "GG-2026-000001.html"
     assert f"file received, saved as {summary}" in submitted
     html = summary.read_text(encoding="utf-8")

@@ -11,17 +11,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import Application
 from bot.i18n import Translator
-from bot.render import DbId
+from bot.messaging import send_reply
+from bot.render import DbId, render
 from bot.services.application_form import FormService
 from bot.services.applications import ApplicationError, ApplicationService
+from bot.services.filing import FILABLE, FilingService
+from bot.services.questionnaire import STALE
 from bot.speed.filters import on_loop
 from dialogs import statuses as st
-from knowledge.text import T
+from knowledge.text import T, Text
 
 REPORTS = {
     st.RECOMMENDED: (st.VISA_APPLIED, T("I have applied for the visa")),
     st.VISA_APPLIED: (st.VISA_ISSUED, T("My visa has been issued")),
 }
+FILED_BUTTON = T("🧾 I filed on gg24")
+CANCEL = "cancel"
+
+
+def _report(app: Application) -> tuple[str, Text] | None:
+    """The report this application's owner can make now, if any."""
+    if app.status in FILABLE and not app.gg24_receipt:
+        return st.FILED, FILED_BUTTON
+    return REPORTS.get(app.status)
 
 
 class ReportCB(CallbackData, prefix="s"):
@@ -48,8 +60,9 @@ async def _send_status(
         return
     for app in submitted:
         markup = None
-        if app.status in REPORTS:
-            to, label = REPORTS[app.status]
+        report = _report(app)
+        if report is not None:
+            to, label = report
             markup = InlineKeyboardMarkup(
                 inline_keyboard=[
                     [
@@ -79,6 +92,9 @@ async def on_report(
     form: FormService,
 ) -> None:
     service = ApplicationService(session, clock)
+    if callback_data.to in (st.FILED, CANCEL):
+        await _filing_button(callback, callback_data, bot, FilingService(session, clock, form), tr)
+        return
     app = await service.owned(callback_data.app, callback.from_user.id)
     allowed = REPORTS.get(app.status if app else "", ("", None))[0]
     if app is None or callback_data.to != allowed:  # not theirs, gone, or not a report (forged): nothing moves
@@ -98,9 +114,39 @@ async def on_report(
     await callback.answer()  # the notification itself comes through the outbox
 
 
+async def _filing_button(
+    callback: CallbackQuery, callback_data: ReportCB, bot: Bot, filing: FilingService, tr: Translator
+) -> None:
+    """ "I filed on gg24" asks for the receipt number; Cancel stops waiting for it."""
+    if callback_data.to == CANCEL:
+        await filing.cancel(callback.from_user.id)
+        await callback.answer(tr.render(T("Cancelled."), html_mode=False))
+        return
+    reply = await filing.ask_receipt(callback.from_user.id, callback_data.app)
+    if reply is None:
+        await callback.answer(tr.render(STALE, html_mode=False)[:200])
+        return
+    await callback.answer()
+    cancel = InlineKeyboardButton(
+        text=tr.render(T("Cancel"), html_mode=False), callback_data=ReportCB(app=callback_data.app, to=CANCEL).pack()
+    )
+    for screen in reply.screens:
+        for text, _ in render(screen, tr):
+            await bot.send_message(
+                callback.from_user.id, text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel]])
+            )
+
+
+async def on_gg24(
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator, form: FormService
+) -> None:
+    await send_reply(bot, message.chat.id, await FilingService(session, clock, form).pack(message.chat.id), tr)
+
+
 def build_router() -> Router:
     r = Router(name="status")
     r.message.filter(on_loop(F.chat.type == "private"))
     r.message.register(on_status, Command("status"))
+    r.message.register(on_gg24, Command("gg24"))
     r.callback_query.register(on_report, ReportCB.filter())
     return r

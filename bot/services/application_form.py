@@ -27,6 +27,7 @@ from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
 from dialogs.deadline import closed_notice, days_left_line, deadline_note, draft_after_close, is_closed
+from dialogs.filing import Pack, pack_screens
 from dialogs.screens import Screen, with_note
 from dialogs.typed_answers import Invalid
 from knowledge.loader import load
@@ -118,6 +119,13 @@ class FormService:
             sum(d.id in uploaded for d in required),
             len(required),
         )
+
+    async def pack_for(self, app: Application) -> Pack:
+        """The filing pack's data for a sent application: its values, the profile, the documents."""
+        p, _ = await self._profile(app.user_id)
+        uploaded = await self.uploads.uploaded(app)
+        values = {**(app.job or {}), **self.vault.open(app.personal_sealed)}
+        return Pack(app.reference or "", values, p, self._required(p), frozenset(uploaded))
 
     async def position(self, user_id: int) -> str | None:
         app = await self._draft(user_id)
@@ -354,6 +362,12 @@ class FormService:
             locale=locale,
         )
         caption = Lines(
-            (T("Your application summary, in your language and in Korean: keep it, and use it on gg24.gg.go.kr."),)
+            (
+                T(
+                    "Your application summary, in your language and in Korean: keep it. It is not the application: file that yourself on gg24.gg.go.kr."
+                ),
+            )
         )
-        return Reply([], None, made=[MadeFile(f"{change.reference}.html", summary, caption)])
+        fresh = await ApplicationRepo(self.session).get(app.id)
+        screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
+        return Reply(screens, None, made=[MadeFile(f"{change.reference}.html", summary, caption)])

@@ -20,6 +20,7 @@ from bot.services.outbox import tell
 from bot.services.quota import take_one
 from bot.services.stats import count_once
 from dialogs import statuses as st
+from dialogs.deadline import is_closed
 from knowledge.loader import load
 
 
@@ -159,6 +160,16 @@ class ApplicationService:
         )
         return await self._move(app, new, by=st.PROVINCE, actor=actor, note=note, reason=reason)
 
+    async def report_filed(self, app: Application, receipt: str) -> Change:
+        """The applicant reports filing on gg24 with its receipt number: once, checked on the fresh row."""
+        fresh = await self.locked(app.id)
+        if fresh.gg24_receipt:
+            reference = fresh.reference
+            await self.session.rollback()  # expires every object: read nothing from them after this
+            raise ApplicationError(f"{reference} was reported filed already", "already")
+        fresh.gg24_receipt = receipt
+        return await self._move(fresh, st.FILED, by=st.APPLICANT, actor="applicant")
+
     async def report(self, app: Application, new: str) -> Change:
         """The applicant's own report (visa applied, visa issued), checked on the fresh row."""
         fresh = await self.locked(app.id)
@@ -205,6 +216,8 @@ class ApplicationService:
             recommendation_date=app.recommendation_date,
             note=note,
             reason=reason,
+            receipt=app.gg24_receipt,
+            window_closed=is_closed(self.clock.now()),
         )
 
     async def _notify(self, app: Application, note: str | None, reason: str | None, change_id: int) -> None:

@@ -12,13 +12,15 @@ from bot.crypto import Vault
 from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
 from bot.services.application_form import FormService
+from bot.services.filing import FILABLE
 from bot.services.outbox import enqueue
-from bot.services.reminders import run_reminders
+from bot.services.reminders import BEFORE_CLOSE, run_reminders
 from bot.services.retention import run_retention
 from bot.services.uploads import FileStore
 from dialogs import statuses as st
 from dialogs.deadline import is_closed
 from knowledge.loader import load
+from knowledge.parameters import days_left, window_state
 from knowledge.text import T, Text
 
 READY_IDLE = timedelta(days=1)  # a finished draft left a day without being sent
@@ -46,8 +48,34 @@ async def remind_ready_drafts(session: AsyncSession, clock: Clock, forms: FormSe
     return added
 
 
+def file_on_gg24() -> Text:
+    return T(
+        "⏰ Applications close on {closes} (Korea time). Your draft went to programme staff for the pre-check, but no filing on gg24 is reported: file the official application there (your filing pack: /gg24) and tell me the receipt number with /status.",
+        closes=load().programme.window.closes,
+    )
+
+
+async def remind_not_filed(session: AsyncSession, clock: Clock) -> int:
+    """7 days and 1 day before the close (once each): sent for the pre-check, not reported filed."""
+    kb, now = load(), clock.now()
+    if window_state(kb, now) != "open":
+        return 0
+    left = days_left(kb, now)
+    closing = next((d for d in BEFORE_CLOSE if left <= d), None)
+    if closing is None:
+        return 0
+    added = 0
+    for app, user in await ApplicationRepo(session).unfiled_in(FILABLE):
+        text = translator(user.language).render(file_on_gg24())
+        key = f"remind:file{closing}:{app.id}"
+        added += await enqueue(session, chat_id=user.id, text=text, dedup_key=key, clock=clock)
+    await session.commit()
+    return added
+
+
 async def run_periodic(session: AsyncSession, clock: Clock, vault: Vault, store: FileStore) -> int:
     added = await run_reminders(session, clock)
     added += await remind_ready_drafts(session, clock, FormService(session, clock, vault, store))
+    added += await remind_not_filed(session, clock)
     added += await run_retention(session, clock, store)
     return added

@@ -92,6 +92,19 @@ class ApplicationRepo:
         )
         return [(app, user) for app, user in rows.all()]
 
+    async def unfiled_in(self, statuses: Collection[str]) -> list[tuple[Application, User]]:
+        """Sent applications in ``statuses`` whose filing on gg24 is not reported, with their reachable owner."""
+        rows = await self.session.execute(
+            select(Application, User)
+            .join(User, User.id == Application.user_id)
+            .where(
+                Application.status.in_(statuses),
+                Application.gg24_receipt.is_(None),
+                User.unreachable_at.is_(None),
+            )
+        )
+        return [(app, user) for app, user in rows.all()]
+
     async def last_change(self, application_id: int) -> tuple[str, str, datetime] | None:
         """The latest history row's (to_status, actor, at)."""
         row = (
