@@ -6,6 +6,7 @@ from datetime import datetime
 
 from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
+from knowledge.employer import rules_for as employer_rules_for
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence, Document
 from knowledge.parameters import days_left, window_state
@@ -78,7 +79,7 @@ def verdict_screen(v: Verdict) -> Screen:
             _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
         )
     if v.occupation and v.outcome is not Outcome.NOT_ELIGIBLE:
-        rules = [r for r in (*load().employer_rules, *v.occupation.employer_rules) if v.occupation.track in r.tracks]
+        rules = employer_rules_for(v.occupation)  # this occupation's only
         employer: list[Message] = [T("<b>What your employer must meet:</b>")]
         for rule in rules:
             mark = "❓" if rule.uncertain else "•"
@@ -100,6 +101,8 @@ def verdict_screen(v: Verdict) -> Screen:
     actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
     if v.outcome is not Outcome.NOT_ELIGIBLE:
         actions.insert(0, Action("apply", T("📝 Start my application")))
+    else:  # people prepare their documents while they fix what is missing
+        actions.insert(0, Action("checklist", T("📋 My document checklist")))
     return Screen(f"verdict:{v.outcome.value}", tuple(body), actions=tuple(actions))
 
 

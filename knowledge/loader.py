@@ -64,6 +64,10 @@ def _cite(raw: dict[str, Any]) -> Cite:
     return Cite(source=str(raw["source"]), confidence=Confidence(raw["confidence"]))
 
 
+def _note(raw: dict[str, Any]) -> Note:
+    return Note(raw["text"], _cite(raw["cite"]), dict(raw.get("when") or {}))
+
+
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -71,7 +75,11 @@ def _date(value: Any) -> date:
 def _employer_rules(raw: list[dict[str, Any]] | None) -> tuple[EmployerRule, ...]:
     return tuple(
         EmployerRule(
-            r["text"], _cite(r["cite"]), bool(r.get("uncertain", False)), tuple(r.get("tracks", ("E-7-1", "E-7-2")))
+            r["text"],
+            _cite(r["cite"]),
+            bool(r.get("uncertain", False)),
+            tuple(r.get("tracks", ("E-7-1", "E-7-2"))),
+            str(r.get("id", "")),
         )
         for r in raw or ()
     )
@@ -136,6 +144,7 @@ def load() -> Knowledge:
             cite=_cite(c["cite"]),
             uncertain=bool(c.get("uncertain", False)),
             effort=int(c.get("effort", 3)),
+            advice_abroad=_note(c["advice_abroad"]) if c.get("advice_abroad") else None,
         )
         for cid, c in cond["conditions"].items()
     }
@@ -184,7 +193,7 @@ def load() -> Knowledge:
             )
             for d in docs["documents"]
         ),
-        document_notes=tuple(Note(n["text"], _cite(n["cite"])) for n in docs["general_notes"]),
+        document_notes=tuple(_note(n) for n in docs["general_notes"]),
         tb_countries=frozenset(docs["tb_countries"]),
         tb_countries_total=int(docs["tb_countries_total"]),
         tb_cite=_cite(docs["tb_cite"]),
@@ -214,6 +223,7 @@ def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:
     cites += [(f"employer_rule:{i}", r.cite) for i, r in enumerate(kb.employer_rules)]
     cites += [(f"employer_rule:{o.id}:{i}", r.cite) for o in kb.occupations for i, r in enumerate(o.employer_rules)]
     cites += [(f"condition:{c.id}", c.cite) for c in kb.conditions.values()]
+    cites += [(f"condition:{c.id}:abroad", c.advice_abroad.cite) for c in kb.conditions.values() if c.advice_abroad]
     cites += [(f"pathway:{x.id}", x.cite) for x in kb.pathways.values()]
     cites += [(f"wage:{w.track}:{w.start}", w.cite) for w in kb.wage_floors]
     cites += [(f"minimum_wage:{m.year}", m.cite) for m in kb.minimum_wages]

@@ -80,6 +80,7 @@ class EmployerRule:
     cite: Cite
     uncertain: bool = False
     tracks: tuple[str, ...] = ("E-7-1", "E-7-2")  # the tracks it applies to
+    id: str = ""  # names a rule the code treats apart (it_ratio: see knowledge/employer.rules_for)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Condition:
     cite: Cite
     uncertain: bool = False
     effort: int = 3  # how hard meeting it is, to rank the nearest path (see conditions.yaml)
+    advice_abroad: Note | None = None  # for people who cannot take KIIP (knowledge/route.kiip_open)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class MinimumWage:
 class Note:
     text: str
     cite: Cite
+    when: dict[str, object] = field(default_factory=dict)  # as Document.when
 
 
 @dataclass(frozen=True)
