@@ -8,10 +8,10 @@ from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
 from knowledge.employer import rules_for as employer_rules_for
 from knowledge.loader import load
-from knowledge.model import Cite, Confidence, Document
+from knowledge.model import Cite, Confidence, Document, Occupation
 from knowledge.parameters import days_left, window_state
 from knowledge.rules import Check, Outcome, Status, Verdict
-from knowledge.text import TP, Lines, Message, T, Text, Verbatim, WithKorean
+from knowledge.text import TP, Joined, Lines, Message, T, Text, Verbatim, WithKorean
 
 CONFIDENCE = {
     Confidence.CONFIRMED: T("confirmed by several sources"),
@@ -45,13 +45,10 @@ def verdict_screen(v: Verdict) -> Screen:
     body: list[Message] = [HEADLINE[v.outcome]]
     if v.occupation:
         occ = v.occupation
-        body.append(
-            T(
-                "Occupation: <b>{name}</b>, {track}",
-                name=WithKorean(T(occ.name), occ.name_ko),
-                track=Verbatim(occ.track),
-            )
+        name = T(
+            "Occupation: <b>{name}</b>, {track}", name=WithKorean(T(occ.name), occ.name_ko), track=Verbatim(occ.track)
         )
+        body.append(_lines([name, _code_line(occ)]))
     for result in v.holding:
         lines: list[Message] = [
             T(
@@ -104,6 +101,25 @@ def verdict_screen(v: Verdict) -> Screen:
     else:  # people prepare their documents while they fix what is missing
         actions.insert(0, Action("checklist", T("📋 My document checklist")))
     return Screen(f"verdict:{v.outcome.value}", tuple(body), actions=tuple(actions))
+
+
+def _code_line(occ: Occupation) -> Text:
+    """The guideline's code, and the September 2026 manual's newer ones beside it, marked as such
+    (program-facts.md §12.1): shown, never used to decide."""
+    code = T(
+        "Occupation code: {code} <i>({source})</i>", code=Verbatim(occ.code), source=Verbatim(load().codes_cite.source)
+    )
+    if not occ.codes_m5:
+        return code
+    newer = [
+        T("{code} in its list <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        if c.where == "list"
+        else T("{code} in its detailed entry <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        for c in occ.codes_m5
+    ]
+    return T(
+        "{code}; newer numbering in the September 2026 stay manual: {newer}", code=code, newer=Joined(tuple(newer))
+    )
 
 
 def _advice(v: Verdict) -> list[Text]:

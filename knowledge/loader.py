@@ -24,6 +24,7 @@ from knowledge.model import (
     Occupation,
     Pathway,
     Programme,
+    RenumberedCode,
     Source,
     WageFloor,
     Window,
@@ -132,6 +133,9 @@ def load() -> Knowledge:
             cite=_cite(o["cite"]),
             confirmed=bool(o.get("confirmed", True)),
             employer_rules=_employer_rules(o.get("employer_rules")),
+            codes_m5=tuple(
+                RenumberedCode(str(c["code"]), c["where"], _cite(c["cite"])) for c in o.get("codes_m5") or ()
+            ),
         )
         for o in occ["occupations"]
     )
@@ -199,6 +203,7 @@ def load() -> Knowledge:
         tb_cite=_cite(docs["tb_cite"]),
         municipalities=tuple(Municipality(m["id"], m["name"], m["name_ko"]) for m in gg["municipalities"]),
         municipalities_cite=_cite(gg["cite"]),
+        codes_cite=_cite(occ["codes_cite"]),
     )
     _validate(kb)
     return kb
@@ -220,6 +225,8 @@ def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:
     ]
     cites += [(f"fact:{f.id}", f.cite) for f in p.facts]
     cites += [(f"occupation:{o.id}", o.cite) for o in kb.occupations]
+    cites += [("occupation_codes", kb.codes_cite)]
+    cites += [(f"occupation:{o.id}:m5:{c.code}", c.cite) for o in kb.occupations for c in o.codes_m5]
     cites += [(f"employer_rule:{i}", r.cite) for i, r in enumerate(kb.employer_rules)]
     cites += [(f"employer_rule:{o.id}:{i}", r.cite) for o in kb.occupations for i, r in enumerate(o.employer_rules)]
     cites += [(f"condition:{c.id}", c.cite) for c in kb.conditions.values()]

@@ -152,6 +152,29 @@ async def test_restart_of_the_bot_mid_questionnaire_loses_nothing(bot: BotRunner
     assert verdict.startswith("✅") and "Care worker" in verdict
 
 
+async def test_care_worker_sees_both_code_numberings_and_only_care_employer_rules(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    for uid, language in ((112, "en"), (113, "ko")):
+        user = emulator.user(uid, language_code=language)
+        await user.say("/start")
+        await answer(user, "care_worker", "associate", "korea", "completed", "kiip", "3", "yes", "yes", "D-10")
+        await answer(user, "NP", "yes", "yes", "=26000000")
+        result = await user.tap(nav(user, "result"))
+        verdict, everything = result[0].plain, texts(result)
+        assert verdict.startswith("✅") and "요양보호사" in verdict
+        # The guideline's code, with the September 2026 manual's newer ones beside it and their pages.
+        assert "42111" in verdict and "M1 p.739" in verdict
+        assert "42210" in verdict and "M5 p.233" in verdict and "42110" in verdict and "M5 p.278" in verdict
+        assert verdict.index("42111") < verdict.index("42210")
+        # The employer's side is the care worker's: no web developer's 20 % rule, no IT ratio.
+        assert "웹 개발자" not in everything and "web developers" not in everything
+        assert "Some immigration officers also check" not in everything
+        if language == "en":
+            assert "Designation as a long-term care institution" in everything
+            assert "foreign care workers up to 30 per cent" in everything
+
+
 async def test_a_crash_mid_questionnaire_loses_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
     user = emulator.user(110)
     await user.say("/start")

@@ -157,3 +157,28 @@ def test_employer_side_shows_only_the_persons_occupation() -> None:
     # A web developer has a firm 20 % rule of their own: the "some officers check" one is not theirs.
     assert not any(r.id == "it_ratio" for r in rules_for(load().occupation("web_developer")))
     assert any(r.id == "it_ratio" for r in rules_for(load().occupation("data_specialist")))
+
+
+def test_occupations_match_by_name_and_any_code_never_by_a_number_alone() -> None:
+    kb = load()
+    care, nurse = kb.occupation("care_worker"), kb.occupation("nurse")
+    assert care.code == "42111" and nurse.code == "2430"  # the regional guideline keeps the old numbers
+    assert {(c.code, c.where, c.cite.source) for c in care.codes_m5} == {
+        ("42210", "list", "M5 p.233"),
+        ("42110", "detail", "M5 p.278"),
+    }
+    assert [c.code for c in nurse.codes_m5] == ["2440"]
+
+    def ids(query: str) -> set[str]:
+        return {o.id for o in kb.find_occupations(query)}
+
+    for query in ("42111", "42110", "42210", "요양보호사", "Care worker", "요양보호사(42210 舊42111)"):
+        assert ids(query) == {"care_worker"}, query
+    assert ids("2440") == ids("2430") == ids("간호사") == {"nurse"}
+    # A number alone may name two occupations: both are offered, none is picked.
+    assert ids("2352") == {"robotics_engineer", "electronics_engineer"}
+    assert ids("2224") == {"web_developer", "data_specialist"}
+    # With the name, the name decides, whatever the number says.
+    assert ids("전자공학 기술자(2352)") == {"electronics_engineer"}
+    assert ids("웹개발자") == {"web_developer"}
+    assert ids("9999") == set()
