@@ -175,6 +175,23 @@ async def test_care_worker_sees_both_code_numberings_and_only_care_employer_rule
             assert "foreign care workers up to 30 per cent" in everything
 
 
+async def test_typed_occupation_by_name_or_code_a_code_alone_never_decides(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(114)
+    await user.say("/start")
+    # 2352 is robotics now and electronics formerly: both are named, none is chosen.
+    both = (await user.say("2352"))[0].plain
+    assert "Robotics engineer (로봇공학 전문가)" in both and "Electronics engineer (전자공학 기술자)" in both
+    assert "occupation" not in await stored_answers(settings, 114)
+    # 42210 (the September 2026 list's number) names only the care worker, but is still a number alone.
+    alone = (await user.say("42210"))[0].plain
+    assert "Care worker (요양보호사)" in alone and "occupation" not in await stored_answers(settings, 114)
+    # The name decides, whatever the code beside it.
+    await user.say("요양보호사(42210 舊42111)")
+    assert (await stored_answers(settings, 114))["occupation"] == "care_worker"
+
+
 async def test_a_crash_mid_questionnaire_loses_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
     user = emulator.user(110)
     await user.say("/start")
