@@ -169,6 +169,18 @@ def _cities() -> tuple[Option, ...]:
     return tuple(Option(m.id, T("{name}", name=WithKorean(T(m.name), m.name_ko))) for m in load().municipalities)
 
 
+def _has_offer(p: Profile) -> bool:
+    """The employer's details are asked once there is an offer: without one ("not yet") the draft
+    is started and saved without them, and filing waits for a Gyeonggi employer."""
+    return bool(p.job_offer)
+
+
+# Without a job offer yet: the review and a refused submission say what is missing.
+NO_EMPLOYER_YET = T(
+    "Employer: <b>not yet</b>. A job offer from an employer in Gyeonggi is needed before you can file. When you have one, change your answer with /start, then add the employer's details here."
+)
+
+
 FIELDS: tuple[Field, ...] = (
     Field(
         "name",
@@ -213,6 +225,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>The name of the company</b> that offers you the job."),
         parse_free(2, 100),
         sensitive=False,
+        applies=_has_offer,
     ),
     Field(
         "brn",
@@ -221,6 +234,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>The company's business registration number</b> (10 digits; the company can tell you)."),
         parse_brn,
         sensitive=False,
+        applies=_has_offer,
     ),
     Field(
         "city",
@@ -230,6 +244,7 @@ FIELDS: tuple[Field, ...] = (
         options=_cities,
         columns=3,
         sensitive=False,
+        applies=_has_offer,
     ),
     Field(
         "start_date",
@@ -238,6 +253,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>When do you start work?</b> (year-month-day)"),
         parse_start_date,
         sensitive=False,
+        applies=_has_offer,
     ),
 )
 BY_KEY = {f.key: f for f in FIELDS}
@@ -363,6 +379,8 @@ def review_screen(form: Form, p: Profile) -> Screen:
         )
         if value
     ]
+    if not _has_offer(p):
+        lines.append(NO_EMPLOYER_YET)
     body = (
         T("<b>Your application (draft)</b>"),
         Lines(tuple(lines)),

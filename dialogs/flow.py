@@ -35,3 +35,11 @@ def result(conv: Conversation, now: datetime) -> tuple[Verdict, list[Screen]]:
         screens.append(checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding)), now))
     screens.append(programme_screen(now))
     return verdict, screens
+
+
+def checklist_for(conv: Conversation, now: datetime) -> Screen:
+    """The checklist on its own (the ❌ verdict's button): for the pathways that hold, else the
+    nearest ones, so a person can prepare while they fix what is missing."""
+    p = profile(conv, now)
+    verdict = evaluate(p, now, alternatives=False)
+    return checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding or verdict.nearest)))

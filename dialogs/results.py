@@ -7,11 +7,12 @@ from datetime import datetime
 from dialogs.deadline import deadline_note, info_only_banner, is_closed
 from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
+from knowledge.employer import rules_for as employer_rules_for
 from knowledge.loader import load
-from knowledge.model import Cite, Confidence, Document
+from knowledge.model import Cite, Confidence, Document, Occupation
 from knowledge.parameters import days_left, window_state
 from knowledge.rules import Check, Outcome, Status, Verdict
-from knowledge.text import TP, Lines, Message, T, Text, Verbatim, WithKorean
+from knowledge.text import TP, Joined, Lines, Message, T, Text, Verbatim, WithKorean
 
 CONFIDENCE = {
     Confidence.CONFIRMED: T("confirmed by several sources"),
@@ -57,13 +58,10 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
             body.append(note)
     if v.occupation:
         occ = v.occupation
-        body.append(
-            T(
-                "Occupation: <b>{name}</b>, {track}",
-                name=WithKorean(T(occ.name), occ.name_ko),
-                track=Verbatim(occ.track),
-            )
+        name = T(
+            "Occupation: <b>{name}</b>, {track}", name=WithKorean(T(occ.name), occ.name_ko), track=Verbatim(occ.track)
         )
+        body.append(_lines([name, _code_line(occ)]))
     for result in v.holding:
         lines: list[Message] = [
             T(
@@ -91,7 +89,7 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
             _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
         )
     if v.occupation and v.outcome is not Outcome.NOT_ELIGIBLE:
-        rules = [r for r in (*load().employer_rules, *v.occupation.employer_rules) if v.occupation.track in r.tracks]
+        rules = employer_rules_for(v.occupation)  # this occupation's only
         employer: list[Message] = [T("<b>What your employer must meet:</b>")]
         for rule in rules:
             mark = "❓" if rule.uncertain else "•"
@@ -113,7 +111,28 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
     actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
     if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         actions.insert(0, Action("apply", T("📝 Start my application")))
+    else:  # people prepare their documents while they fix what is missing
+        actions.insert(0, Action("checklist", T("📋 My document checklist")))
     return Screen(f"verdict:{v.outcome.value}", tuple(body), actions=tuple(actions))
+
+
+def _code_line(occ: Occupation) -> Text:
+    """The guideline's code, and the September 2026 manual's newer ones beside it, marked as such
+    (program-facts.md §12.1): shown, never used to decide."""
+    code = T(
+        "Occupation code: {code} <i>({source})</i>", code=Verbatim(occ.code), source=Verbatim(load().codes_cite.source)
+    )
+    if not occ.codes_m5:
+        return code
+    newer = [
+        T("{code} in its list <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        if c.where == "list"
+        else T("{code} in its detailed entry <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        for c in occ.codes_m5
+    ]
+    return T(
+        "{code}; newer numbering in the September 2026 stay manual: {newer}", code=code, newer=Joined(tuple(newer))
+    )
 
 
 def _advice(v: Verdict) -> list[Text]:

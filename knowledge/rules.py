@@ -15,6 +15,7 @@ from knowledge.loader import load
 from knowledge.model import Cite, Condition, Knowledge, Occupation, Pathway
 from knowledge.parameters import minimum_wage, wage_floor, window_state
 from knowledge.profile import Profile
+from knowledge.route import kiip_open
 from knowledge.text import Money, T, Text, Verbatim, years_text
 
 
@@ -44,6 +45,7 @@ class Check:
     status: Status
     variant: str = ""
     params: dict[str, object] = field(default_factory=dict)
+    kiip_closed: bool = False  # the person cannot take KIIP: the advice names TOPIK only
 
     @property
     def cite(self) -> Cite:
@@ -64,7 +66,8 @@ class Check:
         return T(self.condition.reasons[self.variant or default], **self.params)
 
     def advice(self) -> Text:
-        return T(self.condition.advice, **self.params)
+        abroad = self.condition.advice_abroad
+        return T(abroad.text if abroad and self.kiip_closed else self.condition.advice, **self.params)
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def _nurse(p: Profile, ctx: Context, c: Condition) -> Check:
 
 @check("robotics_relaxation")
 def _robotics(p: Profile, ctx: Context, c: Condition) -> Check:
-    return Check(c, Status.PENDING)
+    return Check(c, Status.PENDING, kiip_closed=not kiip_open(p))
 
 
 @check("degree_master")
@@ -253,16 +256,18 @@ def _korean_bachelor(p: Profile, ctx: Context, c: Condition) -> Check:
 @check("korean_level_4")
 def _korean_4(p: Profile, ctx: Context, c: Condition) -> Check:
     params = {"level": _level_text(p)}
+    closed = not kiip_open(p)
     if p.korean_test in ("topik", "kiip") and p.korean_level() >= 4:
         return Check(c, Status.MET, params=params)
     if p.korean_test == "kiip_pre" and p.korean_level() >= 4:
-        return Check(c, Status.PENDING, "pre_assessment", params)
-    return Check(c, Status.UNMET, params=params)
+        return Check(c, Status.PENDING, "pre_assessment", params, closed)
+    return Check(c, Status.UNMET, params=params, kiip_closed=closed)
 
 
 @check("korean_level_3")
 def _korean_3(p: Profile, ctx: Context, c: Condition) -> Check:
-    return Check(c, Status.MET if p.korean_level() >= 3 else Status.UNMET, params={"level": _level_text(p)})
+    status = Status.MET if p.korean_level() >= 3 else Status.UNMET
+    return Check(c, status, params={"level": _level_text(p)}, kiip_closed=not kiip_open(p))
 
 
 @check("korean_associate")

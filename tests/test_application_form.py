@@ -25,6 +25,7 @@ from tests.e2e import (
     filled_form,
     nav,
     nav_arg,
+    texts,
     upload,
     upload_documents,
     write_sqlite,
@@ -302,3 +303,29 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=SEOUL))
     assert await check() == 0  # closed: nothing more
     await engine.dispose()
+
+
+async def test_no_job_offer_yet_draft_saved_without_employer_and_filing_waits(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """ "Not yet": the draft is started and saved without the employer's details; the bot says a
+    Gyeonggi employer is needed before filing, and the submission waits for one."""
+    user = emulator.user(620)
+    await user.say("/start")
+    await answer(user, "web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "no")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert verdict.startswith("⚠️")
+    await user.tap(nav(user, "apply"))
+    first = await user.tap(nav(user, "agree"))
+    assert "step 1 of 6" in first[-1].plain  # no employer, business number, city or start date asked
+    review = await answer(user, "=Nguyen Van An", "=1995-04-23", "=010-1234-5678", "=an@example.com")
+    review = await answer(user, "=950423-5123456", "=Suwon-si, Paldal-gu 123")
+    text = review[-1].plain
+    assert "Your application (draft)" in text and "Your draft is saved" in text
+    assert "Employer: not yet" in text and "employer in Gyeonggi is needed before you can file" in text
+    await user.tap(nav(user, "docs"))
+    await upload_documents(user, emulator)
+    refused = await user.tap(nav(user, "submit"))
+    assert "employer in Gyeonggi is needed before you can file" in texts(refused)
+    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    assert db.execute("select count(*) from applications where status = 'draft'").fetchone()[0] == 1

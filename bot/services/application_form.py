@@ -328,6 +328,8 @@ class FormService:
             return Reply([self._screen(form, p)], T("Please complete the application first."))
         if window_state(kb, now) != "open":
             return Reply([], T("Applications are closed, so the application cannot be submitted."))
+        if not p.job_offer:  # the draft may wait for an offer; the application cannot
+            return Reply([self._screen(form, p)], af.NO_EMPLOYER_YET)
         applications = ApplicationService(self.session, self.clock)
         if await quota.issued(self.session) >= kb.programme.quota:
             return Reply(

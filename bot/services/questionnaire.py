@@ -130,6 +130,10 @@ class QuestionnaireService:
                 await count_once(self.session, user_id, "eligible", occupation)
             await self.session.commit()
             return Reply(screens)
+        elif action == "checklist":  # the ❌ verdict's button: nothing to save
+            if here != "summary":
+                return Reply([flow.next_screen(conv, now)], STALE)
+            return Reply([flow.checklist_for(conv, now)])
         else:
             return Reply([flow.next_screen(conv, now)], STALE)
         await self._save(user_id, saved, conv)
