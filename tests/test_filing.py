@@ -109,10 +109,11 @@ async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clo
                 await service.submit(app)
                 app_id = app.id
 
-            async def report(maker, receipt: str) -> str:  # type: ignore[no-untyped-def]
+            async def report(maker, receipt: str, app_id: int = app_id, user_id: int = user_id) -> str:  # type: ignore[no-untyped-def]
                 async with maker() as session:
                     service = ApplicationService(session, clock)
                     row = await service.owned(app_id, user_id)
+                    assert row is not None
                     try:
                         await service.report_filed(row, receipt)
                     except ApplicationError as refused:
