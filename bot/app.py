@@ -30,7 +30,7 @@ from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
 from bot.sender import Sender
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
-from bot.services.reminders import run_reminders
+from bot.services.reminders import run_all_reminders
 from bot.services.uploads import FileStore
 from bot.speed.json_requests import JsonRequests
 from bot.speed.response_models import KeepResponseModels
@@ -166,7 +166,7 @@ class Runtime:
             budget=budget,
             on_result=self.metrics.sent,
             lease=settings.outbox_lease_seconds,
-            periodic=run_reminders,
+            periodic=run_all_reminders,
             redis=self.redis,
         )
 
