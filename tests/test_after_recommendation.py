@@ -12,12 +12,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.app import migrate
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Company, EmployerLink, EmployerMember, OutboxMessage, Questionnaire, User
 from bot.i18n import translator
 from bot.services.applications import ApplicationService
+from bot.services.reminders import run_all_reminders
 from bot.services.visa_reminders import run_visa_reminders
 from dialogs import after_recommendation as ar
 from dialogs import statuses as st
@@ -25,7 +27,7 @@ from emulator import BotAPIEmulator
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence
 from knowledge.text import Lines, Message, Text, Verbatim
-from tests.conftest import BotRunner
+from tests.conftest import BotRunner, empty_postgres
 from tests.e2e import answer
 from tests.test_status import change, submitted_application
 
@@ -219,7 +221,16 @@ async def _outbox(settings: Settings, chat_id: int | None = None) -> list[Outbox
     return rows
 
 
-async def test_visa_nudges_are_sent_once_each_and_stop_once_reported(settings: Settings, clock: FixedClock) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    if request.param == "postgresql":
+        settings = settings.model_copy(update={"database_url": await empty_postgres()})
+        await migrate(settings)
+    return settings
+
+
+async def test_visa_nudges_are_sent_once_each_and_stop_once_reported(db_settings: Settings, clock: FixedClock) -> None:
+    settings = db_settings  # the query joins the history: on both databases
     await _person(settings, clock, 901, {"in_korea": False})
     await _person(settings, clock, 902, {"in_korea": False})
     ref = await _consented_submission(settings, clock, 901)
@@ -265,7 +276,10 @@ async def test_a_late_check_sends_only_the_latest_nudge_and_goes_on_after_the_cl
     ref = await _consented_submission(settings, clock, 903)
     await change(settings, clock, ref, st.RECOMMENDED)
     clock.set(datetime(2027, 2, 1, 9, 0, tzinfo=SEOUL))  # after the window closed; over 30 days later
-    assert await _nudge(settings, clock) == 1
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        assert await run_all_reminders(session, clock) == 1  # the sender's periodic check
+    await engine.dispose()
     keys = [m.dedup_key for m in await _outbox(settings, 903) if m.dedup_key.startswith("remind:")]
     assert keys == ["remind:applied30:1"]
 
