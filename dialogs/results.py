@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.deadline import deadline_note, info_only_banner, is_closed
 from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
 from knowledge.loader import load
@@ -40,8 +41,20 @@ def _check_line(c: Check) -> Text:
     return T("{mark} {text}\n   {cite}", mark=Verbatim(MARK[c.status]), text=text, cite=cite_text(c.cite))
 
 
-def verdict_screen(v: Verdict) -> Screen:
-    body: list[Message] = [HEADLINE[v.outcome]]
+def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
+    """The outcome first; ``now`` adds the close (information only) or the days left."""
+    closed = now is not None and is_closed(now)
+    body: list[Message] = [info_only_banner()] if closed else []
+    body.append(HEADLINE[v.outcome])
+    if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
+        body.append(
+            T(
+                "<b>Next:</b> prepare your application here (📝 below). Programme staff pre-check it; then <b>you file the official application yourself on gg24.gg.go.kr</b>: this bot does not file it for you."
+            )
+        )
+        note = deadline_note(now) if now is not None else None
+        if note is not None:
+            body.append(note)
     if v.occupation:
         occ = v.occupation
         body.append(
@@ -98,7 +111,7 @@ def verdict_screen(v: Verdict) -> Screen:
         )
     )
     actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
-    if v.outcome is not Outcome.NOT_ELIGIBLE:
+    if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         actions.insert(0, Action("apply", T("📝 Start my application")))
     return Screen(f"verdict:{v.outcome.value}", tuple(body), actions=tuple(actions))
 
@@ -139,9 +152,12 @@ def _document(d: Document) -> Lines:
     return _lines(lines)
 
 
-def checklist_screen(cl: Checklist) -> Screen:
+def checklist_screen(cl: Checklist, now: datetime | None = None) -> Screen:
     kb = load()
     body: list[Message] = [T("📋 <b>Your document checklist</b>")]
+    note = deadline_note(now) if now is not None else None
+    if note is not None:
+        body.append(note)
     for stage, heading in STAGES:
         parts: list[Message] = [heading]
         for side, side_heading in SIDES:
@@ -232,7 +248,8 @@ def welcome_screen() -> Screen:
                 "👋 <b>Hello!</b> I help foreign professionals check whether they can get a recommendation for an E-7 visa from Gyeonggi Province."
             ),
             T(
-                "I will ask a few short questions (about 2 minutes) and then show your result, the reasons and your document checklist. No personal data is needed. Your answers are saved: you can stop and continue at any time."
+                "I will ask a few short questions (about 2 minutes) and then show your result, the reasons and your document checklist. No personal data is needed. Your answers are saved: you can stop and continue until applications close on {closes} (Korea time).",
+                closes=load().programme.window.closes,
             ),
         ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.text import Message, Text
 
@@ -31,3 +31,8 @@ class Screen:
     actions: tuple[Action, ...] = ()
     columns: int = 1  # how many options per row
     question: str | None = None  # the question key, when the screen asks one
+
+
+def with_note(screen: Screen, note: Message | None) -> Screen:
+    """The screen with one more paragraph before its buttons (e.g. the days left to file)."""
+    return screen if note is None else replace(screen, body=(*screen.body, note))

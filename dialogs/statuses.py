@@ -4,9 +4,10 @@ told at each step (in plain words, with the next step)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dialogs import after_recommendation as ar
+from dialogs.deadline import draft_after_close, is_closed
 from knowledge.loader import load
 from knowledge.text import Lines, Message, T, Text, Verbatim
 
@@ -190,6 +191,29 @@ def status_summary(view: StatusView) -> Message:
             next_step(view),
         )
     )
+
+
+def draft_summary(fields: tuple[int, int], documents: tuple[int, int], now: datetime) -> Message:
+    """/status for a draft: a draft, how complete, and what comes next (or what happens after the close)."""
+    lines: list[Message] = [
+        T(
+            "📝 <b>Draft</b> (not sent): {fields_done} of {fields_total} details, {documents_done} of {documents_total} documents.",
+            fields_done=fields[0],
+            fields_total=fields[1],
+            documents_done=documents[0],
+            documents_total=documents[1],
+        )
+    ]
+    if is_closed(now):
+        lines.append(draft_after_close())
+    else:
+        lines.append(
+            T(
+                "Next: finish it with /apply and send it to programme staff for a pre-check; then file the official application yourself on gg24 by {closes} (Korea time).",
+                closes=load().programme.window.closes,
+            )
+        )
+    return Lines(tuple(lines))
 
 
 def employer_notification(

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from bot.app import migrate
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
+from bot.crypto import FileCipher, Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Company, EmployerLink, EmployerMember, OutboxMessage, Questionnaire, User
 from bot.i18n import translator
 from bot.services.applications import ApplicationService
-from bot.services.reminders import run_all_reminders
+from bot.services.periodic import run_periodic
+from bot.services.uploads import FileStore
 from bot.services.visa_reminders import run_visa_reminders
 from dialogs import after_recommendation as ar
 from dialogs import statuses as st
@@ -278,7 +280,9 @@ async def test_a_late_check_sends_only_the_latest_nudge_and_goes_on_after_the_cl
     clock.set(datetime(2027, 2, 1, 9, 0, tzinfo=SEOUL))  # after the window closed; over 30 days later
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
-        assert await run_all_reminders(session, clock) == 1  # the sender's periodic check
+        key = load_key(settings)
+        store = FileStore(settings.files_dir, FileCipher(key))
+        assert await run_periodic(session, clock, Vault(key), store) == 1  # the sender's periodic check
     await engine.dispose()
     keys = [m.dedup_key for m in await _outbox(settings, 903) if m.dedup_key.startswith("remind:")]
     assert keys == ["remind:applied30:1"]

@@ -250,7 +250,8 @@ async def test_submission_refused_when_closed_or_quota_exhausted(
     await write_sqlite(settings, "update counters set value = 0 where name = 'recommendations'")
     clock.set(datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL))
     closed = await user.tap(nav(user, "submit"))
-    assert "Applications are closed" in closed[0].plain
+    assert "Applications closed on December 31, 2026" in closed[0].plain
+    assert "will be erased on January 30, 2027" in closed[0].plain  # the draft's retention, said at once
 
 
 async def test_reminders_idle_draft_and_window_closing_each_once(

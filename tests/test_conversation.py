@@ -235,10 +235,16 @@ async def test_after_the_window_closes_the_bot_says_so(
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     user = emulator.user(112)
     first = await user.say("/start")
-    assert "Applications closed" in texts(first)
+    assert first[0].plain.startswith("🔒 Applications closed on December 31, 2026")  # at once, before any question
+    assert "gg.go.kr" in first[0].plain and "031-120" in first[0].plain
+    await user.tap("🔍 See how I fit the rules")
     await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
-    verdict = (await user.tap(nav(user, "result")))[0].plain
-    assert verdict.startswith("❌") and "Applications closed on" in verdict
+    shown = await user.tap(nav(user, "result"))
+    verdict = shown[0]
+    assert verdict.plain.startswith("ℹ️ Information only: applications closed on December 31, 2026")
+    assert "✅ You appear to be eligible" in verdict.plain  # how the profile fits, the window left out
+    assert "Applications closed on" not in verdict.plain.split("Information only")[1]  # not an unmet condition
+    assert not any("Start my application" in b for m in shown for b in m.button_texts)
 
 
 async def test_language_switch_persists_and_commands_are_localised(bot: BotRunner, emulator: BotAPIEmulator) -> None:

@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.models import Application
 from bot.i18n import Translator
 from bot.render import DbId
+from bot.services.application_form import FormService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.speed.filters import on_loop
 from dialogs import statuses as st
@@ -31,9 +32,15 @@ class ReportCB(CallbackData, prefix="s"):
 
 
 async def _send_status(
-    bot: Bot, chat_id: int, apps: list[Application], service: ApplicationService, tr: Translator
+    bot: Bot, chat_id: int, apps: list[Application], service: ApplicationService, tr: Translator, form: FormService
 ) -> None:
+    for draft in (a for a in apps if a.status == st.DRAFT and a.consent_at is not None):
+        c = await form.completeness(draft)
+        summary = st.draft_summary((c.fields_done, c.fields_total), (c.documents_done, c.documents_total), form.now())
+        await bot.send_message(chat_id, tr.render(summary))
     submitted = [a for a in apps if a.reference]
+    if not submitted and any(a.status == st.DRAFT for a in apps):
+        return
     if not submitted:
         await bot.send_message(
             chat_id, tr.render(T("You have no submitted application yet. Check your eligibility with /start."))
@@ -55,13 +62,21 @@ async def _send_status(
         await bot.send_message(chat_id, tr.render(st.status_summary(await service.view(app))), reply_markup=markup)
 
 
-async def on_status(message: Message, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator) -> None:
+async def on_status(
+    message: Message, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator, form: FormService
+) -> None:
     service = ApplicationService(session, clock)
-    await _send_status(bot, message.chat.id, await service.of_user(message.chat.id), service, tr)
+    await _send_status(bot, message.chat.id, await service.of_user(message.chat.id), service, tr, form)
 
 
 async def on_report(
-    callback: CallbackQuery, callback_data: ReportCB, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator
+    callback: CallbackQuery,
+    callback_data: ReportCB,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    tr: Translator,
+    form: FormService,
 ) -> None:
     service = ApplicationService(session, clock)
     app = await service.owned(callback_data.app, callback.from_user.id)
@@ -77,7 +92,8 @@ async def on_report(
         await callback.answer(
             tr.render(T("That button is from an earlier message. Here is where you are now:"), html_mode=False)[:200]
         )
-        await _send_status(bot, callback.from_user.id, await service.of_user(callback.from_user.id), service, tr)
+        apps = await service.of_user(callback.from_user.id)
+        await _send_status(bot, callback.from_user.id, apps, service, tr, form)
         return
     await callback.answer()  # the notification itself comes through the outbox
 

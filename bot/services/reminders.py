@@ -1,5 +1,4 @@
-"""Reminders, through the outbox (so each is sent once, and survives restarts); the nudges after
-the recommendation are in bot/services/visa_reminders.py (run_all_reminders runs both):
+"""Reminders, through the outbox (so each is sent once, and survives restarts):
 - a draft untouched for 3 days;
 - 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft.
 The dedup key names the draft and the occasion, so running the check often never doubles a reminder.
@@ -15,7 +14,6 @@ from bot.clock import Clock
 from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
 from bot.services.outbox import enqueue
-from bot.services.visa_reminders import run_visa_reminders
 from dialogs import statuses as st
 from knowledge.loader import load
 from knowledge.parameters import days_left, window_state
@@ -59,11 +57,3 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
             added += await enqueue(session, chat_id=user.id, text=tr.render(message), dedup_key=key, clock=clock)
     await session.commit()
     return added
-
-
-async def run_all_reminders(session: AsyncSession, clock: Clock) -> int:
-    """The sender's periodic check: the draft reminders above, and the nudges after the
-    recommendation (bot/services/visa_reminders.py), which go on whatever the window."""
-    added = await run_visa_reminders(session, clock)
-    await session.commit()
-    return added + await run_reminders(session, clock)

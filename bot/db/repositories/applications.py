@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Application, StatusChange, User
+from bot.db.models import Application, Confirmation, StatusChange, UploadedDocument, User
 
 
 class ApplicationRepo:
@@ -125,3 +125,27 @@ class ApplicationRepo:
             select(StatusChange).where(StatusChange.application_id == application_id).order_by(StatusChange.id)
         )
         return list(rows.scalars())
+
+    async def erase_if_in(self, application_id: int, status: str, confirmations: Collection[str]) -> list[str] | None:
+        """Deletes the application with its documents' rows, history and pending ``confirmations``,
+        if it is still in ``status`` when re-read under its lock; returns the documents' file paths
+        (to unlink after the commit), or None when it moved meanwhile."""
+        app = await self.lock_for_change(application_id)
+        if app is None or app.status != status:
+            return None
+        paths = list(
+            (
+                await self.session.execute(
+                    select(UploadedDocument.path).where(UploadedDocument.application_id == application_id)
+                )
+            ).scalars()
+        )
+        await self.session.execute(
+            delete(Confirmation).where(
+                Confirmation.action.in_(confirmations), Confirmation.target == str(application_id)
+            )
+        )
+        await self.session.execute(delete(UploadedDocument).where(UploadedDocument.application_id == application_id))
+        await self.session.execute(delete(StatusChange).where(StatusChange.application_id == application_id))
+        await self.session.delete(app)
+        return paths
