@@ -64,7 +64,7 @@ NOT_A_VISA = Point(
 
 CONTACT_1345 = Point(
     T(
-        "Questions: call 1345, the Immigration Contact Center (from abroad +82-1345), weekdays 09:00–22:00 in about 20 languages; after 18:00 only Korean, English and Chinese."
+        "Questions: call 1345, the Immigration Contact Center, weekdays 09:00–22:00 in about 20 languages; after 18:00 only Korean, English and Chinese."
     ),
     Cite("C1345", C),
 )
@@ -79,6 +79,10 @@ def _letter_validity() -> Point:
         Cite("M1 p.731; M5 p.763", OFF),
     )
 
+
+CCVI_RESULT = Point(
+    T("The result of a visa issuance confirmation: 1345 (from abroad +82-1345), menu 2."), Cite("C1345", S)
+)
 
 PROCESSING_TIME = Point(
     T(
@@ -216,9 +220,7 @@ def unknowns_message(in_korea: bool, stay_status: str | None) -> Message:
     """What is not known, and who to ask; then how to report the application."""
     points = [PROCESSING_TIME, _letter_validity()]
     if route(in_korea, stay_status) == CCVI:
-        points.append(
-            Point(T("The result of a visa issuance confirmation: 1345, menu 2."), Cite("C1345", S)),
-        )
+        points.append(CCVI_RESULT)
     points.append(CONTACT_1345)
     return Lines(
         (
@@ -257,7 +259,7 @@ def visa_applied_next(in_korea: bool, stay_status: str | None) -> Message:
         point(PROCESSING_TIME),
     ]
     if route(in_korea, stay_status) == CCVI:
-        lines.append(point(Point(T("The result of a visa issuance confirmation: 1345, menu 2."), Cite("C1345", S))))
+        lines.append(point(CCVI_RESULT))
     return Lines(tuple(lines))
 
 

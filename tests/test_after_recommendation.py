@@ -87,7 +87,7 @@ def test_from_abroad_the_employer_files_at_the_company_office_and_the_unknowns_a
     assert "사증발급인정신청서" in text and "통합신청서" not in text and "외국인등록증" not in text
     assert "₩100,000" not in text  # no change-of-status fee on this route
     assert "fee for the confirmation was not found" in text and "ask the consulate" in text
-    assert "1345, menu 2" in text and "Ask 031-120" in text
+    assert "1345 (from abroad +82-1345), menu 2" in text and "Ask 031-120" in text
 
 
 def test_a_status_that_cannot_change_in_korea_gets_the_route_from_abroad_and_why() -> None:
@@ -156,7 +156,7 @@ def test_after_the_visa_registration_employer_changes_and_stay() -> None:
 
 def test_visa_applied_says_the_processing_time_is_unknown() -> None:
     text = plain(st.status_summary(view(st.VISA_APPLIED, False)))
-    assert "no official figure" in text and "1345, menu 2" in text and "/status" in text
+    assert "no official figure" in text and "1345 (from abroad +82-1345), menu 2" in text and "/status" in text
 
 
 def test_employer_milestones_say_what_they_mean_for_the_employer() -> None:
