@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dialogs import after_recommendation as ar
 from dialogs.deadline import draft_after_close, is_closed
 from knowledge.loader import load
 from knowledge.text import Lines, Message, T, Text, Verbatim
@@ -107,6 +108,8 @@ class StatusView:
     reason: str | None = None  # a key of REASONS[status]
     receipt: str | None = None  # the gg24 receipt number the applicant reported
     window_closed: bool = False
+    stay_status: str | None = None  # in Korea: their status, which decides the route to the visa
+    occupation: str | None = None  # an occupation id: which visa documents and employer-change rule
 
 
 def not_filed_yet(window_closed: bool = False) -> Text:
@@ -122,13 +125,26 @@ def not_filed_yet(window_closed: bool = False) -> Text:
 
 
 def next_step(view: StatusView) -> Message:
-    step = _next_step(view)
+    """The next step, as /status shows it (after the recommendation: the whole route)."""
+    if view.status == RECOMMENDED:
+        return Lines(
+            (
+                ar.point(ar.NOT_A_VISA),
+                ar.steps_message(view.in_korea, view.stay_status),
+                T("When you have applied, tell me with /status."),
+            )
+        )
+    if view.status == VISA_APPLIED:
+        return ar.visa_applied_next(view.in_korea, view.stay_status)
+    if view.status == VISA_ISSUED:
+        return ar.after_visa(view.in_korea, view.stay_status, view.occupation)
+    step = _short_next_step(view)
     if view.status in (SUBMITTED, UNDER_REVIEW, INFO_REQUESTED) and not view.receipt:
         return Lines((step, not_filed_yet(view.window_closed)))
     return step
 
 
-def _next_step(view: StatusView) -> Text:
+def _short_next_step(view: StatusView) -> Text:
     p = load().programme
     if view.status == SUBMITTED:
         return T(
@@ -146,29 +162,11 @@ def _next_step(view: StatusView) -> Text:
             "Next: send the province what they ask for through gg24.gg.go.kr. Questions: {phone}.",
             phone=Verbatim(p.contact_phone),
         )
-    if view.status == RECOMMENDED:
-        where = (
-            T(
-                "You are in Korea: apply for a change of status at the immigration office for your address, with the integrated application form."
-            )
-            if view.in_korea
-            else T(
-                "You are abroad: your employer applies for a visa issuance confirmation at the immigration office for the company's address."
-            )
-        )
-        return T(
-            "Next: apply for the visa. A recommendation is not a visa; the Ministry of Justice decides. {where} Bring the recommendation letter, your passport and photo, the employment contract and your degree and career certificates (see the checklist: /start). Then tell me with /status when you have applied.",
-            where=where,
-        )
     if view.status == NOT_RECOMMENDED:
         return T(
             "Next: you may ask the province about the reason at {phone}. You can check your eligibility again at any time with /start.",
             phone=Verbatim(p.contact_phone),
         )
-    if view.status == VISA_APPLIED:
-        return T("Next: wait for the immigration office's decision, then tell me with /status when the visa is issued.")
-    if view.status == VISA_ISSUED:
-        return T("Next: register as a foreign resident (alien registration) within 90 days of entry.")
     return T("Next: finish your draft and submit it.")
 
 
@@ -203,8 +201,19 @@ def notification(view: StatusView) -> Message:
         lines.append(T("Reason: {reason}", reason=reason))
     if view.note:
         lines.append(T("Note from the province (as written): <i>{note}</i>", note=Verbatim(view.note)))
-    lines.append(next_step(view))
+    # After the recommendation the notice stays short: the route follows (follow_ups).
+    lines.append(
+        ar.recommended_next(view.in_korea, view.stay_status) if view.status == RECOMMENDED else next_step(view)
+    )
     return Lines(tuple(lines))
+
+
+def follow_ups(view: StatusView) -> tuple[Message, ...]:
+    """Messages sent after a status change's notice, each phone-sized: after the recommendation,
+    the route, its documents and what is not known (dialogs/after_recommendation.py)."""
+    if view.status == RECOMMENDED:
+        return ar.recommended_messages(view.in_korea, view.stay_status, view.occupation)
+    return ()
 
 
 def status_summary(view: StatusView) -> Message:
@@ -240,15 +249,20 @@ def draft_summary(fields: tuple[int, int], documents: tuple[int, int], now: date
     return Lines(tuple(lines))
 
 
-def employer_notification(reference: str, status: str) -> Message:
-    """What a linked employer is told when their candidate's application changes."""
-    return Lines(
-        (
-            T(
-                "🏢 Your candidate's application <b>{ref}</b> is now: <b>{status}</b>.",
-                ref=Verbatim(reference),
-                status=LABELS.get(status, T("Draft")),
-            ),
-            T("See your candidates with /employer."),
-        )
+def employer_notification(
+    reference: str, status: str, *, in_korea: bool = False, stay_status: str | None = None
+) -> Message:
+    """What a linked employer is told when their candidate's application changes; the visa
+    milestones say what they mean for the employer (``in_korea``/``stay_status``: the route)."""
+    meaning: Message | None = {
+        RECOMMENDED: lambda: ar.employer_recommended(in_korea, stay_status),
+        VISA_APPLIED: ar.employer_visa_applied,
+        VISA_ISSUED: lambda: ar.employer_visa_issued(in_korea, stay_status),
+    }.get(status, lambda: None)()
+    head = T(
+        "🏢 Your candidate's application <b>{ref}</b> is now: <b>{status}</b>.",
+        ref=Verbatim(reference),
+        status=LABELS.get(status, T("Draft")),
     )
+    rest: tuple[Message, ...] = (meaning,) if meaning is not None else ()
+    return Lines((head, *rest, T("See your candidates with /employer.")))

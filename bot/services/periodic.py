@@ -1,5 +1,6 @@
 """The checks the sender runs every few minutes (bot/sender.py), in one place: reminders, the nudge
-for a finished draft that was never sent, and the drafts' retention after the close."""
+for a finished draft that was never sent, the drafts' retention after the close, and the nudges
+after the recommendation (bot/services/visa_reminders.py; they go on after the close)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.services.outbox import enqueue
 from bot.services.reminders import BEFORE_CLOSE, run_reminders
 from bot.services.retention import run_retention
 from bot.services.uploads import FileStore
+from bot.services.visa_reminders import run_visa_reminders
 from dialogs import statuses as st
 from dialogs.deadline import is_closed
 from knowledge.loader import load
@@ -78,4 +80,6 @@ async def run_periodic(session: AsyncSession, clock: Clock, vault: Vault, store:
     added += await remind_ready_drafts(session, clock, FormService(session, clock, vault, store))
     added += await remind_not_filed(session, clock)
     added += await run_retention(session, clock, store)
+    added += await run_visa_reminders(session, clock)
+    await session.commit()
     return added

@@ -105,6 +105,22 @@ class ApplicationRepo:
         )
         return [(app, user) for app, user in rows.all()]
 
+    async def consented_in_since(self, status: str) -> list[tuple[Application, User, datetime]]:
+        """Like ``consented_in``, with when each application last entered ``status`` (its history)."""
+        entered = (
+            select(StatusChange.application_id, func.max(StatusChange.at).label("at"))
+            .where(StatusChange.to_status == status)
+            .group_by(StatusChange.application_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(Application, User, entered.c.at)
+            .join(User, User.id == Application.user_id)
+            .join(entered, entered.c.application_id == Application.id)
+            .where(Application.status == status, Application.consent_at.is_not(None), User.unreachable_at.is_(None))
+        )
+        return [(app, user, at) for app, user, at in rows.all()]
+
     async def last_change(self, application_id: int) -> tuple[str, str, datetime] | None:
         """The latest history row's (to_status, actor, at)."""
         row = (
