@@ -13,8 +13,8 @@ from lingua import Language, LanguageDetectorBuilder
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
-from bot.i18n import available_locales, translator
 from bot.handlers.status import FILED_BUTTON
+from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
