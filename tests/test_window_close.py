@@ -17,6 +17,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from emulator import BotAPIEmulator
 from knowledge import loader
 from tests.conftest import BotRunner
+from tests.test_status import change
 from tests.e2e import (
     answer,
     eligible,
@@ -125,6 +126,10 @@ async def test_submitted_applications_go_on_after_the_close(
     assert rows(settings, "select status from applications") == [("submitted",)]  # never erased
     status = texts(await user.say("/status"))
     assert "GG-2026-" in status and "Draft" not in status
+    assert "No gg24 filing reported. Applications closed on December 31, 2026" in status  # not "file by"
+    await change(settings, clock, "GG-2026-000001", "recommended")  # staff keep deciding
+    await wait_for_text(user, "Gyeonggi Province has recommended you")
+    assert "I have applied for the visa" in (await user.say("/status"))[-1].button_texts  # the road goes on
 
 
 @pytest.fixture
