@@ -17,7 +17,6 @@ from bot.db.engine import make_engine, make_sessionmaker
 from emulator import BotAPIEmulator
 from knowledge import loader
 from tests.conftest import BotRunner
-from tests.test_status import change
 from tests.e2e import (
     answer,
     eligible,
@@ -28,6 +27,7 @@ from tests.e2e import (
     upload_documents,
     wait_for_text,
 )
+from tests.test_status import change
 
 NEAR = datetime(2026, 12, 20, 10, 0, tzinfo=SEOUL)  # 11 days left
 AFTER = datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL)
