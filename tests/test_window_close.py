@@ -213,3 +213,29 @@ async def test_in_korean_near_and_after_the_close(
     await answer(user)  # nothing more to answer: the summary
     verdict = (await user.tap(nav(user, "result")))[0].plain
     assert verdict.startswith("ℹ️ 참고용 안내")
+
+
+async def test_in_korean_the_draft_notices_and_a_moved_close(
+    moved_close: None, bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Korean: with the close moved to 2027-03-31, the old close changes nothing; at the new close
+    the draft's owner is told, a week before the erasure again, and after it."""
+    user = emulator.user(908, language_code="ko")
+    await filled_form(user)
+    clock.set(datetime(2027, 1, 15, 10, 0, tzinfo=SEOUL))
+    start = texts(await user.say("/start"))
+    assert "마감되었습니다" not in start and "다시 오신 것을 환영합니다" in start
+    assert "신청서 (작성 중)" in texts(await user.say("/apply"))
+    clock.set(datetime(2027, 3, 20, 10, 0, tzinfo=SEOUL))
+    assert "gg24 신청 마감까지 11일 남았습니다" in texts(await user.say("/apply"))
+    clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=SEOUL))
+    await periodic(bot, settings, clock)
+    await wait_for_text(user, "🔒 신청이 마감되었습니다.")
+    assert "2027년 4월 30일 오후 11:59(한국 시간)에 삭제됩니다" in texts(user.messages[-1:])
+    clock.set(datetime(2027, 4, 24, 9, 0, tzinfo=SEOUL))
+    await periodic(bot, settings, clock)
+    await wait_for_text(user, "2027년 4월 30일 오후 11:59(한국 시간)에 삭제됩니다. 원하시면")
+    clock.set(datetime(2027, 5, 1, 9, 0, tzinfo=SEOUL))
+    await periodic(bot, settings, clock)
+    await wait_for_text(user, "보내지 않은 신청서 초안과 서류를 삭제했습니다")
+    assert rows(settings, "select count(*) from applications") == [(0,)]
