@@ -17,6 +17,7 @@ from knowledge.model import (
     Document,
     EmployerRule,
     Fact,
+    FaqEntry,
     Knowledge,
     MinimumWage,
     Municipality,
@@ -48,6 +49,8 @@ TRANSLATABLE_KEYS = frozenset(
         "reasons",
         "advice",
         "authority",
+        "topic",
+        "answer",
     }
 )
 
@@ -97,6 +100,7 @@ def load() -> Knowledge:
     params = _read("parameters.yaml")
     docs = _read("documents.yaml")
     gg = _read("gyeonggi.yaml")
+    faq = _read("faq.yaml")
 
     programme = Programme(
         name=prog["name"],
@@ -204,6 +208,16 @@ def load() -> Knowledge:
         municipalities=tuple(Municipality(m["id"], m["name"], m["name_ko"]) for m in gg["municipalities"]),
         municipalities_cite=_cite(gg["cite"]),
         codes_cite=_cite(occ["codes_cite"]),
+        faq=tuple(
+            FaqEntry(
+                id=f["id"],
+                topic=f["topic"],
+                answer=f["answer"],
+                cite=tuple(_cite(c) for c in f.get("cite") or ()),
+                related=tuple(f.get("related") or ()),
+            )
+            for f in faq["faq"]
+        ),
     )
     _validate(kb)
     return kb
@@ -236,6 +250,7 @@ def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:
     cites += [(f"minimum_wage:{m.year}", m.cite) for m in kb.minimum_wages]
     cites += [(f"document:{d.id}", d.cite) for d in kb.documents]
     cites += [(f"note:{i}", n.cite) for i, n in enumerate(kb.document_notes)]
+    cites += [(f"faq:{f.id}:{i}", c) for f in kb.faq for i, c in enumerate(f.cite)]
     return cites
 
 
@@ -257,6 +272,13 @@ def _validate(kb: Knowledge) -> None:
         for pid in ids:
             if pid not in kb.pathways:
                 raise KnowledgeError(f"occupation_pathways[{occ_id}]: unknown pathway {pid}")
+    faq_ids = [f.id for f in kb.faq]
+    if len(set(faq_ids)) != len(faq_ids):
+        raise KnowledgeError("faq: duplicate ids")
+    for f in kb.faq:
+        for rid in f.related:
+            if rid not in faq_ids or rid == f.id:
+                raise KnowledgeError(f"faq {f.id}: unknown related id {rid}")
     area_ids = {a.id for a in kb.areas}
     for o in kb.occupations:
         if o.area not in area_ids:

@@ -185,6 +185,17 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class FaqEntry:
+    """A curated answer (knowledge/data/faq.yaml): `topic` is its "Did you mean…" button label."""
+
+    id: str
+    topic: str
+    answer: str
+    cite: tuple[Cite, ...]
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Knowledge:
     sources: dict[str, Source]
     programme: Programme
@@ -207,6 +218,7 @@ class Knowledge:
     municipalities: tuple[Municipality, ...]  # Gyeonggi's 31 cities and counties
     municipalities_cite: Cite
     codes_cite: Cite  # the guideline's occupation codes (`Occupation.code`)
+    faq: tuple[FaqEntry, ...] = ()
 
     def find_occupations(self, query: str) -> tuple[Occupation, ...]:
         """The occupations a name or a code (or "name(code)") may mean. The name decides: a number
