@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.clock import SEOUL
+from knowledge import loader
 from knowledge.documents import checklist
 from knowledge.employer import rules_for
 from knowledge.loader import all_cites, load
@@ -182,3 +185,85 @@ def test_occupations_match_by_name_and_any_code_never_by_a_number_alone() -> Non
     assert ids("전자공학 기술자(2352)") == {"electronics_engineer"}
     assert ids("웹개발자") == {"web_developer"}
     assert ids("9999") == set()
+
+
+FAQ_IDS = [
+    "family",
+    "job_change",
+    "leave_gyeonggi",
+    "korean_documents",
+    "apostille",
+    "topik",
+    "kiip",
+    "fees",
+    "bot_and_gg24",
+    "gg24_login",
+    "deadline_quota",
+    "wage_floor",
+    "no_job_offer",
+    "workplace_outside",
+    "care_worker",
+    "change_status",
+    "after_recommendation",
+    "guarantee",
+    "processing_time",
+    "stay_length",
+    "nurse",
+    "reapply",
+    "contacts",
+    "privacy",
+    "occupations",
+    "documents",
+    "eligibility",
+]
+FACTS_FILE = Path(__file__).resolve().parents[1].parent / "shared" / "program-facts.md"
+
+
+def test_faq_has_the_27_topics_in_order_short_enough() -> None:
+    faq = load().faq
+    assert [f.id for f in faq] == FAQ_IDS
+    for f in faq:
+        assert 0 < len(f.topic) <= 28, f.id
+        assert 0 < len(f.answer) <= 600, f.id
+        assert 1 <= len(f.related) <= 3, f.id
+        # Only <b> may mark the text up; links only to the two official sites.
+        assert set(re.findall(r"</?(\w+)", f.answer)) <= {"b"}, f.id
+        for host in re.findall(r"\b(?:[\w-]+\.)+(?:kr|com|org|net)\b", f.answer):
+            assert host in {"gg24.gg.go.kr", "hikorea.go.kr"}, (f.id, host)
+
+
+def test_faq_cites_resolve_and_related_ids_exist() -> None:
+    kb = load()
+    ids = {f.id for f in kb.faq}
+    for f in kb.faq:
+        # Only the bot's own privacy answer rests on no fact-sheet source.
+        assert f.cite or f.id == "privacy", f.id
+        for c in f.cite:
+            assert c.keys and all(k in kb.sources for k in c.keys), (f.id, c.source)
+        assert set(f.related) <= ids - {f.id}, f.id
+
+
+def test_faq_loader_refuses_an_unknown_related_id(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in loader.DATA_DIR.iterdir():
+        (tmp_path / name.name).write_text(name.read_text(encoding="utf-8"), encoding="utf-8")
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("related: [stay_length,", "related: [no_such_id,", 1))
+    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    load.cache_clear()
+    try:
+        with pytest.raises(loader.KnowledgeError, match="no_such_id"):
+            load()
+    finally:
+        monkeypatch.undo()
+        load.cache_clear()
+
+
+def test_faq_states_no_figure_absent_from_the_facts() -> None:
+    if not FACTS_FILE.exists():
+        pytest.skip("program-facts.md is not here")
+    known = FACTS_FILE.read_text(encoding="utf-8") + "".join(
+        p.read_text(encoding="utf-8") for p in sorted(loader.DATA_DIR.glob("*.yaml")) if p.name != "faq.yaml"
+    )
+    for f in load().faq:
+        for number in re.findall(r"\d[\d,.]*", f.answer):
+            assert number.rstrip(".,") in known, (f.id, number)
