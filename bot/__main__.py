@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | migrate | status` (the terminal demo is `python -m demo`)."""
+"""Command line: `python -m bot run | migrate | status | questions` (the terminal demo is `python -m demo`)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     status.add_argument("--date", help="the recommendation date, YYYY-MM-DD (default: today in Korea)")
     status.add_argument("--note", help="a note for the applicant, shown as written")
+    questions = sub.add_parser("questions", help="staff: typed questions the FAQ could not answer, unhelpful answers")
+    questions.add_argument("--top", type=int, default=20, help="how many of each (default 20)")
+    questions.add_argument("--language", help="only this language (e.g. ko, vi)")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -48,6 +51,10 @@ def main(argv: list[str] | None = None) -> None:
         from bot.staff_cli import change_status
 
         raise SystemExit(asyncio.run(change_status(settings, clock_for(settings), args)))
+    elif args.command == "questions":
+        from bot.staff_cli import top_questions
+
+        raise SystemExit(asyncio.run(top_questions(settings, clock_for(settings), args)))
 
 
 if __name__ == "__main__":

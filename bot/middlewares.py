@@ -19,6 +19,7 @@ from bot.erasers import KeyEraser
 from bot.i18n import resolve_locale, translator
 from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
+from bot.services.faq import FaqService
 from bot.services.questionnaire import QuestionnaireService
 from bot.services.staff import StaffService
 from bot.services.uploads import FileStore
@@ -66,6 +67,7 @@ class ContextMiddleware(BaseMiddleware):
                 data["tr"] = translator(person.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock, data.get("person"))
             data["form"] = FormService(session, self.clock, self.vault, self.store)
+            data["faq"] = FaqService(session, self.clock)
             data["data_rights"] = DataRightsService(session, self.vault, self.store, self.eraser)
             data["vault"] = self.vault
             data["store"] = self.store

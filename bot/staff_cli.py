@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.services.applications import ApplicationError, ApplicationService
+from bot.services.faq import UNHELPFUL, UNMATCHED, FaqService
 
 
 async def change_status(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
@@ -31,4 +32,25 @@ async def change_status(settings: Settings, clock: Clock, args: argparse.Namespa
     finally:
         await engine.dispose()
     print(f"{change.reference}: {change.from_status} -> {change.to_status}; the applicant will be notified")
+    return 0
+
+
+async def top_questions(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
+    """`python -m bot questions --top 20 [--language ko]`: the typed questions the FAQ could not
+    answer, and the answers people found unhelpful (anonymous counts), most frequent first."""
+    await migrate(settings)
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            service = FaqService(session, clock)
+            unmatched = await service.top(UNMATCHED, args.top, args.language)
+            unhelpful = await service.top(UNHELPFUL, args.top, args.language)
+    finally:
+        await engine.dispose()
+    print("Questions without a confident answer (count, language, text):")
+    for language, key, count in unmatched:
+        print(f"{count:6d}  {language:8s} {key}")
+    print("Answers found unhelpful (count, language, FAQ entry):")
+    for language, key, count in unhelpful:
+        print(f"{count:6d}  {language:8s} {key}")
     return 0

@@ -64,6 +64,8 @@ class User(Base):
     counted: Mapped[list[str]] = mapped_column(JSON, default=list)
     # An employer form being filled (company registration, obligations check) or a code awaited.
     employer_form: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The last typed question the FAQ could not answer: what "Ask programme staff" sends.
+    pending_question: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Questionnaire(Base):
@@ -250,6 +252,20 @@ class Announcement(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class QuestionCount(Base):
+    """Anonymous counts for staff: typed questions the FAQ could not answer confidently (kind
+    "unmatched", key: the normalised text) and answers found unhelpful (kind "unhelpful", key: the
+    entry id), per language. Nothing points to a person."""
+
+    __tablename__ = "question_counts"
+
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class FunnelCount(Base):

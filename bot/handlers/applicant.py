@@ -18,6 +18,7 @@ from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
+from bot.services.faq import FaqService
 from bot.services.filing import FilingService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE, QuestionnaireService
@@ -110,17 +111,46 @@ FORM_ACTIONS: dict[str, FormAction] = {
 }
 
 
+async def _where_i_was(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply:
+    """The screen the person left for a typed question: the form's step or the questionnaire's."""
+    return await form.open(person.id) if person.mode == Mode.APPLY else await questionnaire.current(person.id)
+
+
+async def _faq_action(
+    act: str, arg: str, person: Person, questionnaire: QuestionnaireService, form: FormService, faq: FaqService, locale: str
+) -> Reply:
+    """The FAQ's buttons: a topic, 👍 / 👎, programme staff, back to where the person was."""
+    if act == "faq":
+        shown = faq.show(arg)
+        return shown if shown is not None else await _where_i_was(person, questionnaire, form)
+    if act in ("faq_yes", "faq_no"):
+        return await faq.feedback(arg, act == "faq_yes", locale)
+    return await _where_i_was(person, questionnaire, form)
+
+
+FAQ_ACTS = frozenset({"faq", "faq_yes", "faq_no", "faq_back"})
+
+
 async def on_nav(
     callback: CallbackQuery,
     callback_data: NavCB,
     bot: Bot,
     questionnaire: QuestionnaireService,
     form: FormService,
+    faq: FaqService,
+    person: Person,
     tr: Translator,
 ) -> None:
     user_id, act, at, arg = callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg
     action = FORM_ACTIONS.get(act)
-    if action is not None:
+    if act == "faq_staff":  # the question the FAQ could not answer, to programme staff
+        reply = await faq.to_staff(user_id, tr.locale)
+        await _answer_callback(callback, reply, tr)
+        await send_reply(bot, user_id, reply, tr, actions=TicketCB)
+        return
+    if act in FAQ_ACTS:
+        reply = await _faq_action(act, arg, person, questionnaire, form, faq, tr.locale)
+    elif action is not None:
         reply = await action(form, user_id, act, arg, tr.locale)
     elif at in af.BY_KEY or at == "form_review":  # Back, edit and the like on a form screen
         reply = await form.navigate(user_id, act, at, arg)
@@ -155,6 +185,7 @@ async def on_text(
     person: Person,
     session: AsyncSession,
     clock: Clock,
+    faq: FaqService,
 ) -> None:
     text = message.text or ""
     if person.mode == Mode.RECEIPT:
@@ -163,6 +194,8 @@ async def on_text(
         reply = await form.text(message.chat.id, text)
     else:
         reply = await questionnaire.text(message.chat.id, text)
+    if reply.unread is not None and await faq.wants(message.chat.id, reply.unread):
+        reply = await faq.ask(message.chat.id, reply.unread, tr.locale)  # a question, not an answer
     await send_reply(bot, message.chat.id, reply, tr)
 
 

@@ -200,7 +200,7 @@ class FormService:
         try:
             form = af.answer_text(form, p, text, self.clock.now())
         except Invalid as bad:
-            return Reply([self._screen(form, p)], bad.message)
+            return Reply([self._screen(form, p)], bad.message, unread=text)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 

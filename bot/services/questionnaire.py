@@ -87,11 +87,12 @@ class QuestionnaireService:
         saved, conv = await self._load(user_id)
         now = self.clock.now()
         if flow.position(conv, now) == "summary":
-            return Reply([flow.next_screen(conv, now)], T("You have answered every question. Use the buttons below."))
+            notice = T("You have answered every question. Use the buttons below.")
+            return Reply([flow.next_screen(conv, now)], notice, unread=text)
         try:
             conv = q.answer_text(conv, text, now)
         except Invalid as bad:
-            return Reply([flow.next_screen(conv, now)], bad.message)
+            return Reply([flow.next_screen(conv, now)], bad.message, unread=text)
         await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
 

@@ -26,3 +26,4 @@ class Reply:
     made: list[MadeFile] = field(default_factory=list)  # sent before the screens
     documents: list[StoredFile] = field(default_factory=list)  # stored uploads: read, verified, named when sent
     raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): staff previews
+    unread: str | None = None  # typed text the desk could not take as an answer (perhaps a question)

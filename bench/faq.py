@@ -1,0 +1,100 @@
+"""Benchmark: typed-question retrieval on a held-out set (bench/faq_eval/<lang>.yaml: questions the
+FAQ's phrasings do not contain, two per topic and language).
+
+    .venv/bin/python bench/faq.py [--json]
+
+Per language: top-1 accuracy (the right entry ranked first), confident answers that are wrong, and
+the share of "Did you mean…" fallbacks (no confident answer); latency per question (p50, p99) and the
+memory the index takes. Not a test: see BENCHMARKS.md for results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dialogs import faq  # noqa: E402
+from knowledge.faq_match import Matcher, load_phrasings  # noqa: E402
+
+EVAL_DIR = Path(__file__).parent / "faq_eval"
+
+
+def evaluation() -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(EVAL_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out[path.stem] = [(str(entry), str(q)) for entry, qs in data.items() for q in qs]
+    return out
+
+
+def index_memory() -> float:
+    """MB allocated by building the index (tracemalloc), the phrasings read first."""
+    phrasings = load_phrasings()
+    docs = [(e, p) for by in phrasings.values() for e, ps in by.items() for p in ps]
+    gc.collect()
+    tracemalloc.start()
+    matcher = Matcher(docs)
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del matcher
+    return size / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    faq.rank("warm up")  # builds the index once, as the bot does at start
+    results: dict[str, dict[str, float]] = {}
+    times: list[float] = []
+    for language, questions in evaluation().items():
+        right = wrong_confident = fallback = 0
+        for entry, question in questions:
+            start = time.perf_counter()
+            matches = faq.rank(question)
+            best = faq.confident(matches)
+            times.append(time.perf_counter() - start)
+            right += bool(matches) and matches[0].entry == entry
+            if best is None:
+                fallback += 1
+            elif best.entry != entry:
+                wrong_confident += 1
+        n = len(questions)
+        results[language] = {
+            "questions": n,
+            "top1": round(right / n, 3),
+            "wrong_confident": round(wrong_confident / n, 3),
+            "fallback": round(fallback / n, 3),
+        }
+    times.sort()
+    summary = {
+        "python": platform.python_version(),
+        "questions": len(times),
+        "p50_ms": round(times[len(times) // 2] * 1000, 2),
+        "p99_ms": round(times[int(len(times) * 0.99)] * 1000, 2),
+        "index_mb": round(index_memory(), 1),
+        "languages": results,
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return
+    print(f"{'lang':8s} {'n':>4s} {'top-1':>7s} {'wrong':>7s} {'fallback':>9s}")
+    for language, r in results.items():
+        print(
+            f"{language:8s} {r['questions']:4.0f} {r['top1']:7.1%} {r['wrong_confident']:7.1%} {r['fallback']:9.1%}"
+        )
+    print(f"latency p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms; index {summary['index_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Typed questions answered from the FAQ (dialogs/faq.py decides; knowledge/faq_match.py matches).
+
+A question the FAQ cannot answer confidently is kept on the person's row (pending_question) so that
+"Ask programme staff" sends exactly what they typed, and counted anonymously (the normalised text, no
+person) with the answers people found unhelpful, for staff to read (`python -m bot questions`)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.repo import QuestionnaireRepo
+from bot.db.repositories.questions import QuestionRepo
+from bot.services.replies import Reply
+from bot.services.tickets import TicketService, TicketSettings
+from dialogs import faq
+from dialogs.screens import Action, Screen
+from knowledge.faq_match import normalise
+
+UNMATCHED, UNHELPFUL = "unmatched", "unhelpful"
+
+
+class FaqService:
+    def __init__(self, session: AsyncSession, clock: Clock, tickets: TicketSettings | None = None) -> None:
+        self.session = session
+        self.clock = clock
+        self.tickets = tickets
+        self.repo = QuestionRepo(session)
+
+    async def _occupation(self, user_id: int) -> str | None:
+        row = await QuestionnaireRepo(self.session).get(user_id)
+        value = row.answers.get("occupation") if row else None
+        return value if isinstance(value, str) else None
+
+    async def wants(self, user_id: int, text: str) -> bool:
+        """Whether text a step could not read is a question (dialogs/faq.py's rule)."""
+        if faq.looks_like_question(text):
+            return True
+        return faq.confident(faq.rank(text, await self._occupation(user_id))) is not None
+
+    async def ask(self, user_id: int, text: str, language: str) -> Reply:
+        matches = faq.rank(text, await self._occupation(user_id))
+        best = faq.confident(matches)
+        if best is not None:
+            return Reply([faq.answer_screen(faq.entries()[best.entry])])
+        await self.repo.set_pending(user_id, text[:1000])
+        await self.repo.count(language, UNMATCHED, normalise(text), self.clock.now())
+        await self.session.commit()
+        return Reply([faq.suggestions_screen(matches, text)])
+
+    def show(self, entry_id: str) -> Reply | None:
+        entry = faq.entries().get(entry_id)
+        return Reply([faq.answer_screen(entry)]) if entry is not None else None
+
+    async def feedback(self, entry_id: str, helpful: bool, language: str) -> Reply:
+        if entry_id not in faq.entries():
+            return Reply()
+        if helpful:
+            return Reply([], faq.THANKS)
+        await self.repo.count(language, UNHELPFUL, entry_id, self.clock.now())
+        await self.session.commit()
+        actions = (Action("faq_staff", faq.ASK_STAFF), Action("faq_back", faq.BACK))
+        return Reply([Screen("faq:sorry", (faq.SORRY,), actions=actions)], faq.THANKS_ANYWAY)
+
+    async def to_staff(self, user_id: int, language: str) -> Reply:
+        """"Ask programme staff": the person's last unanswered question as a ticket draft, showing
+        what staff will see (bot/services/tickets.py); without one, how to ask."""
+        question = await self.repo.pending(user_id)
+        if not question:
+            return Reply([], faq.TYPE_FIRST)
+        return await TicketService(self.session, self.clock, self.tickets).ask(user_id, question, language)
+
+    async def top(self, kind: str, limit: int, language: str | None = None) -> list[tuple[str, str, int]]:
+        return await self.repo.top(kind, limit, language)

@@ -1,0 +1,122 @@
+"""Typed questions: when typed text is a question, and the screens that answer it.
+
+The rule (tests/test_faq.py): a step that expects typed text (a salary, a name) reads it first; only
+text the step cannot read goes further. Such text — or any text where the step expects a button, or
+after the last question — is taken as a question when it looks like one (a question mark, a
+question word of the person's languages) or when the FAQ matches it confidently. A confident match is
+answered; otherwise up to three likely topics are offered ("Did you mean…") with "Ask programme
+staff". Every answer ends with its sources, 👍 / 👎 and a way back to where the person was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from dialogs.results import cite_text
+from dialogs.screens import Action, Screen
+from knowledge.faq_match import Match, matcher, normalise
+from knowledge.loader import load
+from knowledge.model import FaqEntry
+from knowledge.text import Lines, Message, T, Verbatim
+
+CONFIDENT = 0.75  # score of the best entry; chosen on bench/faq.py (BENCHMARKS.md): wrong answers ≤ 2 %
+MARGIN = 0.1  # ahead of the next entry by at least this much
+SUGGEST = 0.18  # below this, nothing is offered as a topic
+CONTEXT_BOOST = 0.03  # the person's occupation nudges a near-tie towards its own entry
+
+# Words that make a text a question, normalised as faq_match.normalise does (no diacritics, casefolded).
+_WORDS = {
+    "what", "how", "when", "where", "why", "who", "which", "can", "could", "is", "are", "do", "does",
+    "should", "may", "must",
+    "как", "что", "можно", "сколько", "когда", "где", "почему", "ли", "нужно", "какие", "кто",
+    "qanday", "nima", "qancha", "qachon", "qayerda", "mumkinmi", "kerakmi", "nega", "kim",
+    "вэ", "уу", "юу", "хэзээ", "хэд", "яаж", "хаана", "болох", "вэ?",
+    "apa", "apakah", "bagaimana", "berapa", "bisa", "kapan", "dimana", "siapa", "kenapa", "gimana",
+    "paano", "ano", "magkano", "pwede", "puwede", "kailan", "saan", "bakit", "ba", "sino",
+    "khong", "sao", "bao", "nao", "gi", "the", "duoc", "nhieu", "lam",
+    "के", "कसरी", "कति", "कहिले", "कहाँ", "किन", "को", "छ", "हो",
+}
+_ENDINGS = ("나요", "까요", "니까", "ㄴ가요", "는지", "어떻게", "언제", "얼마", "무엇", "뭐", "가능", "되나", "있나", "吗", "什么", "怎么", "多少", "能否", "可以", "如何", "哪", "ไหม", "อะไร", "อย่างไร", "เท่าไร", "ยังไง", "ได้ไหม", "มั้ย", "ទេ", "អ្វី", "យ៉ាងម៉េច", "ប៉ុន្មាន", "ពេលណា", "បានទេ", "ឬទេ")
+_MARKS = re.compile(r"[?？;¿՞؟]")
+
+
+def looks_like_question(text: str) -> bool:
+    if _MARKS.search(text):
+        return True
+    plain = normalise(text)
+    if any(word in _WORDS for word in plain.split()):
+        return True
+    return any(ending in plain for ending in _ENDINGS)
+
+
+def entries() -> Mapping[str, FaqEntry]:
+    return {e.id: e for e in load().faq}
+
+
+def context_boost(occupation: str | None) -> dict[str, float]:
+    """A care worker asking "requirements?" most likely means the care worker entry, a nurse the nurse one."""
+    return {occupation: CONTEXT_BOOST} if occupation in ("care_worker", "nurse") else {}
+
+
+def rank(text: str, occupation: str | None = None) -> list[Match]:
+    known = entries()
+    return [m for m in matcher().rank(text, k=4, boost=context_boost(occupation)) if m.entry in known][:3]
+
+
+def confident(matches: Sequence[Match]) -> Match | None:
+    if not matches or matches[0].score < CONFIDENT:
+        return None
+    if len(matches) > 1 and matches[0].score - matches[1].score < MARGIN:
+        return None
+    return matches[0]
+
+
+def _sources(entry: FaqEntry) -> Message:
+    return Lines(tuple(cite_text(c) for c in entry.cite))
+
+
+def answer_screen(entry: FaqEntry) -> Screen:
+    related = [entries()[r] for r in entry.related if r in entries()][:2]
+    body: tuple[Message, ...] = (
+        T("💬 <b>{topic}</b>", topic=T(entry.topic)),
+        T(entry.answer),
+        _sources(entry),
+        T("Was this helpful?"),
+    )
+    actions = (
+        Action(f"faq_yes:{entry.id}", T("👍 Yes")),
+        Action(f"faq_no:{entry.id}", T("👎 No")),
+        *(Action(f"faq:{r.id}", T("❔ {topic}", topic=T(r.topic))) for r in related),
+        Action("faq_back", BACK),
+    )
+    return Screen(f"faq:{entry.id}", body, actions=actions)
+
+
+def suggestions_screen(matches: Sequence[Match], asked: str) -> Screen:
+    """No confident answer: the likely topics, programme staff, the phone lines, the way back."""
+    known = entries()
+    topics = [known[m.entry] for m in matches if m.score >= SUGGEST and m.entry in known]
+    p = load().programme
+    body: list[Message] = [T("You asked: <i>{asked}</i>", asked=Verbatim(asked[:200]))]
+    body.append(T("I am not sure I understood. Did you mean:") if topics else T("I have no answer to that here."))
+    body.append(
+        T(
+            "You can also ask programme staff here, or call the Gyeonggi call centre {phone} (the programme) or 1345 (immigration, in many languages).",
+            phone=Verbatim(p.contact_phone),
+        )
+    )
+    actions = (
+        *(Action(f"faq:{t.id}", T("❔ {topic}", topic=T(t.topic))) for t in topics),
+        Action("faq_staff", ASK_STAFF),
+        Action("faq_back", BACK),
+    )
+    return Screen("faq:suggest", tuple(body), actions=actions)
+
+
+THANKS = T("Thank you!")
+THANKS_ANYWAY = T("Thank you for telling me.")
+SORRY = T("Sorry this did not help. You can ask programme staff with the button below, or call 031-120 (the programme) or 1345 (immigration).")
+ASK_STAFF = T("💬 Ask programme staff")
+TYPE_FIRST = T("Type your question as a message, then tap “Ask programme staff”; or send /ask followed by your question.")
+BACK = T("« Back to where I was")

@@ -1,0 +1,135 @@
+"""Matching a typed question to the FAQ, offline, for every script the bot speaks.
+
+Character n-grams (2 to 4) of a normalised text, weighted TF-IDF and compared by cosine against every
+phrasing of every entry (knowledge/data/faq_phrasings/<lang>.yaml): no word segmentation is needed, so
+Hangul typed without spaces, Chinese, Thai and Khmer match as well as Cyrillic, Devanagari or Latin.
+Normalisation: NFKC, casefold, Latin and Cyrillic diacritics dropped (Vietnamese typed without them,
+ё as е), apostrophe variants dropped (Uzbek oʻ, o', o‘ and o all alike), punctuation as space. The
+marks of Devanagari, Thai and Khmer are letters there and stay. Measured in bench/faq.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+PHRASINGS_DIR = Path(__file__).parent / "data" / "faq_phrasings"
+KEYWORDS_DIR = Path(__file__).parent / "data" / "faq_keywords"
+NGRAMS = (2, 3, 4)
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʻʼ´′"), None)
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")  # combining diacritics of Latin, Cyrillic, Vietnamese
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    text = text.replace("đ", "d").replace("ё", "е")
+    text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text)))
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def _spaced(text: str) -> bool:
+    first = text[0]
+    return first.isascii() or "\u0400" <= first <= "\u052f" or "\u0900" <= first <= "\u097f"
+
+
+def features(text: str) -> Counter[str]:
+    """Character n-grams of the normalised text, inside and across words (a space is a character:
+    word boundaries count where a script has them, and nothing is lost where it has none)."""
+    padded = f" {normalise(text)} "
+    grams: Counter[str] = Counter()
+    for n in NGRAMS:
+        grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    grams.pop(" " * 2, None)
+    return grams
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: str
+    score: float  # cosine similarity of the best phrasing, 0..1
+
+
+KEYWORD_WEIGHT = 0.3  # per distinct keyword found, divided by how many entries share it
+
+
+class Matcher:
+    """An inverted index of the phrasings' TF-IDF vectors (sublinear tf, L2-normalised), and each
+    entry's keywords (knowledge/data/faq_keywords/<lang>.yaml): the vocabulary of a topic, found as
+    substrings of the normalised question (so also inside Hangul, Thai or Khmer typed without spaces)."""
+
+    def __init__(self, phrasings: Iterable[tuple[str, str]], keywords: Iterable[tuple[str, str]] = ()) -> None:
+        by_keyword: dict[str, set[str]] = defaultdict(set)
+        for entry, keyword in keywords:
+            if len(plain := normalise(keyword)) >= 2:
+                # Where words are spaced (Latin, Cyrillic, Devanagari) a keyword starts a word
+                # ("renew" finds "renewal", not "ba" inside "bangladesh"); elsewhere anywhere.
+                by_keyword[f" {plain}" if _spaced(plain) else plain].add(entry)
+        self.keywords = {k: (frozenset(v), KEYWORD_WEIGHT / len(v)) for k, v in by_keyword.items()}
+        docs = [(entry, features(text)) for entry, text in phrasings]
+        df: Counter[str] = Counter()
+        for _, grams in docs:
+            df.update(grams.keys())
+        n = len(docs) or 1
+        self.idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+        self.entries = [entry for entry, _ in docs]
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, (_, grams) in enumerate(docs):
+            vector = self._weigh(grams)
+            for g, w in vector.items():
+                self.postings[g].append((i, w))
+
+    def _weigh(self, grams: Mapping[str, int]) -> dict[str, float]:
+        vector = {g: (1 + math.log(c)) * self.idf[g] for g, c in grams.items() if g in self.idf}
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {g: w / norm for g, w in vector.items()}
+
+    def rank(self, text: str, k: int = 3, boost: Mapping[str, float] | None = None) -> list[Match]:
+        """The k best entries (each by its best phrasing); ``boost`` adds to an entry's score (the
+        person's context breaks near-ties)."""
+        scores: dict[int, float] = defaultdict(float)
+        for g, w in self._weigh(features(text)).items():
+            for doc, dw in self.postings.get(g, ()):
+                scores[doc] += w * dw
+        best: dict[str, float] = {}
+        for doc, score in scores.items():
+            entry = self.entries[doc]
+            if score > best.get(entry, 0.0):
+                best[entry] = score
+        plain = f" {normalise(text)} "
+        for keyword, (owners, weight) in self.keywords.items():
+            if keyword in plain:
+                for entry in owners:
+                    best[entry] = best.get(entry, 0.0) + weight
+        for entry, extra in (boost or {}).items():
+            if entry in best:
+                best[entry] += extra
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
+        return [Match(entry, score) for entry, score in ranked]
+
+
+def load_phrasings(directory: Path = PHRASINGS_DIR) -> dict[str, dict[str, list[str]]]:
+    """{language: {entry id: [phrasings]}} from the data files."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            out[path.stem] = {str(k): [str(p) for p in v] for k, v in (yaml.safe_load(fh) or {}).items()}
+    return out
+
+
+def _pairs(data: Mapping[str, Mapping[str, list[str]]]) -> list[tuple[str, str]]:
+    return [(entry, text) for by_entry in data.values() for entry, texts in by_entry.items() for text in texts]
+
+
+@cache
+def matcher() -> Matcher:
+    """The matcher over every language's phrasings and keywords, built once per process."""
+    return Matcher(_pairs(load_phrasings()), _pairs(load_phrasings(KEYWORDS_DIR)))

@@ -1,0 +1,158 @@
+"""Typed questions: the rule that makes typed text a question, matching in every script, the
+answer with its sources and the way back, "Did you mean…", feedback and the anonymous counts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.i18n import available_locales
+from dialogs import faq
+from emulator import BotAPIEmulator
+from knowledge.faq_match import load_phrasings, matcher, normalise
+from knowledge.loader import load
+from tests.conftest import BotRunner
+from tests.e2e import APOLOGY_EN, answer, texts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("Có thể đưa vợ con sang Hàn không?", "co the dua vo con sang han khong"),
+        ("Oʻzbekiston o‘g‘il O'zbek", "ozbekiston ogil ozbek"),
+        ("ＫＩＩＰ　４단계", "kiip 4단계"),
+        ("Всё ещё", "все еще"),
+    ],
+)
+def test_normalisation_forgives_scripts_and_habits(typed: str, plain: str) -> None:
+    assert normalise(typed) == plain
+
+
+def test_devanagari_thai_and_khmer_keep_their_marks() -> None:
+    for text in ("परिवार", "ครอบครัว", "គ្រួសារ"):
+        assert normalise(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("can I bring my family?", True),
+        ("가족데려올수있나요", True),
+        ("签证费多少", True),
+        ("co the doi cong ty khong", True),
+        ("ครอบครัวมาได้ไหม", True),
+        ("Nguyen Van An", False),
+        ("35000000", False),
+        ("Suwon", False),
+    ],
+)
+def test_what_looks_like_a_question(text: str, question: bool) -> None:
+    assert faq.looks_like_question(text) is question
+
+
+def test_every_entry_has_phrasings_and_keywords_in_every_language() -> None:
+    ids = {e.id for e in load().faq}
+    phrasings = load_phrasings()
+    assert set(phrasings) == set(available_locales())
+    for language, by_entry in phrasings.items():
+        assert set(by_entry) == ids, language
+        assert all(len(p) >= 5 for p in by_entry.values()), language
+
+
+def test_a_known_phrasing_is_answered_confidently_in_every_language() -> None:
+    for language, by_entry in load_phrasings().items():
+        for entry, texts_ in by_entry.items():
+            matches = faq.rank(texts_[0])
+            assert matches[0].entry == entry, (language, texts_[0], matches)
+
+
+def test_context_breaks_a_near_tie() -> None:
+    matches = matcher().rank("requirements?", k=27)
+    scores = {m.entry: m.score for m in matches}
+    boosted = faq.rank("requirements?", "care_worker")
+    assert boosted[0].entry == "care_worker" or scores.get("care_worker", 0) + faq.CONTEXT_BOOST < boosted[0].score
+
+
+async def test_a_typed_question_at_a_button_step_gets_its_answer_and_the_way_back(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    user = emulator.user(951)
+    await user.say("/start")
+    shown = await user.say("can I bring my family to Korea?")
+    answer_text = texts(shown)
+    assert "Family: spouse and children" in answer_text and "F-3" in answer_text
+    assert "Source:" in answer_text and "Was this helpful?" in answer_text
+    assert {"👍 Yes", "👎 No", "« Back to where I was"} <= set(shown[-1].button_texts)
+    back = await user.tap("« Back to where I was")
+    assert "Question 1" in texts(back)  # the current step, one tap away
+
+
+async def test_a_typed_answer_still_answers_its_step(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(952)
+    await user.say("/start")
+    shown = await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
+    assert "Family" not in texts(shown)  # a salary is the salary, not a question
+    assert "✅ Show my result" in texts(shown) or any("result" in (d or "") for r in shown[-1].buttons for _, d in r)
+
+
+async def test_an_unknown_question_offers_topics_staff_and_phones_and_is_counted(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(953)
+    await user.say("/start")
+    shown = await user.say("where can I buy a SIM card?")
+    text = texts(shown)
+    assert "You asked: where can I buy a SIM card?" in text and "031-120" in text and "1345" in text
+    assert "💬 Ask programme staff" in shown[-1].button_texts
+    assert "« Back to where I was" in shown[-1].button_texts
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "questions", "--top", "5"],
+        env={"DATABASE_URL": settings.database_url, "PATH": "", "KEY_FILE": settings.key_file},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "where can i buy a sim card" in out and "en" in out
+
+
+async def test_feedback_thanks_and_counts_an_unhelpful_answer(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    import sqlite3
+
+    user = emulator.user(954)
+    await user.say("/start")
+    await user.say("can I bring my family to Korea?")
+    await user.tap("👍 Yes")
+    assert "Thank you" in str((user.last_callback_answer or {}).get("text"))
+    sorry = await user.tap("👎 No")
+    assert "💬 Ask programme staff" in sorry[-1].button_texts
+    with sqlite3.connect(settings.database_url.split("///", 1)[1]) as db:
+        rows = list(db.execute("select language, kind, key, count from question_counts"))
+    assert rows == [("en", "unhelpful", "family", 1)]
+
+
+@pytest.mark.parametrize("text", ["?" * 4000, "<b>bold</b><script>alert(1)</script>?", "🙂🙂🙂🙂", "a"])
+async def test_hostile_questions_are_handled_within_the_limits(
+    bot: BotRunner, emulator: BotAPIEmulator, text: str
+) -> None:
+    user = emulator.user(955)
+    await user.say("/start")
+    shown = await user.say(text)
+    assert shown and all(len(m.text or "") <= 4096 for m in shown)
+    assert not any(APOLOGY_EN in m.plain for m in shown)
+
+
+async def test_a_hundred_questions_in_a_row(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(956)
+    await user.say("/start")
+    for i in range(100):
+        await user.say(f"visa fee {i}?")
+    assert "Question 1" in texts(await user.tap("« Back to where I was"))
