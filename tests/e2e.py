@@ -32,7 +32,7 @@ def button_for(user: FakeUser, value: str) -> str:
     msg = keyboard_message(user)
     for row in msg.buttons:
         for _, data in row:
-            if data and data.startswith("a:") and data.rsplit(":", 1)[1] == value:
+            if data and data.startswith("a1:") and data.rsplit(":", 1)[1] == value:
                 return data
     raise AssertionError(f"no answer {value!r} among {msg.buttons}")
 
@@ -56,7 +56,7 @@ def nav(user: FakeUser, act: str) -> str:
     """The callback_data of a navigation button on the latest keyboard."""
     for row in keyboard_message(user).buttons:
         for _, data in row:
-            if data and data.startswith(f"n:{act}:"):
+            if data and data.startswith(f"n1:{act}:"):
                 return data
     raise AssertionError(f"no {act} button")
 
@@ -122,7 +122,7 @@ def nav_arg(user: FakeUser, act: str, arg: str) -> str:
         for m in reversed(user.messages)
         for row in m.buttons
         for _, data in row
-        if data == f"n:{act}:form_docs:{arg}" or data == f"n:{act}:form_review:{arg}"
+        if data == f"n1:{act}:form_docs:{arg}" or data == f"n1:{act}:form_review:{arg}"
     )
 
 

@@ -160,14 +160,14 @@ async def test_form_buttons_are_checked_on_the_server(bot: BotRunner, emulator: 
     await eligible(user)
     stranger = emulator.user(604)
     await stranger.say("/start")
-    for data in ["a:city:suwon", "n:agree::", "n:edit:form_review:arc_number", "n:back:name:"]:
+    for data in ["a1:city:suwon", "n1:agree::", "n1:edit:form_review:arc_number", "n1:back:name:"]:
         await stranger.click_data(data, message=stranger.messages[-1])
         await emulator.wait_processed()
     assert all("step" not in m.plain for m in stranger.messages)  # no form was opened for them
     await user.tap(nav(user, "apply"))
     await user.tap(nav(user, "agree"))
     before = len(user.messages)
-    await user.click_data("a:city:suwon", message=user.messages[-1])  # not the current field
+    await user.click_data("a1:city:suwon", message=user.messages[-1])  # not the current field
     await emulator.wait_processed()
     assert "earlier message" in user.messages[before].plain
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from bot.callbacks import CALLBACK_VERSION, AnswerCB
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
@@ -140,7 +141,7 @@ async def test_an_old_button_says_what_happened_and_changes_nothing(
     await user.say("/start")
     first_question = keyboard_message(user)
     await answer(user, "web_developer", "master")
-    stale = await user.tap("a:occupation:care_worker", message=first_question)
+    stale = await user.tap("a1:occupation:care_worker", message=first_question)
     assert "That button is from an earlier message" in stale[0].plain
     assert "Where did you earn this degree?" in stale[-1].plain
     assert "earlier message" in (user.last_callback_answer or {}).get("text", "")
@@ -153,11 +154,38 @@ async def test_an_old_button_says_what_happened_and_changes_nothing(
     assert "Where did you earn this degree?" in user.messages[-1].plain
 
 
+async def test_a_button_of_another_callback_version_changes_nothing(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """The current question's own answer, drawn by a deploy with other payloads: stale, not answered."""
+    user = emulator.user(116)
+    await user.say("/start")
+    msg = keyboard_message(user)
+    current = AnswerCB(q="occupation", v="web_developer").pack()
+    assert current in [data for row in msg.buttons for _, data in row]
+    _, _, rest = current.partition(AnswerCB.__separator__)
+    for version in ("", str(CALLBACK_VERSION - 1), str(CALLBACK_VERSION + 1)):  # the unversioned first deploys too
+        before = len(user.messages)
+        await user.click_data(f"a{version}:{rest}", message=msg)
+        await emulator.wait_processed()
+        assert "That button is from an earlier message" in user.messages[before].plain
+        assert "earlier message" in (user.last_callback_answer or {}).get("text", "")
+        assert "Which job will you do in Korea?" in user.messages[-1].plain
+    assert await stored_answers(settings, 116) == {}
+
+
 async def test_unknown_and_forged_callback_data(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
     user = emulator.user(107)
     await user.say("/start")
     msg = keyboard_message(user)
-    for data in ["v1:occ:2224", "a:degree:doctorate", "a:occupation", "n:edit:summary:salary_krw", "l:xx", "💥" * 16]:
+    for data in [
+        "v1:occ:2224",
+        "a1:degree:doctorate",
+        "a1:occupation",
+        "n1:edit:summary:salary_krw",
+        "l1:xx",
+        "💥" * 16,
+    ]:
         await user.click_data(data, message=msg)
         await emulator.wait_processed()
     assert all(APOLOGY_EN not in m.plain for m in user.messages)

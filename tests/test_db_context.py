@@ -49,9 +49,9 @@ async def test_many_chats_at_once_get_no_database_errors(
             await user.send_text("/start")
             await user.wait_messages(3, timeout=60)
             for step, count in (
-                ("a:occupation:web_developer", 4),
-                ("a:degree:master", 5),
-                ("a:degree_country:abroad", 6),
+                ("a1:occupation:web_developer", 4),
+                ("a1:degree:master", 5),
+                ("a1:degree_country:abroad", 6),
             ):
                 await user.click_data(step, message=user.messages[-1])
                 await user.wait_messages(count, timeout=60)

@@ -196,7 +196,7 @@ def _staff_button(user: FakeUser, label: str) -> str:
     for m in reversed(user.messages):
         for row in m.buttons:
             for text, data in row:
-                if data and data.startswith("st:") and text.startswith(label):
+                if data and data.startswith("st1:") and text.startswith(label):
                     return data
     raise AssertionError(f"no staff button {label!r}")
 
@@ -259,7 +259,7 @@ async def test_a_forged_report_cannot_submit_a_draft(
     await filled_form(user)
     db = _db(settings)
     (draft_id,) = db.execute("select id from applications").fetchone()
-    for forged in (f"s:{draft_id}:submitted", f"s:{draft_id}:recommended", f"s:{draft_id}:visa_applied"):
+    for forged in (f"s1:{draft_id}:submitted", f"s1:{draft_id}:recommended", f"s1:{draft_id}:visa_applied"):
         await user.click_data(forged)
         await emulator.wait_processed()
     assert not any(APOLOGY_EN in m.plain for m in user.messages)
@@ -279,9 +279,9 @@ async def test_one_application_per_person(bot: BotRunner, emulator: BotAPIEmulat
     assert "Submitted" in consent[-1].plain
     # An old consent screen's "I agree" does not start a second one either.
     consent_screen = next(
-        m for m in user.messages if any(d and d.startswith("n:agree") for r in m.buttons for _, d in r)
+        m for m in user.messages if any(d and d.startswith("n1:agree") for r in m.buttons for _, d in r)
     )
-    agree = next(d for r in consent_screen.buttons for _, d in r if d and d.startswith("n:agree"))
+    agree = next(d for r in consent_screen.buttons for _, d in r if d and d.startswith("n1:agree"))
     agreed = await user.tap(agree, message=consent_screen)
     assert "You already have an application" in agreed[-1].plain
     db = _db(settings)
@@ -328,7 +328,7 @@ async def test_submit_acts_only_from_the_latest_documents_screen(
     await filled_form(user)
     await user.tap(nav(user, "docs"))
     old_screen = next(
-        m for m in reversed(user.messages) if any(d and d.startswith("n:submit") for row in m.buttons for _, d in row)
+        m for m in reversed(user.messages) if any(d and d.startswith("n1:submit") for row in m.buttons for _, d in row)
     )
     await upload_documents(user, emulator, DOCUMENTS)
     stale = await user.tap("📨 Submit the application", message=old_screen)

@@ -108,21 +108,21 @@ async def test_delete_leaves_no_trace_of_the_person(
     await submitted_via_bot(person, emulator)
     await register(hr, "Hanbit Soft", BRN)
     await person.say("/share")
-    code, _ = code_in((await press_data(person, "sh:invite:"))[0])
+    code, _ = code_in((await press_data(person, "sh1:invite:"))[0])
     await hr.say("/employer")
     await emp(hr, "🔑")
     # The reply, wherever it is among what arrived (an outbox notice may come first).
     assert any("asked to approve" in m.plain for m in await hr.say(code))
     await wait_for_text(person, "Hanbit Soft")
     await person.say("/share")
-    await press_data(person, "sh:ask:")
-    await press_data(person, "sh:approve:")
+    await press_data(person, "sh1:ask:")
+    await press_data(person, "sh1:approve:")
     await person.say("/share")
-    await press_data(person, "sh:shared:")
-    await press_data(person, "sh:toggle:")  # shares one document
-    old_code, _ = code_in((await press_data(person, "sh:invite:"))[0])  # never used
+    await press_data(person, "sh1:shared:")
+    await press_data(person, "sh1:toggle:")  # shares one document
+    old_code, _ = code_in((await press_data(person, "sh1:invite:"))[0])  # never used
     await person.say("/share")
-    await press_data(person, "sh:code:")
+    await press_data(person, "sh1:code:")
     assert "not valid" in (await person.say("AAAAAAAA"))[0].plain  # a wrong code: a code_attempts row
     # A staff decision with a note: history, audit, and a notice to the person and the employer.
     await admin.say("/staff")
@@ -205,7 +205,7 @@ async def test_an_erased_colleague_leaves_the_company_which_stays(
 ) -> None:
     hr, colleague = emulator.user(EMPLOYER), emulator.user(PERSON)
     await register(colleague, "Hanbit Soft", BRN)  # the registrant, then a colleague stays
-    _code, payload = code_in((await press_data(colleague, "em:colleague:"))[0])
+    _code, payload = code_in((await press_data(colleague, "em1:colleague:"))[0])
     await hr.say(f"/start {payload}")
     confirm = await colleague.say("/delete")
     assert "deleted too" not in confirm[-1].plain  # a colleague stays: the company is not erased

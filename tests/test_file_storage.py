@@ -195,7 +195,7 @@ def _staff_button(user: FakeUser, label: str) -> str:
         for m in reversed(user.messages)
         for row in m.buttons
         for text, data in row
-        if data and data.startswith("st:") and text.startswith(label)
+        if data and data.startswith("st1:") and text.startswith(label)
     )
 
 

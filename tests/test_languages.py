@@ -227,7 +227,7 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await user.send_sticker()
     await emulator.wait_processed()
     await user.tap(
-        "a:occupation:care_worker", message=user.messages[0] if user.messages[0].buttons else None
+        "a1:occupation:care_worker", message=user.messages[0] if user.messages[0].buttons else None
     ) if user.messages[0].buttons else None
     await user.say("/help")
     await user.say("/about")
@@ -251,7 +251,7 @@ def doc_button(user: FakeUser, kind: str) -> str:
         for m in reversed(user.messages)
         for row in m.buttons
         for _, data in row
-        if data == f"n:doc:form_docs:{kind}"
+        if data == f"n1:doc:form_docs:{kind}"
     )
 
 
@@ -310,19 +310,19 @@ async def test_whole_journey_is_in_the_users_language(
     # for a care home, inviting the candidate, who approves; the candidate's card; /share.
     hr = emulator.user(501, language_code=TELEGRAM_CODE.get(locale, locale))
     await hr.say("/employer")
-    await answer(hr, "!" + _data(hr, "em:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
+    await answer(hr, "!" + _data(hr, "em1:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
     await answer(hr, "!em:opt:0:city=suwon", "=김민지", "!em:save:0:")
     await answer(hr, "!em:oblig:0:", "!em:opt:0:occupation=care_worker", "=30000000", "=7", "=2")
     await answer(hr, "!em:opt:0:tax=no", "!em:opt:0:facility=yes", "=21234")
     await hr.say("/employer")
-    invite = await hr.tap(_data(hr, "em:invite:"))
+    invite = await hr.tap(_data(hr, "em1:invite:"))
     payload = re.search(r"start=(c_\w+)", invite[0].plain)
     assert payload, invite[0].plain
     await user.say(f"/start {payload.group(1)}")
-    await user.tap(_data(user, "sh:approve:"))
+    await user.tap(_data(user, "sh1:approve:"))
     await user.say("/share")
     await hr.say("/employer")
-    await hr.tap(_data(hr, "em:cand:"))
+    await hr.tap(_data(hr, "em1:cand:"))
     await user.say("/mydata")
     await user.say("/delete")
     assert len(user.messages) > 40

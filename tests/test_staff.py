@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import migrate
+from bot.callbacks import StaffCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, AuditEntry
 from bot.db.models import Counter as CounterRow
-from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
@@ -49,7 +49,7 @@ def staff_data(user: FakeUser, label: str) -> str:
     for m in reversed(user.messages):
         for row in m.buttons:
             for text, data in row:
-                if data and data.startswith("st:") and (text == label or text.startswith(label)):
+                if data and data.startswith("st1:") and (text == label or text.startswith(label)):
                     return data
     raise AssertionError(f"no staff button {label!r}")
 

@@ -8,10 +8,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import DbId, versioned
 from bot.clock import Clock
 from bot.db.models import Application
 from bot.i18n import Translator
-from bot.render import DbId
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.speed.filters import on_loop
 from dialogs import statuses as st
@@ -23,7 +23,7 @@ REPORTS = {
 }
 
 
-class ReportCB(CallbackData, prefix="s"):
+class ReportCB(CallbackData, prefix=versioned("s")):
     """The applicant reports a visa step for one of their applications (checked on the server)."""
 
     app: DbId
