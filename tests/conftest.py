@@ -166,3 +166,15 @@ async def bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -
     await runner.start()
     yield runner
     await runner.stop()
+
+
+ADMIN = 900  # the staff administrator of the tests (STAFF_ADMIN_IDS)
+
+
+@pytest.fixture
+async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    """The bot with ADMIN as its staff administrator."""
+    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})}), clock, emulator)
+    await runner.start()
+    yield runner
+    await runner.stop()

@@ -11,6 +11,9 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
+from aiogram.filters.callback_data import CallbackData
+
+from bot.callbacks import AnswerCB, NavCB, StaffCB
 from bot.config import Settings
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
@@ -32,7 +35,7 @@ def button_for(user: FakeUser, value: str) -> str:
     msg = keyboard_message(user)
     for row in msg.buttons:
         for _, data in row:
-            if data and data.startswith("a1:") and data.rsplit(":", 1)[1] == value:
+            if data and data.startswith(callback_prefix(AnswerCB)) and data.rsplit(":", 1)[1] == value:
                 return data
     raise AssertionError(f"no answer {value!r} among {msg.buttons}")
 
@@ -56,9 +59,53 @@ def nav(user: FakeUser, act: str) -> str:
     """The callback_data of a navigation button on the latest keyboard."""
     for row in keyboard_message(user).buttons:
         for _, data in row:
-            if data and data.startswith(f"n1:{act}:"):
+            if data and data.startswith(callback_prefix(NavCB, act)):
                 return data
     raise AssertionError(f"no {act} button")
+
+
+def callback_prefix(factory: type[CallbackData], *fields: str) -> str:
+    """What the callback data of ``factory``'s buttons start with (its version's prefix, then ``fields``)."""
+    return "".join(f"{part}{factory.__separator__}" for part in (factory.__prefix__, *fields))
+
+
+def find_button(user: FakeUser, label: str = "", data: str = "") -> tuple[FakeMessage, str]:
+    """The latest button whose text starts with ``label`` and whose callback data starts with ``data``,
+    with its message."""
+    for m in reversed(user.messages):
+        for row in m.buttons:
+            for text, found in row:
+                if found and text.startswith(label) and found.startswith(data):
+                    return m, found
+    raise AssertionError(f"no button {label!r} {data!r}: {[m.buttons for m in user.messages[-2:]]}")
+
+
+def button_data(user: FakeUser, label: str = "", data: str = "") -> str:
+    return find_button(user, label, data)[1]
+
+
+async def press(user: FakeUser, label: str = "", data: str = "") -> list[FakeMessage]:
+    """Taps the latest button with this label (or its start) and callback data prefix, on its message."""
+    message, found = find_button(user, label, data)
+    return await user.tap(found, message=message)
+
+
+async def press_staff(user: FakeUser, label: str) -> list[FakeMessage]:
+    """Taps the latest staff button with this label (or its start)."""
+    return await press(user, label, callback_prefix(StaffCB))
+
+
+async def open_application(admin: FakeUser, reference: str = "GG-2026-000001") -> list[FakeMessage]:
+    """A staff member's way to one application: /staff, in English, the review queue, the application."""
+    await admin.say("/staff")
+    await press_staff(admin, "🌐 English")
+    await press_staff(admin, "📥 Review queue")
+    return await press_staff(admin, reference)
+
+
+def sqlite_db(settings: Settings) -> sqlite3.Connection:
+    """A connection of the test's own to the bot's SQLite file."""
+    return sqlite3.connect(settings.database_url.split("///", 1)[1])
 
 
 def texts(messages: list[FakeMessage]) -> str:
@@ -122,7 +169,7 @@ def nav_arg(user: FakeUser, act: str, arg: str) -> str:
         for m in reversed(user.messages)
         for row in m.buttons
         for _, data in row
-        if data == f"n1:{act}:form_docs:{arg}" or data == f"n1:{act}:form_review:{arg}"
+        if data in (NavCB(act=act, at="form_docs", arg=arg).pack(), NavCB(act=act, at="form_review", arg=arg).pack())
     )
 
 

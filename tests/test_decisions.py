@@ -5,8 +5,6 @@ person, and final buttons act once, only from the screen that asked."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -25,11 +23,19 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
-from emulator import BotAPIEmulator, FakeMessage, FakeUser
-from tests.conftest import NOW, BotRunner, empty_postgres
-from tests.e2e import APOLOGY_EN, nav, submitted_via_bot, wait_for_text, write_sqlite
+from emulator import BotAPIEmulator
+from tests.conftest import ADMIN, NOW, BotRunner, empty_postgres
+from tests.e2e import (
+    APOLOGY_EN,
+    nav,
+    open_application,
+    press_staff,
+    sqlite_db,
+    submitted_via_bot,
+    wait_for_text,
+    write_sqlite,
+)
 
-ADMIN = 900
 REVIEWERS = (901, 902)
 RACES = 6  # applications raced per pair of decisions: each one fails on the old code
 
@@ -180,54 +186,22 @@ async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings
 # --- through the real bot ------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})}), clock, emulator)
-    await runner.start()
-    yield runner
-    await runner.stop()
-
-
-def _db(settings: Settings) -> sqlite3.Connection:
-    return sqlite3.connect(settings.database_url.split("///", 1)[1])
-
-
-def _staff_button(user: FakeUser, label: str) -> str:
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for text, data in row:
-                if data and data.startswith("st1:") and text.startswith(label):
-                    return data
-    raise AssertionError(f"no staff button {label!r}")
-
-
-async def _press(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(_staff_button(user, label))
-
-
-async def _open_first(admin: FakeUser) -> None:
-    await admin.say("/staff")
-    await _press(admin, "🌐 English")
-    await _press(admin, "📥 Review queue")
-    await _press(admin, "GG-2026-000001")
-
-
 async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
     applicant = emulator.user(401)
     await submitted_via_bot(applicant, emulator)
     await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
-    db = _db(settings)
+    db = sqlite_db(settings)
     admin = emulator.user(ADMIN, language_code="en")
-    await _open_first(admin)
-    await _press(admin, "✅ Recommend")
-    refused = await _press(admin, "✔ Confirm")
+    await open_application(admin)
+    await press_staff(admin, "✅ Recommend")
+    refused = await press_staff(admin, "✔ Confirm")
     shown = "\n".join(m.plain for m in refused)
     assert APOLOGY_EN not in shown and "The quota is used up" in shown
     assert "GG-2026-000001" in shown  # the application again, as it stands
     assert db.execute("select status from applications").fetchone() == ("submitted",)
-    menu = await _press(admin, "📥 Review queue")  # the desk goes on
+    menu = await press_staff(admin, "📥 Review queue")  # the desk goes on
     assert APOLOGY_EN not in menu[0].plain
     assert any(text.startswith("GG-2026-000001") for m in menu for row in m.buttons for text, _ in row)
 
@@ -238,14 +212,14 @@ async def test_a_second_tap_on_confirm_does_nothing_twice(
     applicant = emulator.user(402)
     await submitted_via_bot(applicant, emulator)
     admin = emulator.user(ADMIN, language_code="en")
-    await _open_first(admin)
-    await _press(admin, "✅ Recommend")
+    await open_application(admin)
+    await press_staff(admin, "✅ Recommend")
     confirm = admin.messages[-1]
     first = await admin.tap("✔ Confirm", message=confirm)
     assert "Done" in first[0].plain
     again = await admin.tap("✔ Confirm", message=confirm)
     assert "already used" in again[0].plain
-    db = _db(settings)
+    db = sqlite_db(settings)
     assert db.execute("select value from counters").fetchone() == (1,)
     assert db.execute("select count(*) from status_changes where actor like 'staff:%'").fetchone() == (1,)
 
@@ -257,7 +231,7 @@ async def test_a_forged_report_cannot_submit_a_draft(
 
     user = emulator.user(403)
     await filled_form(user)
-    db = _db(settings)
+    db = sqlite_db(settings)
     (draft_id,) = db.execute("select id from applications").fetchone()
     for forged in (f"s1:{draft_id}:submitted", f"s1:{draft_id}:recommended", f"s1:{draft_id}:visa_applied"):
         await user.click_data(forged)
@@ -284,7 +258,7 @@ async def test_one_application_per_person(bot: BotRunner, emulator: BotAPIEmulat
     agree = next(d for r in consent_screen.buttons for _, d in r if d and d.startswith("n1:agree"))
     agreed = await user.tap(agree, message=consent_screen)
     assert "You already have an application" in agreed[-1].plain
-    db = _db(settings)
+    db = sqlite_db(settings)
     assert db.execute("select count(*) from applications").fetchone() == (1,)
     # And the database refuses a second open one outright.
     engine = make_engine(settings)
@@ -304,7 +278,7 @@ async def test_delete_acts_only_from_the_screen_that_asked_and_once(
 ) -> None:
     user = emulator.user(405)
     await user.say("/start")
-    db = _db(settings)
+    db = sqlite_db(settings)
     first = (await user.say("/delete"))[-1]
     await user.tap("No, keep it", message=first)
     late = await user.tap("Yes, delete everything", message=first)
@@ -333,7 +307,7 @@ async def test_submit_acts_only_from_the_latest_documents_screen(
     await upload_documents(user, emulator, DOCUMENTS)
     stale = await user.tap("📨 Submit the application", message=old_screen)
     assert "earlier message" in stale[0].plain
-    db = _db(settings)
+    db = sqlite_db(settings)
     assert db.execute("select status from applications").fetchone() == ("draft",)
     await user.tap(nav(user, "submit"))
     assert db.execute("select status from applications").fetchone() == ("submitted",)

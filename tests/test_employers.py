@@ -21,29 +21,10 @@ from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
 from tests.conftest import BotRunner
-from tests.e2e import PDF, submitted_via_bot, wait_for_text
+from tests.e2e import PDF, callback_prefix, press, submitted_via_bot, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
-
-
-def data_for(user: FakeUser, label: str, prefix: str) -> str:
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for text, data in row:
-                if data and data.startswith(prefix) and (text == label or text.startswith(label)):
-                    return data
-    raise AssertionError(f"no button {label!r}: {[m.buttons for m in user.messages[-2:]]}")
-
-
-async def press_data(user: FakeUser, data: str) -> list[FakeMessage]:
-    """Taps the button whose callback data starts with ``data`` (any language)."""
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for _, found in row:
-                if found and found.startswith(data):
-                    return await user.tap(found, message=m)
-    raise AssertionError(f"no button {data!r}")
 
 
 async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMessage]:
@@ -54,11 +35,11 @@ async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMes
 
 
 async def emp(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(data_for(user, label, "em1:"))
+    return await press(user, label, callback_prefix(EmpCB))
 
 
 async def share(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(data_for(user, label, "sh1:"))
+    return await press(user, label, callback_prefix(ShareCB))
 
 
 def code_in(message: FakeMessage) -> tuple[str, str]:
@@ -69,12 +50,12 @@ def code_in(message: FakeMessage) -> tuple[str, str]:
 
 async def register(user: FakeUser, name: str, brn: str) -> list[FakeMessage]:
     await user.say("/employer")
-    await press_data(user, "em1:register:")
+    await press(user, data="em1:register:")
     await user.say(name)
     await user.say(brn)
-    await press_data(user, "em1:opt:0:city=suwon")
+    await press(user, data="em1:opt:0:city=suwon")
     await user.say("Kim Minji, HR")
-    return await press_data(user, "em1:save:")
+    return await press(user, data="em1:save:")
 
 
 async def test_company_colleagues_candidate_consent_notifications_and_revocation(
@@ -88,18 +69,18 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     done = await register(hr, "Hanbit Soft", BRN)
     assert "Hanbit Soft" in done[0].plain
     # A colleague joins with an invite (deep link); both act for the same company.
-    invite = await press_data(hr, "em1:colleague:")
+    invite = await press(hr, data="em1:colleague:")
     _code, payload = code_in(invite[0])
     await colleague.say(f"/start {payload}")
     assert "Hanbit Soft" in colleague.messages[-1].plain
     # The employer invites the candidate; nothing is visible before the candidate approves.
-    invite = await press_data(hr, "em1:invite:")
+    invite = await press(hr, data="em1:invite:")
     _code, payload = code_in(invite[0])
     ask = await candidate.say(f"/start {payload}")
     assert "Hanbit Soft" in ask[0].plain
     home = await hr.say("/employer")
     assert not any(d.startswith("em1:cand:") for row in home[0].buttons for _, d in row)
-    await press_data(candidate, "sh1:approve:")
+    await press(candidate, data="sh1:approve:")
     home = await colleague.say("/employer")
     assert "NGUYEN VAN AN" in " ".join(t for row in home[0].buttons for t, _ in row)
     view = await emp(colleague, "👤")
@@ -114,8 +95,8 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
     # The candidate shares one document, then revokes: access ends at once.
     await candidate.say("/share")
-    await press_data(candidate, "sh1:shared:")
-    await press_data(candidate, "sh1:toggle:1:passport_copy")
+    await press(candidate, data="sh1:shared:")
+    await press(candidate, data="sh1:toggle:1:passport_copy")
     await colleague.say("/employer")
     await emp(colleague, "👤")
     before = len(colleague.documents)
@@ -134,7 +115,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert len(colleague.documents) == before + 1
     assert "Copy of your passport" in replies[0].plain and "integrity check" in replies[0].plain
     await candidate.say("/share")
-    await press_data(candidate, "sh1:revoke:")
+    await press(candidate, data="sh1:revoke:")
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
     assert "no longer available" in stale[0].plain and "GG-2026" not in "".join(m.plain for m in stale)
     count = len(colleague.documents)
@@ -157,7 +138,7 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
     await register(hr, "Daon Care", BRN)
     await applicant.say("/start")
     await applicant.say("/share")
-    invite = await press_data(applicant, "sh1:invite:")
+    invite = await press(applicant, data="sh1:invite:")
     code, _ = code_in(invite[0])
     await hr.say("/employer")
     await emp(hr, "🔑")
@@ -166,8 +147,8 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
     request = await wait_for_text(applicant, "Daon Care")  # through the outbox, in Russian
     assert any("\u0400" <= ch <= "\u04ff" for ch in request.plain)
     await applicant.say("/share")
-    await press_data(applicant, "sh1:ask:")
-    await press_data(applicant, "sh1:approve:")
+    await press(applicant, data="sh1:ask:")
+    await press(applicant, data="sh1:approve:")
     assert any(d.startswith("em1:cand:") for row in (await hr.say("/employer"))[0].buttons for _, d in row)
     # The same code cannot be used twice.
     await emp(hr, "🔑")
@@ -185,7 +166,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
     await register(hr, "Hanbit Soft", BRN)
     _code, payload = code_in((await emp(hr, "➕"))[0])
     await candidate.say(f"/start {payload}")
-    await press_data(candidate, "sh1:approve:")
+    await press(candidate, data="sh1:approve:")
     await register(prober, "Curious Corp", OTHER_BRN)
     home = prober.messages[-1]
     for link_id in (1, 2, 0, -1, 999999):
@@ -217,14 +198,14 @@ async def test_a_business_number_is_registered_once(bot: BotRunner, emulator: Bo
     await register(emulator.user(731), "Hanbit Soft", BRN)
     second = emulator.user(732)
     await second.say("/employer")
-    await press_data(second, "em1:register:")
+    await press(second, data="em1:register:")
     await second.say("Hanbit Software")
     bad = await second.say("134-86-72684")  # wrong check digit
     assert "number" in bad[0].plain.lower()
     await second.say(BRN)
-    await press_data(second, "em1:opt:0:city=suwon")
+    await press(second, data="em1:opt:0:city=suwon")
     await second.say("Lee")
-    refused = await press_data(second, "em1:save:")
+    refused = await press(second, data="em1:save:")
     assert "already registered" in refused[0].plain
 
 
@@ -293,9 +274,9 @@ async def test_staff_verify_a_company_and_the_applicant_sees_it(
         ask = await applicant.say(f"/start {payload}")
         assert "not yet verified" in ask[0].plain
         await admin.say("/staff")
-        await press_data(admin, "st1:companies:")
-        await press_data(admin, "st1:verify:1:")
-        await press_data(applicant, "sh1:approve:")
+        await press(admin, data="st1:companies:")
+        await press(admin, data="st1:verify:1:")
+        await press(applicant, data="sh1:approve:")
         shown = await applicant.say("/share")
         assert "verified by Gyeonggi Province" in shown[0].plain and "not yet" not in shown[0].plain
         con = sqlite3.connect(settings.database_url.split("///", 1)[1])

@@ -20,10 +20,22 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import UploadedDocument
 from bot.services import filecheck
 from bot.services.uploads import FileStore, IntegrityError, StoredFile
-from emulator import BotAPIEmulator, FakeUser
+from emulator import BotAPIEmulator
 from knowledge.text import T
-from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import DOCUMENTS, JPEG, PDF, filled_form, make_pdf, nav, nav_arg, upload, upload_documents
+from tests.conftest import ADMIN, BotRunner, empty_postgres
+from tests.e2e import (
+    DOCUMENTS,
+    JPEG,
+    PDF,
+    filled_form,
+    make_pdf,
+    nav,
+    nav_arg,
+    open_application,
+    press_staff,
+    upload,
+    upload_documents,
+)
 
 KEY = Fernet.generate_key()
 CHUNK = FileCipher.CHUNK
@@ -169,8 +181,6 @@ def test_heic_when_pillow_heif_is_there() -> None:
 
 # --- through the real bot ---------------------------------------------------------------------
 
-ADMIN = 900
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
@@ -187,16 +197,6 @@ async def _documents(settings: Settings) -> dict[str, UploadedDocument]:
             return {d.kind: d for d in (await session.execute(select(UploadedDocument))).scalars()}
     finally:
         await engine.dispose()
-
-
-def _staff_button(user: FakeUser, label: str) -> str:
-    return next(
-        data
-        for m in reversed(user.messages)
-        for row in m.buttons
-        for text, data in row
-        if data and data.startswith("st1:") and text.startswith(label)
-    )
 
 
 async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_damaged_one(
@@ -224,10 +224,7 @@ async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_dama
             assert b"%PDF" not in blob and b"M12345678" not in blob and d.kind.encode() not in blob
         assert not list(files.parent.rglob("passport.pdf*"))
         admin = emulator.user(ADMIN, language_code="en")
-        await admin.say("/staff")
-        await admin.tap(_staff_button(admin, "🌐 English"))
-        await admin.tap(_staff_button(admin, "📥"))
-        await admin.tap(_staff_button(admin, "GG-2026-000001"))
+        await open_application(admin)
         sent = {d.file_name: d.content for d in admin.documents}
         assert sent == {
             "GG-2026-000001_passport_copy.pdf": secret,
@@ -240,7 +237,7 @@ async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_dama
         degree = Path(docs["degree_certificate"].path)
         degree.write_bytes(degree.read_bytes()[:-16])
         before = len(admin.documents)
-        replies = await admin.tap(_staff_button(admin, "📎"))
+        replies = await press_staff(admin, "📎")
         assert [d.file_name for d in admin.documents[before:]] == ["GG-2026-000001_employment_contract.pdf"]
         failed = [m.plain for m in replies if "integrity check" in m.plain]
         assert len(failed) == 2 and "Copy of your passport" in failed[0] and "degree" in failed[1].lower()

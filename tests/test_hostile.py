@@ -23,7 +23,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
 from bot.i18n import translator
-from emulator import BotAPIEmulator, FakeMessage, FakeUser
+from emulator import BotAPIEmulator, FakeMessage
 from tests.conftest import NOW, BotRunner
 from tests.e2e import JPEG, PDF, button_for, filled_form, nav, nav_arg, submitted_via_bot, upload
 from tests.test_languages import problems_in
@@ -437,12 +437,7 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
     from bot.crypto import Vault, load_key
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.models import Application, StatusChange
-    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, upload_documents, wait_for_text
-
-    async def press(person: FakeUser, label: str) -> list[FakeMessage]:
-        return await person.tap(
-            next(d for m in reversed(person.messages) for r in m.buttons for t, d in r if t.startswith(label))
-        )
+    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, press, upload_documents, wait_for_text
 
     runner = BotRunner(any_db, clock, emulator)
     await runner.start()

@@ -17,7 +17,7 @@ from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, keyboard_message, nav
+from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, button_data, keyboard_message, nav, nav_arg
 from tests.test_status import change, reference_of
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
@@ -235,26 +235,6 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     assert keyboard_message(user).buttons
 
 
-def _data(user: FakeUser, prefix: str) -> str:
-    """The callback data starting with ``prefix`` on the latest keyboard that has one."""
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for _, data in row:
-                if data and data.startswith(prefix):
-                    return data
-    raise AssertionError(f"no {prefix} button")
-
-
-def doc_button(user: FakeUser, kind: str) -> str:
-    return next(
-        data
-        for m in reversed(user.messages)
-        for row in m.buttons
-        for _, data in row
-        if data == f"n1:doc:form_docs:{kind}"
-    )
-
-
 @pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
 async def test_whole_journey_is_in_the_users_language(
     locale: str, bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
@@ -283,12 +263,12 @@ async def test_whole_journey_is_in_the_users_language(
     )
     # Documents: a refused file, a missing-documents refusal, the uploads, submission and its summary file.
     await user.tap(nav(user, "docs"))
-    await user.tap(doc_button(user, "passport_copy"))
+    await user.tap(nav_arg(user, "doc", "passport_copy"))
     await user.send_document(b"hello", "notes.txt", "text/plain")
     await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
     for kind in ("passport_copy", "degree_certificate", "employment_contract"):
-        await user.tap(doc_button(user, kind))
+        await user.tap(nav_arg(user, "doc", kind))
         await user.send_document(PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
         await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
@@ -310,19 +290,19 @@ async def test_whole_journey_is_in_the_users_language(
     # for a care home, inviting the candidate, who approves; the candidate's card; /share.
     hr = emulator.user(501, language_code=TELEGRAM_CODE.get(locale, locale))
     await hr.say("/employer")
-    await answer(hr, "!" + _data(hr, "em1:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
+    await answer(hr, "!" + button_data(hr, data="em1:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
     await answer(hr, "!em1:opt:0:city=suwon", "=김민지", "!em1:save:0:")
     await answer(hr, "!em1:oblig:0:", "!em1:opt:0:occupation=care_worker", "=30000000", "=7", "=2")
     await answer(hr, "!em1:opt:0:tax=no", "!em1:opt:0:facility=yes", "=21234")
     await hr.say("/employer")
-    invite = await hr.tap(_data(hr, "em1:invite:"))
+    invite = await hr.tap(button_data(hr, data="em1:invite:"))
     payload = re.search(r"start=(c_\w+)", invite[0].plain)
     assert payload, invite[0].plain
     await user.say(f"/start {payload.group(1)}")
-    await user.tap(_data(user, "sh1:approve:"))
+    await user.tap(button_data(user, data="sh1:approve:"))
     await user.say("/share")
     await hr.say("/employer")
-    await hr.tap(_data(hr, "em1:cand:"))
+    await hr.tap(button_data(hr, data="em1:cand:"))
     await user.say("/mydata")
     await user.say("/delete")
     assert len(user.messages) > 40
