@@ -146,6 +146,13 @@ class BotRunner:
         await self.stop()
         await self.start()
 
+    async def __aenter__(self) -> BotRunner:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
 
 @pytest.fixture
 async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) -> Settings:
@@ -162,19 +169,35 @@ async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) 
 
 @pytest.fixture
 async def bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(settings, clock, emulator)
-    await runner.start()
-    yield runner
-    await runner.stop()
+    async with BotRunner(settings, clock, emulator) as runner:
+        yield runner
 
 
 ADMIN = 900  # the staff administrator of the tests (STAFF_ADMIN_IDS)
 
 
+def with_admin(settings: Settings) -> Settings:
+    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
+
+
 @pytest.fixture
 async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
     """The bot with ADMIN as its staff administrator."""
-    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})}), clock, emulator)
-    await runner.start()
-    yield runner
-    await runner.stop()
+    async with BotRunner(with_admin(settings), clock, emulator) as runner:
+        yield runner
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The test's settings on SQLite, then on a fresh PostgreSQL database; ADMIN administers staff."""
+    if request.param == "postgresql":
+        settings = settings.model_copy(update={"database_url": await empty_postgres()})
+        await migrate(settings)
+    return with_admin(settings)
+
+
+@pytest.fixture
+async def db_bot(db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    """staff_bot on each database of db_settings."""
+    async with BotRunner(db_settings, clock, emulator) as runner:
+        yield runner

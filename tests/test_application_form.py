@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import datetime
 
 import pytest
@@ -25,6 +24,7 @@ from tests.e2e import (
     filled_form,
     nav,
     nav_arg,
+    sqlite_db,
     upload,
     upload_documents,
     write_sqlite,
@@ -112,7 +112,7 @@ async def test_consent_details_review_edit_sealed_mydata_delete(
     back_to_review = await user.say("+998 90 123 45 67")
     assert "+998901234567" in back_to_review[-1].plain
     # Personal data is encrypted at rest: the raw database holds neither the ARC number nor the phone.
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     dump = "\n".join(db.iterdump())
     assert "950423-5123456" not in dump and "+998901234567" not in dump and "NGUYEN" not in dump
     assert "134-86-72683" in dump  # business data is not personal: kept in clear for staff queries
@@ -145,7 +145,7 @@ async def test_not_now_stores_nothing_and_not_eligible_cannot_apply(
     await user.tap(nav(user, "apply"))
     declined = await user.tap(nav(user, "decline"))
     assert "Nothing personal has been stored" in declined[0].plain
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     assert db.execute("select count(*) from applications").fetchone()[0] == 0
     # Typed text goes to the questionnaire again, not to a form.
     other = emulator.user(602)
@@ -229,7 +229,7 @@ async def test_documents_upload_replace_remove_then_submit(
         await asyncio.sleep(0.1)
     else:
         raise AssertionError("no submitted notification")
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     assert db.execute("select status, reference from applications").fetchone() == ("submitted", "GG-2026-000001")
     # /delete removes the files as well as the rows.
     confirm = await user.say("/delete")
@@ -277,7 +277,7 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     assert await check() == 1 and await check() == 0  # idle reminder, once
     clock.set(datetime(2026, 12, 25, 9, 0, tzinfo=SEOUL))  # 6 days left: the 7-day reminder
     assert await check() == 1
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     keys = [k for (k,) in db.execute("select dedup_key from outbox order by id")]
     assert any(k.startswith("remind:close7:") for k in keys)
     clock.set(datetime(2026, 12, 31, 9, 0, tzinfo=SEOUL))

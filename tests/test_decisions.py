@@ -11,26 +11,25 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, OutboxMessage, StatusChange
 from bot.db.models import Counter as CounterRow
-from bot.db.repo import PersonRepo
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
-from tests.conftest import ADMIN, NOW, BotRunner, empty_postgres
+from tests.conftest import ADMIN, NOW, BotRunner
 from tests.e2e import (
     APOLOGY_EN,
     nav,
     open_application,
     press_staff,
     sqlite_db,
+    submitted_directly,
     submitted_via_bot,
     wait_for_text,
     write_sqlite,
@@ -38,21 +37,6 @@ from tests.e2e import (
 
 REVIEWERS = (901, 902)
 RACES = 6  # applications raced per pair of decisions: each one fails on the old code
-
-
-async def _submitted_apps(settings: Settings, clock: FixedClock, count: int) -> list[int]:
-    engine = make_engine(settings)
-    ids = []
-    async with make_sessionmaker(engine)() as session:
-        for i in range(count):
-            await PersonRepo(session).load(20_000 + i, "en", clock.now())
-            await session.flush()
-            service = ApplicationService(session, clock)
-            app = await service.create_draft(20_000 + i, "web_developer")
-            await service.submit(app)
-            ids.append(app.id)
-    await engine.dispose()
-    return ids
 
 
 def _token(reply: Reply, act: str) -> str:
@@ -88,14 +72,6 @@ class Reviewer:
         return _token(reply, "commit")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings
-
-
 def _workers(settings: Settings) -> list[AsyncEngine]:
     """Two webhook workers on PostgreSQL; SQLite is one worker by design (one connection, see engine.py)."""
     if settings.database_url.startswith("sqlite"):
@@ -115,7 +91,7 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
     db_settings: Settings, clock: FixedClock, first: str, second: str
 ) -> None:
     settings = db_settings
-    ids = await _submitted_apps(settings, clock, RACES)
+    ids = [app_id for app_id, _ in await submitted_directly(settings, clock, RACES, 20_000)]
     engines = _workers(settings)
     vault = Vault(load_key(settings))
     reviewers = [Reviewer(make_sessionmaker(e), clock, vault, a) for e, a in zip(engines, REVIEWERS, strict=True)]
@@ -155,7 +131,7 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
 
 
 async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings: Settings, clock: FixedClock) -> None:
-    (app_id,) = await _submitted_apps(db_settings, clock, 1)
+    ((app_id, _),) = await submitted_directly(db_settings, clock, 1, 20_000)
     engines = _workers(db_settings)
     reviewer = Reviewer(make_sessionmaker(engines[0]), clock, Vault(load_key(db_settings)), REVIEWERS[0])
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -20,8 +19,8 @@ from bot.services.applications import ApplicationService
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
-from tests.conftest import BotRunner
-from tests.e2e import PDF, callback_prefix, press, submitted_via_bot, wait_for_text
+from tests.conftest import BotRunner, with_admin
+from tests.e2e import PDF, callback_prefix, press, sqlite_db, submitted_via_bot, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
@@ -105,11 +104,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     shared = colleague.documents[-1]
     assert shared.file_name == "GG-2026-000001_passport_copy.pdf" and shared.content == PDF + b"passport_copy"
     # The stored file cut short on disk: not sent; the employer is told which and what to do.
-    (path,) = (
-        sqlite3.connect(settings.database_url.split("///", 1)[1])
-        .execute("select path from documents where kind = 'passport_copy'")
-        .fetchone()
-    )
+    (path,) = sqlite_db(settings).execute("select path from documents where kind = 'passport_copy'").fetchone()
     Path(path).write_bytes(Path(path).read_bytes()[:-1])
     replies = await emp(colleague, "📎 Send me")
     assert len(colleague.documents) == before + 1
@@ -178,7 +173,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
     # The candidate's own sharing buttons, forged by the prober, do nothing either.
     for act in ("approve", "revoke", "toggle", "shared"):
         await forge(prober, ShareCB(act=act, id=1, arg="passport_copy").pack(), home)
-    con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    con = sqlite_db(settings)
     assert con.execute("select state, shared_documents from employer_links").fetchall() == [("active", "[]")]
     # Guessing codes: five wrong ones, then even a real one is refused for an hour.
     await hr.say("/employer")
@@ -264,9 +259,7 @@ async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAP
 async def test_staff_verify_a_company_and_the_applicant_sees_it(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
 ) -> None:
-    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({900})}), clock, emulator)
-    await runner.start()
-    try:
+    async with BotRunner(with_admin(settings), clock, emulator):
         hr, applicant, admin = emulator.user(751), emulator.user(752), emulator.user(900)
         await register(hr, "Hanbit Soft", BRN)
         await applicant.say("/start")
@@ -279,7 +272,5 @@ async def test_staff_verify_a_company_and_the_applicant_sees_it(
         await press(applicant, data="sh1:approve:")
         shown = await applicant.say("/share")
         assert "verified by Gyeonggi Province" in shown[0].plain and "not yet" not in shown[0].plain
-        con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+        con = sqlite_db(settings)
         assert con.execute("select action, target from audit_log").fetchall() == [("company.verify", "company:1")]
-    finally:
-        await runner.stop()

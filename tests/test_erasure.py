@@ -21,12 +21,11 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, Company, User
 from bot.services.data_rights import ERASED
 from emulator import BotAPIEmulator
-from tests.conftest import NOW, BotRunner, empty_postgres
+from tests.conftest import ADMIN, NOW, BotRunner, empty_postgres, with_admin
 from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, wait_for_text
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
 
-ADMIN = 900
 PERSON, EMPLOYER, LATE_EMPLOYER, BYSTANDER = 7_712_345, 7_700_001, 7_700_002, 7_799_999
 APP_ID = 4241  # the person's application id: distinct from every other number in the database
 THIRD_BRN = "124-81-00998"
@@ -40,15 +39,13 @@ async def erase_settings(request: pytest.FixtureRequest, settings: Settings) -> 
             update={"database_url": await empty_postgres(), "redis_url": await empty_redis()}
         )
         await migrate(settings)
-    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
+    return with_admin(settings)
 
 
 @pytest.fixture
 async def runner(erase_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    bot = BotRunner(erase_settings, clock, emulator)
-    await bot.start()
-    yield bot
-    await bot.stop()
+    async with BotRunner(erase_settings, clock, emulator) as bot:
+        yield bot
 
 
 async def sql(settings: Settings, statement: str, **params: Any) -> None:

@@ -12,7 +12,6 @@ from cryptography.fernet import Fernet
 from PIL import Image
 from sqlalchemy import select
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import CorruptFile, FileCipher
@@ -22,7 +21,7 @@ from bot.services import filecheck
 from bot.services.uploads import FileStore, IntegrityError, StoredFile
 from emulator import BotAPIEmulator
 from knowledge.text import T
-from tests.conftest import ADMIN, BotRunner, empty_postgres
+from tests.conftest import ADMIN, BotRunner
 from tests.e2e import (
     DOCUMENTS,
     JPEG,
@@ -182,14 +181,6 @@ def test_heic_when_pillow_heif_is_there() -> None:
 # --- through the real bot ---------------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
-
-
 async def _documents(settings: Settings) -> dict[str, UploadedDocument]:
     engine = make_engine(settings)
     try:
@@ -202,9 +193,7 @@ async def _documents(settings: Settings) -> dict[str, UploadedDocument]:
 async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_damaged_one(
     db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
 ) -> None:
-    runner = BotRunner(db_settings, clock, emulator)
-    await runner.start()
-    try:
+    async with BotRunner(db_settings, clock, emulator):
         applicant = emulator.user(301)
         await filled_form(applicant)
         await applicant.tap(nav(applicant, "docs"))
@@ -242,8 +231,6 @@ async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_dama
         failed = [m.plain for m in replies if "integrity check" in m.plain]
         assert len(failed) == 2 and "Copy of your passport" in failed[0] and "degree" in failed[1].lower()
         assert "upload it again" in failed[0]
-    finally:
-        await runner.stop()
 
 
 def test_files_stored_before_migration_0009_stay_readable(tmp_path: Path) -> None:

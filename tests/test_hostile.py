@@ -8,7 +8,6 @@ that the sender may not change, and a person gets an answer in their own languag
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from collections.abc import Iterator
 from io import BytesIO
@@ -25,7 +24,7 @@ from bot.errors import APOLOGY
 from bot.i18n import translator
 from emulator import BotAPIEmulator, FakeMessage
 from tests.conftest import NOW, BotRunner
-from tests.e2e import JPEG, PDF, button_for, filled_form, nav, nav_arg, submitted_via_bot, upload
+from tests.e2e import JPEG, PDF, button_for, filled_form, nav, nav_arg, sqlite_db, submitted_via_bot, upload
 from tests.test_languages import problems_in
 
 LONG = "가" * 5000
@@ -142,7 +141,7 @@ def test_the_corpus_has_more_than_300_updates() -> None:
 
 
 def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    con = sqlite_db(settings)
     tables = [
         "applications",
         "status_changes",
@@ -418,19 +417,8 @@ def test_clean_drops_controls_and_stray_surrogates_and_composes() -> None:
     assert (entities[0].offset, entities[0].length) == (9, 4) and text[9:13] == "bold"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def any_db(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    from bot.app import migrate
-    from tests.conftest import empty_postgres
-
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings.model_copy(update={"staff_admin_ids": frozenset({900})})
-
-
 async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
-    any_db: Settings, clock: FixedClock, emulator: BotAPIEmulator
+    db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
 ) -> None:
     from sqlalchemy import select
 
@@ -439,9 +427,7 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
     from bot.db.models import Application, StatusChange
     from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, press, upload_documents, wait_for_text
 
-    runner = BotRunner(any_db, clock, emulator)
-    await runner.start()
-    try:
+    async with BotRunner(db_settings, clock, emulator):
         user = emulator.user(970)
         await eligible(user)
         await user.tap(nav(user, "apply"))
@@ -458,13 +444,11 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
         done = await press(admin, "✔ Confirm")
         assert "Done" in done[0].plain, [m.plain for m in done]
         await wait_for_text(user, "Please send the passport[31m again")
-        engine = make_engine(any_db)
+        engine = make_engine(db_settings)
         async with make_sessionmaker(engine)() as session:
             app = (await session.execute(select(Application))).scalar_one()
             note = (await session.execute(select(StatusChange.note).where(StatusChange.note.is_not(None)))).scalar_one()
         await engine.dispose()
         assert note == "Please send the passport[31m again"
-        assert Vault(load_key(any_db)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
+        assert Vault(load_key(db_settings)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
         assert not any(APOLOGY_EN in m.plain for m in user.messages + admin.messages)
-    finally:
-        await runner.stop()

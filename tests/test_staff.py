@@ -28,6 +28,7 @@ from tests.e2e import (
     open_application,
     press_staff,
     sqlite_db,
+    submitted_directly,
     submitted_via_bot,
     wait_for_text,
 )
@@ -181,22 +182,6 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
     assert actions == ["staff.add", "staff.remove"]
 
 
-async def _submitted(settings: Settings, clock: FixedClock, count: int) -> list[str]:
-    from bot.db.repo import PersonRepo
-
-    engine = make_engine(settings)
-    refs = []
-    async with make_sessionmaker(engine)() as session:
-        for i in range(count):
-            await PersonRepo(session).load(10_000 + i, "en", clock.now())
-            await session.flush()
-            service = ApplicationService(session, clock)
-            app = await service.create_draft(10_000 + i, "web_developer")
-            refs.append((await service.submit(app)).reference)
-    await engine.dispose()
-    return refs
-
-
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 async def test_concurrent_recommendations_never_exceed_the_quota(
     database: str, settings: Settings, clock: FixedClock
@@ -204,7 +189,7 @@ async def test_concurrent_recommendations_never_exceed_the_quota(
     if database == "postgresql":
         settings = settings.model_copy(update={"database_url": await empty_postgres()})
         await migrate(settings)
-    refs = await _submitted(settings, clock, 30)
+    refs = [ref for _, ref in await submitted_directly(settings, clock, 30, 10_000)]
     engine = make_engine(settings)
     maker = make_sessionmaker(engine)
     async with maker() as session:
@@ -289,7 +274,7 @@ async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_langua
     from bot.services.staff import StaffService
     from dialogs.staff import QueueFilter
 
-    refs = await _submitted(settings, clock, 3)
+    refs = [ref for _, ref in await submitted_directly(settings, clock, 3, 10_000)]
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
         con = sqlite_db(settings)
@@ -323,9 +308,7 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
     con.commit()
     for i in range(40):
         emulator.user(30_000 + i, language_code="vi").open_chat()
-    runner = BotRunner(slow, clock, emulator)
-    await runner.start()
-    try:
+    async with BotRunner(slow, clock, emulator):
         admin = emulator.user(ADMIN, language_code="en")
         await admin.say("/staff")
         await press_staff(admin, "🌐 English")
@@ -345,8 +328,6 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
         assert "cancelled" in cancelled[0].plain
         report = await wait_for_text(admin, "is cancelled")
         await asyncio.sleep(1.5)
-    finally:
-        await runner.stop()
     sent = sum(1 for i in range(40) if any("Thông báo thử" in m.plain for m in emulator.user(30_000 + i).messages))
     states = Counter(s for (s,) in con.execute("select state from outbox where announcement_id = 1"))
     assert 0 < sent < 40 and states["cancelled"] == 40 - sent - states["sending"]
