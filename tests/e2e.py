@@ -225,6 +225,13 @@ async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
     raise AssertionError("the submitted notice never came")
 
 
+async def applicant_who_submitted(emulator: BotAPIEmulator, user_id: int, language_code: str = "en") -> FakeUser:
+    """A person who went the whole journey (submitted_via_bot)."""
+    user = emulator.user(user_id, language_code=language_code)
+    await submitted_via_bot(user, emulator)
+    return user
+
+
 async def wait_for_text(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:
     """The latest message containing ``fragment``, waiting for it (outbox messages come later)."""
     for _ in range(int(timeout * 10)):

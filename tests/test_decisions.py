@@ -25,12 +25,12 @@ from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner
 from tests.e2e import (
     APOLOGY_EN,
+    applicant_who_submitted,
     nav,
     open_application,
     press_staff,
     sqlite_db,
     submitted_directly,
-    submitted_via_bot,
     wait_for_text,
     write_sqlite,
 )
@@ -165,8 +165,7 @@ async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings
 async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(401)
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 401)
     await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
     db = sqlite_db(settings)
     admin = emulator.user(ADMIN, language_code="en")
@@ -185,8 +184,7 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
 async def test_a_second_tap_on_confirm_does_nothing_twice(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(402)
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 402)
     admin = emulator.user(ADMIN, language_code="en")
     await open_application(admin)
     await press_staff(admin, "✅ Recommend")
@@ -221,8 +219,7 @@ async def test_a_forged_report_cannot_submit_a_draft(
 
 
 async def test_one_application_per_person(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
-    user = emulator.user(404)
-    await submitted_via_bot(user, emulator)
+    user = await applicant_who_submitted(emulator, 404)
     await wait_for_text(user, "GG-2026-000001")
     consent = await user.say("/apply")
     assert "You already have an application, GG-2026-000001" in consent[-1].plain

@@ -20,7 +20,7 @@ from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
 from tests.conftest import BotRunner, with_admin
-from tests.e2e import PDF, callback_prefix, press, sqlite_db, submitted_via_bot, wait_for_text
+from tests.e2e import PDF, applicant_who_submitted, callback_prefix, press, sqlite_db, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
@@ -62,8 +62,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
 ) -> None:
     hr = emulator.user(701, language_code="ko")
     colleague = emulator.user(702, language_code="en")
-    candidate = emulator.user(703, language_code="vi")
-    await submitted_via_bot(candidate, emulator)
+    candidate = await applicant_who_submitted(emulator, 703, "vi")
 
     done = await register(hr, "Hanbit Soft", BRN)
     assert "Hanbit Soft" in done[0].plain
@@ -156,8 +155,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
 ) -> None:
     hr = emulator.user(721)
     prober = emulator.user(722)
-    candidate = emulator.user(723)
-    await submitted_via_bot(candidate, emulator)
+    candidate = await applicant_who_submitted(emulator, 723)
     await register(hr, "Hanbit Soft", BRN)
     _code, payload = code_in((await emp(hr, "➕"))[0])
     await candidate.say(f"/start {payload}")

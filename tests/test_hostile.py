@@ -24,7 +24,17 @@ from bot.errors import APOLOGY
 from bot.i18n import translator
 from emulator import BotAPIEmulator, FakeMessage
 from tests.conftest import NOW, BotRunner
-from tests.e2e import JPEG, PDF, button_for, filled_form, nav, nav_arg, sqlite_db, submitted_via_bot, upload
+from tests.e2e import (
+    JPEG,
+    PDF,
+    applicant_who_submitted,
+    button_for,
+    filled_form,
+    nav,
+    nav_arg,
+    sqlite_db,
+    upload,
+)
 from tests.test_languages import problems_in
 
 LONG = "가" * 5000
@@ -165,8 +175,7 @@ def assert_clean(locale: str, messages: list[FakeMessage]) -> None:
 
 
 async def test_a_corpus_of_hostile_updates(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
-    victim = emulator.user(950)  # has a submitted application: the target of forged buttons
-    await submitted_via_bot(victim, emulator)
+    await applicant_who_submitted(emulator, 950)  # has a submitted application: the target of forged buttons
     await asyncio.sleep(1.2)  # the "submitted" notice is out
     people = [
         emulator.user(951, language_code="ko"),

@@ -24,12 +24,12 @@ from tests.e2e import (
     DOCUMENTS,
     PDF,
     answer,
+    applicant_who_submitted,
     nav,
     open_application,
     press_staff,
     sqlite_db,
     submitted_directly,
-    submitted_via_bot,
     wait_for_text,
 )
 
@@ -43,8 +43,7 @@ def korean(text: str) -> bool:
 async def test_review_a_submitted_application_and_request_information_in_the_applicants_language(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(301, language_code="ko")
-    await submitted_via_bot(applicant, emulator)
+    applicant = await applicant_who_submitted(emulator, 301, "ko")
     admin = emulator.user(ADMIN, language_code="en")
     menu = await admin.say("/staff")
     assert "Staff menu" not in menu[0].plain and korean(menu[0].plain)  # Korean first
@@ -77,8 +76,7 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
 async def test_recommendation_takes_the_next_number_and_quota_is_shown_to_everyone(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(302, language_code="ru")
-    await submitted_via_bot(applicant, emulator)
+    applicant = await applicant_who_submitted(emulator, 302, "ru")
     admin = emulator.user(ADMIN, language_code="ko")
     await open_application(admin)
     confirm = await press_staff(admin, "✅ Recommend")
@@ -134,8 +132,7 @@ def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
 async def test_every_staff_button_is_refused_to_others_and_changes_nothing(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(303)
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 303)
     await asyncio.sleep(1.5)  # the outbox has sent the "submitted" notice
     intruder = emulator.user(304)
     await intruder.say("/start")
@@ -240,8 +237,7 @@ async def test_desk_refuses_admin_acts_to_a_reviewer_without_touching_state(
 async def test_statistics_are_anonymous_counts_that_survive_deletion(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(306, language_code="ko")
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 306, "ko")
     short = emulator.user(307, language_code="en")  # a network developer with 4 of the 5 years
     await short.say("/start")
     await answer(short, "network_developer", "none", "=4", "no", "VN", "yes", "yes", "=40000000")
