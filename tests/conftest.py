@@ -102,6 +102,13 @@ async def empty_postgres() -> str:
     return url
 
 
+async def on_postgres(settings: Settings, **more: str) -> Settings:
+    """``settings`` on a fresh, migrated PostgreSQL database (and ``more`` settings changed with it)."""
+    settings = settings.model_copy(update={"database_url": await empty_postgres(), **more})
+    await migrate(settings)
+    return settings
+
+
 class BotRunner:
     """The real bot (aiogram Dispatcher + SQLAlchemy) polling the emulator, as `run` does."""
 
@@ -190,10 +197,7 @@ async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmula
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     """The test's settings on SQLite, then on a fresh PostgreSQL database; ADMIN administers staff."""
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return with_admin(settings)
+    return with_admin(settings if request.param == "sqlite" else await on_postgres(settings))
 
 
 @pytest.fixture

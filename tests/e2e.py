@@ -13,12 +13,8 @@ from pathlib import Path
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.callbacks import AnswerCB, NavCB, StaffCB
-from bot.clock import Clock
+from bot.callbacks import AnswerCB, NavCB
 from bot.config import Settings
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.repo import PersonRepo
-from bot.services.applications import ApplicationService
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
 
@@ -92,34 +88,6 @@ async def press(user: FakeUser, label: str = "", data: str = "") -> list[FakeMes
     """Taps the latest button with this label (or its start) and callback data prefix, on its message."""
     message, found = find_button(user, label, data)
     return await user.tap(found, message=message)
-
-
-async def press_staff(user: FakeUser, label: str) -> list[FakeMessage]:
-    """Taps the latest staff button with this label (or its start)."""
-    return await press(user, label, callback_prefix(StaffCB))
-
-
-async def open_application(admin: FakeUser, reference: str = "GG-2026-000001") -> list[FakeMessage]:
-    """A staff member's way to one application: /staff, in English, the review queue, the application."""
-    await admin.say("/staff")
-    await press_staff(admin, "🌐 English")
-    await press_staff(admin, "📥 Review queue")
-    return await press_staff(admin, reference)
-
-
-async def submitted_directly(settings: Settings, clock: Clock, count: int, first_user: int) -> list[tuple[int, str]]:
-    """``count`` web developers' applications submitted through the service (no chat): ids and references."""
-    engine = make_engine(settings)
-    submitted = []
-    async with make_sessionmaker(engine)() as session:
-        for user_id in range(first_user, first_user + count):
-            await PersonRepo(session).load(user_id, "en", clock.now())
-            await session.flush()
-            service = ApplicationService(session, clock)
-            draft = await service.create_draft(user_id, "web_developer")
-            submitted.append((draft.id, (await service.submit(draft)).reference))
-    await engine.dispose()
-    return submitted
 
 
 def sqlite_db(settings: Settings) -> sqlite3.Connection:

@@ -23,17 +23,8 @@ from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner
-from tests.e2e import (
-    APOLOGY_EN,
-    applicant_who_submitted,
-    nav,
-    open_application,
-    press_staff,
-    sqlite_db,
-    submitted_directly,
-    wait_for_text,
-    write_sqlite,
-)
+from tests.e2e import APOLOGY_EN, applicant_who_submitted, nav, sqlite_db, wait_for_text, write_sqlite
+from tests.staff_e2e import open_application, press_staff, submitted_directly
 
 REVIEWERS = (901, 902)
 RACES = 6  # applications raced per pair of decisions: each one fails on the old code

@@ -14,14 +14,13 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select, text
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, Company, User
 from bot.services.data_rights import ERASED
 from emulator import BotAPIEmulator
-from tests.conftest import ADMIN, NOW, BotRunner, empty_postgres, with_admin
+from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, with_admin
 from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, wait_for_text
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
@@ -35,10 +34,7 @@ NOTE = "Please bring the original passport"
 @pytest.fixture(params=["sqlite", "postgresql+redis"])
 async def erase_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     if request.param != "sqlite":
-        settings = settings.model_copy(
-            update={"database_url": await empty_postgres(), "redis_url": await empty_redis()}
-        )
-        await migrate(settings)
+        settings = await on_postgres(settings, redis_url=await empty_redis())
     return with_admin(settings)
 
 

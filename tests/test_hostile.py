@@ -427,7 +427,7 @@ def test_clean_drops_controls_and_stray_surrogates_and_composes() -> None:
 
 
 async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
-    db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
+    db_bot: BotRunner, db_settings: Settings, emulator: BotAPIEmulator
 ) -> None:
     from sqlalchemy import select
 
@@ -436,28 +436,27 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
     from bot.db.models import Application, StatusChange
     from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, press, upload_documents, wait_for_text
 
-    async with BotRunner(db_settings, clock, emulator):
-        user = emulator.user(970)
-        await eligible(user)
-        await user.tap(nav(user, "apply"))
-        await user.tap(nav(user, "agree"))
-        await answer(user, "=\x00Ngu\x07yen\u0085 Van\x1b An\x00", *FORM[1:])
-        await user.tap(nav(user, "docs"))
-        await upload_documents(user, emulator)
-        await user.tap(nav(user, "submit"))
-        admin = emulator.user(900, language_code="en")
-        await admin.say("/staff")
-        for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "A document is missing"):
-            await press(admin, label)
-        await admin.say("Please\x00 send the passport\x1b[31m again\u009b")
-        done = await press(admin, "✔ Confirm")
-        assert "Done" in done[0].plain, [m.plain for m in done]
-        await wait_for_text(user, "Please send the passport[31m again")
-        engine = make_engine(db_settings)
-        async with make_sessionmaker(engine)() as session:
-            app = (await session.execute(select(Application))).scalar_one()
-            note = (await session.execute(select(StatusChange.note).where(StatusChange.note.is_not(None)))).scalar_one()
-        await engine.dispose()
-        assert note == "Please send the passport[31m again"
-        assert Vault(load_key(db_settings)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
-        assert not any(APOLOGY_EN in m.plain for m in user.messages + admin.messages)
+    user = emulator.user(970)
+    await eligible(user)
+    await user.tap(nav(user, "apply"))
+    await user.tap(nav(user, "agree"))
+    await answer(user, "=\x00Ngu\x07yen\u0085 Van\x1b An\x00", *FORM[1:])
+    await user.tap(nav(user, "docs"))
+    await upload_documents(user, emulator)
+    await user.tap(nav(user, "submit"))
+    admin = emulator.user(900, language_code="en")
+    await admin.say("/staff")
+    for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "A document is missing"):
+        await press(admin, label)
+    await admin.say("Please\x00 send the passport\x1b[31m again\u009b")
+    done = await press(admin, "✔ Confirm")
+    assert "Done" in done[0].plain, [m.plain for m in done]
+    await wait_for_text(user, "Please send the passport[31m again")
+    engine = make_engine(db_settings)
+    async with make_sessionmaker(engine)() as session:
+        app = (await session.execute(select(Application))).scalar_one()
+        note = (await session.execute(select(StatusChange.note).where(StatusChange.note.is_not(None)))).scalar_one()
+    await engine.dispose()
+    assert note == "Please send the passport[31m again"
+    assert Vault(load_key(db_settings)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
+    assert not any(APOLOGY_EN in m.plain for m in user.messages + admin.messages)

@@ -14,7 +14,6 @@ from aiogram import Bot
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import migrate
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
@@ -22,7 +21,7 @@ from bot.sender import Sender
 from bot.services import outbox
 from bot.services.outbox import enqueue
 from emulator import BotAPIEmulator, FakeUser
-from tests.conftest import empty_postgres
+from tests.conftest import on_postgres
 from tests.test_production import empty_redis
 from tests.test_status import _register, sender_for
 
@@ -32,11 +31,7 @@ LEASE = 0.6  # seconds; a 429 of 3 s outlasts it five times
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     """Each test on SQLite (one sender process by design) and on PostgreSQL (several workers)."""
-    if request.param == "sqlite":
-        return settings
-    s = settings.model_copy(update={"database_url": await empty_postgres()})
-    await migrate(s)
-    return s
+    return settings if request.param == "sqlite" else await on_postgres(settings)
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-import pytest
 from sqlalchemy import select
 
-from bot.app import migrate
 from bot.callbacks import StaffCB
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -19,19 +17,9 @@ from bot.db.models import Counter as CounterRow
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from emulator import BotAPIEmulator
-from tests.conftest import ADMIN, BotRunner, empty_postgres
-from tests.e2e import (
-    DOCUMENTS,
-    PDF,
-    answer,
-    applicant_who_submitted,
-    nav,
-    open_application,
-    press_staff,
-    sqlite_db,
-    submitted_directly,
-    wait_for_text,
-)
+from tests.conftest import ADMIN, BotRunner
+from tests.e2e import DOCUMENTS, PDF, answer, applicant_who_submitted, nav, sqlite_db, wait_for_text
+from tests.staff_e2e import open_application, press_staff, submitted_directly
 
 HANGUL = ("\uac00", "\ud7a3")
 
@@ -179,13 +167,8 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
     assert actions == ["staff.add", "staff.remove"]
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_concurrent_recommendations_never_exceed_the_quota(
-    database: str, settings: Settings, clock: FixedClock
-) -> None:
-    if database == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
+async def test_concurrent_recommendations_never_exceed_the_quota(db_settings: Settings, clock: FixedClock) -> None:
+    settings = db_settings
     refs = [ref for _, ref in await submitted_directly(settings, clock, 30, 10_000)]
     engine = make_engine(settings)
     maker = make_sessionmaker(engine)
