@@ -160,6 +160,16 @@ def nav_arg(user: FakeUser, act: str, arg: str) -> str:
     )
 
 
+async def at_documents(emulator: BotAPIEmulator, user_id: int, kind: str | None = None) -> FakeUser:
+    """A person with the form filled, on the documents screen (and, given ``kind``, asked for that item)."""
+    user = emulator.user(user_id)
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    if kind is not None:
+        await user.tap(nav_arg(user, "doc", kind))
+    return user
+
+
 async def upload(user: FakeUser, emulator: BotAPIEmulator, content: bytes, name: str, mime: str) -> list:
     before = len(user.messages)
     await user.send_document(content, name, mime)

@@ -19,6 +19,7 @@ from tests.e2e import (
     JPEG,
     PDF,
     answer,
+    at_documents,
     button_for,
     eligible,
     filled_form,
@@ -241,9 +242,7 @@ async def test_documents_upload_replace_remove_then_submit(
 async def test_submission_refused_when_closed_or_quota_exhausted(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    user = emulator.user(611)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 611)
     await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")  # used up
     quota = await user.tap(nav(user, "submit"))
     assert "All 630 recommendations have been issued" in quota[0].plain

@@ -22,9 +22,9 @@ from tests.e2e import (
     ELIGIBLE_WEB_DEV,
     PDF,
     answer,
+    at_documents,
     bot_process_env,
     button_for,
-    filled_form,
     kill,
     nav,
     nav_arg,
@@ -85,10 +85,7 @@ async def test_killed_mid_questionnaire(
 async def test_killed_mid_upload(
     delay: float, bot: BotRunner, settings: Settings, emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
-    user = emulator.user(1202)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
-    await user.tap(nav_arg(user, "doc", "passport_copy"))
+    user = await at_documents(emulator, 1202, "passport_copy")
     await killed_while(
         bot, user.send_document(PDF + b"passport", "passport.pdf", "application/pdf"), delay, tmp_path, emulator
     )
@@ -116,9 +113,7 @@ async def test_killed_mid_upload(
 async def test_killed_mid_submission(
     delay: float, bot: BotRunner, settings: Settings, emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
-    user = emulator.user(1203)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 1203)
     await upload_documents(user, emulator)
     submit = nav(user, "submit")
     await killed_while(bot, user.click_data(submit), delay, tmp_path, emulator)

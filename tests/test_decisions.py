@@ -23,7 +23,7 @@ from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner
-from tests.e2e import APOLOGY_EN, applicant_who_submitted, nav, sqlite_db, wait_for_text, write_sqlite
+from tests.e2e import APOLOGY_EN, applicant_who_submitted, at_documents, nav, sqlite_db, wait_for_text, write_sqlite
 from tests.staff_e2e import open_application, press_staff, submitted_directly
 
 REVIEWERS = (901, 902)
@@ -260,11 +260,9 @@ async def test_delete_acts_only_from_the_screen_that_asked_and_once(
 async def test_submit_acts_only_from_the_latest_documents_screen(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    from tests.e2e import DOCUMENTS, filled_form, upload_documents
+    from tests.e2e import DOCUMENTS, upload_documents
 
-    user = emulator.user(406)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 406)
     old_screen = next(
         m for m in reversed(user.messages) if any(d and d.startswith("n1:submit") for row in m.buttons for _, d in row)
     )

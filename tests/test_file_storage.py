@@ -21,7 +21,7 @@ from bot.services.uploads import FileStore, IntegrityError, StoredFile
 from emulator import BotAPIEmulator
 from knowledge.text import T
 from tests.conftest import ADMIN, BotRunner
-from tests.e2e import DOCUMENTS, JPEG, PDF, filled_form, make_pdf, nav, nav_arg, upload, upload_documents
+from tests.e2e import DOCUMENTS, JPEG, PDF, at_documents, make_pdf, nav, upload, upload_documents
 from tests.staff_e2e import open_application, press_staff
 
 KEY = Fernet.generate_key()
@@ -181,10 +181,7 @@ async def _documents(settings: Settings) -> dict[str, UploadedDocument]:
 async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_damaged_one(
     db_bot: BotRunner, db_settings: Settings, emulator: BotAPIEmulator
 ) -> None:
-    applicant = emulator.user(301)
-    await filled_form(applicant)
-    await applicant.tap(nav(applicant, "docs"))
-    await applicant.tap(nav_arg(applicant, "doc", "passport_copy"))
+    applicant = await at_documents(emulator, 301, "passport_copy")
     secret = make_pdf("NGUYEN VAN AN passport M12345678")
     saved = await upload(applicant, emulator, secret, "../../../etc/passport.pdf.exe", "application/pdf")
     assert "Saved" in saved[0].plain

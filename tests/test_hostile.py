@@ -28,10 +28,9 @@ from tests.e2e import (
     JPEG,
     PDF,
     applicant_who_submitted,
+    at_documents,
     button_for,
-    filled_form,
     nav,
-    nav_arg,
     sqlite_db,
     upload,
 )
@@ -306,10 +305,7 @@ HOSTILE_FILES = [
 async def test_disguised_damaged_and_oversized_files_are_refused(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    user = emulator.user(975)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
-    await user.tap(nav_arg(user, "doc", "passport_copy"))
+    user = await at_documents(emulator, 975, "passport_copy")
     for content, name, mime, refusal in HOSTILE_FILES:
         replies = await upload(user, emulator, content, name, mime)
         assert refusal in replies[0].plain and "0 of 3 documents" in replies[0].plain, (name, replies[0].plain)
@@ -434,7 +430,7 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
     from bot.crypto import Vault, load_key
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.models import Application, StatusChange
-    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, press, upload_documents, wait_for_text
+    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, press, upload_documents, wait_for_text
 
     user = emulator.user(970)
     await eligible(user)
