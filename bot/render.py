@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,35 +19,28 @@ _DOC_BUTTONS = tuple(f"{NavCB.__prefix__}{NavCB.__separator__}{act}{NavCB.__sepa
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
     at line ends (tags in this project never span lines, so HTML stays balanced)."""
-    chunks: list[str] = []
-    current = ""
-    for block in blocks:
-        pieces = [block] if len(block) <= limit else _cut_lines(block, limit)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+    pieces = (piece for block in blocks for piece in ([block] if len(block) <= limit else _cut_lines(block, limit)))
+    return _pack(pieces, "\n\n", limit)
 
 
 def _cut_lines(block: str, limit: int) -> list[str]:
+    # a single line longer than a message is cut hard
+    lines = (line[at : at + limit] for line in block.split("\n") for at in range(0, max(len(line), 1), limit))
+    return _pack(lines, "\n", limit)
+
+
+def _pack(pieces: Iterable[str], sep: str, limit: int) -> list[str]:
+    """The pieces (none longer than ``limit``), in order, joined by ``sep`` into as few strings of at
+    most ``limit`` characters as fit."""
     out: list[str] = []
     current = ""
-    for line in block.split("\n"):
-        while len(line) > limit:  # a single line longer than a message: hard cut
-            out.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
+    for piece in pieces:
+        candidate = f"{current}{sep}{piece}" if current else piece
         if len(candidate) <= limit:
             current = candidate
         else:
             out.append(current)
-            current = line
+            current = piece
     if current:
         out.append(current)
     return out

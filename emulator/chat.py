@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from emulator.server import BotAPIEmulator
 
 
+def given(**fields: Any) -> dict[str, Any]:
+    """The fields that have a value: the Bot API leaves absent optional fields out."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 @dataclass
 class FakeDocument:
     """A stored file (uploaded by the bot or sent by a simulated user)."""
@@ -145,9 +150,8 @@ class FakeMessage:
             "from": self.sender,
             "chat": self.chat,
             "date": self.date,
+            **given(edit_date=self.edit_date),
         }
-        if self.edit_date is not None:
-            data["edit_date"] = self.edit_date
         if self.plain_text is not None:
             data["text"] = self.plain_text
             if self.entities:
@@ -183,14 +187,11 @@ class FakeChat:
     next_message_id: int = 1
 
     def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "type": self.type}
-        if self.title is not None:
-            data["title"] = self.title
-        if self.username is not None:
-            data["username"] = self.username
-        if self.first_name is not None:
-            data["first_name"] = self.first_name
-        return data
+        return {
+            "id": self.id,
+            "type": self.type,
+            **given(title=self.title, username=self.username, first_name=self.first_name),
+        }
 
     def take_message_id(self) -> int:
         message_id = self.next_message_id
@@ -251,14 +252,12 @@ class FakeUser:
         return self.id
 
     def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name is not None:
-            data["last_name"] = self.last_name
-        if self.username is not None:
-            data["username"] = self.username
-        if self.language_code is not None:
-            data["language_code"] = self.language_code
-        return data
+        return {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            **given(last_name=self.last_name, username=self.username, language_code=self.language_code),
+        }
 
     # -- what the bot sent ------------------------------------------------------------------
 

@@ -153,12 +153,16 @@ class BotRunner:
         await self.stop()
         await self.start()
 
-    async def __aenter__(self) -> BotRunner:
-        await self.start()
-        return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
+@contextlib.asynccontextmanager
+async def running(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    """The bot polling the emulator for the length of the block."""
+    runner = BotRunner(settings, clock, emulator)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
 
 
 @pytest.fixture
@@ -176,7 +180,7 @@ async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) 
 
 @pytest.fixture
 async def bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    async with BotRunner(settings, clock, emulator) as runner:
+    async with running(settings, clock, emulator) as runner:
         yield runner
 
 
@@ -190,7 +194,7 @@ def with_admin(settings: Settings) -> Settings:
 @pytest.fixture
 async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
     """The bot with ADMIN as its staff administrator."""
-    async with BotRunner(with_admin(settings), clock, emulator) as runner:
+    async with running(with_admin(settings), clock, emulator) as runner:
         yield runner
 
 
@@ -203,5 +207,5 @@ async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Set
 @pytest.fixture
 async def db_bot(db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
     """staff_bot on each database of db_settings."""
-    async with BotRunner(db_settings, clock, emulator) as runner:
+    async with running(db_settings, clock, emulator) as runner:
         yield runner

@@ -19,7 +19,7 @@ from bot.services.applications import ApplicationService
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
-from tests.conftest import BotRunner, with_admin
+from tests.conftest import BotRunner, running, with_admin
 from tests.e2e import PDF, applicant_who_submitted, callback_prefix, press, sqlite_db, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
@@ -257,7 +257,7 @@ async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAP
 async def test_staff_verify_a_company_and_the_applicant_sees_it(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
 ) -> None:
-    async with BotRunner(with_admin(settings), clock, emulator):
+    async with running(with_admin(settings), clock, emulator):
         hr, applicant, admin = emulator.user(751), emulator.user(752), emulator.user(900)
         await register(hr, "Hanbit Soft", BRN)
         await applicant.say("/start")

@@ -20,7 +20,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, Company, User
 from bot.services.data_rights import ERASED
 from emulator import BotAPIEmulator
-from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, with_admin
+from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
 from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, wait_for_text
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
@@ -40,7 +40,7 @@ async def erase_settings(request: pytest.FixtureRequest, settings: Settings) -> 
 
 @pytest.fixture
 async def runner(erase_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    async with BotRunner(erase_settings, clock, emulator) as bot:
+    async with running(erase_settings, clock, emulator) as bot:
         yield bot
 
 

@@ -17,7 +17,7 @@ from bot.db.models import Counter as CounterRow
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from emulator import BotAPIEmulator
-from tests.conftest import ADMIN, BotRunner
+from tests.conftest import ADMIN, BotRunner, running
 from tests.e2e import DOCUMENTS, PDF, answer, applicant_who_submitted, nav, sqlite_db, wait_for_text
 from tests.staff_e2e import open_application, press_staff, submitted_directly
 
@@ -287,7 +287,7 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
     con.commit()
     for i in range(40):
         emulator.user(30_000 + i, language_code="vi").open_chat()
-    async with BotRunner(slow, clock, emulator):
+    async with running(slow, clock, emulator):
         admin = emulator.user(ADMIN, language_code="en")
         await admin.say("/staff")
         await press_staff(admin, "🌐 English")
