@@ -137,8 +137,9 @@ PDF = make_pdf()
 JPEG = make_jpeg()
 
 
-async def eligible(user: FakeUser) -> None:
-    await user.say("/start")
+async def eligible(user: FakeUser, command: str = "/start") -> None:
+    """From ``command`` (/start, or /restart from wherever the person is) to an eligible result."""
+    await user.say(command)
     await answer(user, *ELIGIBLE_IN_KOREA)
     await user.tap(nav(user, "result"))
 

@@ -10,6 +10,7 @@ from functools import cache
 import pytest
 from lingua import Language, LanguageDetectorBuilder
 
+from bot.callbacks import AnswerCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
@@ -17,7 +18,7 @@ from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, button_data, keyboard_message, nav, nav_arg
+from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, button_data, eligible, keyboard_message, nav, nav_arg
 from tests.test_status import change, reference_of
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
@@ -227,7 +228,7 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await user.send_sticker()
     await emulator.wait_processed()
     await user.tap(
-        "a1:occupation:care_worker", message=user.messages[0] if user.messages[0].buttons else None
+        AnswerCB(q="occupation", v="care_worker").pack(), message=user.messages[0] if user.messages[0].buttons else None
     ) if user.messages[0].buttons else None
     await user.say("/help")
     await user.say("/about")
@@ -242,9 +243,7 @@ async def test_whole_journey_is_in_the_users_language(
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
     # The application form: consent, fields with a validation error, the review, data rights.
-    await user.say("/restart")
-    await answer(user, "web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
-    await user.tap(nav(user, "result"))
+    await eligible(user, "/restart")
     await user.tap(nav(user, "apply"))
     await user.tap(nav(user, "agree"))
     await answer(
