@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from aiogram import Bot
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,11 +53,29 @@ async def person(emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
     return user
 
 
-async def two_senders(settings: Settings, emulator: BotAPIEmulator, **kw: float) -> tuple[list[Sender], list[Bot]]:
+@contextlib.asynccontextmanager
+async def two_senders(
+    settings: Settings, emulator: BotAPIEmulator, lease: float = LEASE
+) -> AsyncIterator[list[Sender]]:
+    """Two workers' senders on one outbox, with this lease."""
     pairs = [await sender_for(settings, SystemClock(), emulator.base_url) for _ in range(2)]  # type: ignore[arg-type]
     for sender, _ in pairs:
-        sender.lease = timedelta(seconds=kw.get("lease", LEASE))
-    return [s for s, _ in pairs], [b for _, b in pairs]
+        sender.lease = timedelta(seconds=lease)
+    try:
+        yield [s for s, _ in pairs]
+    finally:
+        for _, bot in pairs:
+            await bot.session.close()
+
+
+async def held_by_a_429(
+    emulator: BotAPIEmulator, settings: Settings, clock: FixedClock, engine: AsyncEngine, user_id: int, wait: int
+) -> FakeUser:
+    """A person with a notice queued, whose first send will meet a 429 asking to wait ``wait`` seconds."""
+    user = await person(emulator, settings, clock, user_id)
+    await notice(engine, user_id, f"k{user_id}")
+    emulator.fail_next("sendMessage", 429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+    return user
 
 
 async def other_sender_keeps_recovering(sender: Sender, seconds: float) -> None:
@@ -73,38 +90,30 @@ async def other_sender_keeps_recovering(sender: Sender, seconds: float) -> None:
 async def test_a_live_sender_waiting_out_a_429_keeps_its_claim(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
 ) -> None:
-    user = await person(emulator, settings, clock, 1601)
-    await notice(engine, 1601, "k1")
     # A 429 of 4 s outlasts a lease of 1.5 s (renewed every 0.5 s): only the renewal keeps the
     # claim. The lease is not shorter so that a busy test machine cannot delay a renewal past it.
-    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 4", retry_after=4)
-    (a, b), bots = await two_senders(settings, emulator, lease=1.5)
-    waiting = asyncio.create_task(a.drain_once())
-    await asyncio.sleep(0.2)  # a holds the message, waiting out the 429
-    await other_sender_keeps_recovering(b, 4.5)
-    assert await waiting == 1
-    notices = [m for m in user.messages if m.plain == "notice k1"]
+    user = await held_by_a_429(emulator, settings, clock, engine, 1601, wait=4)
+    async with two_senders(settings, emulator, lease=1.5) as (a, b):
+        waiting = asyncio.create_task(a.drain_once())
+        await asyncio.sleep(0.2)  # a holds the message, waiting out the 429
+        await other_sender_keeps_recovering(b, 4.5)
+        assert await waiting == 1
+    notices = [m for m in user.messages if m.plain == "notice k1601"]
     assert len(notices) == 1  # once: b never took over the live claim
-    for bot in bots:
-        await bot.session.close()
 
 
 async def test_a_dead_senders_claim_is_taken_over_after_its_lease(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
 ) -> None:
-    user = await person(emulator, settings, clock, 1602)
-    await notice(engine, 1602, "k2")
-    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 30", retry_after=30)
-    (a, b), bots = await two_senders(settings, emulator)
-    dying = asyncio.create_task(a.drain_once())
-    await asyncio.sleep(0.2)
-    dying.cancel()  # the sender dies mid-wait: nobody renews its lease
-    with contextlib.suppress(asyncio.CancelledError):
-        await dying
-    await other_sender_keeps_recovering(b, LEASE * 3)
-    assert [m.plain for m in user.messages if m.plain == "notice k2"] == ["notice k2"]
-    for bot in bots:
-        await bot.session.close()
+    user = await held_by_a_429(emulator, settings, clock, engine, 1602, wait=30)
+    async with two_senders(settings, emulator) as (a, b):
+        dying = asyncio.create_task(a.drain_once())
+        await asyncio.sleep(0.2)
+        dying.cancel()  # the sender dies mid-wait: nobody renews its lease
+        with contextlib.suppress(asyncio.CancelledError):
+            await dying
+        await other_sender_keeps_recovering(b, LEASE * 3)
+    assert [m.plain for m in user.messages if m.plain == "notice k1602"] == ["notice k1602"]
 
 
 async def test_an_enqueue_wakes_the_idle_sender_once_committed(
