@@ -76,10 +76,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator()
-    await emu.start()
-    yield emu
-    await emu.stop()
+    async with BotAPIEmulator() as emu:
+        yield emu
 
 
 @pytest.fixture
