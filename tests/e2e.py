@@ -95,6 +95,28 @@ def sqlite_db(settings: Settings) -> sqlite3.Connection:
     return sqlite3.connect(settings.database_url.split("///", 1)[1])
 
 
+# What a person's or a staff member's action can change: a refused or forged update leaves it as it was.
+STATE_TABLES = (
+    "applications",
+    "status_changes",
+    "documents",
+    "companies",
+    "employer_links",
+    "staff_members",
+    "staff_sessions",
+    "audit_log",
+    "announcements",
+    "outbox",
+    "counters",
+)
+
+
+def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of STATE_TABLES in the bot's SQLite file."""
+    con = sqlite_db(settings)
+    return {t: con.execute(f"select * from {t} order by 1").fetchall() for t in STATE_TABLES}
+
+
 def texts(messages: list[FakeMessage]) -> str:
     return "\n".join(m.plain for m in messages)
 

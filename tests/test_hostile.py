@@ -31,7 +31,7 @@ from tests.e2e import (
     at_documents,
     button_for,
     nav,
-    sqlite_db,
+    snapshot,
     upload,
 )
 from tests.test_languages import problems_in
@@ -147,22 +147,6 @@ def corpus_size() -> int:
 
 def test_the_corpus_has_more_than_300_updates() -> None:
     assert corpus_size() >= 300
-
-
-def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite_db(settings)
-    tables = [
-        "applications",
-        "status_changes",
-        "staff_members",
-        "companies",
-        "employer_links",
-        "counters",
-        "announcements",
-        "audit_log",
-        "documents",
-    ]
-    return {t: con.execute(f"select * from {t} order by 1").fetchall() for t in tables}
 
 
 def assert_clean(locale: str, messages: list[FakeMessage]) -> None:

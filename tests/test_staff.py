@@ -18,7 +18,7 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, BotRunner, running
-from tests.e2e import DOCUMENTS, PDF, answer, applicant_who_submitted, nav, sqlite_db, wait_for_text
+from tests.e2e import DOCUMENTS, PDF, answer, applicant_who_submitted, nav, snapshot, sqlite_db, wait_for_text
 from tests.staff_e2e import open_application, press_staff, submitted_directly
 
 HANGUL = ("\uac00", "\ud7a3")
@@ -99,22 +99,6 @@ STAFF_ACTS = [
     ("companies", 0, ""),
     ("verify", 1, ""),
 ]
-
-
-def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite_db(settings)
-    tables = [
-        "applications",
-        "companies",
-        "status_changes",
-        "staff_members",
-        "staff_sessions",
-        "audit_log",
-        "announcements",
-        "outbox",
-        "counters",
-    ]
-    return {t: con.execute(f"select * from {t} order by 1").fetchall() for t in tables}
 
 
 async def test_every_staff_button_is_refused_to_others_and_changes_nothing(
