@@ -116,27 +116,40 @@ async def test_a_dead_senders_claim_is_taken_over_after_its_lease(
     assert [m.plain for m in user.messages if m.plain == "notice k1602"] == ["notice k1602"]
 
 
-async def test_an_enqueue_wakes_the_idle_sender_once_committed(
-    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
-) -> None:
-    user = await person(emulator, settings, clock, 1603)
+@contextlib.asynccontextmanager
+async def idle_sender(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, redis: Redis | None = None
+) -> AsyncIterator[Sender]:
+    """A sender running with nothing to send, that only a wake-up makes look again within 30 s."""
     sender, bot = await sender_for(settings, clock, emulator.base_url)
-    sender.idle_interval = 30.0  # without a wake-up the notice would wait this long
+    sender.idle_interval, sender.redis = 30.0, redis  # without a wake-up a notice would wait 30 s
     running = asyncio.create_task(sender.run())
     try:
         await asyncio.sleep(0.5)  # idle now
-        started = asyncio.get_running_loop().time()
-        await notice(engine, 1603, "k3", clock)
-        for _ in range(60):
-            if user.messages and user.messages[-1].plain == "notice k3":
-                break
-            await asyncio.sleep(0.05)
-        assert user.messages[-1].plain == "notice k3"
-        assert asyncio.get_running_loop().time() - started < 3
+        yield sender
     finally:
         sender.stop()
         await running
         await bot.session.close()
+
+
+async def received(user: FakeUser, text: str) -> None:
+    for _ in range(60):
+        if user.messages and user.messages[-1].plain == text:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{text!r} never came")
+
+
+async def test_an_enqueue_wakes_the_idle_sender_once_committed(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
+) -> None:
+    user = await person(emulator, settings, clock, 1603)
+    async with idle_sender(settings, clock, emulator):
+        started = asyncio.get_running_loop().time()
+        await notice(engine, 1603, "k3", clock)
+        await received(user, "notice k3")
+        assert asyncio.get_running_loop().time() - started < 3
 
 
 async def test_another_workers_enqueue_wakes_the_sender_through_redis(
@@ -144,23 +157,13 @@ async def test_another_workers_enqueue_wakes_the_sender_through_redis(
 ) -> None:
     redis = Redis.from_url(await empty_redis())
     user = await person(emulator, settings, clock, 1604)
-    sender, bot = await sender_for(settings, clock, emulator.base_url)
-    sender.idle_interval, sender.redis = 30.0, redis
-    running = asyncio.create_task(sender.run())
-    other = Sender(make_sessionmaker(engine), bot, clock, redis=redis)  # the enqueuing worker's
-    try:
-        await asyncio.sleep(0.5)
+    async with idle_sender(settings, clock, emulator, redis) as sender:
+        other = Sender(make_sessionmaker(engine), sender.bot, clock, redis=redis)  # the enqueuing worker's
         outbox.unregister(sender)  # as if it ran in another process: only Redis can wake it
         outbox.register(other)
-        await notice(engine, 1604, "k4", clock)
-        for _ in range(60):
-            if user.messages and user.messages[-1].plain == "notice k4":
-                break
-            await asyncio.sleep(0.05)
-        assert user.messages[-1].plain == "notice k4"
-    finally:
-        outbox.unregister(other)
-        sender.stop()
-        await running
-        await bot.session.close()
-        await redis.aclose()
+        try:
+            await notice(engine, 1604, "k4", clock)
+            await received(user, "notice k4")
+        finally:
+            outbox.unregister(other)
+    await redis.aclose()
