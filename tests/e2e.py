@@ -166,10 +166,15 @@ async def eligible(user: FakeUser, command: str = "/start") -> None:
     await user.tap(nav(user, "result"))
 
 
-async def filled_form(user: FakeUser) -> None:
-    await eligible(user)
+async def consented(user: FakeUser, command: str = "/start") -> None:
+    """Eligible, then "Start my application" and the consent given: at the form's first field."""
+    await eligible(user, command)
     await user.tap(nav(user, "apply"))
     await user.tap(nav(user, "agree"))
+
+
+async def filled_form(user: FakeUser) -> None:
+    await consented(user)
     await answer(user, *FORM)
 
 

@@ -21,6 +21,7 @@ from tests.e2e import (
     answer,
     at_documents,
     button_for,
+    consented,
     eligible,
     filled_form,
     nav,
@@ -261,9 +262,7 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     from bot.services.reminders import run_reminders
 
     user = emulator.user(612)
-    await eligible(user)
-    await user.tap(nav(user, "apply"))
-    await user.tap(nav(user, "agree"))  # a draft with consent, untouched from now on
+    await consented(user)  # a draft with consent, untouched from now on
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
 

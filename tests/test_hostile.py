@@ -414,12 +414,10 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
     from bot.crypto import Vault, load_key
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.models import Application, StatusChange
-    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, press, upload_documents, wait_for_text
+    from tests.e2e import APOLOGY_EN, FORM, answer, consented, press, upload_documents, wait_for_text
 
     user = emulator.user(970)
-    await eligible(user)
-    await user.tap(nav(user, "apply"))
-    await user.tap(nav(user, "agree"))
+    await consented(user)
     await answer(user, "=\x00Ngu\x07yen\u0085 Van\x1b An\x00", *FORM[1:])
     await user.tap(nav(user, "docs"))
     await upload_documents(user, emulator)

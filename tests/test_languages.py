@@ -18,7 +18,7 @@ from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, button_data, eligible, keyboard_message, nav, nav_arg
+from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, button_data, consented, keyboard_message, nav, nav_arg
 from tests.test_status import change, reference_of
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
@@ -243,9 +243,7 @@ async def test_whole_journey_is_in_the_users_language(
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
     # The application form: consent, fields with a validation error, the review, data rights.
-    await eligible(user, "/restart")
-    await user.tap(nav(user, "apply"))
-    await user.tap(nav(user, "agree"))
+    await consented(user, "/restart")
     await answer(
         user,
         "=Нгуен",
