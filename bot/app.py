@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
@@ -29,8 +30,8 @@ from bot.handlers import applicant, data_rights, employer, other_chats, staff, s
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
 from bot.sender import Sender
+from bot.services.periodic import run_periodic
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
-from bot.services.reminders import run_reminders
 from bot.services.uploads import FileStore
 from bot.speed.json_requests import JsonRequests
 from bot.speed.response_models import KeepResponseModels
@@ -148,11 +149,12 @@ class Runtime:
             if self.redis is not None
             else LocalRateBudget(settings.send_rate, settings.per_chat_interval)
         )
+        vault, store = Vault(key), FileStore(settings.files_dir, FileCipher(key))
         self.dp = build_dispatcher(
             self.engine,
             clock,
-            Vault(key),
-            FileStore(settings.files_dir, FileCipher(key)),
+            vault,
+            store,
             settings.staff_admin_ids,
             redis=self.redis,
             metrics=self.metrics,
@@ -166,7 +168,7 @@ class Runtime:
             budget=budget,
             on_result=self.metrics.sent,
             lease=settings.outbox_lease_seconds,
-            periodic=run_reminders,
+            periodic=partial(run_periodic, vault=vault, store=store),
             redis=self.redis,
         )
 

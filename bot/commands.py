@@ -13,6 +13,7 @@ COMMANDS = (
     ("restart", T("Start the questionnaire over")),
     ("apply", T("Prepare your application")),
     ("status", T("Your application's status")),
+    ("gg24", T("Your filing pack for gg24")),
     ("quota", T("Recommendations issued and remaining")),
     ("share", T("Let your employer follow your application")),
     ("employer", T("For employers: your company and candidates")),

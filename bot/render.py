@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import MAX_CALLBACK_BYTES, ActionCB, AnswerCB, NavCB
 from bot.i18n import Translator
-from dialogs.screens import Action, Option, Screen
+from dialogs.screens import Action, Copy, Option, Screen
 from knowledge.text import Message
 
 MAX_TEXT = 4096  # Telegram's limit on a message's text, after entity parsing
@@ -52,9 +52,10 @@ def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
     with its callback data packed by another: 100 µs for 14 buttons)."""
     at = screen.question or screen.key.partition(":")[0]
     try:
-        return _keyboard(screen.question, at, screen.options, screen.actions, screen.columns, tr)
+        return _keyboard(screen.question, at, screen.options, screen.actions, screen.columns, tr, screen.copies)
     except TypeError:  # a label with a parameter that cannot be hashed
-        return _keyboard.__wrapped__(screen.question, at, screen.options, screen.actions, screen.columns, tr)
+        args = (screen.question, at, screen.options, screen.actions, screen.columns, tr, screen.copies)
+        return _keyboard.__wrapped__(*args)
 
 
 @lru_cache(maxsize=512)  # the questions' keyboards in every language fit many times over
@@ -65,9 +66,18 @@ def _keyboard(
     actions: tuple[Action, ...],
     columns: int,
     tr: Translator,
+    copies: tuple[Copy, ...] = (),
 ) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
+    for copy in copies:  # two to a row: "📋 Name", "📋 Date of birth"
+        button = InlineKeyboardButton(
+            text=tr.render(copy.label, html_mode=False), copy_text=CopyTextButton(text=copy.text[:256])
+        )
+        if rows and len(rows[-1]) < 2 and rows[-1][0].copy_text is not None:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
     for opt in options:
         data = AnswerCB(q=question or "", v=opt.value).pack()
         row.append(InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data))

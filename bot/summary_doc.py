@@ -66,7 +66,11 @@ def build(
         body.append(f"<li>{name} <small>SHA-256 {sha[:16]}…</small></li>")
     body.append("</ul>")
     note = _pair(
-        tr, ko, T("Use this summary when you fill in the application on gg24.gg.go.kr. A recommendation is not a visa.")
+        tr,
+        ko,
+        T(
+            "This summary is not the application: you file the official application yourself on gg24.gg.go.kr (the filing pack in the chat has every value). A recommendation is not a visa."
+        ),
     )
     body.append(f"<p>{note[0]}</p><p>{note[1]}</p>")
     page = (

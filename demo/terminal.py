@@ -1,46 +1,108 @@
 """The terminal chat: the real bot runs in-process against the Bot API emulator (emulator/) exactly
 as it would against Telegram; this module plays the person: it prints the bot's messages, numbers
-the buttons and sends what is typed.
+the buttons, sends what is typed and files (/file, /photo), and saves the files the bot sends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import mimetypes
 import sys
+from pathlib import Path
 
 from bot.app import Runtime, migrate
 from bot.clock import Clock
 from bot.config import DEFAULT_DATABASE_URL, Settings
-from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage
+from demo import COMMANDS
+from emulator import TEST_TOKEN, BotAPIEmulator, FakeDocument, FakeUser
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///./data/demo.sqlite3"
+SAMPLE_PDF = Path(__file__).with_name("sample.pdf")  # a valid one-page PDF written by hand (pypdf opens it)
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
 
 INTRO = """Gyeonggi Visa Assistant — terminal demo (the real bot, on a local Bot API emulator).
 Type a button's number to press it; anything else is sent as a message.
 To send a number as a message (years, a score, a salary), put = in front: =2
-Commands: /start /restart /language /about /help. Quit with /quit or Ctrl-D.
+Bot commands: /start /restart /language /about /help.
 """
 
 
-def show(messages: list[FakeMessage]) -> list[str]:
-    """Prints messages; returns the button labels of the last keyboard, in number order."""
-    buttons: list[str] = []
-    for m in messages:
-        print(f"\n{BOLD}bot:{RESET} " + m.plain.replace("\n", "\n     "))
-        if m.buttons:
-            buttons = [text for row in m.buttons for text, _ in row]
-            for row in m.buttons:
-                print("     " + "   ".join(f"{DIM}[{len(_before(buttons, t)) + 1}]{RESET} {t}" for t, _ in row))
-    return buttons
+class Screen:
+    """Prints the bot's messages once each (replies and later notifications alike), numbers the
+    buttons of the latest keyboard and saves the files the bot sends into ``files_dir``."""
+
+    def __init__(self, person: FakeUser, files_dir: Path) -> None:
+        self.person = person
+        self.files_dir = files_dir
+        self.buttons: list[str] = []
+        self._shown = 0
+
+    def flush(self) -> None:
+        messages = self.person.messages
+        new, self._shown = messages[self._shown :], len(messages)
+        for m in new:
+            print(f"\n{BOLD}bot:{RESET} " + m.plain.replace("\n", "\n     "))
+            if m.document is not None:
+                print(f"     📎 {self.save(m.document)}")
+            if m.buttons:
+                self.buttons = [text for row in m.buttons for text, _ in row]
+                number = 0
+                for row in m.buttons:
+                    cells = []
+                    for text, _ in row:
+                        number += 1
+                        cells.append(f"{DIM}[{number}]{RESET} {text}")
+                    print("     " + "   ".join(cells))
+
+    def save(self, document: FakeDocument) -> str:
+        """Writes the file under its own name (never over a different earlier one); returns the path."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        name = Path(document.file_name).name or "file"
+        path, n = self.files_dir / name, 1
+        while path.exists() and path.read_bytes() != document.content:
+            n += 1
+            path = self.files_dir / f"{Path(name).stem}-{n}{Path(name).suffix}"
+        path.write_bytes(document.content)
+        return f"file received, saved as {path} ({len(document.content):,} bytes)"
 
 
-def _before(buttons: list[str], label: str) -> list[str]:
-    return buttons[: buttons.index(label)]
+async def send_file(emu: BotAPIEmulator, person: FakeUser, command: str, argument: str) -> str | None:
+    """Sends /file or /photo; returns what went wrong (said in the terminal, not sent), or None."""
+    if command == "/photo" and not argument:
+        return "Usage: /photo path/to/picture.jpg"
+    path = Path(argument).expanduser() if argument else SAMPLE_PDF
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        return f"Cannot read {path}: {error.strerror or error}"
+    if command == "/photo":
+        width, height = _picture_size(content)
+        update_id = await person.send_photo(content, width=width, height=height)
+    else:
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        update_id = await person.send_document(content, path.name, mime)
+    print(f"{DIM}(sent: {path.name}, {len(content):,} bytes){RESET}")
+    await emu.wait_processed(update_id, timeout=30)
+    return None
 
 
-async def demo_main(settings: Settings, clock: Clock, *, lang: str, user_id: int) -> None:
+def _picture_size(content: bytes) -> tuple[int, int]:
+    """The picture's size, as Telegram would report it (a guess when Pillow cannot read it)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    try:
+        with Image.open(BytesIO(content)) as img:
+            return img.size
+    except Exception:  # not a picture: the bot will say so; the size does not matter then
+        return 1280, 960
+
+
+async def demo_main(
+    settings: Settings, clock: Clock, *, lang: str, user_id: int, files_dir: Path = Path("demo-files")
+) -> None:
     emu = BotAPIEmulator()
     base = await emu.start()
     db_url = DEMO_DATABASE_URL if settings.database_url == DEFAULT_DATABASE_URL else settings.database_url
@@ -49,9 +111,18 @@ async def demo_main(settings: Settings, clock: Clock, *, lang: str, user_id: int
     runtime = Runtime(settings, clock, token=TEST_TOKEN)
     polling = asyncio.create_task(runtime.poll(handle_as_tasks=False, handle_signals=False))
     person = emu.user(user_id, language_code=lang, first_name="Demo")
-    print(INTRO)
+    screen = Screen(person, files_dir)
+    print(INTRO + COMMANDS.format(files_dir=files_dir))
+
+    async def notifications() -> None:  # what the bot sends on its own (outbox, reminders) shows up too
+        while True:
+            await asyncio.sleep(0.3)
+            screen.flush()
+
+    watcher = asyncio.create_task(notifications())
     try:
-        buttons = show(await person.say("/start"))
+        await person.say("/start")
+        screen.flush()
         while True:
             try:
                 line = (await asyncio.to_thread(input, "\nyou> ")).strip()
@@ -59,17 +130,29 @@ async def demo_main(settings: Settings, clock: Clock, *, lang: str, user_id: int
                 break
             if not line:
                 continue
-            if line in ("/quit", "/exit"):
+            command, _, argument = line.partition(" ")
+            if command in ("/quit", "/exit"):
                 break
-            if line.isdigit() and 1 <= int(line) <= len(buttons):
-                label = buttons[int(line) - 1]
+            if command == "/demo":
+                print(COMMANDS.format(files_dir=files_dir))
+            elif command in ("/file", "/photo"):
+                problem = await send_file(emu, person, command, argument.strip())
+                if problem:
+                    print(problem)
+            elif line.isdigit() and 1 <= int(line) <= len(screen.buttons):
+                label = screen.buttons[int(line) - 1]
                 print(f"{DIM}(pressed: {label}){RESET}")
-                buttons = show(await person.tap(label)) or buttons
+                await person.tap(label)
             else:
-                buttons = show(await person.say(line.removeprefix("="))) or buttons
+                await person.say(line.removeprefix("="))
+            screen.flush()
     finally:
+        watcher.cancel()
         await runtime.stop()
         with contextlib.suppress(asyncio.CancelledError):
             await polling
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        screen.flush()
         await emu.stop()
         print("\nBye. Your answers are saved in", settings.database_url)

@@ -169,6 +169,18 @@ def _cities() -> tuple[Option, ...]:
     return tuple(Option(m.id, T("{name}", name=WithKorean(T(m.name), m.name_ko))) for m in load().municipalities)
 
 
+def _has_offer(p: Profile) -> bool:
+    """The employer's details are asked once there is an offer: without one ("not yet") the draft
+    is started and saved without them, and filing waits for a Gyeonggi employer."""
+    return bool(p.job_offer)
+
+
+# Without a job offer yet: the review and a refused submission say what is missing.
+NO_EMPLOYER_YET = T(
+    "Employer: <b>not yet</b>. A job offer from an employer in Gyeonggi is needed before you can file. When you have one, change your answer with /start, then add the employer's details here."
+)
+
+
 FIELDS: tuple[Field, ...] = (
     Field(
         "name",
@@ -213,6 +225,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>The name of the company</b> that offers you the job."),
         parse_free(2, 100),
         sensitive=False,
+        applies=_has_offer,
     ),
     Field(
         "brn",
@@ -221,6 +234,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>The company's business registration number</b> (10 digits; the company can tell you)."),
         parse_brn,
         sensitive=False,
+        applies=_has_offer,
     ),
     Field(
         "city",
@@ -230,6 +244,7 @@ FIELDS: tuple[Field, ...] = (
         options=_cities,
         columns=3,
         sensitive=False,
+        applies=_has_offer,
     ),
     Field(
         "start_date",
@@ -238,6 +253,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>When do you start work?</b> (year-month-day)"),
         parse_start_date,
         sensitive=False,
+        applies=_has_offer,
     ),
 )
 BY_KEY = {f.key: f for f in FIELDS}
@@ -319,6 +335,9 @@ CONSENT = Screen(
                     "• <b>Your rights</b> under Korea's Personal Information Protection Act (개인정보 보호법): see everything we keep (/mydata), correct it, and delete it (/delete) at any time. You may refuse; then we cannot prepare an application, but the eligibility check stays available."
                 ),
                 T("Sensitive data (such as the alien registration number) is stored encrypted."),
+                T(
+                    "<b>What this bot does:</b> it prepares your application and sends it to programme staff for a pre-check. <b>The official application is filed by you on gg24.gg.go.kr</b>; the bot gives you a filing pack for it."
+                ),
             )
         ),
     ),
@@ -360,6 +379,8 @@ def review_screen(form: Form, p: Profile) -> Screen:
         )
         if value
     ]
+    if not _has_offer(p):
+        lines.append(NO_EMPLOYER_YET)
     body = (
         T("<b>Your application (draft)</b>"),
         Lines(tuple(lines)),
@@ -367,6 +388,8 @@ def review_screen(form: Form, p: Profile) -> Screen:
         T(
             "<i>Nationality, occupation and salary come from your eligibility answers; change them there with /start.</i>"
         ),
-        T("Your draft is saved. Next: your documents."),
+        T(
+            "Your draft is saved. Next: your documents, then the pre-check by programme staff; after it, you file the official application yourself on gg24."
+        ),
     )
     return Screen("form_review", body, (), (Action("docs", T("📎 Documents")), *actions))

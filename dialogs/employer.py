@@ -115,7 +115,10 @@ class CandidateView:
 
 EMPLOYER_NEXT: dict[str, Text] = {
     st.DRAFT: T("The candidate is preparing the application."),
-    st.SUBMITTED: T("The province is reviewing the application; nothing to do for now."),
+    st.SUBMITTED: T(
+        "Programme staff are pre-checking the candidate's draft; the candidate then files the official application on gg24."
+    ),
+    st.FILED: T("The candidate filed the official application on gg24; the province is reviewing it."),
     st.UNDER_REVIEW: T("The province is reviewing the application; nothing to do for now."),
     st.INFO_REQUESTED: T("The province asked the candidate for more information."),
     st.RECOMMENDED: T(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.deadline import is_closed
 from dialogs.question_screens import question_screen, summary_screen
 from dialogs.questionnaire import Conversation, current_question, profile
 from dialogs.results import checklist_screen, programme_screen, verdict_screen
@@ -24,11 +25,21 @@ def next_screen(conv: Conversation, now: datetime) -> Screen:
 
 
 def result(conv: Conversation, now: datetime) -> tuple[Verdict, list[Screen]]:
-    """The verdict, then (when a pathway can hold) the checklist, then the programme at a glance."""
+    """The verdict, then (when a pathway can hold) the checklist, then the programme at a glance.
+    After the close the verdict leaves the window out and says it is information only."""
     p = profile(conv, now)
-    verdict = evaluate(p, now)
-    screens = [verdict_screen(verdict)]
+    closed = is_closed(now)
+    verdict = evaluate(p, now, window=not closed)
+    screens = [verdict_screen(verdict, now)]
     if verdict.outcome is not Outcome.NOT_ELIGIBLE:
-        screens.append(checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding))))
+        screens.append(checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding)), now))
     screens.append(programme_screen(now))
     return verdict, screens
+
+
+def checklist_for(conv: Conversation, now: datetime) -> Screen:
+    """The checklist on its own (the ❌ verdict's button): for the pathways that hold, else the
+    nearest ones, so a person can prepare while they fix what is missing."""
+    p = profile(conv, now)
+    verdict = evaluate(p, now, alternatives=False)
+    return checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding or verdict.nearest)))

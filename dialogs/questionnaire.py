@@ -30,7 +30,7 @@ from dialogs.answer_options import (
 )
 from dialogs.countries import COMMON
 from dialogs.screens import Option
-from dialogs.typed_answers import Invalid, parse_country, parse_salary, parse_score, parse_years
+from dialogs.typed_answers import Invalid, parse_country, parse_occupation, parse_salary, parse_score, parse_years
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.rules import best_status
@@ -127,6 +127,7 @@ QUESTIONS: tuple[Question, ...] = (
         summary_label=T("Occupation"),
         applies=lambda p, now: True,  # always first; "not sure" leads to work_area
         options=occupation_options,
+        parse_text=parse_occupation,  # a typed name or code; a code alone never decides
     ),
     Question(
         key="work_area",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.deadline import deadline_note, info_only_banner, is_closed
 from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
+from knowledge.employer import rules_for as employer_rules_for
 from knowledge.loader import load
-from knowledge.model import Cite, Confidence, Document
+from knowledge.model import Cite, Confidence, Document, Occupation
 from knowledge.parameters import days_left, window_state
 from knowledge.rules import Check, Outcome, Status, Verdict
-from knowledge.text import TP, Lines, Message, T, Text, Verbatim, WithKorean
+from knowledge.text import TP, Joined, Lines, Message, T, Text, Verbatim, WithKorean
 
 CONFIDENCE = {
     Confidence.CONFIRMED: T("confirmed by several sources"),
@@ -40,17 +42,26 @@ def _check_line(c: Check) -> Text:
     return T("{mark} {text}\n   {cite}", mark=Verbatim(MARK[c.status]), text=text, cite=cite_text(c.cite))
 
 
-def verdict_screen(v: Verdict) -> Screen:
-    body: list[Message] = [HEADLINE[v.outcome]]
-    if v.occupation:
-        occ = v.occupation
+def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
+    """The outcome first; ``now`` adds the close (information only) or the days left."""
+    closed = now is not None and is_closed(now)
+    body: list[Message] = [info_only_banner()] if closed else []
+    body.append(HEADLINE[v.outcome])
+    if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         body.append(
             T(
-                "Occupation: <b>{name}</b>, {track}",
-                name=WithKorean(T(occ.name), occ.name_ko),
-                track=Verbatim(occ.track),
+                "<b>Next:</b> prepare your application here (📝 below). Programme staff pre-check it; then <b>you file the official application yourself on gg24.gg.go.kr</b>: this bot does not file it for you."
             )
         )
+        note = deadline_note(now) if now is not None else None
+        if note is not None:
+            body.append(note)
+    if v.occupation:
+        occ = v.occupation
+        name = T(
+            "Occupation: <b>{name}</b>, {track}", name=WithKorean(T(occ.name), occ.name_ko), track=Verbatim(occ.track)
+        )
+        body.append(_lines([name, _code_line(occ)]))
     for result in v.holding:
         lines: list[Message] = [
             T(
@@ -78,7 +89,7 @@ def verdict_screen(v: Verdict) -> Screen:
             _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
         )
     if v.occupation and v.outcome is not Outcome.NOT_ELIGIBLE:
-        rules = [r for r in (*load().employer_rules, *v.occupation.employer_rules) if v.occupation.track in r.tracks]
+        rules = employer_rules_for(v.occupation)  # this occupation's only
         employer: list[Message] = [T("<b>What your employer must meet:</b>")]
         for rule in rules:
             mark = "❓" if rule.uncertain else "•"
@@ -98,9 +109,30 @@ def verdict_screen(v: Verdict) -> Screen:
         )
     )
     actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
-    if v.outcome is not Outcome.NOT_ELIGIBLE:
+    if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         actions.insert(0, Action("apply", T("📝 Start my application")))
+    else:  # people prepare their documents while they fix what is missing
+        actions.insert(0, Action("checklist", T("📋 My document checklist")))
     return Screen(f"verdict:{v.outcome.value}", tuple(body), actions=tuple(actions))
+
+
+def _code_line(occ: Occupation) -> Text:
+    """The guideline's code, and the September 2026 manual's newer ones beside it, marked as such
+    (program-facts.md §12.1): shown, never used to decide."""
+    code = T(
+        "Occupation code: {code} <i>({source})</i>", code=Verbatim(occ.code), source=Verbatim(load().codes_cite.source)
+    )
+    if not occ.codes_m5:
+        return code
+    newer = [
+        T("{code} in its list <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        if c.where == "list"
+        else T("{code} in its detailed entry <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        for c in occ.codes_m5
+    ]
+    return T(
+        "{code}; newer numbering in the September 2026 stay manual: {newer}", code=code, newer=Joined(tuple(newer))
+    )
 
 
 def _advice(v: Verdict) -> list[Text]:
@@ -139,9 +171,12 @@ def _document(d: Document) -> Lines:
     return _lines(lines)
 
 
-def checklist_screen(cl: Checklist) -> Screen:
+def checklist_screen(cl: Checklist, now: datetime | None = None) -> Screen:
     kb = load()
     body: list[Message] = [T("📋 <b>Your document checklist</b>")]
+    note = deadline_note(now) if now is not None else None
+    if note is not None:
+        body.append(note)
     for stage, heading in STAGES:
         parts: list[Message] = [heading]
         for side, side_heading in SIDES:
@@ -232,7 +267,8 @@ def welcome_screen() -> Screen:
                 "👋 <b>Hello!</b> I help foreign professionals check whether they can get a recommendation for an E-7 visa from Gyeonggi Province."
             ),
             T(
-                "I will ask a few short questions (about 2 minutes) and then show your result, the reasons and your document checklist. No personal data is needed. Your answers are saved: you can stop and continue at any time."
+                "I will ask a few short questions (about 2 minutes) and then show your result, the reasons and your document checklist. No personal data is needed. Your answers are saved: you can stop and continue until applications close on {closes} (Korea time).",
+                closes=load().programme.window.closes,
             ),
         ),
     )
@@ -244,7 +280,7 @@ def help_screen() -> Screen:
         (
             T("<b>How to use this bot</b>"),
             T(
-                "/start: continue the questionnaire\n/restart: start over\n/apply: prepare your application\n/status: your application's status\n/quota: recommendations issued and remaining\n/share: let your employer follow your application\n/employer: for employers\n/mydata: see all data stored about you\n/delete: delete your data\n/language: change the language\n/about: the programme at a glance\n/help: this message"
+                "/start: continue the questionnaire\n/restart: start over\n/apply: prepare your application\n/status: your application's status\n/gg24: your filing pack for gg24\n/quota: recommendations issued and remaining\n/share: let your employer follow your application\n/employer: for employers\n/mydata: see all data stored about you\n/delete: delete your data\n/language: change the language\n/about: the programme at a glance\n/help: this message"
             ),
             T(
                 "Answer with the buttons; where a number or a name is asked, type it. Every step has Back and Start over."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.text import Message, Text
 
@@ -24,6 +24,15 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """A button that copies ``text`` to the phone's clipboard (Bot API copy_text), e.g. a value to
+    paste into gg24."""
+
+    label: Text
+    text: str
+
+
+@dataclass(frozen=True)
 class Screen:
     key: str  # what the screen shows, e.g. "question:degree", "summary", "verdict"
     body: tuple[Message, ...]  # paragraphs, each sent as one block
@@ -31,3 +40,9 @@ class Screen:
     actions: tuple[Action, ...] = ()
     columns: int = 1  # how many options per row
     question: str | None = None  # the question key, when the screen asks one
+    copies: tuple[Copy, ...] = ()  # copy-to-clipboard buttons, two to a row, before the actions
+
+
+def with_note(screen: Screen, note: Message | None) -> Screen:
+    """The screen with one more paragraph before its buttons (e.g. the days left to file)."""
+    return screen if note is None else replace(screen, body=(*screen.body, note))

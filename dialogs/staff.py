@@ -22,7 +22,7 @@ from knowledge.loader import load
 from knowledge.rules import Status, Verdict
 from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim, WithKorean
 
-OPEN_STATUSES = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
+OPEN_STATUSES = (st.SUBMITTED, st.FILED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 PAGE = 8
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 FUNNEL = ("started", "finished", "eligible", "ineligible", "draft", "submitted", "recommended")
@@ -190,6 +190,7 @@ class ApplicationDetail:
     documents: Sequence[tuple[str, str]]  # (checklist kind, file name)
     history: Sequence[HistoryRow]
     recommendation_number: str | None = None
+    gg24_receipt: str | None = None
 
 
 def _answers_lines(answers: Mapping[str, Any]) -> Lines:
@@ -266,6 +267,11 @@ def application_screen(d: ApplicationDetail) -> Screen:
         ),
         Lines((S("<b>History</b>"), _history_lines(d.history))),
     ]
+    body.append(
+        S("gg24 receipt number (접수번호): <b>{receipt}</b>", receipt=Verbatim(d.gg24_receipt))
+        if d.gg24_receipt
+        else S("Filing on gg24: <b>not reported yet</b> by the applicant")
+    )
     if d.recommendation_number:
         body.append(S("Recommendation number: <b>{number}</b>", number=Verbatim(d.recommendation_number)))
     allowed = st.TRANSITIONS.get(d.status, {})

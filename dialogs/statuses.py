@@ -4,13 +4,16 @@ told at each step (in plain words, with the next step)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from dialogs import after_recommendation as ar
+from dialogs.deadline import draft_after_close, is_closed
 from knowledge.loader import load
 from knowledge.text import Lines, Message, T, Text, Verbatim
 
 DRAFT = "draft"
-SUBMITTED = "submitted"
+SUBMITTED = "submitted"  # sent to programme staff for a pre-check: not the official application
+FILED = "filed_gg24"  # the applicant filed the official application on gg24 and reported its receipt
 UNDER_REVIEW = "under_review"
 INFO_REQUESTED = "info_requested"
 RECOMMENDED = "recommended"
@@ -23,13 +26,19 @@ VISA_ISSUED = "visa_issued"
 # - PROVINCE: staff in the bot, or the staff CLI;
 # - SUBMISSION: the applicant's submission, only after its checks (documents, window, quota,
 #   eligibility; bot/services/application_form.py) — never a report button;
-# - APPLICANT: the applicant's own reports of the visa steps (/status).
+# - APPLICANT: the applicant's own reports (/status): filed on gg24 (with the receipt number, once),
+#   then the visa steps.
+# The official application is filed on gg24 by the applicant; the bot's submission is a pre-check
+# by programme staff. Staff may still decide an application whose filing was not reported here
+# (they see gg24 themselves).
 PROVINCE, APPLICANT, SUBMISSION = "province", "applicant", "submission"
+_DECIDE = {RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE}
 TRANSITIONS: dict[str, dict[str, str]] = {
     DRAFT: {SUBMITTED: SUBMISSION},
-    SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
-    UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
-    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, RECOMMENDED: PROVINCE, NOT_RECOMMENDED: PROVINCE},
+    SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    FILED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, **_DECIDE},
     RECOMMENDED: {VISA_APPLIED: APPLICANT},
     NOT_RECOMMENDED: {},
     VISA_APPLIED: {VISA_ISSUED: APPLICANT},
@@ -39,7 +48,8 @@ STATUSES = tuple(TRANSITIONS)
 
 LABELS: dict[str, Text] = {
     DRAFT: T("Draft"),
-    SUBMITTED: T("Submitted"),
+    SUBMITTED: T("Sent for pre-check"),
+    FILED: T("Filed on gg24"),
     UNDER_REVIEW: T("Under review"),
     INFO_REQUESTED: T("More information requested"),
     RECOMMENDED: T("Recommended"),
@@ -96,13 +106,54 @@ class StatusView:
     recommendation_date: date | None = None
     note: str | None = None  # the province's note, shown as written
     reason: str | None = None  # a key of REASONS[status]
+    receipt: str | None = None  # the gg24 receipt number the applicant reported
+    window_closed: bool = False
+    stay_status: str | None = None  # in Korea: their status, which decides the route to the visa
+    occupation: str | None = None  # an occupation id: which visa documents and employer-change rule
 
 
-def next_step(view: StatusView) -> Text:
+def not_filed_yet(window_closed: bool = False) -> Text:
+    if window_closed:
+        return T(
+            "<b>No gg24 filing reported.</b> Applications closed on {closes}. If you filed on gg24 in time, tell me the receipt number (접수번호) with /status.",
+            closes=load().programme.window.closes,
+        )
+    return T(
+        "<b>Not filed on gg24 yet.</b> The official application is yours to file on gg24.gg.go.kr by {closes} (Korea time): use your filing pack (/gg24), then tell me the receipt number (접수번호) with /status.",
+        closes=load().programme.window.closes,
+    )
+
+
+def next_step(view: StatusView) -> Message:
+    """The next step, as /status shows it (after the recommendation: the whole route)."""
+    if view.status == RECOMMENDED:
+        return Lines(
+            (
+                ar.point(ar.NOT_A_VISA),
+                ar.steps_message(view.in_korea, view.stay_status),
+                T("When you have applied, tell me with /status."),
+            )
+        )
+    if view.status == VISA_APPLIED:
+        return ar.visa_applied_next(view.in_korea, view.stay_status)
+    if view.status == VISA_ISSUED:
+        return ar.after_visa(view.in_korea, view.stay_status, view.occupation)
+    step = _short_next_step(view)
+    if view.status in (SUBMITTED, UNDER_REVIEW, INFO_REQUESTED) and not view.receipt:
+        return Lines((step, not_filed_yet(view.window_closed)))
+    return step
+
+
+def _short_next_step(view: StatusView) -> Text:
     p = load().programme
     if view.status == SUBMITTED:
         return T(
-            "Next: the province reviews your application. You do not need to do anything now; I will tell you here when the status changes."
+            "Next: programme staff pre-check your draft; if something should change before you file, I will tell you here."
+        )
+    if view.status == FILED:
+        return T(
+            "Next: the province reviews your application (receipt number {receipt}). I will tell you here when the status changes.",
+            receipt=Verbatim(view.receipt or ""),
         )
     if view.status == UNDER_REVIEW:
         return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
@@ -111,36 +162,21 @@ def next_step(view: StatusView) -> Text:
             "Next: send the province what they ask for through gg24.gg.go.kr. Questions: {phone}.",
             phone=Verbatim(p.contact_phone),
         )
-    if view.status == RECOMMENDED:
-        where = (
-            T(
-                "You are in Korea: apply for a change of status at the immigration office for your address, with the integrated application form."
-            )
-            if view.in_korea
-            else T(
-                "You are abroad: your employer applies for a visa issuance confirmation at the immigration office for the company's address."
-            )
-        )
-        return T(
-            "Next: apply for the visa. A recommendation is not a visa; the Ministry of Justice decides. {where} Bring the recommendation letter, your passport and photo, the employment contract and your degree and career certificates (see the checklist: /start). Then tell me with /status when you have applied.",
-            where=where,
-        )
     if view.status == NOT_RECOMMENDED:
         return T(
             "Next: you may ask the province about the reason at {phone}. You can check your eligibility again at any time with /start.",
             phone=Verbatim(p.contact_phone),
         )
-    if view.status == VISA_APPLIED:
-        return T("Next: wait for the immigration office's decision, then tell me with /status when the visa is issued.")
-    if view.status == VISA_ISSUED:
-        return T("Next: register as a foreign resident (alien registration) within 90 days of entry.")
     return T("Next: finish your draft and submit it.")
 
 
 def notification(view: StatusView) -> Message:
     """The message an applicant receives when their application's status changes."""
     headline = {
-        SUBMITTED: T("📨 Your application <b>{ref}</b> has been submitted."),
+        SUBMITTED: T(
+            "📨 Your draft <b>{ref}</b> has been sent to programme staff for a pre-check. This is not the official application: you file that yourself on gg24."
+        ),
+        FILED: T("🧾 Noted: you filed application <b>{ref}</b> on gg24."),
         UNDER_REVIEW: T("🔎 Gyeonggi Province is now reviewing your application <b>{ref}</b>."),
         INFO_REQUESTED: T("📝 Gyeonggi Province needs more information for your application <b>{ref}</b>."),
         RECOMMENDED: T("🎉 Good news: Gyeonggi Province has <b>recommended</b> you (application <b>{ref}</b>)."),
@@ -165,8 +201,19 @@ def notification(view: StatusView) -> Message:
         lines.append(T("Reason: {reason}", reason=reason))
     if view.note:
         lines.append(T("Note from the province (as written): <i>{note}</i>", note=Verbatim(view.note)))
-    lines.append(next_step(view))
+    # After the recommendation the notice stays short: the route follows (follow_ups).
+    lines.append(
+        ar.recommended_next(view.in_korea, view.stay_status) if view.status == RECOMMENDED else next_step(view)
+    )
     return Lines(tuple(lines))
+
+
+def follow_ups(view: StatusView) -> tuple[Message, ...]:
+    """Messages sent after a status change's notice, each phone-sized: after the recommendation,
+    the route, its documents and what is not known (dialogs/after_recommendation.py)."""
+    if view.status == RECOMMENDED:
+        return ar.recommended_messages(view.in_korea, view.stay_status, view.occupation)
+    return ()
 
 
 def status_summary(view: StatusView) -> Message:
@@ -179,15 +226,43 @@ def status_summary(view: StatusView) -> Message:
     )
 
 
-def employer_notification(reference: str, status: str) -> Message:
-    """What a linked employer is told when their candidate's application changes."""
-    return Lines(
-        (
-            T(
-                "🏢 Your candidate's application <b>{ref}</b> is now: <b>{status}</b>.",
-                ref=Verbatim(reference),
-                status=LABELS.get(status, T("Draft")),
-            ),
-            T("See your candidates with /employer."),
+def draft_summary(fields: tuple[int, int], documents: tuple[int, int], now: datetime) -> Message:
+    """/status for a draft: a draft, how complete, and what comes next (or what happens after the close)."""
+    lines: list[Message] = [
+        T(
+            "📝 <b>Draft</b> (not sent): {fields_done} of {fields_total} details, {documents_done} of {documents_total} documents.",
+            fields_done=fields[0],
+            fields_total=fields[1],
+            documents_done=documents[0],
+            documents_total=documents[1],
         )
+    ]
+    if is_closed(now):
+        lines.append(draft_after_close())
+    else:
+        lines.append(
+            T(
+                "Next: finish it with /apply and send it to programme staff for a pre-check; then file the official application yourself on gg24 by {closes} (Korea time).",
+                closes=load().programme.window.closes,
+            )
+        )
+    return Lines(tuple(lines))
+
+
+def employer_notification(
+    reference: str, status: str, *, in_korea: bool = False, stay_status: str | None = None
+) -> Message:
+    """What a linked employer is told when their candidate's application changes; the visa
+    milestones say what they mean for the employer (``in_korea``/``stay_status``: the route)."""
+    meaning: Message | None = {
+        RECOMMENDED: lambda: ar.employer_recommended(in_korea, stay_status),
+        VISA_APPLIED: ar.employer_visa_applied,
+        VISA_ISSUED: lambda: ar.employer_visa_issued(in_korea, stay_status),
+    }.get(status, lambda: None)()
+    head = T(
+        "🏢 Your candidate's application <b>{ref}</b> is now: <b>{status}</b>.",
+        ref=Verbatim(reference),
+        status=LABELS.get(status, T("Draft")),
     )
+    rest: tuple[Message, ...] = (meaning,) if meaning is not None else ()
+    return Lines((head, *rest, T("See your candidates with /employer.")))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from dialogs.countries import find_country
-from knowledge.text import T, Text
+from knowledge.loader import load
+from knowledge.text import Joined, T, Text, WithKorean
 
 
 class Invalid(ValueError):
@@ -75,3 +76,17 @@ def parse_country(text: str) -> str:
     if code == "KR":
         raise Invalid(T("This programme is for foreign nationals; Korean citizens do not need it."))
     return code
+
+
+def parse_occupation(text: str) -> str:
+    """A typed occupation: taken when its name (English or the official Korean) names one. A code
+    alone is never enough (the September 2026 manual renumbers codes and one number can name two
+    occupations, program-facts.md §2, §12.1): the candidates are named for the person to pick."""
+    found = load().find_occupations(text)
+    by_name = bool(re.sub(r"[\d\s().,舊旧-]+", "", text))
+    if len(found) == 1 and by_name:
+        return found[0].id
+    if found:
+        names = Joined(tuple(WithKorean(T(o.name), o.name_ko) for o in found))
+        raise Invalid(T("That may mean: {names}. Please pick the occupation with the buttons.", names=names))
+    raise Invalid(T("Please answer with one of the buttons."))

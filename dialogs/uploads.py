@@ -101,14 +101,14 @@ def documents_screen(
             )
         )
     actions.append(Action("review", T("« Back to the application")))
-    actions.append(Action(f"submit:{submit_token}", T("📨 Submit the application")))
+    actions.append(Action(f"submit:{submit_token}", T("📨 Send for pre-check")))
     return Screen("form_docs", tuple(body), (), tuple(actions))
 
 
 def missing_text(missing: tuple[Document, ...]) -> Message:
     return Lines(
         (
-            T("The application cannot be submitted yet: these documents are missing."),
+            T("The draft cannot be sent for the pre-check yet: these documents are missing."),
             *(T("• {name}", name=WithKorean(T(d.name), d.name_ko)) for d in missing),
         )
     )

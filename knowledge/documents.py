@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from knowledge.loader import load
 from knowledge.model import Document, Knowledge, Note
 from knowledge.profile import Profile
+from knowledge.route import kiip_open, visa_route
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,13 @@ def _facts(p: Profile, pathways: tuple[str, ...], kb: Knowledge) -> dict[str, ob
         "korean_test": p.korean_test not in (None, "none"),
         "experience": (p.experience_years or 0) > 0,
         "in_korea": bool(p.in_korea),
+        "route": visa_route(p, kb).value,
+        "kiip_open": kiip_open(p),
         "tb_country": p.nationality in kb.tb_countries,
     }
 
 
-def _applies(doc: Document, facts: dict[str, object]) -> bool:
+def _applies(doc: Document | Note, facts: dict[str, object]) -> bool:
     for key, wanted in doc.when.items():
         have = facts[key]
         if isinstance(wanted, list):
@@ -57,4 +60,5 @@ def checklist(p: Profile, pathways: tuple[str, ...] = (), kb: Knowledge | None =
     kb = kb or load()
     facts = _facts(p, pathways, kb)
     docs = tuple(d for d in kb.documents if _applies(d, facts))
-    return Checklist(docs, kb.document_notes, tb_check_needed=not facts["tb_country"])
+    notes = tuple(n for n in kb.document_notes if _applies(n, facts))
+    return Checklist(docs, notes, tb_check_needed=not facts["tb_country"])

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from knowledge.loader import load
-from knowledge.model import Cite, Confidence, Document
+from knowledge.model import Cite, Confidence, Document, EmployerRule, Occupation
 from knowledge.parameters import wage_floor
 from knowledge.rules import Status
 
@@ -172,3 +172,12 @@ def employer_documents(occupation: str) -> tuple[Document, ...]:
             continue
         out.append(d)
     return tuple(out)
+
+
+def rules_for(occ: Occupation) -> tuple[EmployerRule, ...]:
+    """What the employer of this occupation must meet, and nothing of other occupations: the
+    general rules of its track (the uncertain IT ratio only where no ratio of its own applies,
+    as in obligations()), then its own rules."""
+    own_ratio = occ.id in rules().ratios
+    general = [r for r in load().employer_rules if not (r.id == "it_ratio" and own_ratio)]
+    return tuple(r for r in (*general, *occ.employer_rules) if occ.track in r.tracks)

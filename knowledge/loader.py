@@ -24,6 +24,7 @@ from knowledge.model import (
     Occupation,
     Pathway,
     Programme,
+    RenumberedCode,
     Source,
     WageFloor,
     Window,
@@ -64,6 +65,10 @@ def _cite(raw: dict[str, Any]) -> Cite:
     return Cite(source=str(raw["source"]), confidence=Confidence(raw["confidence"]))
 
 
+def _note(raw: dict[str, Any]) -> Note:
+    return Note(raw["text"], _cite(raw["cite"]), dict(raw.get("when") or {}))
+
+
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -71,7 +76,11 @@ def _date(value: Any) -> date:
 def _employer_rules(raw: list[dict[str, Any]] | None) -> tuple[EmployerRule, ...]:
     return tuple(
         EmployerRule(
-            r["text"], _cite(r["cite"]), bool(r.get("uncertain", False)), tuple(r.get("tracks", ("E-7-1", "E-7-2")))
+            r["text"],
+            _cite(r["cite"]),
+            bool(r.get("uncertain", False)),
+            tuple(r.get("tracks", ("E-7-1", "E-7-2"))),
+            str(r.get("id", "")),
         )
         for r in raw or ()
     )
@@ -124,6 +133,9 @@ def load() -> Knowledge:
             cite=_cite(o["cite"]),
             confirmed=bool(o.get("confirmed", True)),
             employer_rules=_employer_rules(o.get("employer_rules")),
+            codes_m5=tuple(
+                RenumberedCode(str(c["code"]), c["where"], _cite(c["cite"])) for c in o.get("codes_m5") or ()
+            ),
         )
         for o in occ["occupations"]
     )
@@ -136,6 +148,7 @@ def load() -> Knowledge:
             cite=_cite(c["cite"]),
             uncertain=bool(c.get("uncertain", False)),
             effort=int(c.get("effort", 3)),
+            advice_abroad=_note(c["advice_abroad"]) if c.get("advice_abroad") else None,
         )
         for cid, c in cond["conditions"].items()
     }
@@ -184,12 +197,13 @@ def load() -> Knowledge:
             )
             for d in docs["documents"]
         ),
-        document_notes=tuple(Note(n["text"], _cite(n["cite"])) for n in docs["general_notes"]),
+        document_notes=tuple(_note(n) for n in docs["general_notes"]),
         tb_countries=frozenset(docs["tb_countries"]),
         tb_countries_total=int(docs["tb_countries_total"]),
         tb_cite=_cite(docs["tb_cite"]),
         municipalities=tuple(Municipality(m["id"], m["name"], m["name_ko"]) for m in gg["municipalities"]),
         municipalities_cite=_cite(gg["cite"]),
+        codes_cite=_cite(occ["codes_cite"]),
     )
     _validate(kb)
     return kb
@@ -211,9 +225,12 @@ def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:
     ]
     cites += [(f"fact:{f.id}", f.cite) for f in p.facts]
     cites += [(f"occupation:{o.id}", o.cite) for o in kb.occupations]
+    cites += [("occupation_codes", kb.codes_cite)]
+    cites += [(f"occupation:{o.id}:m5:{c.code}", c.cite) for o in kb.occupations for c in o.codes_m5]
     cites += [(f"employer_rule:{i}", r.cite) for i, r in enumerate(kb.employer_rules)]
     cites += [(f"employer_rule:{o.id}:{i}", r.cite) for o in kb.occupations for i, r in enumerate(o.employer_rules)]
     cites += [(f"condition:{c.id}", c.cite) for c in kb.conditions.values()]
+    cites += [(f"condition:{c.id}:abroad", c.advice_abroad.cite) for c in kb.conditions.values() if c.advice_abroad]
     cites += [(f"pathway:{x.id}", x.cite) for x in kb.pathways.values()]
     cites += [(f"wage:{w.track}:{w.start}", w.cite) for w in kb.wage_floors]
     cites += [(f"minimum_wage:{m.year}", m.cite) for m in kb.minimum_wages]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -80,6 +81,17 @@ class EmployerRule:
     cite: Cite
     uncertain: bool = False
     tracks: tuple[str, ...] = ("E-7-1", "E-7-2")  # the tracks it applies to
+    id: str = ""  # names a rule the code treats apart (it_ratio: see knowledge/employer.rules_for)
+
+
+@dataclass(frozen=True)
+class RenumberedCode:
+    """A newer code for an occupation in the MoJ stay manual of September 2026 (M5), which
+    disagrees with itself (program-facts.md §12.1): where it stands (list or detail) and its source."""
+
+    code: str
+    where: str  # "list" (the E-7 occupation list) | "detail" (the occupation's detailed entry)
+    cite: Cite
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,14 @@ class Occupation:
     former_code: str | None = None
     confirmed: bool = True
     employer_rules: tuple[EmployerRule, ...] = ()
+    codes_m5: tuple[RenumberedCode, ...] = ()  # the regional guideline keeps `code` (M5 p.755)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every code this occupation is known by: the guideline's, the former one, the newer ones."""
+        return frozenset(
+            {self.code, *([self.former_code] if self.former_code else []), *(c.code for c in self.codes_m5)}
+        )
 
 
 @dataclass(frozen=True)
@@ -107,6 +127,7 @@ class Condition:
     cite: Cite
     uncertain: bool = False
     effort: int = 3  # how hard meeting it is, to rank the nearest path (see conditions.yaml)
+    advice_abroad: Note | None = None  # for people who cannot take KIIP (knowledge/route.kiip_open)
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,7 @@ class MinimumWage:
 class Note:
     text: str
     cite: Cite
+    when: dict[str, object] = field(default_factory=dict)  # as Document.when
 
 
 @dataclass(frozen=True)
@@ -184,6 +206,19 @@ class Knowledge:
     tb_cite: Cite
     municipalities: tuple[Municipality, ...]  # Gyeonggi's 31 cities and counties
     municipalities_cite: Cite
+    codes_cite: Cite  # the guideline's occupation codes (`Occupation.code`)
+
+    def find_occupations(self, query: str) -> tuple[Occupation, ...]:
+        """The occupations a name or a code (or "name(code)") may mean. The name decides: a number
+        alone can name several occupations (2352 is robotics now and electronics formerly; 2224 web
+        developer now, data specialist formerly), so with a number alone every candidate is returned
+        for the person to choose; it never picks one by the number (program-facts.md §2, §12.1)."""
+        numbers = set(re.findall(r"\d{3,5}", query))
+        name = _plain(re.sub(r"[\d()舊旧]+", "", query))
+        named = tuple(o for o in self.occupations if name in (o.id, _plain(o.name), _plain(o.name_ko)))
+        if named:
+            return named
+        return tuple(o for o in self.occupations if numbers & o.codes)
 
     def occupation(self, occupation_id: str) -> Occupation:
         for occ in self.occupations:
@@ -194,3 +229,8 @@ class Knowledge:
     def pathways_for(self, occupation_id: str) -> tuple[Pathway, ...]:
         ids = self.occupation_pathways.get(occupation_id, self.occupation_pathways["default"])
         return tuple(self.pathways[i] for i in ids)
+
+
+def _plain(name: str) -> str:
+    """A name compared without spaces or case: "웹 개발자" and "웹개발자" are one."""
+    return re.sub(r"\s+", "", name).casefold()

@@ -15,6 +15,7 @@ from knowledge.loader import load
 from knowledge.model import Cite, Condition, Knowledge, Occupation, Pathway
 from knowledge.parameters import minimum_wage, wage_floor, window_state
 from knowledge.profile import Profile
+from knowledge.route import kiip_open
 from knowledge.text import Money, T, Text, Verbatim, years_text
 
 
@@ -44,6 +45,7 @@ class Check:
     status: Status
     variant: str = ""
     params: dict[str, object] = field(default_factory=dict)
+    kiip_closed: bool = False  # the person cannot take KIIP: the advice names TOPIK only
 
     @property
     def cite(self) -> Cite:
@@ -64,7 +66,8 @@ class Check:
         return T(self.condition.reasons[self.variant or default], **self.params)
 
     def advice(self) -> Text:
-        return T(self.condition.advice, **self.params)
+        abroad = self.condition.advice_abroad
+        return T(abroad.text if abroad and self.kiip_closed else self.condition.advice, **self.params)
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def _nurse(p: Profile, ctx: Context, c: Condition) -> Check:
 
 @check("robotics_relaxation")
 def _robotics(p: Profile, ctx: Context, c: Condition) -> Check:
-    return Check(c, Status.PENDING)
+    return Check(c, Status.PENDING, kiip_closed=not kiip_open(p))
 
 
 @check("degree_master")
@@ -253,16 +256,18 @@ def _korean_bachelor(p: Profile, ctx: Context, c: Condition) -> Check:
 @check("korean_level_4")
 def _korean_4(p: Profile, ctx: Context, c: Condition) -> Check:
     params = {"level": _level_text(p)}
+    closed = not kiip_open(p)
     if p.korean_test in ("topik", "kiip") and p.korean_level() >= 4:
         return Check(c, Status.MET, params=params)
     if p.korean_test == "kiip_pre" and p.korean_level() >= 4:
-        return Check(c, Status.PENDING, "pre_assessment", params)
-    return Check(c, Status.UNMET, params=params)
+        return Check(c, Status.PENDING, "pre_assessment", params, closed)
+    return Check(c, Status.UNMET, params=params, kiip_closed=closed)
 
 
 @check("korean_level_3")
 def _korean_3(p: Profile, ctx: Context, c: Condition) -> Check:
-    return Check(c, Status.MET if p.korean_level() >= 3 else Status.UNMET, params={"level": _level_text(p)})
+    status = Status.MET if p.korean_level() >= 3 else Status.UNMET
+    return Check(c, status, params={"level": _level_text(p)}, kiip_closed=not kiip_open(p))
 
 
 @check("korean_associate")
@@ -352,13 +357,18 @@ def _rank(r: PathwayResult) -> tuple[int, int, int, int]:
     return (r.status, -len(r.unmet), -len(r.pending), -int(r.pathway.uncertain))
 
 
-def evaluate(p: Profile, now: datetime, kb: Knowledge | None = None, *, alternatives: bool = True) -> Verdict:
-    """The verdict for a profile at the instant ``now`` (aware datetime)."""
+def evaluate(
+    p: Profile, now: datetime, kb: Knowledge | None = None, *, alternatives: bool = True, window: bool = True
+) -> Verdict:
+    """The verdict for a profile at the instant ``now`` (aware datetime). ``window=False`` leaves the
+    application window out: after the close the check is information only ("how do I fit the rules")."""
     kb = kb or load()
     ctx = Context(kb, now)
     occupation = next((o for o in kb.occupations if o.id == p.occupation), None)
     # Outside the 12 occupations nothing else was asked: only say why, and whether the window is open.
-    ids = GENERAL_CONDITIONS if occupation else ("occupation_covered", "window_open")
+    ids: tuple[str, ...] = GENERAL_CONDITIONS if occupation else ("occupation_covered", "window_open")
+    if not window:
+        ids = tuple(i for i in ids if i != "window_open")
     general = [_CHECKS[cid](p, ctx) for cid in ids]
     if occupation and p.in_korea:
         general.append(_CHECKS["stay_status"](p, ctx))
@@ -371,14 +381,15 @@ def evaluate(p: Profile, now: datetime, kb: Knowledge | None = None, *, alternat
     overall = min([best, *(c.status for c in general)])
     verdict = Verdict(_OUTCOME[overall], occupation, results, tuple(general))
     if alternatives and verdict.outcome is not Outcome.ELIGIBLE and occupation:
-        verdict = Verdict(verdict.outcome, occupation, results, tuple(general), _alternatives(p, verdict, now, kb))
+        better = _alternatives(p, verdict, now, kb, window)
+        verdict = Verdict(verdict.outcome, occupation, results, tuple(general), better)
     return verdict
 
 
 _ORDER = {Outcome.NOT_ELIGIBLE: 0, Outcome.CONDITIONAL: 1, Outcome.ELIGIBLE: 2}
 
 
-def _alternatives(p: Profile, current: Verdict, now: datetime, kb: Knowledge) -> tuple[Occupation, ...]:
+def _alternatives(p: Profile, current: Verdict, now: datetime, kb: Knowledge, window: bool) -> tuple[Occupation, ...]:
     """Other confirmed occupations for which the same answers give a better outcome (at most 3,
     those of the same area first). The answer about the major is kept as given: the verdict
     text asks the person to check that their major fits the other occupation."""
@@ -386,7 +397,7 @@ def _alternatives(p: Profile, current: Verdict, now: datetime, kb: Knowledge) ->
     for occ in kb.occupations:
         if occ.id == p.occupation or not occ.confirmed:
             continue
-        other = evaluate(p.with_(occupation=occ.id), now, kb, alternatives=False)
+        other = evaluate(p.with_(occupation=occ.id), now, kb, alternatives=False, window=window)
         if _ORDER[other.outcome] > _ORDER[current.outcome]:
             better.append(occ)
     area = current.occupation.area if current.occupation else ""

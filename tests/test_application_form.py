@@ -27,6 +27,7 @@ from tests.e2e import (
     nav,
     nav_arg,
     sqlite_db,
+    texts,
     upload,
     upload_documents,
     write_sqlite,
@@ -225,8 +226,20 @@ async def test_documents_upload_replace_remove_then_submit(
     assert summary.file_name == "GG-2026-000001.html"
     html = summary.content.decode()
     assert "Date of birth" in html and "생년월일" in html and "134-86-72683" in html and "고용계약서" in html
-    for _ in range(100):  # the "submitted" notification comes through the outbox sender
-        if any("GG-2026-000001" in m.plain and "submitted" in m.plain for m in user.messages[count:]):
+    assert "This summary is not the application" in html
+    # The filing pack: the steps, every value on a copy button, the documents in order.
+    pack = [
+        m for m in user.messages[count:] if m.inline_keyboard or "filing pack" in m.plain or "in this order" in m.plain
+    ]
+    assert any("Your filing pack for gg24 (application GG-2026-000001)" in m.plain for m in pack)
+    copies = {
+        b["text"]: b["copy_text"]["text"] for m in pack for row in m.inline_keyboard for b in row if "copy_text" in b
+    }
+    assert copies["📋 Business no."] == "134-86-72683" and copies["📋 Name"] == "NGUYEN VAN AN"
+    assert copies["📋 Phone"].startswith("010-")  # as a Korean form takes it
+    assert any("1. ✅" in m.plain and "in this order" in m.plain for m in pack)
+    for _ in range(100):  # the "sent for a pre-check" notification comes through the outbox sender
+        if any("GG-2026-000001" in m.plain and "pre-check" in m.plain for m in user.messages[count:]):
             break
         await asyncio.sleep(0.1)
     else:
@@ -250,7 +263,8 @@ async def test_submission_refused_when_closed_or_quota_exhausted(
     await write_sqlite(settings, "update counters set value = 0 where name = 'recommendations'")
     clock.set(datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL))
     closed = await user.tap(nav(user, "submit"))
-    assert "Applications are closed" in closed[0].plain
+    assert "Applications closed on December 31, 2026" in closed[0].plain
+    assert "will be erased on January 30, 2027" in closed[0].plain  # the draft's retention, said at once
 
 
 async def test_reminders_idle_draft_and_window_closing_each_once(
@@ -287,3 +301,29 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=SEOUL))
     assert await check() == 0  # closed: nothing more
     await engine.dispose()
+
+
+async def test_no_job_offer_yet_draft_saved_without_employer_and_filing_waits(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """ "Not yet": the draft is started and saved without the employer's details; the bot says a
+    Gyeonggi employer is needed before filing, and the submission waits for one."""
+    user = emulator.user(620)
+    await user.say("/start")
+    await answer(user, "web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "no")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert verdict.startswith("⚠️")
+    await user.tap(nav(user, "apply"))
+    first = await user.tap(nav(user, "agree"))
+    assert "step 1 of 6" in first[-1].plain  # no employer, business number, city or start date asked
+    review = await answer(user, "=Nguyen Van An", "=1995-04-23", "=010-1234-5678", "=an@example.com")
+    review = await answer(user, "=950423-5123456", "=Suwon-si, Paldal-gu 123")
+    text = review[-1].plain
+    assert "Your application (draft)" in text and "Your draft is saved" in text
+    assert "Employer: not yet" in text and "employer in Gyeonggi is needed before you can file" in text
+    await user.tap(nav(user, "docs"))
+    await upload_documents(user, emulator)
+    refused = await user.tap(nav(user, "submit"))
+    assert "employer in Gyeonggi is needed before you can file" in texts(refused)
+    db = sqlite_db(settings)
+    assert db.execute("select count(*) from applications where status = 'draft'").fetchone()[0] == 1

@@ -58,7 +58,7 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
     ]
     options += [o.id for o in knowledge.occupations] + [m.id for m in knowledge.municipalities]
     nav_acts = ["back", "restart", "result", "summary", "apply", "edit", "agree", "decline", "docs", "doc", "rmdoc"]
-    nav_acts += ["review", "submit"]
+    nav_acts += ["review", "submit", "checklist", "info_check"]
     documents = [d.id for d in knowledge.documents]
     locales = available_locales()
     # staff and employer buttons carry either an id (with a short argument) or a setting (id 0)

@@ -15,7 +15,7 @@ from bot.db.models import Questionnaire
 from bot.services.questionnaire import QuestionnaireService
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import APOLOGY_EN, ELIGIBLE_WEB_DEV, answer, button_for, keyboard_message, nav, texts
+from tests.e2e import APOLOGY_EN, ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV, answer, button_for, keyboard_message, nav, texts
 
 
 async def stored_answers(settings: Settings, user_id: int) -> dict[str, object]:
@@ -63,7 +63,9 @@ async def test_conditional_verdict_for_unconfirmed_robotics_relaxation(
     assert "You need a job offer" in verdict
 
 
-async def test_not_eligible_shows_the_nearest_path_and_no_checklist(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+async def test_not_eligible_shows_the_nearest_path_and_the_checklist_on_a_button(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
     user = emulator.user(103)
     await user.say("/start")
     # The eligible web developer's answers, for telecommunications and one TOPIK level short.
@@ -71,9 +73,37 @@ async def test_not_eligible_shows_the_nearest_path_and_no_checklist(bot: BotRunn
     result = await user.tap(nav(user, "result"))
     verdict = result[0].plain
     assert verdict.startswith("❌")
-    assert "What would make you eligible" in verdict and "TOPIK level 4 or KIIP level 4" in verdict
-    assert "you have TOPIK level 3" in verdict
+    assert "What would make you eligible" in verdict and "you have TOPIK level 3" in verdict
+    # Abroad, KIIP is out of reach (program-facts.md §8): the advice names TOPIK only.
+    assert "TOPIK level 4 (KIIP is open only to people registered in Korea)" in verdict
+    assert "KIIP level 4" not in verdict.split("What would make you eligible")[1]
     assert not any("document checklist" in m.plain for m in result)
+    # ... but the checklist is one button away: people prepare while they fix what is missing.
+    checklist = texts(await user.tap(nav(user, "checklist")))
+    assert "Your document checklist" in checklist
+    assert "사증발급인정신청서" in checklist and "여권 사본 및 사진 1매" in checklist  # from abroad
+    assert "통합신청서" not in checklist and "외국인등록증" not in checklist
+    assert "From abroad, prove your Korean with TOPIK" in checklist
+    assert "Your answers" in (await user.tap(nav(user, "summary")))[-1].plain  # the verdict's buttons still work
+
+
+async def test_checklist_follows_the_route_in_korea(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    """D-10 changes status in Korea; E-9 cannot (M2 p.224) and is told to apply from abroad."""
+    for uid, status, in_korea_route in ((110, "D-10", True), (111, "E-9", False)):
+        user = emulator.user(uid)
+        await user.say("/start")
+        answers = list(ELIGIBLE_IN_KOREA)
+        answers[answers.index("D-10")] = status
+        await answer(user, *answers)
+        result = texts(await user.tap(nav(user, "result")))
+        change = ("통합신청서" in result, "외국인등록증" in result, "여권 원본 및 사진 1매" in result)
+        abroad = ("사증발급인정신청서" in result, "여권 사본 및 사진 1매" in result)
+        assert change == (in_korea_route,) * 3, status
+        assert abroad == (not in_korea_route,) * 2, status
+        assert "prove your Korean with TOPIK" not in result  # registered in Korea: KIIP is open
+        # The employer's side is the web developer's only.
+        assert "20 per cent" in result and "30 per cent" not in result
+        assert "Some immigration officers also check" not in result
 
 
 async def test_back_start_over_and_change_one_answer(
@@ -107,6 +137,46 @@ async def test_restart_of_the_bot_mid_questionnaire_loses_nothing(bot: BotRunner
     await answer(user, "completed", "kiip", "3", "yes", "yes", "D-10", "NP", "yes", "yes", "=26000000")
     verdict = (await user.tap(nav(user, "result")))[0].plain
     assert verdict.startswith("✅") and "Care worker" in verdict
+
+
+async def test_care_worker_sees_both_code_numberings_and_only_care_employer_rules(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    for uid, language in ((112, "en"), (113, "ko")):
+        user = emulator.user(uid, language_code=language)
+        await user.say("/start")
+        await answer(user, "care_worker", "associate", "korea", "completed", "kiip", "3", "yes", "yes", "D-10")
+        await answer(user, "NP", "yes", "yes", "=26000000")
+        result = await user.tap(nav(user, "result"))
+        verdict, everything = result[0].plain, texts(result)
+        assert verdict.startswith("✅") and "요양보호사" in verdict
+        # The guideline's code, with the September 2026 manual's newer ones beside it and their pages.
+        assert "42111" in verdict and "M1 p.739" in verdict
+        assert "42210" in verdict and "M5 p.233" in verdict and "42110" in verdict and "M5 p.278" in verdict
+        assert verdict.index("42111") < verdict.index("42210")
+        # The employer's side is the care worker's: no web developer's 20 % rule, no IT ratio.
+        assert "웹 개발자" not in everything and "web developers" not in everything
+        assert "Some immigration officers also check" not in everything
+        if language == "en":
+            assert "Designation as a long-term care institution" in everything
+            assert "foreign care workers up to 30 per cent" in everything
+
+
+async def test_typed_occupation_by_name_or_code_a_code_alone_never_decides(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(114)
+    await user.say("/start")
+    # 2352 is robotics now and electronics formerly: both are named, none is chosen.
+    both = (await user.say("2352"))[0].plain
+    assert "Robotics engineer (로봇공학 전문가)" in both and "Electronics engineer (전자공학 기술자)" in both
+    assert "occupation" not in await stored_answers(settings, 114)
+    # 42210 (the September 2026 list's number) names only the care worker, but is still a number alone.
+    alone = (await user.say("42210"))[0].plain
+    assert "Care worker (요양보호사)" in alone and "occupation" not in await stored_answers(settings, 114)
+    # The name decides, whatever the code beside it.
+    await user.say("요양보호사(42210 舊42111)")
+    assert (await stored_answers(settings, 114))["occupation"] == "care_worker"
 
 
 async def test_a_crash_mid_questionnaire_loses_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
@@ -235,10 +305,16 @@ async def test_after_the_window_closes_the_bot_says_so(
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     user = emulator.user(112)
     first = await user.say("/start")
-    assert "Applications closed" in texts(first)
+    assert first[0].plain.startswith("🔒 Applications closed on December 31, 2026")  # at once, before any question
+    assert "gg.go.kr" in first[0].plain and "031-120" in first[0].plain
+    await user.tap("🔍 See how I fit the rules")
     await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
-    verdict = (await user.tap(nav(user, "result")))[0].plain
-    assert verdict.startswith("❌") and "Applications closed on" in verdict
+    shown = await user.tap(nav(user, "result"))
+    verdict = shown[0]
+    assert verdict.plain.startswith("ℹ️ Information only: applications closed on December 31, 2026")
+    assert "✅ You appear to be eligible" in verdict.plain  # how the profile fits, the window left out
+    assert "Applications closed on" not in verdict.plain.split("Information only")[1]  # not an unmet condition
+    assert not any("Start my application" in b for m in shown for b in m.button_texts)
 
 
 async def test_language_switch_persists_and_commands_are_localised(bot: BotRunner, emulator: BotAPIEmulator) -> None:

@@ -106,7 +106,10 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
                 told = await session.scalar(
                     select(func.count())
                     .select_from(OutboxMessage)
-                    .where(OutboxMessage.chat_id == 20_000 + ids.index(app_id))
+                    .where(
+                        OutboxMessage.chat_id == 20_000 + ids.index(app_id),
+                        OutboxMessage.dedup_key.not_like("status:%:%"),  # a notice, not its follow-ups
+                    )
                 )
             assert decisions == 1 and told == 2  # submitted + one decision, nothing doubled
         async with maker() as session:
@@ -214,7 +217,7 @@ async def test_one_application_per_person(bot: BotRunner, emulator: BotAPIEmulat
     await wait_for_text(user, "GG-2026-000001")
     consent = await user.say("/apply")
     assert "You already have an application, GG-2026-000001" in consent[-1].plain
-    assert "Submitted" in consent[-1].plain
+    assert "Sent for pre-check" in consent[-1].plain
     # An old consent screen's "I agree" does not start a second one either.
     consent_screen = next(
         m for m in user.messages if any(d and d.startswith("n1:agree") for r in m.buttons for _, d in r)
@@ -267,7 +270,7 @@ async def test_submit_acts_only_from_the_latest_documents_screen(
         m for m in reversed(user.messages) if any(d and d.startswith("n1:submit") for row in m.buttons for _, d in row)
     )
     await upload_documents(user, emulator, DOCUMENTS)
-    stale = await user.tap("📨 Submit the application", message=old_screen)
+    stale = await user.tap("📨 Send for pre-check", message=old_screen)
     assert "earlier message" in stale[0].plain
     db = sqlite_db(settings)
     assert db.execute("select status from applications").fetchone() == ("draft",)

@@ -82,7 +82,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     home = await colleague.say("/employer")
     assert "NGUYEN VAN AN" in " ".join(t for row in home[0].buttons for t, _ in row)
     view = await emp(colleague, "👤")
-    assert "GG-2026-000001" in view[0].plain and "Submitted" in view[0].plain and "3 of 3" in view[0].plain
+    assert "GG-2026-000001" in view[0].plain and "Sent for pre-check" in view[0].plain and "3 of 3" in view[0].plain
     # A status change reaches the applicant and both members of the linked company.
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:

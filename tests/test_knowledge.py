@@ -7,9 +7,14 @@ from datetime import date, datetime
 import pytest
 
 from bot.clock import SEOUL
+from knowledge.documents import checklist
+from knowledge.employer import rules_for
 from knowledge.loader import all_cites, load
 from knowledge.model import Confidence
 from knowledge.parameters import days_left, minimum_wage, wage_floor, window_state
+from knowledge.profile import Profile
+from knowledge.route import Route, visa_route
+from knowledge.rules import evaluate
 
 
 def test_twelve_confirmed_occupations_and_nurse_unconfirmed() -> None:
@@ -90,3 +95,90 @@ def test_window_by_instant(at: datetime, state: str, left: int | None) -> None:
     assert window_state(load(), at) == state
     if left is not None:
         assert days_left(load(), at) == left
+
+
+# --- The checklist follows the person (issue 19, "Checklist and advice that match the person") ---
+
+
+def _visa_docs(**answers: object) -> set[str]:
+    p = Profile(occupation="web_developer", degree="master", degree_country="abroad", **answers)  # type: ignore[arg-type]
+    return {d.id for d in checklist(p).of("visa", "applicant")}
+
+
+CHANGE_OF_STATUS = {"visa_form_change", "alien_registration_card", "passport_original_photo"}
+VISA_ISSUANCE = {"visa_form_abroad", "passport_copy_photo"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "route"),
+    [
+        ({"in_korea": True, "stay_status": "D-10"}, Route.CHANGE_OF_STATUS),
+        ({"in_korea": True, "stay_status": "D-2"}, Route.CHANGE_OF_STATUS),
+        ({"in_korea": True, "stay_status": "E-9"}, Route.VISA_ISSUANCE),  # cannot change inside Korea
+        ({"in_korea": True, "stay_status": "C-3"}, Route.VISA_ISSUANCE),
+        ({"in_korea": False}, Route.VISA_ISSUANCE),
+    ],
+)
+def test_checklist_follows_the_route_the_verdict_names(answers: dict[str, object], route: Route) -> None:
+    docs = _visa_docs(**answers)
+    mine, other = (
+        (CHANGE_OF_STATUS, VISA_ISSUANCE) if route is Route.CHANGE_OF_STATUS else (VISA_ISSUANCE, CHANGE_OF_STATUS)
+    )
+    assert mine <= docs and not other & docs
+    p = Profile(occupation="web_developer", **answers)  # type: ignore[arg-type]
+    assert visa_route(p, load()) is route
+    if p.in_korea:  # the verdict agrees: a status that cannot change is told to apply from abroad
+        verdict = evaluate(p, datetime(2026, 11, 24, tzinfo=SEOUL))
+        stay = next(c for c in verdict.general if c.condition.id == "stay_status")
+        assert (stay.variant == "abroad") == (route is Route.VISA_ISSUANCE)
+
+
+def test_kiip_note_only_for_people_who_cannot_take_kiip() -> None:
+    def notes(**answers: object) -> str:
+        return " ".join(n.text for n in checklist(Profile(occupation="care_worker", **answers)).notes)  # type: ignore[arg-type]
+
+    assert "prove your Korean with TOPIK" in notes(in_korea=False)
+    assert "prove your Korean with TOPIK" in notes(in_korea=True, stay_status="C-3")  # a visitor: not registered
+    assert "prove your Korean with TOPIK" not in notes(in_korea=True, stay_status="E-9")
+
+
+def test_employer_side_shows_only_the_persons_occupation() -> None:
+    def employer(occupation: str) -> str:
+        docs = checklist(Profile(occupation=occupation)).of("visa", "employer")
+        return " ".join([d.name for d in docs] + [n for d in docs for n in d.notes])
+
+    care, web, data = employer("care_worker"), employer("web_developer"), employer("data_specialist")
+    assert "30 per cent" in care and "20 per cent" not in care and "web developers" not in care
+    assert "20 per cent" in web and "30 per cent" not in web and "care workers" not in web
+    assert "Employment-insurance roster" not in data
+    assert {r.text for r in rules_for(load().occupation("care_worker"))} & {
+        r.text for r in load().occupation("web_developer").employer_rules
+    } == set()
+    # A web developer has a firm 20 % rule of their own: the "some officers check" one is not theirs.
+    assert not any(r.id == "it_ratio" for r in rules_for(load().occupation("web_developer")))
+    assert any(r.id == "it_ratio" for r in rules_for(load().occupation("data_specialist")))
+
+
+def test_occupations_match_by_name_and_any_code_never_by_a_number_alone() -> None:
+    kb = load()
+    care, nurse = kb.occupation("care_worker"), kb.occupation("nurse")
+    assert care.code == "42111" and nurse.code == "2430"  # the regional guideline keeps the old numbers
+    assert {(c.code, c.where, c.cite.source) for c in care.codes_m5} == {
+        ("42210", "list", "M5 p.233"),
+        ("42110", "detail", "M5 p.278"),
+    }
+    assert [c.code for c in nurse.codes_m5] == ["2440"]
+
+    def ids(query: str) -> set[str]:
+        return {o.id for o in kb.find_occupations(query)}
+
+    for query in ("42111", "42110", "42210", "요양보호사", "Care worker", "요양보호사(42210 舊42111)"):
+        assert ids(query) == {"care_worker"}, query
+    assert ids("2440") == ids("2430") == ids("간호사") == {"nurse"}
+    # A number alone may name two occupations: both are offered, none is picked.
+    assert ids("2352") == {"robotics_engineer", "electronics_engineer"}
+    assert ids("2224") == {"web_developer", "data_specialist"}
+    # With the name, the name decides, whatever the number says.
+    assert ids("전자공학 기술자(2352)") == {"electronics_engineer"}
+    assert ids("웹개발자") == {"web_developer"}
+    assert ids("9999") == set()

@@ -390,3 +390,23 @@ def test_every_unmet_condition_names_a_source_and_a_reason(p: Profile, now: date
             reason = check.reason()
             assert reason is not None and reason.msgid
             assert check.advice().msgid
+
+
+@pytest.mark.parametrize(
+    ("where", "kiip_advised"),
+    [
+        ({"in_korea": False}, False),
+        ({"in_korea": True, "stay_status": "C-3"}, False),
+        ({"in_korea": True, "stay_status": "D-10"}, True),
+    ],
+)
+def test_korean_advice_names_kiip_only_to_people_who_can_take_it(where: dict[str, Any], kiip_advised: bool) -> None:
+    """KIIP is for registered residents of Korea (program-facts.md §8, K4): others are advised TOPIK."""
+    p = profile("web_developer", **foreign_unrelated(korean_test="topik", topik_level=3, **where))
+    v = evaluate(p, NOW)
+    advice = [c.advice().msgid for r in v.pathways for c in r.checks if c.condition.id == "korean_level_4"]
+    assert advice and all("TOPIK level 4" in a for a in advice)
+    assert all(("KIIP level 4" in a) == kiip_advised for a in advice)
+    care = evaluate(profile("care_worker", **{**CARE, "kiip_level": 2, **where}), NOW)
+    advice = [c.advice().msgid for r in care.pathways for c in r.checks if c.condition.id == "korean_level_3"]
+    assert advice and all(("KIIP level 3" in a) == kiip_advised for a in advice)

@@ -40,7 +40,12 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     assert "1 applications" in queue[0].plain or "1 application" in queue[0].plain
     opened = await press_staff(admin, "GG-2026-000001")
     text = "\n".join(m.plain for m in opened)
-    assert "NGUYEN VAN AN" in text and "134-86-72683" in text and "Submitted" in text
+    assert (
+        "NGUYEN VAN AN" in text
+        and "134-86-72683" in text
+        and "Sent for pre-check" in text
+        and "not reported yet" in text
+    )
     # The three documents, under names the bot makes (reference, item, extension from the content),
     # decrypted: the bytes the applicant sent; captioned with their names.
     assert sorted(d.file_name for d in admin.documents) == sorted(f"GG-2026-000001_{kind}.pdf" for kind in DOCUMENTS)

@@ -81,11 +81,11 @@ async def test_each_status_change_notifies_once_in_the_users_language(
     assert ref == "GG-2026-000001"
     await change(settings, clock, ref, st.UNDER_REVIEW)
     await change(settings, clock, ref, st.RECOMMENDED, note="축하합니다 <b>&</b>")
-    await wait_for(user, before + 3)
+    await wait_for(user, before + 7)
     await asyncio.sleep(1.5)  # a second round of the sender: nothing more may arrive
     new = user.messages[before:]
-    assert len(new) == 3
-    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in m.plain) for m in new)
+    assert len(new) == 7  # three notices; the recommendation's is followed by its next steps (4)
+    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in m.plain) for m in new[:3])
     assert ref in new[0].plain and "GGR-2026-0001" in new[2].plain
     assert "축하합니다 <b>&</b>" in new[2].plain  # the note as written, escaped
     assert "체류자격 변경" in new[2].plain or "변경" in new[2].plain  # in Korea (D-2): change of status
@@ -240,9 +240,9 @@ async def test_status_command_and_the_applicants_own_reports(
     before = len(user.messages)  # the notices may come at once now (the sender is woken)
     ref = await submitted_application(settings, clock, 407)
     await change(settings, clock, ref, st.RECOMMENDED)
-    await wait_for(user, before + 2)
+    await wait_for(user, before + 6)  # submitted; recommended and its 4 next-step messages
     shown = await user.say("/status")
-    assert ref in shown[0].plain and "Recommended" in shown[0].plain and "apply for the visa" in shown[0].plain
+    assert ref in shown[0].plain and "Recommended" in shown[0].plain and "When you have applied" in shown[0].plain
     # Another user's forged report changes nothing.
     other = emulator.user(408)
     await other.say("/start")
@@ -289,4 +289,5 @@ async def test_staff_cli_changes_status_and_refuses_bad_moves(settings: Settings
     code, _, err = await cli(ref, "under_review")
     assert code == 2 and "error:" in err and "Traceback" not in err
     rows = await outbox(settings)
-    assert len(rows) == 2 and "GGR-2026-0001" in rows[-1].text
+    notices = [r for r in rows if r.dedup_key.count(":") == 1]  # not the recommendation's follow-ups
+    assert len(notices) == 2 and "GGR-2026-0001" in notices[-1].text and len(rows) == 6

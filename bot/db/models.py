@@ -112,6 +112,7 @@ class Application(Base):
     job: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # employer, BRN, city, start date
     form_editing: Mapped[str | None] = mapped_column(String(64), nullable=True)
     awaiting_upload: Mapped[str | None] = mapped_column(String(64), nullable=True)  # checklist item to receive
+    gg24_receipt: Mapped[str | None] = mapped_column(String(40), nullable=True)  # 접수번호, as the applicant typed it
 
 
 class StatusChange(Base):

@@ -13,10 +13,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AnswerCB, LangCB, NavCB
+from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.services.application_form import FormService
+from bot.services.filing import FilingService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE, QuestionnaireService
 from bot.services.replies import Reply
@@ -145,10 +147,19 @@ async def on_unknown_command(message: Message, bot: Bot, questionnaire: Question
 
 
 async def on_text(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
+    message: Message,
+    bot: Bot,
+    questionnaire: QuestionnaireService,
+    form: FormService,
+    tr: Translator,
+    person: Person,
+    session: AsyncSession,
+    clock: Clock,
 ) -> None:
     text = message.text or ""
-    if person.mode == Mode.APPLY:
+    if person.mode == Mode.RECEIPT:
+        reply = await FilingService(session, clock, form).receipt(message.chat.id, text)
+    elif person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)
     else:
         reply = await questionnaire.text(message.chat.id, text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -23,14 +26,28 @@ from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.screens import Screen
+from dialogs.deadline import closed_notice, days_left_line, deadline_note, draft_after_close, is_closed
+from dialogs.filing import Pack, pack_screens
+from dialogs.screens import Screen, with_note
 from dialogs.typed_answers import Invalid
 from knowledge.loader import load
 from knowledge.model import Document
 from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import Outcome, evaluate
-from knowledge.text import Lines, T, Verbatim
+from knowledge.text import Lines, Message, T, Verbatim
+
+
+@dataclass(frozen=True)
+class Completeness:
+    fields_done: int
+    fields_total: int
+    documents_done: int
+    documents_total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.fields_done == self.fields_total and self.documents_done == self.documents_total
 
 
 class FormService:
@@ -69,7 +86,46 @@ class FormService:
 
     def _screen(self, form: af.Form, p: Profile) -> Screen:
         field = af.current_field(form, p)
-        return af.field_screen(form, field, p) if field else af.review_screen(form, p)
+        screen = af.field_screen(form, field, p) if field else af.review_screen(form, p)
+        return with_note(screen, days_left_line(self.clock.now()))
+
+    async def _closed(self, user_id: int) -> Reply | None:
+        """After the close the form is shut: say so, and what happens to the draft and its data."""
+        if not is_closed(self.clock.now()):
+            return None
+        app = await self._draft(user_id)
+        body: list[Message] = [closed_notice()]
+        if app is not None and app.consent_at is not None:
+            body.append(draft_after_close())
+        else:
+            body.append(T("You can still see how your profile fits the rules with /start (information only)."))
+        await self._set_mode(user_id, Mode.CHECK)  # typed text goes back to the questionnaire
+        await self.session.commit()
+        return Reply([Screen("closed", tuple(body))])
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def completeness(self, app: Application) -> Completeness:
+        """How far a draft is: its details and its documents (for /status and the reminders)."""
+        p, _ = await self._profile(app.user_id)
+        form = af.Form({**(app.job or {}), **self.vault.open(app.personal_sealed)})
+        fields = [f for f in af.FIELDS if f.applies(p)]
+        required = self._required(p)
+        uploaded = await self.uploads.uploaded(app)
+        return Completeness(
+            sum(f.key in form.values for f in fields),
+            len(fields),
+            sum(d.id in uploaded for d in required),
+            len(required),
+        )
+
+    async def pack_for(self, app: Application) -> Pack:
+        """The filing pack's data for a sent application: its values, the profile, the documents."""
+        p, _ = await self._profile(app.user_id)
+        uploaded = await self.uploads.uploaded(app)
+        values = {**(app.job or {}), **self.vault.open(app.personal_sealed)}
+        return Pack(app.reference or "", values, p, self._required(p), frozenset(uploaded))
 
     async def position(self, user_id: int) -> str | None:
         app = await self._draft(user_id)
@@ -83,6 +139,8 @@ class FormService:
         """/apply or the verdict's button: consent first, then where the person left off."""
         if (already := await self._already(user_id)) is not None:
             return already
+        if (closed := await self._closed(user_id)) is not None:
+            return closed
         p, complete = await self._profile(user_id)
         if not complete:
             return Reply([], T("Please finish the eligibility check first: /start"))
@@ -103,6 +161,8 @@ class FormService:
     async def agree(self, user_id: int) -> Reply:
         if (already := await self._already(user_id)) is not None:
             return already
+        if (closed := await self._closed(user_id)) is not None:
+            return closed
         p, complete = await self._profile(user_id)
         if not complete:
             return Reply([], T("Please finish the eligibility check first: /start"))
@@ -123,6 +183,9 @@ class FormService:
         )
 
     async def _current(self, user_id: int) -> tuple[Application, af.Form, Profile] | None:
+        """The draft being edited; None when there is none (or the window closed)."""
+        if is_closed(self.clock.now()):
+            return None
         app = await self._draft(user_id)
         if app is None or app.consent_at is None:
             return None
@@ -144,7 +207,7 @@ class FormService:
     async def option(self, user_id: int, key: str, value: str) -> Reply:
         state = await self._current(user_id)
         if state is None:
-            return Reply([], STALE)
+            return await self._closed(user_id) or Reply([], STALE)
         app, form, p = state
         try:
             form = af.answer_option(form, p, key, value)
@@ -156,7 +219,7 @@ class FormService:
     async def navigate(self, user_id: int, action: str, at: str, arg: str) -> Reply:
         state = await self._current(user_id)
         if state is None:
-            return Reply([], STALE)
+            return await self._closed(user_id) or Reply([], STALE)
         app, form, p = state
         here = await self.position(user_id)
         try:
@@ -181,9 +244,10 @@ class FormService:
     async def _documents_screen(self, app: Application, p: Profile) -> Screen:
         uploaded = await self.uploads.uploaded(app)
         token = await self.confirmations.ask(app.user_id, SUBMIT, app.id)  # only this screen's Submit acts
-        return up.documents_screen(
+        screen = up.documents_screen(
             self._required(p), {k: d.file_name for k, d in uploaded.items()}, app.awaiting_upload, token
         )
+        return with_note(screen, deadline_note(self.clock.now()))
 
     async def _already(self, user_id: int) -> Reply | None:
         """One application per person: someone whose application is past the draft is shown it."""
@@ -208,7 +272,7 @@ class FormService:
         """The documents screen; choose an item to upload, remove one, or go back to the review."""
         state = await self._current(user_id)
         if state is None:
-            return Reply([], STALE)
+            return await self._closed(user_id) or Reply([], STALE)
         app, form, p = state
         required = {d.id for d in self._required(p)}
         if action == "review":
@@ -257,13 +321,15 @@ class FormService:
         Only the Submit of the latest documents screen acts, once (its one-time token)."""
         state = await self._current(user_id)
         if state is None:
-            return await self._already(user_id) or Reply([], STALE)
+            return await self._already(user_id) or await self._closed(user_id) or Reply([], STALE)
         app, form, p = state
         now, kb = self.clock.now(), load()
         if af.current_field(form, p) is not None:
             return Reply([self._screen(form, p)], T("Please complete the application first."))
         if window_state(kb, now) != "open":
             return Reply([], T("Applications are closed, so the application cannot be submitted."))
+        if not p.job_offer:  # the draft may wait for an offer; the application cannot
+            return Reply([self._screen(form, p)], af.NO_EMPLOYER_YET)
         applications = ApplicationService(self.session, self.clock)
         if await quota.issued(self.session) >= kb.programme.quota:
             return Reply(
@@ -298,6 +364,12 @@ class FormService:
             locale=locale,
         )
         caption = Lines(
-            (T("Your application summary, in your language and in Korean: keep it, and use it on gg24.gg.go.kr."),)
+            (
+                T(
+                    "Your application summary, in your language and in Korean: keep it. It is not the application: file that yourself on gg24.gg.go.kr."
+                ),
+            )
         )
-        return Reply([], None, made=[MadeFile(f"{change.reference}.html", summary, caption)])
+        fresh = await ApplicationRepo(self.session).get(app.id)
+        screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
+        return Reply(screens, None, made=[MadeFile(f"{change.reference}.html", summary, caption)])

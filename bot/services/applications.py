@@ -20,6 +20,7 @@ from bot.services.outbox import tell
 from bot.services.quota import take_one
 from bot.services.stats import count_once
 from dialogs import statuses as st
+from dialogs.deadline import is_closed
 from knowledge.loader import load
 
 
@@ -159,6 +160,16 @@ class ApplicationService:
         )
         return await self._move(app, new, by=st.PROVINCE, actor=actor, note=note, reason=reason)
 
+    async def report_filed(self, app: Application, receipt: str) -> Change:
+        """The applicant reports filing on gg24 with its receipt number: once, checked on the fresh row."""
+        fresh = await self.locked(app.id)
+        if fresh.gg24_receipt:
+            reference = fresh.reference
+            await self.session.rollback()  # expires every object: read nothing from them after this
+            raise ApplicationError(f"{reference} was reported filed already", "already")
+        fresh.gg24_receipt = receipt
+        return await self._move(fresh, st.FILED, by=st.APPLICANT, actor="applicant")
+
     async def report(self, app: Application, new: str) -> Change:
         """The applicant's own report (visa applied, visa issued), checked on the fresh row."""
         fresh = await self.locked(app.id)
@@ -196,24 +207,36 @@ class ApplicationService:
 
     async def view(self, app: Application, note: str | None = None, reason: str | None = None) -> st.StatusView:
         answers = await QuestionnaireRepo(self.session).get(app.user_id)
-        in_korea = bool(answers and answers.answers.get("in_korea"))
+        given = answers.answers if answers else {}
+        in_korea = bool(given.get("in_korea"))
+        stay = given.get("stay_status") if in_korea else None
         return st.StatusView(
             reference=app.reference or "",
             status=app.status,
             in_korea=in_korea,
+            stay_status=stay if isinstance(stay, str) else None,
+            occupation=app.occupation,
             recommendation_number=app.recommendation_number,
             recommendation_date=app.recommendation_date,
             note=note,
             reason=reason,
+            receipt=app.gg24_receipt,
+            window_closed=is_closed(self.clock.now()),
         )
 
     async def _notify(self, app: Application, note: str | None, reason: str | None, change_id: int) -> None:
         # One notification per history row: a retried request cannot enqueue it twice.
-        told = st.notification(await self.view(app, note, reason))
-        await tell(self.session, app.user_id, told, dedup_key=f"status:{change_id}", clock=self.clock)
-        # Employers the applicant has linked (and only while the link is active) are told too.
+        view = await self.view(app, note, reason)
+        await tell(self.session, app.user_id, st.notification(view), dedup_key=f"status:{change_id}", clock=self.clock)
+        # What follows it (after the recommendation: the route, documents, open questions), in order.
+        for i, more in enumerate(st.follow_ups(view), 1):
+            await tell(self.session, app.user_id, more, dedup_key=f"status:{change_id}:{i}", clock=self.clock)
+        # Employers the applicant has linked (and only while the link is active) are told too,
+        # with what the milestone means for them on the candidate's route.
         for member_id, language in await employer_recipients(self.session, app.user_id):
-            told = st.employer_notification(app.reference or "", app.status)
+            told = st.employer_notification(
+                app.reference or "", app.status, in_korea=view.in_korea, stay_status=view.stay_status
+            )
             key = f"status:{change_id}:e{member_id}"
             await tell(self.session, member_id, told, dedup_key=key, clock=self.clock, language=language)
 

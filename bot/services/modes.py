@@ -19,6 +19,7 @@ class Mode(StrEnum):
     APPLY = "apply"  # the application form
     EMPLOYER = "employer"  # an employer form, or a code being typed
     STAFF = "staff"  # a staff desk waiting for a note or a text
+    RECEIPT = "receipt"  # the gg24 receipt number being typed (/status)
 
 
 def put(user: User, mode: Mode) -> None:

@@ -8,12 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
+from bot.db.repositories.applications import ApplicationRepo
 from bot.services import modes
 from bot.services.modes import Mode
 from bot.services.replies import Reply
 from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
+from dialogs import statuses as st
+from dialogs.deadline import closed_screen, is_closed
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.typed_answers import Invalid
 from knowledge.rules import Outcome, Status
@@ -52,6 +55,9 @@ class QuestionnaireService:
         now = self.clock.now()
         await count_once(self.session, user_id, "started")
         await self.session.commit()  # the questionnaire row exists from the first /start on
+        if is_closed(now):  # say it at once; the check stays open as information
+            draft = await ApplicationRepo(self.session).latest_in(user_id, st.DRAFT)
+            return Reply([closed_screen(draft is not None and draft.consent_at is not None)])
         if not conv.answers:
             return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)])
         return Reply([flow.next_screen(conv, now)], T("Welcome back! Let's continue where you left off."))
@@ -96,6 +102,8 @@ class QuestionnaireService:
         here = flow.position(conv, now)
         if action == "restart":
             return await self.restart(user_id)
+        if action == "info_check":  # after the close: the check as information only
+            return Reply([flow.next_screen(conv, now)])
         if action == "back":
             if at != here:
                 return Reply([flow.next_screen(conv, now)], STALE)
@@ -122,6 +130,10 @@ class QuestionnaireService:
                 await count_once(self.session, user_id, "eligible", occupation)
             await self.session.commit()
             return Reply(screens)
+        elif action == "checklist":  # the ❌ verdict's button: nothing to save
+            if here != "summary":
+                return Reply([flow.next_screen(conv, now)], STALE)
+            return Reply([flow.checklist_for(conv, now)])
         else:
             return Reply([flow.next_screen(conv, now)], STALE)
         await self._save(user_id, saved, conv)

@@ -68,6 +68,7 @@ class ReviewService:
             documents=[(d.kind, d.file_name) for d in docs],
             history=[ui.HistoryRow(h.at, h.from_status, h.to_status, h.actor, h.reason, h.note) for h in history],
             recommendation_number=app.recommendation_number,
+            gg24_receipt=app.gg24_receipt,
         )
 
     async def documents(self, app: Application) -> list[UploadedDocument]:

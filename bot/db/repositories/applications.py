@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Application, StatusChange, User
+from bot.db.models import Application, Confirmation, StatusChange, UploadedDocument, User
 
 
 class ApplicationRepo:
@@ -92,6 +92,35 @@ class ApplicationRepo:
         )
         return [(app, user) for app, user in rows.all()]
 
+    async def unfiled_in(self, statuses: Collection[str]) -> list[tuple[Application, User]]:
+        """Sent applications in ``statuses`` whose filing on gg24 is not reported, with their reachable owner."""
+        rows = await self.session.execute(
+            select(Application, User)
+            .join(User, User.id == Application.user_id)
+            .where(
+                Application.status.in_(statuses),
+                Application.gg24_receipt.is_(None),
+                User.unreachable_at.is_(None),
+            )
+        )
+        return [(app, user) for app, user in rows.all()]
+
+    async def consented_in_since(self, status: str) -> list[tuple[Application, User, datetime]]:
+        """Like ``consented_in``, with when each application last entered ``status`` (its history)."""
+        entered = (
+            select(StatusChange.application_id, func.max(StatusChange.at).label("at"))
+            .where(StatusChange.to_status == status)
+            .group_by(StatusChange.application_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(Application, User, entered.c.at)
+            .join(User, User.id == Application.user_id)
+            .join(entered, entered.c.application_id == Application.id)
+            .where(Application.status == status, Application.consent_at.is_not(None), User.unreachable_at.is_(None))
+        )
+        return [(app, user, at) for app, user, at in rows.all()]
+
     async def last_change(self, application_id: int) -> tuple[str, str, datetime] | None:
         """The latest history row's (to_status, actor, at)."""
         row = (
@@ -109,3 +138,27 @@ class ApplicationRepo:
             select(StatusChange).where(StatusChange.application_id == application_id).order_by(StatusChange.id)
         )
         return list(rows.scalars())
+
+    async def erase_if_in(self, application_id: int, status: str, confirmations: Collection[str]) -> list[str] | None:
+        """Deletes the application with its documents' rows, history and pending ``confirmations``,
+        if it is still in ``status`` when re-read under its lock; returns the documents' file paths
+        (to unlink after the commit), or None when it moved meanwhile."""
+        app = await self.lock_for_change(application_id)
+        if app is None or app.status != status:
+            return None
+        paths = list(
+            (
+                await self.session.execute(
+                    select(UploadedDocument.path).where(UploadedDocument.application_id == application_id)
+                )
+            ).scalars()
+        )
+        await self.session.execute(
+            delete(Confirmation).where(
+                Confirmation.action.in_(confirmations), Confirmation.target == str(application_id)
+            )
+        )
+        await self.session.execute(delete(UploadedDocument).where(UploadedDocument.application_id == application_id))
+        await self.session.execute(delete(StatusChange).where(StatusChange.application_id == application_id))
+        await self.session.delete(app)
+        return paths

@@ -1,0 +1,90 @@
+"""Filing on gg24: the filing pack on demand (/gg24), and the receipt number the applicant reports
+(/status → "I filed on gg24" → typed number), which moves the application to "filed on gg24"."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import Application
+from bot.services import modes
+from bot.services.application_form import FormService
+from bot.services.applications import ApplicationError, ApplicationService
+from bot.services.modes import Mode
+from bot.services.replies import Reply
+from dialogs import statuses as st
+from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt
+from dialogs.screens import Screen
+from dialogs.typed_answers import Invalid
+from knowledge.text import Lines, T, Verbatim
+
+# Sent for the pre-check and not decided yet: the statuses in which filing on gg24 is reported.
+FILABLE = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
+
+
+class FilingService:
+    def __init__(self, session: AsyncSession, clock: Clock, form: FormService) -> None:
+        self.session = session
+        self.applications = ApplicationService(session, clock)
+        self.form = form
+
+    async def _sent(self, user_id: int) -> Application | None:
+        app = await self.applications.open_application(user_id)
+        return app if app is not None and app.reference else None
+
+    async def pack(self, user_id: int) -> Reply:
+        """/gg24: the filing pack of the person's sent application."""
+        app = await self._sent(user_id)
+        if app is None:
+            return Reply(
+                [],
+                T(
+                    "Your filing pack comes when you send your draft to programme staff for the pre-check: prepare it with /apply."
+                ),
+            )
+        return Reply(pack_screens(await self.form.pack_for(app)))
+
+    async def ask_receipt(self, user_id: int, app_id: int) -> Reply | None:
+        """The "I filed on gg24" button: typed text is the receipt number from now on. None when
+        the button is stale (not theirs, filed already, or no longer in a filable status)."""
+        app = await self.applications.owned(app_id, user_id)
+        if app is None or app.status not in FILABLE or app.gg24_receipt:
+            return None
+        await modes.put_by_id(self.session, user_id, Mode.RECEIPT)
+        await self.session.commit()
+        return Reply([Screen("receipt", (RECEIPT_PROMPT,))])
+
+    async def cancel(self, user_id: int) -> None:
+        await modes.put_by_id(self.session, user_id, Mode.CHECK)
+        await self.session.commit()
+
+    async def receipt(self, user_id: int, text: str) -> Reply:
+        """The typed receipt number: checked, then the move, checked again under the row's lock."""
+        try:
+            receipt = parse_receipt(text)
+        except Invalid as bad:
+            return Reply([Screen("receipt", (RECEIPT_PROMPT,))], bad.message)
+        app = await self._sent(user_id)
+        await modes.put_by_id(self.session, user_id, Mode.CHECK)
+        await self.session.commit()
+        if app is None or app.status not in FILABLE:
+            return Reply([], T("There is no application waiting for a gg24 receipt number. See /status."))
+        try:
+            await self.applications.report_filed(app, receipt)
+        except ApplicationError as refused:
+            await modes.put_by_id(self.session, user_id, Mode.CHECK)
+            await self.session.commit()
+            if refused.code == "already":
+                return Reply([], T("The filing on gg24 was reported already. See /status."))
+            return Reply([], T("Your application changed meanwhile, so nothing was recorded. See /status."))
+        return Reply(
+            [],
+            Lines(
+                (
+                    T(
+                        "Saved: receipt number <b>{receipt}</b>. Programme staff see it with your application.",
+                        receipt=Verbatim(receipt),
+                    ),
+                )
+            ),
+        )

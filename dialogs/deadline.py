@@ -1,0 +1,109 @@
+"""The application window as the person meets it: the last 30 days, the close, and what happens to a
+draft afterwards. The dates come from knowledge/data/programme.yaml (an extension is a change of
+that file alone); the retention of drafts after the close is this bot's own rule, written here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dialogs.screens import Action, Screen
+from knowledge.loader import load
+from knowledge.parameters import days_left, window_state
+from knowledge.text import TP, Lines, Message, T, Text, Verbatim
+
+FINAL_STRETCH_DAYS = 30  # from here on, screens say how many days are left and what that means
+
+# Our rule, not the programme's: a draft that was never sent (and its documents) is kept for
+# DRAFT_RETENTION after the close, so an extension can still reopen it; the person is told at the
+# close and RETENTION_NOTICE before the erasure (bot/services/reminders.py carries it out).
+DRAFT_RETENTION = timedelta(days=30)
+RETENTION_NOTICE = timedelta(days=7)
+
+
+def closes_at() -> datetime:
+    return load().programme.window.closes
+
+
+def drafts_erased_at() -> datetime:
+    return closes_at() + DRAFT_RETENTION
+
+
+def is_closed(now: datetime) -> bool:
+    return window_state(load(), now) == "closed"
+
+
+def final_stretch(now: datetime) -> int | None:
+    """Days left when the window is open and closes within FINAL_STRETCH_DAYS, else None."""
+    kb = load()
+    if window_state(kb, now) != "open":
+        return None
+    left = days_left(kb, now)
+    return left if left <= FINAL_STRETCH_DAYS else None
+
+
+def days_left_line(now: datetime) -> Text | None:
+    """One line for the application's screens in the last 30 days."""
+    left = final_stretch(now)
+    if left is None:
+        return None
+    if left == 0:
+        return T("⏳ <b>Last day</b>: file on gg24 by {closes} (Korea time).", closes=closes_at())
+    return TP(
+        "⏳ <b>{n} day left</b> to file on gg24 (until {closes}, Korea time).",
+        "⏳ <b>{n} days left</b> to file on gg24 (until {closes}, Korea time).",
+        left,
+        closes=closes_at(),
+    )
+
+
+def deadline_note(now: datetime) -> Message | None:
+    """The verdict's, the checklist's and the documents screen's note in the last 30 days: the days left
+    and what they mean for documents that take time (program-facts.md §6 B: M2 p.218, M4 p.3)."""
+    line = days_left_line(now)
+    if line is None:
+        return None
+    return Lines(
+        (
+            line,
+            T(
+                "<i>Documents from abroad need an apostille or a Korean consulate's confirmation, which can take weeks: ask for them now. Documents issued in Korea are valid for 3 months from issue.</i>"
+            ),
+        )
+    )
+
+
+def closed_notice() -> Text:
+    p = load().programme
+    return T(
+        "🔒 <b>Applications closed</b> on {closes} (Korea time). A new round or an extension would be announced on gg.go.kr and gg24.gg.go.kr; ask the Gyeonggi call centre, {phone}.",
+        closes=p.window.closes,
+        phone=Verbatim(p.contact_phone),
+    )
+
+
+def draft_after_close(reference: str | None = None) -> Text:
+    """What happens to a draft that was never sent, once the window closed."""
+    return T(
+        "📝 Your draft application was not sent before the close, so it cannot be filed now. It and its documents will be erased on {erased} (Korea time), unless the window reopens. See what is stored with /mydata, or delete it now with /delete.",
+        erased=drafts_erased_at(),
+    )
+
+
+def closed_screen(has_draft: bool) -> Screen:
+    """/start after the close: say so at once, then offer the check as information only."""
+    body: list[Message] = [closed_notice()]
+    if has_draft:
+        body.append(draft_after_close())
+    body.append(
+        T(
+            "You can still see how your profile fits the rules. This is information only: no application can be made now."
+        )
+    )
+    return Screen("closed", tuple(body), actions=(Action("info_check", T("🔍 See how I fit the rules")),))
+
+
+def info_only_banner() -> Text:
+    return T(
+        "ℹ️ <b>Information only</b>: applications closed on {closes} (Korea time), so this shows how your answers fit the rules; no application can be made now.",
+        closes=closes_at(),
+    )

@@ -1,0 +1,135 @@
+"""The bot and gg24: the submission is a pre-check, the filing pack carries every value on a copy
+button, and the applicant reports the gg24 receipt number once (a status staff see)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import SEOUL, FixedClock
+from bot.config import Settings
+from bot.db.engine import make_sessionmaker
+from bot.db.models import Application, StatusChange
+from bot.db.repo import PersonRepo
+from bot.services.applications import ApplicationError, ApplicationService
+from dialogs import statuses as st
+from dialogs.filing import copy_value, parse_receipt
+from dialogs.typed_answers import Invalid
+from emulator import BotAPIEmulator
+from tests.conftest import BotRunner
+from tests.e2e import submitted_via_bot, texts, wait_for_text
+from tests.test_decisions import _workers, db_settings  # noqa: F401  (the fixture, on SQLite and PostgreSQL)
+from tests.test_window_close import periodic
+
+
+@pytest.mark.parametrize(
+    ("typed", "receipt"),
+    [
+        ("2026-1234567", "2026-1234567"),
+        (" ２０２６－１２３４５６７ ", "2026-1234567"),
+        ("ab 1234 5678", "AB-1234-5678"),
+    ],
+)
+def test_receipt_numbers_as_people_type_them(typed: str, receipt: str) -> None:
+    assert parse_receipt(typed) == receipt
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "12", "done!", "<b>2026</b>", "x" * 50])
+def test_not_a_receipt_number(typed: str) -> None:
+    with pytest.raises(Invalid):
+        parse_receipt(typed)
+
+
+def test_copy_values_paste_into_a_korean_form() -> None:
+    assert copy_value("phone", "+821012345678") == "010-1234-5678"
+    assert copy_value("phone", "+998901234567") == "+998901234567"
+
+
+async def test_report_filed_on_gg24_with_the_receipt(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(921)
+    await submitted_via_bot(user, emulator)
+    status = await user.say("/status")
+    assert "Sent for pre-check" in texts(status) and "Not filed on gg24 yet" in texts(status)
+    prompt = await user.tap("🧾 I filed on gg24")
+    assert "Type the receipt number (접수번호)" in prompt[-1].plain
+    refused = await user.say("done")
+    assert "does not look like a receipt number" in texts(refused)  # and still waiting for it
+    saved = await user.say("２０２６－１２３４５６７")
+    assert "Saved: receipt number 2026-1234567" in texts(saved)
+    await wait_for_text(user, "🧾 Noted: you filed application GG-2026-000001 on gg24")
+    status = texts(await user.say("/status"))
+    assert "Filed on gg24" in status and "receipt number 2026-1234567" in status and "Not filed" not in status
+    earlier = next(m for m in user.messages if "🧾 I filed on gg24" in m.button_texts)
+    await user.tap("🧾 I filed on gg24", earlier)  # the earlier /status's button: nothing moves
+    answered = user.last_callback_answer
+    assert answered is not None and "earlier message" in str(answered.get("text"))
+    typed = texts(await user.say("2026-7654321"))  # typed text is no receipt any more
+    assert "Saved: receipt" not in typed
+    pack = texts(await user.say("/gg24"))
+    assert "Your filing pack for gg24" in pack
+
+
+async def test_filing_reminders_before_the_close_until_reported(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    user = emulator.user(922)
+    await submitted_via_bot(user, emulator)
+    clock.set(datetime(2026, 12, 25, 9, 0, tzinfo=SEOUL))  # 6 days left
+    await periodic(bot, settings, clock)
+    await periodic(bot, settings, clock)
+    await wait_for_text(user, "no filing on gg24 is reported")
+    reminders = [m for m in user.messages if "no filing on gg24 is reported" in m.plain]
+    assert len(reminders) == 1
+    await user.say("/status")
+    await user.tap("🧾 I filed on gg24")
+    await user.say("2026-1234567")
+    clock.set(datetime(2026, 12, 31, 9, 0, tzinfo=SEOUL))  # the 1-day reminder is not sent: reported
+    await periodic(bot, settings, clock)
+    await asyncio.sleep(0.5)
+    assert len([m for m in user.messages if "no filing on gg24 is reported" in m.plain]) == 1
+
+
+async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clock: FixedClock) -> None:  # noqa: F811
+    """Two taps or two devices: each report in its own session, started together; one is recorded."""
+    engines = _workers(db_settings)
+    makers = [make_sessionmaker(e) for e in engines]
+    try:
+        for i in range(6):
+            user_id = 30_000 + i
+            async with makers[0]() as session:
+                await PersonRepo(session).load(user_id, "en", clock.now())
+                await session.flush()
+                service = ApplicationService(session, clock)
+                app = await service.create_draft(user_id, "web_developer")
+                await service.submit(app)
+                app_id = app.id
+
+            async def report(maker, receipt: str, app_id: int = app_id, user_id: int = user_id) -> str:  # type: ignore[no-untyped-def]
+                async with maker() as session:
+                    service = ApplicationService(session, clock)
+                    row = await service.owned(app_id, user_id)
+                    assert row is not None
+                    try:
+                        await service.report_filed(row, receipt)
+                    except ApplicationError as refused:
+                        return refused.code
+                    return "done"
+
+            outcomes = await asyncio.gather(report(makers[0], f"A-{i}-1111"), report(makers[1], f"B-{i}-2222"))
+            assert sorted(outcomes) == ["already", "done"], outcomes
+            async with makers[0]() as session:
+                moves = await session.scalar(
+                    select(func.count())
+                    .select_from(StatusChange)
+                    .where(StatusChange.application_id == app_id, StatusChange.to_status == st.FILED)
+                )
+                row = await session.get(Application, app_id)
+            assert moves == 1 and row is not None and row.status == st.FILED
+    finally:
+        for engine in set(engines):
+            await engine.dispose()

@@ -1,0 +1,185 @@
+"""The window as the person meets it, with the clock before, near and after the close, and after the
+close moved (an extension is a change of knowledge/data/programme.yaml alone)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import SEOUL, FixedClock
+from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
+from emulator import BotAPIEmulator
+from knowledge import loader
+from tests.conftest import BotRunner
+from tests.e2e import (
+    answer,
+    eligible,
+    filled_form,
+    nav,
+    submitted_via_bot,
+    texts,
+    upload_documents,
+    wait_for_text,
+)
+
+NEAR = datetime(2026, 12, 20, 10, 0, tzinfo=SEOUL)  # 11 days left
+AFTER = datetime(2027, 1, 1, 0, 0, 1, tzinfo=SEOUL)
+SOON_ERASED = datetime(2027, 1, 24, 9, 0, tzinfo=SEOUL)  # within 7 days of the erasure
+ERASED = datetime(2027, 1, 31, 0, 0, tzinfo=SEOUL)
+
+
+async def periodic(bot: BotRunner, settings: Settings, clock: FixedClock) -> int:
+    """The sender's periodic check, as the runtime wires it (reminders, ready drafts, retention)."""
+    assert bot.runtime is not None and bot.runtime.sender.periodic is not None
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return int(await bot.runtime.sender.periodic(session, clock))
+    finally:
+        await engine.dispose()
+
+
+def rows(settings: Settings, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(settings.database_url.split("///", 1)[1]) as db:
+        return list(db.execute(sql))
+
+
+async def test_near_the_close_screens_say_the_days_left(bot: BotRunner, emulator: BotAPIEmulator, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(NEAR)
+    user = emulator.user(901)
+    welcome = await user.say("/start")
+    assert "until applications close on December 31, 2026" in texts(welcome)  # the welcome dates its promise
+    await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
+    result = await user.tap(nav(user, "result"))
+    verdict, checklist = result[0].plain, result[1].plain
+    assert "11 days left to file on gg24" in verdict and "apostille" in verdict
+    assert "you file the official application yourself on gg24.gg.go.kr" in verdict
+    assert "11 days left" in checklist and "valid for 3 months" in checklist
+    await user.tap(nav(user, "apply"))
+    form = await user.tap(nav(user, "agree"))
+    assert "11 days left to file on gg24" in texts(form)
+
+
+async def test_last_day_and_far_from_the_close(bot: BotRunner, emulator: BotAPIEmulator, clock) -> None:  # type: ignore[no-untyped-def]
+    user = emulator.user(902)
+    await eligible(user)  # the tests' NOW: 37 days left, no countdown yet
+    assert "days left to file" not in texts(user.messages)
+    clock.set(datetime(2026, 12, 31, 20, 0, tzinfo=SEOUL))
+    await user.say("/restart")
+    await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert "Last day: file on gg24 by December 31, 2026" in verdict
+
+
+async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    user = emulator.user(903)
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    await upload_documents(user, emulator, ("passport_copy",))
+    clock.set(AFTER)
+    start = await user.say("/start")
+    assert start[0].plain.startswith("🔒 Applications closed on December 31, 2026")
+    assert "will be erased on January 30, 2027" in start[0].plain and "/mydata" in start[0].plain
+    assert "🔍 See how I fit the rules" in start[-1].button_texts
+    status = texts(await user.say("/status"))
+    assert "Draft (not sent): 10 of 10 details, 1 of 3 documents" in status
+    assert "will be erased on January 30, 2027" in status
+    apply = texts(await user.say("/apply"))
+    assert "Applications closed on" in apply and "will be erased on January 30, 2027" in apply
+    typed = texts(await user.say("Kim"))  # typed text no longer edits the shut form
+    assert "Please use the buttons" not in typed and "Kim" not in str(rows(settings, "select job from applications"))
+
+    assert await periodic(bot, settings, clock) == 1  # told once at the close
+    assert await periodic(bot, settings, clock) == 0
+    await wait_for_text(user, "Applications have closed")
+    clock.set(SOON_ERASED)
+    assert await periodic(bot, settings, clock) == 1  # a week before
+    await wait_for_text(user, "On January 30, 2027")
+    files = Path(settings.files_dir)
+    assert any(p.is_file() for p in files.rglob("*"))
+    clock.set(ERASED)
+    assert await periodic(bot, settings, clock) == 1
+    await wait_for_text(user, "have been erased")
+    assert rows(settings, "select count(*) from applications") == [(0,)]
+    assert rows(settings, "select count(*) from documents") == [(0,)]
+    assert not any(p.is_file() for p in files.rglob("*"))
+    assert rows(settings, "select count(*) from questionnaires") == [(1,)]  # the check stays, as said
+    assert await periodic(bot, settings, clock) == 0
+
+
+async def test_submitted_applications_go_on_after_the_close(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    user = emulator.user(904)
+    await submitted_via_bot(user, emulator)
+    clock.set(ERASED)  # past the close and the drafts' erasure
+    await periodic(bot, settings, clock)
+    assert rows(settings, "select status from applications") == [("submitted",)]  # never erased
+    status = texts(await user.say("/status"))
+    assert "GG-2026-" in status and "Draft" not in status
+
+
+@pytest.fixture
+def moved_close(tmp_path: Path) -> Iterator[None]:
+    """knowledge/data with the close moved to 2027-03-31: the data changes, no code."""
+    data = tmp_path / "knowledge"
+    shutil.copytree(loader.DATA_DIR, data)
+    programme = data / "programme.yaml"
+    text = programme.read_text(encoding="utf-8")
+    assert '"2026-12-31T23:59:59+09:00"' in text
+    programme.write_text(text.replace('"2026-12-31T23:59:59+09:00"', '"2027-03-31T23:59:59+09:00"'), encoding="utf-8")
+    original = loader.DATA_DIR
+    loader.DATA_DIR = data
+    loader.load.cache_clear()
+    yield
+    loader.DATA_DIR = original
+    loader.load.cache_clear()
+
+
+async def test_a_moved_close_reopens_everything(
+    moved_close: None, bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    user = emulator.user(905)
+    await filled_form(user)
+    clock.set(datetime(2027, 1, 15, 10, 0, tzinfo=SEOUL))  # after the old close, before the new one
+    start = texts(await user.say("/start"))
+    assert "Applications closed" not in start and "Welcome back" in start
+    review = texts(await user.say("/apply"))
+    assert "Your application (draft)" in review
+    assert "75 days left" not in review  # not yet the last 30 days
+    await periodic(bot, settings, clock)
+    keys = [k for (k,) in rows(settings, "select dedup_key from outbox")]
+    assert not any(str(k).startswith("retention:") for k in keys)  # no close notice, no erasure
+    assert any(str(k).startswith("remind:idle:") for k in keys)  # the open window's reminders instead
+    clock.set(datetime(2027, 3, 20, 10, 0, tzinfo=SEOUL))
+    verdict = texts(await user.say("/apply"))
+    assert "11 days left to file on gg24 (until March 31, 2027" in verdict
+
+
+async def test_a_finished_draft_not_sent_is_reminded_once(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    user = emulator.user(906)
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    await upload_documents(user, emulator, ("passport_copy", "degree_certificate"))  # one still missing
+    clock.advance(timedelta(days=1, minutes=1))
+    await periodic(bot, settings, clock)
+    assert not any(str(k).startswith("remind:ready:") for (k,) in rows(settings, "select dedup_key from outbox"))
+    await upload_documents(user, emulator, ("employment_contract",))
+    clock.advance(timedelta(days=1, minutes=1))
+    await periodic(bot, settings, clock)
+    await periodic(bot, settings, clock)
+    keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox")]
+    assert sum(k.startswith("remind:ready:") for k in keys) == 1
+    await wait_for_text(user, "complete, with every document, but not sent yet")
