@@ -21,7 +21,7 @@ from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import applicant_who_submitted, texts, wait_for_text
-from tests.test_decisions import _workers, db_settings  # noqa: F401  (the fixture, on SQLite and PostgreSQL)
+from tests.test_decisions import _workers
 from tests.test_window_close import periodic
 
 
@@ -92,7 +92,7 @@ async def test_filing_reminders_before_the_close_until_reported(
     assert len([m for m in user.messages if "no filing on gg24 is reported" in m.plain]) == 1
 
 
-async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clock: FixedClock) -> None:  # noqa: F811
+async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clock: FixedClock) -> None:
     """Two taps or two devices: each report in its own session, started together; one is recorded."""
     engines = _workers(db_settings)
     makers = [make_sessionmaker(e) for e in engines]
