@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -222,27 +222,19 @@ class BotEvent:
 BotEventListener = Callable[[BotEvent], None]
 
 
+@dataclass(eq=False, repr=False)  # one object per person: compared and hashed by identity
 class FakeUser:
     """A simulated Telegram user. Their private chat with the bot has ``id == user id``."""
 
-    def __init__(
-        self,
-        emulator: BotAPIEmulator,
-        user_id: int,
-        *,
-        language_code: str | None = "en",
-        first_name: str = "Test",
-        last_name: str | None = None,
-        username: str | None = None,
-    ) -> None:
-        self._emu = emulator
-        self.id = user_id
-        self.language_code = language_code
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.callback_answers: dict[str, dict[str, Any]] = {}
-        self.last_callback_id: str | None = None
+    _emu: BotAPIEmulator
+    id: int
+    _: KW_ONLY
+    language_code: str | None = "en"
+    first_name: str = "Test"
+    last_name: str | None = None
+    username: str | None = None
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
+    last_callback_id: str | None = field(default=None, init=False)
 
     def __repr__(self) -> str:
         return f"<FakeUser {self.id} {self.first_name!r} lang={self.language_code!r}>"
