@@ -42,6 +42,9 @@ ALIASES = {
     "uz-latn": "uz",
 }
 
+# CLDR's short Korean time reads "PM 11:59"; Korean writing says 오후 11:59 (the wide day period).
+TIME_PATTERNS = {"ko": "aaaa h:mm"}
+
 
 @cache
 def available_locales() -> tuple[str, ...]:
@@ -138,9 +141,8 @@ class Translator:
             return esc(self.babel.territories.get(value.code, value.code))
         if isinstance(value, datetime):
             local = value.astimezone(SEOUL)
-            return esc(
-                f"{format_date(local, 'long', locale=self.babel)} {format_time(local, 'short', locale=self.babel)}"
-            )
+            time = format_time(local, TIME_PATTERNS.get(self.locale, "short"), locale=self.babel)
+            return esc(f"{format_date(local, 'long', locale=self.babel)} {time}")
         if isinstance(value, date):
             return esc(format_date(value, "long", locale=self.babel))
         if isinstance(value, bool):

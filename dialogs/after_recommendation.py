@@ -23,6 +23,8 @@ from datetime import date
 from dialogs.results import cite_text
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence, Document
+from knowledge.profile import Profile
+from knowledge.route import Route, visa_route
 from knowledge.text import Lines, Message, Money, T, Text, Verbatim, WithKorean
 
 CHANGE = "change_of_status"  # in Korea: the person files where they live
@@ -46,7 +48,7 @@ def point(p: Point) -> Text:
 def route(in_korea: bool, stay_status: str | None) -> str:
     """The immigration route: in Korea with a status that may change to E-7, a change of status;
     otherwise (abroad, or a status on the manual's list that cannot change) from abroad."""
-    if in_korea and (stay_status or "") not in load().blocked_statuses:
+    if visa_route(Profile(in_korea=in_korea, stay_status=stay_status), load()) is Route.CHANGE_OF_STATUS:
         return CHANGE
     return CCVI
 
@@ -178,7 +180,8 @@ def route_documents(in_korea: bool, stay_status: str | None, occupation: str | N
     list) keeps the document, whose name says when it applies."""
     kb = load()
     occ = next((o for o in kb.occupations if o.id == occupation), None)
-    facts: dict[str, object] = {"in_korea": route(in_korea, stay_status) == CHANGE}
+    which = Route.CHANGE_OF_STATUS if route(in_korea, stay_status) == CHANGE else Route.VISA_ISSUANCE
+    facts: dict[str, object] = {"in_korea": which is Route.CHANGE_OF_STATUS, "route": which.value}
     if occ is not None:
         facts.update(occupations=occ.id, tracks=occ.track)
 

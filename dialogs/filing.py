@@ -37,6 +37,11 @@ FIELDS: tuple[tuple[str, Text], ...] = (
 )
 
 
+# Labels shown beside their Korean name (WithKorean); module constants, so the extractor finds them.
+VISA_SOUGHT = T("Visa sought")
+COMPANY_ADDRESS = T("Company address")
+
+
 def copy_value(key: str, value: str) -> str:
     """The value as one pastes it into a Korean form: a Korean mobile as 010-1234-5678."""
     if key == "phone" and value.startswith("+8210") and len(value) == 13:
@@ -95,7 +100,7 @@ def fields_screen(pack: Pack) -> Screen:
         lines.append(
             T(
                 "{label}: <b>E-7 ({track}), {occupation}</b>",
-                label=WithKorean(T("Visa sought"), "신청 대상"),
+                label=WithKorean(VISA_SOUGHT, "신청 대상"),
                 track=Verbatim(occupation.track),
                 occupation=WithKorean(T(occupation.name), occupation.name_ko),
             )
@@ -125,7 +130,7 @@ def fields_screen(pack: Pack) -> Screen:
         lines.append(
             T(
                 "{label}: <b>ask your employer</b> (the workplace is in {city})",
-                label=WithKorean(T("Company address"), "업체 주소"),
+                label=WithKorean(COMPANY_ADDRESS, "업체 주소"),
                 city=af.display("city", values["city"]),
             )
         )

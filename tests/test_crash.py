@@ -130,6 +130,8 @@ async def test_killed_mid_submission(
     assert con.execute("select reference, status from applications").fetchall() == [("GG-2026-000001", "submitted")]
     history = con.execute("select to_status from status_changes order by id").fetchall()
     assert history == [("draft",), ("submitted",)]
-    notices = [m for m in user.messages if "GG-2026-000001" in m.plain and "submitted" in m.plain.lower()]
+    notices = [
+        m for m in user.messages if "GG-2026-000001" in m.plain and "has been sent to programme staff" in m.plain
+    ]
     assert 1 <= len(notices) <= 2  # the notification once (plus the summary file's caption at most once more)
     assert con.execute("select count(*) from outbox").fetchone()[0] == 1

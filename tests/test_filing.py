@@ -131,3 +131,15 @@ async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clo
     finally:
         for engine in set(engines):
             await engine.dispose()
+
+
+async def test_in_korean_the_pack_and_the_receipt(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = await applicant_who_submitted(emulator, 923, "ko")
+    assert any(m.plain.startswith("🗂 gg24 제출 자료 모음 (신청 번호 GG-2026-000001)") for m in user.messages)
+    status = texts(await user.say("/status"))
+    assert "사전 검토 요청됨" in status and "/gg24" in status
+    prompt = await user.tap("🧾 gg24 신청 완료")
+    assert "접수번호를 그대로 입력해 주십시오" in prompt[-1].plain
+    saved = texts(await user.say("2026-1234567"))
+    assert "저장되었습니다: 접수번호 2026-1234567" in saved
+    await wait_for_text(user, "gg24 신청 완료를 기록했습니다")

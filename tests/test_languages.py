@@ -10,16 +10,29 @@ from functools import cache
 import pytest
 from lingua import Language, LanguageDetectorBuilder
 
-from bot.callbacks import AnswerCB
+from bot.callbacks import AnswerCB, NavCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
+from bot.handlers.status import FILED_BUTTON
 from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, button_data, consented, keyboard_message, nav, nav_arg
+from tests.e2e import (
+    ELIGIBLE_WEB_DEV,
+    PDF,
+    answer,
+    button_data,
+    callback_prefix,
+    consented,
+    keyboard_message,
+    nav,
+    nav_arg,
+)
 from tests.test_status import change, reference_of
+from tests.test_window_close import AFTER as AFTER_THE_CLOSE
+from tests.test_window_close import NEAR as NEAR_THE_CLOSE
 
 # The script each language is written in; Latin-script languages are checked with lingua instead.
 SCRIPTS = {
@@ -242,7 +255,9 @@ async def test_whole_journey_is_in_the_users_language(
 ) -> None:
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
-    # The application form: consent, fields with a validation error, the review, data rights.
+    # The application form in the last 30 days (the days left on every screen): consent, fields with
+    # a validation error, the review, data rights.
+    clock.set(NEAR_THE_CLOSE)
     await consented(user, "/restart")
     await answer(
         user,
@@ -269,6 +284,12 @@ async def test_whole_journey_is_in_the_users_language(
         await user.send_document(PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
         await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
+    # The filing pack again, then the gg24 receipt reported (a refused one first).
+    await user.say("/gg24")
+    await user.say("/status")
+    await user.tap(translator(locale).render(FILED_BUTTON, html_mode=False))
+    await user.say("??")
+    await user.say("2026-1234567")
     # Status notifications and /status, in the same language; a second /apply gets "one per person".
     before = len(user.messages)
     ref = await reference_of(settings, 500)
@@ -302,6 +323,10 @@ async def test_whole_journey_is_in_the_users_language(
     await hr.tap(button_data(hr, data="em1:cand:"))
     await user.say("/mydata")
     await user.say("/delete")
+    # After the close: /start says so at once; the check as information only.
+    clock.set(AFTER_THE_CLOSE)
+    await user.say("/start")
+    await user.tap(button_data(user, data=callback_prefix(NavCB, "info_check")))
     assert len(user.messages) > 40
     # Every message was accepted by the emulator (HTML, 4096 characters, 64-byte callback data): a
     # rejected one would have produced the apology instead.
@@ -316,6 +341,10 @@ async def test_whole_journey_is_in_the_users_language(
     assert any("⚠️" in m.plain for m in user.messages)
     assert any("❌" in m.plain for m in user.messages)
     assert any("📋" in m.plain for m in user.messages)
+    assert any("⏳" in m.plain for m in user.messages)  # the days left, near the close
+    assert any("🗂" in m.plain for m in user.messages)  # the filing pack
+    assert any("🔒" in m.plain for m in user.messages)  # after the close
+    assert any(m.plain.startswith("🧾") and "2026-1234567" in m.plain for m in user.messages)  # the receipt
 
 
 @pytest.mark.parametrize(

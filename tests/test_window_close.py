@@ -179,3 +179,28 @@ async def test_a_finished_draft_not_sent_is_reminded_once(
     keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox")]
     assert sum(k.startswith("remind:ready:") for k in keys) == 1
     await wait_for_text(user, "complete, with every document, but not sent yet")
+
+
+async def test_in_korean_near_and_after_the_close(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The same road in Korean: the days left, the close, the draft's fate and /status."""
+    clock.set(NEAR)
+    user = emulator.user(907, language_code="ko")
+    await user.say("/start")
+    await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert "gg24 신청 마감까지 11일 남았습니다" in verdict and "2026년 12월 31일 오후 11:59" in verdict
+    await user.tap(nav(user, "apply"))
+    form = texts(await user.tap(nav(user, "agree")))
+    assert "11일 남았습니다" in form
+    clock.set(AFTER)
+    start = await user.say("/start")
+    assert start[0].plain.startswith("🔒 신청은 2026년 12월 31일 오후 11:59(한국 시간)에 마감되었습니다")
+    assert "2027년 1월 30일 오후 11:59(한국 시간)에 삭제됩니다" in start[0].plain
+    status = texts(await user.say("/status"))
+    assert "신청서 초안(보내지 않음)" in status and "삭제됩니다" in status
+    await user.tap(start[-1].button_texts[0])  # the check, as information only
+    await answer(user)  # nothing more to answer: the summary
+    verdict = (await user.tap(nav(user, "result")))[0].plain
+    assert verdict.startswith("ℹ️ 참고용 안내")
