@@ -13,26 +13,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.callbacks import AnswerCB, NavCB  # noqa: E402
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
+from tests.answers import ELIGIBLE_WEB_DEV  # noqa: E402
 
-# The questionnaire of a web developer with a foreign unrelated degree and TOPIK 4 (13 answers + result).
+# The questions ELIGIBLE_WEB_DEV answers, in order (None: a typed answer).
+WEB_DEV_QUESTIONS = (
+    "occupation",
+    "degree",
+    "degree_country",
+    "major_related",
+    None,
+    "experience_after_degree",
+    "korean_test",
+    "topik_level",
+    "in_korea",
+    None,
+    "job_offer",
+    "employer_in_gyeonggi",
+    None,
+)
+RESULT = NavCB(act="result", at="summary").pack()
+# That web developer's questionnaire as updates: /start, 13 answers (buttons' data or text), the result.
 SCRIPT = [
     "/start",
-    "a:occupation:web_developer",
-    "a:degree:bachelor",
-    "a:degree_country:abroad",
-    "a:major_related:no",
-    "2",
-    "a:experience_after_degree:yes",
-    "a:korean_test:topik",
-    "a:topik_level:4",
-    "a:in_korea:no",
-    "Uzbekistan",
-    "a:job_offer:yes",
-    "a:employer_in_gyeonggi:yes",
-    "35000000",
-    "n:result:summary:",
+    *(
+        value[1:] if key is None else AnswerCB(q=key, v=value).pack()
+        for key, value in zip(WEB_DEV_QUESTIONS, ELIGIBLE_WEB_DEV, strict=True)
+    ),
+    RESULT,
 ]
+BUTTONS = (f"{AnswerCB.__prefix__}{AnswerCB.__separator__}", f"{NavCB.__prefix__}{NavCB.__separator__}")
 FIXED_NOW = "2026-11-24T10:00:00+09:00"  # inside the window, whatever the date of the run
 SECRET = "bench-secret"
 
@@ -40,7 +51,7 @@ SECRET = "bench-secret"
 async def step(user: FakeUser, action: str) -> None:
     """Sends one step of SCRIPT and waits for the bot's first reply."""
     before = len(user.messages)
-    if action.startswith(("a:", "n:")):
+    if action.startswith(BUTTONS):
         await user.click_data(action, message=user.messages[-1] if user.messages else None)
     else:
         await user.send_text(action)

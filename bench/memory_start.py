@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import ROOT, base_env, step
+from harness import RESULT, ROOT, base_env, step
 
 from emulator import BotAPIEmulator
 
@@ -87,7 +87,7 @@ async def main() -> None:
 
             async def come_back(user) -> None:  # type: ignore[no-untyped-def]
                 await step(user, "/start")
-                await step(user, "n:result:summary:")
+                await step(user, RESULT)
 
             await asyncio.gather(*(come_back(u) for u in back))
             rss_after = rss_mb(proc.pid)

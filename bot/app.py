@@ -108,10 +108,10 @@ def build_dispatcher(
     # (bot/services/modes.py), so among them the order is free; the applicant router's catch-alls
     # (any other text, file, command or button) must come last.
     dp.include_routers(
-        applicant.build_buttons_router(),  # a: / n: / l: buttons (questionnaire, form, language)
+        applicant.build_buttons_router(),  # AnswerCB / NavCB buttons (questionnaire, form)
         other_chats.build_router(),  # groups and edited messages
-        staff.build_router(),  # /staff, /quota, st: buttons, typed text in Mode.STAFF
-        employer.build_router(),  # /employer, /share, invite links, em:/sh: buttons, Mode.EMPLOYER text
+        staff.build_router(),  # /staff, /quota, StaffCB buttons, typed text in Mode.STAFF
+        employer.build_router(),  # /employer, /share, invite links, EmpCB / ShareCB buttons, Mode.EMPLOYER text
         status.build_router(),  # /status and its report buttons
         data_rights.build_router(),  # /mydata, /delete and its buttons
         applicant.build_router(),  # last: the catch-alls

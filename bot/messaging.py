@@ -9,8 +9,9 @@ from aiogram.methods import SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from pydantic import BaseModel, ConfigDict
 
+from bot.callbacks import ActionCB
 from bot.i18n import Translator
-from bot.render import ActionCB, render
+from bot.render import render
 from bot.services.replies import Reply
 from bot.services.uploads import FileStore, IntegrityError
 from dialogs.uploads import integrity_failed

@@ -2,96 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Annotated
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
-from pydantic import Field
 
+from bot.callbacks import MAX_CALLBACK_BYTES, ActionCB, AnswerCB, NavCB
 from bot.i18n import Translator
 from dialogs.screens import Action, Copy, Option, Screen
 from knowledge.text import Message
 
 MAX_TEXT = 4096  # Telegram's limit on a message's text, after entity parsing
-MAX_CALLBACK_BYTES = 64
-
-
-class AnswerCB(CallbackData, prefix="a"):
-    """An answer button: question key and option value."""
-
-    q: str
-    v: str
-
-
-class NavCB(CallbackData, prefix="n"):
-    """A navigation button, with where the person was when it was sent (to spot stale ones)."""
-
-    act: str
-    at: str = ""
-    arg: str = ""
-
-
-class LangCB(CallbackData, prefix="l"):
-    code: str
-
-
-# Ids in callback data fit the database's 64-bit integers; forged larger ones do not parse.
-DbId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
-
-
-class ActionCB(CallbackData, prefix="x"):
-    """A button of an "act:id:arg" screen. It grants nothing: the handler checks who may do what."""
-
-    act: str
-    id: DbId = 0
-    arg: str = ""
-
-
-class StaffCB(ActionCB, prefix="st"):
-    """A staff button: the staff router checks the sender's role on every update."""
-
-
-class EmpCB(ActionCB, prefix="em"):
-    """An employer button: the company's access is checked on every update."""
-
-
-class ShareCB(ActionCB, prefix="sh"):
-    """An applicant's sharing button (/share): ownership is checked on every update."""
+_DOC_BUTTONS = tuple(f"{NavCB.__prefix__}{NavCB.__separator__}{act}{NavCB.__separator__}" for act in ("doc", "rmdoc"))
 
 
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
     at line ends (tags in this project never span lines, so HTML stays balanced)."""
-    chunks: list[str] = []
-    current = ""
-    for block in blocks:
-        pieces = [block] if len(block) <= limit else _cut_lines(block, limit)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+    pieces = (piece for block in blocks for piece in ([block] if len(block) <= limit else _cut_lines(block, limit)))
+    return _pack(pieces, "\n\n", limit)
 
 
 def _cut_lines(block: str, limit: int) -> list[str]:
+    # a single line longer than a message is cut hard
+    lines = (line[at : at + limit] for line in block.split("\n") for at in range(0, max(len(line), 1), limit))
+    return _pack(lines, "\n", limit)
+
+
+def _pack(pieces: Iterable[str], sep: str, limit: int) -> list[str]:
+    """The pieces (none longer than ``limit``), in order, joined by ``sep`` into as few strings of at
+    most ``limit`` characters as fit."""
     out: list[str] = []
     current = ""
-    for line in block.split("\n"):
-        while len(line) > limit:  # a single line longer than a message: hard cut
-            out.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
+    for piece in pieces:
+        candidate = f"{current}{sep}{piece}" if current else piece
         if len(candidate) <= limit:
             current = candidate
         else:
             out.append(current)
-            current = line
+            current = piece
     if current:
         out.append(current)
     return out
@@ -145,7 +94,7 @@ def _keyboard(
         if name in ("back", "restart"):
             nav.append(button)  # Back and Start over share the last row
         elif name in ("doc", "rmdoc"):  # short numbered buttons, three to a row
-            if rows and len(rows[-1]) < 3 and str(rows[-1][0].callback_data).startswith(("n:doc:", "n:rmdoc:")):
+            if rows and len(rows[-1]) < 3 and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS):
                 rows[-1].append(button)
             else:
                 rows.append([button])

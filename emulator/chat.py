@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from emulator.server import BotAPIEmulator
+
+
+def given(**fields: Any) -> dict[str, Any]:
+    """The fields that have a value: the Bot API leaves absent optional fields out."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 @dataclass
@@ -145,9 +150,8 @@ class FakeMessage:
             "from": self.sender,
             "chat": self.chat,
             "date": self.date,
+            **given(edit_date=self.edit_date),
         }
-        if self.edit_date is not None:
-            data["edit_date"] = self.edit_date
         if self.plain_text is not None:
             data["text"] = self.plain_text
             if self.entities:
@@ -183,14 +187,11 @@ class FakeChat:
     next_message_id: int = 1
 
     def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "type": self.type}
-        if self.title is not None:
-            data["title"] = self.title
-        if self.username is not None:
-            data["username"] = self.username
-        if self.first_name is not None:
-            data["first_name"] = self.first_name
-        return data
+        return {
+            "id": self.id,
+            "type": self.type,
+            **given(title=self.title, username=self.username, first_name=self.first_name),
+        }
 
     def take_message_id(self) -> int:
         message_id = self.next_message_id
@@ -221,27 +222,19 @@ class BotEvent:
 BotEventListener = Callable[[BotEvent], None]
 
 
+@dataclass(eq=False, repr=False)  # one object per person: compared and hashed by identity
 class FakeUser:
     """A simulated Telegram user. Their private chat with the bot has ``id == user id``."""
 
-    def __init__(
-        self,
-        emulator: BotAPIEmulator,
-        user_id: int,
-        *,
-        language_code: str | None = "en",
-        first_name: str = "Test",
-        last_name: str | None = None,
-        username: str | None = None,
-    ) -> None:
-        self._emu = emulator
-        self.id = user_id
-        self.language_code = language_code
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.callback_answers: dict[str, dict[str, Any]] = {}
-        self.last_callback_id: str | None = None
+    _emu: BotAPIEmulator
+    id: int
+    _: KW_ONLY
+    language_code: str | None = "en"
+    first_name: str = "Test"
+    last_name: str | None = None
+    username: str | None = None
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
+    last_callback_id: str | None = field(default=None, init=False)
 
     def __repr__(self) -> str:
         return f"<FakeUser {self.id} {self.first_name!r} lang={self.language_code!r}>"
@@ -251,14 +244,12 @@ class FakeUser:
         return self.id
 
     def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name is not None:
-            data["last_name"] = self.last_name
-        if self.username is not None:
-            data["username"] = self.username
-        if self.language_code is not None:
-            data["language_code"] = self.language_code
-        return data
+        return {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            **given(last_name=self.last_name, username=self.username, language_code=self.language_code),
+        }
 
     # -- what the bot sent ------------------------------------------------------------------
 

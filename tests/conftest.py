@@ -76,10 +76,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator()
-    await emu.start()
-    yield emu
-    await emu.stop()
+    async with BotAPIEmulator() as emu:
+        yield emu
 
 
 @pytest.fixture
@@ -100,6 +98,13 @@ async def empty_postgres() -> str:
         await conn.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
     return url
+
+
+async def on_postgres(settings: Settings, **more: str) -> Settings:
+    """``settings`` on a fresh, migrated PostgreSQL database (and ``more`` settings changed with it)."""
+    settings = settings.model_copy(update={"database_url": await empty_postgres(), **more})
+    await migrate(settings)
+    return settings
 
 
 class BotRunner:
@@ -147,6 +152,17 @@ class BotRunner:
         await self.start()
 
 
+@contextlib.asynccontextmanager
+async def running(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    """The bot polling the emulator for the length of the block."""
+    runner = BotRunner(settings, clock, emulator)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
 @pytest.fixture
 async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) -> Settings:
     s = Settings(  # type: ignore[call-arg]
@@ -162,7 +178,32 @@ async def settings(emulator: BotAPIEmulator, database_url: str, tmp_path: Path) 
 
 @pytest.fixture
 async def bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(settings, clock, emulator)
-    await runner.start()
-    yield runner
-    await runner.stop()
+    async with running(settings, clock, emulator) as runner:
+        yield runner
+
+
+ADMIN = 900  # the staff administrator of the tests (STAFF_ADMIN_IDS)
+
+
+def with_admin(settings: Settings) -> Settings:
+    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
+
+
+@pytest.fixture
+async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    """The bot with ADMIN as its staff administrator."""
+    async with running(with_admin(settings), clock, emulator) as runner:
+        yield runner
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The test's settings on SQLite, then on a fresh PostgreSQL database; ADMIN administers staff."""
+    return with_admin(settings if request.param == "sqlite" else await on_postgres(settings))
+
+
+@pytest.fixture
+async def db_bot(db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
+    """staff_bot on each database of db_settings."""
+    async with running(db_settings, clock, emulator) as runner:
+        yield runner

@@ -11,6 +11,9 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
+from aiogram.filters.callback_data import CallbackData
+
+from bot.callbacks import AnswerCB, NavCB
 from bot.config import Settings
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
@@ -32,7 +35,7 @@ def button_for(user: FakeUser, value: str) -> str:
     msg = keyboard_message(user)
     for row in msg.buttons:
         for _, data in row:
-            if data and data.startswith("a:") and data.rsplit(":", 1)[1] == value:
+            if data and data.startswith(callback_prefix(AnswerCB)) and data.rsplit(":", 1)[1] == value:
                 return data
     raise AssertionError(f"no answer {value!r} among {msg.buttons}")
 
@@ -56,9 +59,62 @@ def nav(user: FakeUser, act: str) -> str:
     """The callback_data of a navigation button on the latest keyboard."""
     for row in keyboard_message(user).buttons:
         for _, data in row:
-            if data and data.startswith(f"n:{act}:"):
+            if data and data.startswith(callback_prefix(NavCB, act)):
                 return data
     raise AssertionError(f"no {act} button")
+
+
+def callback_prefix(factory: type[CallbackData], *fields: str) -> str:
+    """What the callback data of ``factory``'s buttons start with (its version's prefix, then ``fields``)."""
+    return "".join(f"{part}{factory.__separator__}" for part in (factory.__prefix__, *fields))
+
+
+def find_button(user: FakeUser, label: str = "", data: str = "") -> tuple[FakeMessage, str]:
+    """The latest button whose text starts with ``label`` and whose callback data starts with ``data``,
+    with its message."""
+    for m in reversed(user.messages):
+        for row in m.buttons:
+            for text, found in row:
+                if found and text.startswith(label) and found.startswith(data):
+                    return m, found
+    raise AssertionError(f"no button {label!r} {data!r}: {[m.buttons for m in user.messages[-2:]]}")
+
+
+def button_data(user: FakeUser, label: str = "", data: str = "") -> str:
+    return find_button(user, label, data)[1]
+
+
+async def press(user: FakeUser, label: str = "", data: str = "") -> list[FakeMessage]:
+    """Taps the latest button with this label (or its start) and callback data prefix, on its message."""
+    message, found = find_button(user, label, data)
+    return await user.tap(found, message=message)
+
+
+def sqlite_db(settings: Settings) -> sqlite3.Connection:
+    """A connection of the test's own to the bot's SQLite file."""
+    return sqlite3.connect(settings.database_url.split("///", 1)[1])
+
+
+# What a person's or a staff member's action can change: a refused or forged update leaves it as it was.
+STATE_TABLES = (
+    "applications",
+    "status_changes",
+    "documents",
+    "companies",
+    "employer_links",
+    "staff_members",
+    "staff_sessions",
+    "audit_log",
+    "announcements",
+    "outbox",
+    "counters",
+)
+
+
+def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of STATE_TABLES in the bot's SQLite file."""
+    con = sqlite_db(settings)
+    return {t: con.execute(f"select * from {t} order by 1").fetchall() for t in STATE_TABLES}
 
 
 def texts(messages: list[FakeMessage]) -> str:
@@ -103,16 +159,22 @@ PDF = make_pdf()
 JPEG = make_jpeg()
 
 
-async def eligible(user: FakeUser) -> None:
-    await user.say("/start")
+async def eligible(user: FakeUser, command: str = "/start") -> None:
+    """From ``command`` (/start, or /restart from wherever the person is) to an eligible result."""
+    await user.say(command)
     await answer(user, *ELIGIBLE_IN_KOREA)
     await user.tap(nav(user, "result"))
 
 
-async def filled_form(user: FakeUser) -> None:
-    await eligible(user)
+async def consented(user: FakeUser, command: str = "/start") -> None:
+    """Eligible, then "Start my application" and the consent given: at the form's first field."""
+    await eligible(user, command)
     await user.tap(nav(user, "apply"))
     await user.tap(nav(user, "agree"))
+
+
+async def filled_form(user: FakeUser) -> None:
+    await consented(user)
     await answer(user, *FORM)
 
 
@@ -122,8 +184,18 @@ def nav_arg(user: FakeUser, act: str, arg: str) -> str:
         for m in reversed(user.messages)
         for row in m.buttons
         for _, data in row
-        if data == f"n:{act}:form_docs:{arg}" or data == f"n:{act}:form_review:{arg}"
+        if data in (NavCB(act=act, at="form_docs", arg=arg).pack(), NavCB(act=act, at="form_review", arg=arg).pack())
     )
+
+
+async def at_documents(emulator: BotAPIEmulator, user_id: int, kind: str | None = None) -> FakeUser:
+    """A person with the form filled, on the documents screen (and, given ``kind``, asked for that item)."""
+    user = emulator.user(user_id)
+    await filled_form(user)
+    await user.tap(nav(user, "docs"))
+    if kind is not None:
+        await user.tap(nav_arg(user, "doc", kind))
+    return user
 
 
 async def upload(user: FakeUser, emulator: BotAPIEmulator, content: bytes, name: str, mime: str) -> list:
@@ -157,6 +229,13 @@ async def submitted_via_bot(user: FakeUser, emulator: BotAPIEmulator) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError("the submitted notice never came")
+
+
+async def applicant_who_submitted(emulator: BotAPIEmulator, user_id: int, language_code: str = "en") -> FakeUser:
+    """A person who went the whole journey (submitted_via_bot)."""
+    user = emulator.user(user_id, language_code=language_code)
+    await submitted_via_bot(user, emulator)
+    return user
 
 
 async def wait_for_text(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import datetime
 
 import pytest
@@ -20,11 +19,14 @@ from tests.e2e import (
     JPEG,
     PDF,
     answer,
+    at_documents,
     button_for,
+    consented,
     eligible,
     filled_form,
     nav,
     nav_arg,
+    sqlite_db,
     texts,
     upload,
     upload_documents,
@@ -113,7 +115,7 @@ async def test_consent_details_review_edit_sealed_mydata_delete(
     back_to_review = await user.say("+998 90 123 45 67")
     assert "+998901234567" in back_to_review[-1].plain
     # Personal data is encrypted at rest: the raw database holds neither the ARC number nor the phone.
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     dump = "\n".join(db.iterdump())
     assert "950423-5123456" not in dump and "+998901234567" not in dump and "NGUYEN" not in dump
     assert "134-86-72683" in dump  # business data is not personal: kept in clear for staff queries
@@ -146,7 +148,7 @@ async def test_not_now_stores_nothing_and_not_eligible_cannot_apply(
     await user.tap(nav(user, "apply"))
     declined = await user.tap(nav(user, "decline"))
     assert "Nothing personal has been stored" in declined[0].plain
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     assert db.execute("select count(*) from applications").fetchone()[0] == 0
     # Typed text goes to the questionnaire again, not to a form.
     other = emulator.user(602)
@@ -161,14 +163,14 @@ async def test_form_buttons_are_checked_on_the_server(bot: BotRunner, emulator: 
     await eligible(user)
     stranger = emulator.user(604)
     await stranger.say("/start")
-    for data in ["a:city:suwon", "n:agree::", "n:edit:form_review:arc_number", "n:back:name:"]:
+    for data in ["a1:city:suwon", "n1:agree::", "n1:edit:form_review:arc_number", "n1:back:name:"]:
         await stranger.click_data(data, message=stranger.messages[-1])
         await emulator.wait_processed()
     assert all("step" not in m.plain for m in stranger.messages)  # no form was opened for them
     await user.tap(nav(user, "apply"))
     await user.tap(nav(user, "agree"))
     before = len(user.messages)
-    await user.click_data("a:city:suwon", message=user.messages[-1])  # not the current field
+    await user.click_data("a1:city:suwon", message=user.messages[-1])  # not the current field
     await emulator.wait_processed()
     assert "earlier message" in user.messages[before].plain
 
@@ -242,7 +244,7 @@ async def test_documents_upload_replace_remove_then_submit(
         await asyncio.sleep(0.1)
     else:
         raise AssertionError("no submitted notification")
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     assert db.execute("select status, reference from applications").fetchone() == ("submitted", "GG-2026-000001")
     # /delete removes the files as well as the rows.
     confirm = await user.say("/delete")
@@ -254,9 +256,7 @@ async def test_documents_upload_replace_remove_then_submit(
 async def test_submission_refused_when_closed_or_quota_exhausted(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    user = emulator.user(611)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 611)
     await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")  # used up
     quota = await user.tap(nav(user, "submit"))
     assert "All 630 recommendations have been issued" in quota[0].plain
@@ -276,9 +276,7 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     from bot.services.reminders import run_reminders
 
     user = emulator.user(612)
-    await eligible(user)
-    await user.tap(nav(user, "apply"))
-    await user.tap(nav(user, "agree"))  # a draft with consent, untouched from now on
+    await consented(user)  # a draft with consent, untouched from now on
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
 
@@ -291,7 +289,7 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     assert await check() == 1 and await check() == 0  # idle reminder, once
     clock.set(datetime(2026, 12, 25, 9, 0, tzinfo=SEOUL))  # 6 days left: the 7-day reminder
     assert await check() == 1
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     keys = [k for (k,) in db.execute("select dedup_key from outbox order by id")]
     assert any(k.startswith("remind:close7:") for k in keys)
     clock.set(datetime(2026, 12, 31, 9, 0, tzinfo=SEOUL))
@@ -327,5 +325,5 @@ async def test_no_job_offer_yet_draft_saved_without_employer_and_filing_waits(
     await upload_documents(user, emulator)
     refused = await user.tap(nav(user, "submit"))
     assert "employer in Gyeonggi is needed before you can file" in texts(refused)
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     assert db.execute("select count(*) from applications where status = 'draft'").fetchone()[0] == 1

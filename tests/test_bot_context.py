@@ -38,7 +38,7 @@ def objects(model):  # every aiogram object in the tree, depth first
 
 def parse():
     parsed = [types.Update.model_validate(u, context={"bot": bot}) for u in updates]
-    built = types.InlineKeyboardMarkup(inline_keyboard=[[types.InlineKeyboardButton(text="Ha", callback_data="a:x:y")]])
+    built = types.InlineKeyboardMarkup(inline_keyboard=[[types.InlineKeyboardButton(text="Ha", callback_data="a1:x:y")]])
     return parsed, built
 
 shipped, shipped_kb = parse()

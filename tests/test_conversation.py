@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from bot.callbacks import CALLBACK_VERSION, AnswerCB
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
@@ -67,22 +68,8 @@ async def test_not_eligible_shows_the_nearest_path_and_the_checklist_on_a_button
 ) -> None:
     user = emulator.user(103)
     await user.say("/start")
-    await answer(
-        user,
-        "telecom_engineer",
-        "bachelor",
-        "abroad",
-        "no",
-        "=2",
-        "yes",
-        "topik",
-        "3",
-        "no",
-        "PH",
-        "yes",
-        "yes",
-        "=40000000",
-    )
+    # The eligible web developer's answers, for telecommunications and one TOPIK level short.
+    await answer(user, "telecom_engineer", *ELIGIBLE_WEB_DEV[1:7], "3", *ELIGIBLE_WEB_DEV[8:])
     result = await user.tap(nav(user, "result"))
     verdict = result[0].plain
     assert verdict.startswith("❌")
@@ -210,24 +197,37 @@ async def test_an_old_button_says_what_happened_and_changes_nothing(
     await user.say("/start")
     first_question = keyboard_message(user)
     await answer(user, "web_developer", "master")
-    stale = await user.tap("a:occupation:care_worker", message=first_question)
+    stale = await user.tap(AnswerCB(q="occupation", v="care_worker").pack(), message=first_question)
     assert "That button is from an earlier message" in stale[0].plain
     assert "Where did you earn this degree?" in stale[-1].plain
     assert "earlier message" in (user.last_callback_answer or {}).get("text", "")
     assert (await stored_answers(settings, 106))["occupation"] == "web_developer"
-    # A button from an older version of the bot (callback data it no longer knows) is handled the same way.
-    before = len(user.messages)
-    await user.click_data("v1:occ:2224", message=first_question)
-    await emulator.wait_processed()
-    assert "earlier message" in user.messages[before].plain
-    assert "Where did you earn this degree?" in user.messages[-1].plain
+    # A button of another version of the callback data (an older or newer deploy; unversioned: the
+    # first deploys) is handled the same way, even the current question's own answer: nothing is stored.
+    current = AnswerCB(q="degree_country", v="abroad").pack()
+    assert current in [data for row in keyboard_message(user).buttons for _, data in row]
+    _, _, fields = current.partition(AnswerCB.__separator__)
+    for version in ("", CALLBACK_VERSION - 1, CALLBACK_VERSION + 1):
+        before = len(user.messages)
+        await user.click_data(f"a{version}:{fields}", message=keyboard_message(user))
+        await emulator.wait_processed()
+        assert "earlier message" in user.messages[before].plain
+        assert "Where did you earn this degree?" in user.messages[-1].plain
+    assert "degree_country" not in await stored_answers(settings, 106)
 
 
 async def test_unknown_and_forged_callback_data(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
     user = emulator.user(107)
     await user.say("/start")
     msg = keyboard_message(user)
-    for data in ["v1:occ:2224", "a:degree:doctorate", "a:occupation", "n:edit:summary:salary_krw", "l:xx", "💥" * 16]:
+    for data in [
+        "v1:occ:2224",
+        "a1:degree:doctorate",
+        "a1:occupation",
+        "n1:edit:summary:salary_krw",
+        "l1:xx",
+        "💥" * 16,
+    ]:
         await user.click_data(data, message=msg)
         await emulator.wait_processed()
     assert all(APOLOGY_EN not in m.plain for m in user.messages)

@@ -7,13 +7,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import sqlite3
 from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import FileCipher, load_key
 from bot.services.uploads import FileStore, StoredFile
@@ -24,12 +22,13 @@ from tests.e2e import (
     ELIGIBLE_WEB_DEV,
     PDF,
     answer,
+    at_documents,
     bot_process_env,
     button_for,
-    filled_form,
     kill,
     nav,
     nav_arg,
+    sqlite_db,
     start_bot,
     upload,
     upload_documents,
@@ -38,37 +37,39 @@ from tests.e2e import (
 KILL_AFTER = (0.0, 0.05, 0.2)  # seconds after the update was sent: before, during, after handling
 
 
-async def killed_while(send: Awaitable[object], delay: float, tmp_path: Path, emulator: BotAPIEmulator) -> None:
-    """The bot as a real process: ``send`` an update to it, and kill -9 it ``delay`` seconds later."""
+async def killed_while(
+    bot: BotRunner, send: Awaitable[object], delay: float, tmp_path: Path, emulator: BotAPIEmulator
+) -> None:
+    """The in-process bot steps aside for the bot as a real process: ``send`` an update to it, and
+    kill -9 it ``delay`` seconds later."""
+    await bot.stop()
     proc = await start_bot(bot_process_env(tmp_path, emulator), emulator)
     await send
     await asyncio.sleep(delay)
     await kill(proc)
 
 
-def db(settings: Settings) -> sqlite3.Connection:
-    return sqlite3.connect(settings.database_url.split("///", 1)[1])
+async def restarted(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    """Started again: Telegram redelivers an update the dead process had not confirmed."""
+    await bot.start()
+    await emulator.wait_processed(timeout=15)
 
 
 @pytest.mark.parametrize("delay", KILL_AFTER)
 async def test_killed_mid_questionnaire(
-    delay: float, settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, tmp_path: Path
+    delay: float, bot: BotRunner, settings: Settings, emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
     user = emulator.user(1201)
-    runner = BotRunner(settings, clock, emulator)
-    await runner.start()
     await user.say("/start")
     await answer(user, *ELIGIBLE_WEB_DEV[:6])
     data = button_for(user, "topik")
-    await runner.stop()
-    await killed_while(user.click_data(data), delay, tmp_path, emulator)  # the seventh answer
+    await killed_while(bot, user.click_data(data), delay, tmp_path, emulator)  # the seventh answer
     answers, history = (
-        json.loads(v) for v in db(settings).execute("select answers, history from questionnaires").fetchone()
+        json.loads(v) for v in sqlite_db(settings).execute("select answers, history from questionnaires").fetchone()
     )
     assert len(answers) in (6, 7) and len(history) == len(answers)  # the answer saved whole or not at all
     assert history[-1].items() <= answers.items()
-    await runner.start()  # again (Telegram redelivers an update the dead process had not confirmed)
-    await emulator.wait_processed(timeout=15)
+    await restarted(bot, emulator)
     back = await user.say("/start")
     text = "\n".join(m.plain for m in back)
     assert "Welcome back" in text and ("Korean" in text or "TOPIK" in text)
@@ -76,61 +77,48 @@ async def test_killed_mid_questionnaire(
         await user.tap(button_for(user, "topik"))
     await answer(user, *ELIGIBLE_WEB_DEV[7:])
     verdict = await user.tap(nav(user, "result"))
-    await runner.stop()
+    await bot.stop()
     assert verdict[0].plain.startswith("✅")
 
 
 @pytest.mark.parametrize("delay", KILL_AFTER)
 async def test_killed_mid_upload(
-    delay: float, settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, tmp_path: Path
+    delay: float, bot: BotRunner, settings: Settings, emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
-    user = emulator.user(1202)
-    runner = BotRunner(settings, clock, emulator)
-    await runner.start()
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
-    await user.tap(nav_arg(user, "doc", "passport_copy"))
-    await runner.stop()
+    user = await at_documents(emulator, 1202, "passport_copy")
     await killed_while(
-        user.send_document(PDF + b"passport", "passport.pdf", "application/pdf"), delay, tmp_path, emulator
+        bot, user.send_document(PDF + b"passport", "passport.pdf", "application/pdf"), delay, tmp_path, emulator
     )
     # Every recorded document is a whole file that decrypts to the recorded hash; at most one per item.
     store = FileStore(settings.files_dir, FileCipher(load_key(settings)))
-    rows = db(settings).execute("select path, sha256, encryption, mime_type, kind from documents").fetchall()
+    rows = sqlite_db(settings).execute("select path, sha256, encryption, mime_type, kind from documents").fetchall()
     for path, sha, encryption, mime, kind in rows:
         content, _ = store.read(StoredFile(path, sha, encryption, mime, "x", T("x"), T("x")))
         assert kind == "passport_copy" and hashlib.sha256(content).hexdigest() == sha
-    await runner.start()
-    await emulator.wait_processed(timeout=15)
+    await restarted(bot, emulator)
     await user.say("/apply")
     await user.tap(nav(user, "docs"))
-    rows = db(settings).execute("select count(*) from documents").fetchone()[0]
+    rows = sqlite_db(settings).execute("select count(*) from documents").fetchone()[0]
     assert rows <= 1
     if rows == 0:  # lost with the process: send it again
         await user.tap(nav_arg(user, "doc", "passport_copy"))
         await upload(user, emulator, PDF + b"passport", "passport.pdf", "application/pdf")
     await upload_documents(user, emulator, ("degree_certificate", "employment_contract"))
     assert "3 of 3" in user.messages[-1].plain
-    await runner.stop()
+    await bot.stop()
 
 
 @pytest.mark.parametrize("delay", KILL_AFTER)
 @pytest.mark.slow
 async def test_killed_mid_submission(
-    delay: float, settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, tmp_path: Path
+    delay: float, bot: BotRunner, settings: Settings, emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
-    user = emulator.user(1203)
-    runner = BotRunner(settings, clock, emulator)
-    await runner.start()
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 1203)
     await upload_documents(user, emulator)
     submit = nav(user, "submit")
-    await runner.stop()
-    await killed_while(user.click_data(submit), delay, tmp_path, emulator)
-    await runner.start()
-    await emulator.wait_processed(timeout=15)
-    con = db(settings)
+    await killed_while(bot, user.click_data(submit), delay, tmp_path, emulator)
+    await restarted(bot, emulator)
+    con = sqlite_db(settings)
     if con.execute("select reference from applications").fetchone()[0] is None:  # not submitted: again
         await user.tap(submit)
     for _ in range(100):  # the "submitted" notification, through the outbox
@@ -138,7 +126,7 @@ async def test_killed_mid_submission(
             break
         await asyncio.sleep(0.1)
     await asyncio.sleep(1.2)
-    await runner.stop()
+    await bot.stop()
     assert con.execute("select reference, status from applications").fetchall() == [("GG-2026-000001", "submitted")]
     history = con.execute("select to_status from status_changes order by id").fetchall()
     assert history == [("draft",), ("submitted",)]

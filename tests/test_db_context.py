@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 from bot.app import build_bot
 from bot.clock import FixedClock
@@ -13,7 +12,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.repo import PersonRepo
 from emulator import TEST_TOKEN, BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import APOLOGY_EN
+from tests.e2e import APOLOGY_EN, sqlite_db
 
 
 async def test_a_write_is_committed_before_the_bot_calls_telegram(
@@ -31,7 +30,7 @@ async def test_a_write_is_committed_before_the_bot_calls_telegram(
             assert not session.in_transaction()
         finally:
             current_session.reset(token)
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     assert db.execute("select count(*) from users where id = 77").fetchone()[0] == 1
     await bot.session.close()
     await engine.dispose()
@@ -49,9 +48,9 @@ async def test_many_chats_at_once_get_no_database_errors(
             await user.send_text("/start")
             await user.wait_messages(3, timeout=60)
             for step, count in (
-                ("a:occupation:web_developer", 4),
-                ("a:degree:master", 5),
-                ("a:degree_country:abroad", 6),
+                ("a1:occupation:web_developer", 4),
+                ("a1:degree:master", 5),
+                ("a1:degree_country:abroad", 6),
             ):
                 await user.click_data(step, message=user.messages[-1])
                 await user.wait_messages(count, timeout=60)

@@ -5,48 +5,29 @@ person, and final buttons act once, only from the screen that asked."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, OutboxMessage, StatusChange
 from bot.db.models import Counter as CounterRow
-from bot.db.repo import PersonRepo
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
-from emulator import BotAPIEmulator, FakeMessage, FakeUser
-from tests.conftest import NOW, BotRunner, empty_postgres
-from tests.e2e import APOLOGY_EN, nav, submitted_via_bot, wait_for_text, write_sqlite
+from emulator import BotAPIEmulator
+from tests.conftest import ADMIN, NOW, BotRunner
+from tests.e2e import APOLOGY_EN, applicant_who_submitted, at_documents, nav, sqlite_db, wait_for_text, write_sqlite
+from tests.staff_e2e import open_application, press_staff, submitted_directly
 
-ADMIN = 900
 REVIEWERS = (901, 902)
 RACES = 6  # applications raced per pair of decisions: each one fails on the old code
-
-
-async def _submitted_apps(settings: Settings, clock: FixedClock, count: int) -> list[int]:
-    engine = make_engine(settings)
-    ids = []
-    async with make_sessionmaker(engine)() as session:
-        for i in range(count):
-            await PersonRepo(session).load(20_000 + i, "en", clock.now())
-            await session.flush()
-            service = ApplicationService(session, clock)
-            app = await service.create_draft(20_000 + i, "web_developer")
-            await service.submit(app)
-            ids.append(app.id)
-    await engine.dispose()
-    return ids
 
 
 def _token(reply: Reply, act: str) -> str:
@@ -82,14 +63,6 @@ class Reviewer:
         return _token(reply, "commit")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings
-
-
 def _workers(settings: Settings) -> list[AsyncEngine]:
     """Two webhook workers on PostgreSQL; SQLite is one worker by design (one connection, see engine.py)."""
     if settings.database_url.startswith("sqlite"):
@@ -109,7 +82,7 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
     db_settings: Settings, clock: FixedClock, first: str, second: str
 ) -> None:
     settings = db_settings
-    ids = await _submitted_apps(settings, clock, RACES)
+    ids = [app_id for app_id, _ in await submitted_directly(settings, clock, RACES, 20_000)]
     engines = _workers(settings)
     vault = Vault(load_key(settings))
     reviewers = [Reviewer(make_sessionmaker(e), clock, vault, a) for e, a in zip(engines, REVIEWERS, strict=True)]
@@ -152,7 +125,7 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
 
 
 async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings: Settings, clock: FixedClock) -> None:
-    (app_id,) = await _submitted_apps(db_settings, clock, 1)
+    ((app_id, _),) = await submitted_directly(db_settings, clock, 1, 20_000)
     engines = _workers(db_settings)
     reviewer = Reviewer(make_sessionmaker(engines[0]), clock, Vault(load_key(db_settings)), REVIEWERS[0])
     try:
@@ -183,54 +156,21 @@ async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings
 # --- through the real bot ------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})}), clock, emulator)
-    await runner.start()
-    yield runner
-    await runner.stop()
-
-
-def _db(settings: Settings) -> sqlite3.Connection:
-    return sqlite3.connect(settings.database_url.split("///", 1)[1])
-
-
-def _staff_button(user: FakeUser, label: str) -> str:
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for text, data in row:
-                if data and data.startswith("st:") and text.startswith(label):
-                    return data
-    raise AssertionError(f"no staff button {label!r}")
-
-
-async def _press(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(_staff_button(user, label))
-
-
-async def _open_first(admin: FakeUser) -> None:
-    await admin.say("/staff")
-    await _press(admin, "🌐 English")
-    await _press(admin, "📥 Review queue")
-    await _press(admin, "GG-2026-000001")
-
-
 async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(401)
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 401)
     await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
-    db = _db(settings)
+    db = sqlite_db(settings)
     admin = emulator.user(ADMIN, language_code="en")
-    await _open_first(admin)
-    await _press(admin, "✅ Recommend")
-    refused = await _press(admin, "✔ Confirm")
+    await open_application(admin)
+    await press_staff(admin, "✅ Recommend")
+    refused = await press_staff(admin, "✔ Confirm")
     shown = "\n".join(m.plain for m in refused)
     assert APOLOGY_EN not in shown and "The quota is used up" in shown
     assert "GG-2026-000001" in shown  # the application again, as it stands
     assert db.execute("select status from applications").fetchone() == ("submitted",)
-    menu = await _press(admin, "📥 Review queue")  # the desk goes on
+    menu = await press_staff(admin, "📥 Review queue")  # the desk goes on
     assert APOLOGY_EN not in menu[0].plain
     assert any(text.startswith("GG-2026-000001") for m in menu for row in m.buttons for text, _ in row)
 
@@ -238,17 +178,16 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
 async def test_a_second_tap_on_confirm_does_nothing_twice(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(402)
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 402)
     admin = emulator.user(ADMIN, language_code="en")
-    await _open_first(admin)
-    await _press(admin, "✅ Recommend")
+    await open_application(admin)
+    await press_staff(admin, "✅ Recommend")
     confirm = admin.messages[-1]
     first = await admin.tap("✔ Confirm", message=confirm)
     assert "Done" in first[0].plain
     again = await admin.tap("✔ Confirm", message=confirm)
     assert "already used" in again[0].plain
-    db = _db(settings)
+    db = sqlite_db(settings)
     assert db.execute("select value from counters").fetchone() == (1,)
     assert db.execute("select count(*) from status_changes where actor like 'staff:%'").fetchone() == (1,)
 
@@ -260,9 +199,9 @@ async def test_a_forged_report_cannot_submit_a_draft(
 
     user = emulator.user(403)
     await filled_form(user)
-    db = _db(settings)
+    db = sqlite_db(settings)
     (draft_id,) = db.execute("select id from applications").fetchone()
-    for forged in (f"s:{draft_id}:submitted", f"s:{draft_id}:recommended", f"s:{draft_id}:visa_applied"):
+    for forged in (f"s1:{draft_id}:submitted", f"s1:{draft_id}:recommended", f"s1:{draft_id}:visa_applied"):
         await user.click_data(forged)
         await emulator.wait_processed()
     assert not any(APOLOGY_EN in m.plain for m in user.messages)
@@ -274,20 +213,19 @@ async def test_a_forged_report_cannot_submit_a_draft(
 
 
 async def test_one_application_per_person(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
-    user = emulator.user(404)
-    await submitted_via_bot(user, emulator)
+    user = await applicant_who_submitted(emulator, 404)
     await wait_for_text(user, "GG-2026-000001")
     consent = await user.say("/apply")
     assert "You already have an application, GG-2026-000001" in consent[-1].plain
     assert "Sent for pre-check" in consent[-1].plain
     # An old consent screen's "I agree" does not start a second one either.
     consent_screen = next(
-        m for m in user.messages if any(d and d.startswith("n:agree") for r in m.buttons for _, d in r)
+        m for m in user.messages if any(d and d.startswith("n1:agree") for r in m.buttons for _, d in r)
     )
-    agree = next(d for r in consent_screen.buttons for _, d in r if d and d.startswith("n:agree"))
+    agree = next(d for r in consent_screen.buttons for _, d in r if d and d.startswith("n1:agree"))
     agreed = await user.tap(agree, message=consent_screen)
     assert "You already have an application" in agreed[-1].plain
-    db = _db(settings)
+    db = sqlite_db(settings)
     assert db.execute("select count(*) from applications").fetchone() == (1,)
     # And the database refuses a second open one outright.
     engine = make_engine(settings)
@@ -307,7 +245,7 @@ async def test_delete_acts_only_from_the_screen_that_asked_and_once(
 ) -> None:
     user = emulator.user(405)
     await user.say("/start")
-    db = _db(settings)
+    db = sqlite_db(settings)
     first = (await user.say("/delete"))[-1]
     await user.tap("No, keep it", message=first)
     late = await user.tap("Yes, delete everything", message=first)
@@ -325,18 +263,16 @@ async def test_delete_acts_only_from_the_screen_that_asked_and_once(
 async def test_submit_acts_only_from_the_latest_documents_screen(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    from tests.e2e import DOCUMENTS, filled_form, upload_documents
+    from tests.e2e import DOCUMENTS, upload_documents
 
-    user = emulator.user(406)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 406)
     old_screen = next(
-        m for m in reversed(user.messages) if any(d and d.startswith("n:submit") for row in m.buttons for _, d in row)
+        m for m in reversed(user.messages) if any(d and d.startswith("n1:submit") for row in m.buttons for _, d in row)
     )
     await upload_documents(user, emulator, DOCUMENTS)
     stale = await user.tap("📨 Send for pre-check", message=old_screen)
     assert "earlier message" in stale[0].plain
-    db = _db(settings)
+    db = sqlite_db(settings)
     assert db.execute("select status from applications").fetchone() == ("draft",)
     await user.tap(nav(user, "submit"))
     assert db.execute("select status from applications").fetchone() == ("submitted",)

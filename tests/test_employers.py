@@ -6,44 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from bot.callbacks import EmpCB, ShareCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.render import EmpCB, ShareCB
 from bot.services.applications import ApplicationService
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.rules import Status
-from tests.conftest import BotRunner
-from tests.e2e import PDF, submitted_via_bot, wait_for_text
+from tests.conftest import BotRunner, running, with_admin
+from tests.e2e import PDF, applicant_who_submitted, callback_prefix, press, sqlite_db, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
-
-
-def data_for(user: FakeUser, label: str, prefix: str) -> str:
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for text, data in row:
-                if data and data.startswith(prefix) and (text == label or text.startswith(label)):
-                    return data
-    raise AssertionError(f"no button {label!r}: {[m.buttons for m in user.messages[-2:]]}")
-
-
-async def press_data(user: FakeUser, data: str) -> list[FakeMessage]:
-    """Taps the button whose callback data starts with ``data`` (any language)."""
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for _, found in row:
-                if found and found.startswith(data):
-                    return await user.tap(found, message=m)
-    raise AssertionError(f"no button {data!r}")
 
 
 async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMessage]:
@@ -54,11 +34,11 @@ async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMes
 
 
 async def emp(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(data_for(user, label, "em:"))
+    return await press(user, label, callback_prefix(EmpCB))
 
 
 async def share(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(data_for(user, label, "sh:"))
+    return await press(user, label, callback_prefix(ShareCB))
 
 
 def code_in(message: FakeMessage) -> tuple[str, str]:
@@ -69,12 +49,12 @@ def code_in(message: FakeMessage) -> tuple[str, str]:
 
 async def register(user: FakeUser, name: str, brn: str) -> list[FakeMessage]:
     await user.say("/employer")
-    await press_data(user, "em:register:")
+    await press(user, data="em1:register:")
     await user.say(name)
     await user.say(brn)
-    await press_data(user, "em:opt:0:city=suwon")
+    await press(user, data="em1:opt:0:city=suwon")
     await user.say("Kim Minji, HR")
-    return await press_data(user, "em:save:")
+    return await press(user, data="em1:save:")
 
 
 async def test_company_colleagues_candidate_consent_notifications_and_revocation(
@@ -82,24 +62,23 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
 ) -> None:
     hr = emulator.user(701, language_code="ko")
     colleague = emulator.user(702, language_code="en")
-    candidate = emulator.user(703, language_code="vi")
-    await submitted_via_bot(candidate, emulator)
+    candidate = await applicant_who_submitted(emulator, 703, "vi")
 
     done = await register(hr, "Hanbit Soft", BRN)
     assert "Hanbit Soft" in done[0].plain
     # A colleague joins with an invite (deep link); both act for the same company.
-    invite = await press_data(hr, "em:colleague:")
+    invite = await press(hr, data="em1:colleague:")
     _code, payload = code_in(invite[0])
     await colleague.say(f"/start {payload}")
     assert "Hanbit Soft" in colleague.messages[-1].plain
     # The employer invites the candidate; nothing is visible before the candidate approves.
-    invite = await press_data(hr, "em:invite:")
+    invite = await press(hr, data="em1:invite:")
     _code, payload = code_in(invite[0])
     ask = await candidate.say(f"/start {payload}")
     assert "Hanbit Soft" in ask[0].plain
     home = await hr.say("/employer")
-    assert not any(d.startswith("em:cand:") for row in home[0].buttons for _, d in row)
-    await press_data(candidate, "sh:approve:")
+    assert not any(d.startswith("em1:cand:") for row in home[0].buttons for _, d in row)
+    await press(candidate, data="sh1:approve:")
     home = await colleague.say("/employer")
     assert "NGUYEN VAN AN" in " ".join(t for row in home[0].buttons for t, _ in row)
     view = await emp(colleague, "👤")
@@ -114,8 +93,8 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
     # The candidate shares one document, then revokes: access ends at once.
     await candidate.say("/share")
-    await press_data(candidate, "sh:shared:")
-    await press_data(candidate, "sh:toggle:1:passport_copy")
+    await press(candidate, data="sh1:shared:")
+    await press(candidate, data="sh1:toggle:1:passport_copy")
     await colleague.say("/employer")
     await emp(colleague, "👤")
     before = len(colleague.documents)
@@ -124,17 +103,13 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     shared = colleague.documents[-1]
     assert shared.file_name == "GG-2026-000001_passport_copy.pdf" and shared.content == PDF + b"passport_copy"
     # The stored file cut short on disk: not sent; the employer is told which and what to do.
-    (path,) = (
-        sqlite3.connect(settings.database_url.split("///", 1)[1])
-        .execute("select path from documents where kind = 'passport_copy'")
-        .fetchone()
-    )
+    (path,) = sqlite_db(settings).execute("select path from documents where kind = 'passport_copy'").fetchone()
     Path(path).write_bytes(Path(path).read_bytes()[:-1])
     replies = await emp(colleague, "📎 Send me")
     assert len(colleague.documents) == before + 1
     assert "Copy of your passport" in replies[0].plain and "integrity check" in replies[0].plain
     await candidate.say("/share")
-    await press_data(candidate, "sh:revoke:")
+    await press(candidate, data="sh1:revoke:")
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
     assert "no longer available" in stale[0].plain and "GG-2026" not in "".join(m.plain for m in stale)
     count = len(colleague.documents)
@@ -157,7 +132,7 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
     await register(hr, "Daon Care", BRN)
     await applicant.say("/start")
     await applicant.say("/share")
-    invite = await press_data(applicant, "sh:invite:")
+    invite = await press(applicant, data="sh1:invite:")
     code, _ = code_in(invite[0])
     await hr.say("/employer")
     await emp(hr, "🔑")
@@ -166,9 +141,9 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
     request = await wait_for_text(applicant, "Daon Care")  # through the outbox, in Russian
     assert any("\u0400" <= ch <= "\u04ff" for ch in request.plain)
     await applicant.say("/share")
-    await press_data(applicant, "sh:ask:")
-    await press_data(applicant, "sh:approve:")
-    assert any(d.startswith("em:cand:") for row in (await hr.say("/employer"))[0].buttons for _, d in row)
+    await press(applicant, data="sh1:ask:")
+    await press(applicant, data="sh1:approve:")
+    assert any(d.startswith("em1:cand:") for row in (await hr.say("/employer"))[0].buttons for _, d in row)
     # The same code cannot be used twice.
     await emp(hr, "🔑")
     again = await hr.say(code)
@@ -180,12 +155,11 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
 ) -> None:
     hr = emulator.user(721)
     prober = emulator.user(722)
-    candidate = emulator.user(723)
-    await submitted_via_bot(candidate, emulator)
+    candidate = await applicant_who_submitted(emulator, 723)
     await register(hr, "Hanbit Soft", BRN)
     _code, payload = code_in((await emp(hr, "➕"))[0])
     await candidate.say(f"/start {payload}")
-    await press_data(candidate, "sh:approve:")
+    await press(candidate, data="sh1:approve:")
     await register(prober, "Curious Corp", OTHER_BRN)
     home = prober.messages[-1]
     for link_id in (1, 2, 0, -1, 999999):
@@ -197,7 +171,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
     # The candidate's own sharing buttons, forged by the prober, do nothing either.
     for act in ("approve", "revoke", "toggle", "shared"):
         await forge(prober, ShareCB(act=act, id=1, arg="passport_copy").pack(), home)
-    con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    con = sqlite_db(settings)
     assert con.execute("select state, shared_documents from employer_links").fetchall() == [("active", "[]")]
     # Guessing codes: five wrong ones, then even a real one is refused for an hour.
     await hr.say("/employer")
@@ -217,14 +191,14 @@ async def test_a_business_number_is_registered_once(bot: BotRunner, emulator: Bo
     await register(emulator.user(731), "Hanbit Soft", BRN)
     second = emulator.user(732)
     await second.say("/employer")
-    await press_data(second, "em:register:")
+    await press(second, data="em1:register:")
     await second.say("Hanbit Software")
     bad = await second.say("134-86-72684")  # wrong check digit
     assert "number" in bad[0].plain.lower()
     await second.say(BRN)
-    await press_data(second, "em:opt:0:city=suwon")
+    await press(second, data="em1:opt:0:city=suwon")
     await second.say("Lee")
-    refused = await press_data(second, "em:save:")
+    refused = await press(second, data="em1:save:")
     assert "already registered" in refused[0].plain
 
 
@@ -283,9 +257,7 @@ async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAP
 async def test_staff_verify_a_company_and_the_applicant_sees_it(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
 ) -> None:
-    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({900})}), clock, emulator)
-    await runner.start()
-    try:
+    async with running(with_admin(settings), clock, emulator):
         hr, applicant, admin = emulator.user(751), emulator.user(752), emulator.user(900)
         await register(hr, "Hanbit Soft", BRN)
         await applicant.say("/start")
@@ -293,12 +265,10 @@ async def test_staff_verify_a_company_and_the_applicant_sees_it(
         ask = await applicant.say(f"/start {payload}")
         assert "not yet verified" in ask[0].plain
         await admin.say("/staff")
-        await press_data(admin, "st:companies:")
-        await press_data(admin, "st:verify:1:")
-        await press_data(applicant, "sh:approve:")
+        await press(admin, data="st1:companies:")
+        await press(admin, data="st1:verify:1:")
+        await press(applicant, data="sh1:approve:")
         shown = await applicant.say("/share")
         assert "verified by Gyeonggi Province" in shown[0].plain and "not yet" not in shown[0].plain
-        con = sqlite3.connect(settings.database_url.split("///", 1)[1])
+        con = sqlite_db(settings)
         assert con.execute("select action, target from audit_log").fetchall() == [("company.verify", "company:1")]
-    finally:
-        await runner.stop()

@@ -42,11 +42,9 @@ def make_bot(emu: BotAPIEmulator) -> Bot:
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[BotAPIEmulator]:
-    emulator = BotAPIEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
+def emu(emulator: BotAPIEmulator) -> BotAPIEmulator:
+    """The tests' emulator (tests/conftest.py), by the shorter name these tests use."""
+    return emulator
 
 
 @pytest.fixture

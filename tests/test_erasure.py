@@ -14,19 +14,17 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select, text
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, Company, User
 from bot.services.data_rights import ERASED
-from emulator import BotAPIEmulator, FakeMessage, FakeUser
-from tests.conftest import NOW, BotRunner, empty_postgres
-from tests.e2e import APOLOGY_EN, FORM, submitted_via_bot, wait_for_text
-from tests.test_employers import BRN, OTHER_BRN, code_in, emp, press_data, register
+from emulator import BotAPIEmulator
+from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
+from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, wait_for_text
+from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
 
-ADMIN = 900
 PERSON, EMPLOYER, LATE_EMPLOYER, BYSTANDER = 7_712_345, 7_700_001, 7_700_002, 7_799_999
 APP_ID = 4241  # the person's application id: distinct from every other number in the database
 THIRD_BRN = "124-81-00998"
@@ -36,28 +34,14 @@ NOTE = "Please bring the original passport"
 @pytest.fixture(params=["sqlite", "postgresql+redis"])
 async def erase_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     if request.param != "sqlite":
-        settings = settings.model_copy(
-            update={"database_url": await empty_postgres(), "redis_url": await empty_redis()}
-        )
-        await migrate(settings)
-    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
+        settings = await on_postgres(settings, redis_url=await empty_redis())
+    return with_admin(settings)
 
 
 @pytest.fixture
 async def runner(erase_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    bot = BotRunner(erase_settings, clock, emulator)
-    await bot.start()
-    yield bot
-    await bot.stop()
-
-
-async def press(person: FakeUser, label: str) -> list[FakeMessage]:
-    for m in reversed(person.messages):
-        for row in m.buttons:
-            for shown, data in row:
-                if shown.startswith(label):
-                    return await person.tap(data, message=m)
-    raise AssertionError(f"no button {label!r}")
+    async with running(erase_settings, clock, emulator) as bot:
+        yield bot
 
 
 async def sql(settings: Settings, statement: str, **params: Any) -> None:
@@ -108,21 +92,21 @@ async def test_delete_leaves_no_trace_of_the_person(
     await submitted_via_bot(person, emulator)
     await register(hr, "Hanbit Soft", BRN)
     await person.say("/share")
-    code, _ = code_in((await press_data(person, "sh:invite:"))[0])
+    code, _ = code_in((await press(person, data="sh1:invite:"))[0])
     await hr.say("/employer")
     await emp(hr, "🔑")
     # The reply, wherever it is among what arrived (an outbox notice may come first).
     assert any("asked to approve" in m.plain for m in await hr.say(code))
     await wait_for_text(person, "Hanbit Soft")
     await person.say("/share")
-    await press_data(person, "sh:ask:")
-    await press_data(person, "sh:approve:")
+    await press(person, data="sh1:ask:")
+    await press(person, data="sh1:approve:")
     await person.say("/share")
-    await press_data(person, "sh:shared:")
-    await press_data(person, "sh:toggle:")  # shares one document
-    old_code, _ = code_in((await press_data(person, "sh:invite:"))[0])  # never used
+    await press(person, data="sh1:shared:")
+    await press(person, data="sh1:toggle:")  # shares one document
+    old_code, _ = code_in((await press(person, data="sh1:invite:"))[0])  # never used
     await person.say("/share")
-    await press_data(person, "sh:code:")
+    await press(person, data="sh1:code:")
     assert "not valid" in (await person.say("AAAAAAAA"))[0].plain  # a wrong code: a code_attempts row
     # A staff decision with a note: history, audit, and a notice to the person and the employer.
     await admin.say("/staff")
@@ -205,7 +189,7 @@ async def test_an_erased_colleague_leaves_the_company_which_stays(
 ) -> None:
     hr, colleague = emulator.user(EMPLOYER), emulator.user(PERSON)
     await register(colleague, "Hanbit Soft", BRN)  # the registrant, then a colleague stays
-    _code, payload = code_in((await press_data(colleague, "em:colleague:"))[0])
+    _code, payload = code_in((await press(colleague, data="em1:colleague:"))[0])
     await hr.say(f"/start {payload}")
     confirm = await colleague.say("/delete")
     assert "deleted too" not in confirm[-1].plain  # a colleague stays: the company is not erased

@@ -12,18 +12,17 @@ from cryptography.fernet import Fernet
 from PIL import Image
 from sqlalchemy import select
 
-from bot.app import migrate
-from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import CorruptFile, FileCipher
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import UploadedDocument
 from bot.services import filecheck
 from bot.services.uploads import FileStore, IntegrityError, StoredFile
-from emulator import BotAPIEmulator, FakeUser
+from emulator import BotAPIEmulator
 from knowledge.text import T
-from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import DOCUMENTS, JPEG, PDF, filled_form, make_pdf, nav, nav_arg, upload, upload_documents
+from tests.conftest import ADMIN, BotRunner
+from tests.e2e import DOCUMENTS, JPEG, PDF, at_documents, make_pdf, nav, upload, upload_documents
+from tests.staff_e2e import open_application, press_staff
 
 KEY = Fernet.generate_key()
 CHUNK = FileCipher.CHUNK
@@ -169,16 +168,6 @@ def test_heic_when_pillow_heif_is_there() -> None:
 
 # --- through the real bot ---------------------------------------------------------------------
 
-ADMIN = 900
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})})
-
 
 async def _documents(settings: Settings) -> dict[str, UploadedDocument]:
     engine = make_engine(settings)
@@ -189,64 +178,43 @@ async def _documents(settings: Settings) -> dict[str, UploadedDocument]:
         await engine.dispose()
 
 
-def _staff_button(user: FakeUser, label: str) -> str:
-    return next(
-        data
-        for m in reversed(user.messages)
-        for row in m.buttons
-        for text, data in row
-        if data and data.startswith("st:") and text.startswith(label)
-    )
-
-
 async def test_staff_receive_bot_named_verified_documents_and_are_told_of_a_damaged_one(
-    db_settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
+    db_bot: BotRunner, db_settings: Settings, emulator: BotAPIEmulator
 ) -> None:
-    runner = BotRunner(db_settings, clock, emulator)
-    await runner.start()
-    try:
-        applicant = emulator.user(301)
-        await filled_form(applicant)
-        await applicant.tap(nav(applicant, "docs"))
-        await applicant.tap(nav_arg(applicant, "doc", "passport_copy"))
-        secret = make_pdf("NGUYEN VAN AN passport M12345678")
-        saved = await upload(applicant, emulator, secret, "../../../etc/passport.pdf.exe", "application/pdf")
-        assert "Saved" in saved[0].plain
-        await upload_documents(applicant, emulator, DOCUMENTS[1:])
-        await applicant.tap(nav(applicant, "submit"))
-        docs = await _documents(db_settings)
-        assert set(docs) == set(DOCUMENTS) and all(d.encryption == FileCipher.SCHEME for d in docs.values())
-        # On disk: ciphertext only, under random names inside FILES_DIR.
-        files = Path(db_settings.files_dir)
-        for d in docs.values():
-            blob = Path(d.path).read_bytes()
-            assert Path(d.path).parent.parent == files and Path(d.path).suffix == ".bin"
-            assert b"%PDF" not in blob and b"M12345678" not in blob and d.kind.encode() not in blob
-        assert not list(files.parent.rglob("passport.pdf*"))
-        admin = emulator.user(ADMIN, language_code="en")
-        await admin.say("/staff")
-        await admin.tap(_staff_button(admin, "🌐 English"))
-        await admin.tap(_staff_button(admin, "📥"))
-        await admin.tap(_staff_button(admin, "GG-2026-000001"))
-        sent = {d.file_name: d.content for d in admin.documents}
-        assert sent == {
-            "GG-2026-000001_passport_copy.pdf": secret,
-            **{f"GG-2026-000001_{kind}.pdf": PDF + kind.encode() for kind in DOCUMENTS[1:]},
-        }
-        # One file altered on disk, one cut short: neither is sent, and staff are told which.
-        passport = bytearray(Path(docs["passport_copy"].path).read_bytes())
-        passport[20] ^= 0x01
-        Path(docs["passport_copy"].path).write_bytes(bytes(passport))
-        degree = Path(docs["degree_certificate"].path)
-        degree.write_bytes(degree.read_bytes()[:-16])
-        before = len(admin.documents)
-        replies = await admin.tap(_staff_button(admin, "📎"))
-        assert [d.file_name for d in admin.documents[before:]] == ["GG-2026-000001_employment_contract.pdf"]
-        failed = [m.plain for m in replies if "integrity check" in m.plain]
-        assert len(failed) == 2 and "Copy of your passport" in failed[0] and "degree" in failed[1].lower()
-        assert "upload it again" in failed[0]
-    finally:
-        await runner.stop()
+    applicant = await at_documents(emulator, 301, "passport_copy")
+    secret = make_pdf("NGUYEN VAN AN passport M12345678")
+    saved = await upload(applicant, emulator, secret, "../../../etc/passport.pdf.exe", "application/pdf")
+    assert "Saved" in saved[0].plain
+    await upload_documents(applicant, emulator, DOCUMENTS[1:])
+    await applicant.tap(nav(applicant, "submit"))
+    docs = await _documents(db_settings)
+    assert set(docs) == set(DOCUMENTS) and all(d.encryption == FileCipher.SCHEME for d in docs.values())
+    # On disk: ciphertext only, under random names inside FILES_DIR.
+    files = Path(db_settings.files_dir)
+    for d in docs.values():
+        blob = Path(d.path).read_bytes()
+        assert Path(d.path).parent.parent == files and Path(d.path).suffix == ".bin"
+        assert b"%PDF" not in blob and b"M12345678" not in blob and d.kind.encode() not in blob
+    assert not list(files.parent.rglob("passport.pdf*"))
+    admin = emulator.user(ADMIN, language_code="en")
+    await open_application(admin)
+    sent = {d.file_name: d.content for d in admin.documents}
+    assert sent == {
+        "GG-2026-000001_passport_copy.pdf": secret,
+        **{f"GG-2026-000001_{kind}.pdf": PDF + kind.encode() for kind in DOCUMENTS[1:]},
+    }
+    # One file altered on disk, one cut short: neither is sent, and staff are told which.
+    passport = bytearray(Path(docs["passport_copy"].path).read_bytes())
+    passport[20] ^= 0x01
+    Path(docs["passport_copy"].path).write_bytes(bytes(passport))
+    degree = Path(docs["degree_certificate"].path)
+    degree.write_bytes(degree.read_bytes()[:-16])
+    before = len(admin.documents)
+    replies = await press_staff(admin, "📎")
+    assert [d.file_name for d in admin.documents[before:]] == ["GG-2026-000001_employment_contract.pdf"]
+    failed = [m.plain for m in replies if "integrity check" in m.plain]
+    assert len(failed) == 2 and "Copy of your passport" in failed[0] and "degree" in failed[1].lower()
+    assert "upload it again" in failed[0]
 
 
 def test_files_stored_before_migration_0009_stay_readable(tmp_path: Path) -> None:

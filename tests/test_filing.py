@@ -20,8 +20,8 @@ from dialogs.filing import copy_value, parse_receipt
 from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import submitted_via_bot, texts, wait_for_text
-from tests.test_decisions import _workers, db_settings  # noqa: F401  (the fixture, on SQLite and PostgreSQL)
+from tests.e2e import applicant_who_submitted, texts, wait_for_text
+from tests.test_decisions import _workers
 from tests.test_window_close import periodic
 
 
@@ -51,8 +51,7 @@ def test_copy_values_paste_into_a_korean_form() -> None:
 async def test_report_filed_on_gg24_with_the_receipt(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    user = emulator.user(921)
-    await submitted_via_bot(user, emulator)
+    user = await applicant_who_submitted(emulator, 921)
     status = await user.say("/status")
     assert "Sent for pre-check" in texts(status) and "Not filed on gg24 yet" in texts(status)
     prompt = await user.tap("🧾 I filed on gg24")
@@ -77,8 +76,7 @@ async def test_report_filed_on_gg24_with_the_receipt(
 async def test_filing_reminders_before_the_close_until_reported(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
-    user = emulator.user(922)
-    await submitted_via_bot(user, emulator)
+    user = await applicant_who_submitted(emulator, 922)
     clock.set(datetime(2026, 12, 25, 9, 0, tzinfo=SEOUL))  # 6 days left
     await periodic(bot, settings, clock)
     await periodic(bot, settings, clock)
@@ -94,7 +92,7 @@ async def test_filing_reminders_before_the_close_until_reported(
     assert len([m for m in user.messages if "no filing on gg24 is reported" in m.plain]) == 1
 
 
-async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clock: FixedClock) -> None:  # noqa: F811
+async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clock: FixedClock) -> None:
     """Two taps or two devices: each report in its own session, started together; one is recorded."""
     engines = _workers(db_settings)
     makers = [make_sessionmaker(e) for e in engines]
@@ -136,8 +134,7 @@ async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clo
 
 
 async def test_in_korean_the_pack_and_the_receipt(bot: BotRunner, emulator: BotAPIEmulator) -> None:
-    user = emulator.user(923, language_code="ko")
-    await submitted_via_bot(user, emulator)
+    user = await applicant_who_submitted(emulator, 923, "ko")
     assert any(m.plain.startswith("🗂 gg24 제출 자료 모음 (신청 번호 GG-2026-000001)") for m in user.messages)
     status = texts(await user.say("/status"))
     assert "사전 검토 요청됨" in status and "/gg24" in status

@@ -8,7 +8,6 @@ that the sender may not change, and a person gets an answer in their own languag
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from collections.abc import Iterator
 from io import BytesIO
@@ -23,9 +22,18 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
 from bot.i18n import translator
-from emulator import BotAPIEmulator, FakeMessage, FakeUser
+from emulator import BotAPIEmulator, FakeMessage
 from tests.conftest import NOW, BotRunner
-from tests.e2e import JPEG, PDF, button_for, filled_form, nav, nav_arg, submitted_via_bot, upload
+from tests.e2e import (
+    JPEG,
+    PDF,
+    applicant_who_submitted,
+    at_documents,
+    button_for,
+    nav,
+    snapshot,
+    upload,
+)
 from tests.test_languages import problems_in
 
 LONG = "가" * 5000
@@ -93,36 +101,39 @@ COMMANDS = [
 CALLBACKS = [
     "",
     "a",
-    "a:",
-    "a::",
-    "a:occupation:",
-    "a:occupation:nonexistent",
-    "a:degree:" + "9" * 50,
-    "n::::",
-    "n:result:nowhere:",
-    "n:edit:summary:no_such_question",
-    "l:xx",
-    "l:",
-    "st:",
-    "st:commit:1:",
-    "st:decide:1:recommended",
-    "st:annsend:0:",
-    "st:addstaff:0:admin",
-    "st:unstaff:900:",
-    "st:verify:1:",
-    "st:setf:0:status=<b>",
-    "em:cand:1:",
-    "em:cand:abc:",
-    "em:files:-1:",
-    "em:opt:0:city=nowhere",
-    "em:save:0:",
-    "sh:approve:1:",
-    "sh:toggle:1:passport_copy",
-    "sh:revoke:999999999999999999999:",
-    "s:1:visa_applied",
-    "s:1:visa_issued",
-    "s:x:y",
+    "a1:",
+    "a1::",
+    "a1:occupation:",
+    "a1:occupation:nonexistent",
+    "a1:degree:" + "9" * 50,
+    "n1::::",
+    "n1:result:nowhere:",
+    "n1:edit:summary:no_such_question",
+    "l1:xx",
+    "l1:",
+    "st1:",
+    "st1:commit:1:",
+    "st1:decide:1:recommended",
+    "st1:annsend:0:",
+    "st1:addstaff:0:admin",
+    "st1:unstaff:900:",
+    "st1:verify:1:",
+    "st1:setf:0:status=<b>",
+    "em1:cand:1:",
+    "em1:cand:abc:",
+    "em1:files:-1:",
+    "em1:opt:0:city=nowhere",
+    "em1:save:0:",
+    "sh1:approve:1:",
+    "sh1:toggle:1:passport_copy",
+    "sh1:revoke:999999999999999999999:",
+    "s1:1:visa_applied",
+    "s1:1:visa_issued",
+    "s1:x:y",
     "menu:1",  # a button of an earlier deploy
+    "a:occupation:web_developer",  # the unversioned payload of the first deploys
+    "a2:occupation:web_developer",  # a version this deploy does not know
+    "d1:1:",
     "q:old:format:v1",
     "x" * 64,
     "💥" * 16,
@@ -138,22 +149,6 @@ def test_the_corpus_has_more_than_300_updates() -> None:
     assert corpus_size() >= 300
 
 
-def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite3.connect(settings.database_url.split("///", 1)[1])
-    tables = [
-        "applications",
-        "status_changes",
-        "staff_members",
-        "companies",
-        "employer_links",
-        "counters",
-        "announcements",
-        "audit_log",
-        "documents",
-    ]
-    return {t: con.execute(f"select * from {t} order by 1").fetchall() for t in tables}
-
-
 def assert_clean(locale: str, messages: list[FakeMessage]) -> None:
     apology = translator(locale).render(APOLOGY)
     for m in messages:
@@ -163,8 +158,7 @@ def assert_clean(locale: str, messages: list[FakeMessage]) -> None:
 
 
 async def test_a_corpus_of_hostile_updates(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
-    victim = emulator.user(950)  # has a submitted application: the target of forged buttons
-    await submitted_via_bot(victim, emulator)
+    await applicant_who_submitted(emulator, 950)  # has a submitted application: the target of forged buttons
     await asyncio.sleep(1.2)  # the "submitted" notice is out
     people = [
         emulator.user(951, language_code="ko"),
@@ -295,10 +289,7 @@ HOSTILE_FILES = [
 async def test_disguised_damaged_and_oversized_files_are_refused(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    user = emulator.user(975)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
-    await user.tap(nav_arg(user, "doc", "passport_copy"))
+    user = await at_documents(emulator, 975, "passport_copy")
     for content, name, mime, refusal in HOSTILE_FILES:
         replies = await upload(user, emulator, content, name, mime)
         assert refusal in replies[0].plain and "0 of 3 documents" in replies[0].plain, (name, replies[0].plain)
@@ -385,7 +376,7 @@ CALLBACK_ALPHABET = st.sampled_from("ans:lnstemsh_0123456789xyz-=<>&'\" 가😀"
 @given(
     kind=st.sampled_from(["text", "callback"]),
     text=st.text(min_size=1, max_size=300),
-    prefix=st.sampled_from(["a:", "n:", "l:", "st:", "em:", "sh:", "s:", ""]),
+    prefix=st.sampled_from(["a1:", "n1:", "l1:", "st1:", "em1:", "sh1:", "s1:", ""]),
     rest=st.lists(CALLBACK_ALPHABET, max_size=40).map("".join),
     user=st.integers(min_value=960, max_value=963),
 )
@@ -415,58 +406,35 @@ def test_clean_drops_controls_and_stray_surrogates_and_composes() -> None:
     assert (entities[0].offset, entities[0].length) == (9, 4) and text[9:13] == "bold"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def any_db(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    from bot.app import migrate
-    from tests.conftest import empty_postgres
-
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings.model_copy(update={"staff_admin_ids": frozenset({900})})
-
-
 async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
-    any_db: Settings, clock: FixedClock, emulator: BotAPIEmulator
+    db_bot: BotRunner, db_settings: Settings, emulator: BotAPIEmulator
 ) -> None:
     from sqlalchemy import select
 
     from bot.crypto import Vault, load_key
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.models import Application, StatusChange
-    from tests.e2e import APOLOGY_EN, FORM, answer, eligible, nav, upload_documents, wait_for_text
+    from tests.e2e import APOLOGY_EN, FORM, answer, consented, press, upload_documents, wait_for_text
 
-    async def press(person: FakeUser, label: str) -> list[FakeMessage]:
-        return await person.tap(
-            next(d for m in reversed(person.messages) for r in m.buttons for t, d in r if t.startswith(label))
-        )
-
-    runner = BotRunner(any_db, clock, emulator)
-    await runner.start()
-    try:
-        user = emulator.user(970)
-        await eligible(user)
-        await user.tap(nav(user, "apply"))
-        await user.tap(nav(user, "agree"))
-        await answer(user, "=\x00Ngu\x07yen\u0085 Van\x1b An\x00", *FORM[1:])
-        await user.tap(nav(user, "docs"))
-        await upload_documents(user, emulator)
-        await user.tap(nav(user, "submit"))
-        admin = emulator.user(900, language_code="en")
-        await admin.say("/staff")
-        for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "A document is missing"):
-            await press(admin, label)
-        await admin.say("Please\x00 send the passport\x1b[31m again\u009b")
-        done = await press(admin, "✔ Confirm")
-        assert "Done" in done[0].plain, [m.plain for m in done]
-        await wait_for_text(user, "Please send the passport[31m again")
-        engine = make_engine(any_db)
-        async with make_sessionmaker(engine)() as session:
-            app = (await session.execute(select(Application))).scalar_one()
-            note = (await session.execute(select(StatusChange.note).where(StatusChange.note.is_not(None)))).scalar_one()
-        await engine.dispose()
-        assert note == "Please send the passport[31m again"
-        assert Vault(load_key(any_db)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
-        assert not any(APOLOGY_EN in m.plain for m in user.messages + admin.messages)
-    finally:
-        await runner.stop()
+    user = emulator.user(970)
+    await consented(user)
+    await answer(user, "=\x00Ngu\x07yen\u0085 Van\x1b An\x00", *FORM[1:])
+    await user.tap(nav(user, "docs"))
+    await upload_documents(user, emulator)
+    await user.tap(nav(user, "submit"))
+    admin = emulator.user(900, language_code="en")
+    await admin.say("/staff")
+    for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "A document is missing"):
+        await press(admin, label)
+    await admin.say("Please\x00 send the passport\x1b[31m again\u009b")
+    done = await press(admin, "✔ Confirm")
+    assert "Done" in done[0].plain, [m.plain for m in done]
+    await wait_for_text(user, "Please send the passport[31m again")
+    engine = make_engine(db_settings)
+    async with make_sessionmaker(engine)() as session:
+        app = (await session.execute(select(Application))).scalar_one()
+        note = (await session.execute(select(StatusChange.note).where(StatusChange.note.is_not(None)))).scalar_one()
+    await engine.dispose()
+    assert note == "Please send the passport[31m again"
+    assert Vault(load_key(db_settings)).open(app.personal_sealed)["name"] == "NGUYEN VAN AN"
+    assert not any(APOLOGY_EN in m.plain for m in user.messages + admin.messages)

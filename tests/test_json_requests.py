@@ -18,7 +18,7 @@ async def test_a_message_goes_as_json_and_a_document_as_a_form(settings: Setting
     user = emulator.user(41)
     user.open_chat()
     bot = build_bot(settings, TEST_TOKEN)
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="예 & <네>", callback_data="a:x:y")]])
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="예 & <네>", callback_data="a1:x:y")]])
     try:
         sent = await bot.send_message(
             41, "<b>경기도</b> — Ўзбекистон 100%", reply_markup=keyboard, disable_notification=False
@@ -35,7 +35,7 @@ async def test_a_message_goes_as_json_and_a_document_as_a_form(settings: Setting
     assert params["text"] == "<b>경기도</b> — Ўзбекистон 100%"
     assert params["parse_mode"] == "HTML"  # the bot's default, resolved as aiogram does for forms
     assert params["disable_notification"] is False
-    assert params["reply_markup"] == {"inline_keyboard": [[{"text": "예 & <네>", "callback_data": "a:x:y"}]]}
+    assert params["reply_markup"] == {"inline_keyboard": [[{"text": "예 & <네>", "callback_data": "a1:x:y"}]]}
     assert sent.text == "경기도 — Ўзбекистон 100%"  # parsed as HTML by the Bot API
     assert user.messages[-1].document is not None and user.messages[-1].document.content == b"%PDF-1.4 diploma"
     assert emulator.calls("sendDocument")[0]["caption"] == "졸업증명서"
@@ -48,7 +48,7 @@ async def test_a_screen_is_sent_as_send_message_and_only_its_id_read_back(
     user = emulator.user(42)
     user.open_chat()
     bot = build_bot(settings, TEST_TOKEN)
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="네", callback_data="a:x:y")]])
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="네", callback_data="a1:x:y")]])
     try:
         full = await bot.send_message(42, "<b>경기도</b>", reply_markup=keyboard)
         sent = await send_screen(bot, 42, "<b>경기도</b>", keyboard)

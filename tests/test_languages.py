@@ -10,6 +10,7 @@ from functools import cache
 import pytest
 from lingua import Language, LanguageDetectorBuilder
 
+from bot.callbacks import AnswerCB, NavCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
@@ -18,7 +19,17 @@ from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, PDF, answer, keyboard_message, nav
+from tests.e2e import (
+    ELIGIBLE_WEB_DEV,
+    PDF,
+    answer,
+    button_data,
+    callback_prefix,
+    consented,
+    keyboard_message,
+    nav,
+    nav_arg,
+)
 from tests.test_status import change, reference_of
 from tests.test_window_close import AFTER as AFTER_THE_CLOSE
 from tests.test_window_close import NEAR as NEAR_THE_CLOSE
@@ -230,32 +241,12 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     await user.send_sticker()
     await emulator.wait_processed()
     await user.tap(
-        "a:occupation:care_worker", message=user.messages[0] if user.messages[0].buttons else None
+        AnswerCB(q="occupation", v="care_worker").pack(), message=user.messages[0] if user.messages[0].buttons else None
     ) if user.messages[0].buttons else None
     await user.say("/help")
     await user.say("/about")
     await user.say("/language")
     assert keyboard_message(user).buttons
-
-
-def _data(user: FakeUser, prefix: str) -> str:
-    """The callback data starting with ``prefix`` on the latest keyboard that has one."""
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for _, data in row:
-                if data and data.startswith(prefix):
-                    return data
-    raise AssertionError(f"no {prefix} button")
-
-
-def doc_button(user: FakeUser, kind: str) -> str:
-    return next(
-        data
-        for m in reversed(user.messages)
-        for row in m.buttons
-        for _, data in row
-        if data == f"n:doc:form_docs:{kind}"
-    )
 
 
 @pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
@@ -267,11 +258,7 @@ async def test_whole_journey_is_in_the_users_language(
     # The application form in the last 30 days (the days left on every screen): consent, fields with
     # a validation error, the review, data rights.
     clock.set(NEAR_THE_CLOSE)
-    await user.say("/restart")
-    await answer(user, "web_developer", "master", "abroad", "yes", "yes", "D-10", "VN", "yes", "yes", "=40000000")
-    await user.tap(nav(user, "result"))
-    await user.tap(nav(user, "apply"))
-    await user.tap(nav(user, "agree"))
+    await consented(user, "/restart")
     await answer(
         user,
         "=Нгуен",
@@ -288,12 +275,12 @@ async def test_whole_journey_is_in_the_users_language(
     )
     # Documents: a refused file, a missing-documents refusal, the uploads, submission and its summary file.
     await user.tap(nav(user, "docs"))
-    await user.tap(doc_button(user, "passport_copy"))
+    await user.tap(nav_arg(user, "doc", "passport_copy"))
     await user.send_document(b"hello", "notes.txt", "text/plain")
     await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
     for kind in ("passport_copy", "degree_certificate", "employment_contract"):
-        await user.tap(doc_button(user, kind))
+        await user.tap(nav_arg(user, "doc", kind))
         await user.send_document(PDF + kind.encode(), f"{kind}.pdf", "application/pdf")
         await emulator.wait_processed()
     await user.tap(nav(user, "submit"))
@@ -321,25 +308,25 @@ async def test_whole_journey_is_in_the_users_language(
     # for a care home, inviting the candidate, who approves; the candidate's card; /share.
     hr = emulator.user(501, language_code=TELEGRAM_CODE.get(locale, locale))
     await hr.say("/employer")
-    await answer(hr, "!" + _data(hr, "em:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
-    await answer(hr, "!em:opt:0:city=suwon", "=김민지", "!em:save:0:")
-    await answer(hr, "!em:oblig:0:", "!em:opt:0:occupation=care_worker", "=30000000", "=7", "=2")
-    await answer(hr, "!em:opt:0:tax=no", "!em:opt:0:facility=yes", "=21234")
+    await answer(hr, "!" + button_data(hr, data="em1:register:"), "=한빛케어", "=134-86-72684", "=134-86-72683")
+    await answer(hr, "!em1:opt:0:city=suwon", "=김민지", "!em1:save:0:")
+    await answer(hr, "!em1:oblig:0:", "!em1:opt:0:occupation=care_worker", "=30000000", "=7", "=2")
+    await answer(hr, "!em1:opt:0:tax=no", "!em1:opt:0:facility=yes", "=21234")
     await hr.say("/employer")
-    invite = await hr.tap(_data(hr, "em:invite:"))
+    invite = await hr.tap(button_data(hr, data="em1:invite:"))
     payload = re.search(r"start=(c_\w+)", invite[0].plain)
     assert payload, invite[0].plain
     await user.say(f"/start {payload.group(1)}")
-    await user.tap(_data(user, "sh:approve:"))
+    await user.tap(button_data(user, data="sh1:approve:"))
     await user.say("/share")
     await hr.say("/employer")
-    await hr.tap(_data(hr, "em:cand:"))
+    await hr.tap(button_data(hr, data="em1:cand:"))
     await user.say("/mydata")
     await user.say("/delete")
     # After the close: /start says so at once; the check as information only.
     clock.set(AFTER_THE_CLOSE)
     await user.say("/start")
-    await user.tap(_data(user, "n:info_check:"))
+    await user.tap(button_data(user, data=callback_prefix(NavCB, "info_check")))
     assert len(user.messages) > 40
     # Every message was accepted by the emulator (HTML, 4096 characters, 64-byte callback data): a
     # rejected one would have produced the apology instead.

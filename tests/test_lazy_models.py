@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 USER = {"id": 7, "is_bot": False, "first_name": "Dilnoza", "language_code": "uz"}
 CHAT = {"id": 7, "type": "private", "first_name": "Dilnoza"}
-KEYBOARD = {"inline_keyboard": [[{"text": "Ha", "callback_data": "a:job_offer:yes"}]]}
+KEYBOARD = {"inline_keyboard": [[{"text": "Ha", "callback_data": "a1:job_offer:yes"}]]}
 MESSAGE = {"message_id": 5, "date": 1764000000, "chat": CHAT, "from": USER}
 UPDATES: list[dict[str, Any]] = [
     {
@@ -31,7 +31,7 @@ UPDATES: list[dict[str, Any]] = [
             "id": "9",
             "from": USER,
             "chat_instance": "c",
-            "data": "a:job_offer:yes",
+            "data": "a1:job_offer:yes",
             "message": {
                 **MESSAGE,
                 "from": {"id": 1, "is_bot": True, "first_name": "GG"},

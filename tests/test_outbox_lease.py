@@ -10,11 +10,9 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from aiogram import Bot
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import migrate
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
@@ -22,7 +20,7 @@ from bot.sender import Sender
 from bot.services import outbox
 from bot.services.outbox import enqueue
 from emulator import BotAPIEmulator, FakeUser
-from tests.conftest import empty_postgres
+from tests.conftest import on_postgres
 from tests.test_production import empty_redis
 from tests.test_status import _register, sender_for
 
@@ -32,11 +30,7 @@ LEASE = 0.6  # seconds; a 429 of 3 s outlasts it five times
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     """Each test on SQLite (one sender process by design) and on PostgreSQL (several workers)."""
-    if request.param == "sqlite":
-        return settings
-    s = settings.model_copy(update={"database_url": await empty_postgres()})
-    await migrate(s)
-    return s
+    return settings if request.param == "sqlite" else await on_postgres(settings)
 
 
 @pytest.fixture
@@ -59,11 +53,29 @@ async def person(emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
     return user
 
 
-async def two_senders(settings: Settings, emulator: BotAPIEmulator, **kw: float) -> tuple[list[Sender], list[Bot]]:
+@contextlib.asynccontextmanager
+async def two_senders(
+    settings: Settings, emulator: BotAPIEmulator, lease: float = LEASE
+) -> AsyncIterator[list[Sender]]:
+    """Two workers' senders on one outbox, with this lease."""
     pairs = [await sender_for(settings, SystemClock(), emulator.base_url) for _ in range(2)]  # type: ignore[arg-type]
     for sender, _ in pairs:
-        sender.lease = timedelta(seconds=kw.get("lease", LEASE))
-    return [s for s, _ in pairs], [b for _, b in pairs]
+        sender.lease = timedelta(seconds=lease)
+    try:
+        yield [s for s, _ in pairs]
+    finally:
+        for _, bot in pairs:
+            await bot.session.close()
+
+
+async def held_by_a_429(
+    emulator: BotAPIEmulator, settings: Settings, clock: FixedClock, engine: AsyncEngine, user_id: int, wait: int
+) -> FakeUser:
+    """A person with a notice queued, whose first send will meet a 429 asking to wait ``wait`` seconds."""
+    user = await person(emulator, settings, clock, user_id)
+    await notice(engine, user_id, f"k{user_id}")
+    emulator.fail_next("sendMessage", 429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+    return user
 
 
 async def other_sender_keeps_recovering(sender: Sender, seconds: float) -> None:
@@ -78,61 +90,66 @@ async def other_sender_keeps_recovering(sender: Sender, seconds: float) -> None:
 async def test_a_live_sender_waiting_out_a_429_keeps_its_claim(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
 ) -> None:
-    user = await person(emulator, settings, clock, 1601)
-    await notice(engine, 1601, "k1")
     # A 429 of 4 s outlasts a lease of 1.5 s (renewed every 0.5 s): only the renewal keeps the
     # claim. The lease is not shorter so that a busy test machine cannot delay a renewal past it.
-    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 4", retry_after=4)
-    (a, b), bots = await two_senders(settings, emulator, lease=1.5)
-    waiting = asyncio.create_task(a.drain_once())
-    await asyncio.sleep(0.2)  # a holds the message, waiting out the 429
-    await other_sender_keeps_recovering(b, 4.5)
-    assert await waiting == 1
-    notices = [m for m in user.messages if m.plain == "notice k1"]
+    user = await held_by_a_429(emulator, settings, clock, engine, 1601, wait=4)
+    async with two_senders(settings, emulator, lease=1.5) as (a, b):
+        waiting = asyncio.create_task(a.drain_once())
+        await asyncio.sleep(0.2)  # a holds the message, waiting out the 429
+        await other_sender_keeps_recovering(b, 4.5)
+        assert await waiting == 1
+    notices = [m for m in user.messages if m.plain == "notice k1601"]
     assert len(notices) == 1  # once: b never took over the live claim
-    for bot in bots:
-        await bot.session.close()
 
 
 async def test_a_dead_senders_claim_is_taken_over_after_its_lease(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
 ) -> None:
-    user = await person(emulator, settings, clock, 1602)
-    await notice(engine, 1602, "k2")
-    emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 30", retry_after=30)
-    (a, b), bots = await two_senders(settings, emulator)
-    dying = asyncio.create_task(a.drain_once())
-    await asyncio.sleep(0.2)
-    dying.cancel()  # the sender dies mid-wait: nobody renews its lease
-    with contextlib.suppress(asyncio.CancelledError):
-        await dying
-    await other_sender_keeps_recovering(b, LEASE * 3)
-    assert [m.plain for m in user.messages if m.plain == "notice k2"] == ["notice k2"]
-    for bot in bots:
+    user = await held_by_a_429(emulator, settings, clock, engine, 1602, wait=30)
+    async with two_senders(settings, emulator) as (a, b):
+        dying = asyncio.create_task(a.drain_once())
+        await asyncio.sleep(0.2)
+        dying.cancel()  # the sender dies mid-wait: nobody renews its lease
+        with contextlib.suppress(asyncio.CancelledError):
+            await dying
+        await other_sender_keeps_recovering(b, LEASE * 3)
+    assert [m.plain for m in user.messages if m.plain == "notice k1602"] == ["notice k1602"]
+
+
+@contextlib.asynccontextmanager
+async def idle_sender(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, redis: Redis | None = None
+) -> AsyncIterator[Sender]:
+    """A sender running with nothing to send, that only a wake-up makes look again within 30 s."""
+    sender, bot = await sender_for(settings, clock, emulator.base_url)
+    sender.idle_interval, sender.redis = 30.0, redis  # without a wake-up a notice would wait 30 s
+    running = asyncio.create_task(sender.run())
+    try:
+        await asyncio.sleep(0.5)  # idle now
+        yield sender
+    finally:
+        sender.stop()
+        await running
         await bot.session.close()
+
+
+async def received(user: FakeUser, text: str) -> None:
+    for _ in range(60):
+        if user.messages and user.messages[-1].plain == text:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{text!r} never came")
 
 
 async def test_an_enqueue_wakes_the_idle_sender_once_committed(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator, engine: AsyncEngine
 ) -> None:
     user = await person(emulator, settings, clock, 1603)
-    sender, bot = await sender_for(settings, clock, emulator.base_url)
-    sender.idle_interval = 30.0  # without a wake-up the notice would wait this long
-    running = asyncio.create_task(sender.run())
-    try:
-        await asyncio.sleep(0.5)  # idle now
+    async with idle_sender(settings, clock, emulator):
         started = asyncio.get_running_loop().time()
         await notice(engine, 1603, "k3", clock)
-        for _ in range(60):
-            if user.messages and user.messages[-1].plain == "notice k3":
-                break
-            await asyncio.sleep(0.05)
-        assert user.messages[-1].plain == "notice k3"
+        await received(user, "notice k3")
         assert asyncio.get_running_loop().time() - started < 3
-    finally:
-        sender.stop()
-        await running
-        await bot.session.close()
 
 
 async def test_another_workers_enqueue_wakes_the_sender_through_redis(
@@ -140,23 +157,13 @@ async def test_another_workers_enqueue_wakes_the_sender_through_redis(
 ) -> None:
     redis = Redis.from_url(await empty_redis())
     user = await person(emulator, settings, clock, 1604)
-    sender, bot = await sender_for(settings, clock, emulator.base_url)
-    sender.idle_interval, sender.redis = 30.0, redis
-    running = asyncio.create_task(sender.run())
-    other = Sender(make_sessionmaker(engine), bot, clock, redis=redis)  # the enqueuing worker's
-    try:
-        await asyncio.sleep(0.5)
+    async with idle_sender(settings, clock, emulator, redis) as sender:
+        other = Sender(make_sessionmaker(engine), sender.bot, clock, redis=redis)  # the enqueuing worker's
         outbox.unregister(sender)  # as if it ran in another process: only Redis can wake it
         outbox.register(other)
-        await notice(engine, 1604, "k4", clock)
-        for _ in range(60):
-            if user.messages and user.messages[-1].plain == "notice k4":
-                break
-            await asyncio.sleep(0.05)
-        assert user.messages[-1].plain == "notice k4"
-    finally:
-        outbox.unregister(other)
-        sender.stop()
-        await running
-        await bot.session.close()
-        await redis.aclose()
+        try:
+            await notice(engine, 1604, "k4", clock)
+            await received(user, "notice k4")
+        finally:
+            outbox.unregister(other)
+    await redis.aclose()

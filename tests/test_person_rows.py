@@ -19,11 +19,11 @@ from bot.i18n import native_name
 from dialogs.questionnaire import Conversation
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav, write_sqlite
+from tests.e2e import ELIGIBLE_WEB_DEV, answer, nav, sqlite_db, write_sqlite
 
 
 def _db(settings: Settings) -> sqlite3.Connection:
-    db = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    db = sqlite_db(settings)
     db.row_factory = sqlite3.Row
     return db
 

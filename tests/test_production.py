@@ -19,7 +19,6 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy import text
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
@@ -27,7 +26,7 @@ from bot.services.announcements import AnnouncementService
 from bot.services.staff import StaffService
 from bot.web import WebhookWorker
 from emulator import TEST_TOKEN, BotAPIEmulator
-from tests.conftest import empty_postgres
+from tests.conftest import on_postgres
 from tests.e2e import ELIGIBLE_WEB_DEV, answer, kill, nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,9 +59,7 @@ async def empty_redis() -> str:
 @pytest.fixture
 async def shared(settings: Settings) -> Settings:
     """Settings pointing at the real PostgreSQL and Redis of this machine (skips without them)."""
-    s = settings.model_copy(update={"database_url": await empty_postgres(), "redis_url": await empty_redis()})
-    await migrate(s)
-    return s
+    return await on_postgres(settings, redis_url=await empty_redis())
 
 
 async def test_webhook_refuses_a_wrong_secret_and_serves_health_and_metrics(

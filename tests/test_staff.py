@@ -4,27 +4,23 @@ applicant in their language, the quota under concurrency, staff management, stat
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import select
 
-from bot.app import migrate
+from bot.callbacks import StaffCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, AuditEntry
 from bot.db.models import Counter as CounterRow
-from bot.render import StaffCB
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
-from emulator import BotAPIEmulator, FakeMessage, FakeUser
-from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import DOCUMENTS, PDF, answer, nav, submitted_via_bot, wait_for_text
+from emulator import BotAPIEmulator
+from tests.conftest import ADMIN, BotRunner, running
+from tests.e2e import DOCUMENTS, PDF, answer, applicant_who_submitted, nav, snapshot, sqlite_db, wait_for_text
+from tests.staff_e2e import open_application, press_staff, submitted_directly
 
-ADMIN = 900
 HANGUL = ("\uac00", "\ud7a3")
 
 
@@ -32,44 +28,17 @@ def korean(text: str) -> bool:
     return any(HANGUL[0] <= ch <= HANGUL[1] for ch in text)
 
 
-@pytest.fixture
-async def staff_bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN})}), clock, emulator)
-    await runner.start()
-    yield runner
-    await runner.stop()
-
-
-def db(settings: Settings) -> sqlite3.Connection:
-    return sqlite3.connect(settings.database_url.split("///", 1)[1])
-
-
-def staff_data(user: FakeUser, label: str) -> str:
-    """The callback data of the staff button with this label (exact or prefix) on the latest keyboard."""
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for text, data in row:
-                if data and data.startswith("st:") and (text == label or text.startswith(label)):
-                    return data
-    raise AssertionError(f"no staff button {label!r}")
-
-
-async def press(user: FakeUser, label: str) -> list[FakeMessage]:
-    return await user.tap(staff_data(user, label))
-
-
 async def test_review_a_submitted_application_and_request_information_in_the_applicants_language(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(301, language_code="ko")
-    await submitted_via_bot(applicant, emulator)
+    applicant = await applicant_who_submitted(emulator, 301, "ko")
     admin = emulator.user(ADMIN, language_code="en")
     menu = await admin.say("/staff")
     assert "Staff menu" not in menu[0].plain and korean(menu[0].plain)  # Korean first
-    await press(admin, "🌐 English")
-    queue = await press(admin, "📥 Review queue")
+    await press_staff(admin, "🌐 English")
+    queue = await press_staff(admin, "📥 Review queue")
     assert "1 applications" in queue[0].plain or "1 application" in queue[0].plain
-    opened = await press(admin, "GG-2026-000001")
+    opened = await press_staff(admin, "GG-2026-000001")
     text = "\n".join(m.plain for m in opened)
     assert (
         "NGUYEN VAN AN" in text
@@ -82,16 +51,16 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     assert sorted(d.file_name for d in admin.documents) == sorted(f"GG-2026-000001_{kind}.pdf" for kind in DOCUMENTS)
     assert sorted(d.content for d in admin.documents) == sorted(PDF + kind.encode() for kind in DOCUMENTS)
     assert any("Copy of your passport" in (d.caption or "") for d in admin.documents)
-    await press(admin, "📝 Request more information")
-    await press(admin, "Proof of your degree")
+    await press_staff(admin, "📝 Request more information")
+    await press_staff(admin, "Proof of your degree")
     await admin.say("Please add the apostille <b>now</b>")
     confirm = admin.messages[-1]
     assert "Please add the apostille <b>now</b>" in confirm.plain
-    done = await press(admin, "✔ Confirm")
+    done = await press_staff(admin, "✔ Confirm")
     assert "Done" in done[0].plain and "More information requested" in done[0].plain
     note = await wait_for_text(applicant, "Please add the apostille")
     assert korean(note.plain) and "<b>now</b>" in note.plain  # their language; the note as written
-    rows = db(settings).execute("select action, target, before, after from audit_log order by id").fetchall()
+    rows = sqlite_db(settings).execute("select action, target, before, after from audit_log order by id").fetchall()
     assert ("application.status", "GG-2026-000001") in [(a, t) for a, t, _, _ in rows]
     change = next(r for r in rows if r[0] == "application.status")
     assert "submitted" in change[2] and "info_requested" in change[3] and "degree_proof" in change[3]
@@ -100,21 +69,17 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
 async def test_recommendation_takes_the_next_number_and_quota_is_shown_to_everyone(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(302, language_code="ru")
-    await submitted_via_bot(applicant, emulator)
+    applicant = await applicant_who_submitted(emulator, 302, "ru")
     admin = emulator.user(ADMIN, language_code="ko")
-    await admin.say("/staff")
-    await press(admin, "🌐 English")
-    await press(admin, "📥 Review queue")
-    await press(admin, "GG-2026-000001")
-    confirm = await press(admin, "✅ Recommend")
+    await open_application(admin)
+    confirm = await press_staff(admin, "✅ Recommend")
     assert "0 of 630 issued" in confirm[0].plain
-    await press(admin, "✔ Confirm")
+    await press_staff(admin, "✔ Confirm")
     message = await wait_for_text(applicant, "GGR-2026-0001")
     assert any("\u0400" <= ch <= "\u04ff" for ch in message.plain)  # Russian
     quota = await applicant.say("/quota")
     assert "629" in quota[0].plain and "37" in quota[0].plain  # remaining; days until 31 December
-    assert db(settings).execute("select value from counters").fetchone() == (1,)
+    assert sqlite_db(settings).execute("select value from counters").fetchone() == (1,)
 
 
 STAFF_ACTS = [
@@ -141,27 +106,10 @@ STAFF_ACTS = [
 ]
 
 
-def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    con = db(settings)
-    tables = [
-        "applications",
-        "companies",
-        "status_changes",
-        "staff_members",
-        "staff_sessions",
-        "audit_log",
-        "announcements",
-        "outbox",
-        "counters",
-    ]
-    return {t: con.execute(f"select * from {t} order by 1").fetchall() for t in tables}
-
-
 async def test_every_staff_button_is_refused_to_others_and_changes_nothing(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(303)
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 303)
     await asyncio.sleep(1.5)  # the outbox has sent the "submitted" notice
     intruder = emulator.user(304)
     await intruder.say("/start")
@@ -184,9 +132,9 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
     admin = emulator.user(ADMIN, language_code="ko")
     reviewer = emulator.user(305, language_code="en")
     await admin.say("/staff")
-    await press(admin, "🌐 English")
-    await press(admin, "👥 Staff members")
-    await press(admin, "➕ Add a reviewer")
+    await press_staff(admin, "🌐 English")
+    await press_staff(admin, "👥 Staff members")
+    await press_staff(admin, "➕ Add a reviewer")
     bad = await admin.say("@someone")
     assert "digits only" in bad[0].plain
     team = await admin.say("305")
@@ -201,37 +149,16 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
         reply = reviewer.messages[count:]
         assert any("Only administrators" in m.plain or "관리자만" in m.plain for m in reply), act
     assert snapshot(settings)["staff_members"] == before["staff_members"]
-    await press(admin, "Remove 305")
+    await press_staff(admin, "Remove 305")
     refused = await reviewer.say("/staff")
     assert "only for" in refused[0].plain
-    actions = [r[0] for r in db(settings).execute("select action from audit_log order by id")]
+    actions = [r[0] for r in sqlite_db(settings).execute("select action from audit_log order by id")]
     assert actions == ["staff.add", "staff.remove"]
 
 
-async def _submitted(settings: Settings, clock: FixedClock, count: int) -> list[str]:
-    from bot.db.repo import PersonRepo
-
-    engine = make_engine(settings)
-    refs = []
-    async with make_sessionmaker(engine)() as session:
-        for i in range(count):
-            await PersonRepo(session).load(10_000 + i, "en", clock.now())
-            await session.flush()
-            service = ApplicationService(session, clock)
-            app = await service.create_draft(10_000 + i, "web_developer")
-            refs.append((await service.submit(app)).reference)
-    await engine.dispose()
-    return refs
-
-
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_concurrent_recommendations_never_exceed_the_quota(
-    database: str, settings: Settings, clock: FixedClock
-) -> None:
-    if database == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    refs = await _submitted(settings, clock, 30)
+async def test_concurrent_recommendations_never_exceed_the_quota(db_settings: Settings, clock: FixedClock) -> None:
+    settings = db_settings
+    refs = [ref for _, ref in await submitted_directly(settings, clock, 30, 10_000)]
     engine = make_engine(settings)
     maker = make_sessionmaker(engine)
     async with maker() as session:
@@ -282,8 +209,7 @@ async def test_desk_refuses_admin_acts_to_a_reviewer_without_touching_state(
 async def test_statistics_are_anonymous_counts_that_survive_deletion(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    applicant = emulator.user(306, language_code="ko")
-    await submitted_via_bot(applicant, emulator)
+    await applicant_who_submitted(emulator, 306, "ko")
     short = emulator.user(307, language_code="en")  # a network developer with 4 of the 5 years
     await short.say("/start")
     await answer(short, "network_developer", "none", "=4", "no", "VN", "yes", "yes", "=40000000")
@@ -293,8 +219,8 @@ async def test_statistics_are_anonymous_counts_that_survive_deletion(
     await short.tap(button, message=summary)  # looking twice counts once
     admin = emulator.user(ADMIN, language_code="en")
     await admin.say("/staff")
-    await press(admin, "🌐 English")
-    shown = "\n".join(m.plain for m in await press(admin, "📈 Statistics"))
+    await press_staff(admin, "🌐 English")
+    shown = "\n".join(m.plain for m in await press_staff(admin, "📈 Statistics"))
     assert "Started the questionnaire: 2" in shown and "Finished the questionnaire: 2" in shown
     assert "Not eligible (❌): 1" in shown and "Submitted: 1" in shown  # looking twice counted once
     assert "Network systems developer (네트워크시스템 개발자): 0 / 1 / 0 / 1 / 0 / 0 / 0" in shown
@@ -303,8 +229,8 @@ async def test_statistics_are_anonymous_counts_that_survive_deletion(
     assert "307" not in shown and "NGUYEN" not in shown  # nobody in it
     await short.say("/delete")
     await short.tap("Yes, delete everything")
-    await press(admin, "« Staff menu")
-    again = "\n".join(m.plain for m in await press(admin, "📈 Statistics"))
+    await press_staff(admin, "« Staff menu")
+    again = "\n".join(m.plain for m in await press_staff(admin, "📈 Statistics"))
     assert again == shown
 
 
@@ -316,10 +242,10 @@ async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_langua
     from bot.services.staff import StaffService
     from dialogs.staff import QueueFilter
 
-    refs = await _submitted(settings, clock, 3)
+    refs = [ref for _, ref in await submitted_directly(settings, clock, 3, 10_000)]
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
-        con = db(settings)
+        con = sqlite_db(settings)
         con.execute("update users set language = 'vi' where id = 10001")
         con.execute(
             "update applications set occupation = 'data_engineer', submitted_at = '2026-11-01 00:00:00' "
@@ -341,7 +267,7 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
     settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
 ) -> None:
     slow = settings.model_copy(update={"staff_admin_ids": frozenset({ADMIN}), "send_rate": 4.0})
-    con = db(settings)
+    con = sqlite_db(settings)
     con.executemany(
         "insert into users (id, language, language_chosen, created_at, last_seen_at, mode, counted) "
         "values (?, 'vi', 0, '2026-11-01 00:00:00', '2026-11-01 00:00:00', 'check', '[]')",
@@ -350,30 +276,26 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
     con.commit()
     for i in range(40):
         emulator.user(30_000 + i, language_code="vi").open_chat()
-    runner = BotRunner(slow, clock, emulator)
-    await runner.start()
-    try:
+    async with running(slow, clock, emulator):
         admin = emulator.user(ADMIN, language_code="en")
         await admin.say("/staff")
-        await press(admin, "🌐 English")
-        await press(admin, "📣 Announcements")
-        await press(admin, "✍ New announcement")
-        await press(admin, "👥 Audience")
-        await press(admin, "vi")
-        await press(admin, "vi")
+        await press_staff(admin, "🌐 English")
+        await press_staff(admin, "📣 Announcements")
+        await press_staff(admin, "✍ New announcement")
+        await press_staff(admin, "👥 Audience")
+        await press_staff(admin, "vi")
+        await press_staff(admin, "vi")
         await admin.say("Thông báo thử")
-        await press(admin, "👁 Preview")
+        await press_staff(admin, "👁 Preview")
         assert "40 recipients" in admin.messages[-1].plain
-        await press(admin, "📤 Confirm and send")
+        await press_staff(admin, "📤 Confirm and send")
         await asyncio.sleep(1.5)
-        asked = await press(admin, "⏹ Cancel the rest")
+        asked = await press_staff(admin, "⏹ Cancel the rest")
         assert "Cancel announcement #1?" in asked[0].plain  # asked first
-        cancelled = await press(admin, "⏹ Yes, cancel the rest")
+        cancelled = await press_staff(admin, "⏹ Yes, cancel the rest")
         assert "cancelled" in cancelled[0].plain
         report = await wait_for_text(admin, "is cancelled")
         await asyncio.sleep(1.5)
-    finally:
-        await runner.stop()
     sent = sum(1 for i in range(40) if any("Thông báo thử" in m.plain for m in emulator.user(30_000 + i).messages))
     states = Counter(s for (s,) in con.execute("select state from outbox where announcement_id = 1"))
     assert 0 < sent < 40 and states["cancelled"] == 40 - sent - states["sending"]

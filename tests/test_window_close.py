@@ -19,10 +19,11 @@ from knowledge import loader
 from tests.conftest import BotRunner
 from tests.e2e import (
     answer,
+    applicant_who_submitted,
+    at_documents,
     eligible,
     filled_form,
     nav,
-    submitted_via_bot,
     texts,
     upload_documents,
     wait_for_text,
@@ -81,9 +82,7 @@ async def test_last_day_and_far_from_the_close(bot: BotRunner, emulator: BotAPIE
 async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    user = emulator.user(903)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 903)
     await upload_documents(user, emulator, ("passport_copy",))
     clock.set(AFTER)
     start = await user.say("/start")
@@ -119,8 +118,7 @@ async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(
 async def test_submitted_applications_go_on_after_the_close(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    user = emulator.user(904)
-    await submitted_via_bot(user, emulator)
+    user = await applicant_who_submitted(emulator, 904)
     clock.set(ERASED)  # past the close and the drafts' erasure
     await periodic(bot, settings, clock)
     assert rows(settings, "select status from applications") == [("submitted",)]  # never erased
@@ -174,9 +172,7 @@ async def test_a_finished_draft_not_sent_is_reminded_once(
 ) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
-    user = emulator.user(906)
-    await filled_form(user)
-    await user.tap(nav(user, "docs"))
+    user = await at_documents(emulator, 906)
     await upload_documents(user, emulator, ("passport_copy", "degree_certificate"))  # one still missing
     clock.advance(timedelta(days=1, minutes=1))
     await periodic(bot, settings, clock)

@@ -12,11 +12,11 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import AnswerCB, LangCB, NavCB
 from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
-from bot.render import AnswerCB, LangCB, NavCB
 from bot.services.application_form import FormService
 from bot.services.faq import FaqService
 from bot.services.filing import FilingService
@@ -253,7 +253,7 @@ def build_router() -> Router:
 
 def build_buttons_router() -> Router:
     """The questionnaire's buttons, the most frequent updates, ahead of every other router: their
-    callback prefixes ("a", "n") are no other router's, so the order changes no outcome, and they
+    callback prefixes (AnswerCB, NavCB in bot/callbacks.py) are no other router's, so the order changes no outcome, and they
     skip five routers' filters (bench/throughput.py)."""
     r = Router(name="applicant_buttons")
     r.callback_query.filter(on_loop(F.message.chat.type == "private"))

@@ -6,23 +6,16 @@ import json
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import EraseCB
 from bot.clock import Clock
 from bot.db.confirmations import ERASE, Confirmations
 from bot.i18n import Translator
 from bot.services.data_rights import DataRightsService
 from bot.speed.filters import on_loop
 from knowledge.text import T, Verbatim
-
-
-class EraseCB(CallbackData, prefix="x"):
-    """/delete's answer; ``t`` is the one-time token of the screen that asked (bot/db/confirmations.py)."""
-
-    sure: bool
-    t: str = ""
 
 
 async def on_mydata(message: Message, bot: Bot, data_rights: DataRightsService, tr: Translator) -> None:

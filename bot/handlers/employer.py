@@ -7,13 +7,13 @@ from aiogram.filters import Command, CommandObject, CommandStart, Filter
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import ActionCB, EmpCB, ShareCB
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
 from bot.db.repo import Person
 from bot.i18n import Translator
 from bot.messaging import send_reply
-from bot.render import ActionCB, EmpCB, ShareCB
 from bot.services import modes
 from bot.services.employer_desk import EmployerDesk, Reply, ShareDesk
 from bot.services.employers import EmployerService

@@ -12,11 +12,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter
 from aiogram.types import CallbackQuery, Message
 
+from bot.callbacks import StaffCB
 from bot.clock import Clock
 from bot.db.models import User
 from bot.i18n import Translator, translator
 from bot.messaging import send_reply
-from bot.render import StaffCB, render
+from bot.render import render
 from bot.services import quota
 from bot.services.modes import Mode
 from bot.services.staff import StaffService

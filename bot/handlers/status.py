@@ -8,11 +8,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import DbId, versioned
 from bot.clock import Clock
 from bot.db.models import Application
 from bot.i18n import Translator
 from bot.messaging import send_reply
-from bot.render import DbId, render
+from bot.render import render
 from bot.services.application_form import FormService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.filing import FILABLE, FilingService
@@ -36,7 +37,7 @@ def _report(app: Application) -> tuple[str, Text] | None:
     return REPORTS.get(app.status)
 
 
-class ReportCB(CallbackData, prefix="s"):
+class ReportCB(CallbackData, prefix=versioned("s")):
     """The applicant reports a visa step for one of their applications (checked on the server)."""
 
     app: DbId

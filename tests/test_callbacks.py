@@ -1,0 +1,101 @@
+"""Callback data: every factory versioned, and its widest real payload within Telegram's 64 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+import bot.app
+import bot.services.staff_admin_desk
+import bot.services.staff_desk  # noqa: F401
+from bot.callbacks import (
+    CALLBACK_VERSION,
+    MAX_CALLBACK_BYTES,
+    ActionCB,
+    AnswerCB,
+    EmpCB,
+    EraseCB,
+    LangCB,
+    NavCB,
+    ShareCB,
+    StaffCB,
+)
+from bot.handlers.status import ReportCB
+from bot.i18n import available_locales
+from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_ACTIONS
+from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
+from dialogs import application_form as af
+from dialogs import employer_forms as ef
+from dialogs import questionnaire as q
+from dialogs import statuses as st
+from knowledge.loader import load
+from knowledge.profile import Profile
+
+MAX_ID = 2**63 - 1  # the widest id a DbId field carries (19 digits)
+TOKEN = "x" * 12  # bot/db/confirmations.py: secrets.token_urlsafe(9)
+
+
+def longest(values: object) -> str:
+    return max((str(v) for v in values), key=len)  # type: ignore[attr-defined]
+
+
+def factories() -> set[type[CallbackData]]:
+    found: set[type[CallbackData]] = set()
+    todo = list(CallbackData.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.add(cls)
+        todo += cls.__subclasses__()
+    return {cls for cls in found if cls.__module__.startswith("bot.")}
+
+
+def widest() -> dict[type[CallbackData], list[CallbackData]]:
+    """Each factory's payloads at the longest values the bot can put in them."""
+    knowledge = load()
+    questions = [*q.QUESTIONS, *af.FIELDS]
+    keys = [x.key for x in questions]
+    options = [o.value for x in q.QUESTIONS for o in x.options(Profile())] + [
+        o.value for f in af.FIELDS for o in f.options()
+    ]
+    options += [o.id for o in knowledge.occupations] + [m.id for m in knowledge.municipalities]
+    nav_acts = ["back", "restart", "result", "summary", "apply", "edit", "agree", "decline", "docs", "doc", "rmdoc"]
+    nav_acts += ["review", "submit", "checklist", "info_check"]
+    documents = [d.id for d in knowledge.documents]
+    locales = available_locales()
+    # staff and employer buttons carry either an id (with a short argument) or a setting (id 0)
+    staff_args = [*(k for reasons in st.REASONS.values() for k in reasons), *st.STATUSES, TOKEN]
+    staff_settings = [f"occupation={longest(o.id for o in knowledge.occupations)}", f"status={longest(st.STATUSES)}"]
+    staff_settings += [f"language={longest(locales)}", "employers="]
+    form_settings = [f"{f.key}={v}" for form in ef.FORMS.values() for f in form for v, _ in f.options({})]
+    employer_acts = [*EMPLOYER_ACTIONS.methods, *MEMBER_ACTIONS.methods]
+    return {
+        AnswerCB: [AnswerCB(q=longest(keys), v=longest(options))],
+        NavCB: [NavCB(act=longest(nav_acts), at=longest([*keys, "form_review"]), arg=longest([*keys, *documents]))],
+        LangCB: [LangCB(code=longest(locales))],
+        StaffCB: [
+            StaffCB(act=longest(STAFF_ACTIONS.methods), id=MAX_ID, arg=longest(staff_args)),
+            StaffCB(act=longest(STAFF_ACTIONS.methods), id=0, arg=longest(staff_settings)),
+        ],
+        EmpCB: [
+            EmpCB(act=longest(employer_acts), id=MAX_ID),
+            EmpCB(act=longest(employer_acts), id=0, arg=longest(form_settings)),
+        ],
+        ShareCB: [ShareCB(act=longest(SHARE_ACTIONS.methods), id=MAX_ID, arg=longest(documents))],
+        ReportCB: [ReportCB(app=MAX_ID, to=longest(st.STATUSES))],
+        EraseCB: [EraseCB(sure=False, t=TOKEN)],
+    }
+
+
+def test_every_factory_packs_its_widest_payload_within_64_bytes() -> None:
+    samples = widest()
+    assert factories() - {ActionCB} == set(samples), "a new factory needs its widest payload here"
+    for factory, payloads in samples.items():
+        for payload in payloads:
+            data = payload.pack()
+            assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+            assert factory.unpack(data) == payload
+
+
+def test_every_prefix_is_versioned_and_distinct() -> None:
+    prefixes = [cls.__prefix__ for cls in factories()]
+    assert all(p.endswith(str(CALLBACK_VERSION)) for p in prefixes), prefixes
+    assert len(set(prefixes)) == len(prefixes), prefixes
