@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -74,18 +75,30 @@ class Matcher:
                 # ("renew" finds "renewal", not "ba" inside "bangladesh"); elsewhere anywhere.
                 by_keyword[f" {plain}" if _spaced(plain) else plain].add(entry)
         self.keywords = {k: (frozenset(v), KEYWORD_WEIGHT / len(v)) for k, v in by_keyword.items()}
-        docs = [(entry, features(text)) for entry, text in phrasings]
+        docs = list(phrasings)
+        # Two passes, features made again in the second: holding every phrasing's n-grams at once
+        # left the process 20 MB larger after the build (freed, but not returned to the system).
         df: Counter[str] = Counter()
-        for _, grams in docs:
-            df.update(grams.keys())
+        for _, text in docs:
+            df.update(features(text).keys())
         n = len(docs) or 1
         self.idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+        del df
         self.entries = [entry for entry, _ in docs]
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, (_, grams) in enumerate(docs):
-            vector = self._weigh(grams)
-            for g, w in vector.items():
-                self.postings[g].append((i, w))
+        building: dict[str, tuple[array[int], array[float]]] = {}
+        for i, (_, text) in enumerate(docs):
+            for g, w in self._weigh(features(text)).items():
+                ids, weights = building.setdefault(g, (array("i"), array("f")))
+                ids.append(i)
+                weights.append(w)
+        # One flat pair of arrays, each gram a slice of them: lists of tuples (or an array per gram)
+        # took 2-3 times the memory (bench/faq.py).
+        self.ids, self.weights = array("i"), array("f")
+        self.postings: dict[str, tuple[int, int]] = {}
+        for g, (ids, weights) in building.items():
+            self.postings[g] = (len(self.ids), len(self.ids) + len(ids))
+            self.ids.extend(ids)
+            self.weights.extend(weights)
 
     def _weigh(self, grams: Mapping[str, int]) -> dict[str, float]:
         vector = {g: (1 + math.log(c)) * self.idf[g] for g, c in grams.items() if g in self.idf}
@@ -97,8 +110,11 @@ class Matcher:
         person's context breaks near-ties)."""
         scores: dict[int, float] = defaultdict(float)
         for g, w in self._weigh(features(text)).items():
-            for doc, dw in self.postings.get(g, ()):
-                scores[doc] += w * dw
+            span = self.postings.get(g)
+            if span is not None:
+                start, end = span
+                for doc, dw in zip(self.ids[start:end], self.weights[start:end], strict=True):
+                    scores[doc] += w * dw
         best: dict[str, float] = {}
         for doc, score in scores.items():
             entry = self.entries[doc]

@@ -117,7 +117,13 @@ async def _where_i_was(person: Person, questionnaire: QuestionnaireService, form
 
 
 async def _faq_action(
-    act: str, arg: str, person: Person, questionnaire: QuestionnaireService, form: FormService, faq: FaqService, locale: str
+    act: str,
+    arg: str,
+    person: Person,
+    questionnaire: QuestionnaireService,
+    form: FormService,
+    faq: FaqService,
+    locale: str,
 ) -> Reply:
     """The FAQ's buttons: a topic, 👍 / 👎, programme staff, back to where the person was."""
     if act == "faq":

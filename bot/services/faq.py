@@ -63,7 +63,7 @@ class FaqService:
         return Reply([Screen("faq:sorry", (faq.SORRY,), actions=actions)], faq.THANKS_ANYWAY)
 
     async def to_staff(self, user_id: int, language: str) -> Reply:
-        """"Ask programme staff": the person's last unanswered question as a ticket draft, showing
+        """ "Ask programme staff": the person's last unanswered question as a ticket draft, showing
         what staff will see (bot/services/tickets.py); without one, how to ask."""
         question = await self.repo.pending(user_id)
         if not question:

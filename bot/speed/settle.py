@@ -22,6 +22,7 @@ from bot.i18n import available_locales, translator
 from bot.messaging import SendScreen
 from bot.speed.lazy_models import build_used
 from dialogs.countries import find_country
+from knowledge.faq_match import matcher
 
 
 def settle() -> None:
@@ -29,6 +30,7 @@ def settle() -> None:
     for locale in available_locales():
         translator(locale)  # loads both catalogs of the locale
     find_country("Korea")  # builds the country-name index
+    matcher()  # the FAQ's index (about 1 s): built at start, not on someone's first question
     if not speed.active("settle"):
         return  # loaded ahead, but the collector left as Python sets it
     gc.collect()

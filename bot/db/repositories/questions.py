@@ -42,4 +42,4 @@ class QuestionRepo:
         if language:
             query = query.where(QuestionCount.language == language)
         rows = await self.session.execute(query.order_by(QuestionCount.count.desc(), QuestionCount.key).limit(limit))
-        return [(r.language, r.key, r.count) for r in rows]
+        return [(language, key, count) for language, key, count in rows.tuples()]
