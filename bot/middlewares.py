@@ -21,6 +21,7 @@ from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
 from bot.services.questionnaire import QuestionnaireService
 from bot.services.staff import StaffService
+from bot.services.tickets import TicketLimits, TicketService, TicketSettings
 from bot.services.uploads import FileStore
 
 
@@ -33,6 +34,7 @@ class ContextMiddleware(BaseMiddleware):
         store: FileStore,
         admin_ids: frozenset[int] = frozenset(),
         eraser: KeyEraser | None = None,
+        tickets: TicketSettings | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
@@ -40,6 +42,7 @@ class ContextMiddleware(BaseMiddleware):
         self.store = store
         self.admin_ids = admin_ids
         self.eraser = eraser
+        self.tickets: TicketSettings = tickets if tickets is not None else TicketLimits()
 
     async def __call__(
         self,
@@ -70,6 +73,7 @@ class ContextMiddleware(BaseMiddleware):
             data["vault"] = self.vault
             data["store"] = self.store
             data["staff"] = StaffService(session, self.clock, self.admin_ids)
+            data["tickets"] = TicketService(session, self.clock, self.tickets)
             try:
                 result = await handler(event, data)
                 # Anything a handler left (services commit their own); most updates leave nothing.

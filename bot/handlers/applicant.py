@@ -22,6 +22,7 @@ from bot.services.filing import FilingService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE, QuestionnaireService
 from bot.services.replies import Reply
+from bot.services.tickets import TicketService
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
 from dialogs import application_form as af
@@ -155,9 +156,12 @@ async def on_text(
     person: Person,
     session: AsyncSession,
     clock: Clock,
+    tickets: TicketService,
 ) -> None:
     text = message.text or ""
-    if person.mode == Mode.RECEIPT:
+    if person.mode == Mode.TICKET:  # a reply to programme staff (bot/services/tickets.py)
+        reply = await tickets.text(message.chat.id, text)
+    elif person.mode == Mode.RECEIPT:
         reply = await FilingService(session, clock, form).receipt(message.chat.id, text)
     elif person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)
