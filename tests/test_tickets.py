@@ -177,6 +177,10 @@ async def test_an_old_preview_cannot_open_a_second_question(
     assert db(settings).execute("select count(*) from tickets where status = 'open'").fetchone() == (1,)
 
 
+async def forge(user: FakeUser, emulator: BotAPIEmulator, data: str) -> None:
+    await emulator.wait_processed(await user.click_data(data, user.messages[-1]))
+
+
 async def test_forged_ticket_buttons_act_on_nothing(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
     owner, other = emulator.user(406, language_code="en"), emulator.user(407, language_code="en")
     await owner.say("/start")
@@ -186,15 +190,16 @@ async def test_forged_ticket_buttons_act_on_nothing(bot: BotRunner, emulator: Bo
     ticket_id = int(data.split(":")[2])
     # Someone else's buttons on the owner's draft: nothing happens.
     for act in ("send", "cancel", "reply"):
-        await other.tap(f"tk:{act}:{ticket_id}:")
+        await forge(other, emulator, f"tk:{act}:{ticket_id}:")
     assert db(settings).execute("select status from tickets").fetchall() == [("draft",)]
     # A non-staff user forging staff buttons on the ticket: refused, nothing changes.
     await owner.tap(data)
     for act in ("tickets", "tkopen", "tkreply", "tkclose"):
-        await other.tap(f"st:{act}:{ticket_id}:")
+        await forge(other, emulator, f"st:{act}:{ticket_id}:")
+        assert "only for Gyeonggi Province programme staff" in (other.last_callback_answer or {}).get("text", "")
     assert db(settings).execute("select status from tickets").fetchall() == [("open",)]
     assert db(settings).execute("select count(*) from audit_log where action like 'ticket.%' and actor_id = 407").fetchone() == (0,)
-    assert "Questions" not in plain(other.messages)
+    assert "my question" not in plain(other.messages)  # nothing of the owner's ticket reached them
 
 
 async def test_delete_erases_the_questions(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
