@@ -181,7 +181,9 @@ async def forge(user: FakeUser, emulator: BotAPIEmulator, data: str) -> None:
     await emulator.wait_processed(await user.click_data(data, user.messages[-1]))
 
 
-async def test_forged_ticket_buttons_act_on_nothing(bot: BotRunner, emulator: BotAPIEmulator, settings: Settings) -> None:
+async def test_forged_ticket_buttons_act_on_nothing(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     owner, other = emulator.user(406, language_code="en"), emulator.user(407, language_code="en")
     await owner.say("/start")
     await other.say("/start")
@@ -198,7 +200,9 @@ async def test_forged_ticket_buttons_act_on_nothing(bot: BotRunner, emulator: Bo
         await forge(other, emulator, f"st:{act}:{ticket_id}:")
         assert "only for Gyeonggi Province programme staff" in (other.last_callback_answer or {}).get("text", "")
     assert db(settings).execute("select status from tickets").fetchall() == [("open",)]
-    assert db(settings).execute("select count(*) from audit_log where action like 'ticket.%' and actor_id = 407").fetchone() == (0,)
+    assert db(settings).execute(
+        "select count(*) from audit_log where action like 'ticket.%' and actor_id = 407"
+    ).fetchone() == (0,)
     assert "my question" not in plain(other.messages)  # nothing of the owner's ticket reached them
 
 
@@ -212,9 +216,7 @@ async def test_delete_erases_the_questions(bot: BotRunner, emulator: BotAPIEmula
     await press(admin, "✍️ Reply", "st:tkreply:")
     await admin.say("An answer")
     await wait_for_text(person, "An answer")
-    exported = plain(await person.say("/mydata")) + "".join(
-        d.content.decode(errors="ignore") for d in person.documents
-    )
+    exported = plain(await person.say("/mydata")) + "".join(d.content.decode(errors="ignore") for d in person.documents)
     assert QUESTION in exported and "An answer" in exported
     confirm = await person.say("/delete")
     await person.tap("Yes, delete everything", message=confirm[-1])
@@ -263,12 +265,17 @@ async def test_two_staff_closing_at_once_close_it_once(db_settings: Settings, cl
                 ids.append(ticket_id)
         for ticket_id in ids:
             replies = await asyncio.gather(
-                *(_desk_press(m, clock, vault, actor, "tkclose", ticket_id) for m, actor in zip(makers, (901, 902)))
+                *(
+                    _desk_press(m, clock, vault, actor, "tkclose", ticket_id)
+                    for m, actor in zip(makers, (901, 902), strict=True)
+                )
             )
             notices = sorted(r.notice.msgid if r.notice is not None else "" for r in replies)  # type: ignore[union-attr]
             assert notices == sorted([ui.CLOSED_DONE.msgid, ui.STAFF_ERRORS["closed"].msgid]), notices
         async with makers[0]() as session:
-            closes = await session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "ticket.close"))
+            closes = await session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "ticket.close")
+            )
             told = await session.scalar(
                 select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedup_key.like("ticket:%:closed"))
             )
