@@ -60,6 +60,11 @@ class ShareCB(ActionCB, prefix="sh"):
     """An applicant's sharing button (/share): ownership is checked on every update."""
 
 
+class TicketCB(ActionCB, prefix="tk"):
+    """An applicant's question-to-staff button (bot/services/tickets.py): the ticket's owner is
+    checked on every update."""
+
+
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
     at line ends (tags in this project never span lines, so HTML stays balanced)."""

@@ -285,3 +285,10 @@ async def test_two_staff_closing_at_once_close_it_once(db_settings: Settings, cl
     finally:
         for engine in set(engines):
             await engine.dispose()
+
+
+def test_the_reply_button_data_is_what_ticketcb_packs() -> None:
+    from bot.render import TicketCB
+    from bot.services.tickets import reply_button_data
+
+    assert reply_button_data(42) == TicketCB(act="reply", id=42).pack()

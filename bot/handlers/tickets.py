@@ -13,8 +13,9 @@ from aiogram.types import CallbackQuery, Message
 from bot.db.repo import Person
 from bot.i18n import Translator
 from bot.messaging import send_reply
+from bot.render import TicketCB
 from bot.services.replies import Reply
-from bot.services.tickets import TicketCB, TicketService
+from bot.services.tickets import TicketService
 from bot.speed.filters import on_loop
 from knowledge.text import Text
 

@@ -7,7 +7,7 @@ Entry points for other desks (the FAQ's "Ask programme staff" screen among them)
   shows exactly what staff will see, with "Send to programme staff" / "Cancel"; or a refusal as a
   clear answer (an open ticket exists; the daily limit is reached). ``settings`` is anything with
   ``ticket_daily_limit`` and ``ticket_response_days`` (bot.config.Settings does).
-- The applicant's buttons: ``TicketCB`` callback data ("tk:act:id:arg"), answered by
+- The applicant's buttons: ``bot.render.TicketCB`` callback data ("tk:act:id:arg"), answered by
   ``await service.press(user_id, act, ticket_id, arg)`` through the table ``APPLICANT_ACTIONS``
   (send, cancel, reply, stop). Send the returned Reply with ``send_reply(..., actions=TicketCB)``
   (bot/handlers/tickets.py does; /ask calls ``ask`` too).
@@ -33,7 +33,6 @@ from bot.db.repo import PersonRepo, QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.i18n import translator
-from bot.render import ActionCB
 from bot.services import modes, outbox
 from bot.services.actions import ActionTable
 from bot.services.modes import Mode
@@ -50,8 +49,10 @@ DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 SENT = (OPEN, CLOSED)  # what the daily limit counts
 
 
-class TicketCB(ActionCB, prefix="tk"):
-    """An applicant's ticket button: the ticket's owner is checked on every update."""
+def reply_button_data(ticket_id: int) -> str:
+    """The "↩️ Reply" button's callback data, as bot.render.TicketCB packs it (the outbox stores
+    the string; services import no aiogram)."""
+    return f"tk:reply:{ticket_id}:"
 
 
 class TicketSettings(Protocol):
@@ -209,7 +210,7 @@ class TicketService:
         self.session.add(message)
         ticket.last_from, ticket.updated_at = ui.STAFF, now
         await self.session.flush()
-        button = (ui.REPLY_BUTTON, TicketCB(act="reply", id=ticket.id).pack())
+        button = (ui.REPLY_BUTTON, reply_button_data(ticket.id))
         await outbox.tell(
             self.session,
             ticket.user_id,
