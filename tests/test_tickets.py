@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -292,3 +293,29 @@ def test_the_reply_button_data_is_what_ticketcb_packs() -> None:
     from bot.services.tickets import reply_button_data
 
     assert reply_button_data(42) == TicketCB(act="reply", id=42).pack()
+
+
+async def test_the_queue_puts_the_applicants_answers_first_then_the_oldest(
+    db_settings: Settings, clock: FixedClock
+) -> None:
+    engine = make_engine(db_settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            service, staff = TicketService(session, clock), StaffService(session, clock, frozenset({ADMIN}))
+            ids = []
+            for i in range(3):
+                await PersonRepo(session).load(31_000 + i, "en", clock.now())
+                await session.commit()
+                reply = await service.ask(31_000 + i, f"question {i}", "en")
+                ids.append(int(reply.screens[0].actions[0].name.split(":")[1]))
+                await service.press(31_000 + i, "send", ids[-1], "")
+                clock.advance(timedelta(minutes=1))
+            await service.staff_reply(staff, ADMIN, ids[1], "an answer")  # waits for the applicant
+            await service.staff_reply(staff, ADMIN, ids[2], "an answer")
+            await service.press(31_002, "reply", ids[2], "")
+            await service.text(31_002, "their answer")  # answered: first
+            rows, total = await service.queue(only_apps=False)
+        assert [(r.id, r.answered) for r in rows] == [(ids[2], True), (ids[0], False), (ids[1], False)]
+        assert total == 3
+    finally:
+        await engine.dispose()
