@@ -73,10 +73,7 @@ def preview_screen(ticket_id: int, question: str, case: Mapping[str, Any], local
             T("📨 <b>Your question to programme staff</b>"),
             T("«{question}»", question=Verbatim(question)),
             Lines((T("<b>Staff will also see:</b>"), *_case_lines(case, locale))),
-            T(
-                "Nothing else: not your name, not your documents. Staff usually answer within {days} working days.",
-                days=days,
-            ),
+            T("Only this is attached to your question. Staff usually answer within {days} working days.", days=days),
         ),
         actions=(
             Action(f"send:{ticket_id}:", T("📨 Send to programme staff")),
@@ -100,7 +97,7 @@ def staff_reply_text(language: str, text: str) -> Lines:
                 "💬 <b>Programme staff</b> answered your question (written in {language}):",
                 language=LANGUAGE.get(language, LANGUAGE["en"]),
             ),
-            T("{text}", text=Verbatim(text)),
+            T("{value}", value=Verbatim(text)),
         )
     )
 
