@@ -24,7 +24,7 @@ from bot.db.repo import PersonRepo
 from bot.i18n import translator
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
-from bot.services.tickets import TicketService
+from bot.services.tickets import TicketError, TicketService
 from dialogs import tickets as ui
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner, empty_postgres
@@ -319,3 +319,61 @@ async def test_the_queue_puts_the_applicants_answers_first_then_the_oldest(
         assert total == 3
     finally:
         await engine.dispose()
+
+
+async def test_a_reply_racing_a_close_is_sent_before_it_or_refused(db_settings: Settings, clock: FixedClock) -> None:
+    settings = db_settings
+    pg = settings.database_url.startswith("postgresql")
+    engines = [make_engine(settings), make_engine(settings)] if pg else [make_engine(settings)] * 2
+    makers = [make_sessionmaker(e) for e in engines]
+
+    async def act(maker: object, what: str, ticket_id: int) -> str:
+        async with maker() as session:  # type: ignore[operator]
+            service, staff = TicketService(session, clock), StaffService(session, clock, frozenset({901, 902}))
+            try:
+                if what == "reply":
+                    await service.staff_reply(staff, 901, ticket_id, "an answer")
+                else:
+                    await service.close(staff, 902, ticket_id)
+            except TicketError as refused:
+                return refused.code
+            return "done"
+
+    try:
+        for i in range(4):
+            async with makers[0]() as session:
+                await PersonRepo(session).load(32_000 + i, "en", clock.now())
+                await session.commit()
+                service = TicketService(session, clock)
+                reply = await service.ask(32_000 + i, "a question", "en")
+                ticket_id = int(reply.screens[0].actions[0].name.split(":")[1])
+                await service.press(32_000 + i, "send", ticket_id, "")
+            replied, closed = await asyncio.gather(
+                act(makers[0], "reply", ticket_id), act(makers[1], "close", ticket_id)
+            )
+            assert closed == "done" and replied in ("done", "closed")
+            async with makers[0]() as session:
+                messages = await session.scalar(
+                    select(func.count()).select_from(TicketMessage).where(TicketMessage.ticket_id == ticket_id)
+                )
+                told = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.dedup_key.like(f"ticket:{ticket_id}:msg:%"))
+                )
+                order = [
+                    a
+                    for (a,) in await session.execute(
+                        select(AuditEntry.action)
+                        .where(AuditEntry.target == f"ticket:{ticket_id}", AuditEntry.action != "ticket.open")
+                        .order_by(AuditEntry.id)
+                    )
+                ]
+            # A refused reply leaves nothing; a reply before the close is in the thread and sent once.
+            assert messages == told == (1 if replied == "done" else 0)
+            assert order == (["ticket.reply", "ticket.close"] if replied == "done" else ["ticket.close"])
+            # And once closed, a reply is refused.
+            assert await act(makers[1], "reply", ticket_id) == "closed"
+    finally:
+        for engine in set(engines):
+            await engine.dispose()
