@@ -23,8 +23,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dialogs import faq  # noqa: E402
-from knowledge.faq_match import Matcher, load_phrasings  # noqa: E402
+from dialogs import faq
+from knowledge.faq_match import Matcher, load_phrasings
 
 EVAL_DIR = Path(__file__).parent / "faq_eval"
 

@@ -26,12 +26,13 @@ from bot.db.migrate import at_head, upgrade
 from bot.erasers import FSM_PREFIX, KeyEraser, MemoryKeyEraser, RedisKeyEraser
 from bot.errors import error_handler
 from bot.flood import RetryAfterFlood
-from bot.handlers import applicant, data_rights, employer, other_chats, staff, status
+from bot.handlers import applicant, data_rights, employer, other_chats, staff, status, tickets
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import ContextMiddleware
 from bot.sender import Sender
 from bot.services.periodic import run_periodic
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
+from bot.services.tickets import TicketSettings
 from bot.services.uploads import FileStore
 from bot.speed.json_requests import JsonRequests
 from bot.speed.response_models import KeepResponseModels
@@ -75,6 +76,7 @@ def build_dispatcher(
     metrics: Metrics | None = None,
     budget: RateBudget | None = None,
     chat_lock_seconds: float = 10.0,
+    ticket_settings: TicketSettings | None = None,
 ) -> Dispatcher:
     # Event isolation serialises the updates of one chat, so two quick taps cannot race; with
     # Redis it does so across workers (and the FSM storage is shared, keys with destiny).
@@ -98,7 +100,9 @@ def build_dispatcher(
         eraser = MemoryKeyEraser(storage, budget if isinstance(budget, LocalRateBudget) else None)
     if metrics is not None:
         dp.update.outer_middleware(MetricsMiddleware(metrics))
-    dp.update.outer_middleware(ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids, eraser))
+    dp.update.outer_middleware(
+        ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids, eraser, ticket_settings)
+    )
     # Typed text is cleaned here, in one place, before any handler or service reads it.
     cleaning = TypedTextMiddleware()
     dp.message.outer_middleware(cleaning)
@@ -113,6 +117,7 @@ def build_dispatcher(
         staff.build_router(),  # /staff, /quota, StaffCB buttons, typed text in Mode.STAFF
         employer.build_router(),  # /employer, /share, invite links, EmpCB / ShareCB buttons, Mode.EMPLOYER text
         status.build_router(),  # /status and its report buttons
+        tickets.build_router(),  # /ask and the tk: buttons (typed replies: applicant on_text, Mode.TICKET)
         data_rights.build_router(),  # /mydata, /delete and its buttons
         applicant.build_router(),  # last: the catch-alls
     )
@@ -160,6 +165,7 @@ class Runtime:
             metrics=self.metrics,
             budget=budget,
             chat_lock_seconds=settings.chat_lock_seconds,
+            ticket_settings=settings,
         )
         self.sender = Sender(
             self.sessionmaker,

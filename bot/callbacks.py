@@ -17,13 +17,11 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-CALLBACK_VERSION = 1
+from bot.callback_version import CALLBACK_VERSION, versioned
+
+__all__ = ["CALLBACK_VERSION", "versioned"]  # where tests and other modules read them
+
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
-
-
-def versioned(kind: str) -> str:
-    """The prefix of a kind of button in this version of the payloads."""
-    return f"{kind}{CALLBACK_VERSION}"
 
 
 # Ids in callback data fit the database's 64-bit integers; forged larger ones do not parse.
@@ -75,3 +73,8 @@ class EraseCB(CallbackData, prefix=versioned("d")):
 
     sure: bool
     t: str = ""
+
+
+class TicketCB(ActionCB, prefix=versioned("tk")):
+    """An applicant's question-to-staff button (bot/services/tickets.py): the ticket's owner is
+    checked on every update."""

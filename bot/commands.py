@@ -15,6 +15,7 @@ COMMANDS = (
     ("status", T("Your application's status")),
     ("gg24", T("Your filing pack for gg24")),
     ("quota", T("Recommendations issued and remaining")),
+    ("ask", T("Ask programme staff a question")),
     ("share", T("Let your employer follow your application")),
     ("employer", T("For employers: your company and candidates")),
     ("mydata", T("See all data stored about you")),

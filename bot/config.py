@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None  # FSM storage, event isolation and the send budget shared by workers
     # With Redis: a chat's lock expires this long after its worker died (renewed while it lives).
     chat_lock_seconds: float = 10.0
+    # Questions to programme staff (/ask, bot/services/tickets.py): at most this many a day per
+    # person, and the answer time the person is promised, in the staff's business days.
+    ticket_daily_limit: int = 3
+    ticket_response_days: int = 2
 
     @field_validator("staff_admin_ids", mode="before")
     @classmethod

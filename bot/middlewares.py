@@ -22,6 +22,7 @@ from bot.services.data_rights import DataRightsService
 from bot.services.faq import FaqService
 from bot.services.questionnaire import QuestionnaireService
 from bot.services.staff import StaffService
+from bot.services.tickets import TicketLimits, TicketService, TicketSettings
 from bot.services.uploads import FileStore
 
 
@@ -34,6 +35,7 @@ class ContextMiddleware(BaseMiddleware):
         store: FileStore,
         admin_ids: frozenset[int] = frozenset(),
         eraser: KeyEraser | None = None,
+        tickets: TicketSettings | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
@@ -41,6 +43,7 @@ class ContextMiddleware(BaseMiddleware):
         self.store = store
         self.admin_ids = admin_ids
         self.eraser = eraser
+        self.tickets: TicketSettings = tickets if tickets is not None else TicketLimits()
 
     async def __call__(
         self,
@@ -67,11 +70,12 @@ class ContextMiddleware(BaseMiddleware):
                 data["tr"] = translator(person.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock, data.get("person"))
             data["form"] = FormService(session, self.clock, self.vault, self.store)
-            data["faq"] = FaqService(session, self.clock)
+            data["faq"] = FaqService(session, self.clock, self.tickets)
             data["data_rights"] = DataRightsService(session, self.vault, self.store, self.eraser)
             data["vault"] = self.vault
             data["store"] = self.store
             data["staff"] = StaffService(session, self.clock, self.admin_ids)
+            data["tickets"] = TicketService(session, self.clock, self.tickets)
             try:
                 result = await handler(event, data)
                 # Anything a handler left (services commit their own); most updates leave nothing.

@@ -40,6 +40,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -58,6 +59,14 @@ MAX_ATTEMPTS = 8
 REMINDER_INTERVAL = 300.0  # seconds between reminder checks
 BACKOFF_CAP = timedelta(minutes=10)
 WAKE_CHANNEL = "gg:outbox:wake"
+
+
+def _markup(buttons: list[list[str]] | None) -> InlineKeyboardMarkup | None:
+    """The message's inline buttons as stored ([label, callback data] per row), if any."""
+    if not buttons:
+        return None
+    rows = [[InlineKeyboardButton(text=label, callback_data=data)] for label, data in buttons]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 class Sender:
@@ -238,7 +247,7 @@ class Sender:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             await self._guarded(self.renew())
 
-    async def _mark_sending(self, message_id: int) -> tuple[str, int] | None:
+    async def _mark_sending(self, message_id: int) -> tuple[str, int, InlineKeyboardMarkup | None] | None:
         """Our claim becomes *sending*, committed before the request: from here a crash leaves the
         message uncertain. None if the claim is gone (cancelled announcement, expired lease taken
         over by another sender)."""
@@ -248,13 +257,13 @@ class Sender:
                 return None
             msg.state = "sending"
             await session.commit()
-            return msg.text, msg.attempts
+            return msg.text, msg.attempts, _markup(msg.buttons)
 
     async def _deliver(self, message_id: int, chat_id: int) -> None:
         claimed = await self._mark_sending(message_id)
         if claimed is None:
             return
-        text, attempts = claimed
+        text, attempts, markup = claimed
         # The slot is taken after the database write, right before the request: requests then
         # reach Telegram as evenly spaced as the budget spaces them, and a pace close to the limit
         # draws no 429 (bench/broadcast.py). A crash while waiting leaves this message uncertain,
@@ -264,7 +273,7 @@ class Sender:
         blocked = False
         while True:
             try:
-                result = await self.bot.send_message(chat_id, text)
+                result = await self.bot.send_message(chat_id, text, reply_markup=markup)
             except TelegramRetryAfter as flood:
                 log.warning("outbox: 429, all sending waits %s s", flood.retry_after)
                 self._count("429")

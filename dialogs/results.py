@@ -282,6 +282,7 @@ def help_screen() -> Screen:
             T(
                 "/start: continue the questionnaire\n/restart: start over\n/apply: prepare your application\n/status: your application's status\n/gg24: your filing pack for gg24\n/quota: recommendations issued and remaining\n/share: let your employer follow your application\n/employer: for employers\n/mydata: see all data stored about you\n/delete: delete your data\n/language: change the language\n/about: the programme at a glance\n/help: this message"
             ),
+            T("/ask followed by your question: ask programme staff (they answer here)"),
             T(
                 "Answer with the buttons; where a number or a name is asked, type it. Every step has Back and Start over."
             ),

@@ -57,6 +57,7 @@ def occupation_name(occupation_id: str | None) -> Message:
 def menu_screen(role: str, locale: str) -> Screen:
     actions = [
         action_of("queue", S("📥 Review queue")),
+        action_of("tickets", S("❓ Questions")),
         action_of("quota", S("📊 Quota")),
         action_of("stats", S("📈 Statistics")),
     ]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from array import array
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass

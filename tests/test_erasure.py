@@ -29,6 +29,8 @@ PERSON, EMPLOYER, LATE_EMPLOYER, BYSTANDER = 7_712_345, 7_700_001, 7_700_002, 7_
 APP_ID = 4241  # the person's application id: distinct from every other number in the database
 THIRD_BRN = "124-81-00998"
 NOTE = "Please bring the original passport"
+QUESTION = "Is my apostilled diploma from Hanoi enough?"
+STAFF_ANSWER = "Yes, with its Korean translation"
 
 
 @pytest.fixture(params=["sqlite", "postgresql+redis"])
@@ -117,6 +119,14 @@ async def test_delete_leaves_no_trace_of_the_person(
     await wait_for_text(person, NOTE)
     reference = (await wait_for_text(hr, "GG-2026-")).plain.split("GG-2026-", 1)[1][:6]
     reference = f"GG-2026-{reference}"
+    # A question to programme staff, answered: a ticket, its thread, audit entries, an outbox message.
+    await person.say(f"/ask {QUESTION}")
+    await press(person, "📨")
+    await admin.say("/staff")
+    for label in ("❓ Questions", "#", "✍️ Reply"):
+        await press(admin, label)
+    await admin.say(STAFF_ANSWER)
+    await wait_for_text(person, STAFF_ANSWER)
     # The person also registered a company of their own, of which they are the only member.
     await person.say("/employer")
     await register(person, "Erase Test Co", OTHER_BRN)
@@ -133,6 +143,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     before = await rows(settings)
     assert any(r["id"] == APP_ID for r in before["applications"])
     assert before["invite_codes"] and before["code_attempts"] and before["employer_links"]
+    assert before["tickets"] and before["ticket_messages"]
     assert any(r["brn"] == OTHER_BRN.replace("-", "") for r in before["companies"])
     files = Path(settings.files_dir)
     assert (files / str(APP_ID)).is_dir()
@@ -144,7 +155,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     await emulator.wait_processed()
 
     # Every table, every column: nothing that leads to the person.
-    needles = [str(PERSON), str(APP_ID), reference, NOTE, "Erase Test Co", old_code]
+    needles = [str(PERSON), str(APP_ID), reference, NOTE, "Erase Test Co", old_code, QUESTION, STAFF_ANSWER]
     needles += [v[1:] for v in FORM if v.startswith("=") and v[1:] not in ("Hanbit Soft", "134-86-72683", "2027-01-05")]
     after = await rows(settings)
     found = [

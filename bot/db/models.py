@@ -161,6 +161,8 @@ class OutboxMessage(Base):
     # A message found "sending" after a crash may or may not have reached Telegram: resend it
     # (status notifications: better twice than never) or not (announcements: never twice).
     resend_if_unsure: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Inline buttons sent with the text: [[label, callback data], ...] (a ticket's "↩️ Reply").
+    buttons: Mapped[list[list[str]] | None] = mapped_column(JSON, nullable=True)
 
 
 class UploadedDocument(Base):
@@ -359,3 +361,34 @@ class Confirmation(Base):
     action: Mapped[str] = mapped_column(String(32))  # erase | submit | decide | ann_cancel
     target: Mapped[str] = mapped_column(String(64))  # what it acts on, e.g. an application id
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class Ticket(Base):
+    """A person's question to programme staff (bot/services/tickets.py): a draft they confirm, then
+    open until staff close it; one open per person (checked under the person's row lock)."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # draft | open | closed | cancelled
+    language: Mapped[str] = mapped_column(String(16))  # the person's, when they asked
+    question: Mapped[str] = mapped_column(Text)  # as typed
+    case: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what staff see of their case
+    has_application: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    last_from: Mapped[str] = mapped_column(String(16), default="applicant")  # applicant | staff
+
+
+class TicketMessage(Base):
+    """One message of a ticket's thread, after the question itself."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(16))  # applicant | staff
+    staff_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(AwareDateTime())

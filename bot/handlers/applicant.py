@@ -12,7 +12,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import AnswerCB, LangCB, NavCB
+from bot.callbacks import AnswerCB, LangCB, NavCB, TicketCB
 from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo
 from bot.i18n import Translator, available_locales, native_name, translator
@@ -23,6 +23,7 @@ from bot.services.filing import FilingService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE, QuestionnaireService
 from bot.services.replies import Reply
+from bot.services.tickets import TicketService
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
 from dialogs import application_form as af
@@ -192,9 +193,12 @@ async def on_text(
     session: AsyncSession,
     clock: Clock,
     faq: FaqService,
+    tickets: TicketService,
 ) -> None:
     text = message.text or ""
-    if person.mode == Mode.RECEIPT:
+    if person.mode == Mode.TICKET:  # a reply to programme staff (bot/services/tickets.py)
+        reply = await tickets.text(message.chat.id, text)
+    elif person.mode == Mode.RECEIPT:
         reply = await FilingService(session, clock, form).receipt(message.chat.id, text)
     elif person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, SUBMIT
 from bot.db.repositories.person_data import PersonDataRepo
+from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
 from bot.services.uploads import FileStore
 
@@ -34,6 +35,7 @@ class DataRightsService:
         self.store = store
         self.eraser = eraser
         self.repo = PersonDataRepo(session)
+        self.tickets = TicketRepo(session)
 
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the person, decrypted, as plain JSON-able data."""
@@ -79,6 +81,19 @@ class DataRightsService:
                     ],
                 }
             )
+        out["questions_to_staff"] = [
+            {
+                "question": t.question,
+                "status": t.status,
+                "language": t.language,
+                "asked": _iso(t.created_at),
+                "what_staff_see": dict(t.case or {}),
+                "thread": [
+                    {"from": m.author, "text": m.text, "at": _iso(m.at)} for m in await self.tickets.thread(t.id)
+                ],
+            }
+            for t in await self.tickets.of_user(user_id)
+        ]
         messages = await self.repo.messages_to(user_id)
         out["messages_sent_to_you"] = [
             {"text": m.text, "state": m.state, "created": _iso(m.created_at)} for m in messages
@@ -96,8 +111,9 @@ class DataRightsService:
         paths = await self.repo.document_paths(app_ids)
         # Messages to them, and to anyone (linked employers) that name their reference or name.
         await self.repo.delete_messages(user_id, [*references, *(n for n in names if len(n) >= 5)])
-        await self._deidentify_audit(user_id, references, app_ids)
-        await self._forget_in_staff_screens(app_ids)
+        ticket_ids = await self.tickets.delete_of_user(user_id)  # their questions to staff and threads
+        await self._deidentify_audit(user_id, [*references, *(f"ticket:{i}" for i in ticket_ids)], app_ids)
+        await self._forget_in_staff_screens(app_ids, ticket_ids)
         # Their own rows, the invite codes made for them included: an employer redeeming their old
         # code must find no code, not a link to a missing person.
         await self.repo.delete_applicant_rows(user_id, app_ids, (SUBMIT, DECIDE))
@@ -120,15 +136,21 @@ class DataRightsService:
             if entry.target.isdigit() and not entry.action.startswith("application."):
                 continue  # a bare number is an application id only in application.* entries
             entry.target = ERASED
+            if entry.actor_id == user_id:  # their own act (sending a question to staff)
+                entry.actor_id = 0
             entry.before = _impersonal(entry.before)
             entry.after = _impersonal(entry.after)
 
-    async def _forget_in_staff_screens(self, app_ids: list[int]) -> None:
-        """A reviewer's unfinished decision (with its typed note) on the erased application."""
+    async def _forget_in_staff_screens(self, app_ids: list[int], ticket_ids: list[int]) -> None:
+        """A reviewer's unfinished decision (with its typed note) on the erased application, and
+        a reply awaited for one of their questions."""
         for state in await self.repo.staff_states_with_pending():
             decision = (state.pending or {}).get("decision") or {}
             if decision.get("app") in app_ids:
                 state.pending = {k: v for k, v in (state.pending or {}).items() if k not in ("decision", "awaiting")}
+            awaiting = (state.pending or {}).get("awaiting") or {}
+            if awaiting.get("kind") == "ticket" and awaiting.get("id") in ticket_ids:
+                state.pending = {k: v for k, v in (state.pending or {}).items() if k != "awaiting"}
 
     async def company_going_with(self, user_id: int) -> str | None:
         """The name of the company /delete would erase too (the person is its only member), or None."""

@@ -20,6 +20,7 @@ class Mode(StrEnum):
     EMPLOYER = "employer"  # an employer form, or a code being typed
     STAFF = "staff"  # a staff desk waiting for a note or a text
     RECEIPT = "receipt"  # the gg24 receipt number being typed (/status)
+    TICKET = "ticket"  # a reply to programme staff, after "↩️ Reply" (bot/services/tickets.py)
 
 
 def put(user: User, mode: Mode) -> None:

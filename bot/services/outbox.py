@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -79,11 +80,23 @@ def _row(chat_id: int, text: str, dedup_key: str, now: datetime, announcement_id
     )
 
 
-async def enqueue(session: AsyncSession, *, chat_id: int, text: str, dedup_key: str, clock: Clock) -> bool:
+async def enqueue(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    text: str,
+    dedup_key: str,
+    clock: Clock,
+    buttons: list[list[str]] | None = None,
+) -> bool:
     """Adds a message to the outbox within the caller's transaction; the same key is added once.
+    ``buttons``: one inline button per row, [label, callback data].
 
     Returns whether it was new."""
-    new = await OutboxRepo(session).add(_row(chat_id, text, dedup_key, clock.now(), None))
+    row = _row(chat_id, text, dedup_key, clock.now(), None)
+    if buttons:
+        row["buttons"] = buttons
+    new = await OutboxRepo(session).add(row)
     if new:
         _wake_on_commit(session)
     return new
@@ -97,14 +110,18 @@ async def tell(
     dedup_key: str,
     clock: Clock,
     language: str | None = None,
+    buttons: Sequence[tuple[Message, str]] = (),
 ) -> bool:
     """Renders ``message`` in the recipient's language (theirs as stored, unless given) and adds it
-    to the outbox: the one way a notification is written for a person."""
+    to the outbox: the one way a notification is written for a person. ``buttons``: (label,
+    callback data), one per row, the labels rendered in the same language."""
     if language is None:
         stored = await OutboxRepo(session).language_of(chat_id)
         language = stored if stored is not None else "en"
-    text = translator(language).render(message)
-    return await enqueue(session, chat_id=chat_id, text=text, dedup_key=dedup_key, clock=clock)
+    tr = translator(language)
+    text = tr.render(message)
+    rows = [[tr.render(label, html_mode=False), data] for label, data in buttons]
+    return await enqueue(session, chat_id=chat_id, text=text, dedup_key=dedup_key, clock=clock, buttons=rows)
 
 
 async def enqueue_announcement(

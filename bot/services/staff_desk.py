@@ -17,6 +17,7 @@ from bot.services.replies import Reply
 from bot.services.staff import ADMIN, StaffError
 from bot.services.staff_admin_desk import StaffAdminDesk
 from bot.services.staff_desk_base import ACTIONS, ADMIN_ACTS, DECISIONS, MAX_ANNOUNCEMENT
+from bot.services.staff_ticket_desk import StaffTicketDesk
 from bot.services.uploads import StoredFile, stored_file
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
@@ -28,9 +29,10 @@ from knowledge.loader import load
 from knowledge.text import Message
 
 
-class StaffDesk(StaffAdminDesk):
+class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     """The whole staff desk: the entry points, the menu, the queue and one application here; the
-    admin actions in StaffAdminDesk; the state and services in StaffDeskBase."""
+    admin actions in StaffAdminDesk; the questions (tickets) in StaffTicketDesk; the state and
+    services in StaffDeskBase."""
 
     # -- entry points ----------------------------------------------------------------------------
 
@@ -54,6 +56,8 @@ class StaffDesk(StaffAdminDesk):
             self._set(decision={**decision, "note": text.strip()[:1000]}, awaiting=None)
             await self._save()
             return await self._confirm(int(decision.get("app", 0)))
+        if kind == "ticket":
+            return await self._ticket_text(int(awaiting.get("id", 0)), text)
         if kind == "staff_id" and self.role == ADMIN:
             digits = text.strip()
             if not digits.isdigit() or len(digits) > 15:

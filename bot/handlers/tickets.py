@@ -1,0 +1,49 @@
+"""/ask (a question to programme staff) and the applicant's ticket buttons (tk:...).
+
+The buttons' data only says what was pressed: TicketService checks that the ticket is the
+sender's own before doing anything. Typed replies (Mode.TICKET) arrive through the applicant
+router's on_text."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import TicketCB
+from bot.db.repo import Person
+from bot.i18n import Translator
+from bot.messaging import send_reply
+from bot.services.replies import Reply
+from bot.services.tickets import TicketService
+from bot.speed.filters import on_loop
+from knowledge.text import Text
+
+
+async def on_ask(
+    message: Message, command: CommandObject, bot: Bot, tr: Translator, person: Person, tickets: TicketService
+) -> None:
+    reply = await tickets.ask(person.id, command.args or "", person.language)
+    await send_reply(bot, message.chat.id, reply, tr, actions=TicketCB)
+
+
+async def on_ticket_button(
+    callback: CallbackQuery, callback_data: TicketCB, bot: Bot, tr: Translator, tickets: TicketService
+) -> None:
+    reply = await tickets.press(callback.from_user.id, callback_data.act, callback_data.id, callback_data.arg)
+    await _answer(callback, reply, tr)
+    await send_reply(bot, callback.from_user.id, reply, tr, actions=TicketCB)
+
+
+async def _answer(callback: CallbackQuery, reply: Reply, tr: Translator) -> None:
+    text = tr.render(reply.notice, html_mode=False)[:200] if isinstance(reply.notice, Text) else None
+    await callback.answer(text)
+
+
+def build_router() -> Router:
+    r = Router(name="tickets")
+    r.message.filter(on_loop(F.chat.type == "private"))
+    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
+    r.message.register(on_ask, Command("ask"))
+    r.callback_query.register(on_ticket_button, TicketCB.filter())
+    return r
