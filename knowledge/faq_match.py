@@ -27,14 +27,15 @@ KEYWORDS_DIR = Path(__file__).parent / "data" / "faq_keywords"
 NGRAMS = (2, 3, 4)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʻʼ´′"), None)
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")  # combining diacritics of Latin, Cyrillic, Vietnamese
-_NOT_WORD = re.compile(r"[^\w]+")
+_KEEP = ("L", "M", "N")  # letters, marks (Devanagari, Thai and Khmer vowel signs are marks), numbers
 
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     text = text.replace("đ", "d").replace("ё", "е")
     text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text)))
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    kept = "".join(ch if unicodedata.category(ch)[0] in _KEEP else " " for ch in text)
+    return " ".join(kept.split())
 
 
 def _spaced(text: str) -> bool:
