@@ -60,6 +60,7 @@ def menu_screen(role: str, locale: str) -> Screen:
         action_of("tickets", S("❓ Questions")),
         action_of("quota", S("📊 Quota")),
         action_of("stats", S("📈 Statistics")),
+        action_of("asked", S("🔎 What people asked")),
     ]
     actions.append(action_of("companies", S("🏢 Companies to verify")))
     if role == "admin":

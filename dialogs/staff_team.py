@@ -133,3 +133,23 @@ def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
         actions.append(action_of("verify", S("✔ Verified: {name}", name=Verbatim(name[:30])), ident))
     actions.append(action_of("menu", S("« Staff menu")))
     return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))
+
+
+def asked_screen(unmatched: Sequence[tuple[str, str, int]], unhelpful: Sequence[tuple[str, str, int]]) -> Screen:
+    """The typed questions the FAQ could not answer, and the answers found unhelpful, most frequent
+    first (anonymous counts: the normalised text, no person), to improve knowledge/data/faq*.yaml."""
+    lines: list[Message] = [S("🔎 <b>Questions the FAQ could not answer</b> (count · language · text)")]
+    lines += [
+        S("{n} · {language} · {text}", n=n, language=Verbatim(lang), text=Verbatim(key)) for lang, key, n in unmatched
+    ]
+    if not unmatched:
+        lines.append(S("(none yet)"))
+    helpless: list[Message] = [S("👎 <b>Answers found unhelpful</b> (count · language · FAQ entry)")]
+    helpless += [
+        S("{n} · {language} · {text}", n=n, language=Verbatim(lang), text=Verbatim(key)) for lang, key, n in unhelpful
+    ]
+    if not unhelpful:
+        helpless.append(S("(none yet)"))
+    return Screen(
+        "staff:asked", (Lines(tuple(lines)), Lines(tuple(helpless))), actions=(action_of("menu", S("« Staff menu")),)
+    )

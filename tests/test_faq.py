@@ -15,6 +15,7 @@ from dialogs import faq
 from emulator import BotAPIEmulator
 from knowledge.faq_match import load_phrasings, matcher, normalise
 from knowledge.loader import load
+from knowledge.text import T
 from tests.conftest import BotRunner
 from tests.e2e import APOLOGY_EN, answer, texts
 
@@ -156,3 +157,61 @@ async def test_a_hundred_questions_in_a_row(bot: BotRunner, emulator: BotAPIEmul
     for i in range(100):
         await user.say(f"visa fee {i}?")
     assert "Question 1" in texts(await user.tap("« Back to where I was"))
+
+
+@pytest.mark.parametrize("locale", available_locales())
+async def test_a_typed_question_in_every_language(locale: str, bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    """The way people ask (a phrasing of the FAQ), at the first question: the answer in their
+    language, its sources, feedback, and the first question again one tap away."""
+    from bot.i18n import translator
+    from dialogs.results import cite_text
+
+    tr = translator(locale)
+    entry = faq.entries()["family"]
+    user = emulator.user(960, language_code=locale if locale != "zh_Hans" else "zh-hans")
+    first = await user.say("/start")
+    question_buttons = first[-1].button_texts
+    shown = await user.say(load_phrasings()[locale]["family"][1])
+    text = texts(shown)
+    assert tr.render(T(entry.topic), html_mode=False) in text
+    assert tr.render(cite_text(entry.cite[0]), html_mode=False).replace("<i>", "").replace("</i>", "") in text
+    back_label = tr.render(faq.BACK, html_mode=False)
+    assert back_label in shown[-1].button_texts
+    back = await user.tap(back_label)
+    assert back[-1].button_texts == question_buttons  # where they were
+
+
+async def test_ask_programme_staff_from_an_unanswered_question(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    import sqlite3
+
+    user = emulator.user(961)
+    await user.say("/start")
+    await user.say("where can I buy a SIM card?")
+    preview = texts(await user.tap("💬 Ask programme staff"))
+    assert "where can I buy a SIM card?" in preview and "Staff will also see" in preview
+    sent = texts(await user.tap("📨 Send to programme staff"))
+    assert "working days" in sent
+    with sqlite3.connect(settings.database_url.split("///", 1)[1]) as db:
+        assert list(db.execute("select status, question from tickets")) == [("open", "where can I buy a SIM card?")]
+    again = await user.tap(
+        "💬 Ask programme staff", next(m for m in user.messages if "💬 Ask programme staff" in m.button_texts)
+    )
+    assert "already have an open question" in texts(again) or "already have an open question" in str(
+        (user.last_callback_answer or {}).get("text")
+    )
+
+
+async def test_staff_see_what_people_asked(staff_bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    from tests.conftest import ADMIN
+    from tests.staff_e2e import press_staff
+
+    user = emulator.user(962)
+    await user.say("/start")
+    await user.say("where can I buy a SIM card?")
+    admin = emulator.user(ADMIN)
+    await admin.say("/staff")
+    await press_staff(admin, "🌐 English")
+    shown = texts(await press_staff(admin, "🔎 What people asked"))
+    assert "1 · en · where can i buy a sim card" in shown

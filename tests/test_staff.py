@@ -142,8 +142,8 @@ async def test_admins_manage_staff_and_reviewers_cannot_act_as_admins(
     menu = await reviewer.say("/staff")
     labels = [text for row in menu[0].buttons for text, _ in row]
     assert (
-        "📣 Announcements" not in " ".join(labels) and len(labels) == 6
-    )  # queue, questions, quota, stats, companies, language
+        "📣 Announcements" not in " ".join(labels) and len(labels) == 7
+    )  # queue, questions, quota, stats, what people asked, companies, language
     before = snapshot(settings)
     for act in ("ann", "newann", "annsend", "team", "addstaff", "unstaff", "audit"):
         count = len(reviewer.messages)

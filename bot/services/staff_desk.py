@@ -13,6 +13,7 @@ from bot.db.confirmations import DECIDE
 from bot.i18n import available_locales
 from bot.services import quota, stats
 from bot.services.applications import ApplicationError
+from bot.services.faq import UNHELPFUL, UNMATCHED, FaqService
 from bot.services.replies import Reply
 from bot.services.staff import ADMIN, StaffError
 from bot.services.staff_admin_desk import StaffAdminDesk
@@ -108,6 +109,12 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     @ACTIONS("stats")
     async def _act_stats(self, ident: int, arg: str) -> Reply:
         return Reply([team_ui.stats_screen(await stats.funnel(self.session))])
+
+    @ACTIONS("asked")
+    async def _act_asked(self, ident: int, arg: str) -> Reply:
+        faq = FaqService(self.session, self.clock)
+        top = [await faq.top(kind, 15) for kind in (UNMATCHED, UNHELPFUL)]
+        return Reply([team_ui.asked_screen(*top)])
 
     # -- the queue -------------------------------------------------------------------------------
 
