@@ -203,13 +203,16 @@ def answer_screen(entry: FaqEntry) -> Screen:
     return Screen(f"faq:{entry.id}", body, actions=actions)
 
 
-def suggestions_screen(matches: Sequence[Match], asked: str) -> Screen:
+def suggestions_screen(matches: Sequence[Match]) -> Screen:
     """No confident answer: the likely topics, programme staff, the phone lines, the way back."""
     known = entries()
     topics = [known[m.entry] for m in matches if m.score >= SUGGEST and m.entry in known]
     p = load().programme
-    body: list[Message] = [T("You asked: <i>{asked}</i>", asked=Verbatim(asked[:200]))]
-    body.append(T("I am not sure I understood. Did you mean:") if topics else T("I have no answer to that here."))
+    # The question itself is not echoed: the person sees it just above, and "Ask programme staff"
+    # shows it again with what staff will see.
+    body: list[Message] = [
+        T("I am not sure I understood. Did you mean:") if topics else T("I have no answer to that here.")
+    ]
     body.append(
         T(
             "You can also ask programme staff here, or call the Gyeonggi call centre {phone} (the programme) or 1345 (immigration, in many languages).",

@@ -18,11 +18,13 @@ from bot.callbacks import (
     NavCB,
     ShareCB,
     StaffCB,
+    TicketCB,
 )
 from bot.handlers.status import ReportCB
 from bot.i18n import available_locales
 from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_ACTIONS
 from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
+from bot.services.tickets import APPLICANT_ACTIONS
 from dialogs import application_form as af
 from dialogs import employer_forms as ef
 from dialogs import questionnaire as q
@@ -58,7 +60,8 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
     ]
     options += [o.id for o in knowledge.occupations] + [m.id for m in knowledge.municipalities]
     nav_acts = ["back", "restart", "result", "summary", "apply", "edit", "agree", "decline", "docs", "doc", "rmdoc"]
-    nav_acts += ["review", "submit", "checklist", "info_check"]
+    nav_acts += ["review", "submit", "checklist", "info_check", "faq", "faq_yes", "faq_no", "faq_staff", "faq_back"]
+    faq_ids = [e.id for e in knowledge.faq]
     documents = [d.id for d in knowledge.documents]
     locales = available_locales()
     # staff and employer buttons carry either an id (with a short argument) or a setting (id 0)
@@ -69,7 +72,9 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
     employer_acts = [*EMPLOYER_ACTIONS.methods, *MEMBER_ACTIONS.methods]
     return {
         AnswerCB: [AnswerCB(q=longest(keys), v=longest(options))],
-        NavCB: [NavCB(act=longest(nav_acts), at=longest([*keys, "form_review"]), arg=longest([*keys, *documents]))],
+        NavCB: [
+            NavCB(act=longest(nav_acts), at=longest([*keys, "form_review"]), arg=longest([*keys, *documents, *faq_ids]))
+        ],
         LangCB: [LangCB(code=longest(locales))],
         StaffCB: [
             StaffCB(act=longest(STAFF_ACTIONS.methods), id=MAX_ID, arg=longest(staff_args)),
@@ -80,6 +85,7 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
             EmpCB(act=longest(employer_acts), id=0, arg=longest(form_settings)),
         ],
         ShareCB: [ShareCB(act=longest(SHARE_ACTIONS.methods), id=MAX_ID, arg=longest(documents))],
+        TicketCB: [TicketCB(act=longest(APPLICANT_ACTIONS.methods), id=MAX_ID)],
         ReportCB: [ReportCB(app=MAX_ID, to=longest(st.STATUSES))],
         EraseCB: [EraseCB(sure=False, t=TOKEN)],
     }

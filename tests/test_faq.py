@@ -109,7 +109,7 @@ async def test_an_unknown_question_offers_topics_staff_and_phones_and_is_counted
     await user.say("/start")
     shown = await user.say("where can I buy a SIM card?")
     text = texts(shown)
-    assert "You asked: where can I buy a SIM card?" in text and "031-120" in text and "1345" in text
+    assert "031-120" in text and "1345" in text
     assert "💬 Ask programme staff" in shown[-1].button_texts
     assert "« Back to where I was" in shown[-1].button_texts
     out = subprocess.run(

@@ -244,7 +244,7 @@ def test_faq_cites_resolve_and_related_ids_exist() -> None:
 
 
 def test_faq_loader_refuses_an_unknown_related_id(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in loader.DATA_DIR.iterdir():
+    for name in loader.DATA_DIR.glob("*.yaml"):
         (tmp_path / name.name).write_text(name.read_text(encoding="utf-8"), encoding="utf-8")
     faq = tmp_path / "faq.yaml"
     faq.write_text(faq.read_text(encoding="utf-8").replace("related: [stay_length,", "related: [no_such_id,", 1))

@@ -46,7 +46,7 @@ class FaqService:
         await self.repo.set_pending(user_id, text[:1000])
         await self.repo.count(language, UNMATCHED, normalise(text), self.clock.now())
         await self.session.commit()
-        return Reply([faq.suggestions_screen(matches, text)])
+        return Reply([faq.suggestions_screen(matches)])
 
     def show(self, entry_id: str) -> Reply | None:
         entry = faq.entries().get(entry_id)
