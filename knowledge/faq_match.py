@@ -77,32 +77,30 @@ class Matcher:
                 by_keyword[f" {plain}" if _spaced(plain) else plain].add(entry)
         self.keywords = {k: (frozenset(v), KEYWORD_WEIGHT / len(v)) for k, v in by_keyword.items()}
         docs = list(phrasings)
-        # Two passes, features made again in the second: holding every phrasing's n-grams at once
-        # left the process 20 MB larger after the build (freed, but not returned to the system).
+        self.entries = [entry for entry, _ in docs]
+        # Two passes, the n-grams made again in the second, into one flat pair of arrays where each
+        # gram owns a slice (its document frequency long): lists of tuples, an array per gram, or
+        # every phrasing's n-grams held at once each left the process 10-25 MB larger (bench/faq.py).
         df: Counter[str] = Counter()
         for _, text in docs:
             df.update(features(text).keys())
         n = len(docs) or 1
-        self.idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+        self.postings: dict[str, tuple[float, int, int]] = {}  # gram -> (idf, start, end)
+        start = 0
+        for g, d in df.items():
+            self.postings[g] = (math.log((1 + n) / (1 + d)) + 1, start, start + d)
+            start += d
         del df
-        self.entries = [entry for entry, _ in docs]
-        building: dict[str, tuple[array[int], array[float]]] = {}
+        self.ids, self.weights = array("i", bytes(4 * start)), array("f", bytes(4 * start))
+        filled: Counter[str] = Counter()
         for i, (_, text) in enumerate(docs):
             for g, w in self._weigh(features(text)).items():
-                ids, weights = building.setdefault(g, (array("i"), array("f")))
-                ids.append(i)
-                weights.append(w)
-        # One flat pair of arrays, each gram a slice of them: lists of tuples (or an array per gram)
-        # took 2-3 times the memory (bench/faq.py).
-        self.ids, self.weights = array("i"), array("f")
-        self.postings: dict[str, tuple[int, int]] = {}
-        for g, (ids, weights) in building.items():
-            self.postings[g] = (len(self.ids), len(self.ids) + len(ids))
-            self.ids.extend(ids)
-            self.weights.extend(weights)
+                at = self.postings[g][1] + filled[g]
+                self.ids[at], self.weights[at] = i, w
+                filled[g] += 1
 
     def _weigh(self, grams: Mapping[str, int]) -> dict[str, float]:
-        vector = {g: (1 + math.log(c)) * self.idf[g] for g, c in grams.items() if g in self.idf}
+        vector = {g: (1 + math.log(c)) * self.postings[g][0] for g, c in grams.items() if g in self.postings}
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {g: w / norm for g, w in vector.items()}
 
@@ -113,7 +111,7 @@ class Matcher:
         for g, w in self._weigh(features(text)).items():
             span = self.postings.get(g)
             if span is not None:
-                start, end = span
+                _, start, end = span
                 for doc, dw in zip(self.ids[start:end], self.weights[start:end], strict=True):
                     scores[doc] += w * dw
         best: dict[str, float] = {}
