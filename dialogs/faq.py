@@ -20,7 +20,7 @@ from knowledge.loader import load
 from knowledge.model import FaqEntry
 from knowledge.text import Lines, Message, T, Verbatim
 
-CONFIDENT = 0.75  # score of the best entry; chosen on bench/faq.py (BENCHMARKS.md): wrong answers ≤ 2 %
+CONFIDENT = 0.85  # score of the best entry; chosen on bench/faq.py (BENCHMARKS.md)
 MARGIN = 0.1  # ahead of the next entry by at least this much
 SUGGEST = 0.18  # below this, nothing is offered as a topic
 CONTEXT_BOOST = 0.03  # the person's occupation nudges a near-tie towards its own entry

@@ -24,7 +24,7 @@ import yaml
 
 PHRASINGS_DIR = Path(__file__).parent / "data" / "faq_phrasings"
 KEYWORDS_DIR = Path(__file__).parent / "data" / "faq_keywords"
-NGRAMS = (2, 3, 4)
+NGRAMS = (2, 3)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʻʼ´′"), None)
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")  # combining diacritics of Latin, Cyrillic, Vietnamese
 _KEEP = ("L", "M", "N")  # letters, marks (Devanagari, Thai and Khmer vowel signs are marks), numbers
