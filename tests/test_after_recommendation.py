@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.app import migrate
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.crypto import FileCipher, Vault, load_key
@@ -29,7 +28,7 @@ from emulator import BotAPIEmulator
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence
 from knowledge.text import Lines, Message, Text, Verbatim
-from tests.conftest import BotRunner, empty_postgres
+from tests.conftest import BotRunner
 from tests.e2e import answer
 from tests.test_status import change, submitted_application
 
@@ -221,14 +220,6 @@ async def _outbox(settings: Settings, chat_id: int | None = None) -> list[Outbox
         rows = list((await session.execute(query)).scalars())
     await engine.dispose()
     return rows
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings
 
 
 async def test_visa_nudges_are_sent_once_each_and_stop_once_reported(db_settings: Settings, clock: FixedClock) -> None:

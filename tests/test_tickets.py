@@ -14,7 +14,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import migrate
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.crypto import Vault, load_key
@@ -27,8 +26,8 @@ from bot.services.staff_desk import Reply, StaffDesk
 from bot.services.tickets import TicketError, TicketService
 from dialogs import tickets as ui
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
-from tests.conftest import BotRunner, empty_postgres
-from tests.e2e import eligible, wait_for_text
+from tests.conftest import BotRunner
+from tests.e2e import eligible, find_button, wait_for_text
 
 ADMIN = 900
 QUESTION = "Can my wife come with me on the E-7 visa?"
@@ -49,12 +48,8 @@ def db(settings: Settings) -> sqlite3.Connection:
 
 def button(user: FakeUser, label: str, prefix: str = "") -> tuple[str, FakeMessage]:
     """The callback data of the newest button starting with ``label`` (and data with ``prefix``)."""
-    for m in reversed(user.messages):
-        for row in m.buttons:
-            for text, data in row:
-                if data and text.startswith(label) and data.startswith(prefix):
-                    return data, m
-    raise AssertionError(f"no button {label!r}: {[m.plain[:60] for m in user.messages[-3:]]}")
+    message, data = find_button(user, label, prefix)
+    return data, message
 
 
 async def press(user: FakeUser, label: str, prefix: str = "") -> list[FakeMessage]:
@@ -228,14 +223,6 @@ async def test_delete_erases_the_questions(bot: BotRunner, emulator: BotAPIEmula
 
 
 # --- two staff at once ----------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "postgresql":
-        settings = settings.model_copy(update={"database_url": await empty_postgres()})
-        await migrate(settings)
-    return settings
 
 
 async def _desk_press(maker: object, clock: FixedClock, vault: Vault, actor: int, act: str, ident: int) -> Reply:

@@ -103,12 +103,8 @@ class TicketService:
         if len(question) > ui.MAX_QUESTION:
             return Reply(notice=ui.TOO_LONG)
         await self.repo.lock_person(user_id)
-        if await self.repo.of_user_in(user_id, (OPEN,)) is not None:
-            await self.session.commit()
-            return Reply(notice=ui.OPEN_ALREADY)
-        if await self.repo.count_since(user_id, SENT, self._start_of_day()) >= self.settings.ticket_daily_limit:
-            await self.session.commit()
-            return Reply(notice=ui.DAILY_LIMIT)
+        if (refused := await self._limited(user_id)) is not None:
+            return refused
         case, has_application = await self._case(user_id, language)
         now = self.clock.now()
         ticket = await self.repo.of_user_in(user_id, (DRAFT,))  # an earlier draft is replaced
@@ -122,6 +118,17 @@ class TicketService:
         await self.session.commit()
         days = self.settings.ticket_response_days
         return Reply([ui.preview_screen(ticket_id, question, case, language, days)])
+
+    async def _limited(self, user_id: int) -> Reply | None:
+        """One open question per person, and the daily limit: the refusal, said plainly (the
+        person's row is locked by the caller, so two taps cannot both pass)."""
+        if await self.repo.of_user_in(user_id, (OPEN,)) is not None:
+            await self.session.commit()
+            return Reply(notice=ui.OPEN_ALREADY)
+        if await self.repo.count_since(user_id, SENT, self._start_of_day()) >= self.settings.ticket_daily_limit:
+            await self.session.commit()
+            return Reply(notice=ui.DAILY_LIMIT)
+        return None
 
     async def press(self, user_id: int, act: str, ticket_id: int, arg: str) -> Reply:
         reply = await APPLICANT_ACTIONS.run(self, act, user_id, ticket_id, arg)
@@ -141,12 +148,8 @@ class TicketService:
         if ticket is None:
             await self.session.commit()
             return Reply(notice=ui.STALE)
-        if await self.repo.of_user_in(user_id, (OPEN,)) is not None:
-            await self.session.commit()
-            return Reply(notice=ui.OPEN_ALREADY)
-        if await self.repo.count_since(user_id, SENT, self._start_of_day()) >= self.settings.ticket_daily_limit:
-            await self.session.commit()
-            return Reply(notice=ui.DAILY_LIMIT)
+        if (refused := await self._limited(user_id)) is not None:
+            return refused
         now = self.clock.now()
         ticket.status, ticket.created_at, ticket.updated_at, ticket.last_from = OPEN, now, now, ui.APPLICANT
         self._audit(user_id, "ticket.open", ticket, None, {"status": OPEN})
