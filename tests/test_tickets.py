@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
+from bot.commands import telegram_language_code
 from bot.config import Settings
 from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import AuditEntry, OutboxMessage, Ticket, TicketMessage
 from bot.db.repo import PersonRepo
-from bot.i18n import translator
+from bot.i18n import available_locales, translator
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
 from bot.services.tickets import TicketError, TicketService
@@ -122,22 +123,27 @@ async def test_ask_answer_reply_close_across_a_restart(
 async def test_the_answer_line_is_in_the_applicants_language(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    for uid, lang in ((402, "ko"), (403, "en")):
-        person = emulator.user(uid, language_code=lang)
+    """Every language: asked in it, answered by staff in English (and in Korean), received verbatim
+    under the line in the applicant's language; the applicant's reply reaches the thread."""
+    people = [(410 + i, lang) for i, lang in enumerate(available_locales())]
+    for uid, lang in people:
+        person = emulator.user(uid, language_code=telegram_language_code(lang))
         await person.say("/start")
         await person.say(f"/ask {QUESTION}")
         await press(person, "📨", "tk1:send:")
     admin = emulator.user(ADMIN, language_code="en")
-    for _ in range(2):
+    for i in range(len(people)):
+        answer = ANSWER_KO if i % 2 else "Yes, she can: apply for an F-3 visa."
         await staff_open_first(admin)
         await press(admin, "✍️ Reply", "st1:tkreply:")
-        await admin.say("Yes, she can: apply for an F-3 visa.")
+        await admin.say(answer)
         await press(admin, "✅ Close", "st1:")
-    for uid, lang in ((402, "ko"), (403, "en")):
-        person = emulator.user(uid, language_code=lang)
-        got = await wait_for_text(person, "F-3 visa")
-        expected = translator(lang).render(ui.staff_reply_text("en", "Yes, she can: apply for an F-3 visa."))
-        assert got.text == expected  # rendered with the applicant's catalog, the staff text verbatim
+    for uid, lang in people:
+        person = emulator.user(uid, language_code=telegram_language_code(lang))
+        got = await wait_for_text(person, "F-3")
+        written, sent = ("ko", ANSWER_KO) if "배우자는" in got.plain else ("en", "Yes, she can: apply for an F-3 visa.")
+        expected = translator(lang).render(ui.staff_reply_text(written, sent))
+        assert got.text == expected, lang  # rendered with the applicant's catalog, the staff text verbatim
 
 
 async def test_one_open_question_and_a_daily_limit(
