@@ -136,7 +136,9 @@ def load_phrasings(directory: Path = PHRASINGS_DIR) -> dict[str, dict[str, list[
     out: dict[str, dict[str, list[str]]] = {}
     for path in sorted(directory.glob("*.yaml")):
         with path.open(encoding="utf-8") as fh:
-            out[path.stem] = {str(k): [str(p) for p in v] for k, v in (yaml.safe_load(fh) or {}).items()}
+            # libyaml's loader where PyYAML has it: the pure-Python one took 0.6 s of every start
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            out[path.stem] = {str(k): [str(p) for p in v] for k, v in data.items()}
     return out
 
 
