@@ -93,11 +93,8 @@ def _keyboard(
         button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
         if name in ("back", "restart"):
             nav.append(button)  # Back and Start over share the last row
-        elif name in ("doc", "rmdoc"):  # short numbered buttons, three to a row
-            if rows and len(rows[-1]) < 3 and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS):
-                rows[-1].append(button)
-            else:
-                rows.append([button])
+        elif name == "rmdoc" and rows and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS):
+            rows[-1].append(button)  # a document's Remove beside its own button; a document a row
         else:
             rows.append([button])
     if nav:

@@ -77,15 +77,17 @@ def documents_screen(
     """The checklist with its upload buttons; Submit carries the one-time token of this screen."""
     lines: list[Message] = []
     actions: list[Action] = []
-    # Buttons name documents by number: full names are too long for a phone's button.
+    # Buttons name their document by its short name with its state, so nobody scrolls up to see
+    # which is which: "📤 Passport" to send, "✅ Passport" to replace, "🗑" beside it to remove.
     for n, d in enumerate(docs, start=1):
         mark = "✅" if d.id in uploaded else "⬜"
         lines.append(T("{n}. {mark} {name}", n=n, mark=mark, name=WithKorean(T(d.name), d.name_ko)))
+        short = T(d.short) if d.short else T("Document {n}", n=n)
         if d.id in uploaded:
-            actions.append(Action(f"doc:{d.id}", T("Replace {n}", n=n)))
-            actions.append(Action(f"rmdoc:{d.id}", T("Remove {n}", n=n)))
+            actions.append(Action(f"doc:{d.id}", T("✅ {name}", name=short)))
+            actions.append(Action(f"rmdoc:{d.id}", T("🗑 Remove")))
         else:
-            actions.append(Action(f"doc:{d.id}", T("Upload {n}", n=n)))
+            actions.append(Action(f"doc:{d.id}", T("📤 {name}", name=short)))
     done = sum(d.id in uploaded for d in docs)
     body: list[Message] = [
         T("📎 <b>Your documents</b>: {progress}", progress=progress(done, len(docs))),

@@ -53,6 +53,7 @@ TRANSLATABLE_KEYS = frozenset(
         "authority",
         "topic",
         "answer",
+        "short",
     }
 )
 
@@ -200,6 +201,7 @@ def load() -> Knowledge:
                 cite=_cite(d["cite"]),
                 when=dict(d.get("when") or {}),
                 notes=tuple(d.get("notes") or ()),
+                short=d.get("short", ""),
             )
             for d in docs["documents"]
         ),

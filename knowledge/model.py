@@ -175,6 +175,7 @@ class Document:
     cite: Cite
     when: dict[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    short: str = ""  # the upload button's name (a phone's button holds ~16 characters); "" = not uploaded here
 
 
 @dataclass(frozen=True)

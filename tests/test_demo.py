@@ -156,12 +156,12 @@ def test_demo_walks_the_whole_road_with_files_and_saves_the_summary(tmp_path: Pa
     demo.press("Suwon (수원시)")
     demo.send("2027-01-05")
     assert "0 of 3 documents" in demo.press("📎 Documents")
-    demo.press("Upload 1")
+    demo.press("📤 Passport")
     assert "1 of 3 documents" in demo.send("/file")  # the bundled sample PDF passes the bot's content check
-    demo.press("Upload 2")
+    demo.press("📤 Degree")
     assert "2 of 3 documents" in demo.send(f"/photo {tmp_path / 'diploma.jpg'}")
     assert "Cannot read" in demo.send(f"/file {tmp_path / 'missing.pdf'}")  # said here, nothing sent
-    demo.press("Upload 3")
+    demo.press("📤 Contract")
     assert "3 of 3 documents" in demo.send(f"/file {tmp_path / 'contract.pdf'}")
     submitted = demo.press("📨 Send for pre-check")
     summary = files / "GG-2026-000001.html"
