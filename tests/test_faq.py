@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.i18n import available_locales
 from dialogs import faq
 from emulator import BotAPIEmulator
-from knowledge.faq_match import load_phrasings, matcher, normalise
+from knowledge.faq_match import Matcher, load_phrasings, normalise
 from knowledge.loader import load
 from knowledge.text import T
 from tests.conftest import BotRunner
@@ -51,6 +51,8 @@ def test_devanagari_thai_and_khmer_keep_their_marks() -> None:
         ("Nguyen Van An", False),
         ("35000000", False),
         ("Suwon", False),
+        ("the contract starts in March", False),
+        ("Suwon; Paldal-gu 123", False),
     ],
 )
 def test_what_looks_like_a_question(text: str, question: bool) -> None:
@@ -74,10 +76,12 @@ def test_a_known_phrasing_is_answered_confidently_in_every_language() -> None:
 
 
 def test_context_breaks_a_near_tie() -> None:
-    matches = matcher().rank("requirements?", k=27)
-    scores = {m.entry: m.score for m in matches}
-    boosted = faq.rank("requirements?", "care_worker")
-    assert boosted[0].entry == "care_worker" or scores.get("care_worker", 0) + faq.CONTEXT_BOOST < boosted[0].score
+    """Two entries the question matches equally: the person's occupation decides, nothing else."""
+    tie = Matcher([("eligibility", "what are the requirements"), ("care_worker", "what are the requirements")])
+    plain = tie.rank("requirements?")
+    assert plain[0].score == plain[1].score
+    assert tie.rank("requirements?", boost=faq.context_boost("care_worker"))[0].entry == "care_worker"
+    assert faq.context_boost("web_developer") == {}
 
 
 async def test_a_typed_question_at_a_button_step_gets_its_answer_and_the_way_back(

@@ -143,3 +143,14 @@ async def test_in_korean_the_pack_and_the_receipt(bot: BotRunner, emulator: BotA
     saved = texts(await user.say("2026-1234567"))
     assert "저장되었습니다: 접수번호 2026-1234567" in saved
     await wait_for_text(user, "gg24 신청 완료를 기록했습니다")
+
+
+async def test_cancel_stops_waiting_for_the_receipt(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = await applicant_who_submitted(emulator, 924)
+    await user.say("/status")
+    await user.tap("🧾 I filed on gg24")
+    await user.tap("Cancel")
+    assert "Cancelled" in str((user.last_callback_answer or {}).get("text"))
+    typed = texts(await user.say("2026-1234567"))
+    assert "Saved: receipt" not in typed  # typed text is the questionnaire's again
+    assert "Not filed on gg24 yet" in texts(await user.say("/status"))

@@ -71,9 +71,7 @@ class FilingService:
             return Reply([], T("There is no application waiting for a gg24 receipt number. See /status."))
         try:
             await self.applications.report_filed(app, receipt)
-        except ApplicationError as refused:
-            await modes.put_by_id(self.session, user_id, Mode.CHECK)
-            await self.session.commit()
+        except ApplicationError as refused:  # rolled back: the mode was committed before
             if refused.code == "already":
                 return Reply([], T("The filing on gg24 was reported already. See /status."))
             return Reply([], T("Your application changed meanwhile, so nothing was recorded. See /status."))
