@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
+Built = TypeVar("Built")
 
 
 def require_token(settings: Settings, token: str | None = None) -> str:
@@ -204,10 +206,17 @@ class Runtime:
             await self.redis.aclose()
 
 
+async def start_up(settings: Settings, build: Callable[[], Built]) -> Built:
+    """What every entry point does first: the token checked before anything is created on disk, the
+    database migrated, then what ``build`` makes, and the process settled (bot/speed)."""
+    require_token(settings)
+    await migrate(settings)
+    built = build()
+    settle()
+    return built
+
+
 async def run(settings: Settings, clock: Clock) -> None:
     """`python -m bot run`: migrate, then long-poll Telegram."""
-    require_token(settings)  # before anything is created on disk
-    await migrate(settings)
-    runtime = Runtime(settings, clock)
-    settle()
+    runtime = await start_up(settings, lambda: Runtime(settings, clock))
     await runtime.poll()

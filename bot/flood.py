@@ -10,12 +10,11 @@ import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
 
 from bot.db.context import current_session
+from bot.middleware_types import Method, NextRequest
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -23,12 +22,7 @@ LONGEST_WAIT = 10  # seconds; a longer ban is not waited out inside an update
 
 
 class RetryAfterFlood(BaseRequestMiddleware):
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Any:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: Method) -> Any:
         for attempt in range(ATTEMPTS):
             try:
                 return await make_request(bot, method)

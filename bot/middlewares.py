@@ -3,7 +3,6 @@ Translator and the services, opened per update and closed after it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +16,7 @@ from bot.db.context import current_session
 from bot.db.repo import PersonRepo
 from bot.erasers import KeyEraser
 from bot.i18n import resolve_locale, translator
+from bot.middleware_types import NextHandler
 from bot.services.application_form import FormService
 from bot.services.data_rights import DataRightsService
 from bot.services.faq import FaqService
@@ -45,12 +45,7 @@ class ContextMiddleware(BaseMiddleware):
         self.eraser = eraser
         self.tickets: TicketSettings = tickets if tickets is not None else TicketLimits()
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: NextHandler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
         data["clock"] = self.clock
         data["tr"] = translator(resolve_locale(tg_user.language_code if tg_user else None))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import Message, MessageEntity, TelegramObject
+
+from bot.middleware_types import NextHandler
 
 _KEPT = {ord("\n"), ord("\t")}
 _CONTROLS = [c for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if c not in _KEPT]
@@ -55,12 +56,7 @@ def clean_with_entities(text: str, entities: list[MessageEntity] | None) -> tupl
 class TypedTextMiddleware(BaseMiddleware):
     """Outer middleware on messages (and edited messages): the handler gets a cleaned copy."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: NextHandler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if isinstance(event, Message):
             changes: dict[str, Any] = {}
             for field, entities_field in (("text", "entities"), ("caption", "caption_entities")):

@@ -17,12 +17,11 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot import commands
-from bot.app import Runtime, migrate, require_token
+from bot.app import Runtime, start_up
 from bot.chat_lock import current_update
 from bot.clock import Clock
 from bot.config import Settings
 from bot.faults import is_infrastructure
-from bot.speed.settle import settle
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 30.0  # seconds the updates in flight get to finish on stop
@@ -122,10 +121,7 @@ class WebhookWorker:
 
 
 async def run_webhook(settings: Settings, clock: Clock) -> None:
-    require_token(settings)  # before anything is created on disk
-    await migrate(settings)
-    worker = WebhookWorker(settings, clock)
-    settle()
+    worker = await start_up(settings, lambda: WebhookWorker(settings, clock))
     await worker.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import AnswerCB, LangCB, NavCB, TicketCB
 from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo
+from bot.handlers.private import answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.services.application_form import FormService
@@ -27,7 +28,7 @@ from bot.services.tickets import TicketService
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
 from dialogs import application_form as af
-from knowledge.text import T, Text
+from knowledge.text import T
 
 
 async def on_start(
@@ -92,7 +93,7 @@ async def on_answer(
         reply = await form.option(callback.from_user.id, callback_data.q, callback_data.v)
     else:
         reply = await questionnaire.answer(callback.from_user.id, callback_data.q, callback_data.v)
-    await _answer_callback(callback, reply, tr)
+    await answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
@@ -152,7 +153,7 @@ async def on_nav(
     action = FORM_ACTIONS.get(act)
     if act == "faq_staff":  # the question the FAQ could not answer, to programme staff
         reply = await faq.to_staff(user_id, tr.locale)
-        await _answer_callback(callback, reply, tr)
+        await answer_callback(callback, reply, tr)
         await send_reply(bot, user_id, reply, tr, actions=TicketCB)
         return
     if act in FAQ_ACTS:
@@ -163,7 +164,7 @@ async def on_nav(
         reply = await form.navigate(user_id, act, at, arg)
     else:  # the questionnaire's own navigation (Back, Start over, edit, result, ...)
         reply = await questionnaire.navigate(user_id, act, at, arg)
-    await _answer_callback(callback, reply, tr)
+    await answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
@@ -173,7 +174,7 @@ async def on_unknown_callback(
     """Buttons this version does not know (an older deploy, or forged data)."""
     reply = await questionnaire.current(callback.from_user.id)
     reply.notice = STALE
-    await _answer_callback(callback, reply, tr)
+    await answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
@@ -236,16 +237,9 @@ async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireServi
     await send_reply(bot, message.chat.id, reply, tr)
 
 
-async def _answer_callback(callback: CallbackQuery, reply: Reply, tr: Translator) -> None:
-    text = tr.render(reply.notice, html_mode=False)[:200] if isinstance(reply.notice, Text) else None
-    await callback.answer(text)
-
-
 def build_router() -> Router:
     """A fresh router (a router belongs to one Dispatcher; tests build several). Order matters."""
-    r = Router(name="applicant")
-    r.message.filter(on_loop(F.chat.type == "private"))
-    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
+    r = private_router("applicant")
     r.message.register(on_start, CommandStart())
     r.message.register(on_restart, Command("restart"))
     r.message.register(on_help, Command("help"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import EraseCB
 from bot.clock import Clock
 from bot.db.confirmations import ERASE, Confirmations
+from bot.handlers.private import private_router
 from bot.i18n import Translator
 from bot.services.data_rights import DataRightsService
-from bot.speed.filters import on_loop
 from knowledge.text import T, Verbatim
 
 
@@ -91,8 +91,7 @@ async def on_erase(
 
 
 def build_router() -> Router:
-    r = Router(name="data_rights")
-    r.message.filter(on_loop(F.chat.type == "private"))
+    r = private_router("data_rights")
     r.message.register(on_mydata, Command("mydata"))
     r.message.register(on_delete, Command("delete"))
     r.callback_query.register(on_erase, EraseCB.filter())

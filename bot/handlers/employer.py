@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
 from bot.db.repo import Person
+from bot.handlers.private import private_router
 from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.services import modes
@@ -122,9 +123,7 @@ async def on_employer_text(
 
 
 def build_router() -> Router:
-    r = Router(name="employer")
-    r.message.filter(on_loop(F.chat.type == "private"))
-    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
+    r = private_router("employer")
     r.message.register(on_invite_link, CommandStart(deep_link=True, magic=F.args.regexp(INVITE_PAYLOAD)))
     r.message.register(on_employer, Command("employer"))
     r.message.register(on_share, Command("share"))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import StaffCB
 from bot.clock import Clock
 from bot.db.models import User
+from bot.handlers.private import private_router
 from bot.i18n import Translator, translator
 from bot.messaging import send_reply
 from bot.render import render
@@ -22,7 +23,6 @@ from bot.services import quota
 from bot.services.modes import Mode
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
-from bot.speed.filters import on_loop
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
 from dialogs.results import quota_screen
@@ -98,9 +98,7 @@ async def on_quota(message: Message, bot: Bot, tr: Translator, clock: Clock, **d
 
 
 def build_router() -> Router:
-    r = Router(name="staff")
-    r.message.filter(on_loop(F.chat.type == "private"))
-    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
+    r = private_router("staff")
     r.message.register(on_staff, Command("staff"))
     r.message.register(on_quota, Command("quota"))
     r.message.register(on_staff_input, AwaitingStaffInput())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import DbId, versioned
 from bot.clock import Clock
 from bot.db.models import Application
+from bot.handlers.private import private_router
 from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.render import render
@@ -18,7 +19,6 @@ from bot.services.application_form import FormService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.filing import FILABLE, FilingService
 from bot.services.questionnaire import STALE
-from bot.speed.filters import on_loop
 from dialogs import statuses as st
 from knowledge.text import T, Text
 
@@ -145,8 +145,7 @@ async def on_gg24(
 
 
 def build_router() -> Router:
-    r = Router(name="status")
-    r.message.filter(on_loop(F.chat.type == "private"))
+    r = private_router("status")
     r.message.register(on_status, Command("status"))
     r.message.register(on_gg24, Command("gg24"))
     r.callback_query.register(on_report, ReportCB.filter())

@@ -6,18 +6,16 @@ router's on_text."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import TicketCB
 from bot.db.repo import Person
+from bot.handlers.private import answer_callback, private_router
 from bot.i18n import Translator
 from bot.messaging import send_reply
-from bot.services.replies import Reply
 from bot.services.tickets import TicketService
-from bot.speed.filters import on_loop
-from knowledge.text import Text
 
 
 async def on_ask(
@@ -31,19 +29,12 @@ async def on_ticket_button(
     callback: CallbackQuery, callback_data: TicketCB, bot: Bot, tr: Translator, tickets: TicketService
 ) -> None:
     reply = await tickets.press(callback.from_user.id, callback_data.act, callback_data.id, callback_data.arg)
-    await _answer(callback, reply, tr)
+    await answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr, actions=TicketCB)
 
 
-async def _answer(callback: CallbackQuery, reply: Reply, tr: Translator) -> None:
-    text = tr.render(reply.notice, html_mode=False)[:200] if isinstance(reply.notice, Text) else None
-    await callback.answer(text)
-
-
 def build_router() -> Router:
-    r = Router(name="tickets")
-    r.message.filter(on_loop(F.chat.type == "private"))
-    r.callback_query.filter(on_loop(F.message.chat.type == "private"))
+    r = private_router("tickets")
     r.message.register(on_ask, Command("ask"))
     r.callback_query.register(on_ticket_button, TicketCB.filter())
     return r

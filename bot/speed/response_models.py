@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import TelegramMethod
-from aiogram.methods.base import Response, TelegramType
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.methods.base import Response
+
+from bot.middleware_types import Method, NextRequest
 
 # The one cache of parsed-reply models: filled ahead by bot.speed.lazy_models.build_used for the methods
 # a conversation calls, and as they come by KeepResponseModels for any other.
@@ -31,11 +32,6 @@ def keep(returning: Any) -> type[Response[Any]]:
 
 
 class KeepResponseModels(BaseRequestMiddleware):
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Any:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: Method) -> Any:
         keep(method.__returning__)
         return await make_request(bot, method)
