@@ -33,7 +33,7 @@ from bot.middlewares import ContextMiddleware
 from bot.sender import Sender
 from bot.services.periodic import run_periodic
 from bot.services.rate import LocalRateBudget, RateBudget, RedisRateBudget
-from bot.services.tickets import TicketSettings
+from bot.services.tickets import TicketLimits, TicketSettings
 from bot.services.uploads import FileStore
 from bot.speed.json_requests import JsonRequests
 from bot.speed.response_models import KeepResponseModels
@@ -103,7 +103,9 @@ def build_dispatcher(
     if metrics is not None:
         dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(
-        ContextMiddleware(make_sessionmaker(engine), clock, vault, store, admin_ids, eraser, ticket_settings)
+        ContextMiddleware(
+            make_sessionmaker(engine), clock, vault, store, admin_ids, eraser, ticket_settings or TicketLimits()
+        )
     )
     # Typed text is cleaned here, in one place, before any handler or service reads it.
     cleaning = TypedTextMiddleware()

@@ -3,7 +3,7 @@ Translator and the services, opened per update and closed after it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -26,24 +26,17 @@ from bot.services.tickets import TicketLimits, TicketService, TicketSettings
 from bot.services.uploads import FileStore
 
 
+@dataclass
 class ContextMiddleware(BaseMiddleware):
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        vault: Vault,
-        store: FileStore,
-        admin_ids: frozenset[int] = frozenset(),
-        eraser: KeyEraser | None = None,
-        tickets: TicketSettings | None = None,
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.clock = clock
-        self.vault = vault
-        self.store = store
-        self.admin_ids = admin_ids
-        self.eraser = eraser
-        self.tickets: TicketSettings = tickets if tickets is not None else TicketLimits()
+    """What the runtime holds for every update (bot/app.py builds it once)."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    vault: Vault
+    store: FileStore
+    admin_ids: frozenset[int] = frozenset()
+    eraser: KeyEraser | None = None
+    tickets: TicketSettings = field(default_factory=TicketLimits)
 
     async def __call__(self, handler: NextHandler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
