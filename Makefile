@@ -32,8 +32,8 @@ migrate: $(STAMP)
 UNPATCHED := tests/test_conversation.py tests/test_application_form.py tests/test_decisions.py tests/test_status.py tests/test_employers.py
 
 test: $(STAMP)  ## the whole test suite (what CI runs), then an end-to-end subset with the speed patches off
-	$(PY) -m pytest -q -n auto
-	SPEED_PATCHES=off $(PY) -m pytest -q -n auto $(UNPATCHED)
+	$(PY) -m pytest -q -n auto --dist worksteal
+	SPEED_PATCHES=off $(PY) -m pytest -q -n auto --dist worksteal $(UNPATCHED)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
