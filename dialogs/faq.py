@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from dialogs.results import cite_text
 from dialogs.screens import Action, Screen
 from knowledge.faq_match import Match, matcher, normalise
 from knowledge.loader import load
 from knowledge.model import FaqEntry
+from knowledge.rules import Outcome
 from knowledge.text import Lines, Message, T, Verbatim
 
 CONFIDENT = 0.85  # score of the best entry; chosen on bench/faq.py (BENCHMARKS.md)
 MARGIN = 0.1  # ahead of the next entry by at least this much
 SUGGEST = 0.18  # below this, nothing is offered as a topic
-CONTEXT_BOOST = 0.03  # the person's occupation nudges a near-tie towards its own entry
+CONTEXT_BOOST = 0.03  # the person's case nudges a near-tie towards the entry about it
 
 # Question words of the 12 languages, normalised as faq_match.normalise does (no diacritics,
 # casefolded). Only interrogatives and question particles: words as common in statements as in
@@ -152,14 +154,40 @@ def entries() -> Mapping[str, FaqEntry]:
     return {e.id: e for e in load().faq}
 
 
-def context_boost(occupation: str | None) -> dict[str, float]:
-    """A care worker asking "requirements?" most likely means the care worker entry, a nurse the nurse one."""
-    return {occupation: CONTEXT_BOOST} if occupation in ("care_worker", "nurse") else {}
+# Statuses whose holders ask about changing to E-7 in Korea (the change_status entry).
+_CHANGING = frozenset({"E-9", "D-10", "D-2", "H-2"})
 
 
-def rank(text: str, occupation: str | None = None) -> list[Match]:
+@dataclass(frozen=True)
+class Context:
+    """What the person already told the bot, and their verdict: it breaks near-ties only."""
+
+    occupation: str | None = None
+    outcome: Outcome | None = None  # None while the questionnaire is unfinished
+    job_offer: bool | None = None
+    stay_status: str | None = None
+
+
+def context_boost(context: Context) -> dict[str, float]:
+    """A care worker asking "requirements?" most likely means the care worker entry (a nurse the nurse
+    one); a person without a job offer the no-offer entry; an E-9 holder the change of status; a ❌
+    verdict the conditions (eligibility)."""
+    boost: dict[str, float] = {}
+    if context.occupation in ("care_worker", "nurse"):
+        boost[context.occupation] = CONTEXT_BOOST
+    if context.job_offer is False:
+        boost["no_job_offer"] = CONTEXT_BOOST
+    if context.stay_status in _CHANGING:
+        boost["change_status"] = CONTEXT_BOOST
+    if context.outcome is Outcome.NOT_ELIGIBLE:
+        boost["eligibility"] = CONTEXT_BOOST
+    return boost
+
+
+def rank(text: str, context: Context | None = None) -> list[Match]:
     known = entries()
-    return [m for m in matcher().rank(text, k=4, boost=context_boost(occupation)) if m.entry in known][:3]
+    boost = context_boost(context) if context is not None else None
+    return [m for m in matcher().rank(text, k=4, boost=boost) if m.entry in known][:3]
 
 
 def confident(matches: Sequence[Match]) -> Match | None:

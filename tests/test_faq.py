@@ -9,13 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import FixedClock
 from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
 from bot.i18n import available_locales
+from bot.services.faq import FaqService
 from dialogs import faq
 from emulator import BotAPIEmulator
 from knowledge.faq_match import Matcher, load_phrasings, normalise
 from knowledge.loader import load
+from knowledge.rules import Outcome
 from knowledge.text import T
+from tests.answers import ELIGIBLE_IN_KOREA
 from tests.conftest import BotRunner
 from tests.e2e import APOLOGY_EN, answer, texts
 
@@ -80,8 +85,46 @@ def test_context_breaks_a_near_tie() -> None:
     tie = Matcher([("eligibility", "what are the requirements"), ("care_worker", "what are the requirements")])
     plain = tie.rank("requirements?")
     assert plain[0].score == plain[1].score
-    assert tie.rank("requirements?", boost=faq.context_boost("care_worker"))[0].entry == "care_worker"
-    assert faq.context_boost("web_developer") == {}
+    care = faq.context_boost(faq.Context(occupation="care_worker"))
+    assert tie.rank("requirements?", boost=care)[0].entry == "care_worker"
+    refused = faq.context_boost(faq.Context(occupation="web_developer", outcome=Outcome.NOT_ELIGIBLE))
+    assert tie.rank("requirements?", boost=refused)[0].entry == "eligibility"
+
+
+@pytest.mark.parametrize(
+    ("context", "boosted"),
+    [
+        (faq.Context(), set()),
+        (faq.Context(occupation="web_developer", outcome=Outcome.ELIGIBLE, job_offer=True), set()),
+        (faq.Context(occupation="nurse"), {"nurse"}),
+        (faq.Context(job_offer=False), {"no_job_offer"}),
+        (faq.Context(stay_status="E-9"), {"change_status"}),
+        (faq.Context(stay_status="E-7"), set()),
+        (faq.Context(outcome=Outcome.NOT_ELIGIBLE), {"eligibility"}),
+        (faq.Context(outcome=Outcome.CONDITIONAL), set()),
+    ],
+)
+def test_the_case_nudges_the_entry_about_it(context: faq.Context, boosted: set[str]) -> None:
+    assert set(faq.context_boost(context)) == boosted
+
+
+async def test_the_context_is_read_from_the_answers_and_the_verdict(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """The service builds the context from what the person told the bot: their verdict only once the
+    questionnaire is finished."""
+    done, halfway = emulator.user(961), emulator.user(962)
+    await done.say("/start")
+    await answer(done, *ELIGIBLE_IN_KOREA)
+    await halfway.say("/start")
+    await answer(halfway, "care_worker")
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        service = FaqService(session, clock)
+        assert await service._context(961) == faq.Context("web_developer", Outcome.ELIGIBLE, True, "D-10")
+        assert await service._context(962) == faq.Context(occupation="care_worker")
+        assert await service._context(963) == faq.Context()  # never started
+    await engine.dispose()
 
 
 async def test_a_typed_question_at_a_button_step_gets_its_answer_and_the_way_back(

@@ -14,8 +14,10 @@ from bot.db.repositories.questions import QuestionRepo
 from bot.services.replies import Reply
 from bot.services.tickets import TicketService, TicketSettings
 from dialogs import faq
+from dialogs import questionnaire as q
 from dialogs.screens import Action, Screen
 from knowledge.faq_match import normalise
+from knowledge.rules import evaluate
 
 UNMATCHED, UNHELPFUL = "unmatched", "unhelpful"
 
@@ -27,19 +29,26 @@ class FaqService:
         self.tickets = tickets
         self.repo = QuestionRepo(session)
 
-    async def _occupation(self, user_id: int) -> str | None:
+    async def _context(self, user_id: int) -> faq.Context:
+        """The person's case from their answers; the verdict once the questionnaire is finished."""
         row = await QuestionnaireRepo(self.session).get(user_id)
-        value = row.answers.get("occupation") if row else None
-        return value if isinstance(value, str) else None
+        if row is None:
+            return faq.Context()
+        now = self.clock.now()
+        conv = q.Conversation(dict(row.answers))
+        p = q.profile(conv, now)
+        finished = q.current_question(conv, now) is None
+        outcome = evaluate(p, now, alternatives=False).outcome if finished else None
+        return faq.Context(p.occupation, outcome, p.job_offer, p.stay_status)
 
     async def wants(self, user_id: int, text: str) -> bool:
         """Whether text a step could not read is a question (dialogs/faq.py's rule)."""
         if faq.looks_like_question(text):
             return True
-        return faq.confident(faq.rank(text, await self._occupation(user_id))) is not None
+        return faq.confident(faq.rank(text, await self._context(user_id))) is not None
 
     async def ask(self, user_id: int, text: str, language: str) -> Reply:
-        matches = faq.rank(text, await self._occupation(user_id))
+        matches = faq.rank(text, await self._context(user_id))
         best = faq.confident(matches)
         if best is not None:
             return Reply([faq.answer_screen(faq.entries()[best.entry])])
