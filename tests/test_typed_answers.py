@@ -323,6 +323,18 @@ def test_no_retypes_and_back_and_restart_drop_the_waiting_answer() -> None:
     assert q.restart() == q.Conversation()
 
 
+def test_a_monthly_salary_typed_when_changing_the_answer_from_the_summary() -> None:
+    done = play(*TO_SALARY, "=35000000")
+    editing = q.answer_text(q.edit(done, "salary_krw", NOW), "월 300만", NOW)
+    assert editing.editing == "salary_krw" and editing.answers["salary_krw"] == 35_000_000  # not yet
+    assert question_screen(editing, q.BY_KEY["salary_krw"], NOW).body[0].msgid == "Change your answer"
+    changed = q.answer_option(editing, "salary_krw", "36000000", NOW)
+    assert changed.answers["salary_krw"] == 36_000_000 and changed.editing is None
+    assert flow.position(changed, NOW) == "summary"
+    cancelled = q.back(editing)  # Back while changing: the edit and the waiting amount both dropped
+    assert cancelled.pending is None and cancelled.answers["salary_krw"] == 35_000_000
+
+
 def test_a_country_with_a_typo_is_offered_with_the_usual_buttons() -> None:
     conv = play(*TO_SALARY[:9])
     assert flow.position(conv, NOW) == "nationality"
