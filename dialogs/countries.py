@@ -1,53 +1,146 @@
-"""Nationality: matching what a person types to an ISO country code, in any supported language."""
+"""Nationality: matching what a person types to an ISO country code, in any script.
+
+The names come from CLDR (babel): for every territory, its name in its own official languages
+(Монгол, ไทย, Oʻzbekiston, नेपाल, កម្ពុជា, 中國 ...) and in the bot's languages, plus pycountry's
+English names and codes. Keys are folded (case, diacritics, apostrophes, spaces) so "O'zbekiston",
+"Ozbekiston" and "Oʻzbekiston" meet. A typo ("Bangladsh") is never taken as it is: suggest() names
+the one clearly closest country for the person to confirm.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pycountry
-from babel import Locale
+if TYPE_CHECKING:
+    from babel import Locale
 
-# Locales whose CLDR country names are accepted as input (the catalogs' languages plus English).
-NAME_LOCALES = ("en", "ko", "zh_Hans", "vi", "ru", "uz", "ne", "th", "km", "id", "mn", "fil")
+# Locales whose CLDR country names are accepted for every country: the catalogs' languages, English
+# and traditional Chinese (中國 as well as 中国).
+NAME_LOCALES = ("en", "ko", "zh_Hans", "zh_Hant", "vi", "ru", "uz", "ne", "th", "km", "id", "mn", "fil")
 
 # Nationalities offered as buttons: the largest groups among foreign residents (program-facts §11).
 COMMON = ("CN", "VN", "UZ", "NP", "PH", "ID", "TH", "KH", "MN", "IN", "RU", "US")
 
+# Words around a country's name that are not the name: "Монгол Улс", "ประเทศไทย", "the Philippines".
+_GENERIC = re.compile(
+    r"^(?:ประเทศ|ប្រទេស|the |republic of |country |страна |negara |nước |bansa ng |देश )|(?: улс| country| देश)$"
+)
+# "Korea" alone means the Republic of Korea here (CLDR has only "South Korea"); refused as nationality.
+_ALIASES = {"korea": "KR", "한국": "KR", "남한": "KR"}
+_APOSTROPHES = "'’‘`ʻʼʹ′´"
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or ch == " ")
-    return re.sub(r"\s+", " ", text).strip()
+FUZZY_MIN = 85  # rapidfuzz ratio (0-100) a typo must reach to be suggested
+FUZZY_MARGIN = 6  # ... and by how much it must beat the best other country
+FUZZY_MIN_LENGTH = 5  # shorter keys are too easily near something else ("Mali", "Oman", "Iran")
+
+
+def _spaced(text: str) -> str:
+    """Casefolded, NFKC, Latin and Cyrillic diacritics dropped (Việt → viet, Ўзбекистон → узбекистон),
+    apostrophes removed, other punctuation a space."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold().replace("đ", "d"))
+    out: list[str] = []
+    for ch in text:
+        if ch in _APOSTROPHES:
+            continue
+        category = unicodedata.category(ch)
+        if category == "Mn" and out and (out[-1] < "\u0250" or "\u0400" <= out[-1] <= "\u04ff"):
+            continue  # a diacritic on a Latin or Cyrillic letter; other scripts' vowel signs stay
+        out.append(ch if category[0] in "LMN" else " ")
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", "".join(out))).strip()
+
+
+def _key(text: str) -> str:
+    return _spaced(text).replace(" ", "")
+
+
+def _names(code: str, locales: dict[str, Locale]) -> set[str]:
+    import pycountry
+    from babel import Locale, UnknownLocaleError
+    from babel.languages import get_official_languages
+
+    names: set[str] = {code}
+    c = pycountry.countries.get(alpha_2=code)
+    if c is not None:
+        names |= {c.alpha_3, c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")}
+    for lang in (*NAME_LOCALES, *get_official_languages(code, de_facto=True)):
+        if lang not in locales:
+            try:
+                locales[lang] = Locale.parse(lang)
+            except (ValueError, UnknownLocaleError):  # a language CLDR has no locale data for
+                continue
+        names.add(locales[lang].territories.get(code, ""))
+    return {n for n in names if n}
+
+
+def build_index() -> dict[str, str]:
+    """Folded name -> ISO code, from CLDR and pycountry (0.4 s, and 70-140 MB of RSS that the
+    allocator keeps after: the reason the bot reads the written copy instead, see _index)."""
+    import pycountry  # only here: the bot reads the written index
+
+    locales: dict[str, Locale] = {}
+    index: dict[str, str] = dict(_ALIASES)
+    for c in pycountry.countries:
+        for name in _names(c.alpha_2, locales):
+            index.setdefault(_key(name), c.alpha_2)
+    index.pop("", None)
+    return dict(sorted(index.items()))
+
+
+# build_index() written out (python -m dialogs.countries); tests/test_typed_answers.py checks it is
+# current. Reading it costs ~5 ms and the index's 0.4 MB, at the first typed country.
+INDEX_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "data" / "country_names.tsv"
 
 
 @cache
 def _index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for c in pycountry.countries:
-        code = c.alpha_2
-        names = [c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")]
-        for loc in NAME_LOCALES:
-            name = Locale.parse(loc).territories.get(code)
-            if name:
-                names.append(name)
-        for name in names:
-            if name:
-                index.setdefault(_norm(name), code)
-    return index
+    with INDEX_FILE.open(encoding="utf-8") as f:
+        return dict(line.rstrip("\n").split("\t") for line in f if line.strip())
+
+
+def write_index() -> None:
+    lines = (f"{key}\t{code}\n" for key, code in build_index().items())
+    INDEX_FILE.write_text("".join(lines), encoding="utf-8")
 
 
 def find_country(text: str) -> str | None:
     """The ISO alpha-2 code for a typed country name or code, or None if nothing matches."""
-    key = _norm(text)
-    if not key:
-        return None
     index = _index()
-    if key in index:
-        return index[key]
-    if len(key) >= 4:  # "Viet Nam" vs "Vietnam", "Russian" vs "Russia": unique prefix match
-        hits = {code for name, code in index.items() if name.replace(" ", "").startswith(key.replace(" ", ""))}
+    spaced = _spaced(text)
+    for key in (spaced.replace(" ", ""), _GENERIC.sub("", spaced).replace(" ", "")):
+        if key in index:
+            return index[key]
+    key = spaced.replace(" ", "")
+    if len(key) >= 4:  # a unique beginning: "Viet" for Vietnam, "Russian" for "Russian Federation"
+        hits = {code for name, code in index.items() if name.startswith(key)}
         if len(hits) == 1:
             return hits.pop()
     return None
+
+
+def suggest(text: str) -> str | None:
+    """The country a mistyped name most likely means ("Bangladsh", "Phillipines", "Mongolai"), when
+    one is clearly closest; None when nothing is close or two countries are about as close."""
+    from rapidfuzz import fuzz, process  # 4.7 MB of RSS: imported at the first typo, not at start
+
+    key = _key(_GENERIC.sub("", _spaced(text)))
+    if len(key) < FUZZY_MIN_LENGTH:
+        return None
+    index = _index()
+    best: dict[str, float] = {}
+    for name, score, _ in process.extract(key, index.keys(), scorer=fuzz.ratio, limit=12):
+        code = index[name]
+        best[code] = max(best.get(code, 0.0), score)
+    ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < FUZZY_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MARGIN:
+        return None
+    return ranked[0][0]
+
+
+if __name__ == "__main__":
+    write_index()

@@ -12,6 +12,8 @@ from dialogs.questionnaire import (
     Question,
     answered_questions,
     effective_answers,
+    pending_for,
+    pending_options,
     profile,
 )
 from dialogs.screens import Action, Screen
@@ -45,6 +47,17 @@ def display_value(key: str, value: Any) -> Text:
     return option.label if option else T("{value}", value=Verbatim(str(value)))
 
 
+def pending_prompt(key: str, pending: dict[str, Any]) -> Text:
+    """The question a typed answer waits on: a monthly salary read as yearly, a likely country."""
+    if key == "nationality":
+        return T("Did you mean {country}?", country=Country(str(pending["value"])))
+    return T(
+        "{monthly} a month is {yearly} a year. Is that right?",
+        monthly=Money(int(pending["monthly"])),
+        yearly=Money(int(pending["value"])),
+    )
+
+
 NAV_BACK = Action("back", T("« Back"))
 NAV_RESTART = Action("restart", T("Start over"))
 
@@ -53,7 +66,10 @@ def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:
     p = profile(conv, now)
     step = len(answered_questions(conv, now)) + (0 if conv.editing else 1)
     body: list[Message] = [T("Question {n}", n=step) if not conv.editing else T("Change your answer"), q.prompt]
-    options = q.options(p)
+    pending = pending_for(conv, q)
+    if pending is not None:
+        body.append(pending_prompt(q.key, pending))
+    options = pending_options(conv, q, p)
     if q.key == "occupation" and conv.answers.get("work_area"):
         in_area = set(occupations_in_area(conv.answers["work_area"]))
         options = tuple(o for o in options if o.value in in_area or o.value == NOT_SURE)

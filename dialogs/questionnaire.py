@@ -8,7 +8,7 @@ when it applies to the answers so far and, for some, only when its answer could 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from itertools import product
@@ -30,7 +30,15 @@ from dialogs.answer_options import (
 )
 from dialogs.countries import COMMON
 from dialogs.screens import Option
-from dialogs.typed_answers import Invalid, parse_country, parse_occupation, parse_salary, parse_score, parse_years
+from dialogs.typed_answers import (
+    Confirm,
+    Invalid,
+    parse_country,
+    parse_occupation,
+    parse_salary,
+    parse_score,
+    parse_years,
+)
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.rules import best_status
@@ -304,8 +312,50 @@ class Conversation:
     answers: Answers = field(default_factory=dict)
     history: list[Answers] = field(default_factory=list)  # snapshots before each answer, for Back
     editing: str | None = None  # a question reopened from the summary
+    # A typed answer waiting for the person's Yes (a monthly salary's yearly amount, a country name
+    # with a typo): {"key": question, "value": what Yes stores, "monthly": the amount typed}. Saved
+    # inside the answers under PENDING (no question has that key), so no column is needed.
+    pending: dict[str, Any] | None = None
 
     MAX_HISTORY = 40
+
+    @classmethod
+    def saved(cls, answers: Answers, history: list[Answers], editing: str | None) -> Conversation:
+        """The conversation as the database keeps it (the pending answer inside the answers)."""
+        answers = dict(answers)
+        pending = answers.pop(PENDING, None)
+        return cls(answers, history, editing, pending if isinstance(pending, dict) else None)
+
+    def to_save(self) -> Answers:
+        """The answers to save, with the pending answer in them."""
+        return {**self.answers, PENDING: self.pending} if self.pending else self.answers
+
+
+PENDING = "_pending"
+REJECT = "-"  # the "No, let me type again" button's value
+
+
+def pending_for(conv: Conversation, q: Question) -> dict[str, Any] | None:
+    """The answer waiting for confirmation on this question, if any."""
+    return conv.pending if conv.pending and conv.pending.get("key") == q.key else None
+
+
+def pending_options(conv: Conversation, q: Question, p: Profile) -> tuple[Option, ...]:
+    """The buttons of a question while an answer waits: the answer itself first (its value is what
+    Yes stores, so an old button cannot confirm a newer answer), then No (a salary) or the usual
+    buttons (a country)."""
+    pending = pending_for(conv, q)
+    if pending is None:
+        return q.options(p)
+    value = str(pending["value"])
+    if q.key == "nationality":
+        usual = tuple(o for o in q.options(p) if o.value != value)
+        return (Option(value, T("{country}", country=Country(value))), *usual)
+    return (Option(value, CONFIRM_YES), Option(REJECT, CONFIRM_NO))
+
+
+CONFIRM_YES = T("Yes, that is right")
+CONFIRM_NO = T("No, let me type again")
 
 
 def effective_answers(answers: Answers, now: datetime) -> Answers:
@@ -389,6 +439,11 @@ def answer_option(conv: Conversation, key: str, value: str, now: datetime) -> Co
     q = current_question(conv, now)
     if q is None or q.key != key:
         raise KeyError(key)
+    pending = pending_for(conv, q)
+    if pending is not None and value == str(pending["value"]):  # Yes: the confirmed answer is stored
+        return _store(conv, key, pending["value"])
+    if pending is not None and value == REJECT and q.key != "nationality":
+        return replace(conv, pending=None)
     options = q.option_values(profile(conv, now))
     if value not in options:
         raise KeyError(value)
@@ -404,11 +459,16 @@ def answer_text(conv: Conversation, text: str, now: datetime) -> Conversation:
         raise Invalid(T("Please use the buttons below."))
     if q.parse_text is None:
         raise Invalid(T("Please answer with one of the buttons."))
-    return _store(conv, q.key, q.parse_text(text))
+    try:
+        value = q.parse_text(text)
+    except Confirm as unsure:  # stored only when the person says Yes
+        return replace(conv, pending={"key": q.key, "value": unsure.value, "monthly": unsure.monthly})
+    return _store(conv, q.key, value)
 
 
 def back(conv: Conversation) -> Conversation:
-    """Undoes the last answer; while editing from the summary, cancels the edit instead."""
+    """Undoes the last answer; while editing from the summary, cancels the edit instead. An answer
+    waiting for confirmation is dropped either way."""
     if conv.editing:
         return Conversation(dict(conv.answers), list(conv.history), None)
     if not conv.history:

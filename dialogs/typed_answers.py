@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
-from dialogs.countries import find_country
+from dialogs.countries import find_country, suggest
 from knowledge.loader import load
 from knowledge.text import Joined, T, Text, WithKorean
 
@@ -15,6 +18,16 @@ class Invalid(ValueError):
     def __init__(self, message: Text) -> None:
         super().__init__(message.msgid)
         self.message = message
+
+
+class Confirm(Exception):
+    """A typed answer read as something the person should confirm before it is stored: a monthly
+    salary as its yearly amount, a country name with a typo as the country it most likely means."""
+
+    def __init__(self, value: Any, monthly: int | None = None) -> None:
+        super().__init__(value)
+        self.value = value
+        self.monthly = monthly
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
@@ -37,44 +50,148 @@ def parse_score(text: str) -> int:
     return int(raw)
 
 
-# Currency words in any language ("KRW", "won", "원", "von", "вон", "₩") are dropped: only digits count.
-_MONEY_SUFFIX = re.compile(r"[^\d.,\s'_\u00a0\u202f만억]+")
-_SEPARATORS = re.compile(r"[\s,.'_\u00a0\u202f]")
+# --- salaries -------------------------------------------------------------------------------------
+
+# Units written after a number, per language habit. CJK units compose ("3억 2천만", "3천2백만"); the
+# others scale one number ("35 млн", "2.8m", "35 juta", "35 triệu", "35 ล้าน", "35 сая", "35 लाख").
+_SMALL_CJK = {"십": 10, "十": 10, "拾": 10, "백": 100, "百": 100, "佰": 100, "천": 1000, "千": 1000, "仟": 1000}
+_BIG_CJK = {"만": 10**4, "万": 10**4, "萬": 10**4, "억": 10**8, "亿": 10**8, "億": 10**8}
+_WORD_UNITS = {
+    10**6: "million millions milyon milyong mln mio mil m млн миллион миллиона миллионов juta jt triệu trieu tr сая",
+    10**3: "thousand k тыс тысяч тысячи ribu rb nghìn nghin ngàn ngan libo мянга",
+    10**5: "lakh lakhs lac",
+    10**7: "crore crores",
+}
+_SCRIPT_UNITS = {"ล้าน": 10**6, "พัน": 10**3, "लाख": 10**5, "करोड": 10**7, "हजार": 10**3, "លាន": 10**6}
+_UNIT_OF = {unicodedata.normalize("NFKC", w): n for n, words in _WORD_UNITS.items() for w in words.split()}
+
+# A monthly or a yearly amount said in words; "월"/"月" alone are month words only next to an amount.
+_MONTHLY = re.compile(
+    r"월급|월\s*(?=\d)|(?<=[\d만원万元])\s*/?\s*월|每月|月薪|/\s*月|(?<=[\d万元])\s*月|"
+    r"\bper\s+month\b|\ba\s+month\b|\bmonthly\b|/\s*(?:month|mo|m)\b|\bmonth\b|"
+    r"в\s+месяц|месяц|/\s*мес|\bмес\b|\bper\s+bulan\b|\bsebulan\b|\bbulan\b|/\s*bln\b|\bbln\b|"
+    r"mỗi\s+tháng|một\s+tháng|tháng|\bthang\b|ต่อเดือน|เดือน|\bkada\s+buwan\b|\bbuwan\b|сард|\bсар\b|"
+    r"\boyiga\b|\boylik\b|महिना|मासिक|ខែ"
+)
+_YEARLY = re.compile(
+    r"연봉|(?<=[\d만원])\s*/?\s*년|年薪|每年|/\s*年|(?<=[\d万元])\s*年|\bper\s+(?:year|annum)\b|\ba\s+year\b|"
+    r"\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|в\s+год|\bгод\b|\bper\s+tahun\b|\btahun\b|mỗi\s+năm|\bnăm\b|"
+    r"ต่อปี|\bkada\s+taon\b|\btaon\b|\bжил\b|\byiliga\b|\byillik\b|वार्षिक|ឆ្នាំ"
+)
+# A number: digits with grouping (',' '.' "'" '_' or a space before exactly three digits).
+_NUM = r"\d+(?:[.,'’_]\d+|\s\d{3}(?!\d))*"
+_LATIN_UNITS = "|".join(sorted((re.escape(w) for w in _UNIT_OF), key=len, reverse=True))
+_OTHER_UNITS = "|".join(re.escape(w) for w in (*_SMALL_CJK, *_BIG_CJK, *_SCRIPT_UNITS))
+_AMOUNT_PART = re.compile(rf"({_NUM})?\s*(?:((?<![^\W\d_])(?:{_LATIN_UNITS})(?![^\W\d_]))|({_OTHER_UNITS}))?")
+
+_NOT_A_NUMBER = T("Please type the yearly salary in won as a number, for example 32000000.")
+_TOO_SMALL = T(
+    "That looks like a monthly amount or too small. Please type the yearly salary in won (monthly pay × 12), for example 32000000."
+)
+_TOO_LARGE = T("That amount is too large. Please type the yearly salary in won, for example 32000000.")
+YEARLY_MIN = 10_000_000  # below this a figure is no yearly salary (the floors are 25-31 million)
+YEARLY_MAX = 2_000_000_000
+
+
+def _number(raw: str) -> float:
+    """'35.000.000', '35 000 000', "35'000'000", '32,000,000.00' -> thousands grouped; '3.5', '35,5',
+    '0.32' -> a decimal. One separator before exactly three digits is grouping ('3,200' is 3200)."""
+    raw = re.sub(r"[\s'’_]", "", raw)
+    marks = [c for c in raw if c in ".,"]
+    if not marks:
+        return float(raw)
+    decimal = marks[-1] if len(set(marks)) == 2 else None
+    if decimal is None:
+        head, *groups = raw.split(marks[0])
+        if len(groups) == 1 and (len(groups[0]) != 3 or head == "0"):
+            decimal = marks[0]
+    whole, _, fraction = raw.rpartition(decimal) if decimal else (raw, "", "")
+    grouping = [c for c in whole if c in ".,"]
+    head, *groups = re.split(r"[.,]", whole)
+    if len(set(grouping)) > 1 or any(len(g) != 3 for g in groups) or not head:
+        raise Invalid(_NOT_A_NUMBER)
+    return float(head + "".join(groups) + ("." + fraction if fraction else ""))
+
+
+def _amount(text: str) -> int:
+    """The amount in won a text states: its number with its units, the rest (currency words) ignored."""
+    total, group, parts, scaled = 0.0, 0.0, 0, False
+    for m in _AMOUNT_PART.finditer(text):
+        number, word, other = m.group(1), m.group(2), m.group(3)
+        if not number and not word and not other:
+            continue
+        value = _number(number) if number else None
+        if word or other in _SCRIPT_UNITS:
+            if value is None or parts or scaled:
+                raise Invalid(_NOT_A_NUMBER)
+            group, scaled = value * (_UNIT_OF.get(word or "") or _SCRIPT_UNITS[other or ""]), True
+        elif other in _SMALL_CJK:
+            group += (1 if value is None else value) * _SMALL_CJK[other]
+        elif other in _BIG_CJK:
+            total += (group + (value or 0) or 1) * _BIG_CJK[other]
+            group = 0.0
+        else:  # a bare number: only one, or the last part of a CJK amount ("3억 5000")
+            if value is None or (parts and not total) or scaled:
+                raise Invalid(_NOT_A_NUMBER)
+            group += value
+        parts += 1
+    if not parts:
+        raise Invalid(_NOT_A_NUMBER)
+    return round(total + group)
+
+
+@dataclass(frozen=True)
+class Salary:
+    """A typed salary: the yearly amount, and the monthly one it came from (to be confirmed)."""
+
+    yearly: int
+    monthly: int | None = None
+
+
+def read_salary(text: str, monthly_minimum: int) -> Salary:
+    """What a typed salary says: '32,000,000 KRW', '3200万', '0.32억', '35 млн', '35.000.000', '35 triệu';
+    a monthly amount ('월 280만', '2.8m per month', or a figure from the monthly minimum wage up to
+    10 million) comes back with ``monthly`` set, for the person to confirm."""
+    norm = unicodedata.normalize("NFKC", text).casefold().strip()
+    if "-" in norm:  # a negative amount or a range: no single salary
+        raise Invalid(_NOT_A_NUMBER)
+    monthly, norm = bool(_MONTHLY.search(norm)), _MONTHLY.sub(" ", norm)
+    yearly, norm = bool(_YEARLY.search(norm)), _YEARLY.sub(" ", norm)
+    amount = _amount(norm)
+    if not yearly and (monthly or monthly_minimum <= amount < YEARLY_MIN):
+        if amount * 12 > YEARLY_MAX:
+            raise Invalid(_TOO_LARGE)
+        if amount * 12 < YEARLY_MIN:
+            raise Invalid(_TOO_SMALL)
+        return Salary(amount * 12, amount)
+    if amount < YEARLY_MIN:
+        raise Invalid(_TOO_SMALL)
+    if amount > YEARLY_MAX:
+        raise Invalid(_TOO_LARGE)
+    return Salary(amount)
 
 
 def parse_salary(text: str) -> int:
-    """Yearly salary in won: '32000000', '32,000,000 KRW', '3,200만원', '3200만', '0.32억'."""
-    raw = _MONEY_SUFFIX.sub("", text.strip())
-    multiplier = 1
-    if raw.endswith("만"):
-        raw, multiplier = raw[:-1], 10_000
-    elif raw.endswith("억"):
-        raw, multiplier = raw[:-1], 100_000_000
-    raw = raw.strip()
-    if multiplier > 1 and re.fullmatch(r"\d+(?:\.\d+)?", raw.replace(",", "")):
-        amount = int(float(raw.replace(",", "")) * multiplier)
-    else:
-        digits = _SEPARATORS.sub("", raw)
-        if not digits.isdigit():
-            raise Invalid(T("Please type the yearly salary in won as a number, for example 32000000."))
-        amount = int(digits)
-    if amount < 10_000_000:
-        raise Invalid(
-            T(
-                "That looks like a monthly amount or too small. Please type the yearly salary in won (monthly pay × 12), for example 32000000."
-            )
-        )
-    if amount > 2_000_000_000:
-        raise Invalid(T("That amount is too large. Please type the yearly salary in won, for example 32000000."))
-    return amount
+    """Yearly salary in won; a monthly amount raises Confirm with the yearly one to confirm."""
+    salary = read_salary(text, min(m.monthly_krw for m in load().minimum_wages))
+    if salary.monthly is not None:
+        raise Confirm(salary.yearly, monthly=salary.monthly)
+    return salary.yearly
 
 
 def parse_country(text: str) -> str:
+    """A nationality: a country's name in any script or its code; a typo raises Confirm with the
+    one clearly closest country ("Did you mean Bangladesh?"), never stored without the person's Yes."""
     code = find_country(text)
+    unsure = code is None
+    if code is None:
+        code = suggest(text)
     if code is None:
         raise Invalid(T("I could not find that country. Please type its name, for example Vietnam, or pick a button."))
     if code == "KR":
         raise Invalid(T("This programme is for foreign nationals; Korean citizens do not need it."))
+    if unsure:
+        raise Confirm(code)
     return code
 
 

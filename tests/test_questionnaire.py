@@ -1,4 +1,5 @@
-"""The questionnaire as pure functions: adaptive order, Back, edit, parsers."""
+"""The questionnaire as pure functions: adaptive order, Back, edit, parsers (salaries and countries:
+tests/test_typed_answers.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from bot.clock import SEOUL
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import typed_answers as ta
-from dialogs.countries import find_country
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 
@@ -130,29 +130,6 @@ def test_answers_to_other_questions_are_refused() -> None:
         q.edit(conv, "salary_krw", NOW)  # never answered
 
 
-@pytest.mark.parametrize(
-    ("text", "krw"),
-    [
-        ("32000000", 32_000_000),
-        ("32,000,000", 32_000_000),
-        ("32 000 000 KRW", 32_000_000),
-        ("3,200만원", 32_000_000),
-        ("3200만", 32_000_000),
-        ("0.32억", 32_000_000),
-        ("₩31,120,000", 31_120_000),
-    ],
-)
-def test_salary_parser_accepts(text: str, krw: int) -> None:
-    assert ta.parse_salary(text) == krw
-
-
-@pytest.mark.parametrize("text", ["", "lots", "2500000", "32.000.000.000.000", "-5", "1e9"])
-def test_salary_parser_refuses_with_a_message(text: str) -> None:
-    with pytest.raises(ta.Invalid) as bad:
-        ta.parse_salary(text)
-    assert bad.value.message.msgid
-
-
 @pytest.mark.parametrize(("text", "years"), [("2", 2.0), ("1.5", 1.5), ("1,5", 1.5), ("0", 0.0), (" 7 ", 7.0)])
 def test_years_parser(text: str, years: float) -> None:
     assert ta.parse_years(text) == years
@@ -162,32 +139,6 @@ def test_years_parser(text: str, years: float) -> None:
 def test_years_parser_refuses(text: str) -> None:
     with pytest.raises(ta.Invalid):
         ta.parse_years(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("Vietnam", "VN"),
-        ("viet nam", "VN"),
-        ("베트남", "VN"),
-        ("中国", "CN"),
-        ("Oʻzbekiston", "UZ"),
-        ("uzb", "UZ"),
-        ("Россия", "RU"),
-        ("nepal", "NP"),
-        ("ประเทศไทย", None),
-        ("ไทย", "TH"),
-        ("Монгол", "MN"),
-        ("Pilipinas", "PH"),
-    ],
-)
-def test_country_names_in_many_languages(text: str, code: str | None) -> None:
-    assert find_country(text) == code
-
-
-def test_korea_is_refused_as_nationality() -> None:
-    with pytest.raises(ta.Invalid):
-        ta.parse_country("대한민국")
 
 
 def test_effective_answers_are_cached_per_day_and_returned_as_a_copy() -> None:

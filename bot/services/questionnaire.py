@@ -33,7 +33,7 @@ class QuestionnaireService:
 
     async def _load(self, user_id: int) -> tuple[SavedConversation, q.Conversation]:
         saved = await self.repo.get_or_create(user_id, self.clock.now())
-        return saved, q.Conversation(dict(saved.answers), list(saved.history), saved.editing)
+        return saved, q.Conversation.saved(saved.answers, list(saved.history), saved.editing)
 
     async def _save(self, user_id: int, saved: SavedConversation, conv: q.Conversation) -> None:
         now = self.clock.now()
@@ -41,7 +41,7 @@ class QuestionnaireService:
         if flow.position(conv, now) == "summary" and completed_at is None:
             completed_at = now
             await count_once(self.session, user_id, "finished", conv.answers.get("occupation"))
-        await self.repo.save(user_id, saved, conv, now, completed_at)
+        await self.repo.save(user_id, saved, replace(conv, answers=conv.to_save()), now, completed_at)
         await self.session.commit()
 
     async def take_typed_text(self, person: Person) -> None:
