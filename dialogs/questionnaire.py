@@ -65,6 +65,12 @@ class Question:
 # --- when questions apply ---------------------------------------------------------------------
 
 
+def _levels(numbers: range) -> Callable[[Profile], tuple[Option, ...]]:
+    """The buttons of a level question (TOPIK 1-6, KIIP 0-5), made once."""
+    levels = tuple(Option(str(n), T("Level {level}", level=n)) for n in numbers)
+    return lambda p: levels
+
+
 def _real(p: Profile) -> bool:
     """An occupation of the programme (nurse included) has been chosen."""
     return p.occupation in {o.id for o in load().occupations}
@@ -212,7 +218,7 @@ QUESTIONS: tuple[Question, ...] = (
         prompt=T("<b>Which TOPIK level do you have?</b>"),
         summary_label=T("TOPIK level"),
         applies=lambda p, now: p.korean_test == "topik",
-        options=lambda p: tuple(Option(str(n), T("Level {level}", level=n)) for n in range(1, 7)),
+        options=_levels(range(1, 7)),
         columns=3,
     ),
     Question(
@@ -220,7 +226,7 @@ QUESTIONS: tuple[Question, ...] = (
         prompt=T("<b>Which KIIP level have you completed?</b>"),
         summary_label=T("KIIP level completed"),
         applies=lambda p, now: p.korean_test == "kiip",
-        options=lambda p: tuple(Option(str(n), T("Level {level}", level=n)) for n in range(0, 6)),
+        options=_levels(range(0, 6)),
         columns=3,
     ),
     Question(
