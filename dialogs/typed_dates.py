@@ -101,9 +101,32 @@ def _split(text: str) -> _Parts | None:
             s = s[: found[0].start()] + " " + s[found[0].end() :]
     s = _FILLERS.sub(" ", s)
     tokens = [t for t in _SEPARATORS.split(s) if t]
-    if not all(t.isdigit() for t in tokens):
+    words = [t for t in tokens if not t.isdigit()]
+    if month is None and len(words) == 1:  # "Sept", "febr", "сент": the start of one month's name
+        month = _month_by_start(words[0])
+        tokens.remove(words[0])
+    if (month is None and words) or not all(t.isdigit() for t in tokens):
         return None
     return _Parts(tuple(tokens), month)
+
+
+def _month_by_start(word: str) -> int | None:
+    """The month whose full (wide) name in one of our languages begins with ``word`` (3 letters or
+    more), when only one month's names do."""
+    if len(word) < 3 or not word.isalpha():
+        return None
+    months = {number for name, number in _wide_names() if name.startswith(word)}
+    return months.pop() if len(months) == 1 else None
+
+
+@cache
+def _wide_names() -> tuple[tuple[str, int], ...]:
+    return tuple(
+        (unicodedata.normalize("NFKC", name).casefold(), number)
+        for loc in NAME_LOCALES
+        for context in ("format", "stand-alone")
+        for number, name in Locale.parse(loc).months[context]["wide"].items()
+    )
 
 
 def _year(raw: str) -> int:

@@ -54,6 +54,8 @@ def refusal(parse: object, text: str) -> str:
         ("April 3rd, 1994", "1994-04-03"),
         ("3rd of April 1994", "1994-04-03"),
         ("3 Apr. 1994", "1994-04-03"),
+        ("3 Sept. 1994", "1994-09-03"),  # not CLDR's abbreviation, but the start of one month's name
+        ("3 сент. 1994", "1994-09-03"),
         ("03-APR-1994", "1994-04-03"),
         ("3 апреля 1994", "1994-04-03"),
         ("3 марта 1994 г.", "1994-03-03"),
@@ -102,6 +104,8 @@ def test_birth_dates_accepted(text: str, stored: str) -> None:
         ("yesterday", "year-month-day"),
         ("3 April", "year-month-day"),
         ("3 April 4 May 1994", "year-month-day"),
+        ("3 Ju 1994", "year-month-day"),  # June or July: too short to tell
+        ("3 Jun July 1994", "year-month-day"),
         ("2020-01-01", "Please check the date of birth"),  # five years old
     ],
 )
