@@ -152,9 +152,7 @@ def _fuzzy(key: str) -> Place | None:
     """The place clearly closest to a typo, compared letter by letter (Hangul as its jamo)."""
     if len(key) < 4:
         return None
-    exact, _ = _index()
-    choices = {unicodedata.normalize("NFD", k): p for k, p in exact.items()}
-    own = {p.ko: p.name for p in _primary()}
+    choices, own = _fuzzy_index()
     found = process.extract(unicodedata.normalize("NFD", key), list(choices), scorer=fuzz.ratio, limit=8)
     best: list[tuple[float, Place]] = []
     for choice, score, _ in found:
@@ -170,17 +168,23 @@ def _fuzzy(key: str) -> Place | None:
 
 
 @cache
-def _primary() -> tuple[Place, ...]:
+def _fuzzy_index() -> tuple[dict[str, Place], dict[str, str]]:
+    """The keys as fuzzy matching compares them (Hangul split into jamo), and each place's own name."""
+    exact, _ = _index()
     kb = load()
-    return tuple(Place(m.id, m.name, m.name_ko) for m in kb.municipalities) + tuple(
-        Place(None, e.en, e.ko) for e in kb.elsewhere
-    )
+    own = {m.name_ko: m.name for m in kb.municipalities} | {e.ko: e.en for e in kb.elsewhere}
+    return {unicodedata.normalize("NFD", k): p for k, p in exact.items()}, own
+
+
+@cache
+def _fillers() -> frozenset[str]:
+    return frozenset(_key(w) for w in (*_PREFIXES, *_SUFFIXES, *_FILLERS))
 
 
 def find_place(text: str) -> Place | None:
     """The place typed: whole ("Suwon-si", "광주광역시"), then word by word ("수원시 팔달구", "Suwon,
-    Gyeonggi-do"; every word must be a place or an administrative word, and the places agree), then
-    a typo of one."""
+    Gyeonggi-do"; every word must be a place, perhaps with a typo, or an administrative word, and the
+    places agree), then a typo of the whole."""
     key = _key(text)
     if not key:
         return None
@@ -188,8 +192,7 @@ def find_place(text: str) -> Place | None:
         return place
     words = [_key(w) for w in re.split(r"[\s,/()]+", text) if _key(w)]
     if len(words) > 1:
-        fillers = {_key(w) for w in (*_PREFIXES, *_SUFFIXES, *_FILLERS)}
-        places = [_lookup(w) for w in words if w not in fillers]
+        places = [_lookup(w) or _fuzzy(_bare(w)) for w in words if w not in _fillers()]
         found = [p for p in places if p is not None]
         if found and not any(p.city for p in found):  # "Seoul, Gangnam-gu": outside, whatever the rest
             return found[0]

@@ -229,6 +229,7 @@ def test_date_buttons_only_for_date_fields_and_only_dates() -> None:
         ("Hwasung", "hwaseong"),
         ("Pyeongteak", "pyeongtaek"),
         ("Ansaan", "ansan"),
+        ("Suwoon-si Paldal-gu", "suwon"),
         # districts and towns
         ("분당", "seongnam"),
         ("Bundang", "seongnam"),
@@ -273,6 +274,7 @@ def test_workplace_typed(text: str, city: str) -> None:
         ("Сеул", "Сеул (서울)"),
         ("Seuol", "Seoul (서울)"),  # a typo of a place elsewhere is still that place
         ("Seoul Gangnam-gu", "Seoul (서울)"),
+        ("Seuol, Gangnam", "Seoul (서울)"),
         ("인천", "인천"),
         ("Incheon", "Incheon (인천)"),
         ("Inchon", "Inchon (인천)"),
