@@ -155,7 +155,8 @@ def _make(typed: str, year: int, month: int, day: int) -> date:
 
 def parse_date(text: str) -> date:
     """The date typed, or Invalid with what to do (AmbiguousDate when day and month could swap)."""
-    typed = re.sub(r"\s+", " ", text).strip()
+    visible = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))  # zero-width marks
+    typed = re.sub(r"\s+", " ", visible).strip()
     parts = _split(typed)
     if parts is None:
         raise Invalid(FORMAT)

@@ -43,6 +43,7 @@ def refusal(parse: object, text: str) -> str:
         ("1994/04/03", "1994-04-03"),
         ("1994. 4. 3.", "1994-04-03"),
         ("19940403", "1994-04-03"),
+        ("1994\u200b-04-03\u200e", "1994-04-03"),  # zero-width and direction marks pasted along
         # Korean, Chinese, Japanese
         ("1994년 4월 3일", "1994-04-03"),
         ("1994년 04월 03일", "1994-04-03"),
