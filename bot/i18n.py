@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -23,7 +23,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from bot.clock import SEOUL
-from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbatim, WithKorean
+from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbatim, WithKorean, YearMonth
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -139,6 +139,8 @@ class Translator:
             return esc(format_currency(value.krw, "KRW", locale=self.babel))
         if isinstance(value, Country):
             return esc(self.babel.territories.get(value.code, value.code))
+        if isinstance(value, YearMonth):
+            return esc(format_skeleton("yMMMM", date(value.year, value.month, 1), locale=self.babel))
         if isinstance(value, datetime):
             local = value.astimezone(SEOUL)
             time = format_time(local, TIME_PATTERNS.get(self.locale, "short"), locale=self.babel)

@@ -19,9 +19,11 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError
 from stdnum.kr import brn
 
+from dialogs.places import find_place
 from dialogs.question_screens import display_value
 from dialogs.screens import Action, Option, Screen
 from dialogs.typed_answers import Invalid
+from dialogs.typed_dates import AmbiguousDate, parse_date
 from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import Lines, Message, T, Text, Verbatim, WithKorean
@@ -50,23 +52,8 @@ def parse_name(text: str, now: datetime) -> str:
     return name
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y")
-
-
-def _parse_date(text: str) -> date | None:
-    raw = clean(text).replace(" ", "").rstrip(".")
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse_birth_date(text: str, now: datetime) -> str:
-    born = _parse_date(text)
-    if born is None:
-        raise Invalid(T("Please type the date as year-month-day, for example 1995-04-23."))
+    born = parse_date(text)
     age = (now.date() - born).days / 365.25
     if not 15 <= age <= 75:
         raise Invalid(T("Please check the date of birth: it should be as in your passport."))
@@ -74,9 +61,7 @@ def parse_birth_date(text: str, now: datetime) -> str:
 
 
 def parse_start_date(text: str, now: datetime) -> str:
-    start = _parse_date(text)
-    if start is None:
-        raise Invalid(T("Please type the date as year-month-day, for example 1995-04-23."))
+    start = parse_date(text)
     if not 0 <= (start - now.date()).days <= 2 * 366:
         raise Invalid(T("Please type a start date from today to two years ahead."))
     return start.isoformat()
@@ -111,6 +96,25 @@ def parse_arc(text: str, now: datetime) -> str:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         raise Invalid(T("Please type the 13-digit number on your alien registration card, for example 950423-5123456."))
     return f"{m.group(1)}{m.group(2)}{m.group(3)}-{m.group(4)}{m.group(5)}"
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def parse_city(text: str, now: datetime) -> str:
+    """A city or county of Gyeonggi typed in any language; a place elsewhere is refused by its name."""
+    place = find_place(text)
+    if place is None:
+        raise Invalid(T("Please tap the city or county below, or type its name, for example Suwon."))
+    if place.city is None:
+        name = place.name if _HANGUL.search(place.name) else f"{place.name} ({place.ko})"
+        raise Invalid(
+            T(
+                "{place} is not in Gyeonggi Province. The workplace must be in one of Gyeonggi's 31 cities and counties.",
+                place=Verbatim(name),
+            )
+        )
+    return place.city
 
 
 def parse_free(minimum: int, maximum: int) -> Callable[[str, datetime], str]:
@@ -241,6 +245,7 @@ FIELDS: tuple[Field, ...] = (
         T("Workplace city or county"),
         "근무지(시·군)",
         T("<b>Where is the workplace?</b> Pick the city or county in Gyeonggi."),
+        parse_city,
         options=_cities,
         columns=3,
         sensitive=False,
@@ -271,18 +276,51 @@ def current_field(form: Form, p: Profile) -> Field | None:
     return next((f for f in FIELDS if f.applies(p) and f.key not in form.values), None)
 
 
+def _cross_checked(values: Values, p: Profile) -> Values:
+    """The alien registration number begins with the date of birth (YYMMDD): whichever of the two
+    comes second (the edit screen changes either later), a mismatch is refused naming both."""
+    born, arc = values.get("birth_date"), values.get("arc_number")
+    if born and arc and BY_KEY["arc_number"].applies(p):
+        birth = date.fromisoformat(born)
+        if birth.strftime("%y%m%d") != arc[:6]:
+            raise Invalid(
+                T(
+                    "Your date of birth ({birth}) and your alien registration number ({arc}) do not match: the number begins with the date of birth (year, month, day: {yymmdd}). Please check both.",
+                    birth=birth,
+                    arc=Verbatim(arc),
+                    yymmdd=Verbatim(birth.strftime("%y%m%d")),
+                )
+            )
+    return values
+
+
 def answer_text(form: Form, p: Profile, text: str, now: datetime) -> Form:
     field = current_field(form, p)
     if field is None:
         raise Invalid(T("Please use the buttons below."))
     if field.parse is None:
         raise Invalid(T("Please answer with one of the buttons."))
-    return Form({**form.values, field.key: field.parse(text, now)})
+    return Form(_cross_checked({**form.values, field.key: field.parse(text, now)}, p))
 
 
-def answer_option(form: Form, p: Profile, key: str, value: str) -> Form:
+DATE_FIELDS = frozenset({"birth_date", "start_date"})
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def date_choices(error: AmbiguousDate) -> tuple[Option, ...]:
+    """The two readings of an ambiguous date as buttons (their value: the date, year first)."""
+    return tuple(Option(d.isoformat(), T("{date}", date=d)) for d in error.readings)
+
+
+def answer_option(form: Form, p: Profile, key: str, value: str, now: datetime) -> Form:
+    """A button's answer; for a date field, one of the readings offered for an ambiguous date
+    (checked like the typed date, since the button may be old)."""
     field = current_field(form, p)
-    if field is None or field.key != key or value not in {o.value for o in field.options()}:
+    if field is None or field.key != key:
+        raise KeyError(key)
+    if key in DATE_FIELDS and _ISO.match(value) and field.parse is not None:
+        return Form(_cross_checked({**form.values, key: field.parse(value, now)}, p))
+    if value not in {o.value for o in field.options()}:
         raise KeyError(key)
     return Form({**form.values, key: value})
 
@@ -345,7 +383,8 @@ CONSENT = Screen(
 )
 
 
-def field_screen(form: Form, field: Field, p: Profile) -> Screen:
+def field_screen(form: Form, field: Field, p: Profile, choices: tuple[Option, ...] = ()) -> Screen:
+    """The field's question; ``choices`` are extra answers for now (an ambiguous date's readings)."""
     step = len([f for f in FIELDS if f.applies(p) and f.key in form.values]) + (0 if form.editing else 1)
     total = len([f for f in FIELDS if f.applies(p)])
     heading = T("Change your answer") if form.editing else T("Application: step {n} of {total}", n=step, total=total)
@@ -353,7 +392,7 @@ def field_screen(form: Form, field: Field, p: Profile) -> Screen:
     if form.editing and field.key in form.values:
         body += (T("Now: {value}", value=display(field.key, form.values[field.key])),)
     actions = (Action("back", T("« Back")),) if step > 1 or form.editing else ()
-    return Screen(f"form:{field.key}", body, field.options(), actions, field.columns, field.key)
+    return Screen(f"form:{field.key}", body, choices + field.options(), actions, field.columns, field.key)
 
 
 def review_screen(form: Form, p: Profile) -> Screen:

@@ -15,6 +15,7 @@ from knowledge.model import (
     Condition,
     Confidence,
     Document,
+    Elsewhere,
     EmployerRule,
     Fact,
     FaqEntry,
@@ -209,7 +210,13 @@ def load() -> Knowledge:
         tb_countries=frozenset(docs["tb_countries"]),
         tb_countries_total=int(docs["tb_countries_total"]),
         tb_cite=_cite(docs["tb_cite"]),
-        municipalities=tuple(Municipality(m["id"], m["name"], m["name_ko"]) for m in gg["municipalities"]),
+        municipalities=tuple(
+            Municipality(
+                m["id"], m["name"], m["name_ko"], tuple(m.get("aliases") or ()), tuple(m.get("districts") or ())
+            )
+            for m in gg["municipalities"]
+        ),
+        elsewhere=tuple(Elsewhere(e["en"], e["ko"], tuple(e.get("aliases") or ())) for e in gg.get("elsewhere") or ()),
         municipalities_cite=_cite(gg["cite"]),
         codes_cite=_cite(occ["codes_cite"]),
         faq=tuple(

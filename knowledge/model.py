@@ -183,6 +183,17 @@ class Municipality:
     id: str
     name: str
     name_ko: str
+    aliases: tuple[str, ...] = ()  # other names and spellings people type (gyeonggi.yaml)
+    districts: tuple[str, ...] = ()  # districts and towns within it that people give instead
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A place outside Gyeonggi that people type as a workplace: refused by its name."""
+
+    en: str
+    ko: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +231,7 @@ class Knowledge:
     municipalities_cite: Cite
     codes_cite: Cite  # the guideline's occupation codes (`Occupation.code`)
     faq: tuple[FaqEntry, ...] = ()
+    elsewhere: tuple[Elsewhere, ...] = ()  # places outside Gyeonggi (gyeonggi.yaml)
 
     def find_occupations(self, query: str) -> tuple[Occupation, ...]:
         """The occupations a name or a code (or "name(code)") may mean. The name decides: a number

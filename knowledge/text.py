@@ -73,6 +73,14 @@ class Country:
 
 
 @dataclass(frozen=True)
+class YearMonth:
+    """A month of a year, rendered per locale ("February 2026", "2026년 2월")."""
+
+    year: int
+    month: int
+
+
+@dataclass(frozen=True)
 class Joined:
     """Several texts shown as one, separated per locale (a list like 'A, B and C')."""
 

@@ -30,6 +30,7 @@ from dialogs.deadline import closed_notice, days_left_line, deadline_note, draft
 from dialogs.filing import Pack, pack_screens
 from dialogs.screens import Screen, with_note
 from dialogs.typed_answers import Invalid
+from dialogs.typed_dates import AmbiguousDate
 from knowledge.loader import load
 from knowledge.model import Document
 from knowledge.parameters import window_state
@@ -84,9 +85,10 @@ class FormService:
         if user is not None:
             modes.put(user, mode)
 
-    def _screen(self, form: af.Form, p: Profile) -> Screen:
+    def _screen(self, form: af.Form, p: Profile, refused: Invalid | None = None) -> Screen:
         field = af.current_field(form, p)
-        screen = af.field_screen(form, field, p) if field else af.review_screen(form, p)
+        choices = af.date_choices(refused) if isinstance(refused, AmbiguousDate) else ()
+        screen = af.field_screen(form, field, p, choices) if field else af.review_screen(form, p)
         return with_note(screen, days_left_line(self.clock.now()))
 
     async def _closed(self, user_id: int) -> Reply | None:
@@ -200,7 +202,7 @@ class FormService:
         try:
             form = af.answer_text(form, p, text, self.clock.now())
         except Invalid as bad:
-            return Reply([self._screen(form, p)], bad.message, unread=text)
+            return Reply([self._screen(form, p, bad)], bad.message, unread=text)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 
@@ -210,9 +212,11 @@ class FormService:
             return await self._closed(user_id) or Reply([], STALE)
         app, form, p = state
         try:
-            form = af.answer_option(form, p, key, value)
+            form = af.answer_option(form, p, key, value, self.clock.now())
         except KeyError:
             return Reply([self._screen(form, p)], STALE)
+        except Invalid as bad:  # an ambiguous date's reading that another check refuses
+            return Reply([self._screen(form, p)], bad.message)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 
