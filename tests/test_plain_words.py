@@ -1,0 +1,79 @@
+"""Words a person understands: sources by their plain names, no data keys or "could not read"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.catalogs import template
+from bot.i18n import translator
+from dialogs.citations import cite_words
+from knowledge.loader import all_cites, load
+from knowledge.model import Cite, Confidence
+from tests.e2e import RAW_KEY
+from tests.test_catalogs import extracted_msgids
+
+C, S, OFF, INF = Confidence.CONFIRMED, Confidence.SINGLE, Confidence.OFFICIAL, Confidence.INFERENCE
+# Words that tell a person what we failed to do instead of what is known and whom to ask.
+OUR_FAILURE = re.compile(r"\bwe\s+(could|can|were|did)\s*(not|n.t)\s+(read|open|access|find|see)\b|\bnot found\b", re.I)
+
+
+def test_every_cited_source_has_a_plain_translatable_name() -> None:
+    kb = load()
+    cited = {k for _, cite in all_cites(kb) for k in cite.keys}
+    assert cited <= set(kb.sources)
+    names = extracted_msgids("messages")
+    for key, source in kb.sources.items():
+        assert source.name in names, key  # extracted from sources.yaml, so translated
+        assert not re.search(rf"\b{key}\b|MoJ", source.name), (key, source.name)
+        assert source.ask in ("031-120", "1345"), key
+
+
+@pytest.mark.parametrize(
+    ("source", "confidence", "shown"),
+    [
+        ("M2 p.215", OFF, "Source: Ministry of Justice stay manual, p. 215 (official)"),
+        (
+            "G7; M1 p.731",
+            INF,
+            "Sources: news reports; Ministry of Justice guideline on the regional visa, p. 731 "
+            "(our reading — ask 031-120 to confirm)",
+        ),
+        # several keys of one kind read as one name; June and September manuals' pages joined
+        ("G1; G2; G3", C, "Sources: Gyeonggi Province news; news reports (confirmed by several sources)"),
+        ("M5 pp.222–223; M2 pp.221-223", OFF, "Source: Ministry of Justice stay manual, pp. 221–223 (official)"),
+        ("M2 p.230; M2 p.224, 231", OFF, "Source: Ministry of Justice stay manual, pp. 224, 230, 231 (official)"),
+        # remarks for whoever checks the data stay out; "vs" pages are pages
+        (
+            "G4 (exact times); G1",
+            S,
+            "Sources: news reports; Gyeonggi Province news (not confirmed yet — ask 031-120 to confirm)",
+        ),
+        (
+            "M5 p.426 vs p.220",
+            INF,
+            "Source: Ministry of Justice stay manual, pp. 220, 426 (our reading — ask 031-120 to confirm)",
+        ),
+        # immigration's own rules: 1345 confirms them; anything of the programme's: Gyeonggi
+        (
+            "W1; W3 (gap between notices)",
+            INF,
+            "Source: news reports on the wage notice (our reading — ask 1345 to confirm)",
+        ),
+        ("C1345", S, "Source: 1345 Immigration Contact Center (not confirmed yet — ask 1345 to confirm)"),
+    ],
+)
+def test_a_citation_in_plain_words(source: str, confidence: Confidence, shown: str) -> None:
+    line = translator("en").render(cite_words(Cite(source, confidence)), html_mode=False)
+    assert line == f"<i>{shown}</i>"
+
+
+def test_no_message_shows_a_source_key_or_what_we_could_not_do() -> None:
+    """Every text a person can be shown (the catalog): "M2 p." or "which we could not read" never."""
+    offenders = []
+    for message in template("messages"):
+        text = message.id if isinstance(message.id, str) else message.id[0]
+        if text and (RAW_KEY.search(text) or OUR_FAILURE.search(text)):
+            offenders.append(text[:80])
+    assert offenders == []
