@@ -9,9 +9,12 @@ import pytest
 from bot.catalogs import template
 from bot.i18n import translator
 from dialogs.citations import cite_words
+from dialogs.questionnaire import BY_KEY
+from emulator import BotAPIEmulator
 from knowledge.loader import all_cites, load
 from knowledge.model import Cite, Confidence
-from tests.e2e import RAW_KEY
+from tests.conftest import BotRunner
+from tests.e2e import ELIGIBLE_WEB_DEV, RAW_KEY, answer, texts
 from tests.test_catalogs import extracted_msgids
 
 C, S, OFF, INF = Confidence.CONFIRMED, Confidence.SINGLE, Confidence.OFFICIAL, Confidence.INFERENCE
@@ -77,3 +80,27 @@ def test_no_message_shows_a_source_key_or_what_we_could_not_do() -> None:
         if text and (RAW_KEY.search(text) or OUR_FAILURE.search(text)):
             offenders.append(text[:80])
     assert offenders == []
+
+
+async def test_not_sure_of_the_occupation_keeps_the_question_numbers_in_order(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    """The kind of work is a step of question 1: before, it read "Question 2", then "Question 1",
+    then the degree "Question 2" again."""
+    user = emulator.user(9701, language_code="ko")
+    headers = [texts(await user.say("/start")).split("질문 ")[-1][:1]]
+    for step in ("not_sure", "software", "web_developer", "bachelor"):
+        headers.append(texts(await answer(user, step)).split("질문 ")[-1][:1])
+    assert headers == ["1", "1", "1", "2", "3"]
+
+
+@pytest.mark.parametrize(("locale", "pressed"), [("ko", "아직 없음"), ("en", "Not yet")])
+async def test_the_summary_says_the_button_pressed(
+    locale: str, pressed: str, bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    user = emulator.user(9702 if locale == "ko" else 9703, language_code=locale)
+    await user.say("/start")
+    job_offer = ELIGIBLE_WEB_DEV.index("=Uzbekistan") + 1
+    summary = texts(await answer(user, *ELIGIBLE_WEB_DEV[:job_offer], "no"))
+    label = translator(locale).render(BY_KEY["job_offer"].summary_label, html_mode=False)
+    assert f"{label}: {pressed}" in summary
