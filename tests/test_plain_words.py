@@ -7,12 +7,13 @@ import re
 import pytest
 
 from bot.catalogs import template
-from bot.i18n import translator
+from bot.i18n import available_locales, translator
 from dialogs.citations import cite_words
 from dialogs.questionnaire import BY_KEY
 from emulator import BotAPIEmulator
 from knowledge.loader import all_cites, load
-from knowledge.model import Cite, Confidence
+from knowledge.model import Cite, Confidence, Document
+from knowledge.text import T
 from tests.conftest import BotRunner
 from tests.e2e import ELIGIBLE_WEB_DEV, RAW_KEY, answer, texts
 from tests.test_catalogs import extracted_msgids
@@ -104,3 +105,31 @@ async def test_the_summary_says_the_button_pressed(
     summary = texts(await answer(user, *ELIGIBLE_WEB_DEV[:job_offer], "no"))
     label = translator(locale).render(BY_KEY["job_offer"].summary_label, html_mode=False)
     assert f"{label}: {pressed}" in summary
+
+
+# Words of an English document name that carry a condition, and how Korean says them.
+KOREAN_CONDITION = {"fee": "수수료", "If ": "경우", "lease": "임대차", "gg24": "gg24"}
+
+
+@pytest.mark.parametrize("document", load().documents, ids=lambda d: d.id)
+def test_a_documents_korean_name_is_the_official_one_with_its_condition(document: Document) -> None:
+    """The glossary rule: in Korean a document reads as its official name (name_ko, what the office
+    says), plus whatever the English name adds: the condition, the fee, the photo's size."""
+    korean = translator("ko").render(T(document.name), html_mode=False)
+    assert document.name_ko in korean
+    for cue, word in KOREAN_CONDITION.items():
+        if cue in document.name:
+            assert word in korean, (document.name, korean)
+
+
+@pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
+def test_a_documents_numbers_survive_translation(locale: str) -> None:
+    """Sizes, fees and codes ("3.5 × 4.5 cm", "KRW 100,000", "starting with 1") in every language."""
+    tr = translator(locale)
+    lost = []
+    for document in load().documents:
+        shown = tr.render(T(document.name), html_mode=False)
+        numbers, kept = re.findall(r"\d+", document.name), re.findall(r"\d+", shown)
+        if any(kept.count(n) < numbers.count(n) for n in numbers):
+            lost.append((document.id, shown))
+    assert lost == []
