@@ -49,7 +49,7 @@ async def test_eligible_journey_with_reasons_sources_and_checklist(bot: BotRunne
     result = await user.tap(nav(user, "result"))
     verdict, checklist, glance = result[0].plain, texts(result[1:-1]), result[-1].plain
     assert verdict.startswith("✅")
-    assert "Gyeonggi special case for good Korean" in verdict
+    assert "Gyeonggi's special rule for good Korean speakers (level 4)" in verdict
     assert (
         "Sources: Ministry of Justice guideline on the regional visa, p. 723; news reports (confirmed by several sources)"
         in verdict

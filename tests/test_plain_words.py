@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bot.catalogs import template
+from bot.catalogs import read, template
 from bot.i18n import available_locales, translator
 from dialogs.citations import cite_words
-from dialogs.questionnaire import BY_KEY
+from dialogs.questionnaire import BY_KEY, QUESTIONS
 from emulator import BotAPIEmulator
 from knowledge.loader import all_cites, load
 from knowledge.model import Cite, Confidence, Document
@@ -133,3 +133,33 @@ def test_a_documents_numbers_survive_translation(locale: str) -> None:
         if any(kept.count(n) < numbers.count(n) for n in numbers):
             lost.append((document.id, shown))
     assert lost == []
+
+
+def _msgstrs(locale: str) -> dict[str, str]:
+    return {m.id: m.string for m in read(locale) if m.id and isinstance(m.id, str)}
+
+
+def test_1345_is_the_immigration_helpline_not_an_office() -> None:
+    """1345 is a phone line (외국인종합안내센터); the offices are where people file, not whom they call."""
+    english = [t for t in _msgstrs("en") if re.search(r"office\W{0,3}1345", t)]
+    vietnamese = [
+        s for s in _msgstrs("vi").values() if re.search(r"Cục xuất nhập cảnh\W{0,3}(tổng đài\W{0,3})?1345", s)
+    ]
+    assert english == [] and vietnamese == []
+
+
+@pytest.mark.parametrize("locale", available_locales())
+def test_the_summary_labels_are_statements_not_questions(locale: str) -> None:
+    """ "In Korea now: No" — an Uzbek label read "Are you in Korea now?" (Koreyadamisiz)."""
+    tr = translator(locale)
+    labels = [tr.render(q.summary_label, html_mode=False) for q in QUESTIONS]
+    assert [label for label in labels if re.search(r"[?？]|\b\w+(misiz|misan)$", label)] == []
+
+
+def test_filipino_counties_keep_their_korean_form() -> None:
+    """Korean counties (군) read "Yangpyeong-gun", as on signs and addresses, not "Kondado ng Yangpyeong"."""
+    tr = translator("fil")
+    counties = [m for m in load().municipalities if m.name_ko.endswith("군")]
+    assert counties
+    for county in counties:
+        assert tr.render(T(county.name), html_mode=False) == county.name.removesuffix(" County") + "-gun"
