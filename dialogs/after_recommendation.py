@@ -17,9 +17,11 @@ and the route, its documents and the open questions follow as messages of their 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dialogs.citations import SURE, merged
 from dialogs.results import cite_text
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence, Document
@@ -43,6 +45,20 @@ class Point:
 
 def point(p: Point) -> Text:
     return T("{mark} {text}\n   {cite}", mark=Verbatim("•"), text=p.text, cite=cite_text(p.cite))
+
+
+def cited_points(ps: Sequence[Point]) -> tuple[Text, ...]:
+    """Points whose sources are sure cite them once, under the list (the same manuals' names on
+    every line would double the message); an uncertain point keeps its own line saying whom to ask."""
+    lines = [
+        point(p) if p.cite.confidence not in SURE else T("{mark} {text}", mark=Verbatim("•"), text=p.text) for p in ps
+    ]
+    return (*lines, *sure_sources([p.cite for p in ps]))
+
+
+def sure_sources(cites: Sequence[Cite]) -> tuple[Text, ...]:
+    sure = [c for c in cites if c.confidence in SURE]
+    return (cite_text(merged(sure)),) if sure else ()
 
 
 def route(in_korea: bool, stay_status: str | None) -> str:
@@ -75,7 +91,7 @@ CONTACT_1345 = Point(
 def _letter_validity() -> Point:
     return Point(
         T(
-            "How long the recommendation letter stays valid: not found; the letter shows no date of expiry. Ask {phone}.",
+            "How long the recommendation letter stays valid is not stated in the rules, and the letter shows no date of expiry. Ask {phone}.",
             phone=Verbatim(load().programme.contact_phone),
         ),
         Cite("M1 p.731; M5 p.763", OFF),
@@ -149,7 +165,7 @@ def _ccvi_steps(in_korea: bool, stay_status: str | None) -> list[Point]:
         ),
         Point(
             T(
-                "With the confirmation you apply for the E-7 visa at a Korean consulate. The fee for the confirmation was not found; the visa fee depends on your country: ask the consulate."
+                "With the confirmation you apply for the E-7 visa at a Korean consulate. The fee for the confirmation is not stated in the manuals; the visa fee depends on your country: ask the consulate."
             ),
             Cite("V1; M3 pp.16–19", INF),
         ),
@@ -161,7 +177,7 @@ def steps_message(in_korea: bool, stay_status: str | None) -> Message:
     """The route: who files, where, and the fees."""
     which = route(in_korea, stay_status)
     points = _change_steps() if which == CHANGE else _ccvi_steps(in_korea, stay_status)
-    return Lines((T("🧭 <b>Your next step: {route}</b>", route=route_name(which)), *(point(p) for p in points)))
+    return Lines((T("🧭 <b>Your next step: {route}</b>", route=route_name(which)), *cited_points(points)))
 
 
 # The residence proof is for alien registration and extensions (said after the visa), not the route.
@@ -198,12 +214,12 @@ def route_documents(in_korea: bool, stay_status: str | None, occupation: str | N
 
 
 def _doc(d: Document) -> Message:
-    name = T(
-        "{mark} {text}\n   {cite}",
-        mark=Verbatim("•"),
-        text=WithKorean(T(d.name), d.name_ko),
-        cite=cite_text(d.cite),
-    )
+    """A document; its source beside it only where uncertain (it says whom to ask), as in points()."""
+    text = WithKorean(T(d.name), d.name_ko)
+    if d.cite.confidence in SURE:
+        name = T("{mark} {text}", mark=Verbatim("•"), text=text)
+    else:
+        name = T("{mark} {text}\n   {cite}", mark=Verbatim("•"), text=text, cite=cite_text(d.cite))
     return Lines((name, *(T("   <i>{note}</i>", note=T(n)) for n in d.notes)))
 
 
@@ -211,11 +227,11 @@ def documents_messages(in_korea: bool, stay_status: str | None, occupation: str 
     """The route's documents: the person's, then the employer's (two messages, each phone-sized)."""
     docs = route_documents(in_korea, stay_status, occupation)
     title = T("📋 <b>Documents for the {route}</b>", route=route_name(route(in_korea, stay_status)))
-    mine = [_doc(d) for d in docs if d.side == "applicant"]
-    theirs = [_doc(d) for d in docs if d.side == "employer"]
+    mine = [d for d in docs if d.side == "applicant"]
+    theirs = [d for d in docs if d.side == "employer"]
     return (
-        Lines((title, T("<u>From you</u>"), *mine, point(AGAIN))),
-        Lines((title, T("<u>From your employer</u>"), *theirs)),
+        Lines((title, T("<u>From you</u>"), *map(_doc, mine), *sure_sources([d.cite for d in mine]), point(AGAIN))),
+        Lines((title, T("<u>From your employer</u>"), *map(_doc, theirs), *sure_sources([d.cite for d in theirs]))),
     )
 
 
@@ -228,7 +244,7 @@ def unknowns_message(in_korea: bool, stay_status: str | None) -> Message:
     return Lines(
         (
             T("❓ <b>Not known yet, and whom to ask</b>"),
-            *(point(p) for p in points),
+            *cited_points(points),
             T("When you have applied, tell me with /status."),
         )
     )
@@ -320,7 +336,7 @@ def after_visa(in_korea: bool, stay_status: str | None, occupation: str | None) 
             Cite("M5 p.755", INF),
         ),
     ]
-    return Lines((T("✅ <b>Now that you have the visa</b>"), *(point(p) for p in points)))
+    return Lines((T("✅ <b>Now that you have the visa</b>"), *cited_points(points)))
 
 
 def employer_recommended(in_korea: bool, stay_status: str | None) -> Message:
@@ -372,7 +388,7 @@ def employer_visa_issued(in_korea: bool, stay_status: str | None) -> Message:
         ),
         Point(T("Reporting a foreign employee who leaves: 1345, menu 3."), Cite("C1345", S)),
     ]
-    return Lines(tuple(point(p) for p in points))
+    return Lines(cited_points(points))
 
 
 def applied_yet(reference: str, recommended_on: date | None) -> Text:

@@ -50,7 +50,7 @@ STAY_STATUSES = ("D-2", "D-10", "E-7", "E-9", "E-10", "H-2", "D-3", "E-8", "C-3"
 STAY_LABELS = {
     "D-2": T("D-2 (student)"),
     "D-10": T("D-10 (job seeker)"),
-    "E-7": T("E-7 (already)"),
+    "E-7": T("E-7 (professional)"),
     "E-9": T("E-9 (non-professional employment)"),
     "E-10": T("E-10 (crew)"),
     "H-2": T("H-2 (working visit)"),

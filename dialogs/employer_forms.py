@@ -204,7 +204,9 @@ def obligations_screen(values: Mapping[str, Any], now: datetime) -> Screen:
             cite_text(o.cite),
         ]
         if o.uncertain:
-            lines.append(T("⚠️ Not certain: please confirm with the immigration office (1345) or Gyeonggi (031-120)."))
+            lines.append(
+                T("⚠️ Not certain: please ask the immigration helpline (1345) or Gyeonggi's call centre (031-120).")
+            )
         body.append(Lines(tuple(lines)))
     body.append(_documents(employer_documents(facts.occupation)))
     body.append(T("<i>This check applies the published rules; the immigration office decides.</i>"))

@@ -38,9 +38,11 @@ def display_value(key: str, value: Any) -> Text:
         return T("{country}", country=Country(value))
     if key == "kiip_pre_score":
         return T("{score}", score=int(value))
-    if isinstance(value, bool):
-        return T("Yes") if value else T("No")
     q = BY_KEY[key]
+    if isinstance(value, bool):
+        # The label of the button pressed ("Not yet" for a job offer), not a generic "No".
+        pressed = q.option_values(Profile()).get("yes" if value else "no")
+        return pressed.label if pressed else T("Yes") if value else T("No")
     option = q.option_values(Profile()).get(str(value))
     if option is None and key in ("topik_level", "kiip_level"):
         return T("Level {level}", level=int(value))
@@ -64,7 +66,12 @@ NAV_RESTART = Action("restart", T("Start over"))
 
 def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:
     p = profile(conv, now)
-    step = len(answered_questions(conv, now)) + (0 if conv.editing else 1)
+    # "I'm not sure" answers nothing yet: the kind of work and then the occupation are still
+    # question 1 (counted as answered, it numbered them 2 and 1, and the degree 2 again).
+    answered = [
+        a for a in answered_questions(conv, now) if a.key != "occupation" or conv.answers["occupation"] != NOT_SURE
+    ]
+    step = len(answered) + (0 if conv.editing else 1)
     body: list[Message] = [T("Question {n}", n=step) if not conv.editing else T("Change your answer"), q.prompt]
     pending = pending_for(conv, q)
     if pending is not None:

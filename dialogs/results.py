@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.citations import cite_words, sources_text
 from dialogs.deadline import deadline_note, info_only_banner, is_closed
 from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
 from knowledge.employer import rules_for as employer_rules_for
 from knowledge.loader import load
-from knowledge.model import Cite, Confidence, Document, Occupation
+from knowledge.model import Cite, Document, Occupation
 from knowledge.parameters import days_left, window_state
 from knowledge.rules import Check, Outcome, Status, Verdict
 from knowledge.text import TP, Joined, Lines, Message, T, Text, Verbatim, WithKorean
-
-CONFIDENCE = {
-    Confidence.CONFIRMED: T("confirmed by several sources"),
-    Confidence.SINGLE: T("one source"),
-    Confidence.OFFICIAL: T("official document"),
-    Confidence.INFERENCE: T("our reading, not confirmed"),
-}
 
 HEADLINE = {
     Outcome.ELIGIBLE: T("✅ <b>You appear to be eligible</b>"),
@@ -31,9 +25,7 @@ MARK = {Status.MET: "✔", Status.PENDING: "⚠", Status.UNMET: "✖"}
 
 
 def cite_text(cite: Cite) -> Text:
-    return T(
-        "<i>Source: {source}, {confidence}</i>", source=Verbatim(cite.source), confidence=CONFIDENCE[cite.confidence]
-    )
+    return cite_words(cite)
 
 
 def _check_line(c: Check) -> Text:
@@ -120,14 +112,14 @@ def _code_line(occ: Occupation) -> Text:
     """The guideline's code, and the September 2026 manual's newer ones beside it, marked as such
     (program-facts.md §12.1): shown, never used to decide."""
     code = T(
-        "Occupation code: {code} <i>({source})</i>", code=Verbatim(occ.code), source=Verbatim(load().codes_cite.source)
+        "Occupation code: {code} <i>({source})</i>", code=Verbatim(occ.code), source=sources_text(load().codes_cite)
     )
     if not occ.codes_m5:
         return code
     newer = [
-        T("{code} in its list <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        T("{code} in its list <i>({source})</i>", code=Verbatim(c.code), source=sources_text(c.cite))
         if c.where == "list"
-        else T("{code} in its detailed entry <i>({source})</i>", code=Verbatim(c.code), source=Verbatim(c.cite.source))
+        else T("{code} in its detailed entry <i>({source})</i>", code=Verbatim(c.code), source=sources_text(c.cite))
         for c in occ.codes_m5
     ]
     return T(

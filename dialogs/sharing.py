@@ -70,7 +70,9 @@ def share_screen(links: Sequence[LinkRow]) -> Screen:
                 action_of("revoke", T("⛔ Stop sharing with {company}", company=Verbatim(link.company)), link.link_id)
             )
         else:
-            actions.append(action_of("ask", T("Answer {company}", company=Verbatim(link.company)), link.link_id))
+            actions.append(
+                action_of("ask", T("Approve or decline {company}", company=Verbatim(link.company)), link.link_id)
+            )
     actions += [action_of("invite", T("➕ Invite my employer")), action_of("code", T("🔑 Enter an employer's code"))]
     return Screen("share:home", (Lines(tuple(lines)),), actions=tuple(actions))
 

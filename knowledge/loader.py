@@ -96,8 +96,12 @@ def _employer_rules(raw: list[dict[str, Any]] | None) -> tuple[EmployerRule, ...
 @cache
 def load() -> Knowledge:
     """The knowledge base. Cached: the data files are read once per process."""
-    sources = {k: Source(k, v["title"], v["url"]) for k, v in _read("sources.yaml").items()}
     prog = _read("programme.yaml")
+    prog_phone = str(prog["contact_phone"])
+    sources = {
+        k: Source(k, v["title"], v["url"], v["name"], str(v.get("ask", prog_phone)))
+        for k, v in _read("sources.yaml").items()
+    }
     occ = _read("occupations.yaml")
     cond = _read("conditions.yaml")
     path = _read("pathways.yaml")

@@ -34,6 +34,8 @@ class Source:
     key: str
     title: str
     url: str
+    name: str  # plain words a person understands: "Ministry of Justice stay manual"
+    ask: str  # the phone number that can confirm what this source says
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -21,6 +22,9 @@ from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (th
 ROOT = Path(__file__).resolve().parent.parent
 
 APOLOGY_EN = "Sorry, something went wrong"
+# A program-facts.md source key as the data write it ("M2 p.215", "G7;"): for whoever checks the
+# data, never for a person, who reads the source's plain name (dialogs/citations.py).
+RAW_KEY = re.compile(r"\b(?:M[1-5]|G[1-8]|W[1-8]|K[1-4]|T[1-4]|R[1-3]|P[1-3]|C1|C1345|H1|V1)(?: pp?\.|[;,)]|$)")
 
 
 def keyboard_message(user: FakeUser) -> FakeMessage:

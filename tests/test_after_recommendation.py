@@ -24,12 +24,11 @@ from bot.services.uploads import FileStore
 from bot.services.visa_reminders import run_visa_reminders
 from dialogs import after_recommendation as ar
 from dialogs import statuses as st
+from dialogs.citations import SURE
 from emulator import BotAPIEmulator
-from knowledge.loader import load
-from knowledge.model import Cite, Confidence
-from knowledge.text import Lines, Message, Text, Verbatim
+from knowledge.text import Lines, Message, Text
 from tests.conftest import BotRunner
-from tests.e2e import answer
+from tests.e2e import RAW_KEY, answer
 from tests.test_status import change, submitted_application
 
 EN = translator("en")
@@ -69,12 +68,15 @@ def test_route_follows_where_the_person_is_and_their_status() -> None:
 def test_in_korea_files_where_they_live_with_the_change_of_status_fees_and_documents() -> None:
     text = after_recommendation(view(st.RECOMMENDED, True, "D-2"))
     assert "change of status (체류자격 변경허가)" in text
-    assert "the place where you live (not the company's address)" in text and "M5 pp.3, 153, 382" in text
+    assert (
+        "the place where you live (not the company's address)" in text
+        and "Ministry of Justice stay manual, pp. 3, 5, 153, 382" in text
+    )
     assert "₩100,000" in text and "₩80,000" in text and "not known: check HiKorea or ask 1345" in text
     assert "통합신청서" in text and "외국인등록증" in text  # the change-of-status documents
     assert "사증발급인정신청서" not in text and "Your employer files it" not in text
     assert "A recommendation is not a visa" in text
-    assert "not found" in text and "Ask 031-120" in text  # the letter's validity
+    assert "not stated in the rules" in text and "Ask 031-120" in text  # the letter's validity
     assert "09:00–22:00" in text and "after 18:00 only Korean, English and Chinese" in text
 
 
@@ -82,10 +84,10 @@ def test_from_abroad_the_employer_files_at_the_company_office_and_the_unknowns_a
     text = after_recommendation(view(st.RECOMMENDED, False))
     assert "visa issuance confirmation (사증발급인정서)" in text
     assert "Your employer files it at the immigration office covering the company's address" in text
-    assert "M3 p.178, official document" in text
+    assert "Ministry of Justice visa issuance manual, p. 178 (official)" in text
     assert "사증발급인정신청서" in text and "통합신청서" not in text and "외국인등록증" not in text
     assert "₩100,000" not in text  # no change-of-status fee on this route
-    assert "fee for the confirmation was not found" in text and "ask the consulate" in text
+    assert "fee for the confirmation is not stated in the manuals" in text and "ask the consulate" in text
     assert "1345 (from abroad +82-1345), menu 2" in text and "Ask 031-120" in text
 
 
@@ -118,35 +120,41 @@ def test_every_message_is_phone_sized(language: str) -> None:
     assert max(sizes) <= PHONE_SIZED, sizes
 
 
-def _cited_sources(message: object) -> Iterator[str]:
+def _citations(message: object) -> Iterator[Text]:
     if isinstance(message, Lines):
         for item in message.items:
-            yield from _cited_sources(item)
+            yield from _citations(item)
     elif isinstance(message, Text):
-        if message.msgid.startswith("<i>Source: "):
-            source = message.params["source"]
-            assert isinstance(source, Verbatim)
-            yield source.value
+        if message.msgid.startswith(("<i>Source: ", "<i>Sources: ")):
+            yield message
         for value in message.params.values():
-            yield from _cited_sources(value)
+            yield from _citations(value)
 
 
 def test_every_fact_cites_known_sources_with_a_confidence() -> None:
-    kb = load()
-    sources = [s for m in all_messages() for s in _cited_sources(m)]
-    assert len(sources) > 100
-    for source in sources:
-        keys = Cite(source, Confidence.OFFICIAL).keys
-        assert keys and all(k in kb.sources for k in keys), source
-    # each bullet of the route is followed by its source line
+    """Each citation names its sources in plain words (a key the data do not know would show as
+    written, "X9 p.1") and says how sure it is."""
+    tr = translator("en")
+    citations = [c for m in all_messages() for c in _citations(m)]
+    assert len(citations) > 100
+    for citation in citations:
+        line = tr.render(citation, html_mode=False)
+        assert not RAW_KEY.search(line) and citation.params["confidence"], line
+    # an uncertain bullet of the route is followed by its source line (whom to ask); the sure ones
+    # cite theirs once, on the last line
     steps = plain(ar.steps_message(True, "D-2"))
-    assert steps.count("•") == steps.count("Source:")
+    uncertain = [p for p in ar._change_steps() if p.cite.confidence not in SURE]
+    assert uncertain and steps.count("Source") == len(uncertain) + 1
+    assert steps.splitlines()[-1].startswith("Source") and "(confirmed by several sources)" in steps.splitlines()[-1]
 
 
 def test_after_the_visa_registration_employer_changes_and_stay() -> None:
     abroad = plain(st.notification(view(st.VISA_ISSUED, False)))
-    assert "within 90 days" in abroad and "P2, confirmed by several sources" in abroad
-    assert "within 15 days; the report is free" in abroad and "M2 pp.221–223" in abroad
+    assert "within 90 days" in abroad and "visa guide websites" in abroad
+    assert (
+        "within 15 days; the report is free" in abroad
+        and "Ministry of Justice stay manual, pp. 5, 213, 221–223" in abroad
+    )
     assert "at most 3 years" in abroad and "소득금액증명원" in abroad
     care = plain(st.notification(view(st.VISA_ISSUED, True, "D-2", "care_worker")))
     assert "only without fault on your side" in care and "within 15 days" not in care
@@ -370,7 +378,7 @@ async def test_staff_recommend_and_the_person_in_korea_gets_the_change_of_status
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in text) for text in got)
     assert "GGR-2026-0001" in got[1]
     # Korean proper nouns (given verbatim) name the route and its documents; the sources are cited.
-    assert "체류자격 변경허가" in got[2] and "M5 pp.3, 153, 382" in got[2] and "사증발급인정서" not in got[2]
+    assert "체류자격 변경허가" in got[2] and "pp. 3, 5, 153, 382" in got[2] and "사증발급인정서" not in got[2]
     assert "통합신청서" in got[3] and "외국인등록증" in got[3]
     assert "031-120" in got[5] and "1345" in got[5]
     shown = await emulator.user(922).say("/status")

@@ -15,7 +15,17 @@ from bot.db.models import Questionnaire
 from bot.services.questionnaire import QuestionnaireService
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import APOLOGY_EN, ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV, answer, button_for, keyboard_message, nav, texts
+from tests.e2e import (
+    APOLOGY_EN,
+    ELIGIBLE_IN_KOREA,
+    ELIGIBLE_WEB_DEV,
+    RAW_KEY,
+    answer,
+    button_for,
+    keyboard_message,
+    nav,
+    texts,
+)
 
 
 async def stored_answers(settings: Settings, user_id: int) -> dict[str, object]:
@@ -39,8 +49,12 @@ async def test_eligible_journey_with_reasons_sources_and_checklist(bot: BotRunne
     result = await user.tap(nav(user, "result"))
     verdict, checklist, glance = result[0].plain, texts(result[1:-1]), result[-1].plain
     assert verdict.startswith("✅")
-    assert "Gyeonggi special case for good Korean" in verdict
-    assert "Source: M1 p.723; G4; G7, confirmed by several sources" in verdict
+    assert "Gyeonggi's special rule for good Korean speakers (level 4)" in verdict
+    assert (
+        "Sources: Ministry of Justice guideline on the regional visa, p. 723; news reports (confirmed by several sources)"
+        in verdict
+    )
+    assert not RAW_KEY.search(verdict), verdict  # "M1 p.723" is for whoever checks the data, not for people
     assert "web developers fall under the rule protecting Korean jobs" in verdict
     assert "not a decision" in verdict
     assert "Employment contract (고용계약서)" in checklist
@@ -151,8 +165,8 @@ async def test_care_worker_sees_both_code_numberings_and_only_care_employer_rule
         verdict, everything = result[0].plain, texts(result)
         assert verdict.startswith("✅") and "요양보호사" in verdict
         # The guideline's code, with the September 2026 manual's newer ones beside it and their pages.
-        assert "42111" in verdict and "M1 p.739" in verdict
-        assert "42210" in verdict and "M5 p.233" in verdict and "42110" in verdict and "M5 p.278" in verdict
+        assert "42111" in verdict and "739" in verdict
+        assert "42210" in verdict and "233" in verdict and "42110" in verdict and "278" in verdict
         assert verdict.index("42111") < verdict.index("42210")
         # The employer's side is the care worker's: no web developer's 20 % rule, no IT ratio.
         assert "웹 개발자" not in everything and "web developers" not in everything

@@ -40,7 +40,7 @@ CASES = [
         "Korean-proficiency special case",
         ("telecom_engineer", "bachelor", "abroad", "no", "=2", "yes", "kiip", "4", *OFFER),
         "✅",
-        ["Gyeonggi special case for good Korean"],
+        ["Gyeonggi's special rule for good Korean speakers (level 4)"],
     ),
     (
         "robotics relaxation (unconfirmed)",
