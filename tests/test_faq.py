@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
     [
         ("Có thể đưa vợ con sang Hàn không?", "co the dua vo con sang han khong"),
         ("Oʻzbekiston o‘g‘il O'zbek", "ozbekiston ogil ozbek"),
-        ("ＫＩＩＰ　４단계", "kiip 4단계"),
+        ("ＫＩＩＰ　４단계", "kiip 4 단계"),
+        ("ยื่นCCVIที่ไหน", "ยื่น ccvi ที่ไหน"),  # Latin inside Thai is a word of its own
         ("Всё ещё", "все еще"),
     ],
 )
