@@ -59,7 +59,12 @@ REGISTRATION: tuple[FormField, ...] = (
         T("<b>Business registration number</b> (사업자등록번호, 10 digits):"),
         lambda text: af.parse_brn(text, datetime.min).replace("-", ""),
     ),
-    FormField("city", T("<b>Where is the workplace?</b> Choose the city or county in Gyeonggi:"), options=_cities),
+    FormField(
+        "city",
+        T("<b>Where is the workplace?</b> Choose the city or county in Gyeonggi:"),
+        lambda text: af.parse_city(text, datetime.min),  # typed in any language, as the applicant's form
+        options=_cities,
+    ),
     FormField("contact", T("<b>Contact person</b>: name (and job title, if you like):"), _parse_text(2, 100)),
 )
 

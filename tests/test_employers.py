@@ -196,7 +196,10 @@ async def test_a_business_number_is_registered_once(bot: BotRunner, emulator: Bo
     bad = await second.say("134-86-72684")  # wrong check digit
     assert "number" in bad[0].plain.lower()
     await second.say(BRN)
-    await press(second, data="em1:opt:0:city=suwon")
+    elsewhere = await second.say("Seoul")  # the workplace typed: a place outside Gyeonggi is named
+    assert "Seoul (서울) is not in Gyeonggi Province" in elsewhere[0].plain
+    assert any("Suwon" in label for label in elsewhere[0].button_texts)  # the buttons stay
+    await second.say("수원시")
     await second.say("Lee")
     refused = await press(second, data="em1:save:")
     assert "already registered" in refused[0].plain
