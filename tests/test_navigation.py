@@ -163,3 +163,14 @@ async def test_typed_text_on_the_documents_screen_keeps_it(bot: BotRunner, emula
     assert "Saved" in saved[0].plain and "1 of 3 documents" in saved[-1].plain
     typed = await user.say("done")  # no file awaited: the buttons are the way on
     assert "Please use the buttons below." in typed[0].plain and "1 of 3 documents" in typed[-1].plain
+
+
+async def test_a_button_of_an_older_version_shows_the_documents_screen(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    user = await at_upload_prompt(emulator, 713)
+    screen = user.messages[-1]
+    await user.click_data("zz9:old:button", message=screen)
+    await emulator.wait_processed()
+    shown = user.messages[-1]
+    assert "earlier message" in shown.plain and "Send the file for" in shown.plain and keys(shown) == keys(screen)

@@ -170,10 +170,15 @@ async def on_nav(
 
 
 async def on_unknown_callback(
-    callback: CallbackQuery, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+    callback: CallbackQuery,
+    bot: Bot,
+    questionnaire: QuestionnaireService,
+    form: FormService,
+    tr: Translator,
+    person: Person,
 ) -> None:
-    """Buttons this version does not know (an older deploy, or forged data)."""
-    reply = await questionnaire.current(callback.from_user.id)
+    """Buttons this version does not know (an older deploy, or forged data): where the person is."""
+    reply = await place.where(person, questionnaire, form)
     reply.notice = STALE
     await answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
