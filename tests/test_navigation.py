@@ -14,6 +14,7 @@ from dialogs import application_form as af
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
 from tests.e2e import (
+    DOCUMENTS,
     PDF,
     answer,
     at_documents,
@@ -22,6 +23,7 @@ from tests.e2e import (
     consented,
     eligible,
     nav,
+    nav_arg,
     press,
     sqlite_db,
     texts,
@@ -110,8 +112,12 @@ async def test_back_walks_from_the_upload_prompt_to_the_verdict(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
     user = await at_upload_prompt(emulator, 710)
-    documents = await user.tap(nav(user, "docs"))  # the upload prompt's Back: the same screen, no file awaited
-    assert "Send the file for" not in documents[-1].plain and "0 of 3 documents" in documents[-1].plain
+    for kind in DOCUMENTS:  # each upload prompt's Back: the same screen, no file awaited
+        if kind != DOCUMENTS[0]:
+            await user.tap(nav_arg(user, "doc", kind))
+        assert "Send the file for" in user.messages[-1].plain
+        documents = await user.tap(nav(user, "docs"))
+        assert "Send the file for" not in documents[-1].plain and "0 of 3 documents" in documents[-1].plain
     review = await user.tap(nav(user, "review"))  # the documents screen's Back
     assert "Your application (draft)" in review[-1].plain
     fields = [f.key for f in af.FIELDS]  # all apply to this person (in Korea, with a job offer)
