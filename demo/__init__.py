@@ -9,4 +9,5 @@ COMMANDS = """Demo commands (not sent to the bot):
   /file PATH         send that file (a PDF, or a JPEG/PNG sent as a file)
   /photo PATH        send a picture as a Telegram photo
   /quit              leave (Ctrl-D too); /demo shows this list
-Files the bot sends you (the application summary) are saved in {files_dir}/ and their path printed."""
+Files the bot sends you (/mydata's export, the application summary) are saved in {files_dir}/:
+their name, size and path are printed."""

@@ -12,20 +12,41 @@ import sys
 from pathlib import Path
 
 from bot.app import Runtime, migrate
+from bot.callbacks import AnswerCB, NavCB
 from bot.clock import Clock
 from bot.config import DEFAULT_DATABASE_URL, Settings
 from demo import COMMANDS
+from dialogs import application_form, questionnaire
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeDocument, FakeUser
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///./data/demo.sqlite3"
 SAMPLE_PDF = Path(__file__).with_name("sample.pdf")  # a valid one-page PDF written by hand (pypdf opens it)
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
 
-INTRO = """Gyeonggi Visa Assistant — terminal demo (the real bot, on a local Bot API emulator).
-Type a button's number to press it; anything else is sent as a message.
-To send a number as a message (years, a score, a salary), put = in front: =2
-Bot commands: /start /restart /language /about /help.
+LEGEND = "In this demo a number presses a button (2 presses [2]); =text sends text (=2 sends the number 2)."
+INTRO = f"""Gyeonggi Visa Assistant — terminal demo (the real bot, on a local Bot API emulator).
+{LEGEND}
+Anything else you type is sent as a message. Bot commands: /start /apply /status /mydata /language /help.
 """
+# Under a step that takes a typed answer (the bot says "Type a number, for example 2"): a number
+# typed alone would press one of its buttons (Back, Start over, None...) instead.
+TYPE_HINT = "(to answer with a number, put = in front: =2; a number alone presses a button)"
+
+
+def takes_typed_answer(buttons: list[list[tuple[str, str | None]]]) -> bool:
+    """Whether the step these buttons belong to (named in their callback data: "a1:<question>:<value>",
+    "n1:<act>:<question>:<arg>") also reads typed text: a question or form field with a parser."""
+    steps = {
+        fields[1] if fields[0] == AnswerCB.__prefix__ else fields[2]
+        for row in buttons
+        for _, data in row
+        if data and len(fields := data.split(NavCB.__separator__)) >= 3
+    }
+    return any(
+        (k in questionnaire.BY_KEY and questionnaire.BY_KEY[k].parse_text is not None)
+        or (k in application_form.BY_KEY and application_form.BY_KEY[k].parse is not None)
+        for k in steps
+    )
 
 
 class Screen:
@@ -54,9 +75,12 @@ class Screen:
                         number += 1
                         cells.append(f"{DIM}[{number}]{RESET} {text}")
                     print("     " + "   ".join(cells))
+                if takes_typed_answer(m.buttons):
+                    print(f"     {DIM}{TYPE_HINT}{RESET}")
 
     def save(self, document: FakeDocument) -> str:
-        """Writes the file under its own name (never over a different earlier one); returns the path."""
+        """Writes the file under its own name (never over a different earlier one); says what came
+        (its name and size) and where it is."""
         self.files_dir.mkdir(parents=True, exist_ok=True)
         name = Path(document.file_name).name or "file"
         path, n = self.files_dir / name, 1
@@ -64,7 +88,7 @@ class Screen:
             n += 1
             path = self.files_dir / f"{Path(name).stem}-{n}{Path(name).suffix}"
         path.write_bytes(document.content)
-        return f"file received, saved as {path} ({len(document.content):,} bytes)"
+        return f"file received: {document.file_name} ({len(document.content):,} bytes), saved as {path}"
 
 
 async def send_file(emu: BotAPIEmulator, person: FakeUser, command: str, argument: str) -> str | None:

@@ -264,6 +264,11 @@ FIELDS: tuple[Field, ...] = (
 BY_KEY = {f.key: f for f in FIELDS}
 
 
+# form.editing is "key" for a field reopened with "Change" from the review (its Back returns to the
+# review) and "<key" for one reopened by Back (its Back goes one field further back).
+WALKED = "<"
+
+
 @dataclass
 class Form:
     values: Values
@@ -271,8 +276,9 @@ class Form:
 
 
 def current_field(form: Form, p: Profile) -> Field | None:
-    if form.editing in BY_KEY:
-        return BY_KEY[form.editing]
+    editing = (form.editing or "").removeprefix(WALKED)
+    if editing in BY_KEY:
+        return BY_KEY[editing]
     return next((f for f in FIELDS if f.applies(p) and f.key not in form.values), None)
 
 
@@ -331,14 +337,15 @@ def edit(form: Form, p: Profile, key: str) -> Form:
     return Form(form.values, key)
 
 
-def back(form: Form, p: Profile) -> Form:
-    """Reopens the field before the current one (or leaves an edit)."""
-    if form.editing:
+def back(form: Form, p: Profile) -> Form | None:
+    """Reopens the field before the current one (from the review: the last field), or leaves a
+    Change made from the review; None before the first field (Back leaves the form)."""
+    if form.editing and not form.editing.startswith(WALKED):
         return Form(form.values)
     current = current_field(form, p)
     order = [f for f in FIELDS if f.applies(p)]
     index = order.index(current) if current in order else len(order)
-    return Form(form.values, order[index - 1].key) if index > 0 else form
+    return Form(form.values, WALKED + order[index - 1].key) if index > 0 else None
 
 
 def display(key: str, value: Any) -> Message:
@@ -352,6 +359,8 @@ def display(key: str, value: Any) -> Message:
 
 
 # --- screens --------------------------------------------------------------------------------------
+
+BACK = Action("back", T("« Back"))
 
 CONSENT = Screen(
     "consent",
@@ -379,7 +388,7 @@ CONSENT = Screen(
             )
         ),
     ),
-    actions=(Action("agree", T("✅ I agree")), Action("decline", T("Not now"))),
+    actions=(Action("agree", T("✅ I agree")), Action("decline", T("Not now")), BACK),
 )
 
 
@@ -391,8 +400,8 @@ def field_screen(form: Form, field: Field, p: Profile, choices: tuple[Option, ..
     body: tuple[Message, ...] = (heading, field.prompt)
     if form.editing and field.key in form.values:
         body += (T("Now: {value}", value=display(field.key, form.values[field.key])),)
-    actions = (Action("back", T("« Back")),) if step > 1 or form.editing else ()
-    return Screen(f"form:{field.key}", body, choices + field.options(), actions, field.columns, field.key)
+    # Back on every field: before the first it leaves the form for the verdict it was opened from
+    return Screen(f"form:{field.key}", body, choices + field.options(), (BACK,), field.columns, field.key)
 
 
 def review_screen(form: Form, p: Profile) -> Screen:
@@ -431,4 +440,4 @@ def review_screen(form: Form, p: Profile) -> Screen:
             "Your draft is saved. Next: your documents, then the pre-check by programme staff; after it, you file the official application yourself on gg24."
         ),
     )
-    return Screen("form_review", body, (), (Action("docs", T("📎 Documents")), *actions))
+    return Screen("form_review", body, (), (Action("docs", T("📎 Documents")), *actions, BACK))

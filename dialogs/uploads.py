@@ -102,7 +102,8 @@ def documents_screen(
                 "Tap a document to upload it. Foreign documents: with a translation and an apostille or consular confirmation."
             )
         )
-    actions.append(Action("review", T("« Back to the application")))
+    # Back from a document's upload prompt is this screen without it; from this screen, the review
+    actions.append(Action("docs", T("« Back")) if awaiting else Action("review", T("« Back to the application")))
     actions.append(Action(f"submit:{submit_token}", T("📨 Send for pre-check")))
     return Screen("form_docs", tuple(body), (), tuple(actions))
 

@@ -165,7 +165,32 @@ def test_demo_walks_the_whole_road_with_files_and_saves_the_summary(tmp_path: Pa
     assert "3 of 3 documents" in demo.send(f"/file {tmp_path / 'contract.pdf'}")
     submitted = demo.press("📨 Send for pre-check")
     summary = files / "GG-2026-000001.html"
-    assert f"file received, saved as {summary}" in submitted
+    assert "file received: GG-2026-000001.html (" in submitted and f"saved as {summary}" in submitted
     html = summary.read_text(encoding="utf-8")
     assert "NGUYEN VAN AN" in html and "134-86-72683" in html and "고용계약서" in html
+    assert "Bye." in demo.quit()
+
+
+HINT = "(to answer with a number, put = in front: =2; a number alone presses a button)"
+
+
+def test_demo_says_how_to_type_a_number_and_shows_the_files_it_gets(tmp_path: Path) -> None:
+    import json
+
+    files = tmp_path / "received"
+    demo = DemoSession(tmp_path, "--lang", "en", "--files-dir", str(files), fixed_now="2026-12-06T10:00:00+09:00")
+    assert "a number presses a button (2 presses [2]); =text sends text" in demo.last  # the legend, at start
+    degree = demo.press("Web developer")
+    assert "[2] Master's degree" in degree and HINT not in degree  # buttons only: no hint
+    for label in ("Bachelor's degree", "Abroad"):
+        demo.press(label)
+    years = demo.press("No")
+    assert "Type a number, for example 2" in years and HINT in years  # where the bot asks for a number
+    assert "Question 6" in demo.send("=2")  # the text "2", not button [2] (« Back)
+    mydata = demo.send("/mydata")
+    found = re.search(r"📎 file received: my-data\.json \(([\d,]+) bytes\), saved as (\S+)", mydata)
+    assert found, mydata
+    saved = Path(found.group(2))
+    assert saved.parent == files and saved.stat().st_size == int(found.group(1).replace(",", ""))
+    assert json.loads(saved.read_text(encoding="utf-8"))["eligibility_answers"]["experience_years"] == 2
     assert "Bye." in demo.quit()

@@ -59,7 +59,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
     unreachable_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)  # blocked us
-    mode: Mapped[str] = mapped_column(String(16), default="check")  # where typed text goes: check | apply
+    mode: Mapped[str] = mapped_column(String(16), default="check")  # where typed text goes: bot/services/modes.py Mode
     # Funnel stages already counted for this person (so each is counted once); see FunnelCount.
     counted: Mapped[list[str]] = mapped_column(JSON, default=list)
     # An employer form being filled (company registration, obligations check) or a code awaited.

@@ -18,6 +18,7 @@ from bot.db.repo import Person, PersonRepo
 from bot.handlers.private import answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
+from bot.services import place
 from bot.services.application_form import FormService
 from bot.services.faq import FaqService
 from bot.services.filing import FilingService
@@ -45,8 +46,12 @@ async def on_restart(
     await send_reply(bot, message.chat.id, await questionnaire.restart(person.id), tr)
 
 
-async def on_help(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+async def on_help(
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
+) -> None:
     await send_reply(bot, message.chat.id, questionnaire.help(), tr)
+    if (step := await place.step(person, questionnaire, form)) is not None:  # then where the person was
+        await send_reply(bot, message.chat.id, step, tr)
 
 
 async def on_about(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
@@ -70,6 +75,7 @@ async def on_language_chosen(
     session: AsyncSession,
     person: Person,
     questionnaire: QuestionnaireService,
+    form: FormService,
 ) -> None:
     if callback_data.code not in available_locales():
         await callback.answer()
@@ -78,7 +84,7 @@ async def on_language_chosen(
     await session.commit()
     tr = translator(callback_data.code)
     await callback.answer(tr.render(T("Language: {name}", name=native_name(callback_data.code)), html_mode=False))
-    await send_reply(bot, callback.from_user.id, await questionnaire.current(callback.from_user.id), tr)
+    await send_reply(bot, callback.from_user.id, await place.where(person, questionnaire, form), tr)
 
 
 async def on_answer(
@@ -113,11 +119,6 @@ FORM_ACTIONS: dict[str, FormAction] = {
 }
 
 
-async def _where_i_was(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply:
-    """The screen the person left for a typed question: the form's step or the questionnaire's."""
-    return await form.open(person.id) if person.mode == Mode.APPLY else await questionnaire.current(person.id)
-
-
 async def _faq_action(
     act: str,
     arg: str,
@@ -130,10 +131,10 @@ async def _faq_action(
     """The FAQ's buttons: a topic, 👍 / 👎, programme staff, back to where the person was."""
     if act == "faq":
         shown = faq.show(arg)
-        return shown if shown is not None else await _where_i_was(person, questionnaire, form)
+        return shown if shown is not None else await place.where(person, questionnaire, form)
     if act in ("faq_yes", "faq_no"):
         return await faq.feedback(arg, act == "faq_yes", locale)
-    return await _where_i_was(person, questionnaire, form)
+    return await place.where(person, questionnaire, form)
 
 
 FAQ_ACTS = frozenset({"faq", "faq_yes", "faq_no", "faq_back"})
@@ -160,7 +161,7 @@ async def on_nav(
         reply = await _faq_action(act, arg, person, questionnaire, form, faq, tr.locale)
     elif action is not None:
         reply = await action(form, user_id, act, arg, tr.locale)
-    elif at in af.BY_KEY or at == "form_review":  # Back, edit and the like on a form screen
+    elif at in af.BY_KEY or at in ("form_review", af.CONSENT.key):  # Back, edit and the like on a form screen
         reply = await form.navigate(user_id, act, at, arg)
     else:  # the questionnaire's own navigation (Back, Start over, edit, result, ...)
         reply = await questionnaire.navigate(user_id, act, at, arg)
@@ -169,10 +170,15 @@ async def on_nav(
 
 
 async def on_unknown_callback(
-    callback: CallbackQuery, bot: Bot, questionnaire: QuestionnaireService, tr: Translator
+    callback: CallbackQuery,
+    bot: Bot,
+    questionnaire: QuestionnaireService,
+    form: FormService,
+    tr: Translator,
+    person: Person,
 ) -> None:
-    """Buttons this version does not know (an older deploy, or forged data)."""
-    reply = await questionnaire.current(callback.from_user.id)
+    """Buttons this version does not know (an older deploy, or forged data): where the person is."""
+    reply = await place.where(person, questionnaire, form)
     reply.notice = STALE
     await answer_callback(callback, reply, tr)
     await send_reply(bot, callback.from_user.id, reply, tr)
@@ -203,6 +209,8 @@ async def on_text(
         reply = await FilingService(session, clock, form).receipt(message.chat.id, text)
     elif person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)
+    elif person.mode == Mode.DOCS:  # a file is awaited: said, and the documents screen stays
+        reply = await form.on_documents(message.chat.id, text)
     else:
         reply = await questionnaire.text(message.chat.id, text)
     if reply.unread is not None and await faq.wants(message.chat.id, reply.unread):
@@ -218,7 +226,7 @@ async def on_file(
     message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
     """A document or photo: an upload while preparing the application, otherwise not expected."""
-    if person.mode != Mode.APPLY:
+    if person.mode not in (Mode.APPLY, Mode.DOCS):
         await on_other(message, bot, questionnaire, tr)
         return
     if message.document is not None:

@@ -11,14 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import DbId, versioned
 from bot.clock import Clock
 from bot.db.models import Application
+from bot.db.repo import Person
 from bot.handlers.private import private_router
 from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.render import render
+from bot.services import place
 from bot.services.application_form import FormService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.filing import FILABLE, FilingService
-from bot.services.questionnaire import STALE
+from bot.services.questionnaire import STALE, QuestionnaireService
 from dialogs import statuses as st
 from knowledge.text import T, Text
 
@@ -77,10 +79,19 @@ async def _send_status(
 
 
 async def on_status(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator, form: FormService
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    tr: Translator,
+    form: FormService,
+    questionnaire: QuestionnaireService,
+    person: Person,
 ) -> None:
     service = ApplicationService(session, clock)
     await _send_status(bot, message.chat.id, await service.of_user(message.chat.id), service, tr, form)
+    if (step := await place.step(person, questionnaire, form)) is not None:  # then where the person was
+        await send_reply(bot, message.chat.id, step, tr)
 
 
 async def on_report(

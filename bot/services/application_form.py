@@ -220,7 +220,21 @@ class FormService:
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 
+    async def leave(self, user_id: int) -> Reply:
+        """Back from the consent or the form's first field: the verdict the form was opened from
+        (its "Start my application" comes back here); typed text goes to the questionnaire again."""
+        await self._set_mode(user_id, Mode.CHECK)
+        await self.session.commit()
+        row = await QuestionnaireRepo(self.session).get(user_id)
+        conv = q.Conversation(dict(row.answers) if row else {})
+        now = self.clock.now()
+        if flow.position(conv, now) != "summary":
+            return Reply([flow.next_screen(conv, now)])
+        return Reply(flow.result(conv, now)[1][:1])
+
     async def navigate(self, user_id: int, action: str, at: str, arg: str) -> Reply:
+        if action == "back" and at == af.CONSENT.key:
+            return await self.leave(user_id)
         state = await self._current(user_id)
         if state is None:
             return await self._closed(user_id) or Reply([], STALE)
@@ -228,7 +242,11 @@ class FormService:
         here = await self.position(user_id)
         try:
             if action == "back" and at == here:
-                form = af.back(form, p)
+                walked = af.back(form, p)
+                if walked is None:  # Back before the first field
+                    await self._save(app, af.Form(form.values))
+                    return await self.leave(user_id)
+                form = walked
             elif action == "edit":
                 form = af.edit(form, p, arg)
             else:
@@ -281,18 +299,33 @@ class FormService:
         required = {d.id for d in self._required(p)}
         if action == "review":
             app.awaiting_upload = None
+            await self._set_mode(user_id, Mode.APPLY)
             await self.session.commit()
             return Reply([af.review_screen(form, p)])
         if action in ("doc", "rmdoc") and kind not in required:
             return Reply([await self._documents_screen(app, p)], STALE)
         if action == "doc":
             app.awaiting_upload = kind
-        elif action == "rmdoc":
-            await self.uploads.remove(app, kind)
+        else:  # "docs" (the review's 📎, Back from an upload prompt) or "rmdoc": no file awaited
+            if action == "rmdoc":
+                await self.uploads.remove(app, kind)
             app.awaiting_upload = None
-        await self._set_mode(user_id, Mode.APPLY)
+        await self._set_mode(user_id, Mode.DOCS)
         await self.session.commit()
         return Reply([await self._documents_screen(app, p)])
+
+    async def on_documents(self, user_id: int, text: str | None = None) -> Reply:
+        """The documents screen again, as it was (after /help, /language, /status, an FAQ answer);
+        given typed text (Mode.DOCS), it says a file is expected and keeps the text for the FAQ."""
+        state = await self._current(user_id)
+        if state is None:
+            return await self._already(user_id) or await self._closed(user_id) or await self.open(user_id)
+        app, _, p = state
+        screen = await self._documents_screen(app, p)
+        if text is None:
+            return Reply([screen])
+        notice = up.WRONG_TYPE if app.awaiting_upload else T("Please use the buttons below.")
+        return Reply([screen], notice, unread=text)
 
     async def receive_file(
         self, telegram: Telegram, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
@@ -329,6 +362,8 @@ class FormService:
         app, form, p = state
         now, kb = self.clock.now(), load()
         if af.current_field(form, p) is not None:
+            await self._set_mode(user_id, Mode.APPLY)  # typed text answers the field shown
+            await self.session.commit()
             return Reply([self._screen(form, p)], T("Please complete the application first."))
         if window_state(kb, now) != "open":
             return Reply([], T("Applications are closed, so the application cannot be submitted."))

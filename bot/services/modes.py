@@ -17,6 +17,7 @@ from bot.db.repo import PersonRepo
 class Mode(StrEnum):
     CHECK = "check"  # the questionnaire (the default)
     APPLY = "apply"  # the application form
+    DOCS = "docs"  # the application's documents screen: a file is expected, typed text is told so
     EMPLOYER = "employer"  # an employer form, or a code being typed
     STAFF = "staff"  # a staff desk waiting for a note or a text
     RECEIPT = "receipt"  # the gg24 receipt number being typed (/status)

@@ -66,6 +66,12 @@ class QuestionnaireService:
         _, conv = await self._load(user_id)
         return Reply([flow.next_screen(conv, self.clock.now())])
 
+    async def unfinished(self, user_id: int) -> Reply | None:
+        """The current question; None once every question is answered (the summary)."""
+        _, conv = await self._load(user_id)
+        now = self.clock.now()
+        return None if flow.position(conv, now) == "summary" else Reply([flow.next_screen(conv, now)])
+
     async def restart(self, user_id: int) -> Reply:
         saved, _ = await self._load(user_id)
         conv = q.restart()

@@ -1,0 +1,25 @@
+"""The person's place: the screen they are on, shown again after something that interrupts it
+(/help, /status, a language change, an FAQ answer's Back), so one tap continues."""
+
+from __future__ import annotations
+
+from bot.db.repo import Person
+from bot.services.application_form import FormService
+from bot.services.modes import Mode
+from bot.services.questionnaire import QuestionnaireService
+from bot.services.replies import Reply
+
+
+async def step(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply | None:
+    """The step in progress: the documents screen, the form's field or review, or a question; None
+    when none is (every question answered, no form open): /help and /status then add nothing."""
+    if person.mode == Mode.DOCS:
+        return await form.on_documents(person.id)
+    if person.mode == Mode.APPLY:
+        return await form.open(person.id)
+    return await questionnaire.unfinished(person.id)
+
+
+async def where(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply:
+    """The step in progress, else the questionnaire's summary (what a language change shows)."""
+    return await step(person, questionnaire, form) or await questionnaire.current(person.id)
