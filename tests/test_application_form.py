@@ -24,6 +24,7 @@ from tests.e2e import (
     consented,
     eligible,
     filled_form,
+    keyboard_message,
     nav,
     nav_arg,
     sqlite_db,
@@ -156,6 +157,20 @@ async def test_not_now_stores_nothing_and_not_eligible_cannot_apply(
     await answer(other, "network_developer", "none", "=2", "no", "VN", "no")
     refused = await other.say("/apply")
     assert "do not meet the rules yet" in refused[0].plain
+
+
+async def test_an_old_consent_button_after_the_answers_turned_ineligible_starts_nothing(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    user = emulator.user(603)
+    await eligible(user)
+    await user.tap(nav(user, "apply"))
+    consent, agree = keyboard_message(user), nav(user, "agree")
+    await user.say("/restart")
+    await answer(user, "network_developer", "none", "=2", "no", "VN", "no")
+    refused = await user.tap(agree, message=consent)
+    assert "do not meet the rules yet" in refused[-1].plain
+    assert sqlite_db(settings).execute("select count(*) from applications").fetchone()[0] == 0
 
 
 async def test_form_buttons_are_checked_on_the_server(bot: BotRunner, emulator: BotAPIEmulator) -> None:

@@ -137,8 +137,9 @@ class FormService:
         field = af.current_field(self._form(app), p)
         return field.key if field else "form_review"
 
-    async def open(self, user_id: int) -> Reply:
-        """/apply or the verdict's button: consent first, then where the person left off."""
+    async def _may_apply(self, user_id: int) -> Reply | Profile:
+        """Why the person cannot open or start an application now (the answer to show), else their
+        profile: one already sent, the window closed, the check unfinished, or a ❌ verdict."""
         if (already := await self._already(user_id)) is not None:
             return already
         if (closed := await self._closed(user_id)) is not None:
@@ -153,6 +154,12 @@ class FormService:
                     "Your answers do not meet the rules yet, so an application would not succeed. See your result and what would help: /start"
                 ),
             )
+        return p
+
+    async def open(self, user_id: int) -> Reply:
+        """/apply or the verdict's button: consent first, then where the person left off."""
+        if isinstance(p := await self._may_apply(user_id), Reply):
+            return p
         app = await self._draft(user_id)
         if app is None or app.consent_at is None:
             return Reply([af.CONSENT])
@@ -161,13 +168,10 @@ class FormService:
         return Reply([self._screen(self._form(app), p)])
 
     async def agree(self, user_id: int) -> Reply:
-        if (already := await self._already(user_id)) is not None:
-            return already
-        if (closed := await self._closed(user_id)) is not None:
-            return closed
-        p, complete = await self._profile(user_id)
-        if not complete:
-            return Reply([], T("Please finish the eligibility check first: /start"))
+        """The consent given: a draft (made now if need be), its first field. Checked as open() is, so
+        an old consent button after the answers changed to ❌ starts nothing."""
+        if isinstance(p := await self._may_apply(user_id), Reply):
+            return p
         app = await self._draft(user_id)
         if app is None:
             app = await ApplicationService(self.session, self.clock).create_draft(user_id, p.occupation)
