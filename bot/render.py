@@ -9,6 +9,7 @@ from aiogram.types import CopyTextButton, InlineKeyboardButton, InlineKeyboardMa
 
 from bot.callbacks import MAX_CALLBACK_BYTES, ActionCB, AnswerCB, NavCB
 from bot.i18n import Translator
+from dialogs import budgets
 from dialogs.screens import Action, Copy, Option, Screen
 from knowledge.text import Message
 
@@ -18,7 +19,8 @@ _DOC_BUTTONS = tuple(f"{NavCB.__prefix__}{NavCB.__separator__}{act}{NavCB.__sepa
 
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
-    at line ends (tags in this project never span lines, so HTML stays balanced)."""
+    at line ends (tags in this project never span lines, so HTML stays balanced; a folded block's
+    quote does, and stays within budgets.UNFOLDED, so it is never cut)."""
     pieces = (piece for block in blocks for piece in ([block] if len(block) <= limit else _cut_lines(block, limit)))
     return _pack(pieces, "\n\n", limit)
 
@@ -124,6 +126,8 @@ def render(
     blocks = [tr.render(b) for b in screen.body]
     if notice is not None:
         blocks.insert(0, f"<i>{tr.render(notice)}</i>")
-    chunks = _split(blocks)
+    # the checklist and the filing pack: a section a message, each within its budget (HTML is
+    # longer than the text shown, so the text is within it too)
+    chunks = _split(blocks, budgets.SECTION if budgets.is_long(screen.key) else MAX_TEXT)
     markup = action_keyboard(screen, tr, actions) if actions else keyboard(screen, tr)
     return [(text, markup if i == len(chunks) - 1 else None) for i, text in enumerate(chunks)]

@@ -1,0 +1,96 @@
+"""The budgets of dialogs/budgets.py: how a label and a message are measured, folded details, the
+checklist a section a message, and the checker the language walks use (it can fail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.i18n import translator
+from bot.render import render
+from dialogs import budgets
+from dialogs.screens import Screen
+from emulator import FakeMessage
+from emulator.html import parse_html
+from knowledge.text import Lines, T, Verbatim
+from tests.budget_check import over_budget, visible_length
+
+
+@pytest.mark.parametrize(
+    ("label", "width"),
+    [
+        ("Start over", 10),
+        ("📝 Start my application", 23),  # an emoji is two wide
+        ("⚠️ Back", 7),  # a text symbol made emoji by its selector: two, the selector none
+        ("« Back", 6),
+        ("ทำงานที่เกาหลี", 11),  # Thai vowel and tone marks above or below a letter take no room
+        ("पासपोर्ट", 7),  # Devanagari vowel signs beside a letter take room, the virama none
+        ("✔ done", 6),  # a text symbol without its selector: one
+    ],
+)
+def test_label_width(label: str, width: int) -> None:
+    assert budgets.label_width(label) == width
+
+
+def _message(html: str, buttons: list[list[str]] | None = None) -> FakeMessage:
+    parsed = parse_html(html)
+    markup = {"inline_keyboard": [[{"text": t, "callback_data": "x"} for t in row] for row in buttons or []]}
+    return FakeMessage(
+        1, {"id": 1}, {"id": 2}, 0, text=html, plain_text=parsed.text, entities=parsed.entities, reply_markup=markup
+    )
+
+
+def test_a_folded_quote_counts_as_its_first_lines() -> None:
+    shown = "x" * 100
+    m = _message(f"{shown}\n<blockquote expandable>{'y' * 2000}</blockquote>")
+    assert visible_length(m.plain, m.entities) == 101 + budgets.FOLDED_SHOWN
+    assert over_budget("en", m) == []
+    m = _message(f"{shown}\n<blockquote>{'y' * 2000}</blockquote>")  # a quote not folded shows it all
+    assert over_budget("en", m) == [f"en ? {m.plain[:40]!r}: 2101 characters shown > {budgets.MESSAGE}"]
+
+
+def test_the_checker_reports_every_offender_at_once() -> None:
+    """Broken on purpose: a long message, a long unfolded one, wide buttons in rows of one, two, three."""
+    m = _message(
+        "z" * 1300 + "<blockquote expandable>" + "q" * 3000 + "</blockquote>",
+        [
+            ["KIIP (Korea Immigration and Integration Program)"],
+            ["E-9 (non-professional employment)", "Back"],
+            ["Gwangmyeong (광명시)", "A", "B"],
+        ],
+    )
+    found = over_budget("en", m, "verdict:eligible")
+    assert len(found) == 5, found
+    assert "1420 characters shown > 1200" in found[0] and "4300 characters unfolded" in found[1]
+    assert "48 wide > 32" in found[2] and "33 wide > 20" in found[3] and "17 wide > 13" in found[4]
+    assert over_budget("en", _message("z" * 1300), "checklist") == []  # the checklist's own budget
+
+
+def test_nested_quotes_and_too_many_entities_are_reported() -> None:
+    nested: list[dict[str, Any]] = [
+        {"offset": 0, "length": 10, "type": "expandable_blockquote"},
+        {"offset": 2, "length": 3, "type": "blockquote"},
+    ]
+    m = _message("0123456789")
+    m.entities = nested
+    assert any("nested quotes" in p for p in over_budget("en", m))
+    m = _message("<b>x</b> " * 101)
+    assert any("101 entities > 100" in p for p in over_budget("en", m))
+
+
+def test_a_folded_block_is_an_expandable_quote_and_never_nests() -> None:
+    tr = translator("en")
+    folded = Lines((T("Closest pathway: <b>{title}</b>", title=Verbatim("A")), T("Start over")), folded=True)
+    assert tr.render(folded) == "<blockquote expandable>Closest pathway: <b>A</b>\n\nStart over</blockquote>"
+    assert "blockquote" not in tr.render(folded, html_mode=False)  # a button's label has no quote
+    with pytest.raises(ValueError, match="cannot hold"):
+        Lines((Lines((folded,)),), folded=True)
+
+
+def test_the_checklist_is_sent_a_section_a_message_within_its_budget() -> None:
+    tr = translator("en")
+    section = Lines(tuple(T("• {name}", name=Verbatim("d" * 90)) for _ in range(15)))  # ~1,400 each
+    sent = render(Screen("checklist", (T("📋 <b>Your document checklist</b>"), section, section)), tr)
+    assert len(sent) == 2 and all(len(text) <= budgets.SECTION for text, _ in sent)
+    assert len(render(Screen("verdict:eligible", (section, section)), tr)) == 1  # others: one message
