@@ -82,10 +82,11 @@ def _keyboard(
             rows.append([button])
     for opt in options:
         data = AnswerCB(q=question or "", v=opt.value).pack()
-        row.append(InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data))
-        if len(row) == columns:
+        button = InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data)
+        if row and not _fits([*row, button], columns):
             rows.append(row)
             row = []
+        row.append(button)
     if row:
         rows.append(row)
     nav: list[InlineKeyboardButton] = []
@@ -104,6 +105,12 @@ def _keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
+def _fits(row: list[InlineKeyboardButton], columns: int) -> bool:
+    """Whether these buttons share a row: at most ``columns``, each label whole at that many a row
+    (dialogs/budgets.py); a longer label takes a row with fewer, or its own."""
+    return len(row) <= columns and all(budgets.label_width(b.text) <= budgets.label_budget(len(row)) for b in row)
+
+
 def action_keyboard(screen: Screen, tr: Translator, cb: type[ActionCB]) -> InlineKeyboardMarkup | None:
     """Staff, employer and sharing screens name their actions "act:id:arg" (dialogs/staff.py, employer.py)."""
     rows: list[list[InlineKeyboardButton]] = []
@@ -112,7 +119,7 @@ def action_keyboard(screen: Screen, tr: Translator, cb: type[ActionCB]) -> Inlin
         data = cb(act=act, id=int(ident or 0), arg=arg).pack()
         assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
         button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
-        if rows and len(rows[-1]) < screen.columns and act == "opt":
+        if rows and act == "opt" and _fits([*rows[-1], button], screen.columns):
             rows[-1].append(button)
         else:
             rows.append([button])

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from bot.i18n import translator
-from bot.render import render
+from bot.render import keyboard, render
 from dialogs import budgets
-from dialogs.screens import Screen
+from dialogs.screens import Option, Screen
 from emulator import FakeMessage
 from emulator.html import parse_html
 from knowledge.text import Lines, T, Verbatim
@@ -94,3 +94,18 @@ def test_the_checklist_is_sent_a_section_a_message_within_its_budget() -> None:
     sent = render(Screen("checklist", (T("📋 <b>Your document checklist</b>"), section, section)), tr)
     assert len(sent) == 2 and all(len(text) <= budgets.SECTION for text, _ in sent)
     assert len(render(Screen("verdict:eligible", (section, section)), tr)) == 1  # others: one message
+
+
+def test_a_label_too_wide_for_its_row_takes_a_row_with_fewer() -> None:
+    """Three a row where the labels fit; a longer one on a row of two, or alone; order kept."""
+    labels = ["Suwon", "Ansan", "Osan", "Gwangmyeong (광명시)", "Yangpyeong County (양평군)", "Guri", "Hanam"]
+    options = tuple(Option(str(i), T("{name}", name=Verbatim(name))) for i, name in enumerate(labels))
+    markup = keyboard(Screen("form:city", (), options, columns=3, question="city"), translator("en"))
+    assert markup is not None
+    rows = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert rows == [
+        ["Suwon", "Ansan", "Osan"],
+        ["Gwangmyeong (광명시)"],
+        ["Yangpyeong County (양평군)"],
+        ["Guri", "Hanam"],
+    ]
