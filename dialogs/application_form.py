@@ -373,7 +373,7 @@ def review_screen(form: Form, p: Profile) -> Screen:
                     value=display(f.key, form.values[f.key]),
                 )
             )
-            actions.append(Action(f"edit:{f.key}", T("Change: {label}", label=f.label)))
+            actions.append(Action(f"edit:{f.key}", T("✏️ {label}", label=f.label)))
     from_check: list[Message] = [
         T("{label}: <b>{value}</b>", label=WithKorean(label, korean), value=display_value(key, value))
         for key, label, korean, value in (

@@ -149,7 +149,7 @@ def button_labels() -> list[T]:
     labels = []
     for question in q.QUESTIONS:
         labels += [o.label for o in question.options(Profile())]
-        labels.append(T("Change: {label}", label=question.summary_label))
+        labels.append(T("✏️ {label}", label=question.summary_label))
     labels += [o.label for o in q.QUESTIONS[0].options(Profile())]
     labels += [NAV_BACK.label, NAV_RESTART.label, T("✅ Show my result"), T("Change an answer")]
     labels += [T(a.label) for a in load().areas]
