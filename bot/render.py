@@ -96,8 +96,13 @@ def _keyboard(
         button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
         if name in ("back", "restart"):
             nav.append(button)  # Back and Start over share the last row
-        elif name == "rmdoc" and rows and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS):
-            rows[-1].append(button)  # a document's Remove beside its own button; a document a row
+        elif (
+            name == "rmdoc"
+            and rows
+            and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS)
+            and _fits([*rows[-1], button], 2)
+        ):
+            rows[-1].append(button)  # a document's Remove beside its own button where both show whole
         else:
             rows.append([button])
     if nav:
