@@ -7,14 +7,17 @@ from typing import Any
 
 import pytest
 
+from bot.callbacks import StaffCB
 from bot.i18n import translator
 from bot.render import keyboard, render
 from dialogs import budgets
 from dialogs.screens import Option, Screen
-from emulator import FakeMessage
+from emulator import BotAPIEmulator, FakeMessage
 from emulator.html import parse_html
 from knowledge.text import Lines, T, Verbatim
-from tests.budget_check import over_budget, visible_length
+from tests.budget_check import ScreenLog, over_budget, visible_length
+from tests.conftest import ADMIN, BotRunner
+from tests.e2e import applicant_who_submitted, callback_prefix, press
 
 
 @pytest.mark.parametrize(
@@ -109,3 +112,25 @@ def test_a_label_too_wide_for_its_row_takes_a_row_with_fewer() -> None:
         ["Yangpyeong County (양평군)"],
         ["Guri", "Hanam"],
     ]
+
+
+STAFF_WALK = ("queue", "open", "files", "decide", "menu", "team", "audit", "menu", "ann", "newann", "menu", "stats")
+STAFF_WALK += ("quota", "companies", "tickets", "asked")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+async def test_the_staff_screens_fit_a_phone(
+    language: str, staff_bot: BotRunner, emulator: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staff desk in Korean and in English (its two languages): every message and button in budget."""
+    screens = ScreenLog(monkeypatch)
+    await applicant_who_submitted(emulator, 310)
+    admin = emulator.user(ADMIN, language_code="ko")
+    await admin.say("/staff")
+    if language == "en":
+        await press(admin, data=callback_prefix(StaffCB, "lang"))
+    for act in STAFF_WALK:
+        await press(admin, data=callback_prefix(StaffCB, act))
+    assert len(admin.messages) > len(STAFF_WALK)
+    over = [p for m in admin.messages for p in over_budget(language, m, screens.key_of(m))]
+    assert over == [], "\n".join(over)
