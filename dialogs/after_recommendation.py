@@ -17,6 +17,7 @@ and the route, its documents and the open questions follow as messages of their 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,6 +44,14 @@ class Point:
 
 def point(p: Point) -> Text:
     return T("{mark} {text}\n   {cite}", mark=Verbatim("•"), text=p.text, cite=cite_text(p.cite))
+
+
+def sourced(head: Message, items: Sequence[tuple[Message, Cite]], tail: Sequence[Message] = ()) -> Lines:
+    """Facts numbered, then their sources under the same numbers, folded (dialogs/budgets.py): the
+    steps read first, each source a tap away."""
+    numbered = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=text) for i, (text, _) in enumerate(items, 1)]
+    sources = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=cite_text(c)) for i, (_, c) in enumerate(items, 1)]
+    return Lines((head, *numbered, *tail, Lines(tuple(sources), folded=True)))
 
 
 def route(in_korea: bool, stay_status: str | None) -> str:
@@ -161,7 +170,8 @@ def steps_message(in_korea: bool, stay_status: str | None) -> Message:
     """The route: who files, where, and the fees."""
     which = route(in_korea, stay_status)
     points = _change_steps() if which == CHANGE else _ccvi_steps(in_korea, stay_status)
-    return Lines((T("🧭 <b>Your next step: {route}</b>", route=route_name(which)), *(point(p) for p in points)))
+    title = T("🧭 <b>Your next step: {route}</b>", route=route_name(which))
+    return sourced(title, [(p.text, p.cite) for p in points])
 
 
 # The residence proof is for alien registration and extensions (said after the visa), not the route.
@@ -197,14 +207,9 @@ def route_documents(in_korea: bool, stay_status: str | None, occupation: str | N
     return tuple(d for d in kb.documents if d.stage == "visa" and d.id not in NOT_FOR_THE_ROUTE and applies(d))
 
 
-def _doc(d: Document) -> Message:
-    name = T(
-        "{mark} {text}\n   {cite}",
-        mark=Verbatim("•"),
-        text=WithKorean(T(d.name), d.name_ko),
-        cite=cite_text(d.cite),
-    )
-    return Lines((name, *(T("   <i>{note}</i>", note=T(n)) for n in d.notes)))
+def _doc(d: Document) -> tuple[Message, Cite]:
+    name = T("{name}", name=WithKorean(T(d.name), d.name_ko))
+    return Lines((name, *(T("   <i>{note}</i>", note=T(n)) for n in d.notes))), d.cite
 
 
 def documents_messages(in_korea: bool, stay_status: str | None, occupation: str | None) -> tuple[Message, ...]:
@@ -214,8 +219,8 @@ def documents_messages(in_korea: bool, stay_status: str | None, occupation: str 
     mine = [_doc(d) for d in docs if d.side == "applicant"]
     theirs = [_doc(d) for d in docs if d.side == "employer"]
     return (
-        Lines((title, T("<u>From you</u>"), *mine, point(AGAIN))),
-        Lines((title, T("<u>From your employer</u>"), *theirs)),
+        sourced(Lines((title, T("<u>From you</u>"))), [*mine, (AGAIN.text, AGAIN.cite)]),
+        sourced(Lines((title, T("<u>From your employer</u>"))), theirs),
     )
 
 
@@ -225,12 +230,10 @@ def unknowns_message(in_korea: bool, stay_status: str | None) -> Message:
     if route(in_korea, stay_status) == CCVI:
         points.append(CCVI_RESULT)
     points.append(CONTACT_1345)
-    return Lines(
-        (
-            T("❓ <b>Not known yet, and whom to ask</b>"),
-            *(point(p) for p in points),
-            T("When you have applied, tell me with /status."),
-        )
+    return sourced(
+        T("❓ <b>Not known yet, and whom to ask</b>"),
+        [(p.text, p.cite) for p in points],
+        [T("When you have applied, tell me with /status.")],
     )
 
 
@@ -320,7 +323,7 @@ def after_visa(in_korea: bool, stay_status: str | None, occupation: str | None) 
             Cite("M5 p.755", INF),
         ),
     ]
-    return Lines((T("✅ <b>Now that you have the visa</b>"), *(point(p) for p in points)))
+    return sourced(T("✅ <b>Now that you have the visa</b>"), [(p.text, p.cite) for p in points])
 
 
 def employer_recommended(in_korea: bool, stay_status: str | None) -> Message:

@@ -130,8 +130,8 @@ def next_step(view: StatusView) -> Message:
         return Lines(
             (
                 ar.point(ar.NOT_A_VISA),
+                ar.steps_message(view.in_korea, view.stay_status),  # its sources folded
                 T("When you have applied, tell me with /status."),
-                Lines((ar.steps_message(view.in_korea, view.stay_status),), folded=True),  # its title shows
             )
         )
     if view.status == VISA_APPLIED:

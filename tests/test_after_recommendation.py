@@ -138,9 +138,11 @@ def test_every_fact_cites_known_sources_with_a_confidence() -> None:
     for source in sources:
         keys = Cite(source, Confidence.OFFICIAL).keys
         assert keys and all(k in kb.sources for k in keys), source
-    # each bullet of the route is followed by its source line
+    # each numbered step of the route has its source under the same number, folded
     steps = plain(ar.steps_message(True, "D-2"))
-    assert steps.count("•") == steps.count("Source:")
+    numbers = re.findall(r"^(\d+)\. ", steps, re.M)
+    assert numbers and numbers == [str(i) for i in range(1, len(numbers) // 2 + 1)] * 2
+    assert steps.count("Source:") == len(numbers) // 2
 
 
 def test_after_the_visa_registration_employer_changes_and_stay() -> None:

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from bot.callbacks import StaffCB
-from bot.i18n import translator
+from bot.i18n import available_locales, translator
 from bot.render import keyboard, render
-from dialogs import budgets
+from dialogs import after_recommendation as ar
+from dialogs import budgets, faq
 from dialogs.screens import Option, Screen
 from emulator import BotAPIEmulator, FakeMessage
 from emulator.html import parse_html
@@ -133,4 +134,30 @@ async def test_the_staff_screens_fit_a_phone(
         await press(admin, data=callback_prefix(StaffCB, act))
     assert len(admin.messages) > len(STAFF_WALK)
     over = [p for m in admin.messages for p in over_budget(language, m, screens.key_of(m))]
+    assert over == [], "\n".join(over)
+
+
+def _screens_not_walked() -> list[Screen]:
+    """What the language walks meet in one variant only: the road after the recommendation for each
+    route and track, after the visa, and every FAQ answer."""
+    out = [faq.answer_screen(e) for e in faq.entries().values()]
+    for in_korea, status in ((True, "D-10"), (False, None), (True, "E-9")):
+        for occupation in ("web_developer", "care_worker"):
+            messages = (
+                *ar.recommended_messages(in_korea, status, occupation),
+                ar.after_visa(in_korea, status, occupation),
+            )
+            out += [Screen("after", (m,)) for m in messages]
+        out.append(Screen("after", (ar.visa_applied_next(in_korea, status),)))
+    return out
+
+
+@pytest.mark.parametrize("locale", available_locales())
+def test_the_screens_not_walked_fit_a_phone(locale: str) -> None:
+    tr = translator(locale)
+    over: list[str] = []
+    for screen in _screens_not_walked():
+        for text, markup in render(screen, tr):
+            buttons = [[b.text for b in row] for row in markup.inline_keyboard] if markup else []
+            over += over_budget(locale, _message(text, buttons), screen.key)
     assert over == [], "\n".join(over)
