@@ -112,7 +112,9 @@ class Translator:
 
     def _render(self, message: Message, html_mode: bool) -> str:
         if isinstance(message, Lines):
-            return "\n".join(self.render(m, html_mode=html_mode) for m in message.items)
+            sep = "\n\n" if message.folded else "\n"  # a folded block's items are its paragraphs
+            text = sep.join(self.render(m, html_mode=html_mode) for m in message.items)
+            return f"<blockquote expandable>{text}</blockquote>" if message.folded and html_mode else text
         catalog = self._staff if message.domain == STAFF_DOMAIN else self._t
         if message.plural is not None:
             template = catalog.ngettext(message.msgid, message.plural, message.n or 0)

@@ -9,6 +9,7 @@ from aiogram.types import CopyTextButton, InlineKeyboardButton, InlineKeyboardMa
 
 from bot.callbacks import MAX_CALLBACK_BYTES, ActionCB, AnswerCB, NavCB
 from bot.i18n import Translator
+from dialogs import budgets
 from dialogs.screens import Action, Copy, Option, Screen
 from knowledge.text import Message
 
@@ -18,7 +19,8 @@ _DOC_BUTTONS = tuple(f"{NavCB.__prefix__}{NavCB.__separator__}{act}{NavCB.__sepa
 
 def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Joins blocks with blank lines into as few messages as fit; a block too long alone is cut
-    at line ends (tags in this project never span lines, so HTML stays balanced)."""
+    at line ends (tags in this project never span lines, so HTML stays balanced; a folded block's
+    quote does, and stays within budgets.UNFOLDED, so it is never cut)."""
     pieces = (piece for block in blocks for piece in ([block] if len(block) <= limit else _cut_lines(block, limit)))
     return _pack(pieces, "\n\n", limit)
 
@@ -80,10 +82,11 @@ def _keyboard(
             rows.append([button])
     for opt in options:
         data = AnswerCB(q=question or "", v=opt.value).pack()
-        row.append(InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data))
-        if len(row) == columns:
+        button = InlineKeyboardButton(text=tr.render(opt.label, html_mode=False), callback_data=data)
+        if row and not _fits([*row, button], columns):
             rows.append(row)
             row = []
+        row.append(button)
     if row:
         rows.append(row)
     nav: list[InlineKeyboardButton] = []
@@ -93,13 +96,24 @@ def _keyboard(
         button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
         if name in ("back", "restart"):
             nav.append(button)  # Back and Start over share the last row
-        elif name == "rmdoc" and rows and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS):
-            rows[-1].append(button)  # a document's Remove beside its own button; a document a row
+        elif (
+            name == "rmdoc"
+            and rows
+            and str(rows[-1][0].callback_data).startswith(_DOC_BUTTONS)
+            and _fits([*rows[-1], button], 2)
+        ):
+            rows[-1].append(button)  # a document's Remove beside its own button where both show whole
         else:
             rows.append([button])
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def _fits(row: list[InlineKeyboardButton], columns: int) -> bool:
+    """Whether these buttons share a row: at most ``columns``, each label whole at that many a row
+    (dialogs/budgets.py); a longer label takes a row with fewer, or its own."""
+    return len(row) <= columns and all(budgets.label_width(b.text) <= budgets.label_budget(len(row)) for b in row)
 
 
 def action_keyboard(screen: Screen, tr: Translator, cb: type[ActionCB]) -> InlineKeyboardMarkup | None:
@@ -110,7 +124,7 @@ def action_keyboard(screen: Screen, tr: Translator, cb: type[ActionCB]) -> Inlin
         data = cb(act=act, id=int(ident or 0), arg=arg).pack()
         assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
         button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
-        if rows and len(rows[-1]) < screen.columns and act == "opt":
+        if rows and act == "opt" and _fits([*rows[-1], button], screen.columns):
             rows[-1].append(button)
         else:
             rows.append([button])
@@ -124,6 +138,8 @@ def render(
     blocks = [tr.render(b) for b in screen.body]
     if notice is not None:
         blocks.insert(0, f"<i>{tr.render(notice)}</i>")
-    chunks = _split(blocks)
+    # the checklist and the filing pack: a section a message, each within its budget (HTML is
+    # longer than the text shown, so the text is within it too)
+    chunks = _split(blocks, budgets.SECTION if budgets.is_long(screen.key) else MAX_TEXT)
     markup = action_keyboard(screen, tr, actions) if actions else keyboard(screen, tr)
     return [(text, markup if i == len(chunks) - 1 else None) for i, text in enumerate(chunks)]

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dialogs.citations import SURE, merged
 from dialogs.results import cite_text
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence, Document
@@ -47,18 +46,12 @@ def point(p: Point) -> Text:
     return T("{mark} {text}\n   {cite}", mark=Verbatim("•"), text=p.text, cite=cite_text(p.cite))
 
 
-def cited_points(ps: Sequence[Point]) -> tuple[Text, ...]:
-    """Points whose sources are sure cite them once, under the list (the same manuals' names on
-    every line would double the message); an uncertain point keeps its own line saying whom to ask."""
-    lines = [
-        point(p) if p.cite.confidence not in SURE else T("{mark} {text}", mark=Verbatim("•"), text=p.text) for p in ps
-    ]
-    return (*lines, *sure_sources([p.cite for p in ps]))
-
-
-def sure_sources(cites: Sequence[Cite]) -> tuple[Text, ...]:
-    sure = [c for c in cites if c.confidence in SURE]
-    return (cite_text(merged(sure)),) if sure else ()
+def sourced(head: Message, items: Sequence[tuple[Message, Cite]], tail: Sequence[Message] = ()) -> Lines:
+    """Facts numbered, then their sources under the same numbers, folded (dialogs/budgets.py): the
+    steps read first, each source a tap away."""
+    numbered = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=text) for i, (text, _) in enumerate(items, 1)]
+    sources = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=cite_text(c)) for i, (_, c) in enumerate(items, 1)]
+    return Lines((head, *numbered, *tail, Lines(tuple(sources), folded=True)))
 
 
 def route(in_korea: bool, stay_status: str | None) -> str:
@@ -177,7 +170,8 @@ def steps_message(in_korea: bool, stay_status: str | None) -> Message:
     """The route: who files, where, and the fees."""
     which = route(in_korea, stay_status)
     points = _change_steps() if which == CHANGE else _ccvi_steps(in_korea, stay_status)
-    return Lines((T("🧭 <b>Your next step: {route}</b>", route=route_name(which)), *cited_points(points)))
+    title = T("🧭 <b>Your next step: {route}</b>", route=route_name(which))
+    return sourced(title, [(p.text, p.cite) for p in points])
 
 
 # The residence proof is for alien registration and extensions (said after the visa), not the route.
@@ -213,25 +207,20 @@ def route_documents(in_korea: bool, stay_status: str | None, occupation: str | N
     return tuple(d for d in kb.documents if d.stage == "visa" and d.id not in NOT_FOR_THE_ROUTE and applies(d))
 
 
-def _doc(d: Document) -> Message:
-    """A document; its source beside it only where uncertain (it says whom to ask), as in points()."""
-    text = WithKorean(T(d.name), d.name_ko)
-    if d.cite.confidence in SURE:
-        name = T("{mark} {text}", mark=Verbatim("•"), text=text)
-    else:
-        name = T("{mark} {text}\n   {cite}", mark=Verbatim("•"), text=text, cite=cite_text(d.cite))
-    return Lines((name, *(T("   <i>{note}</i>", note=T(n)) for n in d.notes)))
+def _doc(d: Document) -> tuple[Message, Cite]:
+    name = T("{name}", name=WithKorean(T(d.name), d.name_ko))
+    return Lines((name, *(T("   <i>{note}</i>", note=T(n)) for n in d.notes))), d.cite
 
 
 def documents_messages(in_korea: bool, stay_status: str | None, occupation: str | None) -> tuple[Message, ...]:
     """The route's documents: the person's, then the employer's (two messages, each phone-sized)."""
     docs = route_documents(in_korea, stay_status, occupation)
     title = T("📋 <b>Documents for the {route}</b>", route=route_name(route(in_korea, stay_status)))
-    mine = [d for d in docs if d.side == "applicant"]
-    theirs = [d for d in docs if d.side == "employer"]
+    mine = [_doc(d) for d in docs if d.side == "applicant"]
+    theirs = [_doc(d) for d in docs if d.side == "employer"]
     return (
-        Lines((title, T("<u>From you</u>"), *map(_doc, mine), *sure_sources([d.cite for d in mine]), point(AGAIN))),
-        Lines((title, T("<u>From your employer</u>"), *map(_doc, theirs), *sure_sources([d.cite for d in theirs]))),
+        sourced(Lines((title, T("<u>From you</u>"))), [*mine, (AGAIN.text, AGAIN.cite)]),
+        sourced(Lines((title, T("<u>From your employer</u>"))), theirs),
     )
 
 
@@ -241,12 +230,10 @@ def unknowns_message(in_korea: bool, stay_status: str | None) -> Message:
     if route(in_korea, stay_status) == CCVI:
         points.append(CCVI_RESULT)
     points.append(CONTACT_1345)
-    return Lines(
-        (
-            T("❓ <b>Not known yet, and whom to ask</b>"),
-            *cited_points(points),
-            T("When you have applied, tell me with /status."),
-        )
+    return sourced(
+        T("❓ <b>Not known yet, and whom to ask</b>"),
+        [(p.text, p.cite) for p in points],
+        [T("When you have applied, tell me with /status.")],
     )
 
 
@@ -336,7 +323,7 @@ def after_visa(in_korea: bool, stay_status: str | None, occupation: str | None) 
             Cite("M5 p.755", INF),
         ),
     ]
-    return Lines((T("✅ <b>Now that you have the visa</b>"), *cited_points(points)))
+    return sourced(T("✅ <b>Now that you have the visa</b>"), [(p.text, p.cite) for p in points])
 
 
 def employer_recommended(in_korea: bool, stay_status: str | None) -> Message:
@@ -388,7 +375,7 @@ def employer_visa_issued(in_korea: bool, stay_status: str | None) -> Message:
         ),
         Point(T("Reporting a foreign employee who leaves: 1345, menu 3."), Cite("C1345", S)),
     ]
-    return Lines(cited_points(points))
+    return Lines(tuple(point(p) for p in points))
 
 
 def applied_yet(reference: str, recommended_on: date | None) -> Text:

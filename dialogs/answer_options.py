@@ -36,12 +36,12 @@ DEGREES = (
     ("doctorate", T("Doctorate (PhD)")),
     ("master", T("Master's degree")),
     ("bachelor", T("Bachelor's degree")),
-    ("associate", T("Associate degree (2-3 year college)")),
+    ("associate", T("Associate degree (2-3 years)")),
     ("none", T("High school or less")),
 )
 KOREAN_TESTS = (
     ("topik", T("TOPIK")),
-    ("kiip", T("KIIP (Korea Immigration and Integration Program)")),
+    ("kiip", T("KIIP (integration programme)")),
     ("kiip_pre", T("KIIP pre-assessment score")),
     ("none", T("None yet")),
 )
@@ -51,7 +51,7 @@ STAY_LABELS = {
     "D-2": T("D-2 (student)"),
     "D-10": T("D-10 (job seeker)"),
     "E-7": T("E-7 (professional)"),
-    "E-9": T("E-9 (non-professional employment)"),
+    "E-9": T("E-9 (non-professional work)"),
     "E-10": T("E-10 (crew)"),
     "H-2": T("H-2 (working visit)"),
     "D-3": T("D-3 (industrial trainee)"),

@@ -381,11 +381,16 @@ CONSENT = Screen(
                 T(
                     "• <b>Your rights</b> under Korea's Personal Information Protection Act (개인정보 보호법): see everything we keep (/mydata), correct it, and delete it (/delete) at any time. You may refuse; then we cannot prepare an application, but the eligibility check stays available."
                 ),
-                T("Sensitive data (such as the alien registration number) is stored encrypted."),
+            )
+        ),
+        Lines(  # what the verdict said already, and a reassurance: folded, to fit a phone (dialogs/budgets.py)
+            (
                 T(
                     "<b>What this bot does:</b> it prepares your application and sends it to programme staff for a pre-check. <b>The official application is filed by you on gg24.gg.go.kr</b>; the bot gives you a filing pack for it."
                 ),
-            )
+                T("Sensitive data (such as the alien registration number) is stored encrypted."),
+            ),
+            folded=True,
         ),
     ),
     actions=(Action("agree", T("✅ I agree")), Action("decline", T("Not now")), BACK),
@@ -416,7 +421,7 @@ def review_screen(form: Form, p: Profile) -> Screen:
                     value=display(f.key, form.values[f.key]),
                 )
             )
-            actions.append(Action(f"edit:{f.key}", T("Change: {label}", label=f.label)))
+            actions.append(Action(f"edit:{f.key}", T("✏️ {label}", label=f.label)))
     from_check: list[Message] = [
         T("{label}: <b>{value}</b>", label=WithKorean(label, korean), value=display_value(key, value))
         for key, label, korean, value in (

@@ -203,6 +203,8 @@ def obligations_screen(values: Mapping[str, Any], now: datetime) -> Screen:
             occupation=WithKorean(T(occ.name), occ.name_ko),
         )
     ]
+    # What is not met first; what is met, and the documents, folded (dialogs/budgets.py)
+    met: list[Message] = []
     for o in checks:
         lines: list[Message] = [
             T("{mark} {text}", mark=Verbatim(MARK[o.status]), text=_obligation_text(o)),
@@ -212,9 +214,16 @@ def obligations_screen(values: Mapping[str, Any], now: datetime) -> Screen:
             lines.append(
                 T("⚠️ Not certain: please ask the immigration helpline (1345) or Gyeonggi's call centre (031-120).")
             )
-        body.append(Lines(tuple(lines)))
-    body.append(_documents(employer_documents(facts.occupation)))
-    body.append(T("<i>This check applies the published rules; the immigration office decides.</i>"))
+        (met if o.status is Status.MET and not o.uncertain else body).append(Lines(tuple(lines)))
+    if met:
+        body.append(Lines(tuple(met), folded=True))
+    documents = _documents(employer_documents(facts.occupation))
+    body.append(
+        Lines(
+            (documents, T("<i>This check applies the published rules; the immigration office decides.</i>")),
+            folded=True,
+        )
+    )
     return Screen(
         "emp:oblig", tuple(body), actions=(action_of("oblig", T("Check again")), action_of("home", T("« Back")))
     )

@@ -102,6 +102,6 @@ def summary_screen(conv: Conversation, now: datetime) -> Screen:
     actions = [Action("result", T("✅ Show my result"))]
     for q in answered_questions(conv, now):
         lines.append(T("{label}: <b>{value}</b>", label=q.summary_label, value=display_value(q.key, kept[q.key])))
-        actions.append(Action(f"edit:{q.key}", T("Change: {label}", label=q.summary_label)))
+        actions.append(Action(f"edit:{q.key}", T("✏️ {label}", label=q.summary_label)))
     body = (T("<b>Your answers</b>"), Lines(tuple(lines)), T("Tap an answer to change it, or see your result."))
     return Screen("summary", body, (), (*actions, NAV_RESTART))

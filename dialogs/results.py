@@ -35,10 +35,15 @@ def _check_line(c: Check) -> Text:
 
 
 def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
-    """The outcome first; ``now`` adds the close (information only) or the days left."""
+    """The outcome and the next step first, read without scrolling; then each part of the reasons
+    (pathways with their sources, the nearest pathway, the employer's rules) folded, its first line
+    its title (dialogs/budgets.py). ``now`` adds the close (information only) or the days left."""
     closed = now is not None and is_closed(now)
     body: list[Message] = [info_only_banner()] if closed else []
     body.append(HEADLINE[v.outcome])
+    advice = _advice(v)
+    if advice:
+        body.append(_lines([T("<b>What would make you eligible:</b>"), *(T("• {advice}", advice=a) for a in advice)]))
     if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         body.append(
             T(
@@ -48,12 +53,19 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
         note = deadline_note(now) if now is not None else None
         if note is not None:
             body.append(note)
+    if v.uncertain:
+        body.append(
+            T(
+                "❓ Part of this rests on rules that are not confirmed. Please check with the Gyeonggi call centre, 031-120, before you apply."
+            )
+        )
+    reasons: list[Message] = []
     if v.occupation:
         occ = v.occupation
         name = T(
             "Occupation: <b>{name}</b>, {track}", name=WithKorean(T(occ.name), occ.name_ko), track=Verbatim(occ.track)
         )
-        body.append(_lines([name, _code_line(occ)]))
+        reasons.append(_lines([name, _code_line(occ)]))
     for result in v.holding:
         lines: list[Message] = [
             T(
@@ -63,22 +75,25 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
             )
         ]
         lines += [_check_line(c) for c in result.checks]
-        body.append(_lines(lines))
+        reasons.append(_lines(lines))
     problems = [c for c in v.general if c.status is not Status.MET]
     if problems:
-        body.append(_lines([T("<b>For any pathway:</b>"), *(_check_line(c) for c in problems)]))
+        reasons.append(_lines([T("<b>For any pathway:</b>"), *(_check_line(c) for c in problems)]))
     if not v.holding:
         for result in v.nearest:
             near: list[Message] = [T("Closest pathway: <b>{title}</b>", title=T(result.pathway.title))]
             near += [_check_line(c) for c in result.checks if c.status is not Status.MET]
-            body.append(_lines(near))
-    advice = _advice(v)
-    if advice:
-        body.append(_lines([T("<b>What would make you eligible:</b>"), *(T("• {advice}", advice=a) for a in advice)]))
+            reasons.append(_lines(near))
+    reasons.append(
+        T(
+            "<i>This applies the published rules to your answers; it is not a decision. Gyeonggi Province decides on the recommendation and the Ministry of Justice on the visa.</i>"
+        )
+    )
+    body.append(_folded(reasons))
     if v.alternatives:
         names = [T("• {name}", name=WithKorean(T(o.name), o.name_ko)) for o in v.alternatives]
         body.append(
-            _lines([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
+            _folded([T("<b>These occupations would fit your answers better</b> (if your major suits them):"), *names])
         )
     if v.occupation and v.outcome is not Outcome.NOT_ELIGIBLE:
         rules = employer_rules_for(v.occupation)  # this occupation's only
@@ -88,18 +103,7 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
             employer.append(
                 T("{mark} {text}\n   {cite}", mark=Verbatim(mark), text=T(rule.text), cite=cite_text(rule.cite))
             )
-        body.append(_lines(employer))
-    if v.uncertain:
-        body.append(
-            T(
-                "❓ Part of this rests on rules that are not confirmed. Please check with the Gyeonggi call centre, 031-120, before you apply."
-            )
-        )
-    body.append(
-        T(
-            "<i>This applies the published rules to your answers; it is not a decision. Gyeonggi Province decides on the recommendation and the Ministry of Justice on the visa.</i>"
-        )
-    )
+        body.append(_folded([_lines(employer)]))
     actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
     if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         actions.insert(0, Action("apply", T("📝 Start my application")))
@@ -148,6 +152,10 @@ def _advice(v: Verdict) -> list[Text]:
 
 def _lines(lines: list[Message]) -> Lines:
     return Lines(tuple(lines))
+
+
+def _folded(lines: list[Message]) -> Lines:
+    return Lines(tuple(lines), folded=True)
 
 
 STAGES = (

@@ -122,20 +122,22 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
     ]
     if not rows:
         body.append(S("Nothing to review with these filters."))
-    actions = [
-        action_of(
-            "open",
-            S(
-                "{ref} · {status} · {lang} · {day}",
-                ref=Verbatim(r.reference),
-                status=st.LABELS.get(r.status, T("Draft")),
-                lang=Verbatim(r.language),
-                day=r.submitted_at.date() if r.submitted_at else Verbatim("—"),
-            ),
-            r.id,
+    else:  # the details in the text, the reference on the button: a phone shows it whole (dialogs/budgets.py)
+        body.append(
+            Lines(
+                tuple(
+                    S(
+                        "{ref} · {status} · {lang} · {day}",
+                        ref=Verbatim(r.reference),
+                        status=st.LABELS.get(r.status, T("Draft")),
+                        lang=Verbatim(r.language),
+                        day=r.submitted_at.date() if r.submitted_at else Verbatim("—"),
+                    )
+                    for r in rows
+                )
+            )
         )
-        for r in rows
-    ]
+    actions = [action_of("open", S("{name}", name=Verbatim(r.reference)), r.id) for r in rows]
     pages = max((total - 1) // PAGE, 0)
     if flt.page > 0:
         actions.append(action_of("page", S("◀ Previous"), arg=str(flt.page - 1)))
@@ -291,8 +293,13 @@ def application_screen(d: ApplicationDetail) -> Screen:
 
 
 def reason_screen(app_id: int, reference: str, status: str) -> Screen:
-    actions = [action_of("reason", label, app_id, key) for key, label in st.REASONS[status].items()]
+    """The reasons (sentences the applicant reads) numbered in the text; a button per number."""
+    reasons = list(st.REASONS[status].items())
+    actions = [
+        action_of("reason", S("{name}", name=Verbatim(str(i))), app_id, key) for i, (key, _) in enumerate(reasons, 1)
+    ]
     actions.append(action_of("open", S("Cancel"), app_id))
+    numbered = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=label) for i, (_, label) in enumerate(reasons, 1)]
     return Screen(
         "staff:reason",
         (
@@ -301,6 +308,7 @@ def reason_screen(app_id: int, reference: str, status: str) -> Screen:
                 ref=Verbatim(reference),
                 status=st.LABELS[status],
             ),
+            Lines(tuple(numbered)),
         ),
         actions=tuple(actions),
     )

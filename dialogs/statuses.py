@@ -130,7 +130,7 @@ def next_step(view: StatusView) -> Message:
         return Lines(
             (
                 ar.point(ar.NOT_A_VISA),
-                ar.steps_message(view.in_korea, view.stay_status),
+                ar.steps_message(view.in_korea, view.stay_status),  # its sources folded
                 T("When you have applied, tell me with /status."),
             )
         )

@@ -153,7 +153,7 @@ def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: dat
             answered=S(" · ↩️ answered by the applicant") if r.answered else Verbatim(""),
         )
         actions.append(action_of("tkopen", label, r.id))
-    toggle = S("Show all") if only_apps else S("Only applicants with an application")
+    toggle = S("Show all") if only_apps else S("Only with an application")
     actions += [action_of("tkfilter", toggle, arg="0" if only_apps else "1"), action_of("menu", S("« Staff menu"))]
     if only_apps:
         body.append(S("Filter: only applicants with an application"))

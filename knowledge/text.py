@@ -89,9 +89,20 @@ class Joined:
 
 @dataclass(frozen=True)
 class Lines:
-    """Texts shown one per line (layout only; nothing to translate)."""
+    """Texts shown one per line (layout only; nothing to translate). ``folded``: paragraphs shown
+    folded, their first lines only until tapped (Telegram's expandable quote), for details behind
+    the outcome; a folded block holds no folded block (Telegram's quotes do not nest)."""
 
     items: tuple[Text | Lines, ...]
+    folded: bool = False
+
+    def __post_init__(self) -> None:
+        if self.folded and any(isinstance(i, Lines) and (i.folded or i.holds_fold) for i in self.items):
+            raise ValueError("a folded block cannot hold another")
+
+    @property
+    def holds_fold(self) -> bool:
+        return any(isinstance(i, Lines) and (i.folded or i.holds_fold) for i in self.items)
 
 
 Message = Text | Lines

@@ -111,7 +111,7 @@ async def test_consent_details_review_edit_sealed_mydata_delete(
     ]:
         assert fragment in text, fragment
     # Change one field from the review and come back to it.
-    edit_phone = next(data for row in review[-1].buttons for label, data in row if label == "Change: Phone")
+    edit_phone = next(data for row in review[-1].buttons for label, data in row if label == "✏️ Phone")
     await user.tap(edit_phone)
     back_to_review = await user.say("+998 90 123 45 67")
     assert "+998901234567" in back_to_review[-1].plain

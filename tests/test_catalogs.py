@@ -24,6 +24,7 @@ from bot.i18n import (
     translator,
 )
 from dialogs import questionnaire as q
+from dialogs.budgets import label_budget, label_width
 from dialogs.question_screens import NAV_BACK, NAV_RESTART
 from emulator import EntityParseError, parse_html
 from knowledge.loader import load
@@ -37,7 +38,7 @@ CATALOGS = [(locale, DOMAIN) for locale in LOCALES] + [
     (locale, STAFF_DOMAIN) for locale in STAFF_LOCALES if locale != "en"
 ]
 ROOT = LOCALES_DIR.parent
-MAX_BUTTON = 48  # characters: about what a phone shows on one full-width inline button
+MAX_BUTTON = label_budget(1)  # what a phone shows on one full-width inline button (dialogs/budgets.py)
 
 
 def test_the_languages_we_ship() -> None:
@@ -149,7 +150,7 @@ def button_labels() -> list[T]:
     labels = []
     for question in q.QUESTIONS:
         labels += [o.label for o in question.options(Profile())]
-        labels.append(T("Change: {label}", label=question.summary_label))
+        labels.append(T("✏️ {label}", label=question.summary_label))
     labels += [o.label for o in q.QUESTIONS[0].options(Profile())]
     labels += [NAV_BACK.label, NAV_RESTART.label, T("✅ Show my result"), T("Change an answer")]
     labels += [T(a.label) for a in load().areas]
@@ -160,7 +161,9 @@ def button_labels() -> list[T]:
 def test_button_labels_fit_a_phone(locale: str) -> None:
     tr = translator(locale)
     long = [
-        (label.msgid, text) for label in button_labels() if len(text := tr.render(label, html_mode=False)) > MAX_BUTTON
+        (label.msgid, text)
+        for label in button_labels()
+        if label_width(text := tr.render(label, html_mode=False)) > MAX_BUTTON
     ]
     assert long == []
 

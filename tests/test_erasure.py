@@ -112,7 +112,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     assert "not valid" in (await person.say("AAAAAAAA"))[0].plain  # a wrong code: a code_attempts row
     # A staff decision with a note: history, audit, and a notice to the person and the employer.
     await admin.say("/staff")
-    for label in ("🌐 English", "📥 Review queue", "GG-2026-", "📝 Request", "A document is missing"):
+    for label in ("🌐 English", "📥 Review queue", "GG-2026-", "📝 Request", "1"):  # 1. A document is missing
         await press(admin, label)
     await admin.say(NOTE)
     assert "Done" in (await press(admin, "✔ Confirm"))[0].plain

@@ -424,7 +424,7 @@ async def test_a_staff_note_and_a_name_with_control_characters_are_stored_clean(
     await user.tap(nav(user, "submit"))
     admin = emulator.user(900, language_code="en")
     await admin.say("/staff")
-    for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "A document is missing"):
+    for label in ("🌐 English", "📥 Review queue", "GG-2026-000001", "📝 Request", "1"):  # 1. A document is missing
         await press(admin, label)
     await admin.say("Please\x00 send the passport\x1b[31m again\u009b")
     done = await press(admin, "✔ Confirm")

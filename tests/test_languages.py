@@ -18,6 +18,7 @@ from bot.handlers.status import FILED_BUTTON
 from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
+from tests.budget_check import ScreenLog, over_budget
 from tests.conftest import BotRunner
 from tests.e2e import (
     ELIGIBLE_WEB_DEV,
@@ -249,10 +250,17 @@ async def journeys(user: FakeUser, emulator: BotAPIEmulator) -> None:
     assert keyboard_message(user).buttons
 
 
-@pytest.mark.parametrize("locale", [loc for loc in available_locales() if loc != "en"])
-async def test_whole_journey_is_in_the_users_language(
-    locale: str, bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+@pytest.mark.parametrize("locale", available_locales())
+async def test_whole_journey_is_in_the_users_language_and_fits_a_phone(
+    locale: str,
+    bot: BotRunner,
+    emulator: BotAPIEmulator,
+    settings: Settings,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """English needs no language check (problems_in knows no English), but walks for the budgets."""
+    screens = ScreenLog(monkeypatch)
     user = emulator.user(500, language_code=TELEGRAM_CODE.get(locale, locale))
     await journeys(user, emulator)
     # The application form in the last 30 days (the days left on every screen): consent, fields with
@@ -336,7 +344,9 @@ async def test_whole_journey_is_in_the_users_language(
     assert len(user.documents) >= 2
     for document in user.documents:  # the application summary and the /mydata file: their captions
         found += problems_in(locale, _Plain(document.caption or ""))
-    assert found == [], "\n".join(found[:20])
+    # Every message and button within dialogs/budgets.py, every offender reported at once.
+    over = [p for m in user.messages + hr.messages for p in over_budget(locale, m, screens.key_of(m))]
+    assert found + over == [], "\n".join(found[:20] + over)
     assert any("✅" in m.plain for m in user.messages)
     assert any("⚠️" in m.plain for m in user.messages)
     assert any("❌" in m.plain for m in user.messages)

@@ -52,7 +52,7 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     assert sorted(d.content for d in admin.documents) == sorted(PDF + kind.encode() for kind in DOCUMENTS)
     assert any("Copy of your passport" in (d.caption or "") for d in admin.documents)
     await press_staff(admin, "📝 Request more information")
-    await press_staff(admin, "Proof of your degree")
+    await press_staff(admin, "3")  # the reasons are numbered: 3. Proof of your degree ...
     await admin.say("Please add the apostille <b>now</b>")
     confirm = admin.messages[-1]
     assert "Please add the apostille <b>now</b>" in confirm.plain
