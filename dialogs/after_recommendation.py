@@ -51,7 +51,7 @@ def sourced(head: Message, items: Sequence[tuple[Message, Cite]], tail: Sequence
     steps read first, each source a tap away."""
     numbered = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=text) for i, (text, _) in enumerate(items, 1)]
     sources = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=cite_text(c)) for i, (_, c) in enumerate(items, 1)]
-    return Lines((head, *numbered, *tail, Lines(tuple(sources), folded=True)))
+    return Lines((head, *numbered, *tail, Lines((Lines(tuple(sources)),), folded=True)))  # one line a source
 
 
 def route(in_korea: bool, stay_status: str | None) -> str:

@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.clock import SEOUL, FixedClock
@@ -24,15 +23,14 @@ from bot.services.uploads import FileStore
 from bot.services.visa_reminders import run_visa_reminders
 from dialogs import after_recommendation as ar
 from dialogs import statuses as st
-from dialogs.citations import SURE
 from emulator import BotAPIEmulator
 from knowledge.text import Lines, Message, Text
+from tests.budget_check import over_budget
 from tests.conftest import BotRunner
 from tests.e2e import RAW_KEY, answer
 from tests.test_status import change, submitted_application
 
 EN = translator("en")
-PHONE_SIZED = 1200
 
 
 def plain(message: Message, language: str = "en") -> str:
@@ -70,7 +68,7 @@ def test_in_korea_files_where_they_live_with_the_change_of_status_fees_and_docum
     assert "change of status (체류자격 변경허가)" in text
     assert (
         "the place where you live (not the company's address)" in text
-        and "Ministry of Justice stay manual, pp. 3, 5, 153, 382" in text
+        and "Ministry of Justice stay manual, pp. 3, 153, 382" in text
     )
     assert "₩100,000" in text and "₩80,000" in text and "not known: check HiKorea or ask 1345" in text
     assert "통합신청서" in text and "외국인등록증" in text  # the change-of-status documents
@@ -114,10 +112,7 @@ def all_messages() -> Iterator[Message]:
                 yield st.employer_notification(v.reference, status, in_korea=in_korea, stay_status=stay)
 
 
-@pytest.mark.parametrize("language", ["en", "ko"])
-def test_every_message_is_phone_sized(language: str) -> None:
-    sizes = [len(plain(m, language)) for m in all_messages()]
-    assert max(sizes) <= PHONE_SIZED, sizes
+# Their size on a phone (sources folded) is checked in every language by tests/test_budgets.py.
 
 
 def _citations(message: object) -> Iterator[Text]:
@@ -152,7 +147,7 @@ def test_after_the_visa_registration_employer_changes_and_stay() -> None:
     assert "within 90 days" in abroad and "visa guide websites" in abroad
     assert (
         "within 15 days; the report is free" in abroad
-        and "Ministry of Justice stay manual, pp. 5, 213, 221–223" in abroad
+        and "Ministry of Justice stay manual, pp. 221–223" in abroad
     )
     assert "at most 3 years" in abroad and "소득금액증명원" in abroad
     care = plain(st.notification(view(st.VISA_ISSUED, True, "D-2", "care_worker")))
@@ -364,7 +359,7 @@ async def test_staff_recommend_and_the_person_abroad_gets_the_ccvi_road_in_engli
     assert "recommended you" in got[1] and "A recommendation is not a visa" in got[1]
     assert "Your employer files it at the immigration office covering the company's address" in got[2]
     assert "사증발급인정신청서" in got[3] and "From your employer" in got[4] and "Ask 031-120" in got[5]
-    assert all(len(text) <= PHONE_SIZED for text in got)
+    assert not [o for m in emulator.user(921).messages for o in over_budget("en", m)]
     shown = await emulator.user(921).say("/status")
     assert "visa issuance confirmation" in shown[0].plain and "company's address" in shown[0].plain
 
@@ -377,7 +372,7 @@ async def test_staff_recommend_and_the_person_in_korea_gets_the_change_of_status
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in text) for text in got)
     assert "GGR-2026-0001" in got[1]
     # Korean proper nouns (given verbatim) name the route and its documents; the sources are cited.
-    assert "체류자격 변경허가" in got[2] and "pp. 3, 5, 153, 382" in got[2] and "사증발급인정서" not in got[2]
+    assert "체류자격 변경허가" in got[2] and "pp. 3, 153, 382" in got[2] and "사증발급인정서" not in got[2]
     assert "통합신청서" in got[3] and "외국인등록증" in got[3]
     assert "031-120" in got[5] and "1345" in got[5]
     shown = await emulator.user(922).say("/status")

@@ -134,7 +134,7 @@ async def test_back_walks_from_the_upload_prompt_to_the_verdict(
     reopened = await user.tap(nav(user, "apply"))
     assert "Your application (draft)" in reopened[-1].plain  # nothing was lost on the way
     # A field reopened by "Change" from the review goes back to the review.
-    await press(user, "Change: Phone")
+    await press(user, "✏️ Phone")
     assert "Your application (draft)" in (await user.tap(nav(user, "back")))[-1].plain
 
 
