@@ -145,10 +145,7 @@ def test_every_fact_cites_known_sources_with_a_confidence() -> None:
 def test_after_the_visa_registration_employer_changes_and_stay() -> None:
     abroad = plain(st.notification(view(st.VISA_ISSUED, False)))
     assert "within 90 days" in abroad and "visa guide websites" in abroad
-    assert (
-        "within 15 days; the report is free" in abroad
-        and "Ministry of Justice stay manual, pp. 221–223" in abroad
-    )
+    assert "within 15 days; the report is free" in abroad and "Ministry of Justice stay manual, pp. 221–223" in abroad
     assert "at most 3 years" in abroad and "소득금액증명원" in abroad
     care = plain(st.notification(view(st.VISA_ISSUED, True, "D-2", "care_worker")))
     assert "only without fault on your side" in care and "within 15 days" not in care
