@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -43,6 +45,44 @@ def _pack(pieces: Iterable[str], sep: str, limit: int) -> list[str]:
         else:
             out.append(current)
             current = piece
+    if current:
+        out.append(current)
+    return out
+
+
+_TAG = re.compile(r"<[^>]+>")
+_FOLD = re.compile(r"<blockquote expandable>(.*?)</blockquote>", re.S)
+
+
+def _plain_length(html_text: str) -> int:
+    return len(html.unescape(_TAG.sub("", html_text)))
+
+
+def phone_lengths(html_text: str) -> tuple[int, int]:
+    """What a phone shows of a message before anything is tapped (a folded quote as its first
+    budgets.FOLDED_SHOWN characters), and the whole message unfolded."""
+    folded = [_plain_length(m.group(1)) for m in _FOLD.finditer(html_text)]
+    whole = _plain_length(html_text)
+    return whole - sum(n - min(n, budgets.FOLDED_SHOWN) for n in folded), whole
+
+
+def _on_phones(blocks: list[str]) -> list[str]:
+    """Blocks into as few messages as fit dialogs/budgets.py's phone budgets (shown, unfolded) and
+    Telegram's limit: a screen longer than a phone's goes on in a next message, never cut mid-block
+    (a block over budget alone is a message of its own; tests/test_budgets.py finds those)."""
+    out: list[str] = []
+    current, shown, whole = "", 0, 0
+    for block in (piece for b in blocks for piece in ([b] if len(b) <= MAX_TEXT else _cut_lines(b, MAX_TEXT))):
+        b_shown, b_whole = phone_lengths(block)
+        if current and (
+            len(current) + 2 + len(block) > MAX_TEXT
+            or shown + 2 + b_shown > budgets.MESSAGE
+            or whole + 2 + b_whole > budgets.UNFOLDED
+        ):
+            out.append(current)
+            current, shown, whole = "", 0, 0
+        current = f"{current}\n\n{block}" if current else block
+        shown, whole = (shown + 2 + b_shown, whole + 2 + b_whole) if shown or whole else (b_shown, b_whole)
     if current:
         out.append(current)
     return out
@@ -140,6 +180,6 @@ def render(
         blocks.insert(0, f"<i>{tr.render(notice)}</i>")
     # the checklist and the filing pack: a section a message, each within its budget (HTML is
     # longer than the text shown, so the text is within it too)
-    chunks = _split(blocks, budgets.SECTION if budgets.is_long(screen.key) else MAX_TEXT)
+    chunks = _split(blocks, budgets.SECTION) if budgets.is_long(screen.key) else _on_phones(blocks)
     markup = action_keyboard(screen, tr, actions) if actions else keyboard(screen, tr)
     return [(text, markup if i == len(chunks) - 1 else None) for i, text in enumerate(chunks)]

@@ -199,7 +199,8 @@ def confident(matches: Sequence[Match]) -> Match | None:
 
 
 def _sources(entry: FaqEntry) -> Message:
-    return Lines(tuple(cite_text(c) for c in entry.cite))
+    """The answer's sources, folded under it (dialogs/budgets.py): the answer is what fits the phone."""
+    return Lines((Lines(tuple(cite_text(c) for c in entry.cite)),), folded=True)
 
 
 def answer_screen(entry: FaqEntry) -> Screen:

@@ -195,7 +195,7 @@ QUESTIONS: tuple[Question, ...] = (
         prompt=T(
             "<b>Was at least 1 year of that experience after your degree?</b>\nIn IT fields, internships during your studies count too."
         ),
-        summary_label=T("1 year of work after the degree"),
+        summary_label=T("Worked 1 year after degree"),
         applies=lambda p, now: (
             _e71(p)
             and p.degree_rank >= 2

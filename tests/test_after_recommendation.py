@@ -369,7 +369,7 @@ async def test_staff_recommend_and_the_person_in_korea_gets_the_change_of_status
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in text) for text in got)
     assert "GGR-2026-0001" in got[1]
     # Korean proper nouns (given verbatim) name the route and its documents; the sources are cited.
-    assert "체류자격 변경허가" in got[2] and "pp. 3, 153, 382" in got[2] and "사증발급인정서" not in got[2]
+    assert "체류자격 변경허가" in got[2] and "3, 153, 382쪽" in got[2] and "사증발급인정서" not in got[2]
     assert "통합신청서" in got[3] and "외국인등록증" in got[3]
     assert "031-120" in got[5] and "1345" in got[5]
     shown = await emulator.user(922).say("/status")

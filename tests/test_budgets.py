@@ -9,7 +9,7 @@ import pytest
 
 from bot.callbacks import StaffCB
 from bot.i18n import available_locales, translator
-from bot.render import keyboard, render
+from bot.render import keyboard, phone_lengths, render
 from dialogs import after_recommendation as ar
 from dialogs import budgets, faq
 from dialogs.screens import Option, Screen
@@ -97,7 +97,21 @@ def test_the_checklist_is_sent_a_section_a_message_within_its_budget() -> None:
     section = Lines(tuple(T("• {name}", name=Verbatim("d" * 90)) for _ in range(15)))  # ~1,400 each
     sent = render(Screen("checklist", (T("📋 <b>Your document checklist</b>"), section, section)), tr)
     assert len(sent) == 2 and all(len(text) <= budgets.SECTION for text, _ in sent)
-    assert len(render(Screen("verdict:eligible", (section, section)), tr)) == 1  # others: one message
+    # any other screen: as many messages as a phone's budget needs, never a block cut
+    half = Lines(tuple(T("• {name}", name=Verbatim("d" * 90)) for _ in range(7)))  # ~650 each
+    other = render(Screen("verdict:eligible", (half, half)), tr)
+    assert len(other) == 2 and all(phone_lengths(text)[0] <= budgets.MESSAGE for text, _ in other)
+
+
+def test_a_screen_longer_than_a_phone_goes_on_in_a_next_message() -> None:
+    tr = translator("en")
+    short = T("• {name}", name=Verbatim("d" * 500))
+    folded = Lines((T("• {name}", name=Verbatim("f" * 2000)),), folded=True)  # shows 120 of 2,000
+    sent = [text for text, _ in render(Screen("verdict:x", (short, folded, short, short)), tr)]
+    assert len(sent) == 2 and "f" * 2000 in sent[0]
+    assert sent[0].count("d" * 500) == 2 and sent[1].count("d" * 500) == 1  # in order, none cut
+    assert all(phone_lengths(text)[0] <= budgets.MESSAGE for text in sent)
+    assert all(phone_lengths(text)[1] <= budgets.UNFOLDED for text in sent)
 
 
 def test_a_label_too_wide_for_its_row_takes_a_row_with_fewer() -> None:

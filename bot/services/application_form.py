@@ -281,18 +281,12 @@ class FormService:
         app = await applications.open_application(user_id)
         if app is None or app.status == st.DRAFT:
             return None
-        return Reply(
-            [],
-            Lines(
-                (
-                    T(
-                        "You already have an application, <b>{ref}</b>: one per person. Here is where it stands:",
-                        ref=Verbatim(app.reference or ""),
-                    ),
-                    st.status_summary(await applications.view(app)),
-                )
-            ),
+        intro = T(
+            "You already have an application, <b>{ref}</b>: one per person. Here is where it stands:",
+            ref=Verbatim(app.reference or ""),
         )
+        # a screen, not a notice: the renderer keeps it within a phone's budget (dialogs/budgets.py)
+        return Reply([Screen("status:already", (intro, st.status_summary(await applications.view(app))))])
 
     async def documents(self, user_id: int, action: str, kind: str) -> Reply:
         """The documents screen; choose an item to upload, remove one, or go back to the review."""
