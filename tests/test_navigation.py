@@ -180,3 +180,14 @@ async def test_a_button_of_an_older_version_shows_the_documents_screen(
     await emulator.wait_processed()
     shown = user.messages[-1]
     assert "earlier message" in shown.plain and "Send the file for" in shown.plain and keys(shown) == keys(screen)
+
+
+async def test_a_sticker_on_the_documents_screen_keeps_it(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = await at_upload_prompt(emulator, 714)
+    screen = user.messages[-1]
+    before = len(user.messages)
+    await user.send_sticker()
+    await emulator.wait_processed()
+    shown = user.messages[before:]
+    assert "I can only read text and button taps here." in shown[0].plain
+    assert "Send the file for" in shown[-1].plain and keys(shown[-1]) == keys(screen)

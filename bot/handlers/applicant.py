@@ -227,7 +227,7 @@ async def on_file(
 ) -> None:
     """A document or photo: an upload while preparing the application, otherwise not expected."""
     if person.mode not in (Mode.APPLY, Mode.DOCS):
-        await on_other(message, bot, questionnaire, tr)
+        await on_other(message, bot, questionnaire, form, tr, person)
         return
     if message.document is not None:
         d = message.document
@@ -238,9 +238,12 @@ async def on_file(
     await send_reply(bot, message.chat.id, await form.receive_file(AiogramTelegram(bot), message.chat.id, *upload), tr)
 
 
-async def on_other(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
-    """Stickers, photos, locations...: say what is expected and repeat the question."""
-    reply = await questionnaire.current(message.chat.id)
+async def on_other(
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
+) -> None:
+    """Stickers, locations, a file when none is asked for...: say what is expected, then the step the
+    person is on (a question, a form field, the documents screen) again."""
+    reply = await place.where(person, questionnaire, form)
     reply.notice = T("I can only read text and button taps here.")
     await send_reply(bot, message.chat.id, reply, tr)
 
