@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
 from aiogram.types import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,7 +14,7 @@ from bot.callbacks import MAX_CALLBACK_BYTES, ActionCB, AnswerCB, NavCB
 from bot.i18n import Translator
 from dialogs import budgets
 from dialogs.screens import Action, Copy, Option, Screen
-from knowledge.text import Message
+from knowledge.text import Message, Name, Text, Verbatim
 
 MAX_TEXT = 4096  # Telegram's limit on a message's text, after entity parsing
 _DOC_BUTTONS = tuple(f"{NavCB.__prefix__}{NavCB.__separator__}{act}{NavCB.__separator__}" for act in ("doc", "rmdoc"))
@@ -133,7 +134,7 @@ def _keyboard(
     for action in actions:
         name, _, arg = action.name.partition(":")
         data = NavCB(act=name, at=at, arg=arg).pack()
-        button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
+        button = InlineKeyboardButton(text=label(action.label, tr), callback_data=data)
         if name in ("back", "restart"):
             nav.append(button)  # Back and Start over share the last row
         elif (
@@ -150,6 +151,21 @@ def _keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
+def label(message: Message, tr: Translator, alone: int = budgets.LABEL[1]) -> str:
+    """A button's label. Where a name (knowledge.text.Name) makes it wider than a row of one holds,
+    the name is shortened at a word boundary to the room the rest of the label leaves."""
+    text = tr.render(message, html_mode=False)
+    if budgets.label_width(text) <= alone or not isinstance(message, Text):
+        return text
+    names = {k: v for k, v in message.params.items() if isinstance(v, Name)}
+    if not names:
+        return text
+    bare = replace(message, params={**message.params, **{k: Verbatim("") for k in names}})
+    room = max(alone - budgets.label_width(tr.render(bare, html_mode=False)), 0) // len(names)
+    fitted = {k: Verbatim(budgets.fit_name(v.value, room)) for k, v in names.items()}
+    return tr.render(replace(message, params={**message.params, **fitted}), html_mode=False)
+
+
 def _fits(row: list[InlineKeyboardButton], columns: int) -> bool:
     """Whether these buttons share a row: at most ``columns``, each label whole at that many a row
     (dialogs/budgets.py); a longer label takes a row with fewer, or its own."""
@@ -163,7 +179,7 @@ def action_keyboard(screen: Screen, tr: Translator, cb: type[ActionCB]) -> Inlin
         act, ident, arg = [*action.name.split(":", 2), "", ""][:3]
         data = cb(act=act, id=int(ident or 0), arg=arg).pack()
         assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
-        button = InlineKeyboardButton(text=tr.render(action.label, html_mode=False), callback_data=data)
+        button = InlineKeyboardButton(text=label(action.label, tr), callback_data=data)
         if rows and act == "opt" and _fits([*rows[-1], button], screen.columns):
             rows[-1].append(button)
         else:

@@ -52,3 +52,26 @@ def label_width(label: str) -> int:
 def label_budget(buttons_in_row: int) -> int:
     """The widest label a row of this many buttons shows whole."""
     return LABEL.get(buttons_in_row, LABEL[max(LABEL)])
+
+
+ELLIPSIS = "…"
+
+
+def fit_name(name: str, room: int) -> str:
+    """A company's or a person's name shortened to ``room`` wide, cut at a word boundary with "…"
+    (the whole name stays in the message above the button). A first word wider than the room is cut
+    inside: a name is never left out."""
+    if label_width(name) <= room:
+        return name
+    words, kept = name.split(), ""
+    for word in words:
+        longer = f"{kept} {word}" if kept else word
+        if label_width(longer + ELLIPSIS) > room:
+            break
+        kept = longer
+    if not kept:  # the first word alone is too wide: as much of it as fits
+        for ch in words[0] if words else name:
+            if label_width(kept + ch + ELLIPSIS) > room:
+                break
+            kept += ch
+    return kept + ELLIPSIS

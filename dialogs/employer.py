@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dialogs import statuses as st
 from dialogs.screens import Action, Screen
 from dialogs.uploads import document_name
-from knowledge.text import Joined, Lines, Message, T, Text, Verbatim
+from knowledge.text import Joined, Lines, Message, Name, T, Text, Verbatim
 
 
 def action_of(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
@@ -68,7 +68,7 @@ def home_screen(company_name: str, verified: bool, candidates: Sequence[Candidat
     actions: list[Action] = []
     for c in candidates:
         if c.state == "active":
-            actions.append(action_of("cand", T("👤 {name}", name=Verbatim(c.name or "—")), c.link_id))
+            actions.append(action_of("cand", T("👤 {name}", name=Name(c.name or "—")), c.link_id))
         else:
             lines.append(T("⏳ A candidate has not approved yet."))
     actions += [

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dialogs.employer import action_of, verified_text
 from dialogs.screens import Action, Screen
 from dialogs.uploads import document_name
-from knowledge.text import Lines, Message, T, Text, Verbatim
+from knowledge.text import Lines, Message, Name, T, Text, Verbatim
 
 
 def approval_request(company: str, verified: bool) -> Message:
@@ -62,16 +62,14 @@ def share_screen(links: Sequence[LinkRow]) -> Screen:
         )
         if link.state == "active":
             actions.append(
-                action_of(
-                    "shared", T("📎 Documents shared with {company}", company=Verbatim(link.company)), link.link_id
-                )
+                action_of("shared", T("📎 Documents shared with {company}", company=Name(link.company)), link.link_id)
             )
             actions.append(
-                action_of("revoke", T("⛔ Stop sharing with {company}", company=Verbatim(link.company)), link.link_id)
+                action_of("revoke", T("⛔ Stop sharing with {company}", company=Name(link.company)), link.link_id)
             )
         else:
             actions.append(
-                action_of("ask", T("Approve or decline {company}", company=Verbatim(link.company)), link.link_id)
+                action_of("ask", T("Approve or decline {company}", company=Name(link.company)), link.link_id)
             )
     actions += [action_of("invite", T("➕ Invite my employer")), action_of("code", T("🔑 Enter an employer's code"))]
     return Screen("share:home", (Lines(tuple(lines)),), actions=tuple(actions))

@@ -9,7 +9,7 @@ from datetime import datetime
 from dialogs.screens import Action, Screen
 from dialogs.staff import FUNNEL, STAGE_LABELS, action_of, occupation_name
 from knowledge.loader import load
-from knowledge.text import Joined, Lines, Message, S, T, Verbatim
+from knowledge.text import Joined, Lines, Message, Name, S, T, Verbatim
 
 
 def team_screen(members: Sequence[tuple[int, str, bool]]) -> Screen:
@@ -130,7 +130,7 @@ def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
     actions = []
     for ident, name, brn, city in companies:
         lines.append(S("{name} · {brn} · {city}", name=Verbatim(name), brn=Verbatim(brn), city=Verbatim(city)))
-        actions.append(action_of("verify", S("✔ Verified: {name}", name=Verbatim(name[:30])), ident))
+        actions.append(action_of("verify", S("✔ Verified: {name}", name=Name(name)), ident))
     actions.append(action_of("menu", S("« Staff menu")))
     return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))
 

@@ -21,6 +21,9 @@ from knowledge.rules import Outcome
 from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim
 
 MAX_QUESTION = 1500  # characters of a question or a reply: phone-sized, well within a message
+# A question or a reply longer than this is folded (its first lines shown, the rest a tap away), so
+# that the message holding it stays within a phone's budget (dialogs/budgets.py).
+FOLD_LONGER = 600
 APPLICANT, STAFF = "applicant", "staff"
 
 # The applicant's side ---------------------------------------------------------------------------
@@ -37,6 +40,11 @@ ADDED = T("✅ Added to your question. Programme staff will answer here.")
 CLOSED = T("✅ Programme staff have closed your question. To ask something else, use /ask.")
 REPLY_PROMPT = T("Type your reply to programme staff:")
 LANGUAGE = {"ko": T("Korean"), "en": T("English")}
+
+
+def _typed(message: Text, typed: str) -> Message:
+    """A line holding what someone typed: folded where the typed text is long."""
+    return Lines((message,), folded=True) if len(typed) > FOLD_LONGER else message
 
 
 def _case_lines(case: Mapping[str, Any], locale: str) -> list[Message]:
@@ -71,7 +79,7 @@ def preview_screen(ticket_id: int, question: str, case: Mapping[str, Any], local
         "ticket:preview",
         (
             T("📨 <b>Your question to programme staff</b>"),
-            T("«{question}»", question=Verbatim(question)),
+            _typed(T("«{question}»", question=Verbatim(question)), question),
             Lines((T("<b>Staff will also see:</b>"), *_case_lines(case, locale))),
             T("Only this is attached to your question. Staff usually answer within {days} working days.", days=days),
         ),
@@ -97,7 +105,7 @@ def staff_reply_text(language: str, text: str) -> Lines:
                 "💬 <b>Programme staff</b> answered your question (written in {language}):",
                 language=LANGUAGE.get(language, LANGUAGE["en"]),
             ),
-            T("{value}", value=Verbatim(text)),
+            _typed(T("{value}", value=Verbatim(text)), text),
         )
     )
 
@@ -150,9 +158,11 @@ def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: dat
             id=r.id,
             age=SP("{n} day", "{n} days", days),
             lang=Verbatim(r.language),
-            answered=S(" · ↩️ answered by the applicant") if r.answered else Verbatim(""),
+            answered=Verbatim(" · ↩️" if r.answered else ""),  # the words are in the legend: a row is 32 wide
         )
         actions.append(action_of("tkopen", label, r.id))
+    if any(r.answered for r in rows):
+        body.append(S("↩️ = answered by the applicant"))
     toggle = S("Show all") if only_apps else S("Only with an application")
     actions += [action_of("tkfilter", toggle, arg="0" if only_apps else "1"), action_of("menu", S("« Staff menu"))]
     if only_apps:
@@ -160,12 +170,15 @@ def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: dat
     return Screen("staff:tickets", tuple(body), actions=tuple(actions))
 
 
-def _thread_lines(thread: Sequence[ThreadRow]) -> Lines:
+def _thread_blocks(thread: Sequence[ThreadRow]) -> list[Message]:
+    """The heading with the first message, then one block a message: a long thread goes on in a
+    next message of the screen (bot/render.py) rather than past a phone's budget."""
     lines: list[Message] = []
     for m in thread:
         who = S("applicant") if m.author == APPLICANT else S("staff")
-        lines.append(S("{at} {who}: {text}", at=m.at, who=who, text=Verbatim(m.text)))
-    return Lines(tuple(lines) or (S("(no replies yet)"),))
+        lines.append(_typed(S("{at} {who}: {text}", at=m.at, who=who, text=Verbatim(m.text)), m.text))
+    first, *rest = lines or [S("(no replies yet)")]
+    return [Lines((S("<b>Thread</b>"), first)), *rest]
 
 
 def ticket_screen(d: TicketDetail, locale: str) -> Screen:
@@ -178,9 +191,9 @@ def ticket_screen(d: TicketDetail, locale: str) -> Screen:
             lang=Verbatim(d.language),
             at=d.created_at,
         ),
-        S("«{question}»", question=Verbatim(d.question)),
+        _typed(S("«{question}»", question=Verbatim(d.question)), d.question),
         Lines((S("<b>Case</b>"), *_case_lines(d.case, locale))),
-        Lines((S("<b>Thread</b>"), _thread_lines(d.thread))),
+        *_thread_blocks(d.thread),
     ]
     actions: list[Action] = []
     if d.status == "open":

@@ -26,6 +26,12 @@ class Verbatim:
 
 
 @dataclass(frozen=True)
+class Name(Verbatim):
+    """A company's or a person's name in a button label: shortened to fit its row where the label
+    would be too wide (bot/render.py, dialogs/budgets.fit_name); shown whole anywhere else."""
+
+
+@dataclass(frozen=True)
 class Text:
     msgid: str
     params: Mapping[str, object] = field(default_factory=dict)

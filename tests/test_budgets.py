@@ -3,22 +3,24 @@ checklist a section a message, and the checker the language walks use (it can fa
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from bot.callbacks import StaffCB
+from bot.callbacks import EmpCB, StaffCB
 from bot.i18n import available_locales, translator
 from bot.render import keyboard, phone_lengths, render
 from dialogs import after_recommendation as ar
-from dialogs import budgets, faq
+from dialogs import budgets, employer, faq
+from dialogs.employer import CandidateRow
 from dialogs.screens import Option, Screen
-from emulator import BotAPIEmulator, FakeMessage
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from emulator.html import parse_html
-from knowledge.text import Lines, T, Verbatim
+from knowledge.text import Lines, S, T, Verbatim
 from tests.budget_check import ScreenLog, over_budget, visible_length
 from tests.conftest import ADMIN, BotRunner
-from tests.e2e import applicant_who_submitted, callback_prefix, press
+from tests.e2e import applicant_who_submitted, callback_prefix, eligible, press, wait_for_text
 
 
 @pytest.mark.parametrize(
@@ -35,6 +37,33 @@ from tests.e2e import applicant_who_submitted, callback_prefix, press
 )
 def test_label_width(label: str, width: int) -> None:
     assert budgets.label_width(label) == width
+
+
+@pytest.mark.parametrize(
+    ("name", "room", "short"),
+    [
+        ("Hanbit Soft", 20, "Hanbit Soft"),  # fits: whole
+        ("Hanbit Software Solutions Global", 20, "Hanbit Software…"),  # cut after a whole word
+        ("주식회사 한빛소프트웨어솔루션즈 글로벌", 11, "주식회사…"),
+        ("Hanbitsoftwaresolutions", 8, "Hanbits…"),  # one word wider than the room: cut inside it
+        ("NGUYEN VAN AN", 13, "NGUYEN VAN AN"),
+    ],
+)
+def test_a_name_is_shortened_at_a_word_boundary(name: str, room: int, short: str) -> None:
+    assert budgets.fit_name(name, room) == short
+    assert budgets.label_width(short) <= room
+
+
+@pytest.mark.parametrize("locale", available_locales())
+def test_a_long_persons_name_fits_the_employers_button(locale: str) -> None:
+    """The employer's candidates are buttons "👤 {name}": a long name is shortened, the rest kept."""
+    name = "NGUYEN THI THANH HUONG MARIA DELA CRUZ SANTOS"
+    candidates = [CandidateRow(1, "active", name), CandidateRow(2, "active", "Kim Minji")]
+    ((_, markup),) = render(employer.home_screen(LONG_COMPANY, True, candidates), translator(locale), actions=EmpCB)
+    assert markup is not None
+    labels = [b.text for row in markup.inline_keyboard for b in row]
+    assert labels[0] == "👤 NGUYEN THI THANH HUONG MARIA…" and labels[1] == "👤 Kim Minji"
+    assert all(budgets.label_width(label) <= budgets.LABEL[1] for label in labels), labels
 
 
 def _message(html: str, buttons: list[list[str]] | None = None) -> FakeMessage:
@@ -129,26 +158,121 @@ def test_a_label_too_wide_for_its_row_takes_a_row_with_fewer() -> None:
     ]
 
 
+# A real company's name, 60 characters: it goes into labels ("📎 … {company}", "✔ Verified: {name}").
+LONG_COMPANY = (
+    "주식회사 한빛소프트웨어솔루션즈 글로벌 인공지능 연구개발센터 경기남부 외국인력 채용지원본부 수원제일사업장 본관"
+)
+# A question and a staff reply near their limit (dialogs/tickets.MAX_QUESTION): a ticket's screen holds both.
+LONG_QUESTION = "제 아내와 두 아이가 E-7 비자로 함께 올 수 있나요? " + "서류와 절차를 자세히 알려 주세요. " * 70
+LONG_REPLY = "네, 배우자는 F-3 비자로 동반할 수 있습니다. " + "가족관계증명서 원본과 번역본을 준비하세요. " * 55
+
 STAFF_WALK = ("queue", "open", "files", "decide", "menu", "team", "audit", "menu", "ann", "newann", "menu", "stats")
 STAFF_WALK += ("quota", "companies", "tickets", "asked")
+STAFF_SCREENS = ("add", "companies", "anns", "draft", "audience", "version", "preview", "ann", "tickets", "ticket:1")
+STAFF_SCREENS += ("tkreply", "team", "audit", "stats", "asked")
+
+
+async def _register(user: FakeUser, name: str) -> None:
+    """An employer registers a company (the form's five steps)."""
+    await user.say("/employer")
+    await press(user, data="em1:register:")
+    await user.say(name)
+    await user.say("134-86-72683")
+    await press(user, data="em1:opt:0:city=suwon")
+    await user.say("Kim Minji, HR")
+    await press(user, data="em1:save:")
+
+
+async def _staff(admin: FakeUser, act: str, typed: str = "") -> None:
+    """Taps the newest staff button of this action ("act", or "act:id:arg" exactly), then types."""
+    await press(admin, data=callback_prefix(StaffCB, act) if ":" not in act else callback_prefix(StaffCB) + act)
+    if typed:
+        await admin.say(typed)
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 async def test_the_staff_screens_fit_a_phone(
     language: str, staff_bot: BotRunner, emulator: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The staff desk in Korean and in English (its two languages): every message and button in budget."""
+    """The staff desk in Korean and in English (its two languages): every message and button in budget,
+    with a company of a long name to verify and a long question with a long reply in its thread."""
     screens = ScreenLog(monkeypatch)
     await applicant_who_submitted(emulator, 310)
+    await _register(emulator.user(311, language_code="ko"), LONG_COMPANY)
+    person = emulator.user(312, language_code="en")
+    await eligible(person)
+    await person.say(f"/ask {LONG_QUESTION}")
+    await press(person, data="tk1:send:")
     admin = emulator.user(ADMIN, language_code="ko")
     await admin.say("/staff")
     if language == "en":
         await press(admin, data=callback_prefix(StaffCB, "lang"))
     for act in STAFF_WALK:
         await press(admin, data=callback_prefix(StaffCB, act))
-    assert len(admin.messages) > len(STAFF_WALK)
+    # The staff team and its prompt; the company to verify, verified.
+    for act in ("menu", "team", "addstaff", "team", "menu", "companies", "verify"):
+        await _staff(admin, act)
+    # An announcement: audience, two versions, the fallback, preview, sending, progress, the report.
+    for act, typed in [
+        ("menu", ""),
+        ("ann", ""),
+        ("newann", ""),
+        ("annaud", ""),
+        ("annset", ""),
+        ("annlang:0:ko", "설명회 안내: 12월 3일 수원"),
+    ]:
+        await _staff(admin, act, typed)
+    await press(admin, "en", callback_prefix(StaffCB, "annlang"))
+    await admin.say("<b>Information session</b>: 3 December, Suwon")
+    for act in ("annfb", "annpreview", "annsend"):
+        await _staff(admin, act)
+    report = translator(language).render(S("Cancelled before sending: {n}", n=0))
+    await wait_for_text(admin, report)
+    await _staff(admin, "ann")
+    await _staff(admin, "annview")
+    # The questions: the queue, the long question, a long reply, the applicant's answer to it (the
+    # queue's "answered" label), the thread, closing it.
+    for act, typed in [("menu", ""), ("tickets", ""), ("tkopen", ""), ("tkreply", LONG_REPLY)]:
+        await _staff(admin, act, typed)
+    answer = await wait_for_text(person, LONG_REPLY[:20])
+    await person.tap(answer.buttons[0][0][1], message=answer)
+    await person.say(LONG_QUESTION)
+    for act in ("tickets", "tkopen", "tkclose"):
+        await _staff(admin, act)
+    met = {screens.key_of(m) for m in admin.messages}
+    assert met >= {f"staff:{k}" for k in STAFF_SCREENS}, sorted(met)
+    assert len(admin.messages) > len(STAFF_WALK) + 25
+    assert any(LONG_COMPANY in m.plain for m in admin.messages)  # the whole name, in the text
     over = [p for m in admin.messages for p in over_budget(language, m, screens.key_of(m))]
+    over += [p for m in person.messages for p in over_budget("en", m, screens.key_of(m))]  # the same question
     assert over == [], "\n".join(over)
+
+
+@pytest.mark.parametrize("locale", available_locales())
+async def test_the_employer_and_share_screens_fit_with_a_long_company_name(
+    locale: str, bot: BotRunner, emulator: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A company of a 60-character name, in every language: the employer's home, the invite, the
+    applicant's approval, /share waiting and following, the documents to share."""
+    screens = ScreenLog(monkeypatch)
+    code = {"zh_Hans": "zh-hans", "fil": "tl"}.get(locale, locale)
+    hr, candidate = emulator.user(601, language_code=code), emulator.user(602, language_code=code)
+    await _register(hr, LONG_COMPANY)
+    invite = await press(hr, data="em1:invite:")
+    payload = re.search(r"start=(c_\w+)", invite[0].plain)
+    assert payload, invite[0].plain
+    await candidate.say("/start")
+    await candidate.say(f"/start {payload.group(1)}")
+    await candidate.say("/share")  # waiting for the approval
+    await press(candidate, data="sh1:approve:")
+    await candidate.say("/share")  # following
+    await press(candidate, data="sh1:shared:")
+    await hr.say("/employer")
+    over = [p for m in hr.messages + candidate.messages for p in over_budget(locale, m, screens.key_of(m))]
+    assert over == [], "\n".join(over)
+    labels = [t for m in candidate.messages for row in m.buttons for t, _ in row]
+    assert sum("…" in t for t in labels) >= 3, labels  # waiting, shared documents, stop sharing
+    assert any(LONG_COMPANY in m.plain for m in candidate.messages)  # the whole name, in the text
 
 
 def _screens_not_walked() -> list[Screen]:
