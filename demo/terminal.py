@@ -16,7 +16,7 @@ from bot.callbacks import AnswerCB, NavCB
 from bot.clock import Clock
 from bot.config import DEFAULT_DATABASE_URL, Settings
 from demo import COMMANDS
-from dialogs import application_form, questionnaire
+from dialogs import application_form, questions
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeDocument, FakeUser
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///./data/demo.sqlite3"
@@ -43,7 +43,7 @@ def takes_typed_answer(buttons: list[list[tuple[str, str | None]]]) -> bool:
         if data and len(fields := data.split(NavCB.__separator__)) >= 3
     }
     return any(
-        (k in questionnaire.BY_KEY and questionnaire.BY_KEY[k].parse_text is not None)
+        (k in questions.BY_KEY and questions.BY_KEY[k].parse_text is not None)
         or (k in application_form.BY_KEY and application_form.BY_KEY[k].parse is not None)
         for k in steps
     )

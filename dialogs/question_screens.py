@@ -7,15 +7,14 @@ from typing import Any
 
 from dialogs.answer_options import NOT_SURE, OTHER, occupations_in_area
 from dialogs.questionnaire import (
-    BY_KEY,
     Conversation,
-    Question,
     answered_questions,
     effective_answers,
     pending_for,
     pending_options,
     profile,
 )
+from dialogs.questions import BY_KEY, Question
 from dialogs.screens import Action, Screen
 from knowledge.loader import load
 from knowledge.profile import Profile

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs import application_form as af
-from dialogs import questionnaire as q
+from dialogs import questions
 from dialogs import statuses as st
 from dialogs.question_screens import display_value
 from dialogs.results import HEADLINE, MARK
@@ -200,7 +200,7 @@ class ApplicationDetail:
 def _answers_lines(answers: Mapping[str, Any]) -> Lines:
     lines: list[Message] = []
     for key, value in answers.items():
-        question = q.BY_KEY.get(key)
+        question = questions.BY_KEY.get(key)
         if question is None or value is None:
             continue
         lines.append(T("{label}: <b>{value}</b>", label=question.summary_label, value=display_value(key, value)))

@@ -27,7 +27,7 @@ from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
 from bot.services.tickets import APPLICANT_ACTIONS
 from dialogs import application_form as af
 from dialogs import employer_forms as ef
-from dialogs import questionnaire as q
+from dialogs import questions
 from dialogs import statuses as st
 from knowledge.loader import load
 from knowledge.profile import Profile
@@ -53,9 +53,9 @@ def factories() -> set[type[CallbackData]]:
 def widest() -> dict[type[CallbackData], list[CallbackData]]:
     """Each factory's payloads at the longest values the bot can put in them."""
     knowledge = load()
-    questions = [*q.QUESTIONS, *af.FIELDS]
-    keys = [x.key for x in questions]
-    options = [o.value for x in q.QUESTIONS for o in x.options(Profile())] + [
+    steps = [*questions.QUESTIONS, *af.FIELDS]
+    keys = [x.key for x in steps]
+    options = [o.value for x in questions.QUESTIONS for o in x.options(Profile())] + [
         o.value for f in af.FIELDS for o in f.options()
     ]
     options += [o.id for o in knowledge.occupations] + [m.id for m in knowledge.municipalities]

@@ -23,7 +23,7 @@ from bot.i18n import (
     resolve_locale,
     translator,
 )
-from dialogs import questionnaire as q
+from dialogs import questions
 from dialogs.budgets import label_budget, label_width
 from dialogs.question_screens import NAV_BACK, NAV_RESTART
 from emulator import EntityParseError, parse_html
@@ -148,10 +148,10 @@ def test_every_translation_is_valid_telegram_html(locale: str, domain: str) -> N
 
 def button_labels() -> list[T]:
     labels = []
-    for question in q.QUESTIONS:
+    for question in questions.QUESTIONS:
         labels += [o.label for o in question.options(Profile())]
         labels.append(T("✏️ {label}", label=question.summary_label))
-    labels += [o.label for o in q.QUESTIONS[0].options(Profile())]
+    labels += [o.label for o in questions.QUESTIONS[0].options(Profile())]
     labels += [NAV_BACK.label, NAV_RESTART.label, T("✅ Show my result"), T("Change an answer")]
     labels += [T(a.label) for a in load().areas]
     return labels

@@ -9,7 +9,7 @@ import pytest
 from bot.catalogs import read, template
 from bot.i18n import available_locales, translator
 from dialogs.citations import cite_words
-from dialogs.questionnaire import BY_KEY, QUESTIONS
+from dialogs.questions import BY_KEY, QUESTIONS
 from emulator import BotAPIEmulator
 from knowledge.loader import all_cites, load
 from knowledge.model import Cite, Confidence, Document

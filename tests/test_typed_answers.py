@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 
 from bot.clock import SEOUL
-from dialogs import countries, flow
+from dialogs import countries, flow, questions
 from dialogs import questionnaire as q
 from dialogs import typed_answers as ta
 from dialogs.question_screens import question_screen
@@ -292,7 +292,7 @@ def test_a_monthly_salary_waits_for_yes_and_is_stored_yearly() -> None:
     assert flow.position(conv, NOW) == "salary_krw"  # still the salary question
     assert "salary_krw" not in conv.answers
     assert conv.pending == {"key": "salary_krw", "value": 33_600_000, "monthly": 2_800_000}
-    screen = question_screen(conv, q.BY_KEY["salary_krw"], NOW)
+    screen = question_screen(conv, questions.BY_KEY["salary_krw"], NOW)
     assert screen.body[-1].msgid == "{monthly} a month is {yearly} a year. Is that right?"
     assert [(o.value, o.label.msgid) for o in screen.options] == [
         ("33600000", "Yes, that is right"),
@@ -310,7 +310,7 @@ def test_no_retypes_and_back_and_restart_drop_the_waiting_answer() -> None:
     conv = play(*TO_SALARY, "=2,800,000")
     no = q.answer_option(conv, "salary_krw", q.REJECT, NOW)
     assert no.pending is None and "salary_krw" not in no.answers and flow.position(no, NOW) == "salary_krw"
-    assert question_screen(no, q.BY_KEY["salary_krw"], NOW).options == ()
+    assert question_screen(no, questions.BY_KEY["salary_krw"], NOW).options == ()
     with pytest.raises(KeyError):  # the old Yes, after No: stale
         q.answer_option(no, "salary_krw", "33600000", NOW)
     retyped = q.answer_text(conv, "3,000,000", NOW)  # typing again replaces what waits
@@ -327,7 +327,7 @@ def test_a_monthly_salary_typed_when_changing_the_answer_from_the_summary() -> N
     done = play(*TO_SALARY, "=35000000")
     editing = q.answer_text(q.edit(done, "salary_krw", NOW), "월 300만", NOW)
     assert editing.editing == "salary_krw" and editing.answers["salary_krw"] == 35_000_000  # not yet
-    assert question_screen(editing, q.BY_KEY["salary_krw"], NOW).body[0].msgid == "Change your answer"
+    assert question_screen(editing, questions.BY_KEY["salary_krw"], NOW).body[0].msgid == "Change your answer"
     changed = q.answer_option(editing, "salary_krw", "36000000", NOW)
     assert changed.answers["salary_krw"] == 36_000_000 and changed.editing is None
     assert flow.position(changed, NOW) == "summary"
@@ -339,7 +339,7 @@ def test_a_country_with_a_typo_is_offered_with_the_usual_buttons() -> None:
     conv = play(*TO_SALARY[:9])
     assert flow.position(conv, NOW) == "nationality"
     conv = q.answer_text(conv, "Bangladsh", NOW)
-    screen = question_screen(conv, q.BY_KEY["nationality"], NOW)
+    screen = question_screen(conv, questions.BY_KEY["nationality"], NOW)
     assert screen.body[-1].msgid == "Did you mean {country}?"
     assert [o.value for o in screen.options][:3] == ["BD", "CN", "VN"]
     assert len(screen.options) == 1 + len(countries.COMMON)
