@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dialogs import application_form as af
+from dialogs import form_input as fi
 from dialogs.employer import action_of
 from dialogs.results import MARK, cite_text
 from dialogs.screens import Screen
@@ -36,7 +36,7 @@ def _parse_count(text: str) -> int:
 
 
 def _parse_text(minimum: int, maximum: int) -> Callable[[str], str]:
-    parse = af.parse_free(minimum, maximum)
+    parse = fi.parse_free(minimum, maximum)
     return lambda text: parse(text, datetime.min)
 
 
@@ -57,12 +57,12 @@ REGISTRATION: tuple[FormField, ...] = (
     FormField(
         "brn",
         T("<b>Business registration number</b> (사업자등록번호, 10 digits):"),
-        lambda text: af.parse_brn(text, datetime.min).replace("-", ""),
+        lambda text: fi.parse_brn(text, datetime.min).replace("-", ""),
     ),
     FormField(
         "city",
         T("<b>Where is the workplace?</b> Choose the city or county in Gyeonggi:"),
-        lambda text: af.parse_city(text, datetime.min),  # typed in any language, as the applicant's form
+        lambda text: fi.parse_city(text, datetime.min),  # typed in any language, as the applicant's form
         options=_cities,
     ),
     FormField("contact", T("<b>Contact person</b>: name (and job title, if you like):"), _parse_text(2, 100)),

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import SEOUL
 from bot.config import Settings
-from dialogs import application_form as af
+from dialogs import form_input as fi
 from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
@@ -47,34 +47,34 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
     ],
 )
 def test_names_in_latin_letters(text: str, name: str) -> None:
-    assert af.parse_name(text, NOW) == name
+    assert fi.parse_name(text, NOW) == name
 
 
 @pytest.mark.parametrize("text", ["Нгуен Ван", "王小明", "A", "<b>Bob</b>", "Bob1", "X" * 61, ""])
 def test_names_refused(text: str) -> None:
     with pytest.raises(Invalid):
-        af.parse_name(text, NOW)
+        fi.parse_name(text, NOW)
 
 
 def test_dates_phones_emails_arc_and_brn() -> None:
-    assert af.parse_birth_date("1995-04-23", NOW) == "1995-04-23"
-    assert af.parse_birth_date("23.04.1995", NOW) == "1995-04-23"
-    assert af.parse_phone("010-1234-5678", NOW) == "+821012345678"
-    assert af.parse_phone("+998 90 123 45 67", NOW) == "+998901234567"
-    assert af.parse_email(" Name@Example.com ", NOW) == "Name@example.com"
-    assert af.parse_arc("9504235123456", NOW) == "950423-5123456"
-    assert af.parse_brn("1348672683", NOW) == "134-86-72683"
-    assert af.parse_start_date("2027-01-05", NOW) == "2027-01-05"
+    assert fi.parse_birth_date("1995-04-23", NOW) == "1995-04-23"
+    assert fi.parse_birth_date("23.04.1995", NOW) == "1995-04-23"
+    assert fi.parse_phone("010-1234-5678", NOW) == "+821012345678"
+    assert fi.parse_phone("+998 90 123 45 67", NOW) == "+998901234567"
+    assert fi.parse_email(" Name@Example.com ", NOW) == "Name@example.com"
+    assert fi.parse_arc("9504235123456", NOW) == "950423-5123456"
+    assert fi.parse_brn("1348672683", NOW) == "134-86-72683"
+    assert fi.parse_start_date("2027-01-05", NOW) == "2027-01-05"
     for parse, bad in [
-        (af.parse_birth_date, "2020-01-01"),
-        (af.parse_birth_date, "yesterday"),
-        (af.parse_phone, "12345"),
-        (af.parse_email, "not-an-email"),
-        (af.parse_arc, "950423-1123456"),  # 1: a Korean citizen's number
-        (af.parse_arc, "951323-5123456"),
-        (af.parse_brn, "1348672684"),
-        (af.parse_start_date, "2020-01-01"),
-        (af.parse_start_date, "2031-01-01"),
+        (fi.parse_birth_date, "2020-01-01"),
+        (fi.parse_birth_date, "yesterday"),
+        (fi.parse_phone, "12345"),
+        (fi.parse_email, "not-an-email"),
+        (fi.parse_arc, "950423-1123456"),  # 1: a Korean citizen's number
+        (fi.parse_arc, "951323-5123456"),
+        (fi.parse_brn, "1348672684"),
+        (fi.parse_start_date, "2020-01-01"),
+        (fi.parse_start_date, "2031-01-01"),
     ]:
         with pytest.raises(Invalid):
             parse(bad, NOW)

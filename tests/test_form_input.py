@@ -11,6 +11,7 @@ import pytest
 from bot.clock import SEOUL
 from bot.i18n import translator
 from dialogs import application_form as af
+from dialogs import form_input as fi
 from dialogs.places import find_place
 from dialogs.typed_answers import Invalid
 from dialogs.typed_dates import FORMAT, FOUR_DIGIT_YEAR, AmbiguousDate, parse_date
@@ -84,7 +85,7 @@ def refusal(parse: object, text: str) -> str:
     ],
 )
 def test_birth_dates_accepted(text: str, stored: str) -> None:
-    assert af.parse_birth_date(text, NOW) == stored
+    assert fi.parse_birth_date(text, NOW) == stored
 
 
 @pytest.mark.parametrize(
@@ -111,7 +112,7 @@ def test_birth_dates_accepted(text: str, stored: str) -> None:
     ],
 )
 def test_birth_dates_refused(text: str, message: str) -> None:
-    assert message in refusal(af.parse_birth_date, text)
+    assert message in refusal(fi.parse_birth_date, text)
 
 
 def test_an_ambiguous_date_names_both_readings_and_offers_them() -> None:
@@ -144,9 +145,9 @@ def test_an_ambiguous_date_names_both_readings_and_offers_them() -> None:
 )
 def test_start_dates(text: str, outcome: str) -> None:
     if outcome[0].isdigit():
-        assert af.parse_start_date(text, NOW) == outcome
+        assert fi.parse_start_date(text, NOW) == outcome
     else:
-        assert outcome in refusal(af.parse_start_date, text)
+        assert outcome in refusal(fi.parse_start_date, text)
 
 
 def test_refusals_are_the_shared_messages() -> None:
@@ -263,7 +264,7 @@ def test_date_buttons_only_for_date_fields_and_only_dates() -> None:
     ],
 )
 def test_workplace_typed(text: str, city: str) -> None:
-    assert af.parse_city(text, NOW) == city
+    assert fi.parse_city(text, NOW) == city
 
 
 @pytest.mark.parametrize(
@@ -292,7 +293,7 @@ def test_workplace_typed(text: str, city: str) -> None:
     ],
 )
 def test_workplace_elsewhere_refused_by_name(text: str, named: str) -> None:
-    assert refusal(af.parse_city, text) == (
+    assert refusal(fi.parse_city, text) == (
         f"{named} is not in Gyeonggi Province. The workplace must be in one of Gyeonggi's 31 cities and counties."
     )
 
@@ -300,7 +301,7 @@ def test_workplace_elsewhere_refused_by_name(text: str, named: str) -> None:
 # "Ansn" is as near Ansan as Anson (Anseong in Uzbek): no typo is guessed between two places.
 @pytest.mark.parametrize("text", ["hello", "Gyeonggi-do", "Suwon Seoul", "Korea", "123", "Su", "Ansn"])
 def test_workplace_not_recognised(text: str) -> None:
-    assert "tap the city or county below, or type its name" in refusal(af.parse_city, text)
+    assert "tap the city or county below, or type its name" in refusal(fi.parse_city, text)
 
 
 def test_every_button_name_in_every_language_is_understood_typed() -> None:
@@ -319,7 +320,7 @@ def test_every_button_name_in_every_language_is_understood_typed() -> None:
 def test_city_buttons_stay_and_still_answer() -> None:
     form = af.Form({"name": "AN"})
     field = af.BY_KEY["city"]
-    assert len(field.options()) == 31 and field.parse is af.parse_city
+    assert len(field.options()) == 31 and field.parse is fi.parse_city
     at_city = af.edit(form, IN_KOREA, "city")
     assert af.answer_option(at_city, IN_KOREA, "city", "suwon", NOW).values["city"] == "suwon"
     with pytest.raises(KeyError):

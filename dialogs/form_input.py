@@ -1,0 +1,145 @@
+"""The application form's typed values, read forgivingly or refused with a clear message: each
+with a library made for it (phonenumbers, email-validator, python-stdnum), dates by
+dialogs/typed_dates.py, places by dialogs/places.py. The form itself is dialogs/application_form.py."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import ValidationError
+from stdnum.kr import brn
+
+from dialogs.places import find_place
+from dialogs.typed_answers import Invalid
+from dialogs.typed_dates import parse_date
+from knowledge.text import T, Verbatim
+
+
+def clean(text: str) -> str:
+    """NFKC, without control, zero-width and direction marks; inner whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- parsers ------------------------------------------------------------------------------------
+
+_NAME = re.compile(r"^[A-Z][A-Z .'-]*[A-Z.]$")
+
+
+def parse_name(text: str, now: datetime) -> str:
+    name = clean(text).upper()
+    if not (2 <= len(name) <= 60) or not _NAME.match(name):
+        raise Invalid(
+            T("Please type your name in Latin letters exactly as in your passport, for example NGUYEN VAN AN.")
+        )
+    return name
+
+
+def parse_birth_date(text: str, now: datetime) -> str:
+    born = parse_date(text)
+    age = (now.date() - born).days / 365.25
+    if not 15 <= age <= 75:
+        raise Invalid(T("Please check the date of birth: it should be as in your passport."))
+    return born.isoformat()
+
+
+def parse_start_date(text: str, now: datetime) -> str:
+    start = parse_date(text)
+    if not 0 <= (start - now.date()).days <= 2 * 366:
+        raise Invalid(T("Please type a start date from today to two years ahead."))
+    return start.isoformat()
+
+
+def parse_phone(text: str, now: datetime) -> str:
+    try:
+        number = phonenumbers.parse(clean(text), "KR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise Invalid(T("Please type a phone number, for example 010-1234-5678 or +998 90 123 45 67."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_email(text: str, now: datetime) -> str:
+    try:
+        return validate_email(clean(text), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise Invalid(T("Please type an email address, for example name@example.com.")) from None
+
+
+_ARC = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([5-8])(\d{6})$")
+
+
+def parse_arc(text: str, now: datetime) -> str:
+    """Alien registration number: YYMMDD-GNNNNNN, G being 5-8 for foreign residents."""
+    m = _ARC.match(clean(text).replace(" ", ""))
+    if not m:
+        raise Invalid(T("Please type the 13-digit number on your alien registration card, for example 950423-5123456."))
+    _, month, day = (int(m.group(i)) for i in (1, 2, 3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise Invalid(T("Please type the 13-digit number on your alien registration card, for example 950423-5123456."))
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}-{m.group(4)}{m.group(5)}"
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def parse_city(text: str, now: datetime) -> str:
+    """A city or county of Gyeonggi typed in any language; a place elsewhere is refused by its name."""
+    place = find_place(text)
+    if place is None:
+        raise Invalid(T("Please tap the city or county below, or type its name, for example Suwon."))
+    if place.city is None:
+        name = place.name if _HANGUL.search(place.name) else f"{place.name} ({place.ko})"
+        raise Invalid(
+            T(
+                "{place} is not in Gyeonggi Province. The workplace must be in one of Gyeonggi's 31 cities and counties.",
+                place=Verbatim(name),
+            )
+        )
+    return place.city
+
+
+def parse_free(minimum: int, maximum: int) -> Callable[[str, datetime], str]:
+    def parse(text: str, now: datetime) -> str:
+        value = clean(text)
+        if not minimum <= len(value) <= maximum:
+            raise Invalid(
+                T("Please type between {minimum} and {maximum} characters.", minimum=minimum, maximum=maximum)
+            )
+        return value
+
+    return parse
+
+
+_BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def brn_check_digit_ok(number: str) -> bool:
+    """The National Tax Service check digit, which python-stdnum's kr.brn (format only) does not test."""
+    digits = [int(c) for c in number]
+    total = sum(d * w for d, w in zip(digits, _BRN_WEIGHTS, strict=False)) + digits[8] * 5 // 10
+    return (10 - total % 10) % 10 == digits[9]
+
+
+def parse_brn(text: str, now: datetime) -> str:
+    try:
+        number = brn.validate(clean(text))
+        if not brn_check_digit_ok(number):
+            raise ValidationError()
+        return str(brn.format(number))
+    except ValidationError:
+        raise Invalid(
+            T(
+                "That is not a valid business registration number (사업자등록번호). It has 10 digits, for example 134-86-72683."
+            )
+        ) from None
+
+
+# --- fields ---------------------------------------------------------------------------------------
