@@ -13,17 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dialogs.form_input import (
-    parse_arc,
-    parse_birth_date,
-    parse_brn,
-    parse_city,
-    parse_email,
-    parse_free,
-    parse_name,
-    parse_phone,
-    parse_start_date,
-)
+from dialogs import form_input as fi
 from dialogs.question_screens import display_value
 from dialogs.screens import Action, Option, Screen
 from dialogs.typed_answers import Invalid
@@ -70,19 +60,23 @@ FIELDS: tuple[Field, ...] = (
         T("Name as in the passport"),
         "성명(여권)",
         T("<b>Your full name exactly as in your passport</b>, in Latin letters."),
-        parse_name,
+        fi.parse_name,
     ),
     Field(
-        "birth_date", T("Date of birth"), "생년월일", T("<b>Your date of birth</b> (year-month-day)."), parse_birth_date
+        "birth_date",
+        T("Date of birth"),
+        "생년월일",
+        T("<b>Your date of birth</b> (year-month-day)."),
+        fi.parse_birth_date,
     ),
     Field(
         "phone",
         T("Phone"),
         "전화번호",
         T("<b>Your phone number.</b> A Korean mobile number, or one from abroad with its country code."),
-        parse_phone,
+        fi.parse_phone,
     ),
-    Field("email", T("Email"), "이메일", T("<b>Your email address.</b>"), parse_email),
+    Field("email", T("Email"), "이메일", T("<b>Your email address.</b>"), fi.parse_email),
     Field(
         "arc_number",
         T("Alien registration number"),
@@ -90,7 +84,7 @@ FIELDS: tuple[Field, ...] = (
         T(
             "<b>Your alien registration number</b> (13 digits, on your alien registration card). It is stored encrypted."
         ),
-        parse_arc,
+        fi.parse_arc,
         applies=lambda p: bool(p.in_korea),
     ),
     Field(
@@ -98,7 +92,7 @@ FIELDS: tuple[Field, ...] = (
         T("Address in Korea"),
         "국내 주소",
         T("<b>Your address in Korea.</b>"),
-        parse_free(5, 200),
+        fi.parse_free(5, 200),
         applies=lambda p: bool(p.in_korea),
     ),
     Field(
@@ -106,7 +100,7 @@ FIELDS: tuple[Field, ...] = (
         T("Employer (company name)"),
         "업체명",
         T("<b>The name of the company</b> that offers you the job."),
-        parse_free(2, 100),
+        fi.parse_free(2, 100),
         sensitive=False,
         applies=_has_offer,
     ),
@@ -115,7 +109,7 @@ FIELDS: tuple[Field, ...] = (
         T("Business registration number"),
         "사업자등록번호",
         T("<b>The company's business registration number</b> (10 digits; the company can tell you)."),
-        parse_brn,
+        fi.parse_brn,
         sensitive=False,
         applies=_has_offer,
     ),
@@ -124,7 +118,7 @@ FIELDS: tuple[Field, ...] = (
         T("Workplace city or county"),
         "근무지(시·군)",
         T("<b>Where is the workplace?</b> Pick the city or county in Gyeonggi."),
-        parse_city,
+        fi.parse_city,
         options=_cities,
         columns=3,
         sensitive=False,
@@ -135,7 +129,7 @@ FIELDS: tuple[Field, ...] = (
         T("Start date"),
         "근무 시작일",
         T("<b>When do you start work?</b> (year-month-day)"),
-        parse_start_date,
+        fi.parse_start_date,
         sensitive=False,
         applies=_has_offer,
     ),
