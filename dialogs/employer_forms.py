@@ -15,8 +15,8 @@ from dialogs.typed_answers import Invalid, parse_salary
 from knowledge.employer import EmployerFacts, Obligation, employer_documents, obligations
 from knowledge.loader import load
 from knowledge.model import Document
-from knowledge.rules import Status
 from knowledge.text import Lines, Message, Money, T, Text, Verbatim, WithKorean
+from knowledge.verdict import Status
 
 
 @dataclass(frozen=True)

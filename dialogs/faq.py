@@ -19,8 +19,8 @@ from dialogs.screens import Action, Screen
 from knowledge.faq_match import Match, matcher, normalise
 from knowledge.loader import load
 from knowledge.model import FaqEntry
-from knowledge.rules import Outcome
 from knowledge.text import Lines, Message, T, Verbatim
+from knowledge.verdict import Outcome
 
 CONFIDENT = 0.85  # score of the best entry; chosen on bench/faq.py (BENCHMARKS.md)
 MARGIN = 0.2  # ahead of the next entry by at least this much (leave-one-out over the phrasings: BENCHMARKS.md)

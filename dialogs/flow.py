@@ -10,7 +10,8 @@ from dialogs.questionnaire import Conversation, current_question, profile
 from dialogs.results import checklist_screen, programme_screen, verdict_screen
 from dialogs.screens import Screen
 from knowledge.documents import checklist
-from knowledge.rules import Outcome, Verdict, evaluate
+from knowledge.rules import evaluate
+from knowledge.verdict import Outcome, Verdict
 
 
 def position(conv: Conversation, now: datetime) -> str:

@@ -12,8 +12,8 @@ from knowledge.employer import rules_for as employer_rules_for
 from knowledge.loader import load
 from knowledge.model import Cite, Document, Occupation
 from knowledge.parameters import days_left, window_state
-from knowledge.rules import Check, Outcome, Status, Verdict
 from knowledge.text import TP, Joined, Lines, Message, T, Text, Verbatim, WithKorean
+from knowledge.verdict import Check, Outcome, Status, Verdict
 
 HEADLINE = {
     Outcome.ELIGIBLE: T("✅ <b>You appear to be eligible</b>"),

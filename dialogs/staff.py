@@ -19,8 +19,8 @@ from dialogs.question_screens import display_value
 from dialogs.results import HEADLINE, MARK
 from dialogs.screens import Action, Screen
 from knowledge.loader import load
-from knowledge.rules import Status, Verdict
 from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim, WithKorean
+from knowledge.verdict import Status, Verdict
 
 OPEN_STATUSES = (st.SUBMITTED, st.FILED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 PAGE = 8

@@ -17,8 +17,8 @@ from dialogs import statuses as st
 from dialogs.results import HEADLINE
 from dialogs.screens import Action, Screen
 from dialogs.staff import action_of, occupation_name
-from knowledge.rules import Outcome
 from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim
+from knowledge.verdict import Outcome
 
 MAX_QUESTION = 1500  # characters of a question or a reply: phone-sized, well within a message
 # A question or a reply longer than this is folded (its first lines shown, the rest a tap away), so

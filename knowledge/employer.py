@@ -15,7 +15,7 @@ import yaml
 from knowledge.loader import load
 from knowledge.model import Cite, Confidence, Document, EmployerRule, Occupation
 from knowledge.parameters import wage_floor
-from knowledge.rules import Status
+from knowledge.verdict import Status
 
 DATA = Path(__file__).parent / "data" / "employer_checks.yaml"
 

@@ -18,7 +18,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.services.applications import ApplicationService
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
-from knowledge.rules import Status
+from knowledge.verdict import Status
 from tests.conftest import BotRunner, running, with_admin
 from tests.e2e import PDF, applicant_who_submitted, callback_prefix, press, sqlite_db, wait_for_text
 

@@ -18,8 +18,8 @@ from dialogs import faq
 from emulator import BotAPIEmulator
 from knowledge.faq_match import Matcher, load_phrasings, normalise
 from knowledge.loader import load
-from knowledge.rules import Outcome
 from knowledge.text import T
+from knowledge.verdict import Outcome
 from tests.answers import ELIGIBLE_IN_KOREA
 from tests.conftest import BotRunner
 from tests.e2e import APOLOGY_EN, answer, texts

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from bot.clock import SEOUL
 from knowledge.loader import load
 from knowledge.profile import Profile
-from knowledge.rules import Outcome, Status, evaluate
+from knowledge.rules import evaluate
+from knowledge.verdict import Outcome, Status
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 OFFER = {

@@ -35,8 +35,9 @@ from knowledge.loader import load
 from knowledge.model import Document
 from knowledge.parameters import window_state
 from knowledge.profile import Profile
-from knowledge.rules import Outcome, evaluate
+from knowledge.rules import evaluate
 from knowledge.text import Lines, Message, T, Verbatim
+from knowledge.verdict import Outcome
 
 
 @dataclass(frozen=True)

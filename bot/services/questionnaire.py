@@ -19,8 +19,8 @@ from dialogs import statuses as st
 from dialogs.deadline import closed_screen, is_closed
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.typed_answers import Invalid
-from knowledge.rules import Outcome, Status
 from knowledge.text import T
+from knowledge.verdict import Outcome, Status
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
 

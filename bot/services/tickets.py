@@ -44,7 +44,8 @@ from dialogs import questionnaire as q
 from dialogs import tickets as ui
 from dialogs.answer_options import NOT_SURE, OTHER
 from dialogs.results import MARK
-from knowledge.rules import Status, evaluate
+from knowledge.rules import evaluate
+from knowledge.verdict import Status
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 SENT = (OPEN, CLOSED)  # what the daily limit counts
