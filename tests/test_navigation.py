@@ -191,3 +191,10 @@ async def test_a_sticker_on_the_documents_screen_keeps_it(bot: BotRunner, emulat
     shown = user.messages[before:]
     assert "I can only read text and button taps here." in shown[0].plain
     assert "Send the file for" in shown[-1].plain and keys(shown[-1]) == keys(screen)
+
+
+async def test_apply_on_the_documents_screen_shows_it_again(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = await at_upload_prompt(emulator, 715)
+    screen = user.messages[-1]
+    again = await user.say("/apply")
+    assert "Send the file for" in again[-1].plain and keys(again[-1]) == keys(screen)

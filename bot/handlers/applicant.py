@@ -218,7 +218,11 @@ async def on_text(
     await send_reply(bot, message.chat.id, reply, tr)
 
 
-async def on_apply(message: Message, bot: Bot, form: FormService, tr: Translator) -> None:
+async def on_apply(message: Message, bot: Bot, form: FormService, tr: Translator, person: Person) -> None:
+    """The application where the person left it: the documents screen if they were on it, else the form."""
+    if person.mode == Mode.DOCS:
+        await send_reply(bot, message.chat.id, await form.on_documents(message.chat.id), tr)
+        return
     await send_reply(bot, message.chat.id, await form.open(message.chat.id), tr)
 
 
