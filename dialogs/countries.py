@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dialogs.fuzzy import clearly_closest
+
 if TYPE_CHECKING:
     from babel import Locale
 
@@ -124,22 +126,10 @@ def find_country(text: str) -> str | None:
 def suggest(text: str) -> str | None:
     """The country a mistyped name most likely means ("Bangladsh", "Phillipines", "Mongolai"), when
     one is clearly closest; None when nothing is close or two countries are about as close."""
-    from rapidfuzz import fuzz, process  # 4.7 MB of RSS: imported at the first typo, not at start
-
     key = _key(_GENERIC.sub("", _spaced(text)))
     if len(key) < FUZZY_MIN_LENGTH:
         return None
-    index = _index()
-    best: dict[str, float] = {}
-    for name, score, _ in process.extract(key, index.keys(), scorer=fuzz.ratio, limit=12):
-        code = index[name]
-        best[code] = max(best.get(code, 0.0), score)
-    ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
-    if not ranked or ranked[0][1] < FUZZY_MIN:
-        return None
-    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MARGIN:
-        return None
-    return ranked[0][0]
+    return clearly_closest(key, _index(), minimum=FUZZY_MIN, lead=FUZZY_MARGIN)
 
 
 if __name__ == "__main__":

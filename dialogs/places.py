@@ -12,8 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz, process
-
+from dialogs.fuzzy import clearly_closest
 from knowledge.loader import load
 
 
@@ -153,17 +152,10 @@ def _fuzzy(key: str) -> Place | None:
     if len(key) < 4:
         return None
     choices, own = _fuzzy_index()
-    found = process.extract(unicodedata.normalize("NFD", key), list(choices), scorer=fuzz.ratio, limit=8)
-    best: list[tuple[float, Place]] = []
-    for choice, score, _ in found:
-        place = choices[choice]
-        if not any(_same(place, p) for _, p in best):
-            best.append((score, place))
-    if not best or best[0][0] < _FUZZY_SCORE:
+    key = unicodedata.normalize("NFD", key)
+    place = clearly_closest(key, choices, minimum=_FUZZY_SCORE, lead=_FUZZY_LEAD, limit=8, same=_same)
+    if place is None:
         return None
-    if len(best) > 1 and best[0][0] - best[1][0] < _FUZZY_LEAD:
-        return None
-    place = best[0][1]
     return Place(place.city, own.get(place.ko, place.name), place.ko)  # "Seuol" → Seoul, not the alias "Seul"
 
 
