@@ -10,12 +10,12 @@ the one clearly closest country for the person to confirm.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dialogs.fuzzy import clearly_closest
+from knowledge.faq_match import normalise
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -33,7 +33,6 @@ _GENERIC = re.compile(
 )
 # "Korea" alone means the Republic of Korea here (CLDR has only "South Korea"); refused as nationality.
 _ALIASES = {"korea": "KR", "한국": "KR", "남한": "KR"}
-_APOSTROPHES = "'’‘`ʻʼʹ′´"
 
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) a typo must reach to be suggested
 FUZZY_MARGIN = 6  # ... and by how much it must beat the best other country
@@ -41,18 +40,10 @@ FUZZY_MIN_LENGTH = 5  # shorter keys are too easily near something else ("Mali",
 
 
 def _spaced(text: str) -> str:
-    """Casefolded, NFKC, Latin and Cyrillic diacritics dropped (Việt → viet, Ўзбекистон → узбекистон),
-    apostrophes removed, other punctuation a space."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold().replace("đ", "d"))
-    out: list[str] = []
-    for ch in text:
-        if ch in _APOSTROPHES:
-            continue
-        category = unicodedata.category(ch)
-        if category == "Mn" and out and (out[-1] < "\u0250" or "\u0400" <= out[-1] <= "\u04ff"):
-            continue  # a diacritic on a Latin or Cyrillic letter; other scripts' vowel signs stay
-        out.append(ch if category[0] in "LMN" else " ")
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", "".join(out))).strip()
+    """The one folding of typed text (knowledge/faq_match.normalise): casefolded, NFKC, Latin, Greek
+    and Cyrillic diacritics dropped (Việt → viet, Ўзбекистон → узбекистон), apostrophes removed,
+    other punctuation a space."""
+    return normalise(text)
 
 
 def _key(text: str) -> str:

@@ -26,7 +26,7 @@ import yaml
 PHRASINGS_DIR = Path(__file__).parent / "data" / "faq_phrasings"
 KEYWORDS_DIR = Path(__file__).parent / "data" / "faq_keywords"
 NGRAMS = (2, 3)
-_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʻʼ´′"), None)
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʻʼʹ´′"), None)
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")  # combining diacritics of Latin, Cyrillic, Vietnamese
 _SCRIPT_CHANGE = re.compile(r"(?<=[a-z0-9])(?=[^\sa-z0-9])|(?<=[^\sa-z0-9])(?=[a-z0-9])")
 _KEEP = ("L", "M", "N")  # letters, marks (Devanagari, Thai and Khmer vowel signs are marks), numbers
