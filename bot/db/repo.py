@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Base, GroupNotice, Questionnaire, User
+from bot.db.repositories.base import Repo
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -128,10 +129,7 @@ async def first_group_notice(session: AsyncSession, chat_id: int, now: datetime)
     return new
 
 
-class PersonRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class PersonRepo(Repo):
     async def load(self, user_id: int, language: str, now: datetime) -> Person:
         """The person (created on their first update), read with their questionnaire in one
         statement; the questionnaire is kept in the session for QuestionnaireRepo.get."""

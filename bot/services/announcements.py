@@ -14,15 +14,14 @@ from bot.db.repositories.announcements import AnnouncementRepo
 from bot.db.repositories.outbox import OutboxRepo
 from bot.i18n import translator
 from bot.services.outbox import delivery_counts, enqueue_announcement, report_to_author
+from bot.services.refusal import Refusal
 from bot.services.staff import StaffService
 from dialogs import staff_announcements as ann_ui
 from knowledge.text import T
 
 
-class AnnouncementError(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class AnnouncementError(Refusal):
+    """An announcement step that cannot be done (a draft already sent, an empty text, …)."""
 
 
 class AnnouncementService:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, SUBMIT
+from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.person_data import PersonDataRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
@@ -35,6 +36,7 @@ class DataRightsService:
         self.store = store
         self.eraser = eraser
         self.repo = PersonDataRepo(session)
+        self.documents = DocumentRepo(session)
         self.tickets = TicketRepo(session)
 
     async def export(self, user_id: int) -> dict[str, Any]:
@@ -53,7 +55,7 @@ class DataRightsService:
             "messages_sent_to_you": [],
         }
         for app in apps:
-            docs = await self.repo.documents(app.id)
+            docs = await self.documents.of_application(app.id)
             out["documents"] += [
                 {
                     "application": app.reference,
@@ -108,7 +110,7 @@ class DataRightsService:
         app_ids = [a.id for a in apps]
         references = [a.reference for a in apps if a.reference]
         names = {str(self.vault.open(a.personal_sealed).get("name") or "") for a in apps} - {""}
-        paths = await self.repo.document_paths(app_ids)
+        paths = await self.documents.paths(app_ids)
         # Messages to them, and to anyone (linked employers) that name their reference or name.
         await self.repo.delete_messages(user_id, [*references, *(n for n in names if len(n) >= 5)])
         ticket_ids = await self.tickets.delete_of_user(user_id)  # their questions to staff and threads

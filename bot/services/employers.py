@@ -18,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import Application, CodeAttempt, Company, EmployerLink, EmployerMember, InviteCode
+from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.employers import CandidateRepo, EmployerRepo, InviteRepo, LinkRepo
 from bot.services.outbox import tell
+from bot.services.refusal import Refusal
 from bot.services.uploads import StoredFile, stored_file
 from dialogs import employer as ui
 from dialogs import flow, sharing
@@ -35,10 +37,8 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
 
 
-class EmployerError(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class EmployerError(Refusal):
+    """An employer's step that cannot be done (a used invite, a wrong code, no consent, …)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class EmployerService:
         self.invites = InviteRepo(session)
         self.links = LinkRepo(session)
         self.candidate_rows = CandidateRepo(session)
+        self.documents = DocumentRepo(session)
 
     # -- companies and members ---------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class EmployerService:
         app = await self._latest_application(applicant_id)
         if app is None:
             return []
-        return [(d.kind, d.file_name) for d in await self.candidate_rows.documents(app.id)]
+        return [(d.kind, d.file_name) for d in await self.documents.of_application(app.id)]
 
     # -- the employer's side ---------------------------------------------------------------------
 
@@ -303,7 +304,7 @@ class EmployerService:
         app = await self._latest_application(link.applicant_id)
         if app is None or not link.shared_documents:
             return []
-        documents = await self.candidate_rows.documents_of_kinds(app.id, link.shared_documents)
+        documents = await self.documents.of_kinds(app.id, link.shared_documents)
         return [stored_file(d, app.reference, up.document_name(d.kind)) for d in documents]
 
 

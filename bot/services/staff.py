@@ -14,17 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import AuditEntry, StaffMember, StaffSession
 from bot.db.repositories.staff import StaffRepo
+from bot.services.refusal import Refusal
 
 ADMIN, REVIEWER = "admin", "reviewer"
 ROLES = (ADMIN, REVIEWER)
 
 
-class StaffError(ValueError):
+class StaffError(Refusal):
     """A staff action that cannot be done; ``code`` names the reason for the screen."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

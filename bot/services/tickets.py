@@ -37,6 +37,7 @@ from bot.i18n import translator
 from bot.services import modes, outbox
 from bot.services.actions import ActionTable
 from bot.services.modes import Mode
+from bot.services.refusal import Refusal
 from bot.services.replies import Reply
 from bot.services.staff import StaffService
 from dialogs import flow
@@ -73,10 +74,8 @@ class TicketLimits:
     ticket_response_days: int = 2
 
 
-class TicketError(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class TicketError(Refusal):
+    """A question to staff that cannot be opened or answered (one open already, the day's limit, closed, …)."""
 
 
 def written_in(text: str) -> str:

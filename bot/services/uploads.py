@@ -21,6 +21,7 @@ from bot.crypto import CorruptFile, FileCipher
 from bot.db.models import Application, UploadedDocument
 from bot.db.repositories.documents import DocumentRepo
 from bot.services import filecheck
+from bot.services.refusal import Refusal
 from bot.services.telegram import Telegram
 from dialogs import uploads as up
 from knowledge.text import Message
@@ -30,12 +31,8 @@ class IntegrityError(Exception):
     """A stored file that cannot be given out: missing, undecryptable, or not the plaintext hashed."""
 
 
-class Refused(ValueError):
+class Refused(Refusal):
     """The downloaded bytes are not a document we take (code: a filecheck refusal code)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Announcement, Application, EmployerMember, Questionnaire, User
+from bot.db.repositories.base import Repo
 
 
-class AnnouncementRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class AnnouncementRepo(Repo):
     async def reachable(
         self, *, language: str | None = None, employers: bool = False, status: str | None = None
     ) -> dict[int, str]:

@@ -8,15 +8,12 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Application, Confirmation, StatusChange, UploadedDocument, User
+from bot.db.repositories.base import Repo
 
 
-class ApplicationRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ApplicationRepo(Repo):
     async def get(self, application_id: int) -> Application | None:
         return await self.session.get(Application, application_id)
 

@@ -7,9 +7,9 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Counter, FunnelCount, User
+from bot.db.repositories.base import Repo
 
 _users = cast(Table, User.__table__)
 _funnel = cast(Table, FunnelCount.__table__)
@@ -19,10 +19,7 @@ _funnel = cast(Table, FunnelCount.__table__)
 _COUNTED = select(_users.c.counted, _users.c.language).where(_users.c.id == bindparam("user_id"))
 
 
-class CounterRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CounterRepo(Repo):
     async def value(self, name: str) -> int | None:
         return (await self.session.execute(select(Counter.value).where(Counter.name == name))).scalar_one_or_none()
 
@@ -38,10 +35,7 @@ class CounterRepo:
         return result.scalar_one_or_none()
 
 
-class FunnelRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class FunnelRepo(Repo):
     async def counted_of(self, user_id: int) -> tuple[list[str], str] | None:
         """The stages the person is counted for, and their language; None if they have no row."""
         row = (await self.session.execute(_COUNTED, {"user_id": user_id})).first()

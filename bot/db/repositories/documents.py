@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import UploadedDocument
+from bot.db.repositories.base import Repo
 
 
-class DocumentRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class DocumentRepo(Repo):
     async def by_kind(self, application_id: int) -> dict[str, UploadedDocument]:
         """The application's documents by checklist item (one per item: a unique constraint)."""
         rows = await self.session.execute(
@@ -25,5 +24,21 @@ class DocumentRepo:
             select(UploadedDocument)
             .where(UploadedDocument.application_id == application_id)
             .order_by(UploadedDocument.id)
+        )
+        return list(rows.scalars())
+
+    async def of_kinds(self, application_id: int, kinds: Sequence[str]) -> list[UploadedDocument]:
+        """Those of the application's documents that are of the given checklist items."""
+        rows = await self.session.execute(
+            select(UploadedDocument).where(
+                UploadedDocument.application_id == application_id, UploadedDocument.kind.in_(kinds)
+            )
+        )
+        return list(rows.scalars())
+
+    async def paths(self, application_ids: Sequence[int]) -> list[str]:
+        """Where the applications' files are stored (for erasing them)."""
+        rows = await self.session.execute(
+            select(UploadedDocument.path).where(UploadedDocument.application_id.in_(application_ids))
         )
         return list(rows.scalars())

@@ -6,11 +6,9 @@ ORM objects throughout: the employer service changes these rows (a link's state,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Application,
@@ -20,18 +18,15 @@ from bot.db.models import (
     EmployerMember,
     InviteCode,
     Questionnaire,
-    UploadedDocument,
     User,
 )
+from bot.db.repositories.base import Repo
 
 OPEN_STATES = ("pending", "active")  # a link that still counts: asked for, or approved
 
 
-class EmployerRepo:
+class EmployerRepo(Repo):
     """Companies and their members."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     async def member(self, user_id: int) -> EmployerMember | None:
         return await self.session.get(EmployerMember, user_id)
@@ -47,11 +42,8 @@ class EmployerRepo:
         return list(rows.scalars())
 
 
-class InviteRepo:
+class InviteRepo(Repo):
     """Invite codes and each person's failed attempts at them."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     async def code(self, code: str) -> InviteCode | None:
         return await self.session.get(InviteCode, code)
@@ -60,11 +52,8 @@ class InviteRepo:
         return await self.session.get(CodeAttempt, user_id)
 
 
-class LinkRepo:
+class LinkRepo(Repo):
     """Links between an applicant and a company (the applicant's consent)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     async def get(self, link_id: int) -> EmployerLink | None:
         return await self.session.get(EmployerLink, link_id)
@@ -105,35 +94,15 @@ class LinkRepo:
         return [(uid, lang) for uid, lang in rows.all()]
 
 
-class CandidateRepo:
+class CandidateRepo(Repo):
     """What the employer side reads of a candidate: their latest application, its documents and
     the questionnaire's answers (the service decides what a link lets an employer see)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     async def latest_application(self, applicant_id: int) -> Application | None:
         rows = await self.session.execute(
             select(Application).where(Application.user_id == applicant_id).order_by(Application.id.desc()).limit(1)
         )
         return rows.scalar_one_or_none()
-
-    async def documents(self, application_id: int) -> list[UploadedDocument]:
-        """All of the application's uploaded documents, in upload order."""
-        rows = await self.session.execute(
-            select(UploadedDocument)
-            .where(UploadedDocument.application_id == application_id)
-            .order_by(UploadedDocument.id)
-        )
-        return list(rows.scalars())
-
-    async def documents_of_kinds(self, application_id: int, kinds: Sequence[str]) -> list[UploadedDocument]:
-        rows = await self.session.execute(
-            select(UploadedDocument).where(
-                UploadedDocument.application_id == application_id, UploadedDocument.kind.in_(kinds)
-            )
-        )
-        return list(rows.scalars())
 
     async def answers(self, applicant_id: int) -> dict[str, Any]:
         """A copy of the questionnaire's answers ({} without a questionnaire)."""

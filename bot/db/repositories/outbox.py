@@ -8,20 +8,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, User
 from bot.db.repo import insert_if_absent, insert_many_if_absent
+from bot.db.repositories.base import Repo
 
 # States a sender may still act on: an announcement's cancellation stops these.
 _UNSENT = ("pending", "claimed")
 _RELEASED: dict[str, Any] = dict(state="pending", claimed_by=None, claimed_at=None, lease_until=None)
 
 
-class OutboxRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class OutboxRepo(Repo):
     @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Application,
@@ -26,12 +25,10 @@ from bot.db.models import (
     UploadedDocument,
     User,
 )
+from bot.db.repositories.base import Repo
 
 
-class PersonDataRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class PersonDataRepo(Repo):
     # Reading
 
     async def user(self, user_id: int) -> User | None:
@@ -47,16 +44,6 @@ class PersonDataRepo:
         """Their applications, the first made first."""
         rows = await self.session.execute(
             select(Application).where(Application.user_id == user_id).order_by(Application.id)
-        )
-        return list(rows.scalars())
-
-    async def documents(self, app_id: int) -> list[UploadedDocument]:
-        rows = await self.session.execute(select(UploadedDocument).where(UploadedDocument.application_id == app_id))
-        return list(rows.scalars())
-
-    async def document_paths(self, app_ids: Sequence[int]) -> list[str]:
-        rows = await self.session.execute(
-            select(UploadedDocument.path).where(UploadedDocument.application_id.in_(app_ids))
         )
         return list(rows.scalars())
 

@@ -7,17 +7,14 @@ from typing import cast
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import QuestionCount, User
+from bot.db.repositories.base import Repo
 
 _counts = cast(Table, QuestionCount.__table__)
 
 
-class QuestionRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class QuestionRepo(Repo):
     async def set_pending(self, user_id: int, text: str | None) -> None:
         await self.session.execute(update(User).where(User.id == user_id).values(pending_question=text))
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEntry, StaffMember, StaffSession
+from bot.db.repositories.base import Repo
 
 
-class StaffRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class StaffRepo(Repo):
     async def member(self, user_id: int) -> StaffMember | None:
         return await self.session.get(StaffMember, user_id)
 

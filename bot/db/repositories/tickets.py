@@ -7,15 +7,12 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import case, delete, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Ticket, TicketMessage, User
+from bot.db.repositories.base import Repo
 
 
-class TicketRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TicketRepo(Repo):
     async def get(self, ticket_id: int) -> Ticket | None:
         return await self.session.get(Ticket, ticket_id)
 
