@@ -58,6 +58,18 @@ def _levels(numbers: range) -> Callable[[Profile], tuple[Option, ...]]:
     return lambda p: levels
 
 
+def _level_question(test: str, prompt: Text, label: Text, levels: range) -> Question:
+    """ "Which level?" after the Korean test ``test`` was chosen: its levels as buttons, three a row."""
+    return Question(
+        key=f"{test}_level",
+        prompt=prompt,
+        summary_label=label,
+        applies=lambda p, now: p.korean_test == test,
+        options=_levels(levels),
+        columns=3,
+    )
+
+
 def _real(p: Profile) -> bool:
     """An occupation of the programme (nurse included) has been chosen."""
     return p.occupation in {o.id for o in load().occupations}
@@ -200,22 +212,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         options=choices(KOREAN_TESTS),
     ),
-    Question(
-        key="topik_level",
-        prompt=T("<b>Which TOPIK level do you have?</b>"),
-        summary_label=T("TOPIK level"),
-        applies=lambda p, now: p.korean_test == "topik",
-        options=_levels(range(1, 7)),
-        columns=3,
-    ),
-    Question(
-        key="kiip_level",
-        prompt=T("<b>Which KIIP level have you completed?</b>"),
-        summary_label=T("KIIP level completed"),
-        applies=lambda p, now: p.korean_test == "kiip",
-        options=_levels(range(0, 6)),
-        columns=3,
-    ),
+    _level_question("topik", T("<b>Which TOPIK level do you have?</b>"), T("TOPIK level"), range(1, 7)),
+    _level_question("kiip", T("<b>Which KIIP level have you completed?</b>"), T("KIIP level completed"), range(0, 6)),
     Question(
         key="kiip_pre_score",
         prompt=T("<b>What was your KIIP pre-assessment score?</b>\nType a number from 0 to 100."),

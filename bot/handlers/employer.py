@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, Filter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ActionCB, EmpCB, ShareCB
@@ -15,6 +18,7 @@ from bot.db.repo import Person
 from bot.handlers.private import private_router
 from bot.i18n import Translator
 from bot.messaging import send_reply
+from bot.middleware_types import NextHandler
 from bot.services import modes
 from bot.services.employer_desk import EmployerDesk, Reply, ShareDesk
 from bot.services.employers import EmployerService
@@ -26,21 +30,36 @@ from bot.telegram import AiogramTelegram
 INVITE_PAYLOAD = r"^[emc]_[A-Za-z0-9]{1,16}$"
 
 
-async def _row(session: AsyncSession, person: Person) -> User:
-    """The person's ORM row, which the desks change (mode, employer_form)."""
-    user = await session.get(User, person.id)
-    assert user is not None  # the context middleware has created it
-    return user
+@dataclass(frozen=True)
+class Desks:
+    """The employer's desk and the sharing desk of this update's person, built when a handler asks
+    (the router's middleware gives every handler here one, as ``desks``)."""
+
+    session: AsyncSession
+    clock: Clock
+    vault: Vault
+    bot: Bot
+    person: Person
+
+    async def _row(self) -> User:
+        """The person's ORM row, which the desks change (mode, employer_form)."""
+        user = await self.session.get(User, self.person.id)
+        assert user is not None  # the context middleware has created it
+        return user
+
+    def _employers(self) -> EmployerService:
+        return EmployerService(self.session, self.clock, self.vault)
+
+    async def employer(self) -> EmployerDesk:
+        return EmployerDesk(self.session, self.clock, self._employers(), AiogramTelegram(self.bot), await self._row())
+
+    async def share(self) -> ShareDesk:
+        return ShareDesk(self.session, self._employers(), AiogramTelegram(self.bot), await self._row())
 
 
-async def _employer(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, person: Person) -> EmployerDesk:
-    return EmployerDesk(
-        session, clock, EmployerService(session, clock, vault), AiogramTelegram(bot), await _row(session, person)
-    )
-
-
-async def _share(session: AsyncSession, clock: Clock, vault: Vault, bot: Bot, person: Person) -> ShareDesk:
-    return ShareDesk(session, EmployerService(session, clock, vault), AiogramTelegram(bot), await _row(session, person))
+async def _with_desks(handler: NextHandler, event: TelegramObject, data: dict[str, Any]) -> Any:
+    data["desks"] = Desks(data["session"], data["clock"], data["vault"], data["bot"], data["person"])
+    return await handler(event, data)
 
 
 async def _send(
@@ -49,38 +68,25 @@ async def _send(
     await send_reply(bot, chat_id, reply, tr, actions=cb, store=store)
 
 
-async def on_employer(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
-) -> None:
-    desk = await _employer(session, clock, vault, bot, person)
+async def on_employer(message: Message, bot: Bot, desks: Desks, tr: Translator) -> None:
+    desk = await desks.employer()
     await _send(bot, message.chat.id, await desk.home(), tr, EmpCB)
 
 
-async def on_share(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
-) -> None:
-    desk = await _share(session, clock, vault, bot, person)
+async def on_share(message: Message, bot: Bot, desks: Desks, tr: Translator) -> None:
+    desk = await desks.share()
     desk.user.employer_form = None
     modes.put(desk.user, Mode.CHECK)
     await _send(bot, message.chat.id, await desk.home(), tr, ShareCB)
 
 
-async def on_invite_link(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    session: AsyncSession,
-    clock: Clock,
-    vault: Vault,
-    person: Person,
-    tr: Translator,
-) -> None:
+async def on_invite_link(message: Message, command: CommandObject, bot: Bot, desks: Desks, tr: Translator) -> None:
     prefix, _, code = (command.args or "").partition("_")
     if prefix == "c":  # an employer's invite, opened by the candidate
-        reply = await (await _share(session, clock, vault, bot, person)).redeem(code)
+        reply = await (await desks.share()).redeem(code)
         await _send(bot, message.chat.id, reply, tr, ShareCB)
     else:  # e: an applicant's code, opened by their employer; m: a colleague's invite
-        reply = await (await _employer(session, clock, vault, bot, person)).redeem(code)
+        reply = await (await desks.employer()).redeem(code)
         await _send(bot, message.chat.id, reply, tr, EmpCB)
 
 
@@ -88,16 +94,12 @@ async def on_button(
     callback: CallbackQuery,
     callback_data: ActionCB,
     bot: Bot,
-    session: AsyncSession,
-    clock: Clock,
-    vault: Vault,
-    person: Person,
+    desks: Desks,
     tr: Translator,
     store: FileStore,
 ) -> None:
     """An employer's (EmpCB) or an applicant's sharing (ShareCB) button."""
-    make = _employer if isinstance(callback_data, EmpCB) else _share
-    desk = await make(session, clock, vault, bot, person)
+    desk = await (desks.employer() if isinstance(callback_data, EmpCB) else desks.share())
     reply = await desk.press(callback_data.act, callback_data.id, callback_data.arg)
     await callback.answer()
     await _send(bot, callback.from_user.id, reply, tr, type(callback_data), store)
@@ -110,20 +112,20 @@ class EmployerTyping(Filter):
         return person is not None and person.mode == Mode.EMPLOYER and not (message.text or "").startswith("/")
 
 
-async def on_employer_text(
-    message: Message, bot: Bot, session: AsyncSession, clock: Clock, vault: Vault, person: Person, tr: Translator
-) -> None:
+async def on_employer_text(message: Message, bot: Bot, desks: Desks, person: Person, tr: Translator) -> None:
     text = message.text or ""
     if (person.employer_form or {}).get("awaiting") == "share_code":
-        reply = await (await _share(session, clock, vault, bot, person)).redeem(text)
+        reply = await (await desks.share()).redeem(text)
         await _send(bot, message.chat.id, reply, tr, ShareCB)
         return
-    reply = await (await _employer(session, clock, vault, bot, person)).text(text)
+    reply = await (await desks.employer()).text(text)
     await _send(bot, message.chat.id, reply, tr, EmpCB)
 
 
 def build_router() -> Router:
     r = private_router("employer")
+    r.message.middleware(_with_desks)
+    r.callback_query.middleware(_with_desks)
     r.message.register(on_invite_link, CommandStart(deep_link=True, magic=F.args.regexp(INVITE_PAYLOAD)))
     r.message.register(on_employer, Command("employer"))
     r.message.register(on_share, Command("share"))
