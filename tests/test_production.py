@@ -201,7 +201,7 @@ async def test_a_worker_killed_mid_broadcast_the_other_finishes_it(
         WEBHOOK_URL="http://127.0.0.1:1",
         WEBHOOK_SECRET=SECRET,
         WEB_PORT="0",
-        SEND_RATE="60",
+        SEND_RATE="150",
         OUTBOX_LEASE_SECONDS="2",
         LOG_LEVEL="WARNING",
     )
