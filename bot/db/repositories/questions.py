@@ -39,4 +39,4 @@ class QuestionRepo(Repo):
         if language:
             query = query.where(QuestionCount.language == language)
         rows = await self.session.execute(query.order_by(QuestionCount.count.desc(), QuestionCount.key).limit(limit))
-        return [(language, key, count) for language, key, count in rows.tuples()]
+        return [(language, key, count) for language, key, count in rows.all()]
