@@ -7,11 +7,12 @@ import html
 from datetime import datetime
 
 from bot.i18n import Translator, translator
+from bot.services.replies import MadeFile
 from dialogs import application_form as af
 from dialogs.question_screens import display_value
 from knowledge.loader import load
 from knowledge.profile import Profile
-from knowledge.text import Message, T
+from knowledge.text import Lines, Message, T
 
 KOREAN = "ko"
 
@@ -81,3 +82,26 @@ def build(
         + "</body></html>"
     )
     return page.encode()
+
+
+def made_file(
+    *,
+    reference: str,
+    submitted: datetime,
+    values: dict[str, object],
+    profile: Profile,
+    documents: list[tuple[str, str]],
+    locale: str,
+) -> MadeFile:
+    """The summary as the file the bot sends, named by the reference, with what it is (and is not)."""
+    caption = Lines(
+        (
+            T(
+                "Your application summary, in your language and in Korean: keep it. It is not the application: file that yourself on gg24.gg.go.kr."
+            ),
+        )
+    )
+    content = build(
+        reference=reference, submitted=submitted, values=values, profile=profile, documents=documents, locale=locale
+    )
+    return MadeFile(f"{reference}.html", content, caption)

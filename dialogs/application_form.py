@@ -319,3 +319,17 @@ def review_screen(form: Form, p: Profile) -> Screen:
         ),
     )
     return Screen("form_review", body, (), (Action("docs", T("📎 Documents")), *actions, BACK))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far a draft is: its details filled in and its documents uploaded, of those it needs."""
+
+    fields_done: int
+    fields_total: int
+    documents_done: int
+    documents_total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.fields_done == self.fields_total and self.documents_done == self.documents_total

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,10 +16,10 @@ from bot.services import modes, quota
 from bot.services.applications import ApplicationService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE
-from bot.services.replies import MadeFile, Reply
+from bot.services.replies import Reply
 from bot.services.telegram import DownloadFailed, Telegram
 from bot.services.uploads import FileStore, Refused, UploadService
-from bot.summary_doc import build as build_summary
+from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import flow
 from dialogs import questionnaire as q
@@ -36,20 +35,8 @@ from knowledge.model import Document
 from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import evaluate
-from knowledge.text import Lines, Message, T, Verbatim
+from knowledge.text import Message, T, Verbatim
 from knowledge.verdict import Outcome
-
-
-@dataclass(frozen=True)
-class Completeness:
-    fields_done: int
-    fields_total: int
-    documents_done: int
-    documents_total: int
-
-    @property
-    def complete(self) -> bool:
-        return self.fields_done == self.fields_total and self.documents_done == self.documents_total
 
 
 class FormService:
@@ -109,14 +96,14 @@ class FormService:
     def now(self) -> datetime:
         return self.clock.now()
 
-    async def completeness(self, app: Application) -> Completeness:
+    async def completeness(self, app: Application) -> af.Completeness:
         """How far a draft is: its details and its documents (for /status and the reminders)."""
         p, _ = await self._profile(app.user_id)
         form = af.Form({**(app.job or {}), **self.vault.open(app.personal_sealed)})
         fields = [f for f in af.FIELDS if f.applies(p)]
         required = self._required(p)
         uploaded = await self.uploads.uploaded(app)
-        return Completeness(
+        return af.Completeness(
             sum(f.key in form.values for f in fields),
             len(fields),
             sum(d.id in uploaded for d in required),
@@ -393,7 +380,7 @@ class FormService:
         change = await applications.submit(app)  # commits, with the notification and the spent token
         await self._set_mode(user_id, Mode.CHECK)
         await self.session.commit()
-        summary = build_summary(
+        summary = made_file(
             reference=change.reference,
             submitted=now,
             values=form.values,
@@ -401,13 +388,6 @@ class FormService:
             documents=[(k, d.sha256) for k, d in uploaded.items()],
             locale=locale,
         )
-        caption = Lines(
-            (
-                T(
-                    "Your application summary, in your language and in Korean: keep it. It is not the application: file that yourself on gg24.gg.go.kr."
-                ),
-            )
-        )
         fresh = await ApplicationRepo(self.session).get(app.id)
         screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
-        return Reply(screens, None, made=[MadeFile(f"{change.reference}.html", summary, caption)])
+        return Reply(screens, None, made=[summary])
