@@ -84,15 +84,7 @@ def build(
     return page.encode()
 
 
-def made_file(
-    *,
-    reference: str,
-    submitted: datetime,
-    values: dict[str, object],
-    profile: Profile,
-    documents: list[tuple[str, str]],
-    locale: str,
-) -> MadeFile:
+def made_file(reference: str, content: bytes) -> MadeFile:
     """The summary as the file the bot sends, named by the reference, with what it is (and is not)."""
     caption = Lines(
         (
@@ -100,8 +92,5 @@ def made_file(
                 "Your application summary, in your language and in Korean: keep it. It is not the application: file that yourself on gg24.gg.go.kr."
             ),
         )
-    )
-    content = build(
-        reference=reference, submitted=submitted, values=values, profile=profile, documents=documents, locale=locale
     )
     return MadeFile(f"{reference}.html", content, caption)

@@ -19,6 +19,7 @@ from bot.services.questionnaire import STALE
 from bot.services.replies import Reply
 from bot.services.telegram import DownloadFailed, Telegram
 from bot.services.uploads import FileStore, Refused, UploadService
+from bot.summary_doc import build as build_summary
 from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import flow
@@ -380,7 +381,7 @@ class FormService:
         change = await applications.submit(app)  # commits, with the notification and the spent token
         await self._set_mode(user_id, Mode.CHECK)
         await self.session.commit()
-        summary = made_file(
+        summary = build_summary(
             reference=change.reference,
             submitted=now,
             values=form.values,
@@ -390,4 +391,4 @@ class FormService:
         )
         fresh = await ApplicationRepo(self.session).get(app.id)
         screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
-        return Reply(screens, None, made=[summary])
+        return Reply(screens, None, made=[made_file(change.reference, summary)])
