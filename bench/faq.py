@@ -3,8 +3,9 @@ FAQ's phrasings do not contain, two per topic and language).
 
     .venv/bin/python bench/faq.py [--json]
 
-Per language: top-1 accuracy (the right entry ranked first), confident answers that are wrong, and
-the share of "Did you mean…" fallbacks (no confident answer); latency per question (p50, p99) and the
+Per language: top-1 accuracy (the right entry ranked first), confident answers that are wrong, the
+share of "Did you mean…" fallbacks (no confident answer) and how often such a fallback offers the
+right topic among its three buttons; latency per question (p50, p99) and the
 memory the index takes. Not a test: see BENCHMARKS.md for results.
 """
 
@@ -66,7 +67,7 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     times: list[float] = []
     for language, questions in evaluation().items():
-        right = wrong_confident = fallback = 0
+        right = wrong_confident = fallback = offered = 0
         for entry, question in questions:
             start = time.perf_counter()
             matches = faq.rank(question)
@@ -75,6 +76,7 @@ def main() -> None:
             right += bool(matches) and matches[0].entry == entry
             if best is None:
                 fallback += 1
+                offered += entry in {m.entry for m in matches if m.score >= faq.SUGGEST}  # the topics offered
             elif best.entry != entry:
                 wrong_confident += 1
         n = len(questions)
@@ -83,6 +85,7 @@ def main() -> None:
             "top1": round(right / n, 3),
             "wrong_confident": round(wrong_confident / n, 3),
             "fallback": round(fallback / n, 3),
+            "fallback_offers_right": round(offered / fallback, 3) if fallback else 1.0,
         }
     times.sort()
     summary = {
@@ -97,9 +100,12 @@ def main() -> None:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return
-    print(f"{'lang':8s} {'n':>4s} {'top-1':>7s} {'wrong':>7s} {'fallback':>9s}")
+    print(f"{'lang':8s} {'n':>4s} {'top-1':>7s} {'wrong':>7s} {'fallback':>9s} {'…offers it':>11s}")
     for language, r in results.items():
-        print(f"{language:8s} {r['questions']:4.0f} {r['top1']:7.1%} {r['wrong_confident']:7.1%} {r['fallback']:9.1%}")
+        print(
+            f"{language:8s} {r['questions']:4.0f} {r['top1']:7.1%} {r['wrong_confident']:7.1%} {r['fallback']:9.1%} "
+            f"{r['fallback_offers_right']:11.1%}"
+        )
     print(
         f"latency p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms; index {summary['index_mb']} MB "
         f"(allocated), RSS +{summary['rss_added_mb']} MB"
