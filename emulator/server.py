@@ -10,7 +10,8 @@ The emulator serves ``POST {base}/bot{token}/{method}`` and files at
 Simulated people talk to the bot through :class:`~emulator.chat.FakeUser` objects (``emu.user(42)``);
 what the bot sends back is recorded as :class:`~emulator.chat.FakeMessage` objects. What each method
 does is in its base classes: :mod:`emulator.methods` (the chats) and :mod:`emulator.delivery`
-(getUpdates, webhooks); the bot's commands and descriptions in :mod:`emulator.profile`.
+(getUpdates, webhooks), what the people do in :mod:`emulator.incoming`; the bot's commands and
+descriptions in :mod:`emulator.profile`.
 
 Synchronisation is deterministic: with ``dp.start_polling(bot, handle_as_tasks=False)`` aiogram
 only asks for the next batch of updates after it has finished handling the previous one, so
@@ -41,11 +42,13 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeDocument, FakeMessage, FakeUser, FileStore
+from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeMessage, FakeUser, FileStore
 from emulator.delivery import UpdateDelivery
 from emulator.errors import APIError
 from emulator.flood import FloodControl
 from emulator.html import MAX_UPLOAD_BYTES
+from emulator.incoming import DEFAULT_GROUP_CHAT_ID as DEFAULT_GROUP_CHAT_ID
+from emulator.incoming import IncomingUpdates
 from emulator.methods import ChatMethods
 from emulator.profile import BotProfile
 from emulator.updates import UpdateQueue
@@ -55,8 +58,6 @@ logger = logging.getLogger(__name__)
 
 TEST_TOKEN: Final = "1000:emulator-test-token"
 """A syntactically valid token (aiogram checks the shape); the emulator accepts any token."""
-
-DEFAULT_GROUP_CHAT_ID: Final = -100123
 
 
 @dataclass
@@ -70,7 +71,7 @@ class _Failure:
 _Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
-class BotAPIEmulator(ChatMethods, UpdateDelivery):
+class BotAPIEmulator(ChatMethods, UpdateDelivery, IncomingUpdates):
     """An in-process fake Telegram Bot API server (see the module docstring)."""
 
     def __init__(
@@ -239,6 +240,13 @@ class BotAPIEmulator(ChatMethods, UpdateDelivery):
         """Call ``listener(event)`` whenever the bot sends/edits/deletes/answers something."""
         self._listeners.append(listener)
 
+    def _emit(self, event: BotEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                logger.exception("emulator listener %r failed", listener)
+
     # -- fault injection and inspection -------------------------------------------------------
 
     def fail_next(
@@ -336,89 +344,6 @@ class BotAPIEmulator(ChatMethods, UpdateDelivery):
             timeout,
             lambda: f"the bot did not call getUpdates within {timeout}s",
         )
-
-    # -- internals used by FakeUser -----------------------------------------------------------
-
-    def _chat_for(self, user: FakeUser, chat_type: str, chat_id: int | None) -> FakeChat:
-        if chat_type == "private":
-            chat_id = user.id if chat_id is None else chat_id
-        elif chat_id is None:
-            chat_id = DEFAULT_GROUP_CHAT_ID
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            if chat_type == "private":
-                chat = FakeChat(
-                    id=chat_id,
-                    type="private",
-                    username=user.username,
-                    first_name=user.first_name,
-                )
-            else:
-                chat = FakeChat(id=chat_id, type=chat_type, title=f"Test {chat_type}")
-            self._chats[chat_id] = chat
-        return chat
-
-    def _user_message(
-        self,
-        user: FakeUser,
-        chat_type: str,
-        chat_id: int | None,
-        *,
-        text: str | None = None,
-        entities: list[dict[str, Any]] | None = None,
-        document: FakeDocument | None = None,
-        caption: str | None = None,
-        extra: dict[str, Any] | None = None,
-        reply_to: FakeMessage | None = None,
-    ) -> int:
-        chat = self._chat_for(user, chat_type, chat_id)
-        message = FakeMessage(
-            message_id=chat.take_message_id(),
-            chat=chat.to_api(),
-            sender=user.to_api(),
-            date=int(time.time()),
-            from_bot=False,
-            text=text,
-            plain_text=text,
-            entities=list(entities or []),
-            caption=caption,
-            plain_caption=caption,
-            document=document,
-            reply_to=reply_to,
-            extra=dict(extra or {}),
-        )
-        if document is not None:
-            document.chat_id = chat.id
-            document.message_id = message.message_id
-            document.caption = caption
-        chat.messages.append(message)
-        return self.updates.push("message", message.to_api())
-
-    def _callback_query(self, user: FakeUser, message: FakeMessage, data: str) -> int:
-        self._callback_counter += 1
-        query_id = f"{user.id}{self._callback_counter:06d}"
-        self._callback_queries[query_id] = user
-        user.last_callback_id = query_id
-        payload = {
-            "id": query_id,
-            "from": user.to_api(),
-            "message": message.to_api(),
-            "chat_instance": f"{abs(message.chat_id) * 7 + 1}",
-            "data": data,
-        }
-        return self.updates.push("callback_query", payload)
-
-    def inject(self, update: dict[str, Any]) -> int:
-        """Queues a raw update as given (e.g. a channel post, or one repeated with its update_id,
-        as Telegram may after a timeout). Without an update_id it gets the next one."""
-        return self.updates.inject(update)
-
-    def _emit(self, event: BotEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                logger.exception("emulator listener %r failed", listener)
 
     # -- HTTP layer ---------------------------------------------------------------------------
 
