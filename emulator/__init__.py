@@ -3,7 +3,9 @@
 Development tooling, not part of the product: it imports nothing of ours (only aiohttp and the
 standard library), is not in the distribution and is not copied into the image.
 
-- ``server``: :class:`BotAPIEmulator`, the aiohttp server (methods, updates, webhooks, failures);
+- ``server``: :class:`BotAPIEmulator`, the aiohttp server (lifecycle, people and chats, failures,
+  waiting), built on ``methods`` (sends, edits, deletes, answers), ``delivery`` (getUpdates,
+  webhooks) and ``incoming`` (what the simulated people do, as updates); ``updates``: the queue;
 - ``chat``: the fake world (documents, messages, chats) and :class:`FakeUser`, who types and presses;
 - ``html``: Telegram's HTML parse mode and the Bot API limits on text, captions and keyboards;
 - ``wire``, ``errors``, ``flood``, ``profile``: request decoding, error answers, flood control,

@@ -1,4 +1,4 @@
-"""The Bot API server: an aiohttp app speaking the wire protocol, updates by long polling or webhook.
+"""The Bot API server: the aiohttp app, its lifecycle, the simulated people and chats, faults, waiting.
 
 The emulator serves ``POST {base}/bot{token}/{method}`` and files at
 ``GET {base}/file/bot{token}/{path}``, so the *real* aiogram client can be pointed at it::
@@ -8,7 +8,10 @@ The emulator serves ``POST {base}/bot{token}/{method}`` and files at
     bot = Bot(TEST_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
 
 Simulated people talk to the bot through :class:`~emulator.chat.FakeUser` objects (``emu.user(42)``);
-what the bot sends back is recorded as :class:`~emulator.chat.FakeMessage` objects.
+what the bot sends back is recorded as :class:`~emulator.chat.FakeMessage` objects. What each method
+does is in its base classes: :mod:`emulator.methods` (the chats) and :mod:`emulator.delivery`
+(getUpdates, webhooks), what the people do in :mod:`emulator.incoming`; the bot's commands and
+descriptions in :mod:`emulator.profile`.
 
 Synchronisation is deterministic: with ``dp.start_polling(bot, handle_as_tasks=False)`` aiogram
 only asks for the next batch of updates after it has finished handling the previous one, so
@@ -19,10 +22,7 @@ would return too early.)
 Deliberate differences from the real service:
 
 * Flood control (off by default) covers sendMessage and sendDocument, not edits or chat actions.
-* Webhooks: setWebhook makes the emulator POST each update to the URL with the secret token
-  header, in order, one connection by default (``webhook_connections``); ``webhook_targets``
-  stands for a load balancer (round robin over several bot processes). A non-2xx answer or a
-  network error is retried, as Telegram does. Certificates and IP checks are not emulated.
+* Webhooks: see :mod:`emulator.delivery` (retries as Telegram does; no certificates or IP checks).
 * Only the methods the bot and its tests call are served (getMe, getUpdates, set/deleteWebhook,
   sendMessage, sendDocument, getFile, editMessageText, editMessageReplyMarkup, deleteMessage,
   answerCallbackQuery, sendChatAction, set/getMyCommands, set/getMy(Short)Description); any
@@ -34,48 +34,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import mimetypes
-import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlsplit
 
-import aiohttp
 from aiohttp import web
 
-from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeDocument, FakeMessage, FakeUser, FileStore
-from emulator.errors import APIError, bad_request
+from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeMessage, FakeUser, FileStore
+from emulator.delivery import UpdateDelivery
+from emulator.errors import APIError
 from emulator.flood import FloodControl
-from emulator.html import (
-    MAX_CALLBACK_ANSWER_LENGTH,
-    MAX_DOWNLOAD_BYTES,
-    MAX_UPLOAD_BYTES,
-    check_caption,
-    check_reply_markup,
-    check_text,
-    parse_formatted,
-)
+from emulator.html import MAX_UPLOAD_BYTES
+from emulator.incoming import DEFAULT_GROUP_CHAT_ID as DEFAULT_GROUP_CHAT_ID
+from emulator.incoming import IncomingUpdates
+from emulator.methods import ChatMethods
 from emulator.profile import BotProfile
 from emulator.updates import UpdateQueue
-from emulator.wire import UploadedFile, read_params
+from emulator.wire import read_params
 
 logger = logging.getLogger(__name__)
 
 TEST_TOKEN: Final = "1000:emulator-test-token"
 """A syntactically valid token (aiogram checks the shape); the emulator accepts any token."""
-
-DEFAULT_GROUP_CHAT_ID: Final = -100123
-
-_NOT_MODIFIED: Final = (
-    "message is not modified: specified new message content and reply markup are exactly "
-    "the same as a current content and reply markup of the message"
-)
-_QUERY_TOO_OLD: Final = "query is too old and response timeout expired or query ID is invalid"
-_BLOCKED: Final = "Forbidden: bot was blocked by the user"
-_CONFLICT: Final = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
 @dataclass
@@ -87,24 +69,9 @@ class _Failure:
 
 
 _Handler = Callable[[dict[str, Any]], Awaitable[Any]]
-_CHAT_ACTIONS: Final = frozenset(
-    [
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    ]
-)
 
 
-class BotAPIEmulator:
+class BotAPIEmulator(ChatMethods, UpdateDelivery, IncomingUpdates):
     """An in-process fake Telegram Bot API server (see the module docstring)."""
 
     def __init__(
@@ -273,6 +240,13 @@ class BotAPIEmulator:
         """Call ``listener(event)`` whenever the bot sends/edits/deletes/answers something."""
         self._listeners.append(listener)
 
+    def _emit(self, event: BotEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                logger.exception("emulator listener %r failed", listener)
+
     # -- fault injection and inspection -------------------------------------------------------
 
     def fail_next(
@@ -371,89 +345,6 @@ class BotAPIEmulator:
             lambda: f"the bot did not call getUpdates within {timeout}s",
         )
 
-    # -- internals used by FakeUser -----------------------------------------------------------
-
-    def _chat_for(self, user: FakeUser, chat_type: str, chat_id: int | None) -> FakeChat:
-        if chat_type == "private":
-            chat_id = user.id if chat_id is None else chat_id
-        elif chat_id is None:
-            chat_id = DEFAULT_GROUP_CHAT_ID
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            if chat_type == "private":
-                chat = FakeChat(
-                    id=chat_id,
-                    type="private",
-                    username=user.username,
-                    first_name=user.first_name,
-                )
-            else:
-                chat = FakeChat(id=chat_id, type=chat_type, title=f"Test {chat_type}")
-            self._chats[chat_id] = chat
-        return chat
-
-    def _user_message(
-        self,
-        user: FakeUser,
-        chat_type: str,
-        chat_id: int | None,
-        *,
-        text: str | None = None,
-        entities: list[dict[str, Any]] | None = None,
-        document: FakeDocument | None = None,
-        caption: str | None = None,
-        extra: dict[str, Any] | None = None,
-        reply_to: FakeMessage | None = None,
-    ) -> int:
-        chat = self._chat_for(user, chat_type, chat_id)
-        message = FakeMessage(
-            message_id=chat.take_message_id(),
-            chat=chat.to_api(),
-            sender=user.to_api(),
-            date=int(time.time()),
-            from_bot=False,
-            text=text,
-            plain_text=text,
-            entities=list(entities or []),
-            caption=caption,
-            plain_caption=caption,
-            document=document,
-            reply_to=reply_to,
-            extra=dict(extra or {}),
-        )
-        if document is not None:
-            document.chat_id = chat.id
-            document.message_id = message.message_id
-            document.caption = caption
-        chat.messages.append(message)
-        return self.updates.push("message", message.to_api())
-
-    def _callback_query(self, user: FakeUser, message: FakeMessage, data: str) -> int:
-        self._callback_counter += 1
-        query_id = f"{user.id}{self._callback_counter:06d}"
-        self._callback_queries[query_id] = user
-        user.last_callback_id = query_id
-        payload = {
-            "id": query_id,
-            "from": user.to_api(),
-            "message": message.to_api(),
-            "chat_instance": f"{abs(message.chat_id) * 7 + 1}",
-            "data": data,
-        }
-        return self.updates.push("callback_query", payload)
-
-    def inject(self, update: dict[str, Any]) -> int:
-        """Queues a raw update as given (e.g. a channel post, or one repeated with its update_id,
-        as Telegram may after a timeout). Without an update_id it gets the next one."""
-        return self.updates.inject(update)
-
-    def _emit(self, event: BotEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                logger.exception("emulator listener %r failed", listener)
-
     # -- HTTP layer ---------------------------------------------------------------------------
 
     async def _handle_method(self, request: web.Request) -> web.Response:
@@ -493,309 +384,6 @@ class BotAPIEmulator:
             queue.popleft()
         parameters = {"retry_after": failure.retry_after} if failure.retry_after else None
         raise APIError(failure.error_code, failure.description, parameters)
-
-    # -- shared checks --------------------------------------------------------------------------
-
-    def _target_chat(self, params: dict[str, Any], *, check_blocked: bool = True) -> FakeChat:
-        chat_id = params.get("chat_id")
-        if chat_id is None or chat_id == "":
-            raise bad_request("chat_id is empty")
-        if isinstance(chat_id, str):
-            if chat_id.startswith("@"):
-                for candidate in self._chats.values():
-                    if candidate.username and f"@{candidate.username}".lower() == chat_id.lower():
-                        chat_id = candidate.id
-                        break
-            if isinstance(chat_id, str):
-                raise bad_request("chat not found")
-        if check_blocked and chat_id in self._blocked:
-            raise APIError(403, _BLOCKED)
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            raise bad_request("chat not found")
-        return chat
-
-    def _reply_target(self, chat: FakeChat, params: dict[str, Any]) -> FakeMessage | None:
-        reply = params.get("reply_parameters")
-        reply_id: Any = params.get("reply_to_message_id")
-        allow_missing = bool(params.get("allow_sending_without_reply"))
-        if isinstance(reply, dict):
-            reply_id = reply.get("message_id")
-            allow_missing = allow_missing or bool(reply.get("allow_sending_without_reply"))
-        if reply_id is None:
-            return None
-        target = chat.find(reply_id)
-        if (target is None or target.deleted) and not allow_missing:
-            raise bad_request("message to be replied not found")
-        return target if target is not None and not target.deleted else None
-
-    def _editable_message(self, params: dict[str, Any]) -> FakeMessage:
-        if params.get("inline_message_id"):
-            raise bad_request("MESSAGE_ID_INVALID (inline messages are not emulated)")
-        chat = self._target_chat(params)
-        message = chat.find(params.get("message_id"))
-        if message is None or message.deleted:
-            raise bad_request("message to edit not found")
-        if not message.from_bot:
-            raise bad_request("message can't be edited")
-        return message
-
-    def _new_bot_message(self, chat: FakeChat, params: dict[str, Any], markup: dict[str, Any] | None) -> FakeMessage:
-        """Validate the reply target, apply flood control, then allocate the message."""
-        reply_to = self._reply_target(chat, params)
-        if self.flood is not None:
-            self.flood.check(chat.id)
-        return FakeMessage(
-            message_id=chat.take_message_id(),
-            chat=chat.to_api(),
-            sender=self.bot_user,
-            date=int(time.time()),
-            from_bot=True,
-            reply_markup=markup,
-            reply_to=reply_to,
-        )
-
-    def _record_sent(self, chat: FakeChat, message: FakeMessage) -> dict[str, Any]:
-        message.received_at = self._clock()
-        chat.messages.append(message)
-        self._notify()
-        self._emit(BotEvent("sent", chat.id, message))
-        return message.to_api()
-
-    # -- methods: bot, polling ----------------------------------------------------------------
-
-    async def _get_me(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.bot_user
-
-    async def _set_webhook(self, params: dict[str, Any]) -> bool:
-        url = params.get("url") or ""
-        if not url:
-            return await self._delete_webhook(params)
-        if not str(url).startswith(("http://", "https://")):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        secret = params.get("secret_token")
-        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
-            raise bad_request("bad webhook: secret token contains unallowed characters")
-        self._webhook_url, self._webhook_secret = str(url), secret
-        if params.get("drop_pending_updates"):
-            self.updates.drop_pending()
-        self._poll_generation += 1  # a long poll in progress ends with 409
-        self._notify()
-        self._webhook_tasks = [t for t in self._webhook_tasks if not t.done()]
-        while len(self._webhook_tasks) < self.webhook_connections:
-            self._webhook_tasks.append(asyncio.create_task(self._deliver_webhooks()))
-        return True
-
-    async def _deliver_webhooks(self) -> None:
-        """Like Telegram: POST each update to the webhook until it answers 2xx."""
-        async with aiohttp.ClientSession() as http:
-            while not self._closing and self._webhook_url:
-                update = next((u for u in self.updates.deliverable(100) if u["update_id"] not in self._in_flight), None)
-                if update is None:
-                    changed = self._changed
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(changed.wait(), 0.5)
-                    continue
-                update_id = update["update_id"]
-                self._in_flight.add(update_id)
-                targets = self.webhook_targets or [self._webhook_url]
-                target = targets[self._round_robin % len(targets)]
-                self._round_robin += 1
-                headers = {"X-Telegram-Bot-Api-Secret-Token": self._webhook_secret} if self._webhook_secret else {}
-                try:
-                    async with http.post(
-                        target, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=60)
-                    ) as response:
-                        status = response.status
-                except (aiohttp.ClientError, TimeoutError):
-                    status = 0
-                self.webhook_deliveries.append((update_id, target, status))
-                self._in_flight.discard(update_id)
-                if 200 <= status < 300:
-                    self.updates.delivered(update_id)
-                else:
-                    await asyncio.sleep(0.2)  # retried later, as Telegram does
-
-    async def _delete_webhook(self, params: dict[str, Any]) -> bool:
-        self._webhook_url = self._webhook_secret = None
-        if params.get("drop_pending_updates"):
-            self.updates.drop_pending()
-            self._notify()
-        return True
-
-    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        offset = params.get("offset")
-        limit = params.get("limit", 100)
-        timeout = params.get("timeout", 0)
-        limit = min(max(limit, 1), 100) if isinstance(limit, int) else 100
-        timeout = max(timeout, 0) if isinstance(timeout, int | float) else 0
-        if "allowed_updates" in params:
-            allowed = params["allowed_updates"]
-            self.updates.allowed_updates = list(allowed) if isinstance(allowed, list) else None
-        if self._webhook_url:
-            raise APIError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-            )
-        self._poll_generation += 1
-        generation = self._poll_generation
-        self._poll_count += 1
-        self._last_poll_at = time.monotonic()
-        if isinstance(offset, int):
-            self.updates.confirm(offset)
-        self._notify()  # wakes wait_processed and terminates an older long poll
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            if generation != self._poll_generation:
-                raise APIError(409, _CONFLICT)
-            batch = self.updates.deliverable(limit)
-            if batch or self._closing:
-                return batch
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return []
-            changed = self._changed
-            try:
-                await asyncio.wait_for(changed.wait(), remaining)
-            except TimeoutError:
-                return []
-
-    # -- methods: messages ----------------------------------------------------------------------
-
-    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._target_chat(params)
-        parsed = parse_formatted(
-            params.get("text"), params.get("parse_mode"), params.get("entities"), field_name="text"
-        )
-        check_text(parsed)
-        markup = check_reply_markup(params.get("reply_markup"))
-        message = self._new_bot_message(chat, params, markup)
-        message.text = str(params.get("text"))
-        message.plain_text = parsed.text
-        message.entities = parsed.entities
-        message.parse_mode = params.get("parse_mode") or None
-        return self._record_sent(chat, message)
-
-    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._target_chat(params)
-        source = params.get("document")
-        caption = params.get("caption")
-        parsed = parse_formatted(
-            caption, params.get("parse_mode"), params.get("caption_entities"), field_name="caption"
-        )
-        check_caption(parsed)
-        markup = check_reply_markup(params.get("reply_markup"))
-        if isinstance(source, UploadedFile):
-            if len(source.content) > MAX_UPLOAD_BYTES:
-                raise APIError(413, "Request Entity Too Large")
-            file_name = source.filename or "document"
-            mime = mimetypes.guess_type(file_name)[0] or source.content_type or "application/octet-stream"
-            new_file: tuple[bytes, str, str] | FakeDocument = (source.content, file_name, mime)
-        elif isinstance(source, str) and source in self.files.by_id:
-            new_file = self.files.by_id[source]
-        elif isinstance(source, str) and source.startswith(("http://", "https://")):
-            file_name = urlsplit(source).path.rsplit("/", 1)[-1] or "document"
-            mime = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-            new_file = (b"", file_name, mime)
-        elif source is None or source == "":
-            raise bad_request("there is no document in the request")
-        else:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        message = self._new_bot_message(chat, params, markup)
-        if isinstance(new_file, FakeDocument):
-            document = replace(new_file)
-        else:
-            document = self.files.store(*new_file, folder="documents")
-        document.chat_id = chat.id
-        document.message_id = message.message_id
-        document.caption = caption if isinstance(caption, str) else None
-        message.document = document
-        message.caption = document.caption
-        message.plain_caption = parsed.text or None
-        message.caption_entities = parsed.entities
-        message.parse_mode = params.get("parse_mode") or None
-        return self._record_sent(chat, message)
-
-    async def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
-        document = self.files.by_id.get(str(params.get("file_id", "")))
-        if document is None:
-            raise bad_request("invalid file_id")
-        if document.file_size > MAX_DOWNLOAD_BYTES:
-            raise bad_request("file is too big")
-        return {
-            "file_id": document.file_id,
-            "file_unique_id": document.file_unique_id,
-            "file_size": document.file_size,
-            "file_path": document.file_path,
-        }
-
-    async def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = self._editable_message(params)
-        if message.plain_text is None:
-            raise bad_request("there is no text in the message to edit")
-        parsed = parse_formatted(
-            params.get("text"), params.get("parse_mode"), params.get("entities"), field_name="text"
-        )
-        check_text(parsed)
-        markup = check_reply_markup(params.get("reply_markup"), inline_only=True)
-        if parsed.text == message.plain_text and parsed.entities == message.entities and markup == message.reply_markup:
-            raise bad_request(_NOT_MODIFIED)
-        message.edit_history.append(message.snapshot())
-        message.text = str(params.get("text"))
-        message.plain_text = parsed.text
-        message.entities = parsed.entities
-        message.parse_mode = params.get("parse_mode") or None
-        message.reply_markup = markup
-        return self._record_edit(message)
-
-    async def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = self._editable_message(params)
-        markup = check_reply_markup(params.get("reply_markup"), inline_only=True)
-        if markup == message.reply_markup or (not markup and not message.inline_keyboard):
-            raise bad_request(_NOT_MODIFIED)
-        message.edit_history.append(message.snapshot())
-        message.reply_markup = markup
-        return self._record_edit(message)
-
-    def _record_edit(self, message: FakeMessage) -> dict[str, Any]:
-        message.edit_date = int(time.time())
-        self._notify()
-        self._emit(BotEvent("edited", message.chat_id, message))
-        return message.to_api()
-
-    async def _delete_message(self, params: dict[str, Any]) -> bool:
-        chat = self._target_chat(params, check_blocked=False)
-        message = chat.find(params.get("message_id"))
-        if message is None or message.deleted:
-            raise bad_request("message to delete not found")
-        message.deleted = True
-        self._notify()
-        self._emit(BotEvent("deleted", chat.id, message))
-        return True
-
-    async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
-        query_id = str(params.get("callback_query_id", ""))
-        user = self._callback_queries.get(query_id)
-        if user is None:
-            raise bad_request(_QUERY_TOO_OLD)
-        text = params.get("text")
-        if isinstance(text, str) and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
-            raise bad_request("MESSAGE_TOO_LONG")
-        answer = {k: v for k, v in params.items() if k != "callback_query_id"}
-        user.callback_answers[query_id] = answer
-        self._notify()
-        self._emit(BotEvent("callback_answer", user.id, None, answer))
-        return True
-
-    async def _send_chat_action(self, params: dict[str, Any]) -> bool:
-        chat = self._target_chat(params)
-        action = params.get("action")
-        if action not in _CHAT_ACTIONS:
-            raise bad_request("wrong parameter action in request")
-        chat.actions.append(str(action))
-        self._emit(BotEvent("chat_action", chat.id, None, {"action": action}))
-        return True
 
 
 def _error_response(error: APIError) -> web.Response:
