@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from aiogram import Bot, Dispatcher
@@ -40,6 +41,7 @@ from bot.speed.response_models import KeepResponseModels
 from bot.speed.settle import settle
 from bot.stores import Stores
 from bot.typed_text import TypedTextMiddleware
+from knowledge import faq_match
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -159,6 +161,7 @@ class Runtime:
             else LocalRateBudget(settings.send_rate, settings.per_chat_interval)
         )
         vault, store = Vault(key), FileStore(settings.files_dir, FileCipher(key))
+        faq_match.use_cache(Path(settings.cache_dir) if settings.cache_dir else None)
         self.dp = build_dispatcher(
             self.engine,
             clock,

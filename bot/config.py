@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = None  # Fernet key for personal data at rest (see bot/crypto.py)
     key_file: str = "./data/data.key"  # used only when DATA_KEY is unset
     files_dir: str = "./data/files"  # uploaded documents
+    # What the bot builds from its own data and keeps between starts (the FAQ's index); empty: none.
+    cache_dir: str = "./data/cache"
     # Telegram user ids of the first admins ("123, 456"); admins add further staff in the bot.
     staff_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     send_rate: float = 25.0  # outbox messages per second, all chats together (Telegram allows about 30)

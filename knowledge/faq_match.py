@@ -10,8 +10,12 @@ marks of Devanagari, Thai and Khmer are letters there and stay. Measured in benc
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -19,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -32,11 +37,25 @@ _SCRIPT_CHANGE = re.compile(r"(?<=[a-z0-9])(?=[^\sa-z0-9])|(?<=[^\sa-z0-9])(?=[a
 _KEEP = ("L", "M", "N")  # letters, marks (Devanagari, Thai and Khmer vowel signs are marks), numbers
 
 
+class _Kept(dict[int, int]):
+    """str.translate's table: a code point kept as it is (letters, marks, numbers) or made a space,
+    looked up once per code point (unicodedata.category on every character took a fifth of the build)."""
+
+    def __missing__(self, code: int) -> int:
+        kept = code if unicodedata.category(chr(code))[0] in _KEEP else 32
+        if len(self) < 20_000:  # bounded: text of every code point there is cannot grow it further
+            self[code] = kept
+        return kept
+
+
+_KEPT = _Kept()
+
+
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     text = text.replace("đ", "d").replace("ё", "е")
     text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text)))
-    kept = "".join(ch if unicodedata.category(ch)[0] in _KEEP else " " for ch in text)
+    kept = text.translate(_KEPT)
     # Latin letters and digits typed inside Thai, Khmer, Hangul or Chinese ("ยื่นCCVIที่ไหน") are a
     # word of their own: a space at each such change, so keywords that start a word find them.
     return " ".join(_SCRIPT_CHANGE.sub(" ", kept).split())
@@ -59,14 +78,24 @@ def _key(gram: str) -> int:
 _SPACES = _key("  ")
 
 
+def _keys(codes: list[int], n: int) -> Iterable[int]:
+    """The keys (_key) of every n-gram of the code points, shifted together rather than gram by gram
+    (building the index for 11,664 phrasings took 4 s with _key called on each gram)."""
+    if n == 2:
+        return (a << 21 | b for a, b in pairwise(codes))
+    if n == 3:
+        return (a << 42 | b << 21 | c for a, b, c in zip(codes, codes[1:], codes[2:], strict=False))
+    return (_key("".join(map(chr, codes[i : i + n]))) for i in range(len(codes) - n + 1))
+
+
 def features(text: str) -> Counter[int]:
     """Character n-grams of the normalised text, inside and across words (a space is a character:
     word boundaries count where a script has them, and nothing is lost where it has none), each as
     its number (_key)."""
-    padded = f" {normalise(text)} "
+    codes = [ord(ch) for ch in f" {normalise(text)} "]
     grams: Counter[int] = Counter()
     for n in NGRAMS:
-        grams.update(_key(padded[i : i + n]) for i in range(len(padded) - n + 1))
+        grams.update(_keys(codes, n))
     grams.pop(_SPACES, None)
     return grams
 
@@ -80,27 +109,32 @@ class Match:
 KEYWORD_WEIGHT = 0.3  # per distinct keyword found, divided by how many entries share it
 
 
+def _keyword_index(keywords: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, tuple[tuple[str, ...], float]]]]:
+    by_keyword: dict[str, set[str]] = defaultdict(set)
+    for entry, keyword in keywords:
+        if len(plain := normalise(keyword)) >= 2:
+            # Where words are spaced (Latin, Cyrillic, Devanagari) a keyword starts a word
+            # ("renew" finds "renewal", not "ba" inside "bangladesh"); elsewhere anywhere.
+            by_keyword[f" {plain}" if _spaced(plain) else plain].add(entry)
+    # By their first two characters: a question looks only at the keywords that can start at one
+    # of its own pairs of characters (9,000 keywords tried one by one took 1-2 ms a question).
+    # The owners and weight of a keyword are one shared tuple per set of entries (a frozenset
+    # for each of 12,000 keywords took 3.8 MB).
+    index: dict[str, list[tuple[str, tuple[tuple[str, ...], float]]]] = defaultdict(list)
+    shared: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {}
+    for k, v in by_keyword.items():
+        owners = tuple(sorted(v))
+        index[k[:2]].append((k, shared.setdefault(owners, (owners, KEYWORD_WEIGHT / len(owners)))))
+    return index
+
+
 class Matcher:
     """An inverted index of the phrasings' TF-IDF vectors (sublinear tf, L2-normalised), and each
     entry's keywords (knowledge/data/faq_keywords/<lang>.yaml): the vocabulary of a topic, found as
     substrings of the normalised question (so also inside Hangul, Thai or Khmer typed without spaces)."""
 
     def __init__(self, phrasings: Iterable[tuple[str, str]], keywords: Iterable[tuple[str, str]] = ()) -> None:
-        by_keyword: dict[str, set[str]] = defaultdict(set)
-        for entry, keyword in keywords:
-            if len(plain := normalise(keyword)) >= 2:
-                # Where words are spaced (Latin, Cyrillic, Devanagari) a keyword starts a word
-                # ("renew" finds "renewal", not "ba" inside "bangladesh"); elsewhere anywhere.
-                by_keyword[f" {plain}" if _spaced(plain) else plain].add(entry)
-        # By their first two characters: a question looks only at the keywords that can start at one
-        # of its own pairs of characters (9,000 keywords tried one by one took 1-2 ms a question).
-        # The owners and weight of a keyword are one shared tuple per set of entries (a frozenset
-        # for each of 12,000 keywords took 3.8 MB).
-        self.keywords: dict[str, list[tuple[str, tuple[tuple[str, ...], float]]]] = defaultdict(list)
-        shared: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {}
-        for k, v in by_keyword.items():
-            owners = tuple(sorted(v))
-            self.keywords[k[:2]].append((k, shared.setdefault(owners, (owners, KEYWORD_WEIGHT / len(owners)))))
+        self.keywords = _keyword_index(keywords)
         # Each entry's phrasings side by side (sorted by entry, stably): an entry's best phrasing is
         # then the max of one slice of the scores, taken in C.
         docs = sorted(phrasings, key=lambda doc: doc[0])
@@ -131,21 +165,57 @@ class Matcher:
         self.ids = array(id_type, bytes(array(id_type).itemsize * total))
         self.weights = array("f", bytes(4 * total))
         filled = array("i", bytes(4 * len(self.grams)))
+        # Where each gram is, for the build only (bisection per gram took a third of the build).
+        position = {g: at for at, g in enumerate(self.grams)}
         for i, (_, text) in enumerate(docs):
-            for at, w in self._weigh(features(text)).items():
+            for at, w in self._weigh(features(text), position).items():
                 slot = self.starts[at] + filled[at]
                 self.ids[slot], self.weights[slot] = i, w
                 filled[at] += 1
+
+    _ARRAYS = ("grams", "idf", "starts", "ids", "weights")
+
+    def write(self, path: Path) -> None:
+        """The built index as one file (a JSON header line, then the arrays' bytes), written whole
+        or not at all: a process starting meanwhile reads the old file or none."""
+        arrays = [getattr(self, name) for name in self._ARRAYS]
+        header = {"size": self.size, "slices": self.slices, "arrays": [[a.typecode, len(a)] for a in arrays]}
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            fh.write(json.dumps(header).encode() + b"\n")
+            for a in arrays:
+                a.tofile(fh)
+        os.replace(tmp, path)
+
+    @classmethod
+    def read(cls, path: Path, keywords: Iterable[tuple[str, str]]) -> Matcher:
+        """An index written by ``write`` (its file named by the fingerprint of what it was built from)."""
+        data = path.read_bytes()
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
+        self = cls.__new__(cls)
+        self.keywords = _keyword_index(keywords)
+        self.size = int(header["size"])
+        self.slices = [(str(e), int(a), int(b)) for e, a, b in header["slices"]]
+        at = end + 1
+        for name, (typecode, count) in zip(self._ARRAYS, header["arrays"], strict=True):
+            values = array(typecode)
+            values.frombytes(data[at : at + values.itemsize * count])
+            at += values.itemsize * count
+            setattr(self, name, values)
+        if at != len(data):
+            raise ValueError(f"{path}: {len(data) - at} bytes left over")
+        return self
 
     def _find(self, gram: int) -> int | None:
         at = bisect_left(self.grams, gram)
         return at if at < len(self.grams) and self.grams[at] == gram else None
 
-    def _weigh(self, grams: Mapping[int, int]) -> dict[int, float]:
+    def _weigh(self, grams: Mapping[int, int], position: Mapping[int, int] | None = None) -> dict[int, float]:
         """The known grams' TF-IDF weights (sublinear tf, L2-normalised), by their place in the index."""
         vector: dict[int, float] = {}
         for g, c in grams.items():
-            at = self._find(g)
+            at = self._find(g) if position is None else position.get(g)
             if at is not None:
                 vector[at] = (1 + math.log(c)) * self.idf[at]
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
@@ -188,7 +258,40 @@ def _pairs(data: Mapping[str, Mapping[str, list[str]]]) -> list[tuple[str, str]]
     return [(entry, text) for by_entry in data.values() for entry, texts in by_entry.items() for text in texts]
 
 
+_cache_dir: Path | None = None
+
+
+def use_cache(directory: Path | None) -> None:
+    """Where the built index is kept between starts (the entry points pass CACHE_DIR): building it
+    takes about 2.7 s of CPU, reading it back milliseconds. None: build at every start."""
+    global _cache_dir
+    _cache_dir = directory
+
+
+def _fingerprint() -> str:
+    """What the index is built from: the data files, the gram sizes, the weights, the byte order and
+    the code that builds it; any change names another file."""
+    digest = hashlib.sha256(repr((NGRAMS, KEYWORD_WEIGHT, sys.byteorder)).encode())
+    for path in (Path(__file__), *sorted(PHRASINGS_DIR.glob("*.yaml"))):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
 @cache
 def matcher() -> Matcher:
-    """The matcher over every language's phrasings and keywords, built once per process."""
-    return Matcher(_pairs(load_phrasings()), _pairs(load_phrasings(KEYWORDS_DIR)))
+    """The matcher over every language's phrasings and keywords, built once per process, or read
+    from the cache folder where an earlier start built it from the same data."""
+    keywords = _pairs(load_phrasings(KEYWORDS_DIR))
+    if _cache_dir is None:
+        return Matcher(_pairs(load_phrasings(PHRASINGS_DIR)), keywords)
+    path = _cache_dir / f"faq-index-{_fingerprint()}.bin"
+    try:
+        return Matcher.read(path, keywords)
+    except (OSError, ValueError):  # not built yet, or unreadable: build it and keep it
+        built = Matcher(_pairs(load_phrasings(PHRASINGS_DIR)), keywords)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            built.write(path)
+        except OSError:  # a read-only folder: the bot works, it only builds again next start
+            pass
+        return built

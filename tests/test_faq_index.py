@@ -1,0 +1,87 @@
+"""The FAQ index kept between starts (knowledge/faq_match.py: Matcher.write/read, matcher() with a
+cache folder): read back it ranks exactly as built, a change of the data names another file, and a
+missing, damaged or unwritable cache only means building again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge import faq_match
+from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings
+
+
+@pytest.fixture
+def small_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Two entries in two languages, as data files the matcher reads; the process's matcher and
+    cache folder restored afterwards."""
+    phrasings, keywords = tmp_path / "phrasings", tmp_path / "keywords"
+    phrasings.mkdir()
+    keywords.mkdir()
+    (phrasings / "en.yaml").write_text(
+        "family:\n- can my wife come\n- bring my children\nfees:\n- how much does it cost\n"
+    )
+    (phrasings / "ko.yaml").write_text("family:\n- 가족초청\nfees:\n- 수수료얼마\n")
+    (keywords / "en.yaml").write_text("family:\n- spouse\nfees:\n- fee\n")
+    monkeypatch.setattr(faq_match, "PHRASINGS_DIR", phrasings)
+    monkeypatch.setattr(faq_match, "KEYWORDS_DIR", keywords)
+    faq_match.matcher.cache_clear()
+    yield tmp_path
+    faq_match.use_cache(None)
+    faq_match.matcher.cache_clear()
+
+
+def test_the_real_index_read_back_ranks_as_built(tmp_path: Path) -> None:
+    keywords = _pairs(load_phrasings(KEYWORDS_DIR))
+    phrasings = _pairs(load_phrasings())
+    built = Matcher(phrasings, keywords)
+    built.write(tmp_path / "index.bin")
+    read = Matcher.read(tmp_path / "index.bin", keywords)
+    for name in Matcher._ARRAYS:
+        assert getattr(read, name) == getattr(built, name), name
+    assert read.slices == built.slices and read.size == built.size
+    for _, text in phrasings[::97]:
+        assert read.rank(text) == built.rank(text)
+
+
+def test_the_first_start_builds_and_keeps_it_the_next_reads_it(
+    small_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = small_data / "cache"
+    faq_match.use_cache(cache)
+    first = faq_match.matcher().rank("can my wife come?")
+    files = list(cache.glob("faq-index-*.bin"))
+    assert len(files) == 1 and first[0].entry == "family"
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built again although the cache holds it")
+
+    faq_match.matcher.cache_clear()
+    monkeypatch.setattr(Matcher, "__init__", no_build)
+    assert faq_match.matcher().rank("can my wife come?") == first
+
+
+def test_changed_data_names_another_file(small_data: Path) -> None:
+    before = faq_match._fingerprint()
+    (small_data / "phrasings" / "ko.yaml").write_text("family:\n- 가족초청\n- 배우자\nfees:\n- 수수료얼마\n")
+    assert faq_match._fingerprint() != before
+
+
+def test_a_damaged_cache_is_built_again_and_replaced(small_data: Path) -> None:
+    cache = small_data / "cache"
+    faq_match.use_cache(cache)
+    faq_match.matcher()
+    (path,) = cache.glob("faq-index-*.bin")
+    path.write_bytes(path.read_bytes()[:-10])  # cut short, as by a full disk
+    faq_match.matcher.cache_clear()
+    assert faq_match.matcher().rank("how much does it cost")[0].entry == "fees"
+    assert Matcher.read(path, []).size == 5  # whole again
+
+
+def test_an_unwritable_cache_folder_only_means_building(small_data: Path) -> None:
+    blocked = small_data / "file-not-folder"
+    blocked.write_text("")
+    faq_match.use_cache(blocked / "cache")  # its parent is a file: nothing can be written there
+    assert faq_match.matcher().rank("bring my children")[0].entry == "family"
