@@ -6,16 +6,18 @@ standard library), is not in the distribution and is not copied into the image.
 - ``server``: :class:`BotAPIEmulator`, the aiohttp server (lifecycle, people and chats, failures,
   waiting), built on ``methods`` (sends, edits, deletes, answers), ``delivery`` (getUpdates,
   webhooks) and ``incoming`` (what the simulated people do, as updates); ``updates``: the queue;
-- ``chat``: the fake world (documents, messages, chats) and :class:`FakeUser`, who types and presses;
+- ``chat``: the fake world's records (documents and the file store, messages, chats, bot events);
+  ``user``: :class:`FakeUser`, the simulated person who types, sends files and presses;
 - ``html``: Telegram's HTML parse mode and the Bot API limits on text, captions and keyboards;
 - ``wire``, ``errors``, ``flood``, ``profile``: request decoding, error answers, flood control,
   the bot's commands and descriptions.
 """
 
-from emulator.chat import BotEvent, FakeChat, FakeDocument, FakeMessage, FakeUser
+from emulator.chat import BotEvent, FakeChat, FakeDocument, FakeMessage
 from emulator.errors import APIError
 from emulator.html import EntityParseError, ParsedText, parse_html, utf16_len
 from emulator.server import TEST_TOKEN, BotAPIEmulator
+from emulator.user import FakeUser
 
 __all__ = [
     "TEST_TOKEN",

@@ -1,7 +1,7 @@
 """What the simulated people do, as updates for the bot: their messages, their button presses.
 
 :class:`IncomingUpdates` is a base class of :class:`~emulator.server.BotAPIEmulator`; its methods
-are called by :class:`~emulator.chat.FakeUser` (the chat a message lands in is created on the
+are called by :class:`~emulator.user.FakeUser` (the chat a message lands in is created on the
 person's first message), and :meth:`IncomingUpdates.inject` queues a raw update as given. The
 state they use is the emulator's, declared here.
 """
@@ -11,15 +11,16 @@ from __future__ import annotations
 import time
 from typing import Any, Final
 
-from emulator.chat import FakeChat, FakeDocument, FakeMessage, FakeUser
+from emulator.chat import FakeChat, FakeDocument, FakeMessage
 from emulator.updates import UpdateQueue
+from emulator.user import FakeUser
 
 DEFAULT_GROUP_CHAT_ID: Final = -100123
 """The chat a person's group message lands in when no chat id is given."""
 
 
 class IncomingUpdates:
-    """The updates :class:`~emulator.chat.FakeUser` makes (see the module docstring)."""
+    """The updates :class:`~emulator.user.FakeUser` makes (see the module docstring)."""
 
     # The emulator's state these methods use (set by BotAPIEmulator.__init__).
     updates: UpdateQueue

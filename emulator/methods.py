@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from emulator.chat import BotEvent, FakeChat, FakeDocument, FakeMessage, FakeUser, FileStore
+from emulator.chat import BotEvent, FakeChat, FakeDocument, FakeMessage, FileStore
 from emulator.errors import APIError, bad_request
 from emulator.flood import FloodControl
 from emulator.html import (
@@ -28,6 +28,7 @@ from emulator.html import (
     check_text,
     parse_formatted,
 )
+from emulator.user import FakeUser
 from emulator.wire import UploadedFile
 
 _NOT_MODIFIED: Final = (

@@ -7,7 +7,7 @@ The emulator serves ``POST {base}/bot{token}/{method}`` and files at
     base_url = await emu.start()
     bot = Bot(TEST_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
 
-Simulated people talk to the bot through :class:`~emulator.chat.FakeUser` objects (``emu.user(42)``);
+Simulated people talk to the bot through :class:`~emulator.user.FakeUser` objects (``emu.user(42)``);
 what the bot sends back is recorded as :class:`~emulator.chat.FakeMessage` objects. What each method
 does is in its base classes: :mod:`emulator.methods` (the chats) and :mod:`emulator.delivery`
 (getUpdates, webhooks), what the people do in :mod:`emulator.incoming`; the bot's commands and
@@ -42,7 +42,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeMessage, FakeUser, FileStore
+from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeMessage, FileStore
 from emulator.delivery import UpdateDelivery
 from emulator.errors import APIError
 from emulator.flood import FloodControl
@@ -52,6 +52,7 @@ from emulator.incoming import IncomingUpdates
 from emulator.methods import ChatMethods
 from emulator.profile import BotProfile
 from emulator.updates import UpdateQueue
+from emulator.user import FakeUser
 from emulator.wire import read_params
 
 logger = logging.getLogger(__name__)
