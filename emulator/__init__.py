@@ -8,7 +8,8 @@ standard library), is not in the distribution and is not copied into the image.
   webhooks) and ``incoming`` (what the simulated people do, as updates); ``updates``: the queue;
 - ``chat``: the fake world's records (documents and the file store, messages, chats, bot events);
   ``user``: :class:`FakeUser`, the simulated person who types, sends files and presses;
-- ``html``: Telegram's HTML parse mode and the Bot API limits on text, captions and keyboards;
+- ``html``: Telegram's HTML parse mode (markup to text and entities); ``limits``: what a message
+  may be (parse modes, text and caption lengths, keyboards, file sizes), answered with 400s;
 - ``wire``, ``errors``, ``flood``, ``profile``: request decoding, error answers, flood control,
   the bot's commands and descriptions.
 """

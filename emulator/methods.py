@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from emulator.chat import BotEvent, FakeChat, FakeDocument, FakeMessage, FileStore
 from emulator.errors import APIError, bad_request
 from emulator.flood import FloodControl
-from emulator.html import (
+from emulator.limits import (
     MAX_CALLBACK_ANSWER_LENGTH,
     MAX_DOWNLOAD_BYTES,
     MAX_UPLOAD_BYTES,

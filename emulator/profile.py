@@ -7,7 +7,7 @@ import re
 from typing import Any, Final
 
 from emulator.errors import bad_request
-from emulator.html import MAX_COMMANDS
+from emulator.limits import MAX_COMMANDS
 
 _DEFAULT_SCOPE: Final = {"type": "default"}
 

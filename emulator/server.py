@@ -46,9 +46,9 @@ from emulator.chat import BotEvent, BotEventListener, FakeChat, FakeMessage, Fil
 from emulator.delivery import UpdateDelivery
 from emulator.errors import APIError
 from emulator.flood import FloodControl
-from emulator.html import MAX_UPLOAD_BYTES
 from emulator.incoming import DEFAULT_GROUP_CHAT_ID as DEFAULT_GROUP_CHAT_ID
 from emulator.incoming import IncomingUpdates
+from emulator.limits import MAX_UPLOAD_BYTES
 from emulator.methods import ChatMethods
 from emulator.profile import BotProfile
 from emulator.updates import UpdateQueue
