@@ -27,18 +27,15 @@ run: $(STAMP)  ## the real bot on Telegram; needs BOT_TOKEN
 migrate: $(STAMP)
 	$(PY) -m bot migrate
 
-# The bot must be correct without its speed patches (bot/speed): these end-to-end files run again
-# with all of them off.
-UNPATCHED := tests/test_conversation.py tests/test_application_form.py tests/test_decisions.py tests/test_status.py tests/test_employers.py
-
 # One worker more than the cores: the end-to-end tests spend part of their time waiting (processes
 # starting, timers, sockets). On 2 cores: 2 workers 4:15, 3 workers 3:16, 4 workers 3:14 with more CPU.
 # At most 15: each worker has a Redis db of its own among the 16 (tests/conftest.py).
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min((os.cpu_count() or 1) + 1, 15))')
 
-test: $(STAMP)  ## the whole test suite (what CI runs), then an end-to-end subset with the speed patches off
+# The whole suite, as CI runs it; it includes an end-to-end subset run again with the speed patches
+# off (tests/test_unpatched.py), beside the rest.
+test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
-	SPEED_PATCHES=off $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal $(UNPATCHED)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy

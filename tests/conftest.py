@@ -15,7 +15,7 @@ import pytest
 from bot import speed
 
 # The suite runs with the speed patches as production does, or all off with SPEED_PATCHES=off
-# (`make test` runs an end-to-end subset that way); installed before anything imports aiogram.
+# (tests/test_unpatched.py runs an end-to-end subset that way); installed before anything imports aiogram.
 speed.install()
 
 from aiogram.client.session.aiohttp import AiohttpSession
