@@ -181,11 +181,14 @@ class Matcher:
         arrays = [getattr(self, name) for name in self._ARRAYS]
         header = {"size": self.size, "slices": self.slices, "arrays": [[a.typecode, len(a)] for a in arrays]}
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            fh.write(json.dumps(header).encode() + b"\n")
-            for a in arrays:
-                a.tofile(fh)
-        os.replace(tmp, path)
+        try:
+            with tmp.open("wb") as fh:
+                fh.write(json.dumps(header).encode() + b"\n")
+                for a in arrays:
+                    a.tofile(fh)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind
 
     @classmethod
     def read(cls, path: Path, keywords: Iterable[tuple[str, str]]) -> Matcher:
@@ -287,11 +290,14 @@ def matcher() -> Matcher:
     path = _cache_dir / f"faq-index-{_fingerprint()}.bin"
     try:
         return Matcher.read(path, keywords)
-    except (OSError, ValueError):  # not built yet, or unreadable: build it and keep it
+    except (OSError, ValueError, KeyError, TypeError):  # not built yet, or unreadable: build and keep it
         built = Matcher(_pairs(load_phrasings(PHRASINGS_DIR)), keywords)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             built.write(path)
+            for old in path.parent.glob("faq-index-*"):  # indexes of earlier data: not read again
+                if old != path:
+                    old.unlink(missing_ok=True)
         except OSError:  # a read-only folder: the bot works, it only builds again next start
             pass
         return built

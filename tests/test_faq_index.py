@@ -63,10 +63,27 @@ def test_the_first_start_builds_and_keeps_it_the_next_reads_it(
     assert faq_match.matcher().rank("can my wife come?") == first
 
 
-def test_changed_data_names_another_file(small_data: Path) -> None:
-    before = faq_match._fingerprint()
+def test_changed_data_names_another_file_and_the_old_one_goes(small_data: Path) -> None:
+    cache = small_data / "cache"
+    faq_match.use_cache(cache)
+    faq_match.matcher()
+    (before,) = cache.glob("faq-index-*.bin")
     (small_data / "phrasings" / "ko.yaml").write_text("family:\n- 가족초청\n- 배우자\nfees:\n- 수수료얼마\n")
-    assert faq_match._fingerprint() != before
+    faq_match.matcher.cache_clear()
+    assert faq_match.matcher().rank("배우자")[0].entry == "family"  # the new phrasing: built anew
+    assert [p.name for p in cache.iterdir()] != [before.name] and len(list(cache.iterdir())) == 1
+
+
+def test_a_damaged_header_is_built_again(small_data: Path) -> None:
+    cache = small_data / "cache"
+    faq_match.use_cache(cache)
+    faq_match.matcher()
+    (path,) = cache.glob("faq-index-*.bin")
+    whole = path.read_bytes()
+    path.write_bytes(b'{"size": 5}\n' + whole[whole.index(b"\n") + 1 :])  # a header without its arrays
+    faq_match.matcher.cache_clear()
+    assert faq_match.matcher().rank("bring my children")[0].entry == "family"
+    assert path.read_bytes() == whole
 
 
 def test_a_damaged_cache_is_built_again_and_replaced(small_data: Path) -> None:
