@@ -1,6 +1,6 @@
 """Matching a typed question to the FAQ, offline, for every script the bot speaks.
 
-Character n-grams (2 to 4) of a normalised text, weighted TF-IDF and compared by cosine against every
+Character n-grams (2 and 3) of a normalised text, weighted TF-IDF and compared by cosine against every
 phrasing of every entry (knowledge/data/faq_phrasings/<lang>.yaml): no word segmentation is needed, so
 Hangul typed without spaces, Chinese, Thai and Khmer match as well as Cyrillic, Devanagari or Latin.
 Normalisation: NFKC, casefold, Latin and Cyrillic diacritics dropped (Vietnamese typed without them,
