@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -17,7 +19,6 @@ from knowledge.model import (
     Document,
     Elsewhere,
     EmployerRule,
-    Fact,
     FaqEntry,
     Knowledge,
     MinimumWage,
@@ -26,10 +27,8 @@ from knowledge.model import (
     Occupation,
     Pathway,
     Programme,
-    RenumberedCode,
     Source,
     WageFloor,
-    Window,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -59,6 +58,9 @@ TRANSLATABLE_KEYS = frozenset(
 )
 
 
+R = TypeVar("R")
+
+
 class KnowledgeError(ValueError):
     """The data files are inconsistent (a bad citation, an unknown id)."""
 
@@ -72,167 +74,92 @@ def _cite(raw: dict[str, Any]) -> Cite:
     return Cite(source=str(raw["source"]), confidence=Confidence(raw["confidence"]))
 
 
-def _note(raw: dict[str, Any]) -> Note:
-    return Note(raw["text"], _cite(raw["cite"]), dict(raw.get("when") or {}))
-
-
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _employer_rules(raw: list[dict[str, Any]] | None) -> tuple[EmployerRule, ...]:
-    return tuple(
-        EmployerRule(
-            r["text"],
-            _cite(r["cite"]),
-            bool(r.get("uncertain", False)),
-            tuple(r.get("tracks", ("E-7-1", "E-7-2"))),
-            str(r.get("id", "")),
-        )
-        for r in raw or ()
-    )
+def _value(hint: Any, raw: Any) -> Any:
+    """A YAML value as the record field's type says (the one place where data become typed)."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (UnionType, Union):  # X | None: absent or empty is None
+        kind = next(a for a in args if a is not type(None))
+        return _value(kind, raw) if raw else None
+    if origin in (tuple, frozenset):
+        return origin(_value(args[0], item) for item in raw or ())
+    if origin is dict:
+        return dict(raw or {})
+    if hint is Cite:
+        return _cite(raw)
+    if hint is date:
+        return _date(raw)
+    if hint is datetime:
+        return datetime.fromisoformat(str(raw))
+    if is_dataclass(hint):
+        return _record(cast(type, hint), raw)
+    return hint(raw)  # str, int, bool, Confidence: a number typed as a code becomes its text
+
+
+def _record(cls: type[R], raw: dict[str, Any], **given: Any) -> R:
+    """A record from its YAML mapping, field by field as the dataclass declares them: a key the data
+    leave out keeps the field's default; ``given`` names what does not come from the mapping as is."""
+    hints = _hints(cast(type, cls))
+    values = dict(given)
+    for f in fields(cast(Any, cls)):
+        if f.name not in values and f.name in raw:
+            values[f.name] = _value(hints[f.name], raw[f.name])
+    return cls(**values)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _read_all(*names: str) -> list[Any]:
+    return [_read(f"{name}.yaml") for name in names]
 
 
 @cache
 def load() -> Knowledge:
     """The knowledge base. Cached: the data files are read once per process."""
-    prog = _read("programme.yaml")
+    prog, sources_raw, occ, cond, path, params, docs, gg, faq = _read_all(
+        "programme", "sources", "occupations", "conditions", "pathways", "parameters", "documents", "gyeonggi", "faq"
+    )
     prog_phone = str(prog["contact_phone"])
-    sources = {
-        k: Source(k, v["title"], v["url"], v["name"], str(v.get("ask", prog_phone)))
-        for k, v in _read("sources.yaml").items()
-    }
-    occ = _read("occupations.yaml")
-    cond = _read("conditions.yaml")
-    path = _read("pathways.yaml")
-    params = _read("parameters.yaml")
-    docs = _read("documents.yaml")
-    gg = _read("gyeonggi.yaml")
-    faq = _read("faq.yaml")
-
-    programme = Programme(
-        name=prog["name"],
-        name_ko=prog["name_ko"],
-        cite=_cite(prog["cite"]),
-        authority=prog["authority"],
-        authority_ko=prog["authority_ko"],
-        quota=int(prog["quota"]),
-        quota_cite=_cite(prog["quota_cite"]),
-        window=Window(
-            opens=datetime.fromisoformat(prog["window"]["opens"]),
-            closes=datetime.fromisoformat(prog["window"]["closes"]),
-            cite=_cite(prog["window"]["cite"]),
-        ),
-        channel_name=prog["channel"]["name"],
-        channel_name_ko=prog["channel"]["name_ko"],
-        channel_url=prog["channel"]["url"],
-        channel_cite=_cite(prog["channel"]["cite"]),
-        contact_phone=str(prog["contact_phone"]),
-        contact_cite=_cite(prog["contact_cite"]),
-        facts=tuple(Fact(f["id"], f["text"], _cite(f["cite"])) for f in prog["facts"]),
-    )
-    occupations = tuple(
-        Occupation(
-            id=o["id"],
-            code=str(o["code"]),
-            former_code=str(o["former_code"]) if o.get("former_code") else None,
-            name=o["name"],
-            name_ko=o["name_ko"],
-            track=o["track"],
-            area=o["area"],
-            description=o["description"],
-            examples=tuple(o["examples"]),
-            cite=_cite(o["cite"]),
-            confirmed=bool(o.get("confirmed", True)),
-            employer_rules=_employer_rules(o.get("employer_rules")),
-            codes_m5=tuple(
-                RenumberedCode(str(c["code"]), c["where"], _cite(c["cite"])) for c in o.get("codes_m5") or ()
-            ),
-        )
-        for o in occ["occupations"]
-    )
-    conditions = {
-        cid: Condition(
-            id=cid,
-            requirement=c["requirement"],
-            reasons=dict(c["reasons"]),
-            advice=c["advice"],
-            cite=_cite(c["cite"]),
-            uncertain=bool(c.get("uncertain", False)),
-            effort=int(c.get("effort", 3)),
-            advice_abroad=_note(c["advice_abroad"]) if c.get("advice_abroad") else None,
-        )
-        for cid, c in cond["conditions"].items()
-    }
-    pathways = {
-        p["id"]: Pathway(
-            id=p["id"],
-            track=p["track"],
-            title=p["title"],
-            explanation=p["explanation"],
-            conditions=tuple(p["conditions"]),
-            cite=_cite(p["cite"]),
-            uncertain=bool(p.get("uncertain", False)),
-        )
-        for p in path["pathways"]
-    }
+    channel = prog["channel"]
     kb = Knowledge(
-        sources=sources,
-        programme=programme,
-        areas=tuple(Area(a["id"], a["label"]) for a in occ["areas"]),
-        occupations=occupations,
-        employer_rules=_employer_rules(occ.get("employer_rules")),
-        conditions=conditions,
-        pathways=pathways,
+        sources={k: _record(Source, v, key=k, ask=str(v.get("ask", prog_phone))) for k, v in sources_raw.items()},
+        programme=_record(
+            Programme,
+            prog,
+            channel_name=channel["name"],
+            channel_name_ko=channel["name_ko"],
+            channel_url=channel["url"],
+            channel_cite=_cite(channel["cite"]),
+        ),
+        areas=_value(tuple[Area, ...], occ["areas"]),
+        occupations=_value(tuple[Occupation, ...], occ["occupations"]),
+        employer_rules=_value(tuple[EmployerRule, ...], occ.get("employer_rules")),
+        conditions={cid: _record(Condition, c, id=cid) for cid, c in cond["conditions"].items()},
+        pathways={p["id"]: _record(Pathway, p) for p in path["pathways"]},
         occupation_pathways={k: tuple(v) for k, v in path["occupation_pathways"].items()},
         blocked_statuses=frozenset(path["blocked_statuses"]),
         blocked_statuses_cite=_cite(path["blocked_statuses_cite"]),
         wage_floors=tuple(
-            WageFloor(w["track"], _date(w["from"]), _date(w["to"]), int(w["annual_krw"]), _cite(w["cite"]))
-            for w in params["wage_floors"]
+            _record(WageFloor, w, start=_date(w["from"]), end=_date(w["to"])) for w in params["wage_floors"]
         ),
         wage_gap_cite=_cite(params["wage_gap_cite"]),
-        minimum_wages=tuple(
-            MinimumWage(int(m["year"]), int(m["hourly_krw"]), int(m["monthly_krw"]), _cite(m["cite"]))
-            for m in params["minimum_wage"]
-        ),
-        documents=tuple(
-            Document(
-                id=d["id"],
-                stage=d["stage"],
-                side=d["side"],
-                name=d["name"],
-                name_ko=d["name_ko"],
-                cite=_cite(d["cite"]),
-                when=dict(d.get("when") or {}),
-                notes=tuple(d.get("notes") or ()),
-                short=d.get("short", ""),
-            )
-            for d in docs["documents"]
-        ),
-        document_notes=tuple(_note(n) for n in docs["general_notes"]),
+        minimum_wages=tuple(_record(MinimumWage, m) for m in params["minimum_wage"]),
+        documents=_value(tuple[Document, ...], docs["documents"]),
+        document_notes=_value(tuple[Note, ...], docs["general_notes"]),
         tb_countries=frozenset(docs["tb_countries"]),
         tb_countries_total=int(docs["tb_countries_total"]),
         tb_cite=_cite(docs["tb_cite"]),
-        municipalities=tuple(
-            Municipality(
-                m["id"], m["name"], m["name_ko"], tuple(m.get("aliases") or ()), tuple(m.get("districts") or ())
-            )
-            for m in gg["municipalities"]
-        ),
-        elsewhere=tuple(Elsewhere(e["en"], e["ko"], tuple(e.get("aliases") or ())) for e in gg.get("elsewhere") or ()),
+        municipalities=_value(tuple[Municipality, ...], gg["municipalities"]),
+        elsewhere=_value(tuple[Elsewhere, ...], gg.get("elsewhere")),
         municipalities_cite=_cite(gg["cite"]),
         codes_cite=_cite(occ["codes_cite"]),
-        faq=tuple(
-            FaqEntry(
-                id=f["id"],
-                topic=f["topic"],
-                answer=f["answer"],
-                cite=tuple(_cite(c) for c in f.get("cite") or ()),
-                related=tuple(f.get("related") or ()),
-            )
-            for f in faq["faq"]
-        ),
+        faq=_value(tuple[FaqEntry, ...], faq["faq"]),
     )
     _validate(kb)
     return kb
