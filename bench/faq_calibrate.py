@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/faq_calibrate.py
 
-The phrasings of each entry were written in three rounds by different writers (knowledge/data/
-faq_phrasings/<lang>.yaml keeps them in order: 6, then 10, then 20 an entry). Each round is held out
+The phrasings of each entry were written in four rounds by different writers (knowledge/data/
+faq_phrasings/<lang>.yaml keeps them in order: 6, then 10, then 20, then 20 an entry). Each round is held out
 in turn and asked against an index of the other two (and the keywords): questions worded by other
 people, as the bot meets them. Printed: top-1 per language, then for each (CONFIDENT, MARGIN) the
 wrong confident answers (worst language, mean) and the "Did you mean…" fallbacks. bench/faq.py's
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings
 
-ROUNDS = ((0, 6), (6, 16), (16, 36))  # the writers' rounds, by position in each entry's list
+ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56))  # the writers' rounds, by position in each entry's list
 CONFIDENT = (0.7, 0.8, 0.85, 0.9, 1.0)
 MARGIN = (0.15, 0.2, 0.25, 0.3)
 
