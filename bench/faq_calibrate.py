@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings
 
 ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56))  # the writers' rounds, by position in each entry's list
-CONFIDENT = (0.7, 0.8, 0.85, 0.9, 1.0)
-MARGIN = (0.15, 0.2, 0.25, 0.3)
+CONFIDENT = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0)
+MARGIN = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 
 
 def main() -> None:
@@ -62,7 +62,7 @@ def main() -> None:
         rate = {lang: wrong[lang] / n[lang] for lang in languages}
         worst = max(rate, key=lambda lang: rate[lang])
         print(
-            f"{confident:9.2f} {margin:6.2f} {rate[worst]:10.1%} ({worst:>3s}) {sum(rate.values()) / len(rate):10.1%} "
+            f"{confident:9.2f} {margin:6.2f} {rate[worst]:10.2%} ({worst:>3s}) {sum(rate.values()) / len(rate):10.1%} "
             f"{fallback / len(results):8.1%}"
         )
 

@@ -25,8 +25,8 @@ from knowledge.verdict import Outcome
 # A confident answer: the best entry scores CONFIDENT and leads the next by MARGIN. Chosen by
 # bench/faq_calibrate.py (each writers' round asked against the others, never the held-out set): the
 # pair with the fewest fallbacks at which no language answers more than 2 % wrongly (BENCHMARKS.md).
-CONFIDENT = 0.85
-MARGIN = 0.3
+CONFIDENT = 0.5
+MARGIN = 0.35
 SUGGEST = 0.18  # below this, nothing is offered as a topic
 CONTEXT_BOOST = 0.03  # the person's case nudges a near-tie towards the entry about it
 

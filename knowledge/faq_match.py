@@ -107,6 +107,10 @@ class Match:
 
 
 KEYWORD_WEIGHT = 0.3  # per distinct keyword found, divided by how many entries share it
+# A question's most telling grams that are scored (by weight): a three-sentence message has 300 or so,
+# most of them common ones with long postings and little say; 80 took the p99 (bench/faq_calibrate.py's
+# questions) from 6.3 to 4.5 ms and top-1 from 89.8 to 89.7 %.
+QUERY_GRAMS = 80
 
 
 def _keyword_index(keywords: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, tuple[tuple[str, ...], float]]]]:
@@ -228,7 +232,9 @@ class Matcher:
         """The k best entries (each by its best phrasing); ``boost`` adds to an entry's score (the
         person's context breaks near-ties)."""
         scores = [0.0] * self.size  # a list indexed by phrasing: 3x faster than a dict of the touched ones
-        for at, w in self._weigh(features(text)).items():
+        vector = self._weigh(features(text))
+        telling = sorted(vector.items(), key=lambda item: item[1], reverse=True)[:QUERY_GRAMS]
+        for at, w in telling:
             start, end = self.starts[at], self.starts[at + 1]
             for doc, dw in zip(self.ids[start:end], self.weights[start:end], strict=True):
                 scores[doc] += w * dw
