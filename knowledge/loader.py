@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from dataclasses import MISSING, fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -79,35 +79,85 @@ def _date(value: Any) -> date:
 
 
 def _value(hint: Any, raw: Any) -> Any:
-    """A YAML value as the record field's type says (the one place where data become typed)."""
+    """A YAML value as the record field's type says (the one place where data become typed). What does
+    not fit is refused at load, never passed on: a blank list would make a pathway's conditions
+    vanish, a blank text would reach people as "None"."""
     origin, args = get_origin(hint), get_args(hint)
     if origin in (UnionType, Union):  # X | None: absent or empty is None
         kind = next(a for a in args if a is not type(None))
-        return _value(kind, raw) if raw else None
+        return None if raw in (None, "") else _value(kind, raw)
+    if raw is None:
+        raise KnowledgeError("is empty")
     if origin in (tuple, frozenset):
-        return origin(_value(args[0], item) for item in raw or ())
+        _expect(raw, list, "a list")
+        return origin(_value(args[0], item) for item in raw)
     if origin is dict:
-        return dict(raw or {})
+        key, kind = args
+        return {_value(key, k): _value(kind, v) for k, v in _expect(raw, dict, "a mapping").items()}
+    if hint is object:  # a condition's free-form parts (Document.when)
+        return raw
     if hint is Cite:
+        _expect(raw, dict, "a citation {source, confidence}")
         return _cite(raw)
     if hint is date:
         return _date(raw)
     if hint is datetime:
-        return datetime.fromisoformat(str(raw))
+        when = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+        if when.tzinfo is None:  # compared with aware instants everywhere: refused here, not at a user's step
+            raise KnowledgeError(f"{raw!r} has no time zone (write +09:00)")
+        return when
     if is_dataclass(hint):
         return _record(cast(type, hint), raw)
-    return hint(raw)  # str, int, bool, Confidence: a number typed as a code becomes its text
+    if hint is str:  # a number typed as a code becomes its text; nothing else does
+        return str(_expect(raw, (str, int), "text"))
+    return _expect(raw, hint, hint.__name__)  # int, bool
 
 
-def _record(cls: type[R], raw: dict[str, Any], **given: Any) -> R:
+def _expect(raw: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if not isinstance(raw, kind) or (isinstance(raw, bool) and kind is not bool):
+        raise KnowledgeError(f"should be {what}, not {raw!r}")
+    return raw
+
+
+def _record(cls: type[R], raw: Any, *, read: tuple[str, ...] = (), **given: Any) -> R:
     """A record from its YAML mapping, field by field as the dataclass declares them: a key the data
-    leave out keeps the field's default; ``given`` names what does not come from the mapping as is."""
+    leave out (or leave blank) keeps the field's default, and a field without one must be there;
+    ``given`` are the fields the caller makes from the mapping's keys named in ``read``. A key the
+    record does not know is refused: a misspelt optional key would otherwise vanish silently."""
+    name = cls.__name__
+    _expect(raw, dict, f"a mapping for {name}")
+    where = f"{name} {given.get('id') or raw.get('id', '')}".rstrip()
+    declared = {f.name: f for f in fields(cast(Any, cls))}
+    unknown = set(raw) - set(declared) - set(read)
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown key(s) {sorted(unknown)}")
     hints = _hints(cast(type, cls))
     values = dict(given)
-    for f in fields(cast(Any, cls)):
-        if f.name not in values and f.name in raw:
-            values[f.name] = _value(hints[f.name], raw[f.name])
+    for key, f in declared.items():
+        if key in values:
+            continue
+        optional = f.default is not MISSING or f.default_factory is not MISSING
+        if raw.get(key) is None:
+            if optional:
+                continue
+            raise KnowledgeError(f"{where}: {key} is {'empty' if key in raw else 'missing'}")
+        try:
+            values[key] = _value(hints[key], raw[key])
+        except (KnowledgeError, ValueError, KeyError, TypeError) as e:
+            raise KnowledgeError(f"{where}: {key}: {e}") from None
     return cls(**values)
+
+
+def _take(hint: Any, data: dict[str, Any], key: str, *, optional: bool = False) -> Any:
+    """One top-level key of a data file, typed; a required one must be there and not blank."""
+    if data.get(key) is None:
+        if optional:
+            return _value(hint, [])
+        raise KnowledgeError(f"{key} is {'empty' if key in data else 'missing'}")
+    try:
+        return _value(hint, data[key])
+    except (KnowledgeError, ValueError, KeyError, TypeError) as e:
+        raise KnowledgeError(f"{key}: {e}") from None
 
 
 @cache
@@ -126,40 +176,44 @@ def load() -> Knowledge:
         "programme", "sources", "occupations", "conditions", "pathways", "parameters", "documents", "gyeonggi", "faq"
     )
     prog_phone = str(prog["contact_phone"])
-    channel = prog["channel"]
+    channel = _take(dict[str, object], prog, "channel")
     kb = Knowledge(
         sources={k: _record(Source, v, key=k, ask=str(v.get("ask", prog_phone))) for k, v in sources_raw.items()},
         programme=_record(
             Programme,
             prog,
-            channel_name=channel["name"],
-            channel_name_ko=channel["name_ko"],
-            channel_url=channel["url"],
-            channel_cite=_cite(channel["cite"]),
+            read=("channel",),
+            channel_name=_take(str, channel, "name"),
+            channel_name_ko=_take(str, channel, "name_ko"),
+            channel_url=_take(str, channel, "url"),
+            channel_cite=_take(Cite, channel, "cite"),
         ),
-        areas=_value(tuple[Area, ...], occ["areas"]),
-        occupations=_value(tuple[Occupation, ...], occ["occupations"]),
-        employer_rules=_value(tuple[EmployerRule, ...], occ.get("employer_rules")),
-        conditions={cid: _record(Condition, c, id=cid) for cid, c in cond["conditions"].items()},
-        pathways={p["id"]: _record(Pathway, p) for p in path["pathways"]},
-        occupation_pathways={k: tuple(v) for k, v in path["occupation_pathways"].items()},
-        blocked_statuses=frozenset(path["blocked_statuses"]),
-        blocked_statuses_cite=_cite(path["blocked_statuses_cite"]),
+        areas=_take(tuple[Area, ...], occ, "areas"),
+        occupations=_take(tuple[Occupation, ...], occ, "occupations"),
+        employer_rules=_take(tuple[EmployerRule, ...], occ, "employer_rules", optional=True),
+        conditions={
+            cid: _record(Condition, c, id=cid) for cid, c in _take(dict[str, object], cond, "conditions").items()
+        },
+        pathways={p.id: p for p in _take(tuple[Pathway, ...], path, "pathways")},
+        occupation_pathways=_take(dict[str, tuple[str, ...]], path, "occupation_pathways"),
+        blocked_statuses=_take(frozenset[str], path, "blocked_statuses"),
+        blocked_statuses_cite=_take(Cite, path, "blocked_statuses_cite"),
         wage_floors=tuple(
-            _record(WageFloor, w, start=_date(w["from"]), end=_date(w["to"])) for w in params["wage_floors"]
+            _record(WageFloor, w, read=("from", "to"), start=_take(date, w, "from"), end=_take(date, w, "to"))
+            for w in _take(tuple[dict[str, object], ...], params, "wage_floors")
         ),
-        wage_gap_cite=_cite(params["wage_gap_cite"]),
-        minimum_wages=tuple(_record(MinimumWage, m) for m in params["minimum_wage"]),
-        documents=_value(tuple[Document, ...], docs["documents"]),
-        document_notes=_value(tuple[Note, ...], docs["general_notes"]),
-        tb_countries=frozenset(docs["tb_countries"]),
-        tb_countries_total=int(docs["tb_countries_total"]),
-        tb_cite=_cite(docs["tb_cite"]),
-        municipalities=_value(tuple[Municipality, ...], gg["municipalities"]),
-        elsewhere=_value(tuple[Elsewhere, ...], gg.get("elsewhere")),
-        municipalities_cite=_cite(gg["cite"]),
-        codes_cite=_cite(occ["codes_cite"]),
-        faq=_value(tuple[FaqEntry, ...], faq["faq"]),
+        wage_gap_cite=_take(Cite, params, "wage_gap_cite"),
+        minimum_wages=_take(tuple[MinimumWage, ...], params, "minimum_wage"),
+        documents=_take(tuple[Document, ...], docs, "documents"),
+        document_notes=_take(tuple[Note, ...], docs, "general_notes"),
+        tb_countries=_take(frozenset[str], docs, "tb_countries"),
+        tb_countries_total=_take(int, docs, "tb_countries_total"),
+        tb_cite=_take(Cite, docs, "tb_cite"),
+        municipalities=_take(tuple[Municipality, ...], gg, "municipalities"),
+        elsewhere=_take(tuple[Elsewhere, ...], gg, "elsewhere", optional=True),
+        municipalities_cite=_take(Cite, gg, "cite"),
+        codes_cite=_take(Cite, occ, "codes_cite"),
+        faq=_take(tuple[FaqEntry, ...], faq, "faq"),
     )
     _validate(kb)
     return kb
@@ -170,6 +224,7 @@ def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:
     p = kb.programme
     cites: list[tuple[str, Cite]] = [
         ("programme", p.cite),
+        ("authority", p.authority_cite),
         ("quota", p.quota_cite),
         ("window", p.window.cite),
         ("channel", p.channel_cite),

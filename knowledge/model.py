@@ -59,6 +59,7 @@ class Programme:
     cite: Cite
     authority: str
     authority_ko: str
+    authority_cite: Cite
     quota: int
     quota_cite: Cite
     window: Window
@@ -205,8 +206,8 @@ class FaqEntry:
     id: str
     topic: str
     answer: str
-    cite: tuple[Cite, ...]
-    related: tuple[str, ...]
+    cite: tuple[Cite, ...] = ()  # none for the entry about this bot itself (privacy)
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

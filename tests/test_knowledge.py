@@ -243,19 +243,53 @@ def test_faq_cites_resolve_and_related_ids_exist() -> None:
         assert set(f.related) <= ids - {f.id}, f.id
 
 
-def test_faq_loader_refuses_an_unknown_related_id(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("file", "before", "after", "refusal"),
+    [
+        ("faq.yaml", "related: [stay_length,", "related: [no_such_id,", "no_such_id"),
+        # A blank list is refused, not read as "no conditions" (which would make everyone eligible).
+        ("pathways.yaml", "conditions: [degree_master, major_related]", "conditions:", "conditions is empty"),
+        # A misspelt optional key would otherwise leave its default in place without a word.
+        ("conditions.yaml", "    effort: 1\n", "    efort: 1\n", r"unknown key\(s\) \['efort'\]"),
+        ("programme.yaml", '"2025-09-15T00:00:00+09:00"', '"2025-09-15T00:00:00"', "no time zone"),
+        ("faq.yaml", "    topic: ", "    topic: [a list]\n    x_topic: ", "unknown key|should be text"),
+        ("documents.yaml", 'short: "Passport"', "short: [Passport]", "Document passport_copy: short: should be text"),
+        (
+            "documents.yaml",
+            "  - id: gg24_form\n    stage:",
+            "  - id: gg24_form\n    stag:",
+            "Document gg24_form: unknown",
+        ),
+        ("documents.yaml", "    name_ko: 여권 사본\n", "", "Document passport_copy: name_ko is missing"),
+    ],
+)
+def test_the_loader_refuses_data_that_do_not_fit_their_records(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, file: str, before: str, after: str, refusal: str
+) -> None:
     for name in loader.DATA_DIR.glob("*.yaml"):
         (tmp_path / name.name).write_text(name.read_text(encoding="utf-8"), encoding="utf-8")
-    faq = tmp_path / "faq.yaml"
-    faq.write_text(faq.read_text(encoding="utf-8").replace("related: [stay_length,", "related: [no_such_id,", 1))
+    edited = tmp_path / file
+    text = edited.read_text(encoding="utf-8")
+    assert before in text
+    edited.write_text(text.replace(before, after, 1), encoding="utf-8")
     monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
     load.cache_clear()
     try:
-        with pytest.raises(loader.KnowledgeError, match="no_such_id"):
+        with pytest.raises(loader.KnowledgeError, match=refusal):
             load()
     finally:
         monkeypatch.undo()
         load.cache_clear()
+
+
+def test_codes_typed_as_numbers_are_text_and_optional_keys_keep_their_defaults() -> None:
+    kb = load()
+    web = kb.occupation("web_developer")
+    assert isinstance(web.code, str) and web.code.isdigit()
+    assert all(isinstance(c.code, str) for o in kb.occupations for c in o.codes_m5)
+    privacy = next(f for f in kb.faq if f.id == "privacy")
+    assert privacy.cite == ()
+    assert kb.programme.authority_cite.keys == ("G1", "G2")
 
 
 def test_faq_states_no_figure_absent_from_the_facts() -> None:
