@@ -99,7 +99,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     await emp(hr, "🔑")
     # The reply, wherever it is among what arrived (an outbox notice may come first).
     assert any("asked to approve" in m.plain for m in await hr.say(code))
-    await wait_for_text(person, "Hanbit Soft")
+    await wait_for_text(person, "asks to follow")  # the notice (the form also names Hanbit Soft)
     await person.say("/share")
     await press(person, data="sh1:ask:")
     await press(person, data="sh1:approve:")
