@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/faq_calibrate.py
 
-The phrasings of each entry were written in four rounds by different writers (knowledge/data/
-faq_phrasings/<lang>.yaml keeps them in order: 6, then 10, then 20, then 20 an entry). Each round is held
-out in turn and asked against an index of the other three (and the keywords): questions worded by other
+The phrasings of each entry were written in five rounds by different writers (knowledge/data/
+faq_phrasings/<lang>.yaml keeps them in order: 6, then 10, then 20, 20 and 20 an entry). Each round is held
+out in turn and asked against an index of the other four (and the keywords): questions worded by other
 people, as the bot meets them. Besides, bench/faq_offtopic/<lang>.yaml holds 30 messages a language that
 no entry answers (everyday life in Korea, other visas, chit-chat, a name or a date typed at a step),
 written by other writers; they are asked against the whole index, and any confident answer to them is
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings
 
-ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56))  # the writers' rounds, by position in each entry's list
+ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56), (56, 76))  # the writers' rounds, by position in each entry's list
 CONFIDENT = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0)
 MARGIN = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 OFFTOPIC_DIR = Path(__file__).parent / "faq_offtopic"
@@ -74,7 +74,9 @@ def main() -> None:
     top1 = {lang: sum(r[1] for r in results if r[0] == lang) / n[lang] for lang in languages}
     print(f"{len(results)} questions; top-1 " + " ".join(f"{lang} {v:.1%}" for lang, v in top1.items()))
     print(f"{len(offtopic)} off-topic messages")
-    print(f"{'CONFIDENT':>9s} {'MARGIN':>6s} {'wrong worst':>17s} {'wrong mean':>10s} {'off-topic':>9s} {'fallback':>8s}")
+    print(
+        f"{'CONFIDENT':>9s} {'MARGIN':>6s} {'wrong worst':>17s} {'wrong mean':>10s} {'off-topic':>9s} {'fallback':>8s}"
+    )
     chosen: tuple[float, float, float] | None = None
     for confident, margin in itertools.product(CONFIDENT, MARGIN):
         wrong: dict[str, int] = defaultdict(int)

@@ -26,8 +26,8 @@ from knowledge.verdict import Outcome
 # bench/faq_calibrate.py (each writers' round asked against the others, and 360 messages no entry
 # answers; never the held-out set): the pair with the fewest fallbacks at which no language answers
 # more than 2 % wrongly and at most 5 % of the off-topic messages get an answer (BENCHMARKS.md).
-CONFIDENT = 0.9
-MARGIN = 0.35
+CONFIDENT = 0.85
+MARGIN = 0.4
 SUGGEST = 0.18  # below this, nothing is offered as a topic
 CONTEXT_BOOST = 0.03  # the person's case nudges a near-tie towards the entry about it
 
