@@ -71,11 +71,21 @@ def _read(name: str) -> Any:
 
 
 def _cite(raw: dict[str, Any]) -> Cite:
-    return Cite(source=str(raw["source"]), confidence=Confidence(raw["confidence"]))
+    _known(raw, ("source", "confidence"), "the citation")
+    return Cite(source=_value(str, raw.get("source")), confidence=Confidence(_value(str, raw.get("confidence"))))
 
 
 def _date(value: Any) -> date:
+    if isinstance(value, datetime):  # a day compared with days: an instant would fail at a user's step
+        raise KnowledgeError(f"{value!r} should be a day (YYYY-MM-DD), not an instant")
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _known(raw: dict[str, Any], keys: tuple[str, ...] | set[str], where: str) -> None:
+    """A key nobody reads is refused: a misspelt one would otherwise vanish with what it holds."""
+    unknown = set(raw) - set(keys)
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown key(s) {sorted(unknown)}")
 
 
 def _value(hint: Any, raw: Any) -> Any:
@@ -108,8 +118,10 @@ def _value(hint: Any, raw: Any) -> Any:
         return when
     if is_dataclass(hint):
         return _record(cast(type, hint), raw)
-    if hint is str:  # a number typed as a code becomes its text; nothing else does
-        return str(_expect(raw, (str, int), "text"))
+    if hint is str:  # codes too are quoted: YAML reads 0211 as the number 137
+        if not _expect(raw, str, "text (codes in quotes)").strip():
+            raise KnowledgeError("is blank")
+        return raw
     return _expect(raw, hint, hint.__name__)  # int, bool
 
 
@@ -126,11 +138,9 @@ def _record(cls: type[R], raw: Any, *, read: tuple[str, ...] = (), **given: Any)
     record does not know is refused: a misspelt optional key would otherwise vanish silently."""
     name = cls.__name__
     _expect(raw, dict, f"a mapping for {name}")
-    where = f"{name} {given.get('id') or raw.get('id', '')}".rstrip()
+    where = f"{name} {given.get('id') or raw.get('id') or given.get('key', '')}".rstrip()
     declared = {f.name: f for f in fields(cast(Any, cls))}
-    unknown = set(raw) - set(declared) - set(read)
-    if unknown:
-        raise KnowledgeError(f"{where}: unknown key(s) {sorted(unknown)}")
+    _known(raw, set(declared) | set(read), where)
     hints = _hints(cast(type, cls))
     values = dict(given)
     for key, f in declared.items():
@@ -145,6 +155,8 @@ def _record(cls: type[R], raw: Any, *, read: tuple[str, ...] = (), **given: Any)
             values[key] = _value(hints[key], raw[key])
         except (KnowledgeError, ValueError, KeyError, TypeError) as e:
             raise KnowledgeError(f"{where}: {key}: {e}") from None
+        if not optional and values[key] in ((), frozenset(), {}):  # [] as blank as no value at all
+            raise KnowledgeError(f"{where}: {key} is empty")
     return cls(**values)
 
 
@@ -155,9 +167,12 @@ def _take(hint: Any, data: dict[str, Any], key: str, *, optional: bool = False) 
             return _value(hint, [])
         raise KnowledgeError(f"{key} is {'empty' if key in data else 'missing'}")
     try:
-        return _value(hint, data[key])
+        value = _value(hint, data[key])
     except (KnowledgeError, ValueError, KeyError, TypeError) as e:
         raise KnowledgeError(f"{key}: {e}") from None
+    if not optional and value in ((), frozenset(), {}):
+        raise KnowledgeError(f"{key} is empty")
+    return value
 
 
 @cache
@@ -165,8 +180,25 @@ def _hints(cls: type) -> dict[str, Any]:
     return get_type_hints(cls)
 
 
+# The top-level keys of each file, all read below (conditions, FAQ and sources hold mappings by id).
+_FILE_KEYS = {
+    "occupations": ("areas", "occupations", "employer_rules", "codes_cite"),
+    "conditions": ("conditions",),
+    "pathways": ("pathways", "occupation_pathways", "blocked_statuses", "blocked_statuses_cite"),
+    "parameters": ("wage_floors", "wage_gap_cite", "minimum_wage"),
+    "documents": ("documents", "general_notes", "tb_countries", "tb_countries_total", "tb_cite"),
+    "gyeonggi": ("municipalities", "elsewhere", "cite"),
+    "faq": ("faq",),
+}
+
+
 def _read_all(*names: str) -> list[Any]:
-    return [_read(f"{name}.yaml") for name in names]
+    files = [_read(f"{name}.yaml") for name in names]
+    for name, data in zip(names, files, strict=True):
+        _expect(data, dict, f"{name}.yaml: a mapping")
+        if name in _FILE_KEYS:
+            _known(data, _FILE_KEYS[name], f"{name}.yaml")
+    return files
 
 
 @cache
@@ -175,10 +207,11 @@ def load() -> Knowledge:
     prog, sources_raw, occ, cond, path, params, docs, gg, faq = _read_all(
         "programme", "sources", "occupations", "conditions", "pathways", "parameters", "documents", "gyeonggi", "faq"
     )
-    prog_phone = str(prog["contact_phone"])
+    prog_phone = _take(str, prog, "contact_phone")
     channel = _take(dict[str, object], prog, "channel")
+    _known(channel, ("name", "name_ko", "url", "cite"), "programme.yaml: channel")
     kb = Knowledge(
-        sources={k: _record(Source, v, key=k, ask=str(v.get("ask", prog_phone))) for k, v in sources_raw.items()},
+        sources={k: _source(k, v, prog_phone) for k, v in sources_raw.items()},
         programme=_record(
             Programme,
             prog,
@@ -217,6 +250,12 @@ def load() -> Knowledge:
     )
     _validate(kb)
     return kb
+
+
+def _source(key: str, raw: Any, phone: str) -> Source:
+    """A source; where it names no phone that can confirm it, the programme's."""
+    _expect(raw, dict, f"a mapping for Source {key}")
+    return _record(Source, raw, key=key) if "ask" in raw else _record(Source, raw, key=key, ask=phone)
 
 
 def all_cites(kb: Knowledge) -> list[tuple[str, Cite]]:

@@ -261,6 +261,30 @@ def test_faq_cites_resolve_and_related_ids_exist() -> None:
             "Document gg24_form: unknown",
         ),
         ("documents.yaml", "    name_ko: 여권 사본\n", "", "Document passport_copy: name_ko is missing"),
+        # An empty list is as blank as no list.
+        ("pathways.yaml", "conditions: [degree_master, major_related]", "conditions: []", "conditions is empty"),
+        # A misspelt top-level key, a key of the channel, an extra key in a citation.
+        (
+            "occupations.yaml",
+            "\nemployer_rules:",
+            "\nemployer_rule:",
+            r"occupations.yaml: unknown key\(s\) \['employer_rule'\]",
+        ),
+        ("programme.yaml", "  name_ko:", "  nmae_ko:", r"channel: unknown key\(s\) \['nmae_ko'\]"),
+        ("faq.yaml", "confidence: C}", "confidence: C, note: x}", r"the citation: unknown key\(s\) \['note'\]"),
+        # A source's phone left blank would be shown as "None"; a source that is no mapping named.
+        (
+            "sources.yaml",
+            'ask: "1345", title: "MoJ stay manual 2026.6 (',
+            'ask: null, title: "MoJ stay manual 2026.6 (',
+            "Source M2: ask is empty",
+        ),
+        ("sources.yaml", "G2: {name:", "G2: 7\nG9: {name:", "a mapping for Source G2"),
+        # A day written as an instant would fail at a user's step, comparing it with days.
+        ("parameters.yaml", "from: 2025-04-01,", "from: 2025-04-01T00:00:00+09:00,", "should be a day"),
+        ("programme.yaml", "authority: Governor of Gyeonggi Province", 'authority: ""', "authority: is blank"),
+        # Codes are quoted: unquoted, YAML reads 0211 as the number 137.
+        ("occupations.yaml", 'code: "2224"', "code: 0211", "code: should be text"),
     ],
 )
 def test_the_loader_refuses_data_that_do_not_fit_their_records(
@@ -282,7 +306,7 @@ def test_the_loader_refuses_data_that_do_not_fit_their_records(
         load.cache_clear()
 
 
-def test_codes_typed_as_numbers_are_text_and_optional_keys_keep_their_defaults() -> None:
+def test_codes_are_text_and_optional_keys_keep_their_defaults() -> None:
     kb = load()
     web = kb.occupation("web_developer")
     assert isinstance(web.code, str) and web.code.isdigit()
