@@ -16,7 +16,7 @@ from bot.i18n import available_locales
 from bot.services.faq import FaqService
 from dialogs import faq
 from emulator import BotAPIEmulator
-from knowledge.faq_match import Matcher, load_phrasings, normalise
+from knowledge.faq_match import PHRASINGS_DIR, Matcher, load_phrasings, normalise
 from knowledge.loader import load
 from knowledge.text import T
 from knowledge.verdict import Outcome
@@ -72,6 +72,27 @@ def test_every_entry_has_phrasings_and_keywords_in_every_language() -> None:
     for language, by_entry in phrasings.items():
         assert set(by_entry) == ids, language
         assert all(len(p) >= 5 for p in by_entry.values()), language
+
+
+@pytest.mark.parametrize("held_out", ["faq_eval", "faq_eval2", "faq_offtopic"])
+def test_no_held_out_question_is_among_the_phrasings_or_keywords(held_out: str) -> None:
+    """bench/'s questions measure wording the index has not seen: one copied into the phrasings
+    (or typed there by chance) would be answered from memory. (A keyword may equal a one-word
+    question: keywords are the topics' vocabulary, not questions.)"""
+    import yaml
+
+    known = {
+        normalise(text)
+        for by_entry in load_phrasings(PHRASINGS_DIR).values()
+        for texts in by_entry.values()
+        for text in texts
+    }
+    asked = []
+    for path in sorted((ROOT / "bench" / held_out).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        asked += [str(q) for qs in data.values() for q in qs] if isinstance(data, dict) else [str(q) for q in data]
+    assert asked
+    assert [q for q in asked if normalise(q) in known] == []
 
 
 def test_a_known_phrasing_is_answered_confidently_in_every_language() -> None:
