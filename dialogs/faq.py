@@ -27,7 +27,7 @@ from knowledge.verdict import Outcome
 # answers; never the held-out set): the pair with the fewest fallbacks at which no language answers
 # more than 2 % wrongly and at most 5 % of the off-topic messages get an answer (BENCHMARKS.md).
 CONFIDENT = 0.85
-MARGIN = 0.4
+MARGIN = 0.45
 SUGGEST = 0.18  # below this, nothing is offered as a topic
 CONTEXT_BOOST = 0.03  # the person's case nudges a near-tie towards the entry about it
 
