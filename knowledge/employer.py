@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.loader import load
+from knowledge.loader import StrictLoader, load
 from knowledge.model import Cite, Confidence, Document, EmployerRule, Occupation
 from knowledge.parameters import wage_floor
 from knowledge.verdict import Status
@@ -50,7 +50,7 @@ class EmployerRules:
 
 @cache
 def rules() -> EmployerRules:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    raw = yaml.load(DATA.read_text(encoding="utf-8"), Loader=StrictLoader)
     return EmployerRules(
         ratios={r["occupation"]: Ratio(r["occupation"], int(r["percent"]), _cite(r["cite"])) for r in raw["ratios"]},
         min_korean_staff=int(raw["min_korean_staff"]),

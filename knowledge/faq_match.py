@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.loader import StrictLoader
+
 PHRASINGS_DIR = Path(__file__).parent / "data" / "faq_phrasings"
 KEYWORDS_DIR = Path(__file__).parent / "data" / "faq_keywords"
 NGRAMS = (2, 3)
@@ -257,8 +259,9 @@ def load_phrasings(directory: Path = PHRASINGS_DIR) -> dict[str, dict[str, list[
     out: dict[str, dict[str, list[str]]] = {}
     for path in sorted(directory.glob("*.yaml")):
         with path.open(encoding="utf-8") as fh:
-            # libyaml's loader where PyYAML has it: the pure-Python one took 0.6 s of every start
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            # libyaml's parser where PyYAML has it (the pure-Python one took 0.6 s of every start); an
+            # entry given twice is refused, not half its phrasings dropped
+            data = yaml.load(fh, Loader=StrictLoader) or {}
             out[path.stem] = {str(k): [str(p) for p in v] for k, v in data.items()}
     return out
 

@@ -33,7 +33,20 @@ from knowledge.model import (
 
 DATA_DIR = Path(__file__).parent / "data"
 # libyaml's safe loader where PyYAML was built with it (10 times faster at every start), else Python's.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictLoader(_BASE_LOADER):  # type: ignore[misc]
+    """Refuses a key given twice in one mapping: YAML keeps the last one without a word (sources.yaml
+    held M5 twice, and only the second counted)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]  # as written: cheap
+        if len(set(keys)) != len(keys):
+            twice = next(k for i, k in enumerate(keys) if k in keys[:i])
+            raise KnowledgeError(f"line {node.start_mark.line + 1}: {twice!r} is given twice in one mapping")
+        return cast(dict[Any, Any], super().construct_mapping(node, deep=deep))
+
 
 # Keys whose string values are user-facing English text; the Babel extractor (knowledge/extract.py)
 # collects them into the gettext catalogs.
@@ -67,7 +80,7 @@ class KnowledgeError(ValueError):
 
 def _read(name: str) -> Any:
     with (DATA_DIR / name).open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)
+        return yaml.load(fh, Loader=StrictLoader)
 
 
 def _cite(raw: dict[str, Any]) -> Cite:

@@ -283,6 +283,8 @@ def test_faq_cites_resolve_and_related_ids_exist() -> None:
         # A day written as an instant would fail at a user's step, comparing it with days.
         ("parameters.yaml", "from: 2025-04-01,", "from: 2025-04-01T00:00:00+09:00,", "should be a day"),
         ("programme.yaml", "authority: Governor of Gyeonggi Province", 'authority: ""', "authority: is blank"),
+        # A key given twice: YAML would keep the second without a word.
+        ("sources.yaml", "G2: {name:", 'G1: {name: "x", title: "x", url: "x"}\nG2: {name:', "'G1' is given twice"),
         # Codes are quoted: unquoted, YAML reads 0211 as the number 137.
         ("occupations.yaml", 'code: "2224"', "code: 0211", "code: should be text"),
     ],

@@ -57,7 +57,7 @@ def test_every_cited_source_has_a_plain_translatable_name() -> None:
         (
             "M5 p.426 vs p.220",
             INF,
-            "Source: Ministry of Justice stay manual, pp. 220, 426 (our reading — ask 031-120 to confirm)",
+            "Source: Ministry of Justice stay manual, pp. 220, 426 (our reading — ask 1345 to confirm)",
         ),
         # immigration's own rules: 1345 confirms them; anything of the programme's: Gyeonggi
         (
