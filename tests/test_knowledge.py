@@ -232,6 +232,19 @@ def test_faq_has_the_27_topics_in_order_short_enough() -> None:
             assert host in {"gg24.gg.go.kr", "hikorea.go.kr"}, (f.id, host)
 
 
+def test_an_faq_answer_naming_whom_to_ask_agrees_with_its_sources_line() -> None:
+    """Below an answer, an uncertain fact's sources say whom to ask (dialogs/citations.py); an answer
+    that names a number itself must name that one too (the family answer said "ask 1345" above a
+    line saying "ask 031-120")."""
+    from dialogs.citations import who_to_ask
+
+    for f in load().faq:
+        named = {phone for phone in ("1345", "031-120") if phone in f.answer}
+        for c in f.cite:
+            if named and c.confidence.value in ("I", "S"):
+                assert who_to_ask(c) in named, (f.id, c.source, who_to_ask(c), named)
+
+
 def test_faq_cites_resolve_and_related_ids_exist() -> None:
     kb = load()
     ids = {f.id for f in kb.faq}
