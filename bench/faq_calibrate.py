@@ -6,16 +6,16 @@ The phrasings of each entry were written in five rounds by different writers (kn
 faq_phrasings/<lang>.yaml keeps them in order: 6, then 10, then 20, 20 and 20 an entry). Each round is held
 out in turn and asked against an index of the other four and their keywords (a keyword found only in
 the held-out round's phrasings of its language is left out with it: it was taken from that wording):
-questions worded by other people, as the bot meets them. Besides, bench/faq_offtopic/<lang>.yaml holds 30 messages a language that
-no entry answers (everyday life in Korea, other visas, chit-chat, a name or a date typed at a step),
-written by other writers; they are asked against the whole index, and any confident answer to them is
-wrong. Printed: top-1 per language, then for each (CONFIDENT, MARGIN) the wrong confident answers
+questions worded by other people, as the bot meets them. Besides, bench/faq_offtopic/<lang>.yaml
+holds 30 messages a language that no entry answers (everyday life in Korea, other visas, chit-chat,
+a name or a date typed at a step), written by other writers; they are asked against the whole index,
+and any confident answer to them is wrong. Printed: top-1 per language, then for each (CONFIDENT, MARGIN) the wrong confident answers
 (worst language, mean), the off-topic messages answered confidently, and the "Did you mean…" fallbacks.
 
 The rule, fixed before the off-topic set was first measured: the pair with the fewest fallbacks at
 which no language answers more than 2.0 % of its questions wrongly and at most 5 % of the off-topic
-messages (all languages together) get a confident answer. bench/faq.py's held-out set is never read
-here, so the rule chosen on these figures can be measured there honestly.
+messages (all languages together) get a confident answer. bench/faq.py's held-out sets (faq_eval,
+faq_eval2) are never read here, so the rule chosen on these figures can be measured there honestly.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from knowledge.verdict import Outcome
 
 # A confident answer: the best entry scores CONFIDENT and leads the next by MARGIN. Chosen by
 # bench/faq_calibrate.py (each writers' round asked against the others, and 360 messages no entry
-# answers; never the held-out set): the pair with the fewest fallbacks at which no language answers
+# answers; never the held-out sets): the pair with the fewest fallbacks at which no language answers
 # more than 2 % wrongly and at most 5 % of the off-topic messages get an answer (BENCHMARKS.md).
 CONFIDENT = 0.85
 MARGIN = 0.45

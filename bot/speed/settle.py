@@ -43,7 +43,7 @@ def settle() -> None:
 
 def trim_heap() -> None:
     """Hands the heap freed by the start back to the system; glibc keeps it otherwise: building the
-    FAQ's index left RSS +30.3 MB, +24.1 after this (+18.4 when read from CACHE_DIR; bench/faq.py).
+    FAQ's index left RSS +30.3 MB, +23.8 after this (+18.7 when read from CACHE_DIR; bench/faq.py).
     Memory, not speed: done with the patches off too. Nothing to do without glibc."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
