@@ -1,6 +1,7 @@
-"""Calibration of the FAQ's confidence rule (dialogs/faq.py CONFIDENT, MARGIN) without the held-out set.
+"""Calibration of the FAQ's matcher and confidence rule (faq_match.TOPIC_WEIGHT; dialogs/faq.py
+CONFIDENT, MARGIN, SUGGEST) without the held-out sets.
 
-    .venv/bin/python bench/faq_calibrate.py
+    .venv/bin/python bench/faq_calibrate.py [--topic-weight W]   (W: try another TOPIC_WEIGHT)
 
 The phrasings of each entry were written in five rounds by different writers (knowledge/data/
 faq_phrasings/<lang>.yaml keeps them in order: 6, then 10, then 20, 20 and 20 an entry). Each round is held
@@ -10,7 +11,8 @@ questions worded by other people, as the bot meets them. Besides, bench/faq_offt
 holds 30 messages a language that no entry answers (everyday life in Korea, other visas, chit-chat,
 a name or a date typed at a step), written by other writers; they are asked against the whole index,
 and any confident answer to them is wrong. Printed: top-1 per language, then for each (CONFIDENT, MARGIN) the wrong confident answers
-(worst language, mean), the off-topic messages answered confidently, and the "Did you mean…" fallbacks.
+(worst language, mean), the off-topic messages answered confidently, and the "Did you mean…" fallbacks;
+last, for each SUGGEST, how often a fallback offers the right topic and an off-topic message is offered one.
 
 The rule, fixed before the off-topic set was first measured: the pair with the fewest fallbacks at
 which no language answers more than 2.0 % of its questions wrongly and at most 5 % of the off-topic
@@ -29,21 +31,23 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from knowledge import faq_match
 from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings, normalise
 
 ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56), (56, 76))  # the writers' rounds, by position in each entry's list
-CONFIDENT = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0, 1.1, 1.2)
-MARGIN = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+CONFIDENT = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35)
+MARGIN = (0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12)
+SUGGEST = (0.05, 0.08, 0.1, 0.12, 0.15, 0.18)
 OFFTOPIC_DIR = Path(__file__).parent / "faq_offtopic"
-WRONG_LIMIT, OFFTOPIC_LIMIT = 0.02, 0.05
+WRONG_LIMIT, OFFTOPIC_LIMIT, OFFERS_RIGHT = 0.02, 0.05, 0.93
 
 
-def _judged(matcher: Matcher, text: str) -> tuple[str | None, float, float]:
-    """The top entry, its score and its lead over the second."""
+def _judged(matcher: Matcher, text: str) -> tuple[str | None, float, float, list[tuple[str, float]]]:
+    """The top entry, its score, its lead over the second, and the three best with their scores."""
     ranked = matcher.rank(text)
     best = ranked[0].score if ranked else 0.0
     lead = best - (ranked[1].score if len(ranked) > 1 else 0.0)
-    return (ranked[0].entry if ranked else None), best, lead
+    return (ranked[0].entry if ranked else None), best, lead, [(m.entry, m.score) for m in ranked]
 
 
 def _fold_keywords(
@@ -67,27 +71,29 @@ def _fold_keywords(
 
 
 def main() -> None:
+    if "--topic-weight" in sys.argv:
+        faq_match.TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--topic-weight") + 1])
+        print(f"TOPIC_WEIGHT {faq_match.TOPIC_WEIGHT}")
     phrasings = load_phrasings()
     keywords_by_language = load_phrasings(KEYWORDS_DIR)
     keywords = _pairs(keywords_by_language)
     results: list[tuple[str, bool, float, float]] = []  # language, right, best score, its lead
+    offered: list[tuple[str, float, float, list[tuple[str, float]]]] = []  # entry, best, lead, the three best
     for start, end in ROUNDS:
-        index = [
-            (entry, text)
-            for by_entry in phrasings.values()
-            for entry, texts in by_entry.items()
-            for i, text in enumerate(texts)
-            if not start <= i < end
-        ]
+        index = {
+            language: {entry: texts[:start] + texts[end:] for entry, texts in by_entry.items()}
+            for language, by_entry in phrasings.items()
+        }
         matcher = Matcher(index, _fold_keywords(keywords_by_language, phrasings, start, end))
         for language, by_entry in phrasings.items():
             for entry, texts in by_entry.items():
                 for text in texts[start:end]:
-                    top, best, lead = _judged(matcher, text)
+                    top, best, lead, three = _judged(matcher, text)
                     results.append((language, top == entry, best, lead))
-    whole = Matcher(_pairs(phrasings), keywords)
+                    offered.append((entry, best, lead, three))
+    whole = Matcher(phrasings, keywords)
     offtopic = [
-        _judged(whole, str(text))[1:]
+        _judged(whole, str(text))[1:3]
         for path in sorted(OFFTOPIC_DIR.glob("*.yaml"))
         for text in yaml.safe_load(path.read_text(encoding="utf-8"))
     ]
@@ -119,6 +125,27 @@ def main() -> None:
         if rate[worst] <= WRONG_LIMIT and answered <= OFFTOPIC_LIMIT and (chosen is None or share < chosen[2]):
             chosen = (confident, margin, share)
     print("chosen by the rule: " + (f"CONFIDENT {chosen[0]}, MARGIN {chosen[1]}" if chosen else "none in the grid"))
+    if chosen is None:
+        return
+    # SUGGEST: a fallback's "Did you mean…" buttons show the topics scoring at least this. The rule:
+    # the highest SUGGEST at which a fallback still offers the right topic 93 % of the time (as the
+    # best-phrasing matcher did), so that fewer off-topic messages are offered topics.
+    fallbacks = [(entry, three) for entry, best, lead, three in offered if best < chosen[0] or lead < chosen[1]]
+    whole_three = [
+        _judged(whole, str(text))[3]
+        for path in sorted(OFFTOPIC_DIR.glob("*.yaml"))
+        for text in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    suggest: float | None = None
+    for floor in SUGGEST:
+        right = sum(entry in {e for e, s in three if s >= floor} for entry, three in fallbacks) / len(fallbacks)
+        shown = sum(any(s >= floor for _, s in three) for three in whole_three) / len(whole_three)
+        print(
+            f"SUGGEST {floor:.2f}: a fallback offers the right topic {right:.1%}; off-topic offered a topic {shown:.1%}"
+        )
+        if right >= OFFERS_RIGHT:
+            suggest = floor
+    print(f"SUGGEST chosen by the rule: {suggest}")
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ from knowledge.verdict import Outcome
 # bench/faq_calibrate.py (each writers' round asked against the others, and 360 messages no entry
 # answers; never the held-out sets): the pair with the fewest fallbacks at which no language answers
 # more than 2 % wrongly and at most 5 % of the off-topic messages get an answer (BENCHMARKS.md).
-CONFIDENT = 0.85
-MARGIN = 0.45
-SUGGEST = 0.18  # below this, nothing is offered as a topic
-CONTEXT_BOOST = 0.03  # the person's case nudges a near-tie towards the entry about it
+CONFIDENT = 0.2
+MARGIN = 0.09
+SUGGEST = 0.12  # below this, nothing is offered as a topic (the highest at which a fallback offers the right one 93 %)
+CONTEXT_BOOST = 0.03  # in a phrasing's cosine (faq_match.Matcher.rank): nudges a near-tie towards the person's case
 
 # Question words of the 12 languages, normalised as faq_match.normalise does (no diacritics,
 # casefolded). Only interrogatives and question particles: words as common in statements as in

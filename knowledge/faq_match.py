@@ -1,8 +1,11 @@
 """Matching a typed question to the FAQ, offline, for every script the bot speaks.
 
 Character n-grams (2 and 3) of a normalised text, weighted TF-IDF and compared by cosine against every
-phrasing of every entry (knowledge/data/faq_phrasings/<lang>.yaml): no word segmentation is needed, so
-Hangul typed without spaces, Chinese, Thai and Khmer match as well as Cyrillic, Devanagari or Latin.
+phrasing of every entry (knowledge/data/faq_phrasings/<lang>.yaml), and against all of an entry's
+phrasings in one language taken together (the words people use for a topic are spread over its
+phrasings: a question that shares a little with many of them is about it): no word segmentation is
+needed, so Hangul typed without spaces, Chinese, Thai and Khmer match as well as Cyrillic,
+Devanagari or Latin.
 Normalisation: NFKC, casefold, Latin and Cyrillic diacritics dropped (Vietnamese typed without them,
 ё as е), apostrophe variants dropped (Uzbek oʻ, o', o‘ and o all alike), punctuation as space. The
 marks of Devanagari, Thai and Khmer are letters there and stay. Measured in bench/faq.py.
@@ -20,7 +23,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -105,10 +108,16 @@ def features(text: str) -> Counter[int]:
 @dataclass(frozen=True)
 class Match:
     entry: str
-    score: float  # cosine similarity of the best phrasing, 0..1
+    score: float  # about 0..1: the cosines of its best phrasing and of its phrasings together, and its keywords
 
 
+_UNIT = 65_535  # the postings' weights are stored in 1/65,535ths (bench/faq.py: 15.1 -> 10.9 MB allocated)
 KEYWORD_WEIGHT = 0.3  # per distinct keyword found, divided by how many entries share it
+# An entry's score: (its best phrasing's cosine + TOPIC_WEIGHT x the cosine of its phrasings in one
+# language taken together + its keywords) / (1 + TOPIC_WEIGHT). Chosen on bench/faq_calibrate.py's
+# writers' rounds (each held out against the others; never the held-out sets; --topic-weight W): mean
+# top-1 81.2 % with the best phrasing alone (0), 86.1 % at 2, 88.8 % at 7, 88.6 % at 10, 88.1 % at 15.
+TOPIC_WEIGHT = 7.0
 # A question's most telling grams that are scored (by weight): a three-sentence message has 300 or so,
 # most of them common ones with long postings and little say; 80 took the p99 (bench/faq_calibrate.py's
 # questions) from 6.3 to 4.5 ms and top-1 from 89.8 to 89.7 %.
@@ -135,15 +144,22 @@ def _keyword_index(keywords: Iterable[tuple[str, str]]) -> dict[str, list[tuple[
 
 
 class Matcher:
-    """An inverted index of the phrasings' TF-IDF vectors (sublinear tf, L2-normalised), and each
-    entry's keywords (knowledge/data/faq_keywords/<lang>.yaml): the vocabulary of a topic, found as
-    substrings of the normalised question (so also inside Hangul, Thai or Khmer typed without spaces)."""
+    """An inverted index of the phrasings' TF-IDF vectors (sublinear tf, L2-normalised), one of the
+    topics' (an entry's phrasings in one language as one text, with their own idf), and each entry's
+    keywords (knowledge/data/faq_keywords/<lang>.yaml): the vocabulary of a topic, found as substrings
+    of the normalised question (so also inside Hangul, Thai or Khmer typed without spaces)."""
 
-    def __init__(self, phrasings: Iterable[tuple[str, str]], keywords: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, phrasings: Mapping[str, Mapping[str, Sequence[str]]], keywords: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """``phrasings``: {language: {entry: [phrasings]}}, as load_phrasings gives them."""
         self.keywords = _keyword_index(keywords)
         # Each entry's phrasings side by side (sorted by entry, stably): an entry's best phrasing is
         # then the max of one slice of the scores, taken in C.
-        docs = sorted(phrasings, key=lambda doc: doc[0])
+        topics = [(entry, texts) for by_entry in phrasings.values() for entry, texts in by_entry.items() if texts]
+        topics.sort(key=lambda topic: topic[0])  # by entry, so the phrasings in this order are too
+        self.topics = [entry for entry, _ in topics]
+        docs = [(entry, text) for entry, texts in topics for text in texts]
         self.slices: list[tuple[str, int, int]] = []
         for i, (entry, _) in enumerate(docs):
             if self.slices and self.slices[-1][0] == entry:
@@ -155,13 +171,27 @@ class Matcher:
         # their idf and the start of their postings in arrays beside it; the postings (phrasing,
         # weight) are two flat arrays where each gram owns a slice. For 1,944 phrasings a dict of gram
         # strings to (idf, start, end) took 5.5 MB allocated (RSS +11.1); this 1.2 MB (RSS +6.3).
+        # A topic's grams are counted one topic at a time (all 324 topics' counts at once took 6 MB
+        # more of the heap at a first start).
         df: Counter[int] = Counter()
-        for _, text in docs:
-            df.update(features(text).keys())
+        topic_df: Counter[int] = Counter()
+        for _, texts in topics:
+            seen: set[int] = set()
+            for text in texts:
+                kinds = features(text).keys()
+                df.update(kinds)
+                seen.update(kinds)
+            topic_df.update(seen)
         n = len(docs) or 1
         grams = sorted(df)
         self.grams = array("Q", grams)
         self.idf = array("f", (math.log((1 + n) / (1 + df[g])) + 1 for g in grams))
+        # A topic's postings beside the phrasings', over the same grams (every topic gram is a phrasing's).
+        self.topic_idf = array("f", (math.log((1 + len(topics)) / (1 + topic_df[g])) + 1 for g in grams))
+        self.topic_starts = array("i", bytes(4 * (len(grams) + 1)))
+        for i, g in enumerate(grams):
+            self.topic_starts[i + 1] = self.topic_starts[i] + topic_df[g]
+        del topic_df
         self.starts = array("i", bytes(4 * (len(grams) + 1)))
         for i, g in enumerate(grams):
             self.starts[i + 1] = self.starts[i] + df[g]
@@ -169,23 +199,41 @@ class Matcher:
         total = self.starts[-1]
         id_type = "H" if self.size < 1 << 16 else "i"  # a phrasing's number in 2 bytes while they fit
         self.ids = array(id_type, bytes(array(id_type).itemsize * total))
-        self.weights = array("f", bytes(4 * total))
+        self.weights = array("H", bytes(2 * total))  # a weight (0..1) in 1/65,535ths: 2 bytes, not 4
         filled = array("i", bytes(4 * len(self.grams)))
         # Where each gram is, for the build only (bisection per gram took a third of the build).
         position = {g: at for at, g in enumerate(self.grams)}
-        for i, (_, text) in enumerate(docs):
-            for at, w in self._weigh(features(text), position).items():
-                slot = self.starts[at] + filled[at]
-                self.ids[slot], self.weights[slot] = i, w
-                filled[at] += 1
+        self.topic_ids = array("H", bytes(2 * self.topic_starts[-1]))  # fewer than 65,536 topics
+        self.topic_weights = array("H", bytes(2 * self.topic_starts[-1]))
+        topic_filled = array("i", bytes(4 * len(self.grams)))
+        i = 0
+        for t, (_, texts) in enumerate(topics):
+            tf: Counter[int] = Counter()
+            for text in texts:
+                counts = features(text)
+                tf.update(counts)
+                for at, w in self._weigh(counts, position).items():
+                    slot = self.starts[at] + filled[at]
+                    self.ids[slot], self.weights[slot] = i, round(w * _UNIT)
+                    filled[at] += 1
+                i += 1
+            for at, w in self._weigh(tf, position, self.topic_idf).items():
+                slot = self.topic_starts[at] + topic_filled[at]
+                self.topic_ids[slot], self.topic_weights[slot] = t, round(w * _UNIT)
+                topic_filled[at] += 1
 
-    _ARRAYS = ("grams", "idf", "starts", "ids", "weights")
+    _ARRAYS = ("grams", "idf", "starts", "ids", "weights", "topic_idf", "topic_starts", "topic_ids", "topic_weights")
 
     def write(self, path: Path) -> None:
         """The built index as one file (a JSON header line, then the arrays' bytes), written whole
         or not at all: a process starting meanwhile reads the old file or none."""
         arrays = [getattr(self, name) for name in self._ARRAYS]
-        header = {"size": self.size, "slices": self.slices, "arrays": [[a.typecode, len(a)] for a in arrays]}
+        header = {
+            "size": self.size,
+            "slices": self.slices,
+            "topics": self.topics,
+            "arrays": [[a.typecode, len(a)] for a in arrays],
+        }
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             with tmp.open("wb") as fh:
@@ -206,6 +254,7 @@ class Matcher:
         self.keywords = _keyword_index(keywords)
         self.size = int(header["size"])
         self.slices = [(str(e), int(a), int(b)) for e, a, b in header["slices"]]
+        self.topics = [str(e) for e in header["topics"]]
         at = end + 1
         for name, (typecode, count) in zip(self._ARRAYS, header["arrays"], strict=True):
             values = array(typecode)
@@ -220,13 +269,16 @@ class Matcher:
         at = bisect_left(self.grams, gram)
         return at if at < len(self.grams) and self.grams[at] == gram else None
 
-    def _weigh(self, grams: Mapping[int, int], position: Mapping[int, int] | None = None) -> dict[int, float]:
+    def _weigh(
+        self, grams: Mapping[int, int], position: Mapping[int, int] | None = None, idf: array[float] | None = None
+    ) -> dict[int, float]:
         """The known grams' TF-IDF weights (sublinear tf, L2-normalised), by their place in the index."""
+        idf = self.idf if idf is None else idf
         vector: dict[int, float] = {}
         for g, c in grams.items():
             at = self._find(g) if position is None else position.get(g)
             if at is not None:
-                vector[at] = (1 + math.log(c)) * self.idf[at]
+                vector[at] = (1 + math.log(c)) * idf[at]
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {at: w / norm for at, w in vector.items()}
 
@@ -234,13 +286,27 @@ class Matcher:
         """The k best entries (each by its best phrasing); ``boost`` adds to an entry's score (the
         person's context breaks near-ties)."""
         scores = [0.0] * self.size  # a list indexed by phrasing: 3x faster than a dict of the touched ones
-        vector = self._weigh(features(text))
+        grams = features(text)
+        vector = self._weigh(grams)
         telling = sorted(vector.items(), key=lambda item: item[1], reverse=True)[:QUERY_GRAMS]
         for at, w in telling:
+            w /= _UNIT
             start, end = self.starts[at], self.starts[at + 1]
             for doc, dw in zip(self.ids[start:end], self.weights[start:end], strict=True):
                 scores[doc] += w * dw
         best = {entry: top for entry, a, b in self.slices if (top := max(scores[a:b])) > 0.0}
+        topic_scores = [0.0] * len(self.topics)
+        for at, w in self._weigh(grams, idf=self.topic_idf).items():
+            w /= _UNIT
+            start, end = self.topic_starts[at], self.topic_starts[at + 1]
+            for topic, tw in zip(self.topic_ids[start:end], self.topic_weights[start:end], strict=True):
+                topic_scores[topic] += w * tw
+        topic_best: dict[str, float] = {}  # an entry's best language (the question's, most often)
+        for entry, score in zip(self.topics, topic_scores, strict=True):
+            if score > topic_best.get(entry, 0.0):
+                topic_best[entry] = score
+        for entry, score in topic_best.items():
+            best[entry] = best.get(entry, 0.0) + TOPIC_WEIGHT * score
         plain = f" {normalise(text)} "
         for head in {plain[i : i + 2] for i in range(len(plain) - 1)}:
             for keyword, (owners, weight) in self.keywords.get(head, ()):
@@ -251,7 +317,7 @@ class Matcher:
             if entry in best:
                 best[entry] += extra
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
-        return [Match(entry, score) for entry, score in ranked]
+        return [Match(entry, score / (1 + TOPIC_WEIGHT)) for entry, score in ranked]
 
 
 def load_phrasings(directory: Path = PHRASINGS_DIR) -> dict[str, dict[str, list[str]]]:
@@ -283,7 +349,7 @@ def use_cache(directory: Path | None) -> None:
 def _fingerprint() -> str:
     """What the index is built from: the data files, the gram sizes, the weights, the byte order and
     the code that builds it; any change names another file."""
-    digest = hashlib.sha256(repr((NGRAMS, KEYWORD_WEIGHT, sys.byteorder)).encode())
+    digest = hashlib.sha256(repr((NGRAMS, KEYWORD_WEIGHT, TOPIC_WEIGHT, sys.byteorder)).encode())
     for path in (Path(__file__), *sorted(PHRASINGS_DIR.glob("*.yaml"))):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:20]
@@ -295,12 +361,12 @@ def matcher() -> Matcher:
     from the cache folder where an earlier start built it from the same data."""
     keywords = _pairs(load_phrasings(KEYWORDS_DIR))
     if _cache_dir is None:
-        return Matcher(_pairs(load_phrasings(PHRASINGS_DIR)), keywords)
+        return Matcher(load_phrasings(PHRASINGS_DIR), keywords)
     path = _cache_dir / f"faq-index-{_fingerprint()}.bin"
     try:
         return Matcher.read(path, keywords)
     except (OSError, ValueError, KeyError, TypeError):  # not built yet, or unreadable: build and keep it
-        built = Matcher(_pairs(load_phrasings(PHRASINGS_DIR)), keywords)
+        built = Matcher(load_phrasings(PHRASINGS_DIR), keywords)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             built.write(path)

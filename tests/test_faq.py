@@ -16,6 +16,7 @@ from bot.i18n import available_locales
 from bot.services.faq import FaqService
 from dialogs import faq
 from emulator import BotAPIEmulator
+from knowledge import faq_match
 from knowledge.faq_match import PHRASINGS_DIR, Matcher, load_phrasings, normalise
 from knowledge.loader import load
 from knowledge.text import T
@@ -102,9 +103,21 @@ def test_a_known_phrasing_is_answered_confidently_in_every_language() -> None:
             assert matches[0].entry == entry, (language, texts_[0], matches)
 
 
+def test_a_question_spread_over_an_entrys_phrasings_finds_that_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words of a question may each stand in another phrasing of its entry ("wife", "children"),
+    while one phrasing of another entry, whose others are about something else, holds them all: the
+    entry's phrasings taken together decide (TOPIC_WEIGHT); by the best phrasing alone the other wins."""
+    family = ["my wife", "our children", "wife too", "children too"]
+    school = ["wife children school", "school bus", "school fees", "school lunch", "uniforms", "exam dates"]
+    data = {"en": {"family": family, "school": school}}
+    assert Matcher(data).rank("wife children")[0].entry == "family"
+    monkeypatch.setattr(faq_match, "TOPIC_WEIGHT", 0.0)
+    assert Matcher(data).rank("wife children")[0].entry == "school"
+
+
 def test_context_breaks_a_near_tie() -> None:
     """Two entries the question matches equally: the person's occupation decides, nothing else."""
-    tie = Matcher([("eligibility", "what are the requirements"), ("care_worker", "what are the requirements")])
+    tie = Matcher({"en": {"eligibility": ["what are the requirements"], "care_worker": ["what are the requirements"]}})
     plain = tie.rank("requirements?")
     assert plain[0].score == plain[1].score
     care = faq.context_boost(faq.Context(occupation="care_worker"))
