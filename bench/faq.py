@@ -1,13 +1,17 @@
 """Benchmark: typed-question retrieval on a held-out set: questions the FAQ's phrasings do not contain
 (tests/test_faq.py checks), two per topic and language.
 
-    .venv/bin/python bench/faq.py [--set faq_eval2] [--json]
+    .venv/bin/python bench/faq.py [--set faq_eval2|faq_eval3] [--json]
 
 bench/faq_eval/<lang>.yaml: the first set, written with the first phrasings. Its misses have been
 read (the fifth writers' round was briefed on a kind of question found among them), so it is no longer
 wholly unseen. bench/faq_eval2/<lang>.yaml: written after the fifth round by writers who read only
 the FAQ's answers (knowledge/data/faq.yaml), never the phrasings, keywords or bench/; nothing has
-been chosen by its figures.
+been chosen by its figures. bench/faq_eval3/<lang>.yaml: written after the matcher took in whole topics
+(TOPIC_WEIGHT), by writers who read only a brief naming the 27 topics in a line each (what the person
+wants to know), never the answers, phrasings, keywords, code or bench/; 17 short questions that
+equalled a phrasing were replaced by another writer, without seeing any figures; nothing has been
+chosen by its figures either.
 
 Per language: top-1 accuracy (the right entry ranked first), confident answers that are wrong, the
 share of "Did you mean…" fallbacks (no confident answer) and how often such a fallback offers the
@@ -80,7 +84,9 @@ def rss_added_at_start(cache_dir: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--set", default="faq_eval", choices=("faq_eval", "faq_eval2"), help="the held-out set")
+    parser.add_argument(
+        "--set", default="faq_eval", choices=("faq_eval", "faq_eval2", "faq_eval3"), help="the held-out set"
+    )
     parser.add_argument("--rss-at-start", metavar="CACHE_DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_at_start:  # the later starts' figure, in a process of its own

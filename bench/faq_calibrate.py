@@ -17,7 +17,7 @@ last, for each SUGGEST, how often a fallback offers the right topic and an off-t
 The rule, fixed before the off-topic set was first measured: the pair with the fewest fallbacks at
 which no language answers more than 2.0 % of its questions wrongly and at most 5 % of the off-topic
 messages (all languages together) get a confident answer. bench/faq.py's held-out sets (faq_eval,
-faq_eval2) are never read here, so the rule chosen on these figures can be measured there honestly.
+faq_eval2, faq_eval3) are never read here, so the rule chosen on these figures can be measured there honestly.
 """
 
 from __future__ import annotations
