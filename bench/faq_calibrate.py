@@ -22,6 +22,7 @@ faq_eval2, faq_eval3) are never read here, so the rule chosen on these figures c
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
 from collections import defaultdict
@@ -71,8 +72,11 @@ def _fold_keywords(
 
 
 def main() -> None:
-    if "--topic-weight" in sys.argv:
-        faq_match.TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--topic-weight") + 1])
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--topic-weight", type=float, help="try another faq_match.TOPIC_WEIGHT")
+    args = parser.parse_args()
+    if args.topic_weight is not None:
+        faq_match.TOPIC_WEIGHT = args.topic_weight
         print(f"TOPIC_WEIGHT {faq_match.TOPIC_WEIGHT}")
     phrasings = load_phrasings()
     keywords_by_language = load_phrasings(KEYWORDS_DIR)
@@ -92,11 +96,12 @@ def main() -> None:
                     results.append((language, top == entry, best, lead))
                     offered.append((entry, best, lead, three))
     whole = Matcher(phrasings, keywords)
-    offtopic = [
-        _judged(whole, str(text))[1:3]
+    offtopic_judged = [
+        _judged(whole, str(text))
         for path in sorted(OFFTOPIC_DIR.glob("*.yaml"))
         for text in yaml.safe_load(path.read_text(encoding="utf-8"))
     ]
+    offtopic = [(best, lead) for _, best, lead, _ in offtopic_judged]
     languages = sorted({r[0] for r in results})
     n = {lang: sum(r[0] == lang for r in results) for lang in languages}
     top1 = {lang: sum(r[1] for r in results if r[0] == lang) / n[lang] for lang in languages}
@@ -131,14 +136,10 @@ def main() -> None:
     # the highest SUGGEST at which a fallback still offers the right topic 93 % of the time (as the
     # best-phrasing matcher did), so that fewer off-topic messages are offered topics.
     fallbacks = [(entry, three) for entry, best, lead, three in offered if best < chosen[0] or lead < chosen[1]]
-    whole_three = [
-        _judged(whole, str(text))[3]
-        for path in sorted(OFFTOPIC_DIR.glob("*.yaml"))
-        for text in yaml.safe_load(path.read_text(encoding="utf-8"))
-    ]
+    whole_three = [three for *_, three in offtopic_judged]
     suggest: float | None = None
     for floor in SUGGEST:
-        right = sum(entry in {e for e, s in three if s >= floor} for entry, three in fallbacks) / len(fallbacks)
+        right = sum(entry in {e for e, s in three if s >= floor} for entry, three in fallbacks) / max(len(fallbacks), 1)
         shown = sum(any(s >= floor for _, s in three) for three in whole_three) / len(whole_three)
         print(
             f"SUGGEST {floor:.2f}: a fallback offers the right topic {right:.1%}; off-topic offered a topic {shown:.1%}"

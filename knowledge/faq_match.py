@@ -111,22 +111,24 @@ class Match:
     score: float  # about 0..1: the cosines of its best phrasing and of its phrasings together, and its keywords
 
 
-_UNIT = 65_535  # the postings' weights are stored in 1/65,535ths (bench/faq.py: 15.1 -> 10.9 MB allocated)
+_UNIT = 65_535  # the postings' weights are stored in 1/65,535ths (bench/faq.py: 15.1 -> 10.7 MB allocated)
 KEYWORD_WEIGHT = 0.3  # per distinct keyword found, divided by how many entries share it
 # An entry's score: (its best phrasing's cosine + TOPIC_WEIGHT x the cosine of its phrasings in one
 # language taken together + its keywords) / (1 + TOPIC_WEIGHT). Chosen on bench/faq_calibrate.py's
 # writers' rounds (each held out against the others; never the held-out sets; --topic-weight W): mean
-# top-1 81.2 % with the best phrasing alone (0), 86.1 % at 2, 88.8 % at 7, 88.6 % at 10, 88.1 % at 15.
+# top-1 81.2 % with the best phrasing alone (0), 86.1 % at 2, 88.8 % at 7, 88.6 % at 10, 88.1 % at 15,
+# 85.2 % at 100 (the topics nearly alone).
 TOPIC_WEIGHT = 7.0
-# A question's most telling grams that are scored (by weight): a three-sentence message has 300 or so,
-# most of them common ones with long postings and little say; 80 took the p99 (bench/faq_calibrate.py's
-# questions) from 6.3 to 4.5 ms and top-1 from 89.8 to 89.7 %.
+# A question's most telling grams that are scored against the phrasings (by weight): a three-sentence
+# message has 300 or so, most of them common ones with long postings and little say; 80 took the p99
+# (bench/faq_calibrate.py's questions, before the topics were scored) from 6.3 to 4.5 ms and top-1 from
+# 89.8 to 89.7 %. Against the topics every gram counts (only the 80 best: top-1 -0.15 points, no faster).
 QUERY_GRAMS = 80
-# A gram found in more phrasings than this (" ca", "a " ...: 69 of 75,000 grams, in 8 % or more of
-# the 24,624 phrasings) is not scored against the phrasings: walking its postings was most of a short
-# question's time, and it says little. p99 4.6 -> 3.0 ms (the held-out questions, three passes);
-# bench/faq_calibrate.py: top-1 88.75 -> 88.73 %, the same rule.
-COMMON = 2_000
+# A gram found in more than this share of the phrasings (" ca", "a " ...: 69 of 75,000 grams) is not
+# scored against the phrasings (it still is against the topics): walking its postings was most of a
+# short question's time, and it says little. bench/faq.py's p99 7.2-10.3 -> 5.6-6.6 ms; on
+# bench/faq_calibrate.py's rounds top-1 88.75 -> 88.73 %, the same rule.
+COMMON_SHARE = 0.08
 
 
 def _keyword_index(keywords: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, tuple[tuple[str, ...], float]]]]:
@@ -208,7 +210,8 @@ class Matcher:
         filled = array("i", bytes(4 * len(self.grams)))
         # Where each gram is, for the build only (bisection per gram took a third of the build).
         position = {g: at for at, g in enumerate(self.grams)}
-        self.topic_ids = array("H", bytes(2 * self.topic_starts[-1]))  # fewer than 65,536 topics
+        topic_type = "H" if len(topics) < 1 << 16 else "i"
+        self.topic_ids = array(topic_type, bytes(array(topic_type).itemsize * self.topic_starts[-1]))
         self.topic_weights = array("H", bytes(2 * self.topic_starts[-1]))
         topic_filled = array("i", bytes(4 * len(self.grams)))
         i = 0
@@ -268,6 +271,10 @@ class Matcher:
             setattr(self, name, values)
         if at != len(data):
             raise ValueError(f"{path}: {len(data) - at} bytes left over")
+        if not (len(self.starts) == len(self.topic_starts) == len(self.grams) + 1 == len(self.idf) + 1):
+            raise ValueError(f"{path}: arrays of different lengths")
+        if self.starts[-1] != len(self.ids) or self.topic_starts[-1] != len(self.topic_ids):
+            raise ValueError(f"{path}: postings cut short")
         return self
 
     def _find(self, gram: int) -> int | None:
@@ -288,16 +295,17 @@ class Matcher:
         return {at: w / norm for at, w in vector.items()}
 
     def rank(self, text: str, k: int = 3, boost: Mapping[str, float] | None = None) -> list[Match]:
-        """The k best entries (each by its best phrasing); ``boost`` adds to an entry's score (the
-        person's context breaks near-ties)."""
+        """The k best entries, each by its best phrasing, its topic and its keywords (TOPIC_WEIGHT);
+        ``boost`` adds to an entry's final score (the person's context breaks near-ties)."""
         scores = [0.0] * self.size  # a list indexed by phrasing: 3x faster than a dict of the touched ones
         grams = features(text)
         vector = self._weigh(grams)
         telling = sorted(vector.items(), key=lambda item: item[1], reverse=True)[:QUERY_GRAMS]
+        common = max(COMMON_SHARE * self.size, 100)  # a small test index walks every gram
         for at, w in telling:
             w /= _UNIT
             start, end = self.starts[at], self.starts[at + 1]
-            if end - start > COMMON:
+            if end - start > common:
                 continue
             for doc, dw in zip(self.ids[start:end], self.weights[start:end], strict=True):
                 scores[doc] += w * dw
@@ -320,11 +328,13 @@ class Matcher:
                 if keyword in plain:
                     for entry in owners:
                         best[entry] = best.get(entry, 0.0) + weight
+        scale = 1 + TOPIC_WEIGHT
+        final = {entry: score / scale for entry, score in best.items()}
         for entry, extra in (boost or {}).items():
-            if entry in best:
-                best[entry] += extra
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
-        return [Match(entry, score / (1 + TOPIC_WEIGHT)) for entry, score in ranked]
+            if entry in final:
+                final[entry] += extra
+        ranked = sorted(final.items(), key=lambda item: item[1], reverse=True)[:k]
+        return [Match(entry, score) for entry, score in ranked]
 
 
 def load_phrasings(directory: Path = PHRASINGS_DIR) -> dict[str, dict[str, list[str]]]:
@@ -348,7 +358,7 @@ _cache_dir: Path | None = None
 
 def use_cache(directory: Path | None) -> None:
     """Where the built index is kept between starts (the entry points pass CACHE_DIR): building it
-    takes about 2.7 s of CPU, reading it back milliseconds. None: build at every start."""
+    takes 4-6 s of CPU, reading it back milliseconds. None: build at every start."""
     global _cache_dir
     _cache_dir = directory
 

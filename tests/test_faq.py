@@ -96,7 +96,7 @@ def test_no_held_out_question_is_among_the_phrasings(held_out: str) -> None:
     assert [q for q in asked if normalise(q) in known] == []
 
 
-def test_a_known_phrasing_is_answered_confidently_in_every_language() -> None:
+def test_a_known_phrasing_ranks_its_entry_first_in_every_language() -> None:
     for language, by_entry in load_phrasings().items():
         for entry, texts_ in by_entry.items():
             matches = faq.rank(texts_[0])
@@ -109,8 +109,14 @@ def test_a_question_spread_over_an_entrys_phrasings_finds_that_entry(monkeypatch
     entry's phrasings taken together decide (TOPIC_WEIGHT); by the best phrasing alone the other wins."""
     family = ["my wife", "our children", "wife too", "children too"]
     school = ["wife children school", "school bus", "school fees", "school lunch", "uniforms", "exam dates"]
-    data = {"en": {"family": family, "school": school}}
+    # Another language, its entries in another order: a topic is found by its own language's texts,
+    # and its score goes to its own entry.
+    data = {
+        "ru": {"school": ["школа", "автобус"], "family": ["жена", "дети"], "fees": ["сколько стоит"]},
+        "en": {"family": family, "school": school},
+    }
     assert Matcher(data).rank("wife children")[0].entry == "family"
+    assert Matcher(data).rank("жена дети")[0].entry == "family"
     monkeypatch.setattr(faq_match, "TOPIC_WEIGHT", 0.0)
     assert Matcher(data).rank("wife children")[0].entry == "school"
 
@@ -124,6 +130,23 @@ def test_context_breaks_a_near_tie() -> None:
     assert tie.rank("requirements?", boost=care)[0].entry == "care_worker"
     refused = faq.context_boost(faq.Context(occupation="web_developer", outcome=Outcome.NOT_ELIGIBLE))
     assert tie.rank("requirements?", boost=refused)[0].entry == "eligibility"
+
+
+def test_context_outweighs_a_gap_smaller_than_its_boost() -> None:
+    """Not only an exact tie: a gap in the final scores smaller than CONTEXT_BOOST goes to the person's
+    case (the boost is added to the final score, not before it is scaled)."""
+    near = Matcher(
+        {
+            "en": {
+                "eligibility": ["what are the requirements"],
+                "care_worker": ["what are the requirements", "elderly care requirements"],
+            }
+        }
+    )
+    plain = near.rank("requirements?")
+    assert plain[0].entry == "eligibility" and 0 < plain[0].score - plain[1].score < faq.CONTEXT_BOOST
+    care = faq.context_boost(faq.Context(occupation="care_worker"))
+    assert near.rank("requirements?", boost=care)[0].entry == "care_worker"
 
 
 @pytest.mark.parametrize(
