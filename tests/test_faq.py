@@ -42,6 +42,18 @@ def test_normalisation_forgives_scripts_and_habits(typed: str, plain: str) -> No
     assert normalise(typed) == plain
 
 
+def test_cyrillic_typed_in_latin_letters_finds_its_phrasings() -> None:
+    """The matcher reads Cyrillic as Latin letters (folded), so Russian typed without a Cyrillic
+    keyboard and Uzbek in either script find the same phrasings; normalise keeps the script (staff
+    read the counted texts)."""
+    assert folded("Переход к другому работодателю, Ёлка") == "perehod k drugomu rabotodatelyu elka"
+    assert folded("Ўзбекистон, ҳафта") == folded("O'zbekiston, hafta") == "ozbekiston hafta"
+    assert normalise("Переход") == "переход"
+    data = {"ru": {"family": ["можно привезти жену и детей"], "fees": ["сколько стоит виза"]}}
+    assert Matcher(data).rank("mozhno privezti zhenu?")[0].entry == "family"
+    assert Matcher(data).rank("skolko stoit viza")[0].entry == "fees"
+
+
 def test_devanagari_thai_and_khmer_keep_their_marks() -> None:
     for text in ("परिवार", "ครอบครัว", "គ្រួសារ"):
         assert normalise(text) == text
