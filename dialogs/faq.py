@@ -147,6 +147,13 @@ _ENDINGS = (
 _MARKS = re.compile("[?？¿՞؟\u037e]")  # the question marks of many scripts (; only as Greek's U+037E)
 
 
+def has_letters(text: str) -> bool:
+    """Text without a letter (a number, a date, an amount a step could not read) is that step's answer
+    mistyped: it is taken as a question only with a question mark, never by what it matches ("12345"
+    at the alien registration number matched the phone numbers' entry)."""
+    return any(ch.isalpha() for ch in text)
+
+
 def looks_like_question(text: str) -> bool:
     if _MARKS.search(text):
         return True

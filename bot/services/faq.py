@@ -45,6 +45,8 @@ class FaqService:
         """Whether text a step could not read is a question (dialogs/faq.py's rule)."""
         if faq.looks_like_question(text):
             return True
+        if not faq.has_letters(text):
+            return False
         return faq.confident(faq.rank(text, await self._context(user_id))) is not None
 
     async def ask(self, user_id: int, text: str, language: str) -> Reply:
