@@ -33,7 +33,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge import faq_match
-from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings, normalise
+from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, folded, load_phrasings
 
 ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56), (56, 76))  # the writers' rounds, by position in each entry's list
 CONFIDENT = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35)
@@ -63,11 +63,11 @@ def _fold_keywords(
         for texts in phrasings.get(language, {}).values():
             for i, text in enumerate(texts):
                 if start <= i < end:
-                    held += normalise(text) + "\n"
+                    held += folded(text) + "\n"
                 else:
-                    shown += normalise(text) + "\n"
+                    shown += folded(text) + "\n"
         for entry, words in by_entry.items():
-            kept += [(entry, w) for w in words if not ((n := normalise(w)) in held and n not in shown)]
+            kept += [(entry, w) for w in words if not ((n := folded(w)) in held and n not in shown)]
     return kept
 
 
