@@ -233,12 +233,13 @@ async def test_a_number_a_step_could_not_read_is_not_taken_as_a_question(
     bot: BotRunner, settings: Settings, clock: FixedClock
 ) -> None:
     """A number, a date or an amount typed wrongly is the step's answer mistyped: only a question mark
-    makes it a question (the matcher is confident about "12345": the phone numbers' entry)."""
-    assert faq.confident(faq.rank("12345")) is not None  # what the rule guards against
+    makes it a question (the matcher is confident about "031-120", a landline typed at the mobile
+    number step: the phone numbers' entry)."""
+    assert faq.confident(faq.rank("031-120")) is not None  # what the rule guards against
     engine = make_engine(settings)
     async with make_sessionmaker(engine)() as session:
         service = FaqService(session, clock)
-        for typed in ("12345", "1995.04.23", "35,000,000", "010-1234-5678"):
+        for typed in ("031-120", "12345", "1995.04.23", "35,000,000", "010-1234-5678"):
             assert not await service.wants(971, typed), typed
         assert await service.wants(971, "1345?")
         assert not faq.looks_like_question("bring my wife and children")  # taken by what it matches
