@@ -8,7 +8,8 @@ needed, so Hangul typed without spaces, Chinese, Thai and Khmer match as well as
 Devanagari or Latin.
 Normalisation: NFKC, casefold, Latin and Cyrillic diacritics dropped (Vietnamese typed without them,
 ё as е), apostrophe variants dropped (Uzbek oʻ, o', o‘ and o all alike), punctuation as space. The
-marks of Devanagari, Thai and Khmer are letters there and stay. Measured in bench/faq.py.
+marks of Devanagari, Thai and Khmer are letters there and stay. The matcher then reads Cyrillic as
+Latin letters (folded: Russian and Mongolian are often typed in Latin). Measured in bench/faq.py.
 """
 
 from __future__ import annotations
@@ -115,10 +116,14 @@ def _keys(codes: list[int], n: int) -> Iterable[int]:
 
 
 def features(text: str) -> Counter[int]:
-    """Character n-grams of the normalised text, inside and across words (a space is a character:
+    """Character n-grams of the folded text, inside and across words (a space is a character:
     word boundaries count where a script has them, and nothing is lost where it has none), each as
     its number (_key)."""
-    codes = [ord(ch) for ch in f" {folded(text)} "]
+    return _grams(folded(text))
+
+
+def _grams(plain: str) -> Counter[int]:
+    codes = [ord(ch) for ch in f" {plain} "]
     grams: Counter[int] = Counter()
     for n in NGRAMS:
         grams.update(_keys(codes, n))
@@ -319,7 +324,8 @@ class Matcher:
         """The k best entries, each by its best phrasing, its topic and its keywords (TOPIC_WEIGHT);
         ``boost`` adds to an entry's final score (the person's context breaks near-ties)."""
         scores = [0.0] * self.size  # a list indexed by phrasing: 3x faster than a dict of the touched ones
-        grams = features(text)
+        plain = folded(text)
+        grams = _grams(plain)
         vector = self._weigh(grams)
         telling = sorted(vector.items(), key=lambda item: item[1], reverse=True)[:QUERY_GRAMS]
         common = max(COMMON_SHARE * self.size, 100)  # a small test index walks every gram
@@ -343,7 +349,7 @@ class Matcher:
                 topic_best[entry] = score
         for entry, score in topic_best.items():
             best[entry] = best.get(entry, 0.0) + TOPIC_WEIGHT * score
-        plain = f" {folded(text)} "
+        plain = f" {plain} "
         for head in {plain[i : i + 2] for i in range(len(plain) - 1)}:
             for keyword, (owners, weight) in self.keywords.get(head, ()):
                 if keyword in plain:

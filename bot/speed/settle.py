@@ -32,7 +32,7 @@ def settle() -> None:
     for locale in available_locales():
         translator(locale)  # loads both catalogs of the locale
     find_country("Korea")  # builds the country-name index
-    matcher()  # the FAQ's index (read from CACHE_DIR, or 2.7 s to build): at start, not at someone's first question
+    matcher()  # the FAQ's index (read from CACHE_DIR, or 4-6 s to build): at start, not at someone's first question
     trim_heap()
     if not speed.active("settle"):
         return  # loaded ahead, but the collector left as Python sets it
