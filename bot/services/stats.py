@@ -18,11 +18,9 @@ async def count_once(
 ) -> None:
     """Within the caller's transaction: counts this person for ``stage`` unless already counted."""
     repo = FunnelRepo(session)
-    person = await repo.counted_of(user_id)
-    if person is None or stage in person[0]:
+    language = await repo.mark_counted(user_id, stage)
+    if language is None:
         return
-    counted, language = person
-    await repo.set_counted(user_id, [*counted, stage])
     keys = [(stage, occupation or "", language, "")]
     keys += [(stage, occupation or "", language, reason) for reason in reasons]
     await repo.add_one(keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import Counter, FunnelCount, User
@@ -13,10 +13,31 @@ from bot.db.repositories.base import Repo
 
 _users = cast(Table, User.__table__)
 _funnel = cast(Table, FunnelCount.__table__)
-# Core statements, not the ORM: counting runs inside the conversation's hot path (the first /start,
-# the summary, the result), where loading the person's ORM row and the ORM insert's autoflush
-# were a tenth of the database's CPU (py-spy under bench/throughput.py).
-_COUNTED = select(_users.c.counted, _users.c.language).where(_users.c.id == bindparam("user_id"))
+# Counting runs inside the conversation's hot path (the first /start, the summary, the result):
+# two statements built once, where it was three built per call (reading the person's stages,
+# writing them back, the count's upsert) and cost twice an answer's whole database work.
+#
+# A stage is marked on the person's row in one statement that appends it only if it is absent and
+# returns their language: atomic under concurrency (a staff decision counting "recommended" while
+# the person's own update counts "finished" cannot write back a stale list), and no row (erased)
+# or already counted both come back empty.
+_MARK = {
+    "sqlite": text(
+        f"UPDATE {_users.name} SET counted = json_insert(counted, '$[#]', :stage) WHERE id = :user_id"
+        " AND NOT EXISTS (SELECT 1 FROM json_each(counted) WHERE json_each.value = :stage) RETURNING language"
+    ),
+    "postgresql": text(
+        f"UPDATE {_users.name} SET counted = (counted::jsonb || jsonb_build_array(CAST(:stage AS text)))::json"
+        " WHERE id = :user_id AND NOT counted::jsonb @> jsonb_build_array(CAST(:stage AS text)) RETURNING language"
+    ),
+}
+_KEY = ("stage", "occupation", "language", "reason")
+_ADD_ONE = {
+    name: insert(_funnel)
+    .values({**{k: bindparam(k) for k in _KEY}, "count": 1})
+    .on_conflict_do_update(index_elements=list(_KEY), set_={"count": _funnel.c.count + 1})
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
 
 
 class CounterRepo(Repo):
@@ -36,27 +57,16 @@ class CounterRepo(Repo):
 
 
 class FunnelRepo(Repo):
-    async def counted_of(self, user_id: int) -> tuple[list[str], str] | None:
-        """The stages the person is counted for, and their language; None if they have no row."""
-        row = (await self.session.execute(_COUNTED, {"user_id": user_id})).first()
-        return (list(row.counted or []), row.language) if row is not None else None
-
-    async def set_counted(self, user_id: int, counted: list[str]) -> None:
-        await self.session.execute(update(_users).where(_users.c.id == user_id).values(counted=counted))
+    async def mark_counted(self, user_id: int, stage: str) -> str | None:
+        """Marks ``stage`` as counted for the person; their language if it was not yet, else None
+        (already counted, or no such person)."""
+        dialect = self.session.get_bind().dialect.name
+        return (await self.session.execute(_MARK[dialect], {"user_id": user_id, "stage": stage})).scalar()
 
     async def add_one(self, keys: Iterable[tuple[str, str, str, str]]) -> None:
         """Adds one to each (stage, occupation, language, reason) count, creating it at 1."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        for stage, occupation, language, reason in keys:
-            statement = dialect.insert(_funnel).values(
-                stage=stage, occupation=occupation, language=language, reason=reason, count=1
-            )
-            await self.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["stage", "occupation", "language", "reason"],
-                    set_={"count": _funnel.c.count + 1},
-                )
-            )
+        dialect = self.session.get_bind().dialect.name
+        await self.session.execute(_ADD_ONE[dialect], [dict(zip(_KEY, key, strict=True)) for key in keys])
 
     async def counts(self) -> dict[tuple[str, str, str, str], int]:
         rows = await self.session.execute(select(FunnelCount))
