@@ -102,19 +102,28 @@ def effective_answers(answers: Answers, now: datetime) -> Answers:
     Answers to questions that no longer apply (after a change) are kept but ignored, so changing
     one answer back restores the rest.
     """
+    key = _hashable(answers)
+    return _effective(answers, now) if key is None else dict(_effective_cached(key, now.date()))
+
+
+def _hashable(answers: Answers) -> tuple[tuple[str, Any], ...] | None:
+    """The answers as a cache key; None for an unhashable value (not one the questions produce)."""
+    key = tuple(answers.items())
     try:
-        key = tuple(answers.items())
         hash(key)
-    except TypeError:  # an unhashable value (not one the questions produce): not cached
-        return _effective(answers, now)
-    return dict(_effective_cached(key, now.date()))
+    except TypeError:
+        return None
+    return key
+
+
+def _noon(day: date) -> datetime:
+    # The questions' conditions depend on the date only (see _matters_cached), not on the hour.
+    return datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
 
 
 @lru_cache(maxsize=4096)  # a step asks for the same answers several times (measured: 5 per update)
 def _effective_cached(items: tuple[tuple[str, Any], ...], day: date) -> tuple[tuple[str, Any], ...]:
-    # The questions' conditions depend on the date only (see _matters_cached), not on the hour.
-    now = datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
-    return tuple(_effective(dict(items), now).items())
+    return tuple(_effective(dict(items), _noon(day)).items())
 
 
 def _effective(answers: Answers, now: datetime) -> Answers:
@@ -137,7 +146,17 @@ def current_question(conv: Conversation, now: datetime) -> Question | None:
         return BY_KEY[conv.editing]
     if conv.answers.get("occupation") == NOT_SURE:
         return BY_KEY["work_area"]
-    kept: Answers = effective_answers(conv.answers, now)
+    key = _hashable(conv.answers)
+    return _next_question(conv.answers, now) if key is None else _next_cached(key, now.date())
+
+
+@lru_cache(maxsize=4096)  # asked about three times an update, each time walking the questions
+def _next_cached(items: tuple[tuple[str, Any], ...], day: date) -> Question | None:
+    return _next_question(dict(items), _noon(day))
+
+
+def _next_question(answers: Answers, now: datetime) -> Question | None:
+    kept = effective_answers(answers, now)
     for q in QUESTIONS:
         if (
             q.key not in kept
