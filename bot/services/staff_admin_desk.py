@@ -44,8 +44,7 @@ class StaffAdminDesk(StaffDeskBase):
 
     @ACTIONS("team")
     async def _act_team(self, ident: int, arg: str) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         members = await self.staff.members()
         return Reply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
 

@@ -38,8 +38,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     # -- entry points ----------------------------------------------------------------------------
 
     async def menu(self) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         return Reply([ui.menu_screen(self.role, self.state.locale)])
 
     async def press(self, act: str, ident: int, arg: str) -> Reply:
@@ -218,8 +217,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
 
     @ACTIONS("confirm")
     async def _act_confirm(self, ident: int, arg: str) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         return await self._confirm(ident)
 
     async def _confirm(self, ident: int) -> Reply:

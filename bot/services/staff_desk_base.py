@@ -97,6 +97,11 @@ class StaffDeskBase:
     async def _save(self) -> None:
         await self.session.commit()
 
+    async def _stop_waiting(self) -> None:
+        """The desk awaits no typed text any more (a step done or cancelled), saved."""
+        self._set(awaiting=None)
+        await self._save()
+
     async def _after_refusal(self) -> None:
         """A refused change rolled the transaction back, which expires every loaded row: read
         this desk's own rows again so the screen that follows can use them."""

@@ -19,8 +19,7 @@ class StaffTicketDesk(StaffDeskBase):
 
     @ACTIONS("tickets")
     async def _act_tickets(self, ident: int, arg: str) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         rows, total = await self._tickets().queue(self._only_apps())
         return Reply([tk.queue_screen(rows, total, self._only_apps(), self.clock.now())])
 
@@ -31,8 +30,7 @@ class StaffTicketDesk(StaffDeskBase):
 
     @ACTIONS("tkopen")
     async def _act_tkopen(self, ident: int, arg: str) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         detail = await self._tickets().detail(self.staff, self.actor, ident)  # commits the audit entry
         if detail is None:
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS["closed"])
@@ -46,8 +44,7 @@ class StaffTicketDesk(StaffDeskBase):
 
     @ACTIONS("tkclose")
     async def _act_tkclose(self, ident: int, arg: str) -> Reply:
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         try:
             await self._tickets().close(self.staff, self.actor, ident)
         except TicketError as bad:
@@ -57,8 +54,7 @@ class StaffTicketDesk(StaffDeskBase):
 
     async def _ticket_text(self, ticket_id: int, text: str) -> Reply:
         """The reply typed after "✍️ Reply": sent to the applicant as written."""
-        self._set(awaiting=None)
-        await self._save()
+        await self._stop_waiting()
         try:
             await self._tickets().staff_reply(self.staff, self.actor, ticket_id, text)
         except TicketError as bad:

@@ -141,13 +141,16 @@ class TicketService:
             return None
         return ticket
 
+    async def _stale(self) -> Reply:
+        """The button or the reply no longer applies: said plainly, and the locks taken released."""
+        await self.session.commit()
+        return Reply(notice=ui.STALE)
+
     @APPLICANT_ACTIONS("send")
     async def _send(self, user_id: int, ticket_id: int, arg: str) -> Reply:
         await self.repo.lock_person(user_id)
-        ticket = await self._own(user_id, ticket_id, DRAFT)
-        if ticket is None:
-            await self.session.commit()
-            return Reply(notice=ui.STALE)
+        if (ticket := await self._own(user_id, ticket_id, DRAFT)) is None:
+            return await self._stale()
         if (refused := await self._limited(user_id)) is not None:
             return refused
         now = self.clock.now()
@@ -158,20 +161,16 @@ class TicketService:
 
     @APPLICANT_ACTIONS("cancel")
     async def _cancel(self, user_id: int, ticket_id: int, arg: str) -> Reply:
-        ticket = await self._own(user_id, ticket_id, DRAFT)
-        if ticket is None:
-            await self.session.commit()
-            return Reply(notice=ui.STALE)
+        if (ticket := await self._own(user_id, ticket_id, DRAFT)) is None:
+            return await self._stale()
         await self.session.delete(ticket)  # a draft never reached staff: nothing of it is kept
         await self.session.commit()
         return Reply(notice=ui.CANCELLED)
 
     @APPLICANT_ACTIONS("reply")
     async def _reply(self, user_id: int, ticket_id: int, arg: str) -> Reply:
-        ticket = await self._own(user_id, ticket_id, OPEN)
-        if ticket is None:
-            await self.session.commit()
-            return Reply(notice=ui.STALE)
+        if await self._own(user_id, ticket_id, OPEN) is None:
+            return await self._stale()
         await modes.put_by_id(self.session, user_id, Mode.TICKET)
         await self.session.commit()
         return Reply([ui.reply_prompt_screen(ticket_id)])
@@ -191,8 +190,7 @@ class TicketService:
         ticket = await self.repo.of_user_in(user_id, (OPEN,))
         ticket = await self._own(user_id, ticket.id, OPEN) if ticket is not None else None
         if ticket is None or not text:
-            await self.session.commit()
-            return Reply(notice=ui.STALE)
+            return await self._stale()
         now = self.clock.now()
         self.session.add(TicketMessage(ticket_id=ticket.id, author=ui.APPLICANT, staff_id=None, text=text, at=now))
         ticket.last_from, ticket.updated_at = ui.APPLICANT, now
