@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import random
 import statistics
@@ -24,7 +23,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from harness import SCRIPT, backend, step
+from harness import SCRIPT, backend, generator_collector_off, step
 
 from emulator import BotAPIEmulator, FakeUser
 
@@ -81,18 +80,10 @@ async def main() -> None:
             people = [emu.user(20_000 + i, language_code="en") for i in range(args.users)]
             for p in people:
                 p.open_chat()
-            # The load generator's own garbage collector stays off while it measures: its full
-            # collections (200-250 ms with 200 people's chats in this process) stalled the emulator,
-            # and so every worker's Bot API calls, and showed as the bot's p99 (gc callbacks here
-            # against the workers' slow handlers: the same instants).
-            gc.collect()
-            gc.disable()
-            try:
+            with generator_collector_off():
                 started = time.perf_counter()
                 await asyncio.gather(*(person(p, record, rng) for p in people))
                 elapsed = time.perf_counter() - started
-            finally:
-                gc.enable()
             errors = sum("something went wrong" in m.plain for p in people for m in p.messages)
     await emu.stop()
     latencies = record.latencies

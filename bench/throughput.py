@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import statistics
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import SCRIPT, step  # noqa: E402
+from harness import SCRIPT, generator_collector_off, step  # noqa: E402
 
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeUser  # noqa: E402
 
@@ -58,16 +57,10 @@ async def run_load(
         people = [emu.user(10_000 + i, language_code="en") for i in range(users)]
         for p in people:
             p.open_chat()
-        # The load generator's garbage collector off while it measures, as in bench/latency.py:
-        # its full collections stall the emulator, for the bot and the echo floor alike.
-        gc.collect()
-        gc.disable()
-        try:
+        with generator_collector_off():  # as in bench/latency.py
             started = time.perf_counter()
             sent = await asyncio.gather(*(converse(p) for p in people))
             elapsed = time.perf_counter() - started
-        finally:
-            gc.enable()
         apologies = sum("something went wrong" in m.plain for p in people for m in p.messages)
     finally:
         proc.terminate()
