@@ -20,15 +20,19 @@ _funnel = cast(Table, FunnelCount.__table__)
 # A stage is marked on the person's row in one statement that appends it only if it is absent and
 # returns their language: atomic under concurrency (a staff decision counting "recommended" while
 # the person's own update counts "finished" cannot write back a stale list), and no row (erased)
-# or already counted both come back empty.
+# or already counted both come back empty. A missing list reads as empty (the column is NOT NULL).
 _MARK = {
     "sqlite": text(
-        f"UPDATE {_users.name} SET counted = json_insert(counted, '$[#]', :stage) WHERE id = :user_id"
-        " AND NOT EXISTS (SELECT 1 FROM json_each(counted) WHERE json_each.value = :stage) RETURNING language"
+        f"UPDATE {_users.name} SET counted = json_insert(coalesce(counted, '[]'), '$[#]', :stage)"
+        " WHERE id = :user_id"
+        " AND NOT EXISTS (SELECT 1 FROM json_each(coalesce(counted, '[]')) WHERE json_each.value = :stage)"
+        " RETURNING language"
     ),
     "postgresql": text(
-        f"UPDATE {_users.name} SET counted = (counted::jsonb || jsonb_build_array(CAST(:stage AS text)))::json"
-        " WHERE id = :user_id AND NOT counted::jsonb @> jsonb_build_array(CAST(:stage AS text)) RETURNING language"
+        f"UPDATE {_users.name}"
+        " SET counted = (coalesce(counted::jsonb, '[]') || jsonb_build_array(CAST(:stage AS text)))::json"
+        " WHERE id = :user_id AND NOT coalesce(counted::jsonb, '[]') @> jsonb_build_array(CAST(:stage AS text))"
+        " RETURNING language"
     ),
 }
 _KEY = ("stage", "occupation", "language", "reason")
@@ -65,8 +69,9 @@ class FunnelRepo(Repo):
 
     async def add_one(self, keys: Iterable[tuple[str, str, str, str]]) -> None:
         """Adds one to each (stage, occupation, language, reason) count, creating it at 1."""
-        dialect = self.session.get_bind().dialect.name
-        await self.session.execute(_ADD_ONE[dialect], [dict(zip(_KEY, key, strict=True)) for key in keys])
+        rows = [dict(zip(_KEY, key, strict=True)) for key in keys]
+        if rows:  # an empty list of parameters is not "no rows" to SQLAlchemy
+            await self.session.execute(_ADD_ONE[self.session.get_bind().dialect.name], rows)
 
     async def counts(self) -> dict[tuple[str, str, str, str], int]:
         rows = await self.session.execute(select(FunnelCount))
