@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -19,13 +19,12 @@ from dialogs.answer_options import (
     OTHER,
     occupations_in_area,
 )
-from dialogs.questions import BY_KEY, QUESTIONS, Answers, Question
+from dialogs.questions import BY_KEY, QUESTIONS, Answers, Question, noon
 from dialogs.screens import Option
 from dialogs.typed_answers import (
     Confirm,
     Invalid,
 )
-from knowledge.loader import load
 from knowledge.profile import Profile
 from knowledge.text import Country, T
 
@@ -116,14 +115,9 @@ def _hashable(answers: Answers) -> tuple[tuple[str, Any], ...] | None:
     return key
 
 
-def _noon(day: date) -> datetime:
-    # The questions' conditions depend on the date only (see _matters_cached), not on the hour.
-    return datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
-
-
 @lru_cache(maxsize=4096)  # a step asks for the same answers several times (measured: 5 per update)
 def _effective_cached(items: tuple[tuple[str, Any], ...], day: date) -> tuple[tuple[str, Any], ...]:
-    return tuple(_effective(dict(items), _noon(day)).items())
+    return tuple(_effective(dict(items), noon(day)).items())
 
 
 def _effective(answers: Answers, now: datetime) -> Answers:
@@ -152,7 +146,7 @@ def current_question(conv: Conversation, now: datetime) -> Question | None:
 
 @lru_cache(maxsize=4096)  # asked about three times an update, each time walking the questions
 def _next_cached(items: tuple[tuple[str, Any], ...], day: date) -> Question | None:
-    return _next_question(dict(items), _noon(day))
+    return _next_question(dict(items), noon(day))
 
 
 def _next_question(answers: Answers, now: datetime) -> Question | None:

@@ -100,9 +100,15 @@ _LATER: dict[str, tuple[dict[str, Any], ...]] = {
 }
 
 
+def noon(day: date) -> datetime:
+    """A day as the instant the cached answers are worked out at: the questions' conditions depend on
+    the date only, not on the hour (the caches here and in dialogs/questionnaire.py key on the day)."""
+    return datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
+
+
 @lru_cache(maxsize=1 << 16)  # bounded: profiles differ per person
 def _matters_cached(p: Profile, day: date, name: str, values: tuple[Any, ...]) -> bool:
-    now = datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
+    now = noon(day)
     later = [options for key, options in _LATER.items() if key != name and getattr(p, key) is None]
     for completion in product(*later):
         base = p
