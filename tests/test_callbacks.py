@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiogram.filters.callback_data import CallbackData
 
 import bot.app
@@ -22,6 +23,7 @@ from bot.callbacks import (
 )
 from bot.handlers.status import ReportCB
 from bot.i18n import available_locales
+from bot.services.actions import ActionTable
 from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_ACTIONS
 from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
 from bot.services.tickets import APPLICANT_ACTIONS
@@ -105,3 +107,19 @@ def test_every_prefix_is_versioned_and_distinct() -> None:
     prefixes = [cls.__prefix__ for cls in factories()]
     assert all(p.endswith(str(CALLBACK_VERSION)) for p in prefixes), prefixes
     assert len(set(prefixes)) == len(prefixes), prefixes
+
+
+async def test_an_action_table_passes_what_each_name_binds_and_refuses_a_name_twice() -> None:
+    table: ActionTable[str] = ActionTable()
+
+    class Desk:
+        @table("approve", approve=True)
+        @table("decline", approve=False)
+        async def decide(self, ident: int, *, approve: bool) -> str:
+            return f"{ident}:{approve}"
+
+    assert await table.run(Desk(), "approve", 7) == "7:True"
+    assert await table.run(Desk(), "decline", 7) == "7:False"
+    assert await table.run(Desk(), "retired", 7) is None  # an old button: the desk answers it
+    with pytest.raises(ValueError, match="already handled by decide"):
+        table("approve")(Desk.decide)

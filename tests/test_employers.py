@@ -150,6 +150,36 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
     assert "not valid" in again[0].plain
 
 
+async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothing(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    hr = emulator.user(715)
+    other = emulator.user(716)
+    candidate = await applicant_who_submitted(emulator, 717)
+    await register(hr, "Hanbit Soft", BRN)
+    _code, payload = code_in((await emp(hr, "➕"))[0])
+    await candidate.say(f"/start {payload}")
+    declined = await press(candidate, data="sh1:decline:")
+    assert "Hanbit Soft" in declined[-1].plain
+    home = await hr.say("/employer")
+    assert not any(d.startswith("em1:cand:") for row in home[0].buttons for _, d in row)
+    # A second company is approved; opening its documents screen shares nothing, even with a
+    # document named in the button's data; only the toggle shares.
+    await register(other, "Daon Care", OTHER_BRN)
+    _code, payload = code_in((await emp(other, "➕"))[0])
+    await candidate.say(f"/start {payload}")
+    await press(candidate, data="sh1:approve:")
+    con = sqlite_db(settings)
+    links = "select state, shared_documents from employer_links order by id"
+    assert con.execute(links).fetchall() == [("declined", "[]"), ("active", "[]")]
+    await candidate.say("/share")
+    screen = (await press(candidate, data="sh1:shared:2"))[-1]
+    await forge(candidate, ShareCB(act="shared", id=2, arg="passport_copy").pack(), screen)
+    assert con.execute(links).fetchall() == [("declined", "[]"), ("active", "[]")]
+    await press(candidate, data="sh1:toggle:2:passport_copy")
+    assert con.execute(links).fetchall() == [("declined", "[]"), ("active", '["passport_copy"]')]
+
+
 async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:

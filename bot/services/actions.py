@@ -2,7 +2,10 @@
 
 A desk's methods register themselves (``@ACTIONS("approve")``); ``run`` looks the name up and
 calls the method, or says there is none (an unknown or retired button), so a desk's every action
-is listed where it is defined, and nothing is found by building a method name at run time."""
+is listed where it is defined, and nothing is found by building a method name at run time.
+
+Two buttons that differ by one setting share a method: each registration may bind keyword
+arguments (``@ACTIONS("approve", approve=True)`` above ``@ACTIONS("decline", approve=False)``)."""
 
 from __future__ import annotations
 
@@ -15,14 +18,14 @@ Method = Callable[..., Awaitable[R]]
 
 class ActionTable(Generic[R]):
     def __init__(self) -> None:
-        self.methods: dict[str, Method[R]] = {}
+        self.methods: dict[str, tuple[Method[R], dict[str, Any]]] = {}
 
-    def __call__(self, *names: str) -> Callable[[Method[R]], Method[R]]:
+    def __call__(self, *names: str, **bound: Any) -> Callable[[Method[R]], Method[R]]:
         def register(method: Method[R]) -> Method[R]:
             for name in names:
                 if name in self.methods:
-                    raise ValueError(f"action {name!r} is already handled by {self.methods[name].__name__}")
-                self.methods[name] = method
+                    raise ValueError(f"action {name!r} is already handled by {self.methods[name][0].__name__}")
+                self.methods[name] = (method, bound)
             return method
 
         return register
@@ -32,5 +35,8 @@ class ActionTable(Generic[R]):
 
     async def run(self, desk: Any, name: str, *args: Any) -> R | None:
         """The method's answer, or None when no method handles ``name``."""
-        method = self.methods.get(name)
-        return None if method is None else await method(desk, *args)
+        found = self.methods.get(name)
+        if found is None:
+            return None
+        method, bound = found
+        return await method(desk, *args, **bound)

@@ -232,15 +232,9 @@ class ShareDesk:
             return await self.home(ui.ERRORS["gone"])
         return Reply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
 
-    @SHARE_ACTIONS("approve")
-    async def _approve(self, ident: int, arg: str) -> Reply:
-        return await self._decide(ident, approve=True)
-
-    @SHARE_ACTIONS("decline")
-    async def _decline(self, ident: int, arg: str) -> Reply:
-        return await self._decide(ident, approve=False)
-
-    async def _decide(self, ident: int, *, approve: bool) -> Reply:
+    @SHARE_ACTIONS("approve", approve=True)
+    @SHARE_ACTIONS("decline", approve=False)
+    async def _decide(self, ident: int, arg: str, *, approve: bool) -> Reply:
         decided = await self.employers.decide(self.user.id, ident, approve)
         if decided is None:
             return await self.home(ui.ERRORS["gone"])
@@ -254,23 +248,17 @@ class ShareDesk:
             return await self.home(ui.ERRORS["gone"])
         return await self.home(_done(sharing.APPLICANT_DONE["revoked"], found[1].name))
 
-    @SHARE_ACTIONS("shared")
-    async def _documents(self, ident: int, arg: str) -> Reply:
-        return await self._shared_documents(ident, toggle=None)
-
-    @SHARE_ACTIONS("toggle")
-    async def _toggle(self, ident: int, arg: str) -> Reply:
-        return await self._shared_documents(ident, toggle=arg)
-
-    async def _shared_documents(self, ident: int, *, toggle: str | None) -> Reply:
+    @SHARE_ACTIONS("shared", toggles=False)
+    @SHARE_ACTIONS("toggle", toggles=True)  # arg: the kind of document to share or stop sharing
+    async def _shared_documents(self, ident: int, arg: str, *, toggles: bool) -> Reply:
         uid = self.user.id
         found = await self.employers.own_link(uid, ident)
         if found is None or found[0].state != "active":
             return await self.home(ui.ERRORS["gone"])
         link, company = found
         uploaded = await self.employers.uploaded_kinds(uid)
-        if toggle is not None and toggle in {k for k, _ in uploaded}:
-            link = await self.employers.toggle_share(uid, ident, toggle) or link
+        if toggles and arg in {k for k, _ in uploaded}:
+            link = await self.employers.toggle_share(uid, ident, arg) or link
         return Reply([sharing.share_documents_screen(link.id, company.name, uploaded, link.shared_documents or [])])
 
     async def redeem(self, code: str) -> Reply:
