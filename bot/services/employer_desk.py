@@ -87,14 +87,6 @@ class EmployerDesk:
         await self._form({"awaiting": "code"})
         return Reply([ui.code_prompt("home")])
 
-    @EMPLOYER_ACTIONS("opt")
-    async def _opt(self, ident: int, arg: str) -> Reply:
-        return await self._option(arg)
-
-    @EMPLOYER_ACTIONS("save")
-    async def _save(self, ident: int, arg: str) -> Reply:
-        return await self._save_registration()
-
     @MEMBER_ACTIONS("oblig")
     async def _oblig(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         return await self._start_form("oblig")
@@ -145,7 +137,8 @@ class EmployerDesk:
         await self._form(None)
         return Reply([forms.obligations_screen(values, self.clock.now())])
 
-    async def _option(self, arg: str) -> Reply:
+    @EMPLOYER_ACTIONS("opt")  # arg: "<field>=<value>"
+    async def _option(self, ident: int, arg: str) -> Reply:
         form = self.user.employer_form or {}
         kind, values = form.get("kind"), dict(form.get("values") or {})
         key, _, value = arg.partition("=")
@@ -169,7 +162,8 @@ class EmployerDesk:
             return Reply([forms.field_screen(str(kind), field, values)], bad.message)
         return await self._next(str(kind), values)
 
-    async def _save_registration(self) -> Reply:
+    @EMPLOYER_ACTIONS("save")
+    async def _save_registration(self, ident: int, arg: str) -> Reply:
         form = self.user.employer_form or {}
         values = dict(form.get("values") or {})
         if form.get("kind") != "register" or forms.next_field("register", values) is not None:
