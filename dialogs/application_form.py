@@ -48,6 +48,13 @@ def _has_offer(p: Profile) -> bool:
     return bool(p.job_offer)
 
 
+def _employer_field(
+    key: str, label: Text, korean: str, prompt: Text, parse: Callable[[str, datetime], str], **more: Any
+) -> Field:
+    """A detail of the employer's, not the applicant's own: kept unencrypted, asked with an offer."""
+    return Field(key, label, korean, prompt, parse, sensitive=False, applies=_has_offer, **more)
+
+
 # Without a job offer yet: the review and a refused submission say what is missing.
 NO_EMPLOYER_YET = T(
     "Employer: <b>not yet</b>. A job offer from an employer in Gyeonggi is needed before you can file. When you have one, change your answer with /start, then add the employer's details here."
@@ -95,25 +102,21 @@ FIELDS: tuple[Field, ...] = (
         fi.parse_free(5, 200),
         applies=lambda p: bool(p.in_korea),
     ),
-    Field(
+    _employer_field(
         "employer",
         T("Employer (company name)"),
         "업체명",
         T("<b>The name of the company</b> that offers you the job."),
         fi.parse_free(2, 100),
-        sensitive=False,
-        applies=_has_offer,
     ),
-    Field(
+    _employer_field(
         "brn",
         T("Business registration number"),
         "사업자등록번호",
         T("<b>The company's business registration number</b> (10 digits; the company can tell you)."),
         fi.parse_brn,
-        sensitive=False,
-        applies=_has_offer,
     ),
-    Field(
+    _employer_field(
         "city",
         T("Workplace city or county"),
         "근무지(시·군)",
@@ -121,17 +124,13 @@ FIELDS: tuple[Field, ...] = (
         fi.parse_city,
         options=_cities,
         columns=3,
-        sensitive=False,
-        applies=_has_offer,
     ),
-    Field(
+    _employer_field(
         "start_date",
         T("Start date"),
         "근무 시작일",
         T("<b>When do you start work?</b> (year-month-day)"),
         fi.parse_start_date,
-        sensitive=False,
-        applies=_has_offer,
     ),
 )
 BY_KEY = {f.key: f for f in FIELDS}

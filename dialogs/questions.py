@@ -87,6 +87,11 @@ def _care(p: Profile) -> bool:
     return p.occupation == "care_worker"
 
 
+def _offered(p: Profile, now: datetime) -> bool:
+    """The offer's details (where, what salary) are asked only of someone who has one."""
+    return _real(p) and bool(p.job_offer)
+
+
 # For judging whether a question matters: the answers that later questions could still give.
 _LATER: dict[str, tuple[dict[str, Any], ...]] = {
     "major_related": ({"major_related": "yes"}, {"major_related": "no"}),
@@ -273,7 +278,7 @@ QUESTIONS: tuple[Question, ...] = (
             "<b>Is the workplace in Gyeonggi Province (경기도)?</b>\nFor example Suwon, Seongnam, Yongin, Hwaseong or Ansan."
         ),
         summary_label=T("Workplace in Gyeonggi"),
-        applies=lambda p, now: _real(p) and bool(p.job_offer),
+        applies=_offered,
         options=YES_NO_UNSURE,
     ),
     Question(
@@ -282,7 +287,7 @@ QUESTIONS: tuple[Question, ...] = (
             "<b>What yearly salary does the offer state, in won?</b>\nType the amount, for example 32000000 or 3200만."
         ),
         summary_label=T("Offered yearly salary"),
-        applies=lambda p, now: _real(p) and bool(p.job_offer),
+        applies=_offered,
         parse_text=parse_salary,
     ),
 )

@@ -57,6 +57,13 @@ async def register(user: FakeUser, name: str, brn: str) -> list[FakeMessage]:
     return await press(user, data="em1:save:")
 
 
+async def invited(hr: FakeUser, candidate: FakeUser, company: str, brn: str) -> list[FakeMessage]:
+    """The company registers and invites the candidate, who opens the invite: the approval screen."""
+    await register(hr, company, brn)
+    _code, payload = code_in((await emp(hr, "➕"))[0])
+    return await candidate.say(f"/start {payload}")
+
+
 async def test_company_colleagues_candidate_consent_notifications_and_revocation(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
@@ -153,21 +160,15 @@ async def test_applicant_invites_the_employer_and_must_still_approve(bot: BotRun
 async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothing(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    hr = emulator.user(715)
-    other = emulator.user(716)
-    candidate = await applicant_who_submitted(emulator, 717)
-    await register(hr, "Hanbit Soft", BRN)
-    _code, payload = code_in((await emp(hr, "➕"))[0])
-    await candidate.say(f"/start {payload}")
+    hr, other, candidate = emulator.user(715), emulator.user(716), await applicant_who_submitted(emulator, 717)
+    await invited(hr, candidate, "Hanbit Soft", BRN)
     declined = await press(candidate, data="sh1:decline:")
     assert "Hanbit Soft" in declined[-1].plain
     home = await hr.say("/employer")
     assert not any(d.startswith("em1:cand:") for row in home[0].buttons for _, d in row)
     # A second company is approved; opening its documents screen shares nothing, even with a
     # document named in the button's data; only the toggle shares.
-    await register(other, "Daon Care", OTHER_BRN)
-    _code, payload = code_in((await emp(other, "➕"))[0])
-    await candidate.say(f"/start {payload}")
+    await invited(other, candidate, "Daon Care", OTHER_BRN)
     await press(candidate, data="sh1:approve:")
     con = sqlite_db(settings)
     links = "select state, shared_documents from employer_links order by id"
@@ -186,9 +187,7 @@ async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(
     hr = emulator.user(721)
     prober = emulator.user(722)
     candidate = await applicant_who_submitted(emulator, 723)
-    await register(hr, "Hanbit Soft", BRN)
-    _code, payload = code_in((await emp(hr, "➕"))[0])
-    await candidate.say(f"/start {payload}")
+    await invited(hr, candidate, "Hanbit Soft", BRN)
     await press(candidate, data="sh1:approve:")
     await register(prober, "Curious Corp", OTHER_BRN)
     home = prober.messages[-1]
@@ -292,10 +291,8 @@ async def test_staff_verify_a_company_and_the_applicant_sees_it(
 ) -> None:
     async with running(with_admin(settings), clock, emulator):
         hr, applicant, admin = emulator.user(751), emulator.user(752), emulator.user(900)
-        await register(hr, "Hanbit Soft", BRN)
         await applicant.say("/start")
-        _code, payload = code_in((await emp(hr, "➕"))[0])
-        ask = await applicant.say(f"/start {payload}")
+        ask = await invited(hr, applicant, "Hanbit Soft", BRN)
         assert "not yet verified" in ask[0].plain
         await admin.say("/staff")
         await press(admin, data="st1:companies:")
