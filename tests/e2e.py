@@ -94,9 +94,9 @@ async def press(user: FakeUser, label: str = "", data: str = "") -> list[FakeMes
     return await user.tap(found, message=message)
 
 
-def sqlite_db(settings: Settings) -> sqlite3.Connection:
+def sqlite_db(settings: Settings, timeout: float = 5.0) -> sqlite3.Connection:
     """A connection of the test's own to the bot's SQLite file."""
-    return sqlite3.connect(settings.database_url.split("///", 1)[1])
+    return sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=timeout)
 
 
 # What a person's or a staff member's action can change: a refused or forged update leaves it as it was.
@@ -295,7 +295,7 @@ async def write_sqlite(settings: Settings, statement: str, *params: object) -> N
     loop that is to finish it."""
 
     def write() -> None:
-        with contextlib.closing(sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=30)) as db:
+        with contextlib.closing(sqlite_db(settings, timeout=30)) as db:
             db.execute(statement, params)
             db.commit()
 

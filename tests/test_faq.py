@@ -24,7 +24,7 @@ from knowledge.text import T
 from knowledge.verdict import Outcome
 from tests.answers import ELIGIBLE_IN_KOREA
 from tests.conftest import BotRunner
-from tests.e2e import APOLOGY_EN, answer, texts
+from tests.e2e import APOLOGY_EN, answer, sqlite_db, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -293,8 +293,6 @@ async def test_an_unknown_question_offers_topics_staff_and_phones_and_is_counted
 async def test_feedback_thanks_and_counts_an_unhelpful_answer(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    import sqlite3
-
     user = emulator.user(954)
     await user.say("/start")
     await user.say("can I bring my family to Korea?")
@@ -302,8 +300,7 @@ async def test_feedback_thanks_and_counts_an_unhelpful_answer(
     assert "Thank you" in str((user.last_callback_answer or {}).get("text"))
     sorry = await user.tap("👎 No")
     assert "💬 Ask programme staff" in sorry[-1].button_texts
-    with sqlite3.connect(settings.database_url.split("///", 1)[1]) as db:
-        rows = list(db.execute("select language, kind, key, count from question_counts"))
+    rows = sqlite_db(settings).execute("select language, kind, key, count from question_counts").fetchall()
     assert rows == [("en", "unhelpful", "family", 1)]
 
 
@@ -351,8 +348,6 @@ async def test_a_typed_question_in_every_language(locale: str, bot: BotRunner, e
 async def test_ask_programme_staff_from_an_unanswered_question(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    import sqlite3
-
     user = emulator.user(961)
     await user.say("/start")
     await user.say("where can I buy a SIM card?")
@@ -360,8 +355,8 @@ async def test_ask_programme_staff_from_an_unanswered_question(
     assert "where can I buy a SIM card?" in preview and "Staff will also see" in preview
     sent = texts(await user.tap("📨 Send to programme staff"))
     assert "working days" in sent
-    with sqlite3.connect(settings.database_url.split("///", 1)[1]) as db:
-        assert list(db.execute("select status, question from tickets")) == [("open", "where can I buy a SIM card?")]
+    tickets = sqlite_db(settings).execute("select status, question from tickets").fetchall()
+    assert tickets == [("open", "where can I buy a SIM card?")]
     again = await user.tap(
         "💬 Ask programme staff", next(m for m in user.messages if "💬 Ask programme staff" in m.button_texts)
     )

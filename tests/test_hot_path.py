@@ -21,7 +21,7 @@ from bot.speed.settle import settle
 from dialogs.countries import _index
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner, needs_patch
-from tests.e2e import answer, nav
+from tests.e2e import answer, nav, sqlite_db
 
 
 @needs_patch("on_loop_filters")
@@ -83,7 +83,7 @@ async def test_a_transaction_takes_the_write_lock_when_it_begins(settings: Setti
     """BEGIN IMMEDIATE (issued straight on the sqlite3 connection, bot/db/engine.py): a transaction
     that reads first holds the write lock already, so a read-then-write never fails half-way."""
     engine = make_engine(settings)
-    other = sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=0)
+    other = sqlite_db(settings, timeout=0)
     async with make_sessionmaker(engine)() as session:
         await session.execute(text("SELECT count(*) FROM users"))  # a read only
         with pytest.raises(sqlite3.OperationalError, match="locked"):

@@ -7,7 +7,6 @@ closing at once."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -28,7 +27,7 @@ from bot.services.tickets import TicketError, TicketService
 from dialogs import tickets as ui
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import eligible, find_button, wait_for_text
+from tests.e2e import eligible, find_button, sqlite_db, wait_for_text
 
 ADMIN = 900
 QUESTION = "Can my wife come with me on the E-7 visa?"
@@ -41,10 +40,6 @@ async def bot(settings: Settings, clock: FixedClock, emulator: BotAPIEmulator) -
     await runner.start()
     yield runner
     await runner.stop()
-
-
-def db(settings: Settings) -> sqlite3.Connection:
-    return sqlite3.connect(settings.database_url.split("///", 1)[1])
 
 
 def button(user: FakeUser, label: str, prefix: str = "") -> tuple[str, FakeMessage]:
@@ -81,7 +76,7 @@ async def test_ask_answer_reply_close_across_a_restart(
     # What staff will see, before anything is sent: the question, the occupation, the verdict.
     assert QUESTION in preview and "Staff will also see" in preview and "Occupation:" in preview
     assert "eligible" in preview and "Application: none" in preview
-    assert db(settings).execute("select status from tickets").fetchall() == [("draft",)]
+    assert sqlite_db(settings).execute("select status from tickets").fetchall() == [("draft",)]
     sent = plain(await press(person, "📨 Send to programme staff", "tk1:send:"))
     assert "within 2 working days" in sent
 
@@ -102,7 +97,7 @@ async def test_ask_answer_reply_close_across_a_restart(
     await bot.restart()
     assert "Added to your question" in plain(await person.say("Thank you! And my two children?"))
     await person.say("hello")  # typed text goes back to the questionnaire, not to the thread
-    assert db(settings).execute("select count(*) from ticket_messages").fetchone() == (2,)
+    assert sqlite_db(settings).execute("select count(*) from ticket_messages").fetchone() == (2,)
 
     queue = plain(await press(admin, "« Questions", "st1:"))
     assert "answered by the applicant" in queue
@@ -111,7 +106,7 @@ async def test_ask_answer_reply_close_across_a_restart(
     assert "Closed" in plain(await press(admin, "✅ Close", "st1:tkclose:"))
     await wait_for_text(person, "closed your question")
 
-    con = db(settings)
+    con = sqlite_db(settings)
     keys = [k for (k,) in con.execute("select dedup_key from outbox where chat_id = 401 and dedup_key like 'ticket:%'")]
     assert sorted(keys) == ["ticket:1:closed", "ticket:1:msg:1"]  # each message once
     actions = [a for (a,) in con.execute("select action from audit_log where target = 'ticket:1' order by id")]
@@ -163,7 +158,7 @@ async def test_one_open_question_and_a_daily_limit(
             await person.say(f"/ask question {n}")
             await press(person, "📨", "tk1:send:")
     assert "as many questions as allowed today" in plain(await person.say("/ask a fourth"))
-    assert db(settings).execute("select count(*) from tickets").fetchone() == (3,)
+    assert sqlite_db(settings).execute("select count(*) from tickets").fetchone() == (3,)
 
 
 async def test_an_old_preview_cannot_open_a_second_question(
@@ -176,7 +171,7 @@ async def test_an_old_preview_cannot_open_a_second_question(
     await person.tap(first_send, message=first_msg)
     again = plain(await person.tap(first_send, message=first_msg))
     assert "already sent" in again
-    assert db(settings).execute("select count(*) from tickets where status = 'open'").fetchone() == (1,)
+    assert sqlite_db(settings).execute("select count(*) from tickets where status = 'open'").fetchone() == (1,)
 
 
 async def forge(user: FakeUser, emulator: BotAPIEmulator, data: str) -> None:
@@ -195,14 +190,14 @@ async def test_forged_ticket_buttons_act_on_nothing(
     # Someone else's buttons on the owner's draft: nothing happens.
     for act in ("send", "cancel", "reply"):
         await forge(other, emulator, f"tk1:{act}:{ticket_id}:")
-    assert db(settings).execute("select status from tickets").fetchall() == [("draft",)]
+    assert sqlite_db(settings).execute("select status from tickets").fetchall() == [("draft",)]
     # A non-staff user forging staff buttons on the ticket: refused, nothing changes.
     await owner.tap(data)
     for act in ("tickets", "tkopen", "tkreply", "tkclose"):
         await forge(other, emulator, f"st1:{act}:{ticket_id}:")
         assert "only for Gyeonggi Province programme staff" in (other.last_callback_answer or {}).get("text", "")
-    assert db(settings).execute("select status from tickets").fetchall() == [("open",)]
-    assert db(settings).execute(
+    assert sqlite_db(settings).execute("select status from tickets").fetchall() == [("open",)]
+    assert sqlite_db(settings).execute(
         "select count(*) from audit_log where action like 'ticket.%' and actor_id = 407"
     ).fetchone() == (0,)
     assert "my question" not in plain(other.messages)  # nothing of the owner's ticket reached them
@@ -222,7 +217,7 @@ async def test_delete_erases_the_questions(bot: BotRunner, emulator: BotAPIEmula
     assert QUESTION in exported and "An answer" in exported
     confirm = await person.say("/delete")
     await person.tap("Yes, delete everything", message=confirm[-1])
-    con = db(settings)
+    con = sqlite_db(settings)
     assert con.execute("select count(*) from tickets").fetchone() == (0,)
     assert con.execute("select count(*) from ticket_messages").fetchone() == (0,)
     assert con.execute("select count(*) from audit_log where target like 'ticket:%'").fetchone() == (0,)

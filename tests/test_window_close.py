@@ -4,7 +4,6 @@ close moved (an extension is a change of knowledge/data/programme.yaml alone).""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from tests.e2e import (
     eligible,
     filled_form,
     nav,
+    sqlite_db,
     texts,
     upload_documents,
     wait_for_text,
@@ -48,8 +48,7 @@ async def periodic(bot: BotRunner, settings: Settings, clock: FixedClock) -> int
 
 
 def rows(settings: Settings, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(settings.database_url.split("///", 1)[1]) as db:
-        return list(db.execute(sql))
+    return sqlite_db(settings).execute(sql).fetchall()
 
 
 async def test_near_the_close_screens_say_the_days_left(bot: BotRunner, emulator: BotAPIEmulator, clock) -> None:  # type: ignore[no-untyped-def]
