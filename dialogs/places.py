@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from dialogs.fuzzy import clearly_closest
-from knowledge.loader import load
+from knowledge.loader import derived, load
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ def _bare(key: str) -> str:
     return key
 
 
+@derived
 @cache
 def _index() -> tuple[dict[str, Place], dict[str, Place]]:
     """Every alias's key → its place, and the same for their bare forms (looked up second)."""
@@ -159,6 +160,7 @@ def _fuzzy(key: str) -> Place | None:
     return Place(place.city, own.get(place.ko, place.name), place.ko)  # "Seuol" → Seoul, not the alias "Seul"
 
 
+@derived
 @cache
 def _fuzzy_index() -> tuple[dict[str, Place], dict[str, str]]:
     """The keys as fuzzy matching compares them (Hangul split into jamo), and each place's own name."""

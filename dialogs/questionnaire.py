@@ -25,6 +25,7 @@ from dialogs.typed_answers import (
     Confirm,
     Invalid,
 )
+from knowledge.loader import derived
 from knowledge.profile import Profile
 from knowledge.text import Country, T
 
@@ -115,6 +116,7 @@ def _hashable(answers: Answers) -> tuple[tuple[str, Any], ...] | None:
     return key
 
 
+@derived
 @lru_cache(maxsize=4096)  # a step asks for the same answers several times (measured: 5 per update)
 def _effective_cached(items: tuple[tuple[str, Any], ...], day: date) -> tuple[tuple[str, Any], ...]:
     return tuple(_effective(dict(items), noon(day)).items())
@@ -144,6 +146,7 @@ def current_question(conv: Conversation, now: datetime) -> Question | None:
     return _next_question(conv.answers, now) if key is None else _next_cached(key, now.date())
 
 
+@derived
 @lru_cache(maxsize=4096)  # asked about three times an update, each time walking the questions
 def _next_cached(items: tuple[tuple[str, Any], ...], day: date) -> Question | None:
     return _next_question(dict(items), noon(day))

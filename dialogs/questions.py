@@ -26,7 +26,7 @@ from dialogs.answer_options import (
 from dialogs.countries import COMMON
 from dialogs.screens import Option
 from dialogs.typed_answers import parse_country, parse_occupation, parse_salary, parse_score, parse_years
-from knowledge.loader import load
+from knowledge.loader import derived, load
 from knowledge.profile import Profile
 from knowledge.rules import best_status
 from knowledge.text import Country, T, Text
@@ -111,6 +111,7 @@ def noon(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=load().programme.window.closes.tzinfo)
 
 
+@derived
 @lru_cache(maxsize=1 << 16)  # bounded: profiles differ per person
 def _matters_cached(p: Profile, day: date, name: str, values: tuple[Any, ...]) -> bool:
     now = noon(day)

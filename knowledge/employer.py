@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.loader import StrictLoader, load
+from knowledge.loader import StrictLoader, derived, load
 from knowledge.model import Cite, Confidence, Document, EmployerRule, Occupation
 from knowledge.parameters import wage_floor
 from knowledge.verdict import Status
@@ -48,6 +48,7 @@ class EmployerRules:
     workplace_cite: Cite
 
 
+@derived
 @cache
 def rules() -> EmployerRules:
     raw = yaml.load(DATA.read_text(encoding="utf-8"), Loader=StrictLoader)

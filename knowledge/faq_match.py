@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.loader import StrictLoader
+from knowledge.loader import StrictLoader, derived
 
 PHRASINGS_DIR = Path(__file__).parent / "data" / "faq_phrasings"
 KEYWORDS_DIR = Path(__file__).parent / "data" / "faq_keywords"
@@ -399,6 +399,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:20]
 
 
+@derived
 @cache
 def matcher() -> Matcher:
     """The matcher over every language's phrasings and keywords, built once per process, or read

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from types import UnionType
-from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
+from typing import Any, Protocol, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -212,6 +213,29 @@ def _read_all(*names: str) -> list[Any]:
         if name in _FILE_KEYS:
             _known(data, _FILE_KEYS[name], f"{name}.yaml")
     return files
+
+
+class _Cache(Protocol):
+    def cache_clear(self) -> None: ...
+
+
+_C = TypeVar("_C", bound=_Cache)
+_DERIVED: list[Callable[[], None]] = []
+
+
+def derived(cached: _C) -> _C:
+    """Marks a cache of something worked out from the data (an index, the next question for some
+    answers): ``reload`` empties it together with the data, so no answer outlives the data it came from."""
+    _DERIVED.append(cached.cache_clear)
+    return cached
+
+
+def reload() -> None:
+    """Reads the data afresh at the next ``load()`` (a test that moves DATA_DIR) and forgets every
+    cache marked ``derived``. Production loads once per process and never calls this."""
+    load.cache_clear()
+    for clear in _DERIVED:
+        clear()
 
 
 @cache

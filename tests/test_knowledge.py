@@ -312,13 +312,13 @@ def test_the_loader_refuses_data_that_do_not_fit_their_records(
     assert before in text
     edited.write_text(text.replace(before, after, 1), encoding="utf-8")
     monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
-    load.cache_clear()
+    loader.reload()
     try:
         with pytest.raises(loader.KnowledgeError, match=refusal):
             load()
     finally:
         monkeypatch.undo()
-        load.cache_clear()
+        loader.reload()
 
 
 def test_codes_are_text_and_optional_keys_keep_their_defaults() -> None:

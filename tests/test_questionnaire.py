@@ -4,6 +4,7 @@ tests/test_typed_answers.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,54 @@ def test_effective_answers_are_cached_per_day_and_returned_as_a_copy() -> None:
     with_experience = {**answers, "experience_years": 0.0}
     assert "experience_years" not in q.effective_answers(with_experience, now)
     assert q.effective_answers({**with_experience, "note": ["unhashable"]}, now) == again
+
+
+def test_a_question_that_applies_from_a_day_on_is_asked_from_that_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next question is cached by the answers and the day: on another day it is worked out again."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from knowledge import loader
+
+    from_day = NOW.date() + timedelta(days=1)  # say, a question added to the form from tomorrow
+    nationality = q.BY_KEY["nationality"]
+    dated = replace(nationality, applies=lambda p, now: now.date() >= from_day and nationality.applies(p, now))
+    monkeypatch.setattr(q, "QUESTIONS", tuple(dated if x is nationality else x for x in q.QUESTIONS))
+    loader.reload()
+    try:
+        conv = play("web_developer", "master", "abroad", "yes", "no")
+        assert q.current_question(conv, NOW).key == "job_offer"  # type: ignore[union-attr]
+        assert q.current_question(conv, NOW + timedelta(days=1)).key == "nationality"  # type: ignore[union-attr]
+    finally:
+        monkeypatch.undo()
+        loader.reload()
+
+
+def test_new_data_change_the_next_question_once_reloaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What the questionnaire worked out from the data (next questions, which answers matter) is
+    forgotten with the data: a related master's that needs a year of experience asks for it."""
+    import shutil
+
+    from knowledge import loader
+
+    conv = play("web_developer", "master", "abroad", "yes")
+    assert q.current_question(conv, NOW).key == "in_korea"  # type: ignore[union-attr]  # experience cannot matter
+    data = tmp_path / "knowledge"
+    shutil.copytree(loader.DATA_DIR, data)
+    pathways = data / "pathways.yaml"
+    before = "conditions: [degree_master, major_related]"
+    assert before in pathways.read_text(encoding="utf-8")
+    pathways.write_text(
+        pathways.read_text(encoding="utf-8").replace(
+            before, "conditions: [degree_master, major_related, experience_1y]"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(loader, "DATA_DIR", data)
+    loader.reload()
+    try:
+        assert q.current_question(conv, NOW).key == "experience_years"  # type: ignore[union-attr]
+    finally:
+        monkeypatch.undo()
+        loader.reload()
+    assert q.current_question(conv, NOW).key == "in_korea"  # type: ignore[union-attr]

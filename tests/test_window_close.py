@@ -140,10 +140,10 @@ def moved_close(tmp_path: Path) -> Iterator[None]:
     programme.write_text(text.replace('"2026-12-31T23:59:59+09:00"', '"2027-03-31T23:59:59+09:00"'), encoding="utf-8")
     original = loader.DATA_DIR
     loader.DATA_DIR = data
-    loader.load.cache_clear()
+    loader.reload()
     yield
     loader.DATA_DIR = original
-    loader.load.cache_clear()
+    loader.reload()
 
 
 async def test_a_moved_close_reopens_everything(
