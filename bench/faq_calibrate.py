@@ -33,7 +33,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge import faq_match
-from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, folded, load_phrasings
+from knowledge.faq_match import KEYWORDS_DIR, Matcher, _pairs, load_phrasings
+from knowledge.ngrams import folded
 
 ROUNDS = ((0, 6), (6, 16), (16, 36), (36, 56), (56, 76))  # the writers' rounds, by position in each entry's list
 CONFIDENT = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35)

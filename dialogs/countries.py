@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dialogs.fuzzy import clearly_closest
-from knowledge.faq_match import normalise
+from knowledge.ngrams import normalise
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -40,7 +40,7 @@ FUZZY_MIN_LENGTH = 5  # shorter keys are too easily near something else ("Mali",
 
 
 def _spaced(text: str) -> str:
-    """The one folding of typed text (knowledge/faq_match.normalise): casefolded, NFKC, Latin, Greek
+    """The one folding of typed text (knowledge/ngrams.normalise): casefolded, NFKC, Latin, Greek
     and Cyrillic diacritics dropped (Việt → viet, Ўзбекистон → узбекистон), apostrophes removed,
     other punctuation a space."""
     return normalise(text)

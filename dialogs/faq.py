@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from dialogs.results import cite_text
 from dialogs.screens import Action, Screen
-from knowledge.faq_match import Match, matcher, normalise
+from knowledge.faq_match import Match, matcher
 from knowledge.loader import load
 from knowledge.model import FaqEntry
+from knowledge.ngrams import normalise
 from knowledge.text import Lines, Message, T, Verbatim
 from knowledge.verdict import Outcome
 
@@ -33,7 +34,7 @@ SUGGEST = 0.12  # below this, nothing is offered as a topic (the highest at whic
 # the top two's gap for 6.6 % of the writers' rounds' questions (the old 0.03 was for 7.6 % on the old scale).
 CONTEXT_BOOST = 0.01
 
-# Question words of the 12 languages, normalised as faq_match.normalise does (no diacritics,
+# Question words of the 12 languages, normalised as ngrams.normalise does (no diacritics,
 # casefolded). Only interrogatives and question particles: words as common in statements as in
 # questions ("the", "is", Nepali छ, Vietnamese được) would make "my salary is …" a question.
 _WORDS = frozenset(

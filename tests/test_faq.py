@@ -18,8 +18,9 @@ from bot.services.faq import FaqService
 from dialogs import faq
 from emulator import BotAPIEmulator
 from knowledge import faq_match
-from knowledge.faq_match import KEYWORDS_DIR, PHRASINGS_DIR, Matcher, folded, load_phrasings, normalise
+from knowledge.faq_match import KEYWORDS_DIR, PHRASINGS_DIR, Matcher, load_phrasings
 from knowledge.loader import load
+from knowledge.ngrams import folded, normalise, spaced
 from knowledge.text import T
 from knowledge.verdict import Outcome
 from tests.answers import ELIGIBLE_IN_KOREA
@@ -69,7 +70,7 @@ def test_the_folding_makes_no_keyword_pull_other_topics() -> None:
         return {entry: "\n".join(lines) for entry, lines in out.items()}
 
     def pulls(texts: dict[str, str], entry: str, word: str) -> bool:
-        key = f" {word}" if faq_match._spaced(word) else word
+        key = f" {word}" if spaced(word) else word
         return sum(t.count(key) for e, t in texts.items() if e != entry) > texts[entry].count(key)
 
     as_folded, as_typed = joined(folded), joined(normalise)

@@ -74,6 +74,22 @@ def test_changed_data_names_another_file_and_the_old_one_goes(small_data: Path) 
     assert [p.name for p in cache.iterdir()] != [before.name] and len(list(cache.iterdir())) == 1
 
 
+def test_a_change_of_the_folding_code_names_another_file(small_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index holds n-grams of folded text: a change to knowledge/ngrams.py builds it anew."""
+    from knowledge import ngrams
+
+    assert Path(ngrams.__file__) in faq_match._CODE
+    copies = []
+    for code in faq_match._CODE:
+        copies.append(small_data / code.name)
+        copies[-1].write_bytes(code.read_bytes())
+    monkeypatch.setattr(faq_match, "_CODE", tuple(copies))
+    before = faq_match._fingerprint()
+    folding = small_data / "ngrams.py"
+    folding.write_text(folding.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert faq_match._fingerprint() != before
+
+
 def _cut_short(whole: bytes) -> bytes:
     return whole[:-16]  # whole array items, as by a full disk: only the length check finds it
 

@@ -16,7 +16,7 @@ from bot.services.tickets import TicketService, TicketSettings
 from dialogs import faq
 from dialogs import questionnaire as q
 from dialogs.screens import Action, Screen
-from knowledge.faq_match import normalise
+from knowledge.ngrams import normalise
 from knowledge.rules import evaluate
 
 UNMATCHED, UNHELPFUL = "unmatched", "unhelpful"
