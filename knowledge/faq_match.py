@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from knowledge import ngrams
-from knowledge.loader import StrictLoader, derived
+from knowledge.loader import StrictLoader
 from knowledge.ngrams import NGRAMS, features, folded, grams_of, spaced
 
 PHRASINGS_DIR = Path(__file__).parent / "data" / "faq_phrasings"
@@ -306,8 +306,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:20]
 
 
-@derived
-@cache
+@cache  # built from faq_phrasings/ and faq_keywords/, not from what load() reads
 def matcher() -> Matcher:
     """The matcher over every language's phrasings and keywords, built once per process, or read
     from the cache folder where an earlier start built it from the same data."""

@@ -66,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     that empty them do not empty another worker's (gw0 uses test_gw0 and Redis db n+1, ...)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
+        _build_faq_index()
         return
     number = int(worker.removeprefix("gw"))
     if url := os.environ.get("TEST_POSTGRES_URL"):
@@ -76,6 +77,18 @@ def pytest_configure(config: pytest.Config) -> None:
     if url := os.environ.get("TEST_REDIS_URL"):
         base, _, db = url.rpartition("/")
         os.environ["TEST_REDIS_URL"] = f"{base}/{(int(db or 0) + 1 + number) % 16}"
+
+
+def _build_faq_index() -> None:
+    """The FAQ's index written once to the bot's default cache folder, before any worker starts:
+    built by each worker's first typed question instead, it took 4-6 s of CPU in every worker at
+    once, and a bot busy building it missed the emulator's 10 s wait (seen once in the suite)."""
+    from knowledge import faq_match
+
+    faq_match.use_cache(Path(Settings.model_fields["cache_dir"].default))
+    faq_match.matcher()
+    faq_match.use_cache(None)
+    faq_match.matcher.cache_clear()
 
 
 async def _create_database(url: str, name: str) -> None:
