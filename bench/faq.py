@@ -13,7 +13,7 @@ wants to know), never the answers, phrasings, keywords, code or bench/; 17 short
 equalled a phrasing were replaced by another writer, without seeing any figures; nothing has been
 chosen by its figures either. bench/faq_latin/{ru,mn}.yaml: Russian and Mongolian typed in Latin
 letters (27 topics x 2), written by a writer who read only that brief; it decided whether the matcher
-reads Cyrillic as Latin letters (faq_match._CYRILLIC), so it is not unseen.
+reads Cyrillic as Latin letters (knowledge/ngrams._CYRILLIC), so it is not unseen.
 
 Per language: top-1 accuracy (the right entry ranked first), confident answers that are wrong, the
 share of "Did you mean…" fallbacks (no confident answer) and how often such a fallback offers the
