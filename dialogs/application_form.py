@@ -209,6 +209,11 @@ def edit(form: Form, p: Profile, key: str) -> Form:
     return Form(form.values, key)
 
 
+def on_form(at: str) -> bool:
+    """Whether a screen (a button's ``at``) is the form's: a field, the review or the consent."""
+    return at in BY_KEY or at in ("form_review", CONSENT.key)
+
+
 def back(form: Form, p: Profile) -> Form | None:
     """Reopens the field before the current one (from the review: the last field), or leaves a
     Change made from the review; None before the first field (Back leaves the form)."""

@@ -59,6 +59,14 @@ async def answer(user: FakeUser, *steps: str) -> list[FakeMessage]:
     return out
 
 
+async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMessage]:
+    """Sends callback data the user was never given (a guess, a button of someone else, or
+    of an older version)."""
+    before = len(user.messages)
+    await user._emu.wait_processed(await user.click_data(data, message))
+    return user.messages[before:]
+
+
 def nav(user: FakeUser, act: str) -> str:
     """The callback_data of a navigation button on the latest keyboard."""
     for row in keyboard_message(user).buttons:

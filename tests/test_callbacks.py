@@ -24,7 +24,10 @@ from bot.callbacks import (
 from bot.handlers.status import ReportCB
 from bot.i18n import available_locales
 from bot.services.actions import ActionTable
+from bot.services.application_form import DOCUMENT_ACTIONS, FORM_ACTIONS
 from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_ACTIONS
+from bot.services.faq import FAQ_ACTIONS
+from bot.services.questionnaire import QUESTIONNAIRE_ACTIONS
 from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
 from bot.services.tickets import APPLICANT_ACTIONS
 from dialogs import application_form as af
@@ -61,8 +64,8 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
         o.value for f in af.FIELDS for o in f.options()
     ]
     options += [o.id for o in knowledge.occupations] + [m.id for m in knowledge.municipalities]
-    nav_acts = ["back", "restart", "result", "summary", "apply", "edit", "agree", "decline", "docs", "doc", "rmdoc"]
-    nav_acts += ["review", "submit", "checklist", "info_check", "faq", "faq_yes", "faq_no", "faq_staff", "faq_back"]
+    nav_tables = (QUESTIONNAIRE_ACTIONS, FORM_ACTIONS, DOCUMENT_ACTIONS, FAQ_ACTIONS)
+    nav_acts = [act for table in nav_tables for act in table.methods]
     faq_ids = [e.id for e in knowledge.faq]
     documents = [d.id for d in knowledge.documents]
     locales = available_locales()
@@ -75,7 +78,11 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
     return {
         AnswerCB: [AnswerCB(q=longest(keys), v=longest(options))],
         NavCB: [
-            NavCB(act=longest(nav_acts), at=longest([*keys, "form_review"]), arg=longest([*keys, *documents, *faq_ids]))
+            NavCB(
+                act=longest(nav_acts),
+                at=longest([*keys, "form_review"]),
+                arg=longest([*keys, *documents, *faq_ids, TOKEN]),
+            )
         ],
         LangCB: [LangCB(code=longest(locales))],
         StaffCB: [

@@ -20,17 +20,10 @@ from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.verdict import Status
 from tests.conftest import BotRunner, running, with_admin
-from tests.e2e import PDF, applicant_who_submitted, callback_prefix, press, sqlite_db, wait_for_text
+from tests.e2e import PDF, applicant_who_submitted, callback_prefix, forge, press, sqlite_db, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
-
-
-async def forge(user: FakeUser, data: str, message: FakeMessage) -> list[FakeMessage]:
-    """Sends callback data the user was never given (a guess, or a button of someone else)."""
-    before = len(user.messages)
-    await user._emu.wait_processed(await user.click_data(data, message))
-    return user.messages[before:]
 
 
 async def emp(user: FakeUser, label: str) -> list[FakeMessage]:

@@ -22,6 +22,8 @@ from tests.e2e import (
     callback_prefix,
     consented,
     eligible,
+    forge,
+    keyboard_message,
     nav,
     nav_arg,
     press,
@@ -198,3 +200,28 @@ async def test_apply_on_the_documents_screen_shows_it_again(bot: BotRunner, emul
     screen = user.messages[-1]
     again = await user.say("/apply")
     assert "Send the file for" in again[-1].plain and keys(again[-1]) == keys(screen)
+
+
+async def test_a_button_no_desk_knows_answers_on_the_screen_it_was_on(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Routing by the button's screen (bot/handlers/applicant._desk_answer): an unknown action on a
+    form field is answered by the form, on a question by the questionnaire; each says the button is
+    from an earlier message and changes nothing."""
+    user = emulator.user(711)
+    await consented(user)
+    field = keyboard_message(user)
+    assert "Name as in the passport" in field.plain or "passport" in field.plain
+    shown = await forge(user, NavCB(act="retired", at="name", arg="").pack(), field)
+    assert "earlier message" in texts(shown) and "passport" in shown[-1].plain
+    await user.say("/restart")
+    question = keyboard_message(user)
+    shown = await forge(user, NavCB(act="retired", at="occupation", arg="").pack(), question)
+    assert "earlier message" in texts(shown) and "Which job will you do in Korea?" in shown[-1].plain
+    db = sqlite_db(settings)
+    assert db.execute("select mode from users where id = 711").fetchone() == ("check",)
+    # The form's own Back on the consent screen is the form's, whatever the questionnaire holds.
+    await eligible(user, "/restart")
+    await user.tap(nav(user, "apply"))
+    verdict = await user.tap(nav(user, "back"))
+    assert "📝 Start my application" in verdict[-1].button_texts

@@ -5,8 +5,6 @@ Handlers stay thin: they call QuestionnaireService and send what it returns.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -19,11 +17,12 @@ from bot.handlers.private import answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.services import place
-from bot.services.application_form import FormService
-from bot.services.faq import FaqService
+from bot.services.actions import Press
+from bot.services.application_form import DOCUMENT_ACTIONS, FORM_ACTIONS, FormService
+from bot.services.faq import FAQ_ACTIONS, FaqService
 from bot.services.filing import FilingService
 from bot.services.modes import Mode
-from bot.services.questionnaire import STALE, QuestionnaireService
+from bot.services.questionnaire import QUESTIONNAIRE_ACTIONS, STALE, QuestionnaireService
 from bot.services.replies import Reply
 from bot.services.tickets import TicketService
 from bot.speed.filters import on_loop
@@ -103,43 +102,6 @@ async def on_answer(
     await send_reply(bot, callback.from_user.id, reply, tr)
 
 
-FormAction = Callable[[FormService, int, str, str, str], Awaitable[Reply]]
-
-# The application form's and its documents' buttons by action name (user id, action, argument,
-# locale); what is not here is navigation, answered by the form or the questionnaire below.
-FORM_ACTIONS: dict[str, FormAction] = {
-    "apply": lambda form, uid, act, arg, locale: form.open(uid),
-    "agree": lambda form, uid, act, arg, locale: form.agree(uid),
-    "decline": lambda form, uid, act, arg, locale: form.decline(uid),
-    "docs": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
-    "doc": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
-    "rmdoc": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
-    "review": lambda form, uid, act, arg, locale: form.documents(uid, act, arg),
-    "submit": lambda form, uid, act, arg, locale: form.submit(uid, locale, arg),
-}
-
-
-async def _faq_action(
-    act: str,
-    arg: str,
-    person: Person,
-    questionnaire: QuestionnaireService,
-    form: FormService,
-    faq: FaqService,
-    locale: str,
-) -> Reply:
-    """The FAQ's buttons: a topic, 👍 / 👎, programme staff, back to where the person was."""
-    if act == "faq":
-        shown = faq.show(arg)
-        return shown if shown is not None else await place.where(person, questionnaire, form)
-    if act in ("faq_yes", "faq_no"):
-        return await faq.feedback(arg, act == "faq_yes", locale)
-    return await place.where(person, questionnaire, form)
-
-
-FAQ_ACTS = frozenset({"faq", "faq_yes", "faq_no", "faq_back"})
-
-
 async def on_nav(
     callback: CallbackQuery,
     callback_data: NavCB,
@@ -150,23 +112,26 @@ async def on_nav(
     person: Person,
     tr: Translator,
 ) -> None:
-    user_id, act, at, arg = callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg
-    action = FORM_ACTIONS.get(act)
-    if act == "faq_staff":  # the question the FAQ could not answer, to programme staff
-        reply = await faq.to_staff(user_id, tr.locale)
-        await answer_callback(callback, reply, tr)
-        await send_reply(bot, user_id, reply, tr, actions=TicketCB)
-        return
-    if act in FAQ_ACTS:
-        reply = await _faq_action(act, arg, person, questionnaire, form, faq, tr.locale)
-    elif action is not None:
-        reply = await action(form, user_id, act, arg, tr.locale)
-    elif at in af.BY_KEY or at in ("form_review", af.CONSENT.key):  # Back, edit and the like on a form screen
-        reply = await form.navigate(user_id, act, at, arg)
-    else:  # the questionnaire's own navigation (Back, Start over, edit, result, ...)
-        reply = await questionnaire.navigate(user_id, act, at, arg)
+    press = Press(callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg, tr.locale)
+    reply = await _desk_answer(press, questionnaire, form, faq) or await place.where(person, questionnaire, form)
     await answer_callback(callback, reply, tr)
-    await send_reply(bot, callback.from_user.id, reply, tr)
+    # "Ask programme staff" answers with the ticket's draft: its buttons are the tickets desk's.
+    await send_reply(bot, press.user_id, reply, tr, actions=TicketCB if press.act == "faq_staff" else None)
+
+
+async def _desk_answer(
+    press: Press, questionnaire: QuestionnaireService, form: FormService, faq: FaqService
+) -> Reply | None:
+    """Whose button it is: the FAQ's and the documents' by their action name (each desk's table);
+    on a form screen (a field, the review, the consent), or one of the form's own actions, the
+    form's; the rest the questionnaire's. None: show where the person was."""
+    if press.act in FAQ_ACTIONS:
+        return await FAQ_ACTIONS.run(faq, press.act, press)
+    if press.act in DOCUMENT_ACTIONS:
+        return await DOCUMENT_ACTIONS.run(form, press.act, press)
+    if af.on_form(press.at) or (press.act in FORM_ACTIONS and press.act not in QUESTIONNAIRE_ACTIONS):
+        return await form.press(press)
+    return await questionnaire.press(press)
 
 
 async def on_unknown_callback(

@@ -10,10 +10,24 @@ arguments (``@ACTIONS("approve", approve=True)`` above ``@ACTIONS("decline", app
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 Method = Callable[..., Awaitable[R]]
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button pressed in the person's own chat, as the applicant's desks take it (questionnaire,
+    form, documents, FAQ): who, which action, the screen it was on (``at``: whose Back or edit it
+    is), its argument, the person's language."""
+
+    user_id: int
+    act: str
+    at: str = ""
+    arg: str = ""
+    locale: str = "en"
 
 
 class ActionTable(Generic[R]):

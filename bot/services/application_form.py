@@ -13,6 +13,7 @@ from bot.db.models import Application
 from bot.db.repo import PersonRepo, QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.services import modes, quota
+from bot.services.actions import ActionTable, Press
 from bot.services.applications import ApplicationService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE
@@ -38,6 +39,11 @@ from knowledge.profile import Profile
 from knowledge.rules import evaluate
 from knowledge.text import Message, T, Verbatim
 from knowledge.verdict import Outcome
+
+# The form's own buttons (consent, Submit) and Back or edit on its screens; the documents screen's.
+# Each method takes the Press (bot/services/actions.py).
+FORM_ACTIONS: ActionTable[Reply] = ActionTable()
+DOCUMENT_ACTIONS: ActionTable[Reply] = ActionTable()
 
 
 class FormService:
@@ -156,9 +162,15 @@ class FormService:
         await self.session.commit()
         return Reply([self._screen(self._form(app), p)])
 
-    async def agree(self, user_id: int) -> Reply:
+    @FORM_ACTIONS("apply")  # the verdict's "Start my application"
+    async def _apply(self, press: Press) -> Reply:
+        return await self.open(press.user_id)
+
+    @FORM_ACTIONS("agree")
+    async def _agree(self, press: Press) -> Reply:
         """The consent given: a draft (made now if need be), its first field. Checked as open() is, so
         an old consent button after the answers changed to ❌ starts nothing."""
+        user_id = press.user_id
         if isinstance(p := await self._may_apply(user_id), Reply):
             return p
         app = await self._draft(user_id)
@@ -170,8 +182,9 @@ class FormService:
         await self.session.commit()
         return Reply([self._screen(self._form(app), p)], T("Thank you. Your draft is saved after every answer."))
 
-    async def decline(self, user_id: int) -> Reply:
-        await self._set_mode(user_id, Mode.CHECK)
+    @FORM_ACTIONS("decline")
+    async def _decline(self, press: Press) -> Reply:
+        await self._set_mode(press.user_id, Mode.CHECK)
         await self.session.commit()
         return Reply(
             [], T("No problem. Nothing personal has been stored. You can start the application later with /apply.")
@@ -187,6 +200,11 @@ class FormService:
         p, _ = await self._profile(user_id)
         return app, self._form(app), p
 
+    async def _editable(self, user_id: int) -> tuple[Application, af.Form, Profile] | Reply:
+        """The draft being edited, or the answer to a button that finds none (closed, or stale)."""
+        state = await self._current(user_id)
+        return state if state is not None else (await self._closed(user_id) or Reply([], STALE))
+
     async def text(self, user_id: int, text: str) -> Reply:
         state = await self._current(user_id)
         if state is None:
@@ -200,9 +218,8 @@ class FormService:
         return Reply([self._screen(form, p)])
 
     async def option(self, user_id: int, key: str, value: str) -> Reply:
-        state = await self._current(user_id)
-        if state is None:
-            return await self._closed(user_id) or Reply([], STALE)
+        if isinstance(state := await self._editable(user_id), Reply):
+            return state
         app, form, p = state
         try:
             form = af.answer_option(form, p, key, value, self.clock.now())
@@ -225,28 +242,44 @@ class FormService:
             return Reply([flow.next_screen(conv, now)])
         return Reply(flow.result(conv, now)[1][:1])
 
-    async def navigate(self, user_id: int, action: str, at: str, arg: str) -> Reply:
-        if action == "back" and at == af.CONSENT.key:
-            return await self.leave(user_id)
-        state = await self._current(user_id)
-        if state is None:
-            return await self._closed(user_id) or Reply([], STALE)
+    async def press(self, press: Press) -> Reply:
+        """A button on a form screen or of the form's own; one it does not know is from an earlier message."""
+        reply = await FORM_ACTIONS.run(self, press.act, press)
+        if reply is not None:
+            return reply
+        if isinstance(state := await self._editable(press.user_id), Reply):
+            return state
+        _, form, p = state
+        return Reply([self._screen(form, p)], STALE)
+
+    @FORM_ACTIONS("back")
+    async def _back(self, press: Press) -> Reply:
+        if press.at == af.CONSENT.key:
+            return await self.leave(press.user_id)
+        if isinstance(state := await self._editable(press.user_id), Reply):
+            return state
         app, form, p = state
-        here = await self.position(user_id)
+        if press.at != await self.position(press.user_id):
+            return Reply([self._screen(form, p)], STALE)
+        walked = af.back(form, p)
+        if walked is None:  # Back before the first field
+            await self._save(app, af.Form(form.values))
+            return await self.leave(press.user_id)
+        return await self._edited(app, walked, p)
+
+    @FORM_ACTIONS("edit")  # a field's Change on the review
+    async def _edit(self, press: Press) -> Reply:
+        if isinstance(state := await self._editable(press.user_id), Reply):
+            return state
+        app, form, p = state
         try:
-            if action == "back" and at == here:
-                walked = af.back(form, p)
-                if walked is None:  # Back before the first field
-                    await self._save(app, af.Form(form.values))
-                    return await self.leave(user_id)
-                form = walked
-            elif action == "edit":
-                form = af.edit(form, p, arg)
-            else:
-                return Reply([self._screen(form, p)], STALE)
+            edited = af.edit(form, p, press.arg)
         except KeyError:
             return Reply([self._screen(form, p)], STALE)
-        await self._set_mode(user_id, Mode.APPLY)
+        return await self._edited(app, edited, p)
+
+    async def _edited(self, app: Application, form: af.Form, p: Profile) -> Reply:
+        await self._set_mode(app.user_id, Mode.APPLY)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 
@@ -277,27 +310,30 @@ class FormService:
         # a screen, not a notice: the renderer keeps it within a phone's budget (dialogs/budgets.py)
         return Reply([Screen("status:already", (intro, st.status_summary(await applications.view(app))))])
 
-    async def documents(self, user_id: int, action: str, kind: str) -> Reply:
-        """The documents screen; choose an item to upload, remove one, or go back to the review."""
-        state = await self._current(user_id)
-        if state is None:
-            return await self._closed(user_id) or Reply([], STALE)
+    @DOCUMENT_ACTIONS("review")  # from the documents screen back to the review
+    async def _to_review(self, press: Press) -> Reply:
+        if isinstance(state := await self._editable(press.user_id), Reply):
+            return state
         app, form, p = state
-        required = {d.id for d in self._required(p)}
-        if action == "review":
-            app.awaiting_upload = None
-            await self._set_mode(user_id, Mode.APPLY)
-            await self.session.commit()
-            return Reply([af.review_screen(form, p)])
-        if action in ("doc", "rmdoc") and kind not in required:
+        app.awaiting_upload = None
+        await self._set_mode(press.user_id, Mode.APPLY)
+        await self.session.commit()
+        return Reply([af.review_screen(form, p)])
+
+    @DOCUMENT_ACTIONS("docs", "doc", "rmdoc")
+    async def _documents(self, press: Press) -> Reply:
+        """The documents screen: "docs" shows it (the review's 📎, Back from an upload prompt), "doc"
+        awaits the upload of one item, "rmdoc" removes one; its argument is the document's kind."""
+        if isinstance(state := await self._editable(press.user_id), Reply):
+            return state
+        app, _, p = state
+        kind = press.arg
+        if press.act != "docs" and kind not in {d.id for d in self._required(p)}:
             return Reply([await self._documents_screen(app, p)], STALE)
-        if action == "doc":
-            app.awaiting_upload = kind
-        else:  # "docs" (the review's 📎, Back from an upload prompt) or "rmdoc": no file awaited
-            if action == "rmdoc":
-                await self.uploads.remove(app, kind)
-            app.awaiting_upload = None
-        await self._set_mode(user_id, Mode.DOCS)
+        if press.act == "rmdoc":
+            await self.uploads.remove(app, kind)
+        app.awaiting_upload = kind if press.act == "doc" else None
+        await self._set_mode(press.user_id, Mode.DOCS)
         await self.session.commit()
         return Reply([await self._documents_screen(app, p)])
 
@@ -340,9 +376,11 @@ class FormService:
         name = next((d.name for d in self._required(p) if d.id == kind), kind)
         return Reply([await self._documents_screen(app, p)], T("Saved: {name}.", name=T(name)))
 
-    async def submit(self, user_id: int, locale: str, token: str) -> Reply:
+    @FORM_ACTIONS("submit")
+    async def _submit(self, press: Press) -> Reply:
         """Submits the draft, or says why not (missing fields or documents, window, quota, rules).
-        Only the Submit of the latest documents screen acts, once (its one-time token)."""
+        Only the Submit of the latest documents screen acts, once (its one-time token: the argument)."""
+        user_id, token = press.user_id, press.arg
         state = await self._current(user_id)
         if state is None:
             return await self._already(user_id) or await self._closed(user_id) or Reply([], STALE)
@@ -387,7 +425,7 @@ class FormService:
             values=form.values,
             profile=p,
             documents=[(k, d.sha256) for k, d in uploaded.items()],
-            locale=locale,
+            locale=press.locale,
         )
         fresh = await ApplicationRepo(self.session).get(app.id)
         screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []

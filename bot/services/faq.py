@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.repo import QuestionnaireRepo
 from bot.db.repositories.questions import QuestionRepo
+from bot.services.actions import ActionTable, Press
 from bot.services.replies import Reply
 from bot.services.tickets import TicketService, TicketSettings
 from dialogs import faq
@@ -20,6 +21,9 @@ from knowledge.ngrams import normalise
 from knowledge.rules import evaluate
 
 UNMATCHED, UNHELPFUL = "unmatched", "unhelpful"
+
+# The FAQ's buttons (a topic, 👍 / 👎, programme staff, back); None answers "where the person was".
+FAQ_ACTIONS: ActionTable[Reply | None] = ActionTable()
 
 
 class FaqService:
@@ -59,11 +63,19 @@ class FaqService:
         await self.session.commit()
         return Reply([faq.suggestions_screen(matches)])
 
-    def show(self, entry_id: str) -> Reply | None:
-        entry = faq.entries().get(entry_id)
+    @FAQ_ACTIONS("faq")  # a suggested topic; one no longer in the FAQ: where the person was
+    async def _show(self, press: Press) -> Reply | None:
+        entry = faq.entries().get(press.arg)
         return Reply([faq.answer_screen(entry)]) if entry is not None else None
 
-    async def feedback(self, entry_id: str, helpful: bool, language: str) -> Reply:
+    @FAQ_ACTIONS("faq_back")
+    async def _back(self, press: Press) -> None:
+        return None  # back to where the person was, which the handler shows
+
+    @FAQ_ACTIONS("faq_yes", helpful=True)
+    @FAQ_ACTIONS("faq_no", helpful=False)
+    async def _feedback(self, press: Press, *, helpful: bool) -> Reply:
+        entry_id, language = press.arg, press.locale
         if entry_id not in faq.entries():
             return Reply()
         if helpful:
@@ -73,13 +85,14 @@ class FaqService:
         actions = (Action("faq_staff", faq.ASK_STAFF), Action("faq_back", faq.BACK))
         return Reply([Screen("faq:sorry", (faq.SORRY,), actions=actions)], faq.THANKS_ANYWAY)
 
-    async def to_staff(self, user_id: int, language: str) -> Reply:
+    @FAQ_ACTIONS("faq_staff")
+    async def _to_staff(self, press: Press) -> Reply:
         """ "Ask programme staff": the person's last unanswered question as a ticket draft, showing
         what staff will see (bot/services/tickets.py); without one, how to ask."""
-        question = await self.repo.pending(user_id)
+        question = await self.repo.pending(press.user_id)
         if not question:
             return Reply([], faq.TYPE_FIRST)
-        return await TicketService(self.session, self.clock, self.tickets).ask(user_id, question, language)
+        return await TicketService(self.session, self.clock, self.tickets).ask(press.user_id, question, press.locale)
 
     async def top(self, kind: str, limit: int, language: str | None = None) -> list[tuple[str, str, int]]:
         return await self.repo.top(kind, limit, language)

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
 from bot.db.repositories.applications import ApplicationRepo
 from bot.services import modes
+from bot.services.actions import ActionTable, Press
 from bot.services.modes import Mode
 from bot.services.replies import Reply
 from bot.services.stats import count_once
@@ -23,6 +24,10 @@ from knowledge.text import T
 from knowledge.verdict import Outcome, Status
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
+
+# The questionnaire's navigation buttons by action name; each method takes the Press and the
+# person's conversation as loaded.
+QUESTIONNAIRE_ACTIONS: ActionTable[Reply | q.Conversation] = ActionTable()
 
 
 class QuestionnaireService:
@@ -102,49 +107,73 @@ class QuestionnaireService:
         await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
 
-    async def navigate(self, user_id: int, action: str, at: str, arg: str = "") -> Reply:
-        """A navigation button. ``at`` is where the person was when the message was sent."""
-        saved, conv = await self._load(user_id)
-        now = self.clock.now()
-        here = flow.position(conv, now)
-        if action == "restart":
-            return await self.restart(user_id)
-        if action == "info_check":  # after the close: the check as information only
-            return Reply([flow.next_screen(conv, now)])
-        if action == "back":
-            if at != here:
-                return Reply([flow.next_screen(conv, now)], STALE)
-            conv = q.back(conv)
-        elif action == "edit":
-            try:
-                conv = q.edit(conv, arg, now)
-            except KeyError:
-                return Reply([flow.next_screen(conv, now)], STALE)
-        elif action == "summary":
-            if here != "summary":
-                return Reply([flow.next_screen(conv, now)], STALE)
-            conv = q.Conversation(conv.answers, conv.history, None)
-        elif action == "result":
-            if here != "summary":
-                return Reply([flow.next_screen(conv, now)], STALE)
-            verdict, screens = flow.result(conv, now)
-            await self.repo.set_outcome(user_id, verdict.outcome.value)
-            occupation = conv.answers.get("occupation")
-            if verdict.outcome is Outcome.NOT_ELIGIBLE:
-                unmet = {c.condition.id for c in verdict.deciding_checks if c.status is Status.UNMET}
-                await count_once(self.session, user_id, "ineligible", occupation, sorted(unmet))
-            else:
-                await count_once(self.session, user_id, "eligible", occupation)
-            await self.session.commit()
-            return Reply(screens)
-        elif action == "checklist":  # the ❌ verdict's button: nothing to save
-            if here != "summary":
-                return Reply([flow.next_screen(conv, now)], STALE)
-            return Reply([flow.checklist_for(conv, now)])
+    async def press(self, press: Press) -> Reply:
+        """A navigation button (Back, edit, Start over, the summary, the result). Its method answers
+        with a Reply, or with the conversation to save before showing the next screen; a button it
+        does not know is from an earlier message."""
+        saved, conv = await self._load(press.user_id)
+        answer = await QUESTIONNAIRE_ACTIONS.run(self, press.act, press, conv)
+        if answer is None:
+            return self._stale(conv)
+        if isinstance(answer, Reply):
+            return answer
+        await self._save(press.user_id, saved, answer)
+        return Reply([flow.next_screen(answer, self.clock.now())])
+
+    def _stale(self, conv: q.Conversation) -> Reply:
+        return Reply([flow.next_screen(conv, self.clock.now())], STALE)
+
+    def _at_summary(self, conv: q.Conversation) -> bool:
+        return flow.position(conv, self.clock.now()) == "summary"
+
+    @QUESTIONNAIRE_ACTIONS("restart")
+    async def _restart(self, press: Press, conv: q.Conversation) -> Reply:
+        return await self.restart(press.user_id)
+
+    @QUESTIONNAIRE_ACTIONS("info_check")  # after the close: the check as information only
+    async def _info_check(self, press: Press, conv: q.Conversation) -> Reply:
+        return Reply([flow.next_screen(conv, self.clock.now())])
+
+    @QUESTIONNAIRE_ACTIONS("back")
+    async def _back(self, press: Press, conv: q.Conversation) -> Reply | q.Conversation:
+        if press.at != flow.position(conv, self.clock.now()):
+            return self._stale(conv)
+        return q.back(conv)
+
+    @QUESTIONNAIRE_ACTIONS("edit")
+    async def _edit(self, press: Press, conv: q.Conversation) -> Reply | q.Conversation:
+        try:
+            return q.edit(conv, press.arg, self.clock.now())
+        except KeyError:
+            return self._stale(conv)
+
+    @QUESTIONNAIRE_ACTIONS("summary")
+    async def _summary(self, press: Press, conv: q.Conversation) -> Reply | q.Conversation:
+        if not self._at_summary(conv):
+            return self._stale(conv)
+        return q.Conversation(conv.answers, conv.history, None)
+
+    @QUESTIONNAIRE_ACTIONS("result")
+    async def _result(self, press: Press, conv: q.Conversation) -> Reply:
+        if not self._at_summary(conv):
+            return self._stale(conv)
+        user_id = press.user_id
+        verdict, screens = flow.result(conv, self.clock.now())
+        await self.repo.set_outcome(user_id, verdict.outcome.value)
+        occupation = conv.answers.get("occupation")
+        if verdict.outcome is Outcome.NOT_ELIGIBLE:
+            unmet = {c.condition.id for c in verdict.deciding_checks if c.status is Status.UNMET}
+            await count_once(self.session, user_id, "ineligible", occupation, sorted(unmet))
         else:
-            return Reply([flow.next_screen(conv, now)], STALE)
-        await self._save(user_id, saved, conv)
-        return Reply([flow.next_screen(conv, now)])
+            await count_once(self.session, user_id, "eligible", occupation)
+        await self.session.commit()
+        return Reply(screens)
+
+    @QUESTIONNAIRE_ACTIONS("checklist")  # the ❌ verdict's button: nothing to save
+    async def _checklist(self, press: Press, conv: q.Conversation) -> Reply:
+        if not self._at_summary(conv):
+            return self._stale(conv)
+        return Reply([flow.checklist_for(conv, self.clock.now())])
 
     def about(self) -> Reply:
         return Reply([programme_screen(self.clock.now())])
