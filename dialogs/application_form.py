@@ -49,10 +49,18 @@ def _has_offer(p: Profile) -> bool:
 
 
 def _employer_field(
-    key: str, label: Text, korean: str, prompt: Text, parse: Callable[[str, datetime], str], **more: Any
+    key: str,
+    label: Text,
+    korean: str,
+    prompt: Text,
+    parse: Callable[[str, datetime], str],
+    options: Callable[[], tuple[Option, ...]] = lambda: (),
+    columns: int = 1,
 ) -> Field:
     """A detail of the employer's, not the applicant's own: kept unencrypted, asked with an offer."""
-    return Field(key, label, korean, prompt, parse, sensitive=False, applies=_has_offer, **more)
+    return Field(
+        key, label, korean, prompt, parse, options=options, applies=_has_offer, columns=columns, sensitive=False
+    )
 
 
 # Without a job offer yet: the review and a refused submission say what is missing.

@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from knowledge import loader
 from knowledge.loader import StrictLoader, derived, load
 from knowledge.model import Cite, Confidence, Document, EmployerRule, Occupation
 from knowledge.parameters import wage_floor
 from knowledge.verdict import Status
 
-DATA = Path(__file__).parent / "data" / "employer_checks.yaml"
+FILE = "employer_checks.yaml"  # in knowledge/data (loader.DATA_DIR), beside the other data
 
 
 def _cite(raw: dict[str, Any]) -> Cite:
@@ -51,7 +51,7 @@ class EmployerRules:
 @derived
 @cache
 def rules() -> EmployerRules:
-    raw = yaml.load(DATA.read_text(encoding="utf-8"), Loader=StrictLoader)
+    raw = yaml.load((loader.DATA_DIR / FILE).read_text(encoding="utf-8"), Loader=StrictLoader)
     return EmployerRules(
         ratios={r["occupation"]: Ratio(r["occupation"], int(r["percent"]), _cite(r["cite"])) for r in raw["ratios"]},
         min_korean_staff=int(raw["min_korean_staff"]),

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -300,7 +301,9 @@ _CODE = (Path(__file__), Path(ngrams.__file__))
 def _fingerprint() -> str:
     """What the index is built from: the data files, the gram sizes, the weights, the byte order and
     the code that builds it; any change names another file."""
-    digest = hashlib.sha256(repr((NGRAMS, KEYWORD_WEIGHT, TOPIC_WEIGHT, sys.byteorder)).encode())
+    # NFKC and the letter categories (ngrams.py) come from Python's Unicode tables: their version too
+    build = (NGRAMS, KEYWORD_WEIGHT, TOPIC_WEIGHT, sys.byteorder, unicodedata.unidata_version)
+    digest = hashlib.sha256(repr(build).encode())
     for path in (*_CODE, *sorted(PHRASINGS_DIR.glob("*.yaml"))):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:20]

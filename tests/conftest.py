@@ -85,7 +85,10 @@ def _build_faq_index() -> None:
     once, and a bot busy building it missed the emulator's 10 s wait (seen once in the suite)."""
     from knowledge import faq_match
 
-    faq_match.use_cache(Path(Settings.model_fields["cache_dir"].default))
+    folder = os.environ.get("CACHE_DIR", Settings.model_fields["cache_dir"].default)  # where the bots will look
+    if not folder:  # CACHE_DIR set empty: every start builds; nothing to prepare
+        return
+    faq_match.use_cache(Path(folder))
     faq_match.matcher()
     faq_match.use_cache(None)
     faq_match.matcher.cache_clear()

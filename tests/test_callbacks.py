@@ -130,3 +130,5 @@ async def test_an_action_table_passes_what_each_name_binds_and_refuses_a_name_tw
     assert await table.run(Desk(), "retired", 7) is None  # an old button: the desk answers it
     with pytest.raises(ValueError, match="already handled by decide"):
         table("approve")(Desk.decide)
+    with pytest.raises(TypeError, match="takes no \\['aprove'\\]"):  # a misspelt setting, at import
+        table("other", aprove=True)(Desk.decide)

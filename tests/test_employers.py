@@ -295,3 +295,27 @@ async def test_staff_verify_a_company_and_the_applicant_sees_it(
         assert "verified by Gyeonggi Province" in shown[0].plain and "not yet" not in shown[0].plain
         con = sqlite_db(settings)
         assert con.execute("select action, target from audit_log").fetchall() == [("company.verify", "company:1")]
+
+
+def test_the_employer_rules_follow_the_data_folder_once_reloaded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """employer_checks.yaml is read from the data folder the loader reads (knowledge/loader.DATA_DIR),
+    and forgotten with the rest of the data by reload()."""
+    import shutil
+
+    from knowledge import employer, loader
+
+    assert employer.rules().min_korean_staff == 5
+    data = tmp_path / "knowledge"
+    shutil.copytree(loader.DATA_DIR, data)
+    checks = data / "employer_checks.yaml"
+    checks.write_text(checks.read_text(encoding="utf-8").replace("min_korean_staff: 5", "min_korean_staff: 6"), "utf-8")
+    monkeypatch.setattr(loader, "DATA_DIR", data)
+    loader.reload()
+    try:
+        assert employer.rules().min_korean_staff == 6
+    finally:
+        monkeypatch.undo()
+        loader.reload()
+    assert employer.rules().min_korean_staff == 5

@@ -113,7 +113,9 @@ async def on_nav(
     tr: Translator,
 ) -> None:
     press = Press(callback.from_user.id, callback_data.act, callback_data.at, callback_data.arg, tr.locale)
-    reply = await _desk_answer(press, questionnaire, form, faq) or await place.where(person, questionnaire, form)
+    reply = await _desk_answer(press, questionnaire, form, faq)
+    if reply is None:
+        reply = await place.where(person, questionnaire, form)
     await answer_callback(callback, reply, tr)
     # "Ask programme staff" answers with the ticket's draft: its buttons are the tickets desk's.
     await send_reply(bot, press.user_id, reply, tr, actions=TicketCB if press.act == "faq_staff" else None)

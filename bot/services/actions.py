@@ -9,6 +9,7 @@ arguments (``@ACTIONS("approve", approve=True)`` above ``@ACTIONS("decline", app
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -25,9 +26,9 @@ class Press:
 
     user_id: int
     act: str
-    at: str = ""
-    arg: str = ""
-    locale: str = "en"
+    at: str
+    arg: str
+    locale: str  # the person's language: what they read, and what a submission's summary is written in
 
 
 class ActionTable(Generic[R]):
@@ -36,6 +37,9 @@ class ActionTable(Generic[R]):
 
     def __call__(self, *names: str, **bound: Any) -> Callable[[Method[R]], Method[R]]:
         def register(method: Method[R]) -> Method[R]:
+            unknown = set(bound) - set(inspect.signature(method).parameters)
+            if unknown:  # found at import, not when the button is first pressed
+                raise TypeError(f"{method.__name__} takes no {sorted(unknown)}")
             for name in names:
                 if name in self.methods:
                     raise ValueError(f"action {name!r} is already handled by {self.methods[name][0].__name__}")

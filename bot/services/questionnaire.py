@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,9 +26,13 @@ from knowledge.verdict import Outcome, Status
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
 
-# The questionnaire's navigation buttons by action name; each method takes the Press and the
-# person's conversation as loaded.
+# The questionnaire's navigation buttons by action name; each method takes the Press, the
+# person's conversation as loaded and the press's instant.
 QUESTIONNAIRE_ACTIONS: ActionTable[Reply | q.Conversation] = ActionTable()
+
+
+def _stale(conv: q.Conversation, now: datetime) -> Reply:
+    return Reply([flow.next_screen(conv, now)], STALE)
 
 
 class QuestionnaireService:
@@ -110,55 +115,51 @@ class QuestionnaireService:
     async def press(self, press: Press) -> Reply:
         """A navigation button (Back, edit, Start over, the summary, the result). Its method answers
         with a Reply, or with the conversation to save before showing the next screen; a button it
-        does not know is from an earlier message."""
+        does not know is from an earlier message. One instant for the whole press: the screens
+        depend on the date (the window's close)."""
         saved, conv = await self._load(press.user_id)
-        answer = await QUESTIONNAIRE_ACTIONS.run(self, press.act, press, conv)
+        now = self.clock.now()
+        answer = await QUESTIONNAIRE_ACTIONS.run(self, press.act, press, conv, now)
         if answer is None:
-            return self._stale(conv)
+            return _stale(conv, now)
         if isinstance(answer, Reply):
             return answer
         await self._save(press.user_id, saved, answer)
-        return Reply([flow.next_screen(answer, self.clock.now())])
-
-    def _stale(self, conv: q.Conversation) -> Reply:
-        return Reply([flow.next_screen(conv, self.clock.now())], STALE)
-
-    def _at_summary(self, conv: q.Conversation) -> bool:
-        return flow.position(conv, self.clock.now()) == "summary"
+        return Reply([flow.next_screen(answer, now)])
 
     @QUESTIONNAIRE_ACTIONS("restart")
-    async def _restart(self, press: Press, conv: q.Conversation) -> Reply:
+    async def _restart(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
         return await self.restart(press.user_id)
 
     @QUESTIONNAIRE_ACTIONS("info_check")  # after the close: the check as information only
-    async def _info_check(self, press: Press, conv: q.Conversation) -> Reply:
-        return Reply([flow.next_screen(conv, self.clock.now())])
+    async def _info_check(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
+        return Reply([flow.next_screen(conv, now)])
 
     @QUESTIONNAIRE_ACTIONS("back")
-    async def _back(self, press: Press, conv: q.Conversation) -> Reply | q.Conversation:
-        if press.at != flow.position(conv, self.clock.now()):
-            return self._stale(conv)
+    async def _back(self, press: Press, conv: q.Conversation, now: datetime) -> Reply | q.Conversation:
+        if press.at != flow.position(conv, now):
+            return _stale(conv, now)
         return q.back(conv)
 
     @QUESTIONNAIRE_ACTIONS("edit")
-    async def _edit(self, press: Press, conv: q.Conversation) -> Reply | q.Conversation:
+    async def _edit(self, press: Press, conv: q.Conversation, now: datetime) -> Reply | q.Conversation:
         try:
-            return q.edit(conv, press.arg, self.clock.now())
+            return q.edit(conv, press.arg, now)
         except KeyError:
-            return self._stale(conv)
+            return _stale(conv, now)
 
     @QUESTIONNAIRE_ACTIONS("summary")
-    async def _summary(self, press: Press, conv: q.Conversation) -> Reply | q.Conversation:
-        if not self._at_summary(conv):
-            return self._stale(conv)
+    async def _summary(self, press: Press, conv: q.Conversation, now: datetime) -> Reply | q.Conversation:
+        if flow.position(conv, now) != "summary":
+            return _stale(conv, now)
         return q.Conversation(conv.answers, conv.history, None)
 
     @QUESTIONNAIRE_ACTIONS("result")
-    async def _result(self, press: Press, conv: q.Conversation) -> Reply:
-        if not self._at_summary(conv):
-            return self._stale(conv)
+    async def _result(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
+        if flow.position(conv, now) != "summary":
+            return _stale(conv, now)
         user_id = press.user_id
-        verdict, screens = flow.result(conv, self.clock.now())
+        verdict, screens = flow.result(conv, now)
         await self.repo.set_outcome(user_id, verdict.outcome.value)
         occupation = conv.answers.get("occupation")
         if verdict.outcome is Outcome.NOT_ELIGIBLE:
@@ -170,10 +171,10 @@ class QuestionnaireService:
         return Reply(screens)
 
     @QUESTIONNAIRE_ACTIONS("checklist")  # the ❌ verdict's button: nothing to save
-    async def _checklist(self, press: Press, conv: q.Conversation) -> Reply:
-        if not self._at_summary(conv):
-            return self._stale(conv)
-        return Reply([flow.checklist_for(conv, self.clock.now())])
+    async def _checklist(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
+        if flow.position(conv, now) != "summary":
+            return _stale(conv, now)
+        return Reply([flow.checklist_for(conv, now)])
 
     def about(self) -> Reply:
         return Reply([programme_screen(self.clock.now())])
