@@ -17,7 +17,7 @@ from bot.db.repo import PersonRepo
 from bot.erasers import KeyEraser
 from bot.i18n import resolve_locale, translator
 from bot.middleware_types import NextHandler
-from bot.services.application_form import FormService
+from bot.services.application_documents import FormService
 from bot.services.data_rights import DataRightsService
 from bot.services.faq import FaqService
 from bot.services.questionnaire import QuestionnaireService

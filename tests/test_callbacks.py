@@ -24,7 +24,8 @@ from bot.callbacks import (
 from bot.handlers.status import ReportCB
 from bot.i18n import available_locales
 from bot.services.actions import ActionTable
-from bot.services.application_form import DOCUMENT_ACTIONS, FORM_ACTIONS
+from bot.services.application_documents import DOCUMENT_ACTIONS
+from bot.services.application_form import FORM_ACTIONS
 from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_ACTIONS
 from bot.services.faq import FAQ_ACTIONS
 from bot.services.questionnaire import QUESTIONNAIRE_ACTIONS

@@ -18,7 +18,8 @@ from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.services import place
 from bot.services.actions import Press
-from bot.services.application_form import DOCUMENT_ACTIONS, FORM_ACTIONS, FormService
+from bot.services.application_documents import DOCUMENT_ACTIONS, FormService
+from bot.services.application_form import FORM_ACTIONS
 from bot.services.faq import FAQ_ACTIONS, FaqService
 from bot.services.filing import FilingService
 from bot.services.modes import Mode

@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from bot.messaging import send_reply
 from bot.render import render
 from bot.services import place
-from bot.services.application_form import FormService
+from bot.services.application_documents import FormService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.filing import FILABLE, FilingService
 from bot.services.questionnaire import STALE, QuestionnaireService

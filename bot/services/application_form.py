@@ -8,45 +8,42 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.crypto import Vault
-from bot.db.confirmations import SUBMIT, Confirmations
+from bot.db.confirmations import Confirmations
 from bot.db.models import Application
 from bot.db.repo import PersonRepo, QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
-from bot.services import modes, quota
+from bot.services import modes
 from bot.services.actions import ActionTable, Press
 from bot.services.applications import ApplicationService
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE
 from bot.services.replies import Reply
-from bot.services.telegram import DownloadFailed, Telegram
-from bot.services.uploads import FileStore, Refused, UploadService
-from bot.summary_doc import build as build_summary
-from bot.summary_doc import made_file
+from bot.services.uploads import FileStore, UploadService
 from dialogs import application_form as af
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.deadline import closed_notice, days_left_line, deadline_note, draft_after_close, is_closed
-from dialogs.filing import Pack, pack_screens
+from dialogs.deadline import closed_notice, days_left_line, draft_after_close, is_closed
+from dialogs.filing import Pack
 from dialogs.screens import Screen, with_note
 from dialogs.typed_answers import Invalid
 from dialogs.typed_dates import AmbiguousDate
-from knowledge.loader import load
 from knowledge.model import Document
-from knowledge.parameters import window_state
 from knowledge.profile import Profile
 from knowledge.rules import evaluate
 from knowledge.text import Message, T, Verbatim
 from knowledge.verdict import Outcome
 
-# The form's own buttons (consent, Submit) and Back or edit on its screens; the documents screen's.
-# Each method takes the Press (bot/services/actions.py).
+# The form's own buttons (consent, Submit) and Back or edit on its screens; each method takes the
+# Press (bot/services/actions.py). The documents screen's are in application_documents.py.
 FORM_ACTIONS: ActionTable[Reply] = ActionTable()
-DOCUMENT_ACTIONS: ActionTable[Reply] = ActionTable()
 
 
-class FormService:
+class FormFields:
+    """The draft's consent, fields, review and edit; FormService (application_documents.py) adds its
+    documents and Submit."""
+
     def __init__(self, session: AsyncSession, clock: Clock, vault: Vault, store: FileStore) -> None:
         self.session = session
         self.clock = clock
@@ -131,6 +128,23 @@ class FormService:
         p, _ = await self._profile(user_id)
         field = af.current_field(self._form(app), p)
         return field.key if field else "form_review"
+
+    def _required(self, p: Profile) -> tuple[Document, ...]:
+        verdict = evaluate(p, self.clock.now(), alternatives=False)
+        return up.required(p, tuple(r.pathway.id for r in verdict.holding))
+
+    async def _already(self, user_id: int) -> Reply | None:
+        """One application per person: someone whose application is past the draft is shown it."""
+        applications = ApplicationService(self.session, self.clock)
+        app = await applications.open_application(user_id)
+        if app is None or app.status == st.DRAFT:
+            return None
+        intro = T(
+            "You already have an application, <b>{ref}</b>: one per person. Here is where it stands:",
+            ref=Verbatim(app.reference or ""),
+        )
+        # a screen, not a notice: the renderer keeps it within a phone's budget (dialogs/budgets.py)
+        return Reply([Screen("status:already", (intro, st.status_summary(await applications.view(app))))])
 
     async def _may_apply(self, user_id: int) -> Reply | Profile:
         """Why the person cannot open or start an application now (the answer to show), else their
@@ -282,151 +296,3 @@ class FormService:
         await self._set_mode(app.user_id, Mode.APPLY)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
-
-    # --- documents and submission ------------------------------------------------------------
-
-    def _required(self, p: Profile) -> tuple[Document, ...]:
-        verdict = evaluate(p, self.clock.now(), alternatives=False)
-        return up.required(p, tuple(r.pathway.id for r in verdict.holding))
-
-    async def _documents_screen(self, app: Application, p: Profile) -> Screen:
-        uploaded = await self.uploads.uploaded(app)
-        token = await self.confirmations.ask(app.user_id, SUBMIT, app.id)  # only this screen's Submit acts
-        screen = up.documents_screen(
-            self._required(p), {k: d.file_name for k, d in uploaded.items()}, app.awaiting_upload, token
-        )
-        return with_note(screen, deadline_note(self.clock.now()))
-
-    async def _already(self, user_id: int) -> Reply | None:
-        """One application per person: someone whose application is past the draft is shown it."""
-        applications = ApplicationService(self.session, self.clock)
-        app = await applications.open_application(user_id)
-        if app is None or app.status == st.DRAFT:
-            return None
-        intro = T(
-            "You already have an application, <b>{ref}</b>: one per person. Here is where it stands:",
-            ref=Verbatim(app.reference or ""),
-        )
-        # a screen, not a notice: the renderer keeps it within a phone's budget (dialogs/budgets.py)
-        return Reply([Screen("status:already", (intro, st.status_summary(await applications.view(app))))])
-
-    @DOCUMENT_ACTIONS("review")  # from the documents screen back to the review
-    async def _to_review(self, press: Press) -> Reply:
-        if isinstance(state := await self._editable(press.user_id), Reply):
-            return state
-        app, form, p = state
-        app.awaiting_upload = None
-        await self._set_mode(press.user_id, Mode.APPLY)
-        await self.session.commit()
-        return Reply([af.review_screen(form, p)])
-
-    @DOCUMENT_ACTIONS("docs", "doc", "rmdoc")
-    async def _documents(self, press: Press) -> Reply:
-        """The documents screen: "docs" shows it (the review's 📎, Back from an upload prompt), "doc"
-        awaits the upload of one item, "rmdoc" removes one; its argument is the document's kind."""
-        if isinstance(state := await self._editable(press.user_id), Reply):
-            return state
-        app, _, p = state
-        kind = press.arg
-        if press.act != "docs" and kind not in {d.id for d in self._required(p)}:
-            return Reply([await self._documents_screen(app, p)], STALE)
-        if press.act == "rmdoc":
-            await self.uploads.remove(app, kind)
-        app.awaiting_upload = kind if press.act == "doc" else None
-        await self._set_mode(press.user_id, Mode.DOCS)
-        await self.session.commit()
-        return Reply([await self._documents_screen(app, p)])
-
-    async def on_documents(self, user_id: int, text: str | None = None) -> Reply:
-        """The documents screen again, as it was (after /help, /language, /status, an FAQ answer);
-        given typed text (Mode.DOCS), it says a file is expected and keeps the text for the FAQ."""
-        state = await self._current(user_id)
-        if state is None:
-            return await self._already(user_id) or await self._closed(user_id) or await self.open(user_id)
-        app, _, p = state
-        screen = await self._documents_screen(app, p)
-        if text is None:
-            return Reply([screen])
-        notice = up.WRONG_TYPE if app.awaiting_upload else T("Please use the buttons below.")
-        return Reply([screen], notice, unread=text)
-
-    async def receive_file(
-        self, telegram: Telegram, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
-    ) -> Reply:
-        state = await self._current(user_id)
-        if state is None:
-            return await self.open(user_id)
-        app, _, p = state
-        if app.awaiting_upload is None:
-            return Reply([await self._documents_screen(app, p)], T("First tap the document you are sending."))
-        refused = up.check_file(mime_type, size)
-        if refused is not None:
-            return Reply([await self._documents_screen(app, p)], refused)
-        kind = app.awaiting_upload
-        try:
-            await self.uploads.save(
-                telegram, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or ""
-            )
-        except Refused as bad:  # the bytes: damaged, another type in disguise, a picture too large
-            return Reply([await self._documents_screen(app, p)], up.content_refusal(bad.code))
-        except (DownloadFailed, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
-            return Reply([await self._documents_screen(app, p)], up.check_file(mime_type, up.MAX_BYTES + 1))
-        app.awaiting_upload = None
-        await self.session.commit()
-        name = next((d.name for d in self._required(p) if d.id == kind), kind)
-        return Reply([await self._documents_screen(app, p)], T("Saved: {name}.", name=T(name)))
-
-    @FORM_ACTIONS("submit")
-    async def _submit(self, press: Press) -> Reply:
-        """Submits the draft, or says why not (missing fields or documents, window, quota, rules).
-        Only the Submit of the latest documents screen acts, once (its one-time token: the argument)."""
-        user_id, token = press.user_id, press.arg
-        state = await self._current(user_id)
-        if state is None:
-            return await self._already(user_id) or await self._closed(user_id) or Reply([], STALE)
-        app, form, p = state
-        now, kb = self.clock.now(), load()
-        if af.current_field(form, p) is not None:
-            await self._set_mode(user_id, Mode.APPLY)  # typed text answers the field shown
-            await self.session.commit()
-            return Reply([self._screen(form, p)], T("Please complete the application first."))
-        if window_state(kb, now) != "open":
-            return Reply([], T("Applications are closed, so the application cannot be submitted."))
-        if not p.job_offer:  # the draft may wait for an offer; the application cannot
-            return Reply([self._screen(form, p)], af.NO_EMPLOYER_YET)
-        applications = ApplicationService(self.session, self.clock)
-        if await quota.issued(self.session) >= kb.programme.quota:
-            return Reply(
-                [],
-                T(
-                    "All {quota} recommendations have been issued, so no more applications can be submitted.",
-                    quota=kb.programme.quota,
-                ),
-            )
-        if evaluate(p, now, alternatives=False).outcome is Outcome.NOT_ELIGIBLE:
-            return Reply(
-                [],
-                T(
-                    "Your answers do not meet the rules yet, so an application would not succeed. See your result and what would help: /start"
-                ),
-            )
-        uploaded = await self.uploads.uploaded(app)
-        missing = tuple(d for d in self._required(p) if d.id not in uploaded)
-        if missing:
-            return Reply([await self._documents_screen(app, p)], up.missing_text(missing))
-        if not await self.confirmations.spend(user_id, SUBMIT, token, app.id):  # spent by the submission only
-            return Reply([await self._documents_screen(app, p)], STALE)
-        change = await applications.submit(app)  # commits, with the notification and the spent token
-        await self._set_mode(user_id, Mode.CHECK)
-        await self.session.commit()
-        summary = build_summary(
-            reference=change.reference,
-            submitted=now,
-            values=form.values,
-            profile=p,
-            documents=[(k, d.sha256) for k, d in uploaded.items()],
-            locale=press.locale,
-        )
-        fresh = await ApplicationRepo(self.session).get(app.id)
-        screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
-        return Reply(screens, None, made=[made_file(change.reference, summary)])

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import Application
 from bot.services import modes
-from bot.services.application_form import FormService
+from bot.services.application_documents import FormService
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.modes import Mode
 from bot.services.replies import Reply

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
-from bot.services.application_form import FormService
+from bot.services.application_documents import FormService
 from bot.services.filing import FILABLE
 from bot.services.outbox import enqueue
 from bot.services.reminders import BEFORE_CLOSE, run_reminders

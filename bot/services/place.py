@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.db.repo import Person
-from bot.services.application_form import FormService
+from bot.services.application_documents import FormService
 from bot.services.modes import Mode
 from bot.services.questionnaire import QuestionnaireService
 from bot.services.replies import Reply
