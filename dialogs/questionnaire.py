@@ -19,7 +19,7 @@ from dialogs.answer_options import (
     OTHER,
     occupations_in_area,
 )
-from dialogs.questions import BY_KEY, QUESTIONS, Answers, Question, noon
+from dialogs.questions import BY_KEY, QUESTIONS, Answers, Question, day_of, noon
 from dialogs.screens import Option
 from dialogs.typed_answers import (
     Confirm,
@@ -103,7 +103,7 @@ def effective_answers(answers: Answers, now: datetime) -> Answers:
     one answer back restores the rest.
     """
     key = _hashable(answers)
-    return _effective(answers, now) if key is None else dict(_effective_cached(key, now.date()))
+    return _effective(answers, now) if key is None else dict(_effective_cached(key, day_of(now)))
 
 
 def _hashable(answers: Answers) -> tuple[tuple[str, Any], ...] | None:
@@ -143,7 +143,7 @@ def current_question(conv: Conversation, now: datetime) -> Question | None:
     if conv.answers.get("occupation") == NOT_SURE:
         return BY_KEY["work_area"]
     key = _hashable(conv.answers)
-    return _next_question(conv.answers, now) if key is None else _next_cached(key, now.date())
+    return _next_question(conv.answers, now) if key is None else _next_cached(key, day_of(now))
 
 
 @derived

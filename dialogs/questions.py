@@ -105,6 +105,12 @@ _LATER: dict[str, tuple[dict[str, Any], ...]] = {
 }
 
 
+def day_of(now: datetime) -> date:
+    """The Korean day of an instant, the caches' key (an instant given in UTC, say, may fall on
+    another day there): the one ``noon`` turns back into an instant."""
+    return now.astimezone(load().programme.window.closes.tzinfo).date()
+
+
 def noon(day: date) -> datetime:
     """A day as the instant the cached answers are worked out at: the questions' conditions depend on
     the date only, not on the hour (the caches here and in dialogs/questionnaire.py key on the day)."""
@@ -132,7 +138,7 @@ def _matters(p: Profile, now: datetime, **alternatives: list[Any]) -> bool:
     master's degree) is not asked.
     """
     ((name, values),) = alternatives.items()
-    return _matters_cached(p, now.date(), name, tuple(values))
+    return _matters_cached(p, day_of(now), name, tuple(values))
 
 
 def _asks_degree(p: Profile, now: datetime) -> bool:

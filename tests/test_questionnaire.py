@@ -3,7 +3,7 @@ tests/test_typed_answers.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -174,6 +174,11 @@ def test_a_question_that_applies_from_a_day_on_is_asked_from_that_day(monkeypatc
         conv = play("web_developer", "master", "abroad", "yes", "no")
         assert q.current_question(conv, NOW).key == "job_offer"  # type: ignore[union-attr]
         assert q.current_question(conv, NOW + timedelta(days=1)).key == "nationality"  # type: ignore[union-attr]
+        # Half past midnight of that day in Korea is still the day before in UTC: the Korean day counts.
+        from_midnight = datetime(from_day.year, from_day.month, from_day.day, 0, 30, tzinfo=SEOUL)
+        in_utc = from_midnight.astimezone(UTC)
+        assert in_utc.date() < from_day
+        assert q.current_question(conv, in_utc).key == "nationality"  # type: ignore[union-attr]
     finally:
         monkeypatch.undo()
         loader.reload()
