@@ -36,14 +36,12 @@ class FakeDocument:
     def file_size(self) -> int:
         return len(self.content)
 
+    def ids(self) -> dict[str, Any]:
+        """What every Bot API file object (Document, PhotoSize, Sticker) says of its file."""
+        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id, "file_size": self.file_size}
+
     def to_api(self) -> dict[str, Any]:
-        return {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_name": self.file_name,
-            "mime_type": self.mime_type,
-            "file_size": self.file_size,
-        }
+        return {**self.ids(), "file_name": self.file_name, "mime_type": self.mime_type}
 
 
 class FileStore:
@@ -54,12 +52,9 @@ class FileStore:
         self.by_path: dict[str, FakeDocument] = {}
         self._counter = 0
 
-    def take_number(self) -> int:
-        self._counter += 1
-        return self._counter
-
     def store(self, content: bytes, file_name: str, mime_type: str, *, folder: str) -> FakeDocument:
-        n = self.take_number()
+        self._counter += 1
+        n = self._counter
         suffix = ""
         if "." in file_name:
             suffix = "." + re.sub(r"[^A-Za-z0-9]", "", file_name.rsplit(".", 1)[1])[:10]
@@ -74,6 +69,10 @@ class FileStore:
         self.by_id[document.file_id] = document
         self.by_path[document.file_path] = document
         return document
+
+
+# What editMessageText / editMessageCaption / editMessageReplyMarkup may change in a message.
+_EDITABLE = ("text", "plain_text", "entities", "parse_mode", "caption", "plain_caption", "reply_markup", "edit_date")
 
 
 @dataclass(eq=False)
@@ -129,16 +128,8 @@ class FakeMessage:
         return [text for row in self.buttons for text, _ in row]
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "plain_text": self.plain_text,
-            "entities": self.entities,
-            "parse_mode": self.parse_mode,
-            "caption": self.caption,
-            "plain_caption": self.plain_caption,
-            "reply_markup": self.reply_markup,
-            "edit_date": self.edit_date,
-        }
+        """The fields an edit can change, as they are before it (kept in ``edit_history``)."""
+        return {name: getattr(self, name) for name in _EDITABLE}
 
     def to_api(self, *, with_reply: bool = True) -> dict[str, Any]:
         """The Bot API ``Message`` object as currently stored."""

@@ -17,6 +17,9 @@ from emulator.chat import FakeChat, FakeDocument, FakeMessage, given
 if TYPE_CHECKING:
     from emulator.server import BotAPIEmulator
 
+# A sticker's file: a WebP header (a client would draw it; the bot can only fetch it with getFile).
+_STICKER = b"RIFF\x00\x04\x00\x00WEBPVP8 " + bytes(1012)
+
 
 @dataclass(eq=False, repr=False)  # one object per person: compared and hashed by identity
 class FakeUser:
@@ -90,20 +93,9 @@ class FakeUser:
         reply_to: FakeMessage | None = None,
     ) -> int:
         """Send a text message; returns the update_id. ``/command`` gets a bot_command entity."""
-        extra: dict[str, Any] = {}
-        entities: list[dict[str, Any]] = []
         command = re.match(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,64})?", text)
-        if command is not None:
-            entities.append({"type": "bot_command", "offset": 0, "length": command.end()})
-        return self._emu._user_message(
-            self,
-            chat_type,
-            chat_id,
-            text=text,
-            entities=entities,
-            extra=extra,
-            reply_to=reply_to,
-        )
+        entities = [{"type": "bot_command", "offset": 0, "length": command.end()}] if command else []
+        return self._emu._user_message(self, chat_type, chat_id, text=text, entities=entities, reply_to=reply_to)
 
     async def send_document(
         self,
@@ -133,29 +125,19 @@ class FakeUser:
     async def send_photo(self, content: bytes, *, width: int = 1280, height: int = 960) -> int:
         """Send a photo (as Telegram does: several sizes of one picture; here one size). Returns update_id."""
         stored = self._emu.files.store(content, "photo.jpg", "image/jpeg", folder="photos")
-        photo = [
-            {
-                "file_id": stored.file_id,
-                "file_unique_id": stored.file_unique_id,
-                "width": width,
-                "height": height,
-                "file_size": len(content),
-            }
-        ]
+        photo = [{**stored.ids(), "width": width, "height": height}]
         return self._emu._user_message(self, "private", None, extra={"photo": photo})
 
     async def send_sticker(self, emoji: str = "👍", *, chat_type: str = "private", chat_id: int | None = None) -> int:
-        n = self._emu.files.take_number()
+        stored = self._emu.files.store(_STICKER, "sticker.webp", "image/webp", folder="stickers")
         sticker = {
-            "file_id": f"sticker-{n}",
-            "file_unique_id": f"usticker-{n}",
+            **stored.ids(),
             "type": "regular",
             "width": 512,
             "height": 512,
             "is_animated": False,
             "is_video": False,
             "emoji": emoji,
-            "file_size": 1024,
         }
         return self._emu._user_message(self, chat_type, chat_id, extra={"sticker": sticker})
 

