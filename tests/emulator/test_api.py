@@ -245,6 +245,24 @@ async def test_getfile_size_limit(bot: Bot, emu: BotAPIEmulator) -> None:
         await bot.get_file(update.message.document.file_id)
 
 
+async def test_photos_and_stickers_are_files_the_bot_can_fetch(bot: Bot, emu: BotAPIEmulator) -> None:
+    user = emu.user(42)
+    await user.send_photo(b"\xff\xd8 a picture", width=640, height=480)
+    await user.send_sticker("🙏")
+    photo_update, sticker_update = await bot.get_updates()
+    assert photo_update.message is not None and photo_update.message.photo is not None
+    assert sticker_update.message is not None and sticker_update.message.sticker is not None
+    [size] = photo_update.message.photo
+    sticker = sticker_update.message.sticker
+    assert (size.width, size.height, size.file_size) == (640, 480, 12)
+    assert sticker.emoji == "🙏" and sticker.file_unique_id != size.file_unique_id
+    for file_id, content in ((size.file_id, b"\xff\xd8 a picture"), (sticker.file_id, None)):
+        data = await bot.download(file_id)
+        assert data is not None
+        fetched = data.read()
+        assert fetched == content if content is not None else fetched.startswith(b"RIFF")
+
+
 # --- bot settings ------------------------------------------------------------------------------
 
 
