@@ -36,6 +36,7 @@ class Field:
     applies: Callable[[Profile], bool] = lambda p: True
     columns: int = 1
     sensitive: bool = True  # kept encrypted at rest
+    free: bool = False  # takes almost any text, so a question typed here must be told apart (dialogs/faq.interrupts)
 
 
 def _cities() -> tuple[Option, ...]:
@@ -56,10 +57,11 @@ def _employer_field(
     parse: Callable[[str, datetime], str],
     options: Callable[[], tuple[Option, ...]] = lambda: (),
     columns: int = 1,
+    free: bool = False,
 ) -> Field:
     """A detail of the employer's, not the applicant's own: kept unencrypted, asked with an offer."""
     return Field(
-        key, label, korean, prompt, parse, options=options, applies=_has_offer, columns=columns, sensitive=False
+        key, label, korean, prompt, parse, options, applies=_has_offer, columns=columns, sensitive=False, free=free
     )
 
 
@@ -76,6 +78,7 @@ FIELDS: tuple[Field, ...] = (
         "성명(여권)",
         T("<b>Your full name exactly as in your passport</b>, in Latin letters."),
         fi.parse_name,
+        free=True,
     ),
     Field(
         "birth_date",
@@ -109,6 +112,7 @@ FIELDS: tuple[Field, ...] = (
         T("<b>Your address in Korea.</b>"),
         fi.parse_free(5, 200),
         applies=lambda p: bool(p.in_korea),
+        free=True,
     ),
     _employer_field(
         "employer",
@@ -116,6 +120,7 @@ FIELDS: tuple[Field, ...] = (
         "업체명",
         T("<b>The name of the company</b> that offers you the job."),
         fi.parse_free(2, 100),
+        free=True,
     ),
     _employer_field(
         "brn",

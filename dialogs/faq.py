@@ -164,6 +164,15 @@ def looks_like_question(text: str) -> bool:
     return any(ending in plain for ending in _ENDINGS)
 
 
+def interrupts(text: str) -> bool:
+    """Whether text typed at a step that takes any text (a name, a company, an address) is a question
+    instead: with a question mark, or with a question word and a topic the FAQ is sure of. "Bao Long
+    Co." has a Vietnamese question word and no topic; "how much is the visa fee" has both."""
+    if _MARKS.search(text):
+        return True
+    return looks_like_question(text) and confident(rank(text)) is not None
+
+
 def entries() -> Mapping[str, FaqEntry]:
     return {e.id: e for e in load().faq}
 

@@ -32,8 +32,34 @@ def clean(text: str) -> str:
 _NAME = re.compile(r"^[A-Z][A-Z .'-]*[A-Z.]$")
 
 
+# Passports print names in plain Latin capitals (ICAO 9303): what people type with their language's
+# letters is folded to that. Apostrophes of every keyboard are one (Uzbek Oʻ, Gʻ; O’Brien).
+_PASSPORT_LETTERS = str.maketrans(
+    {
+        "Đ": "D",
+        "Ł": "L",
+        "Ø": "O",
+        "Æ": "AE",
+        "Œ": "OE",
+        "ß": "SS",
+        "ʻ": "'",
+        "ʼ": "'",
+        "‘": "'",
+        "’": "'",
+        "`": "'",
+        "´": "'",
+    }
+)
+
+
+def passport_latin(text: str) -> str:
+    """NGUYỄN VĂN AN -> NGUYEN VAN AN; other scripts stay as they are (and are refused)."""
+    folded = unicodedata.normalize("NFKD", clean(text).upper().translate(_PASSPORT_LETTERS))
+    return unicodedata.normalize("NFC", "".join(ch for ch in folded if not unicodedata.combining(ch)))
+
+
 def parse_name(text: str, now: datetime) -> str:
-    name = clean(text).upper()
+    name = passport_latin(text)
     if not (2 <= len(name) <= 60) or not _NAME.match(name):
         raise Invalid(
             T("Please type your name in Latin letters exactly as in your passport, for example NGUYEN VAN AN.")

@@ -44,6 +44,12 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
         ("  o'brien-smith  ", "O'BRIEN-SMITH"),
         ("ALI\u200b VALIYEV", "ALI VALIYEV"),
         ("Jean\u202e Paul", "JEAN PAUL"),
+        # typed with the letters of the person's language: folded to the passport's plain capitals
+        ("Nguyễn Văn An", "NGUYEN VAN AN"),
+        ("Đặng Thị Hồng", "DANG THI HONG"),
+        ("Oʻtkir Xoʻjayev", "O'TKIR XO'JAYEV"),
+        ("O’Brien", "O'BRIEN"),
+        ("Søren Ærø", "SOREN AERO"),
     ],
 )
 def test_names_in_latin_letters(text: str, name: str) -> None:

@@ -33,10 +33,9 @@ from knowledge.text import T
 
 
 async def on_start(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, person: Person
+    message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
-    await questionnaire.take_typed_text(person)
-    await send_reply(bot, message.chat.id, await questionnaire.start(person.id), tr)
+    await send_reply(bot, message.chat.id, await place.start(person, questionnaire, form), tr)
 
 
 async def on_restart(

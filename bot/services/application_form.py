@@ -12,6 +12,7 @@ from bot.db.confirmations import Confirmations
 from bot.db.models import Application
 from bot.db.repo import PersonRepo, QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
+from bot.db.repositories.questions import QuestionRepo
 from bot.services import modes
 from bot.services.actions import ActionTable, Press
 from bot.services.applications import ApplicationService
@@ -20,7 +21,7 @@ from bot.services.questionnaire import STALE
 from bot.services.replies import Reply
 from bot.services.uploads import FileStore, UploadService
 from dialogs import application_form as af
-from dialogs import flow
+from dialogs import faq, flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
@@ -224,12 +225,22 @@ class FormFields:
         if state is None:
             return await self.open(user_id)
         app, form, p = state
+        if await self._asks(user_id, form, p, text):  # answered from the FAQ by the handler, with the way back here
+            return Reply([self._screen(form, p)], unread=text)
         try:
             form = af.answer_text(form, p, text, self.clock.now())
         except Invalid as bad:
             return Reply([self._screen(form, p, bad)], bad.message, unread=text)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
+
+    async def _asks(self, user_id: int, form: af.Form, p: Profile, text: str) -> bool:
+        """A question typed where any text is a value (a name, a company) is not stored as the value,
+        unless it is the person's last question typed again: after its answer, that is their value."""
+        field = af.current_field(form, p)
+        if field is None or not field.free or not faq.interrupts(text):
+            return False
+        return text != await QuestionRepo(self.session).pending(user_id)
 
     async def option(self, user_id: int, key: str, value: str) -> Reply:
         if isinstance(state := await self._editable(user_id), Reply):

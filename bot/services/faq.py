@@ -56,9 +56,12 @@ class FaqService:
     async def ask(self, user_id: int, text: str, language: str) -> Reply:
         matches = faq.rank(text, await self._context(user_id))
         best = faq.confident(matches)
-        if best is not None:
-            return Reply([faq.answer_screen(faq.entries()[best.entry])])
+        # The person's last question, answered or not: "Ask programme staff" (after 👎 too) sends it,
+        # and a form field takes it when it is typed there again (FormFields._asks).
         await self.repo.set_pending(user_id, text[:1000])
+        if best is not None:
+            await self.session.commit()
+            return Reply([faq.answer_screen(faq.entries()[best.entry])])
         await self.repo.count(language, UNMATCHED, normalise(text), self.clock.now())
         await self.session.commit()
         return Reply([faq.suggestions_screen(matches)])

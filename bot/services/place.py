@@ -6,8 +6,9 @@ from __future__ import annotations
 from bot.db.repo import Person
 from bot.services.application_documents import FormService
 from bot.services.modes import Mode
-from bot.services.questionnaire import QuestionnaireService
+from bot.services.questionnaire import WELCOME_BACK, QuestionnaireService
 from bot.services.replies import Reply
+from dialogs.deadline import is_closed
 
 
 async def step(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply | None:
@@ -23,3 +24,14 @@ async def step(person: Person, questionnaire: QuestionnaireService, form: FormSe
 async def where(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply:
     """The step in progress, else the questionnaire's summary (what a language change shows)."""
     return await step(person, questionnaire, form) or await questionnaire.current(person.id)
+
+
+async def start(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply:
+    """/start: the application being prepared, where it was (as /apply shows it), while the window is
+    open; otherwise the questionnaire's start, and typed text answers the questionnaire again."""
+    if person.mode in (Mode.APPLY, Mode.DOCS) and not is_closed(questionnaire.clock.now()):
+        reply = await where(person, questionnaire, form)
+        reply.notice = WELCOME_BACK
+        return reply
+    await questionnaire.take_typed_text(person)
+    return await questionnaire.start(person.id)

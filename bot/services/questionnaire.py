@@ -25,6 +25,7 @@ from knowledge.text import T
 from knowledge.verdict import Outcome, Status
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
+WELCOME_BACK = T("Welcome back! Let's continue where you left off.")
 
 # The questionnaire's navigation buttons by action name; each method takes the Press, the
 # person's conversation as loaded and the press's instant.
@@ -70,7 +71,7 @@ class QuestionnaireService:
             return Reply([closed_screen(draft is not None and draft.consent_at is not None)])
         if not conv.answers:
             return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)])
-        return Reply([flow.next_screen(conv, now)], T("Welcome back! Let's continue where you left off."))
+        return Reply([flow.next_screen(conv, now)], WELCOME_BACK)
 
     async def current(self, user_id: int) -> Reply:
         _, conv = await self._load(user_id)
