@@ -19,8 +19,9 @@ from dialogs import statuses as st
 from dialogs.filing import copy_value, parse_receipt
 from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
-from tests.conftest import BotRunner
-from tests.e2e import applicant_who_submitted, texts, wait_for_text
+from tests.conftest import ADMIN, BotRunner
+from tests.e2e import answer, applicant_who_submitted, texts, wait_for_text
+from tests.staff_e2e import open_application, press_staff
 from tests.test_decisions import _workers
 from tests.test_window_close import periodic
 
@@ -154,3 +155,23 @@ async def test_cancel_stops_waiting_for_the_receipt(bot: BotRunner, emulator: Bo
     typed = texts(await user.say("2026-1234567"))
     assert "Saved: receipt" not in typed  # typed text is the questionnaire's again
     assert "Not filed on gg24 yet" in texts(await user.say("/status"))
+
+
+async def test_a_sent_application_stands_on_its_answers_as_sent(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Answers changed after sending (/restart, another occupation) are the person's own check: the
+    filing pack, the status and staff's view keep the answers the application was sent with."""
+    user = await applicant_who_submitted(emulator, 926)
+    admin = emulator.user(ADMIN)
+    pack, status = texts(await user.say("/gg24")), texts(await user.say("/status"))
+    staff_view = texts(await open_application(admin))
+    assert "Web developer" in pack and "Web developer" in staff_view
+    await user.say("/restart")
+    await answer(user, "care_worker", "none")
+    assert texts(await user.say("/gg24")) == pack
+    assert texts(await user.say("/status")).startswith(status)  # then the question the person is on
+    await admin.say("/staff")
+    await press_staff(admin, "📥 Review queue")
+    again = texts(await press_staff(admin, "GG-2026-000001"))
+    assert "Care worker" not in again and "Web developer" in again

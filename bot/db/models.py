@@ -115,6 +115,9 @@ class Application(Base):
     form_editing: Mapped[str | None] = mapped_column(String(64), nullable=True)
     awaiting_upload: Mapped[str | None] = mapped_column(String(64), nullable=True)  # checklist item to receive
     gg24_receipt: Mapped[str | None] = mapped_column(String(40), nullable=True)  # 접수번호, as the applicant typed it
+    # The questionnaire's answers as sent, frozen at submission: the pack, staff's verdict and the status
+    # stand on them, whatever the person answers later (a draft has none: it follows the questionnaire).
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class StatusChange(Base):

@@ -149,6 +149,7 @@ class FormService(FormFields):
             return Reply([await self._documents_screen(app, p)], up.missing_text(missing))
         if not await self.confirmations.spend(user_id, SUBMIT, token, app.id):  # spent by the submission only
             return Reply([await self._documents_screen(app, p)], STALE)
+        app.answers = await ApplicationRepo(self.session).answers(app)  # frozen: later changes are the person's own
         change = await applications.submit(app)  # commits, with the notification and the spent token
         await self._set_mode(user_id, Mode.CHECK)
         await self.session.commit()

@@ -55,7 +55,10 @@ class FormFields:
     async def _profile(self, user_id: int) -> tuple[Profile, bool]:
         """The eligibility answers as a profile, and whether the check was completed."""
         row = await QuestionnaireRepo(self.session).get(user_id)
-        conv = q.Conversation(dict(row.answers) if row else {})
+        return self._profile_of(dict(row.answers) if row else {})
+
+    def _profile_of(self, answers: dict[str, object]) -> tuple[Profile, bool]:
+        conv = q.Conversation(answers)
         now = self.clock.now()
         return q.profile(conv, now), flow.position(conv, now) == "summary"
 
@@ -117,7 +120,7 @@ class FormFields:
 
     async def pack_for(self, app: Application) -> Pack:
         """The filing pack's data for a sent application: its values, the profile, the documents."""
-        p, _ = await self._profile(app.user_id)
+        p, _ = self._profile_of(await ApplicationRepo(self.session).answers(app))  # as sent
         uploaded = await self.uploads.uploaded(app)
         values = {**(app.job or {}), **self.vault.open(app.personal_sealed)}
         return Pack(app.reference or "", values, p, self._required(p), frozenset(uploaded))

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import SEOUL, Clock
 from bot.db.models import Application, AuditEntry, StatusChange
-from bot.db.repo import QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.services.employers import employer_recipients
 from bot.services.outbox import tell
@@ -206,8 +205,7 @@ class ApplicationService:
         return Change(app.reference, old, new)
 
     async def view(self, app: Application, note: str | None = None, reason: str | None = None) -> st.StatusView:
-        answers = await QuestionnaireRepo(self.session).get(app.user_id)
-        given = answers.answers if answers else {}
+        given = await ApplicationRepo(self.session).answers(app)
         in_korea = bool(given.get("in_korea"))
         stay = given.get("stay_status") if in_korea else None
         return st.StatusView(

@@ -76,6 +76,7 @@ class DataRightsService:
                     "consent_given_at": _iso(app.consent_at),
                     "personal_details": self.vault.open(app.personal_sealed),
                     "job_offer": dict(app.job or {}),
+                    "answers_as_sent": app.answers,
                     "recommendation_number": app.recommendation_number,
                     "recommendation_date": app.recommendation_date.isoformat() if app.recommendation_date else None,
                     "history": [

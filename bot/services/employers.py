@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import Application, CodeAttempt, Company, EmployerLink, EmployerMember, InviteCode
+from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.employers import CandidateRepo, EmployerRepo, InviteRepo, LinkRepo
 from bot.services.outbox import tell
@@ -274,7 +275,8 @@ class EmployerService:
     async def candidate_view(self, link: EmployerLink) -> ui.CandidateView:
         """Status, next step and which documents are missing — never the documents themselves."""
         app = await self._latest_application(link.applicant_id)
-        conv = q.Conversation(await self.candidate_rows.answers(link.applicant_id))
+        answers = await ApplicationRepo(self.session).answers(app) if app else {}
+        conv = q.Conversation(answers)
         now = self.clock.now()
         missing: tuple[str, ...] = ()
         total = 0

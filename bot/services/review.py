@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import Application, UploadedDocument
-from bot.db.repo import PersonRepo, QuestionnaireRepo
+from bot.db.repo import PersonRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.documents import DocumentRepo
 from bot.services.staff import StaffService
@@ -46,8 +46,7 @@ class ReviewService:
 
     async def detail(self, actor_id: int, app: Application) -> ui.ApplicationDetail:
         user = await PersonRepo(self.session).row(app.user_id)
-        row = await QuestionnaireRepo(self.session).get(app.user_id)
-        conv = q.Conversation(dict(row.answers) if row else {})
+        conv = q.Conversation(await ApplicationRepo(self.session).answers(app))  # as sent
         now = self.clock.now()
         verdict = (
             evaluate(q.profile(conv, now), now, alternatives=False) if flow.position(conv, now) == "summary" else None

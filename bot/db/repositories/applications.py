@@ -6,16 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select
 
-from bot.db.models import Application, Confirmation, StatusChange, UploadedDocument, User
+from bot.db.models import Application, Confirmation, Questionnaire, StatusChange, UploadedDocument, User
 from bot.db.repositories.base import Repo
 
 
 class ApplicationRepo(Repo):
     async def get(self, application_id: int) -> Application | None:
         return await self.session.get(Application, application_id)
+
+    async def answers(self, app: Application) -> dict[str, Any]:
+        """The questionnaire's answers the application stands on: as sent, or a draft's owner's current ones."""
+        if app.answers is not None:
+            return dict(app.answers)
+        row = await self.session.get(Questionnaire, app.user_id)
+        return dict(row.answers or {}) if row else {}
 
     async def lock_for_change(self, application_id: int) -> Application | None:
         """The row re-read under its lock (PostgreSQL FOR UPDATE), overwriting any copy this

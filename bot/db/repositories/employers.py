@@ -6,8 +6,6 @@ ORM objects throughout: the employer service changes these rows (a link's state,
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from bot.db.models import (
@@ -17,7 +15,6 @@ from bot.db.models import (
     EmployerLink,
     EmployerMember,
     InviteCode,
-    Questionnaire,
     User,
 )
 from bot.db.repositories.base import Repo
@@ -103,8 +100,3 @@ class CandidateRepo(Repo):
             select(Application).where(Application.user_id == applicant_id).order_by(Application.id.desc()).limit(1)
         )
         return rows.scalar_one_or_none()
-
-    async def answers(self, applicant_id: int) -> dict[str, Any]:
-        """A copy of the questionnaire's answers ({} without a questionnaire)."""
-        row = await self.session.get(Questionnaire, applicant_id)
-        return dict(row.answers or {}) if row else {}
