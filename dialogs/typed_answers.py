@@ -31,13 +31,19 @@ class Confirm(Exception):
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+# A number of years as people write it: "2", "1,5", "3 yil", "2 tahun", "3년", or in months ("18 bulan").
+_YEAR_WORDS = "years|year|yrs|yr|y|yil|tahun|thn|năm|nam|лет|года|год|г|жил|साल|वर्ष|ปี|ឆ្នាំ|taon|년|年"
+_MONTH_WORDS = "months|month|mos|mo|oy|bulan|bln|tháng|thang|месяцев|месяца|месяц|мес|сар|महिना|เดือน|ខែ|buwan|개월|달|个月|個月|か月|ヶ月"
+_YEARS = re.compile(rf"^(\d+(?:[.,]\d+)?)\s*(?:({_YEAR_WORDS})|({_MONTH_WORDS}))?\.?$")
 
 
 def parse_years(text: str) -> float:
-    raw = text.strip().replace(",", ".")
-    if not _NUMBER.match(raw):
+    m = _YEARS.match(unicodedata.normalize("NFKC", text).strip().casefold())
+    if m is None:
         raise Invalid(T("Please type a number of years, for example 2 or 1.5."))
-    years = float(raw)
+    years = float(m.group(1).replace(",", "."))
+    if m.group(3):  # months, in whole half years: 11 months are not a year of experience
+        years = int(years // 6) / 2
     if years > 50:
         raise Invalid(T("Please type a number of years between 0 and 50."))
     return round(years * 2) / 2 if years % 0.5 else years
@@ -108,7 +114,8 @@ def _number(raw: str) -> float:
     whole, _, fraction = raw.rpartition(decimal) if decimal else (raw, "", "")
     grouping = [c for c in whole if c in ".,"]
     head, *groups = re.split(r"[.,]", whole)
-    if len(set(grouping)) > 1 or any(len(g) != 3 for g in groups) or not head:
+    lakh = re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", whole)  # South Asian grouping: 3,20,00,000
+    if not lakh and (len(set(grouping)) > 1 or any(len(g) != 3 for g in groups) or not head):
         raise Invalid(_NOT_A_NUMBER)
     return float(head + "".join(groups) + ("." + fraction if fraction else ""))
 

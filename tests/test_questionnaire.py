@@ -131,12 +131,37 @@ def test_answers_to_other_questions_are_refused() -> None:
         q.edit(conv, "salary_krw", NOW)  # never answered
 
 
-@pytest.mark.parametrize(("text", "years"), [("2", 2.0), ("1.5", 1.5), ("1,5", 1.5), ("0", 0.0), (" 7 ", 7.0)])
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2", 2.0),
+        ("1.5", 1.5),
+        ("1,5", 1.5),
+        ("0", 0.0),
+        (" 7 ", 7.0),
+        # with the unit people write after it, in their language
+        ("3 yil", 3.0),
+        ("1,5 yil", 1.5),
+        ("2 tahun", 2.0),
+        ("2 years", 2.0),
+        ("3년", 3.0),
+        ("２年", 2.0),
+        ("2 năm", 2.0),
+        ("5 лет", 5.0),
+        ("2 ปี", 2.0),
+        ("2 साल", 2.0),
+        # months, in whole half years: 11 months are not a year
+        ("18 bulan", 1.5),
+        ("6 months", 0.5),
+        ("11 месяцев", 0.5),
+        ("24개월", 2.0),
+    ],
+)
 def test_years_parser(text: str, years: float) -> None:
     assert ta.parse_years(text) == years
 
 
-@pytest.mark.parametrize("text", ["two", "-1", "51", "1.5.2", "<b>3</b>"])
+@pytest.mark.parametrize("text", ["two", "-1", "51", "1.5.2", "<b>3</b>", "3 apples", "2 3", "yil"])
 def test_years_parser_refuses(text: str) -> None:
     with pytest.raises(ta.Invalid):
         ta.parse_years(text)

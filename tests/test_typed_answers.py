@@ -71,6 +71,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
         # ne / hi: lakh and crore
         ("350 लाख", 35_000_000),
         ("350 lakh", 35_000_000),
+        ("3,20,00,000", 32_000_000),  # lakh grouping, as the bot itself shows a Nepali salary
+        ("२,६०,००,०००", 26_000_000),
         ("3.5 करोड़", 35_000_000),
         # thousands grouped by dots, spaces, no-break spaces, apostrophes
         ("35.000.000", 35_000_000),
@@ -130,7 +132,7 @@ NUMBER, SMALL, LARGE = ta._NOT_A_NUMBER.msgid, ta._TOO_SMALL.msgid, ta._TOO_LARG
         ("1e9", NUMBER),
         ("30 40", NUMBER),  # two numbers: which one?
         ("3,200만-3,500만", NUMBER),  # a range
-        ("32,00,000", NUMBER),  # groups that are not thousands
+        ("32,0,000", NUMBER),  # groups that are neither thousands nor lakh
         ("35 million 3", NUMBER),
         ("million", NUMBER),
         ("35", SMALL),  # no guessing a unit: 35 million? 3,500만?
