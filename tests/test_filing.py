@@ -175,3 +175,19 @@ async def test_a_sent_application_stands_on_its_answers_as_sent(
     await press_staff(admin, "📥 Review queue")
     again = texts(await press_staff(admin, "GG-2026-000001"))
     assert "Care worker" not in again and "Web developer" in again
+
+
+async def test_the_pack_says_the_time_left_and_after_the_close_that_it_closed(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    user = await applicant_who_submitted(emulator, 927)
+    other = emulator.user(928)
+    await other.say("/start")
+    clock.set(datetime(2026, 12, 30, 10, 0, tzinfo=SEOUL))
+    near = await user.say("/gg24")
+    assert "1 day left</b> to file on gg24" in near[0].text and "Your filing pack for gg24" in texts(near)
+    clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
+    after = await user.say("/gg24")
+    assert "No gg24 filing reported." in after[0].plain and "Your filing pack for gg24" in texts(after)
+    nothing_sent = texts(await other.say("/gg24"))
+    assert "Applications closed" in nothing_sent and "/apply" not in nothing_sent

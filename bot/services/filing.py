@@ -13,6 +13,7 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.modes import Mode
 from bot.services.replies import Reply
 from dialogs import statuses as st
+from dialogs.deadline import closed_notice, days_left_line, is_closed
 from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
@@ -25,6 +26,7 @@ FILABLE = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 class FilingService:
     def __init__(self, session: AsyncSession, clock: Clock, form: FormService) -> None:
         self.session = session
+        self.clock = clock
         self.applications = ApplicationService(session, clock)
         self.form = form
 
@@ -33,16 +35,25 @@ class FilingService:
         return app if app is not None and app.reference else None
 
     async def pack(self, user_id: int) -> Reply:
-        """/gg24: the filing pack of the person's sent application."""
-        app = await self._sent(user_id)
+        """/gg24: the filing pack of the person's sent application, with the time left to file; after
+        the close, that applications are closed first (the pack stays, for whoever filed in time)."""
+        app, now = await self._sent(user_id), self.clock.now()
         if app is None:
+            if is_closed(now):
+                return Reply([], closed_notice())
             return Reply(
                 [],
                 T(
                     "Your filing pack comes when you send your draft to programme staff for the pre-check: prepare it with /apply."
                 ),
             )
-        return Reply(pack_screens(await self.form.pack_for(app)))
+        if app.gg24_receipt or app.status not in FILABLE:
+            notice = None  # filed, or decided: the pack is for reference
+        elif is_closed(now):
+            notice = st.not_filed_yet(window_closed=True)
+        else:
+            notice = days_left_line(now)
+        return Reply(pack_screens(await self.form.pack_for(app)), notice)
 
     async def ask_receipt(self, user_id: int, app_id: int) -> Reply | None:
         """The "I filed on gg24" button: typed text is the receipt number from now on. None when
