@@ -41,27 +41,42 @@ def final_stretch(now: datetime) -> int | None:
     return left if left <= FINAL_STRETCH_DAYS else None
 
 
-def days_left_line(now: datetime) -> Text | None:
-    """One line for the application's screens in the last 30 days."""
+# From this many days left on, the pre-check may come too late: filing on gg24 is what counts.
+HURRY_DAYS = 1
+
+
+def _hurry() -> Text:
+    return T(
+        "⚠️ <b>Do not wait for the pre-check</b>: staff may not reach it before the close. File on gg24 yourself now; /gg24 has every value to paste."
+    )
+
+
+def days_left_line(now: datetime) -> Message | None:
+    """One line for the application's screens in the last 30 days; in the last two, also not to wait."""
     left = final_stretch(now)
     if left is None:
         return None
     if left == 0:
-        return T("⏳ <b>Last day</b>: file on gg24 by {closes} (Korea time).", closes=closes_at())
-    return TP(
-        "⏳ <b>{n} day left</b> to file on gg24 (until {closes}, Korea time).",
-        "⏳ <b>{n} days left</b> to file on gg24 (until {closes}, Korea time).",
-        left,
-        closes=closes_at(),
-    )
+        line = T("⏳ <b>Last day</b>: file on gg24 by {closes} (Korea time).", closes=closes_at())
+    else:
+        line = TP(
+            "⏳ <b>{n} day left</b> to file on gg24 (until {closes}, Korea time).",
+            "⏳ <b>{n} days left</b> to file on gg24 (until {closes}, Korea time).",
+            left,
+            closes=closes_at(),
+        )
+    return Lines((line, _hurry())) if left <= HURRY_DAYS else line
 
 
 def deadline_note(now: datetime) -> Message | None:
     """The verdict's, the checklist's and the documents screen's note in the last 30 days: the days left
     and what they mean for documents that take time (program-facts.md §6 B: M2 p.218, M4 p.3)."""
     line = days_left_line(now)
-    if line is None:
+    left = final_stretch(now)
+    if line is None or left is None:
         return None
+    if left <= HURRY_DAYS:  # documents that take weeks are no advice on the last days
+        return line
     return Lines(
         (
             line,

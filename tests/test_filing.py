@@ -186,6 +186,7 @@ async def test_the_pack_says_the_time_left_and_after_the_close_that_it_closed(
     clock.set(datetime(2026, 12, 30, 10, 0, tzinfo=SEOUL))
     near = await user.say("/gg24")
     assert "1 day left</b> to file on gg24" in near[0].text and "Your filing pack for gg24" in texts(near)
+    assert "Do not wait for the pre-check" in near[0].plain
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     after = await user.say("/gg24")
     assert "No gg24 filing reported." in after[0].plain and "Your filing pack for gg24" in texts(after)

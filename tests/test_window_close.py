@@ -62,6 +62,7 @@ async def test_near_the_close_screens_say_the_days_left(bot: BotRunner, emulator
     assert "11 days left to file on gg24" in verdict and "apostille" in verdict
     assert "you file the official application yourself on gg24.gg.go.kr" in verdict
     assert "11 days left" in checklist and "valid for 3 months" in checklist
+    assert "Do not wait for the pre-check" not in verdict  # 11 days: the pre-check has time
     await user.tap(nav(user, "apply"))
     form = await user.tap(nav(user, "agree"))
     assert "11 days left to file on gg24" in texts(form)
@@ -76,6 +77,9 @@ async def test_last_day_and_far_from_the_close(bot: BotRunner, emulator: BotAPIE
     await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
     verdict = (await user.tap(nav(user, "result")))[0].plain
     assert "Last day: file on gg24 by December 31, 2026" in verdict
+    # The pre-check may come too late: the last days say to file on gg24 without waiting, and drop the
+    # advice about documents that take weeks.
+    assert "Do not wait for the pre-check" in verdict and "apostille" not in verdict
 
 
 async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(

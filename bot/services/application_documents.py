@@ -19,7 +19,7 @@ from bot.summary_doc import build as build_summary
 from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import uploads as up
-from dialogs.deadline import deadline_note
+from dialogs.deadline import days_left_line, deadline_note
 from dialogs.filing import pack_screens
 from dialogs.screens import Screen, with_note
 from knowledge.loader import load
@@ -163,4 +163,4 @@ class FormService(FormFields):
         )
         fresh = await ApplicationRepo(self.session).get(app.id)
         screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
-        return Reply(screens, None, made=[made_file(change.reference, summary)])
+        return Reply(screens, days_left_line(now), made=[made_file(change.reference, summary)])

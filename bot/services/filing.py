@@ -17,7 +17,7 @@ from dialogs.deadline import closed_notice, days_left_line, is_closed
 from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
-from knowledge.text import Lines, T, Verbatim
+from knowledge.text import Lines, Message, T, Verbatim
 
 # Sent for the pre-check and not decided yet: the statuses in which filing on gg24 is reported.
 FILABLE = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
@@ -47,6 +47,7 @@ class FilingService:
                     "Your filing pack comes when you send your draft to programme staff for the pre-check: prepare it with /apply."
                 ),
             )
+        notice: Message | None
         if app.gg24_receipt or app.status not in FILABLE:
             notice = None  # filed, or decided: the pack is for reference
         elif is_closed(now):
