@@ -135,7 +135,8 @@ def parse_city(text: str, now: datetime) -> str:
 def parse_free(minimum: int, maximum: int) -> Callable[[str, datetime], str]:
     def parse(text: str, now: datetime) -> str:
         value = clean(text)
-        if not minimum <= len(value) <= maximum:
+        letters = sum(ch.isalnum() for ch in value)  # emoji and punctuation alone name nothing
+        if not minimum <= len(value) <= maximum or letters < min(minimum, 2):
             raise Invalid(
                 T("Please type between {minimum} and {maximum} characters.", minimum=minimum, maximum=maximum)
             )

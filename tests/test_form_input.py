@@ -164,6 +164,26 @@ IN_KOREA = Profile(in_korea=True, job_offer=True)
 MISMATCH = "do not match: the number begins with the date of birth"
 
 
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("Hanbit Soft", "Hanbit Soft"),
+        ("LG", "LG"),
+        ("(주)한빛소프트", "(주)한빛소프트"),
+        ("😀🙏🇰🇷", None),  # emoji alone name no company
+        ("-- ..", None),
+        ("X", None),
+    ],
+)
+def test_free_text_needs_letters(text: str, taken: str | None) -> None:
+    parse = fi.parse_free(2, 100)
+    if taken is None:
+        with pytest.raises(Invalid):
+            parse(text, NOW)
+    else:
+        assert parse(text, NOW) == taken
+
+
 def test_arc_refused_when_it_disagrees_with_the_date_of_birth_given_before() -> None:
     form = af.Form({"name": "AN", "birth_date": "1995-04-23", "phone": "+821012345678", "email": "a@b.co"})
     with pytest.raises(Invalid) as caught:
