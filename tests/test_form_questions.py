@@ -1,4 +1,4 @@
-"""Questions typed inside the application form, and /start while it is open.
+"""Questions typed inside the application form, and /start while it is open or once it was sent.
 
 A step that takes almost any text (the name, the company, the address) would store a question as its
 value; instead a question is answered (dialogs/faq.interrupts: a question mark, or a question word and
@@ -8,11 +8,13 @@ nobody is kept from a company whose name reads like a question."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
+from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from emulator import BotAPIEmulator, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import FORM, answer, consented, texts
+from tests.e2e import FORM, answer, applicant_who_submitted, consented, texts
 
 BACK = "« Back to where I was"
 
@@ -77,3 +79,16 @@ async def test_an_answer_that_did_not_help_takes_its_question_to_staff(
     draft = await user.tap("💬 Ask programme staff")
     # The question the person asked, shown as staff will see it; not "type your question first".
     assert question in texts(draft) and "Staff will also see" in texts(draft)
+
+
+async def test_start_after_sending_shows_the_application_first(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    user = await applicant_who_submitted(emulator, 994)
+    start = await user.say("/start")
+    first = start[0].plain.removeprefix("Welcome back! Let's continue where you left off.").strip()
+    assert first.startswith("Application GG-2026-000001: Sent for pre-check"), first
+    clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))  # after the close: it goes on, and comes first
+    closed = await user.say("/start")
+    assert closed[0].plain.startswith("Application GG-2026-000001: Sent for pre-check"), closed[0].plain
+    assert "Applications closed" in texts(closed[1:])

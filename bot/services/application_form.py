@@ -137,18 +137,22 @@ class FormFields:
         verdict = evaluate(p, self.clock.now(), alternatives=False)
         return up.required(p, tuple(r.pathway.id for r in verdict.holding))
 
-    async def _already(self, user_id: int) -> Reply | None:
-        """One application per person: someone whose application is past the draft is shown it."""
+    async def sent(self, user_id: int) -> tuple[Verbatim, Message] | None:
+        """The person's application past the draft: its reference and where it stands; None without one."""
         applications = ApplicationService(self.session, self.clock)
         app = await applications.open_application(user_id)
         if app is None or app.status == st.DRAFT:
             return None
-        intro = T(
-            "You already have an application, <b>{ref}</b>: one per person. Here is where it stands:",
-            ref=Verbatim(app.reference or ""),
-        )
+        return Verbatim(app.reference or ""), st.status_summary(await applications.view(app))
+
+    async def _already(self, user_id: int) -> Reply | None:
+        """One application per person: someone whose application is past the draft is shown it."""
+        if (sent := await self.sent(user_id)) is None:
+            return None
+        ref, summary = sent
+        intro = T("You already have an application, <b>{ref}</b>: one per person. Here is where it stands:", ref=ref)
         # a screen, not a notice: the renderer keeps it within a phone's budget (dialogs/budgets.py)
-        return Reply([Screen("status:already", (intro, st.status_summary(await applications.view(app))))])
+        return Reply([Screen("status:already", (intro, summary))])
 
     async def _may_apply(self, user_id: int) -> Reply | Profile:
         """Why the person cannot open or start an application now (the answer to show), else their

@@ -9,6 +9,7 @@ from bot.services.modes import Mode
 from bot.services.questionnaire import WELCOME_BACK, QuestionnaireService
 from bot.services.replies import Reply
 from dialogs.deadline import is_closed
+from dialogs.screens import Screen
 
 
 async def step(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply | None:
@@ -34,4 +35,7 @@ async def start(person: Person, questionnaire: QuestionnaireService, form: FormS
         reply.notice = WELCOME_BACK
         return reply
     await questionnaire.take_typed_text(person)
-    return await questionnaire.start(person.id)
+    reply = await questionnaire.start(person.id)
+    if (sent := await form.sent(person.id)) is not None:  # first: it goes on, whatever the check says now
+        reply.screens.insert(0, Screen("status:sent", (sent[1],)))  # "Application GG-…: <status>", next step
+    return reply
