@@ -82,6 +82,25 @@ async def test_recommendation_takes_the_next_number_and_quota_is_shown_to_everyo
     assert sqlite_db(settings).execute("select value from counters").fetchone() == (1,)
 
 
+async def test_an_older_confirm_asks_again_and_the_decision_still_goes_through(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    applicant = await applicant_who_submitted(emulator, 303)
+    admin = emulator.user(ADMIN, language_code="en")
+    await open_application(admin)
+    first = (await press_staff(admin, "✅ Recommend"))[0]
+    await press_staff(admin, "✅ Recommend")  # the same decision from a second view: a newer Confirm
+    stale = await admin.tap("✔ Confirm", message=first)
+    assert "a newer screen replaced it: nothing was changed" in stale[0].plain
+    assert "✔ Confirm" in stale[-1].button_texts  # asked again, not dropped
+    assert sqlite_db(settings).execute(
+        "select count(*) from status_changes where to_status='recommended'"
+    ).fetchone() == (0,)
+    done = await press_staff(admin, "✔ Confirm")
+    assert "Done" in done[0].plain
+    await wait_for_text(applicant, "GGR-2026-0001")
+
+
 STAFF_ACTS = [
     ("menu", 0, ""),
     ("queue", 0, ""),

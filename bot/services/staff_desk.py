@@ -242,9 +242,12 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     @ACTIONS("commit")
     async def _act_commit(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
-        if decision is None or not await self.confirmations.spend(self.actor, DECIDE, arg, ident):
-            # A second tap, or the Confirm of an older screen: nothing is done twice.
+        if decision is None:  # a second tap after the decision was made: nothing is done twice
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["used"])
+        if not await self.confirmations.spend(self.actor, DECIDE, arg, ident):
+            # The Confirm of an older screen while the decision still waits: it is asked again, so
+            # the pending decision is not lost (it was, and the newer screen's Confirm failed too).
+            return await self._with_notice(self._confirm(ident), ui.ERRORS["used"])
         self._set(decision=None, awaiting=None)
         return await self._change(
             ident, decision["status"], decision.get("reason"), decision.get("note"), decision.get("seen")
