@@ -5,6 +5,7 @@ shared documents, probing by an unlinked employer, rate-limited codes, the oblig
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -172,6 +173,15 @@ async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothin
     assert con.execute(links).fetchall() == [("declined", "[]"), ("active", "[]")]
     await press(candidate, data="sh1:toggle:2:passport_copy")
     assert con.execute(links).fetchall() == [("declined", "[]"), ("active", '["passport_copy"]')]
+    # /mydata says who follows the application and what is shared; the employer's, their company.
+    await candidate.say("/mydata")
+    following = json.loads(candidate.documents[-1].content)["employers_following_your_application"]
+    assert [(f["company"], f["state"], f["documents_you_share"]) for f in following] == [
+        ("Hanbit Soft", "declined", []),
+        ("Daon Care", "active", ["passport_copy"]),
+    ]
+    await other.say("/mydata")
+    assert json.loads(other.documents[-1].content)["your_company"]["company"] == "Daon Care"
 
 
 async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(

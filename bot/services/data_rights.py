@@ -97,6 +97,24 @@ class DataRightsService:
             }
             for t in await self.tickets.of_user(user_id)
         ]
+        out["employers_following_your_application"] = [
+            {
+                "company": company.name,
+                "business_registration_number": company.brn,
+                "state": link.state,
+                "documents_you_share": list(link.shared_documents or []),
+                "asked": _iso(link.created_at),
+                "changed": _iso(link.changed_at),
+            }
+            for link, company in await self.repo.employer_links(user_id)
+        ]
+        member = await self.repo.membership(user_id)
+        company = await self.repo.company(member.company_id) if member else None
+        out["your_company"] = (
+            {"company": company.name, "business_registration_number": company.brn, "joined": _iso(member.joined_at)}
+            if member and company
+            else None
+        )
         messages = await self.repo.messages_to(user_id)
         out["messages_sent_to_you"] = [
             {"text": m.text, "state": m.state, "created": _iso(m.created_at)} for m in messages

@@ -81,6 +81,16 @@ class PersonDataRepo(Repo):
     async def company(self, company_id: int) -> Company | None:
         return await self.session.get(Company, company_id)
 
+    async def employer_links(self, applicant_id: int) -> list[tuple[EmployerLink, Company]]:
+        """The companies the person let follow their application (or was asked to), oldest first."""
+        rows = await self.session.execute(
+            select(EmployerLink, Company)
+            .join(Company, Company.id == EmployerLink.company_id)
+            .where(EmployerLink.applicant_id == applicant_id)
+            .order_by(EmployerLink.id)
+        )
+        return [(link, company) for link, company in rows]
+
     # Erasing (within the caller's transaction)
 
     async def delete_messages(self, user_id: int, mentions: Iterable[str]) -> None:
