@@ -182,6 +182,12 @@ async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothin
     ]
     await other.say("/mydata")
     assert json.loads(other.documents[-1].content)["your_company"]["company"] == "Daon Care"
+    # The employer's "send me the shared documents" after the candidate stopped sharing: said, not silence.
+    await other.say("/employer")
+    candidates = await emp(other, "👤")
+    await press(candidate, data="sh1:toggle:2:passport_copy")
+    late = await other.tap("📎 Send me the shared documents", message=candidates[-1])
+    assert "no longer available" in late[0].plain and "📎 Send me the shared documents" not in late[-1].button_texts
 
 
 async def test_an_unlinked_employer_learns_nothing_and_guessing_is_rate_limited(

@@ -113,7 +113,10 @@ class EmployerDesk:
         link = await self.employers.followed(member, ident)
         if link is None:
             return await self.home(ui.ERRORS["gone"])
-        return Reply(documents=await self.employers.shared_files(link))
+        files = await self.employers.shared_files(link)
+        if not files:  # the candidate stopped sharing since the screen was shown: say so, with the screen now
+            return Reply([ui.candidate_screen(await self.employers.candidate_view(link))], ui.ERRORS["gone"])
+        return Reply(documents=files)
 
     @MEMBER_ACTIONS("unfollow")
     async def _unfollow(self, member: EmployerMember, ident: int, arg: str) -> Reply:
