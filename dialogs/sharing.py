@@ -51,28 +51,38 @@ def share_screen(links: Sequence[LinkRow]) -> Screen:
     if not links:
         lines.append(T("None. Invite your employer, or enter a code your employer gave you."))
     for link in links:
-        state = T("follows your application") if link.state == "active" else T("waiting for your approval")
-        lines.append(
-            T(
-                "{company} ({verified}): {state}",
-                company=Verbatim(link.company),
-                verified=verified_text(link.verified),
-                state=state,
-            )
-        )
-        if link.state == "active":
-            actions.append(
-                action_of("shared", T("📎 Documents shared with {company}", company=Name(link.company)), link.link_id)
-            )
-            actions.append(
-                action_of("revoke", T("⛔ Stop sharing with {company}", company=Name(link.company)), link.link_id)
-            )
+        lines.append(_line(link))
+        if link.state == "active":  # its own screen, under its whole name: two long names cut alike stay apart
+            actions.append(action_of("company", T("🏢 {company}", company=Name(link.company)), link.link_id))
         else:
             actions.append(
                 action_of("ask", T("Approve or decline {company}", company=Name(link.company)), link.link_id)
             )
     actions += [action_of("invite", T("➕ Invite my employer")), action_of("code", T("🔑 Enter an employer's code"))]
     return Screen("share:home", (Lines(tuple(lines)),), actions=tuple(actions))
+
+
+def _line(link: LinkRow) -> Text:
+    state = T("follows your application") if link.state == "active" else T("waiting for your approval")
+    return T(
+        "{company} ({verified}): {state}",
+        company=Verbatim(link.company),
+        verified=verified_text(link.verified),
+        state=state,
+    )
+
+
+def company_screen(link: LinkRow) -> Screen:
+    """One company following the application: what it may receive, and stopping it."""
+    return Screen(
+        "share:company",
+        (_line(link),),
+        actions=(
+            action_of("shared", T("📎 Documents shared with {company}", company=Name(link.company)), link.link_id),
+            action_of("revoke", T("⛔ Stop sharing with {company}", company=Name(link.company)), link.link_id),
+            action_of("home", T("« Back")),
+        ),
+    )
 
 
 def applicant_invite_screen(code: str, link: str) -> Screen:

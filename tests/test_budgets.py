@@ -266,6 +266,7 @@ async def test_the_employer_and_share_screens_fit_with_a_long_company_name(
     await candidate.say("/share")  # waiting for the approval
     await press(candidate, data="sh1:approve:")
     await candidate.say("/share")  # following
+    await press(candidate, data="sh1:company:")  # the company's own screen
     await press(candidate, data="sh1:shared:")
     await hr.say("/employer")
     over = [p for m in hr.messages + candidate.messages for p in over_budget(locale, m, screens.key_of(m))]

@@ -94,6 +94,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
     # The candidate shares one document, then revokes: access ends at once.
     await candidate.say("/share")
+    await press(candidate, data="sh1:company:")  # the company's own screen
     await press(candidate, data="sh1:shared:")
     await press(candidate, data="sh1:toggle:1:passport_copy")
     await colleague.say("/employer")
@@ -110,6 +111,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     assert len(colleague.documents) == before + 1
     assert "Copy of your passport" in replies[0].plain and "integrity check" in replies[0].plain
     await candidate.say("/share")
+    await press(candidate, data="sh1:company:")
     await press(candidate, data="sh1:revoke:")
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
     assert "no longer available" in stale[0].plain and "GG-2026" not in "".join(m.plain for m in stale)
@@ -168,6 +170,7 @@ async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothin
     links = "select state, shared_documents from employer_links order by id"
     assert con.execute(links).fetchall() == [("declined", "[]"), ("active", "[]")]
     await candidate.say("/share")
+    await press(candidate, data="sh1:company:2")
     screen = (await press(candidate, data="sh1:shared:2"))[-1]
     await forge(candidate, ShareCB(act="shared", id=2, arg="passport_copy").pack(), screen)
     assert con.execute(links).fetchall() == [("declined", "[]"), ("active", "[]")]
@@ -335,3 +338,27 @@ def test_the_employer_rules_follow_the_data_folder_once_reloaded(
         monkeypatch.undo()
         loader.reload()
     assert employer.rules().min_korean_staff == 5
+
+
+async def test_two_companies_whose_names_start_alike_each_have_their_own_screen(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Two long names cut alike on their buttons: stopping one is done on its own screen, under its
+    whole name (the /share buttons of both read "Gyeonggi Advanced…" on a phone)."""
+    first, second = (
+        "Gyeonggi Advanced Robotics Semiconductor Solutions",
+        "Gyeonggi Advanced Robotics Semiconductor Systems",
+    )
+    candidate = await applicant_who_submitted(emulator, 731)
+    await invited(emulator.user(732), candidate, first, BRN)
+    await press(candidate, data="sh1:approve:")
+    await invited(emulator.user(733), candidate, second, OTHER_BRN)
+    await press(candidate, data="sh1:approve:")
+    home = (await candidate.say("/share"))[-1]
+    companies = [d for row in home.buttons for t, d in row if t.startswith("🏢")]
+    assert len(companies) == 2
+    opened = await candidate.tap(companies[1], message=home)  # the second company's button, by its data
+    assert second in opened[-1].plain and first not in opened[-1].plain
+    await press(candidate, data="sh1:revoke:")
+    links = sqlite_db(settings).execute("select state from employer_links order by id").fetchall()
+    assert links == [("active",), ("revoked",)]

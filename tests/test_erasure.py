@@ -104,6 +104,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     await press(person, data="sh1:ask:")
     await press(person, data="sh1:approve:")
     await person.say("/share")
+    await press(person, data="sh1:company:")  # the company's own screen
     await press(person, data="sh1:shared:")
     await press(person, data="sh1:toggle:")  # shares one document
     old_code, _ = code_in((await press(person, data="sh1:invite:"))[0])  # never used

@@ -229,6 +229,20 @@ class ShareDesk:
             return await self.home(ui.ERRORS["gone"])
         return Reply([sharing.approval_screen(found[0].id, found[1].name, found[1].verified_at is not None)])
 
+    @SHARE_ACTIONS("company")
+    async def _company(self, ident: int, arg: str) -> Reply:
+        found = await self.employers.own_link(self.user.id, ident)
+        if found is None or found[0].state != "active":
+            return await self.home(ui.ERRORS["gone"])
+        link, company = found
+        return Reply(
+            [
+                sharing.company_screen(
+                    sharing.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
+                )
+            ]
+        )
+
     @SHARE_ACTIONS("approve", approve=True)
     @SHARE_ACTIONS("decline", approve=False)
     async def _decide(self, ident: int, arg: str, *, approve: bool) -> Reply:
