@@ -28,9 +28,11 @@ async def where(person: Person, questionnaire: QuestionnaireService, form: FormS
 
 
 async def start(person: Person, questionnaire: QuestionnaireService, form: FormService) -> Reply:
-    """/start: the application being prepared, where it was (as /apply shows it), while the window is
-    open; otherwise the questionnaire's start, and typed text answers the questionnaire again."""
-    if person.mode in (Mode.APPLY, Mode.DOCS) and not is_closed(questionnaire.clock.now()):
+    """/start: the application being prepared (a draft with consent), where it was (as /apply shows
+    it), while the window is open; otherwise the questionnaire's start, and typed text answers the
+    questionnaire again."""
+    preparing = person.mode in (Mode.APPLY, Mode.DOCS) and await form.position(person.id) is not None
+    if preparing and not is_closed(questionnaire.clock.now()):
         reply = await where(person, questionnaire, form)
         reply.notice = WELCOME_BACK
         return reply
