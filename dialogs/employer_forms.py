@@ -116,7 +116,7 @@ def registration_review(values: Mapping[str, Any]) -> Screen:
         (
             T("<b>Please check:</b>"),
             T("Company: {value}", value=Verbatim(str(values.get("name", "")))),
-            T("Business registration number: {value}", value=Verbatim(str(values.get("brn", "")))),
+            T("Business registration number: {value}", value=Verbatim(fi.brn_text(str(values.get("brn", ""))))),
             T("Workplace: {value}", value=WithKorean(T(city.name), city.name_ko) if city else Verbatim("")),
             T("Contact person: {value}", value=Verbatim(str(values.get("contact", "")))),
         )

@@ -155,6 +155,11 @@ def brn_check_digit_ok(number: str) -> bool:
     return (10 - total % 10) % 10 == digits[9]
 
 
+def brn_text(number: str) -> str:
+    """A business registration number as Koreans write it (134-86-72683); stored as digits."""
+    return str(brn.format(number)) if len(number) == 10 and number.isdigit() else number
+
+
 def parse_brn(text: str, now: datetime) -> str:
     try:
         number = brn.validate(clean(text))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dialogs.employer import action_of, verified_text
 from dialogs.screens import Action, Screen
-from dialogs.uploads import document_name
+from dialogs.uploads import short_name
 from knowledge.text import Lines, Message, Name, T, Text, Verbatim
 
 
@@ -108,9 +108,7 @@ def share_documents_screen(
     if not uploaded:
         body.append(T("You have not uploaded any documents yet."))
     actions = [
-        action_of(
-            "toggle", T("✔ {name}", name=document_name(kind)) if kind in shared else document_name(kind), link_id, kind
-        )
+        action_of("toggle", T("✔ {name}", name=short_name(kind)) if kind in shared else short_name(kind), link_id, kind)
         for kind, _ in uploaded
     ]
     actions.append(action_of("home", T("« Back")))

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from dialogs.form_input import brn_text
 from dialogs.screens import Action, Screen
 from dialogs.staff import FUNNEL, STAGE_LABELS, action_of, occupation_name
 from knowledge.loader import load
@@ -128,8 +129,16 @@ def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
     if not companies:
         lines.append(S("None waiting."))
     actions = []
+    places = {m.id: m.name_ko for m in load().municipalities}  # the staff read Korean place names
     for ident, name, brn, city in companies:
-        lines.append(S("{name} · {brn} · {city}", name=Verbatim(name), brn=Verbatim(brn), city=Verbatim(city)))
+        lines.append(
+            S(
+                "{name} · {brn} · {city}",
+                name=Verbatim(name),
+                brn=Verbatim(brn_text(brn)),
+                city=Verbatim(places.get(city, city)),
+            )
+        )
         actions.append(action_of("verify", S("✔ Verified: {name}", name=Name(name)), ident))
     actions.append(action_of("menu", S("« Staff menu")))
     return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))

@@ -71,6 +71,12 @@ def document_name(kind: str) -> Text:
     return T("{name}", name=WithKorean(T(doc.name), doc.name_ko))
 
 
+def short_name(kind: str) -> Text:
+    """A checklist document's short name, for a button ("Passport"); its whole name without one."""
+    doc = next((d for d in load().documents if d.id == kind), None)
+    return T(doc.short) if doc is not None and doc.short else document_name(kind)
+
+
 def documents_screen(
     docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None, submit_token: str = ""
 ) -> Screen:

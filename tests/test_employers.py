@@ -172,6 +172,7 @@ async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothin
     await candidate.say("/share")
     await press(candidate, data="sh1:company:2")
     screen = (await press(candidate, data="sh1:shared:2"))[-1]
+    assert "Passport" in screen.button_texts  # short names: the whole ones ran past a phone's width
     await forge(candidate, ShareCB(act="shared", id=2, arg="passport_copy").pack(), screen)
     assert con.execute(links).fetchall() == [("declined", "[]"), ("active", "[]")]
     await press(candidate, data="sh1:toggle:2:passport_copy")
@@ -307,7 +308,8 @@ async def test_staff_verify_a_company_and_the_applicant_sees_it(
         ask = await invited(hr, applicant, "Hanbit Soft", BRN)
         assert "not yet verified" in ask[0].plain
         await admin.say("/staff")
-        await press(admin, data="st1:companies:")
+        waiting = await press(admin, data="st1:companies:")
+        assert "Hanbit Soft · 134-86-72683 · 수원시" in waiting[0].plain  # as staff write it, not ids
         await press(admin, data="st1:verify:1:")
         await press(applicant, data="sh1:approve:")
         shown = await applicant.say("/share")

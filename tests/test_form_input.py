@@ -376,3 +376,8 @@ async def test_typed_ambiguous_date_and_city_through_the_bot(bot: BotRunner, emu
     text = review[-1].plain
     assert "Date of birth (생년월일): April 3, 1995" in text, text
     assert "Suwon (수원시)" in text
+
+
+def test_business_numbers_are_shown_as_koreans_write_them() -> None:
+    assert fi.brn_text("1348672683") == "134-86-72683"
+    assert fi.brn_text("134867268") == "134867268"  # not ten digits: shown as stored
