@@ -18,6 +18,7 @@ from dialogs import statuses as st
 from dialogs.question_screens import display_value
 from dialogs.results import HEADLINE, MARK
 from dialogs.screens import Action, Screen
+from dialogs.uploads import document_name
 from knowledge.loader import load
 from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim, WithKorean
 from knowledge.verdict import Status, Verdict
@@ -238,7 +239,7 @@ def _history_lines(history: Sequence[HistoryRow]) -> Lines:
                 "{at}: {status} ({actor})",
                 at=h.at,
                 status=st.LABELS.get(h.to_status, T("Draft")),
-                actor=Verbatim(h.actor),
+                actor=actor_text(h.actor),
             )
         )
         if reason is not None:
@@ -266,7 +267,7 @@ def application_screen(d: ApplicationDetail) -> Screen:
                     "<b>Documents</b>: {n} files (sent below)",
                     len(d.documents),
                 ),
-                *(S("• {kind}: {name}", kind=Verbatim(kind), name=Verbatim(name)) for kind, name in d.documents),
+                *(S("• {kind}: {name}", kind=document_name(kind), name=Verbatim(name)) for kind, name in d.documents),
             )
         ),
         Lines((S("<b>History</b>"), _history_lines(d.history))),
@@ -374,11 +375,20 @@ ERRORS: dict[str, Text] = {
 }
 
 
+def actor_text(actor: str) -> Text | Verbatim:
+    """Who moved an application, as staff read it: "applicant", "cli" or "staff:<Telegram id>"."""
+    if actor == "cli":
+        return S("the CLI")
+    if actor == "applicant":
+        return S("the applicant")
+    if actor.startswith("staff:"):
+        return S("staff member {id}", id=Verbatim(actor.removeprefix("staff:")))
+    return Verbatim(actor)
+
+
 def decided_meanwhile(status: str, actor: str, at: datetime) -> Text:
     """A second reviewer's decision, refused: who moved the application first, and when."""
-    who: Text | Verbatim = (
-        S("the CLI") if actor == "cli" else S("the applicant") if actor == "applicant" else Verbatim(actor)
-    )
+    who = actor_text(actor)
     return S(
         "Not changed: the application was moved to {status} meanwhile, by {who} at {when}. Here it is as it stands now.",
         status=st.LABELS.get(status, Verbatim(status)),

@@ -58,6 +58,10 @@ async def test_review_a_submitted_application_and_request_information_in_the_app
     assert "Please add the apostille <b>now</b>" in confirm.plain
     done = await press_staff(admin, "✔ Confirm")
     assert "Done" in done[0].plain and "More information requested" in done[0].plain
+    # Documents by their names and who moved the application in words, not internal keys.
+    shown = "\n".join(m.plain for m in done)
+    assert "• Copy of your passport" in shown and "passport_copy:" not in shown
+    assert "(staff member 900)" in shown and "(applicant)" not in shown and "(the applicant)" in shown
     note = await wait_for_text(applicant, "Please add the apostille")
     assert korean(note.plain) and "<b>now</b>" in note.plain  # their language; the note as written
     rows = sqlite_db(settings).execute("select action, target, before, after from audit_log order by id").fetchall()
