@@ -247,7 +247,8 @@ async def test_delete_acts_only_from_the_screen_that_asked_and_once(
     await user.say("/start")
     db = sqlite_db(settings)
     first = (await user.say("/delete"))[-1]
-    await user.tap("No, keep it", message=first)
+    kept = await user.tap("No, keep it", message=first)
+    assert "Nothing was deleted." in kept[0].plain and "Question 1" in kept[0].plain  # and where they were
     late = await user.tap("Yes, delete everything", message=first)
     assert "nothing was deleted" in late[-1].plain
     assert db.execute("select count(*) from users where id = 405").fetchone() == (1,)

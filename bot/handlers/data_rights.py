@@ -12,9 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import EraseCB
 from bot.clock import Clock
 from bot.db.confirmations import ERASE, Confirmations
+from bot.db.repo import Person
 from bot.handlers.private import private_router
 from bot.i18n import Translator
+from bot.messaging import send_reply
+from bot.services import place
+from bot.services.application_documents import FormService
 from bot.services.data_rights import DataRightsService
+from bot.services.questionnaire import QuestionnaireService
+from bot.services.replies import Reply
 from knowledge.text import T, Verbatim
 
 
@@ -66,13 +72,18 @@ async def on_erase(
     tr: Translator,
     session: AsyncSession,
     clock: Clock,
+    person: Person,
+    questionnaire: QuestionnaireService,
+    form: FormService,
 ) -> None:
     await callback.answer()
     confirmations = Confirmations(session, clock)
     if not callback_data.sure:
         await confirmations.withdraw(callback.from_user.id, ERASE)  # "No" disarms the "Yes" beside it
         await session.commit()
-        await bot.send_message(callback.from_user.id, tr.render(T("Nothing was deleted.")))
+        kept = await place.step(person, questionnaire, form) or Reply()  # then where the person was
+        kept.notice = T("Nothing was deleted.")
+        await send_reply(bot, callback.from_user.id, kept, tr)
         return
     if not await confirmations.spend(callback.from_user.id, ERASE, callback_data.t):
         await bot.send_message(
