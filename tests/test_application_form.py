@@ -16,6 +16,7 @@ from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
 from tests.e2e import (
+    DOCUMENTS,
     JPEG,
     PDF,
     answer,
@@ -239,7 +240,7 @@ async def test_documents_upload_replace_remove_then_submit(
     # Submitting with documents missing is refused, naming them.
     refused = await user.tap(nav(user, "submit"))
     assert "documents are missing" in refused[0].plain and "Copy of your passport" in refused[0].plain
-    await upload_documents(user, emulator)
+    await upload_documents(user, emulator, DOCUMENTS[::-1])  # uploaded last to first
     assert "3 of 3 documents" in user.messages[-1].plain
     count = len(user.messages)
     await user.tap(nav(user, "submit"))
@@ -248,6 +249,7 @@ async def test_documents_upload_replace_remove_then_submit(
     html = summary.content.decode()
     assert "Date of birth" in html and "생년월일" in html and "134-86-72683" in html and "고용계약서" in html
     assert "This summary is not the application" in html
+    assert html.index("여권 사본") < html.index("학위증명서") < html.index("고용계약서")  # the checklist's order
     # The filing pack: the steps, every value on a copy button, the documents in order.
     pack = [
         m for m in user.messages[count:] if m.inline_keyboard or "filing pack" in m.plain or "in this order" in m.plain

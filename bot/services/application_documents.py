@@ -158,7 +158,7 @@ class FormService(FormFields):
             submitted=now,
             values=form.values,
             profile=p,
-            documents=[(k, d.sha256) for k, d in uploaded.items()],
+            documents=[(d.id, uploaded[d.id].sha256) for d in self._required(p) if d.id in uploaded],  # checklist order
             locale=press.locale,
         )
         fresh = await ApplicationRepo(self.session).get(app.id)
