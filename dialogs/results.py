@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from dialogs.citations import cite_words, sources_text
@@ -41,9 +42,14 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
     closed = now is not None and is_closed(now)
     body: list[Message] = [info_only_banner()] if closed else []
     body.append(HEADLINE[v.outcome])
-    advice = _advice(v)
-    if advice:
-        body.append(_lines([T("<b>What would make you eligible:</b>"), *(T("• {advice}", advice=a) for a in advice)]))
+    needed, either = _advice(v)
+    if needed or either:
+        wanted: list[Message] = [T("<b>What would make you eligible:</b>")]
+        wanted += [T("• {advice}", advice=a) for a in needed]
+        if either:  # the nearest pathways differ: one of them is enough
+            wanted.append(T("• <i>and one of these:</i>") if needed else T("• <i>One of these:</i>"))
+            wanted += [T("   – {advice}", advice=Joined(tuple(path))) for path in either]
+        body.append(_lines(wanted))
     if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
         body.append(
             T(
@@ -131,23 +137,31 @@ def _code_line(occ: Occupation) -> Text:
     )
 
 
-def _advice(v: Verdict) -> list[Text]:
-    """The smallest changes that would help: unmet conditions of the nearest pathways, then pending ones."""
+def _advice(v: Verdict) -> tuple[list[Text], list[list[Text]]]:
+    """The smallest changes that would help: what is needed in any case (the general conditions, and
+    what every nearest pathway lacks alike), and, where the nearest pathways differ, each one's own
+    lack, of which one is enough ("3 more years of experience" or "a Korean bachelor's", not both)."""
     if v.outcome is Outcome.ELIGIBLE:
-        return []
-    seen: set[Text] = set()
-    out: list[Text] = []
-    checks = [c for c in v.general if c.status is not Status.MET]
-    if any(c.condition.id == "job_offer" for c in checks):  # "an offer in Gyeonggi" says it already
-        checks = [c for c in checks if c.condition.id != "employer_gyeonggi"]
-    for result in v.holding or v.nearest:
-        checks += [c for c in result.checks if c.status is not Status.MET]
-    for c in checks:
-        a = c.advice()
-        if a not in seen:
-            seen.add(a)
-            out.append(a)
-    return out
+        return [], []
+    general = [c for c in v.general if c.status is not Status.MET]
+    if any(c.condition.id == "job_offer" for c in general):  # "an offer in Gyeonggi" says it already
+        general = [c for c in general if c.condition.id != "employer_gyeonggi"]
+    needed = _unique(c.advice() for c in general)
+    paths = [_unique(c.advice() for c in r.checks if c.status is not Status.MET) for r in v.holding or v.nearest]
+    shared = [a for a in _unique(a for path in paths for a in path) if all(a in path for path in paths)]
+    needed += [a for a in shared if a not in needed]
+    either: list[list[Text]] = []
+    for path in paths:
+        own = [a for a in path if a not in needed]
+        if own and own not in either:
+            either.append(own)
+    if len(either) == 1:  # one pathway left to fix: its needs are simply needed
+        needed += either.pop()
+    return needed, either
+
+
+def _unique(advice: Iterable[Text]) -> list[Text]:
+    return list(dict.fromkeys(advice))
 
 
 def _lines(lines: list[Message]) -> Lines:

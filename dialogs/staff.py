@@ -113,7 +113,11 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
     occupation = occupation_name(flt.occupation) if flt.occupation else S("all")
     language = Verbatim(flt.language) if flt.language else S("all")
     body: list[Message] = [
-        S("📥 <b>Review queue</b>: {n} applications, oldest first", n=total),
+        SP(
+            "📥 <b>Review queue</b>: {n} application, oldest first",
+            "📥 <b>Review queue</b>: {n} applications, oldest first",
+            total,
+        ),
         S(
             "Filters: status {status} · occupation {occupation} · language {language}",
             status=status,

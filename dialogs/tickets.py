@@ -147,7 +147,7 @@ class TicketDetail:
 
 
 def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: datetime) -> Screen:
-    body: list[Message] = [S("❓ <b>Questions</b>: {n} open, answered ones first, then oldest first", n=total)]
+    body: list[Message] = [S("❓ <b>Questions</b>: {n} open, the applicant's replies first, then the oldest", n=total)]
     if not rows:
         body.append(S("No open questions."))
     actions: list[Action] = []
