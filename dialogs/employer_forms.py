@@ -203,6 +203,16 @@ def obligations_screen(values: Mapping[str, Any], now: datetime) -> Screen:
             occupation=WithKorean(T(occ.name), occ.name_ko),
         )
     ]
+    if not occ.confirmed:  # listed by the Ministry's guideline, not by Gyeonggi's announcements (nurses)
+        body.append(
+            Lines(
+                (
+                    T("❓ {description}", description=T(occ.description)),
+                    cite_text(occ.cite),
+                    T("⚠️ Not certain: please ask the immigration helpline (1345) or Gyeonggi's call centre (031-120)."),
+                )
+            )
+        )
     # What is not met first; what is met, and the documents, folded (dialogs/budgets.py)
     met: list[Message] = []
     for o in checks:

@@ -7,16 +7,18 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.callbacks import EmpCB, ShareCB
-from bot.clock import FixedClock
+from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
+from bot.i18n import translator
 from bot.services.applications import ApplicationService
+from dialogs.employer_forms import obligations_screen
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.verdict import Status
@@ -279,6 +281,17 @@ def test_obligations_for_a_care_home_and_a_web_company() -> None:
     it = {o.id: o for o in obligations(EmployerFacts("network_developer", 50_000_000, 2, 1), on)}
     assert it["it_ratio"].uncertain and it["it_ratio"].status is Status.PENDING
     assert it["workplace"].uncertain
+
+
+def test_an_occupation_gyeonggi_has_not_confirmed_is_said_to_be_uncertain() -> None:
+    """Nurses: in the Ministry's guideline, not in Gyeonggi's announcements; an employer hiring one
+    is told so first, not shown every obligation met as if the job were in the programme."""
+    now = datetime(2026, 12, 10, 10, 0, tzinfo=SEOUL)
+    values = {"occupation": "nurse", "salary": 40_000_000, "korean": 3, "foreign": 0, "tax": "no"}
+    shown = "\n".join(translator("en").render(b) for b in obligations_screen(values, now).body[:2])
+    assert "Whether Gyeonggi's programme includes nurses is not confirmed" in shown and "031-120" in shown
+    web = dict(values, occupation="web_developer")
+    assert "not confirmed" not in "\n".join(translator("en").render(b) for b in obligations_screen(web, now).body)
 
 
 async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAPIEmulator) -> None:
