@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.clock import SEOUL
 from bot.i18n import translator
 from dialogs import flow
+from tests.answers import ELIGIBLE_WEB_DEV
 from tests.test_questionnaire import play
 
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=SEOUL)
@@ -31,21 +32,8 @@ def test_alternatives_are_listed_as_one_of_them() -> None:
 
 def test_alternatives_alone_are_one_of_them() -> None:
     """TOPIK 3 with 2 years: TOPIK 4, or 3 more years: the list said both were needed."""
-    advice = advice_of(
-        "web_developer",
-        "bachelor",
-        "abroad",
-        "no",
-        "=2",
-        "yes",
-        "topik",
-        "3",
-        "no",
-        "=Uzbekistan",
-        "yes",
-        "yes",
-        "=35,000,000",
-    )
+    topik_3 = tuple("3" if answer == "4" else answer for answer in ELIGIBLE_WEB_DEV)  # the one TOPIK answer
+    advice = advice_of(*topik_3)
     assert "<i>One of these:</i>" in advice
     assert "   – TOPIK level 4" in advice and "   – 3 years more of related work experience" in advice
 
