@@ -19,8 +19,9 @@ from dialogs import statuses as st
 from dialogs.filing import copy_value, parse_receipt
 from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
+from tests.answers import ELIGIBLE_WEB_DEV
 from tests.conftest import ADMIN, BotRunner
-from tests.e2e import answer, applicant_who_submitted, texts, wait_for_text
+from tests.e2e import answer, applicant_who_submitted, nav, texts, wait_for_text
 from tests.staff_e2e import open_application, press_staff
 from tests.test_decisions import _workers
 from tests.test_window_close import periodic
@@ -170,6 +171,11 @@ async def test_a_sent_application_stands_on_its_answers_as_sent(
     await user.say("/restart")
     await answer(user, "care_worker", "none")
     assert texts(await user.say("/gg24")) == pack
+    # Checked again to the end: the new result says it does not change the sent application.
+    await user.say("/restart")
+    await answer(user, *ELIGIBLE_WEB_DEV)
+    result = await user.tap(nav(user, "result"))
+    assert "Your application GG-2026-000001 was sent with your earlier answers" in result[0].plain
     assert texts(await user.say("/status")).startswith(status)  # then the question the person is on
     await admin.say("/staff")
     await press_staff(admin, "📥 Review queue")

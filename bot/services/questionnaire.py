@@ -21,7 +21,7 @@ from dialogs import statuses as st
 from dialogs.deadline import closed_screen, is_closed
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.typed_answers import Invalid
-from knowledge.text import T
+from knowledge.text import T, Verbatim
 from knowledge.verdict import Outcome, Status
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
@@ -169,7 +169,15 @@ class QuestionnaireService:
         else:
             await count_once(self.session, user_id, "eligible", occupation)
         await self.session.commit()
-        return Reply(screens)
+        sent = await ApplicationRepo(self.session).open_of(user_id, refused=st.NOT_RECOMMENDED)
+        if sent is None or not sent.reference:
+            return Reply(screens)
+        # A check made again after sending: the sent application keeps its answers (applications.answers).
+        notice = T(
+            "Your application <b>{ref}</b> was sent with your earlier answers: this result does not change it. See /status.",
+            ref=Verbatim(sent.reference),
+        )
+        return Reply(screens, notice)
 
     @QUESTIONNAIRE_ACTIONS("checklist")  # the ❌ verdict's button: nothing to save
     async def _checklist(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
