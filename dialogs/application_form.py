@@ -245,6 +245,8 @@ def display(key: str, value: Any) -> Message:
             return T("{name}", name=WithKorean(T(m.name), m.name_ko))
     if key in ("birth_date", "start_date"):
         return T("{date}", date=date.fromisoformat(value))
+    if key == "phone":  # stored as +821012345678
+        return T("{value}", value=Verbatim(fi.phone_text(str(value))))
     return T("{value}", value=Verbatim(str(value)))
 
 

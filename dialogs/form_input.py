@@ -92,6 +92,16 @@ def parse_phone(text: str, now: datetime) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_text(e164: str) -> str:
+    """A stored phone number (E.164) as people read it: 010-1234-5678 in Korea, +84 91 234 56 78 abroad."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if number.country_code == 82 else style.INTERNATIONAL)
+
+
 def parse_email(text: str, now: datetime) -> str:
     try:
         return validate_email(clean(text), check_deliverability=False).normalized
