@@ -133,6 +133,20 @@ async def test_submitted_applications_go_on_after_the_close(
     assert "I have applied for the visa" in (await user.say("/status"))[-1].button_texts  # the road goes on
 
 
+async def test_after_the_close_a_newcomer_is_not_asked_question_1_by_help_or_status(
+    bot: BotRunner, emulator: BotAPIEmulator, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.set(AFTER)
+    user = emulator.user(905)
+    start = texts(await user.say("/start"))
+    assert "Applications closed" in start and "Question 1" not in start
+    for command in ("/help", "/status"):
+        assert "Question 1" not in texts(await user.say(command)), command
+    await user.tap("🔍 See how I fit the rules")  # the check as information
+    await answer(user, "web_developer")  # begun: from now on it is their step
+    assert "Question 2" in texts(await user.say("/help"))
+
+
 @pytest.fixture
 def moved_close(tmp_path: Path) -> Iterator[None]:
     """knowledge/data with the close moved to 2027-03-31: the data changes, no code."""

@@ -78,10 +78,13 @@ class QuestionnaireService:
         return Reply([flow.next_screen(conv, self.clock.now())])
 
     async def unfinished(self, user_id: int) -> Reply | None:
-        """The current question; None once every question is answered (the summary)."""
+        """The current question; None once every question is answered (the summary), and after the
+        close for someone who never began (the check is then information only, begun from /start)."""
         _, conv = await self._load(user_id)
         now = self.clock.now()
-        return None if flow.position(conv, now) == "summary" else Reply([flow.next_screen(conv, now)])
+        if flow.position(conv, now) == "summary" or (not conv.answers and is_closed(now)):
+            return None
+        return Reply([flow.next_screen(conv, now)])
 
     async def restart(self, user_id: int) -> Reply:
         saved, _ = await self._load(user_id)
