@@ -376,6 +376,7 @@ ERRORS: dict[str, Text] = {
     "bad_id": S("Please send a Telegram user id: digits only (the person can find it with @userinfobot)."),
     "bad_text": S("Please send the text as a message (at most 4,000 characters)."),
     "no_versions": S("Write at least one version first."),
+    "not_sending": S("Nothing is left to send: the announcement has finished or was cancelled."),
 }
 
 

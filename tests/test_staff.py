@@ -313,13 +313,19 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
         await admin.say("Thông báo thử")
         await press_staff(admin, "👁 Preview")
         assert "40 recipients" in admin.messages[-1].plain
-        await press_staff(admin, "📤 Confirm and send")
+        sent_from = await press_staff(admin, "📤 Confirm and send")
+        confirm = next(m for m in admin.messages if "📤 Confirm and send" in m.button_texts)
+        again = await admin.tap("📤 Confirm and send", message=confirm)  # the same button again: said
+        assert "already used" in again[0].plain and sent_from
         await asyncio.sleep(1.5)
         asked = await press_staff(admin, "⏹ Cancel the rest")
         assert "Cancel announcement #1?" in asked[0].plain  # asked first
         cancelled = await press_staff(admin, "⏹ Yes, cancel the rest")
         assert "cancelled" in cancelled[0].plain
         report = await wait_for_text(admin, "is cancelled")
+        view = next(m for m in admin.messages if "⏹ Cancel the rest" in m.button_texts)  # an earlier view
+        late = await admin.tap("⏹ Cancel the rest", message=view)  # nothing left: said, not silence
+        assert "Nothing is left to send" in late[0].plain
         await asyncio.sleep(1.5)
     sent = sum(1 for i in range(40) if any("Thông báo thử" in m.plain for m in emulator.user(30_000 + i).messages))
     states = Counter(s for (s,) in con.execute("select state from outbox where announcement_id = 1"))

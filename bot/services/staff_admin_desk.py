@@ -142,8 +142,8 @@ class StaffAdminDesk(StaffDeskBase):
     @ACTIONS("annsend")
     async def _act_annsend(self, ident: int, arg: str) -> Reply:
         draft = self._get("draft")
-        if not draft:  # already sent (a second tap) or discarded
-            return await self._act_ann(0, "")
+        if not draft:  # already sent (a second tap) or discarded: said, with the list
+            return await self._with_notice(self._act_ann(0, ""), ui.ERRORS["used"])
         self._set(draft=None, awaiting=None)
         try:
             ann = await self.announcements.create(self.actor, draft)  # commits, the cleared draft with it
@@ -162,8 +162,10 @@ class StaffAdminDesk(StaffDeskBase):
     async def _act_anncancel(self, ident: int, arg: str) -> Reply:
         """Asks first: cancelling stops the messages not yet sent, for good."""
         ann = await self.announcements.get(ident)
-        if ann is None or ann.state != "sending":
+        if ann is None:
             return await self._act_annview(ident, "")
+        if ann.state != "sending":  # finished or cancelled meanwhile: nothing left to stop
+            return await self._with_notice(self._act_annview(ident, ""), ui.ERRORS["not_sending"])
         token = await self.confirmations.ask(self.actor, CANCEL_ANNOUNCEMENT, ident)
         await self._save()
         return Reply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
