@@ -119,6 +119,8 @@ def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
                 languages=Verbatim(", ".join(f"{lang} {k}" for lang, k in split["language"].most_common())),
             )
         )
+    if not top:
+        why_lines.append(S("(none yet)"))
     why = Lines(tuple(why_lines))
     return Screen("staff:stats", (funnel, occupations, languages, why), actions=(action_of("menu", S("« Staff menu")),))
 

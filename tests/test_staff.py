@@ -259,6 +259,14 @@ async def test_statistics_are_anonymous_counts_that_survive_deletion(
     assert again == shown
 
 
+def test_statistics_before_anyone_was_found_ineligible_say_so() -> None:
+    from bot.i18n import translator
+    from dialogs.staff_team import stats_screen
+
+    shown = "\n".join(translator("en").render(b) for b in stats_screen({}).body)
+    assert "unmet conditions)\n(none yet)" in shown  # not an empty heading
+
+
 async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_language(
     settings: Settings, clock: FixedClock
 ) -> None:
