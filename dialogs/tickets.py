@@ -73,6 +73,20 @@ def _case_lines(case: Mapping[str, Any], locale: str) -> list[Message]:
     return lines
 
 
+def _moved_since(now: tuple[str, str] | None) -> list[Message]:
+    """The case is what the person saw when asking; staff also see where the application stands now."""
+    if now is None:
+        return []
+    reference, status = now
+    return [
+        S(
+            "⚠️ Now: application {ref} is {status}",
+            ref=Verbatim(reference),
+            status=st.LABELS.get(status, T("Draft")),
+        )
+    ]
+
+
 def preview_screen(ticket_id: int, question: str, case: Mapping[str, Any], locale: str, days: int) -> Screen:
     """Before sending: the question and exactly what staff will see with it."""
     return Screen(
@@ -144,6 +158,8 @@ class TicketDetail:
     case: Mapping[str, Any]
     created_at: datetime
     thread: Sequence[ThreadRow]
+    # The application as it stands now, when it moved since the question was asked: (reference, status).
+    application_now: tuple[str, str] | None = None
 
 
 def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: datetime) -> Screen:
@@ -192,7 +208,7 @@ def ticket_screen(d: TicketDetail, locale: str) -> Screen:
             at=d.created_at,
         ),
         _typed(S("«{question}»", question=Verbatim(d.question)), d.question),
-        Lines((S("<b>Case</b>"), *_case_lines(d.case, locale))),
+        Lines((S("<b>Case</b>"), *_case_lines(d.case, locale), *_moved_since(d.application_now))),
         *_thread_blocks(d.thread),
     ]
     actions: list[Action] = []

@@ -27,7 +27,8 @@ from bot.services.tickets import TicketError, TicketService
 from dialogs import tickets as ui
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import eligible, find_button, sqlite_db, wait_for_text
+from tests.e2e import applicant_who_submitted, eligible, find_button, sqlite_db, wait_for_text
+from tests.test_status import change
 
 ADMIN = 900
 QUESTION = "Can my wife come with me on the E-7 visa?"
@@ -139,6 +140,22 @@ async def test_the_answer_line_is_in_the_applicants_language(
         written, sent = ("ko", ANSWER_KO) if "배우자는" in got.plain else ("en", "Yes, she can: apply for an F-3 visa.")
         expected = translator(lang).render(ui.staff_reply_text(written, sent))
         assert got.text == expected, lang  # rendered with the applicant's catalog, the staff text verbatim
+
+
+async def test_staff_see_where_the_application_stands_now_beside_the_case_as_asked(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    person = await applicant_who_submitted(emulator, 440)
+    await person.say(f"/ask {QUESTION}")
+    await press(person, "📨", "tk1:send:")
+    admin = emulator.user(ADMIN, language_code="en")
+    asked = await staff_open_first(admin)
+    assert "Application GG-2026-000001: Sent for pre-check" in asked and "Now:" not in asked
+    await change(settings, clock, "GG-2026-000001", "recommended")
+    await press(admin, "« ", "st1:")
+    later = await staff_open_first(admin)
+    assert "Application GG-2026-000001: Sent for pre-check" in later  # the case as the person saw it
+    assert "⚠️ Now: application GG-2026-000001 is Recommended" in later
 
 
 async def test_one_open_question_and_a_daily_limit(

@@ -258,8 +258,19 @@ class TicketService:
         thread = [ui.ThreadRow(m.author, m.text, m.at) for m in await self.repo.thread(ticket.id)]
         staff.audit(actor, "ticket.view", f"ticket:{ticket.id}", None, None)
         await self.session.commit()
+        apps = await ApplicationRepo(self.session).of_user(ticket.user_id)
+        latest = (apps[-1].reference or "", apps[-1].status) if apps else None
+        asked = ticket.case.get("application") or {}
+        moved = latest is not None and latest != (asked.get("reference") or "", asked.get("status"))
         return ui.TicketDetail(
-            ticket.id, ticket.status, ticket.language, ticket.question, dict(ticket.case), ticket.created_at, thread
+            ticket.id,
+            ticket.status,
+            ticket.language,
+            ticket.question,
+            dict(ticket.case),
+            ticket.created_at,
+            thread,
+            application_now=latest if moved else None,
         )
 
     # -- helpers ---------------------------------------------------------------------------------
