@@ -14,7 +14,7 @@ from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -23,7 +23,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from bot.clock import SEOUL
-from knowledge.text import Country, Joined, Lines, Message, Money, Text, Verbatim, WithKorean, YearMonth
+from knowledge.text import Country, Joined, Language, Lines, Message, Money, Text, Verbatim, WithKorean, YearMonth
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -141,6 +141,8 @@ class Translator:
             return esc(format_currency(value.krw, "KRW", locale=self.babel))
         if isinstance(value, Country):
             return esc(self.babel.territories.get(value.code, value.code))
+        if isinstance(value, Language):
+            return esc(_language_name(value.code, self.babel))
         if isinstance(value, YearMonth):
             return esc(format_skeleton("yMMMM", date(value.year, value.month, 1), locale=self.babel))
         if isinstance(value, datetime):
@@ -154,6 +156,15 @@ class Translator:
         if isinstance(value, int | float):
             return esc(format_decimal(value, format="#,##0.#", locale=self.babel))
         return esc(str(value))
+
+
+@cache
+def _language_name(code: str, reader: Locale) -> str:
+    """'vi' read in Korean: 베트남어; a code Babel does not know: the code."""
+    try:
+        return Locale.parse(code).get_display_name(reader) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 @cache

@@ -20,7 +20,7 @@ from dialogs.results import HEADLINE, MARK
 from dialogs.screens import Action, Screen
 from dialogs.uploads import document_name
 from knowledge.loader import load
-from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim, WithKorean
+from knowledge.text import SP, Language, Lines, Message, S, T, Text, Verbatim, WithKorean
 from knowledge.verdict import Status, Verdict
 
 OPEN_STATUSES = (st.SUBMITTED, st.FILED, st.UNDER_REVIEW, st.INFO_REQUESTED)
@@ -111,7 +111,7 @@ class QueueFilter:
 def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Screen:
     status = st.LABELS[flt.status] if flt.status else S("all open")
     occupation = occupation_name(flt.occupation) if flt.occupation else S("all")
-    language = Verbatim(flt.language) if flt.language else S("all")
+    language = Language(flt.language) if flt.language else S("all")
     body: list[Message] = [
         SP(
             "📥 <b>Review queue</b>: {n} application, oldest first",
@@ -135,7 +135,7 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
                         "{ref} · {status} · {lang} · {day}",
                         ref=Verbatim(r.reference),
                         status=st.LABELS.get(r.status, T("Draft")),
-                        lang=Verbatim(r.language),
+                        lang=Language(r.language),
                         day=r.submitted_at.date() if r.submitted_at else Verbatim("—"),
                     )
                     for r in rows
@@ -168,7 +168,7 @@ def filter_screen(kind: str, languages: Sequence[str]) -> Screen:
     elif kind == "occupation":
         actions = [action_of("setf", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]
     else:
-        actions = [action_of("setf", S("{code}", code=Verbatim(code)), arg=f"language={code}") for code in languages]
+        actions = [action_of("setf", S("{code}", code=Language(code)), arg=f"language={code}") for code in languages]
     actions.append(action_of("queue", S("« Review queue")))
     return Screen("staff:filter", (S("Choose a filter value:"),), actions=tuple(actions))
 
@@ -259,7 +259,7 @@ def application_screen(d: ApplicationDetail) -> Screen:
             "📄 <b>{ref}</b> · {status} · language {lang}",
             ref=Verbatim(d.reference),
             status=st.LABELS.get(d.status, T("Draft")),
-            lang=Verbatim(d.language),
+            lang=Language(d.language),
         ),
         Lines((S("<b>Answers</b>"), _answers_lines(d.answers))),
         Lines((S("<b>Verdict of the rules</b>"), _verdict_lines(d.verdict))),

@@ -11,7 +11,7 @@ from dialogs import statuses as st
 from dialogs.screens import Screen
 from dialogs.staff import action_of, occupation_name
 from knowledge.loader import load
-from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim
+from knowledge.text import SP, Joined, Language, Lines, Message, S, T, Text, Verbatim
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def audience_text(audience: Mapping[str, Any]) -> Message:
     if kind == "occupation":
         return S("applicants for {occupation}", occupation=occupation_name(value))
     if kind == "language":
-        return S("people using {language}", language=Verbatim(value))
+        return S("people using {language}", language=Language(value))
     if kind == "employers":
         return S("employers (registered companies' staff)")
     return S("everyone")
@@ -122,22 +122,23 @@ def announcement_report(announcement_id: int, state: str, counts: Mapping[str, i
 def draft_screen(draft: Mapping[str, Any], languages: Sequence[str]) -> Screen:
     versions: Mapping[str, str] = draft.get("versions", {})
     fallback = draft.get("fallback") or ""
-    written = [f"{code}{' ★' if code == fallback else ''}" for code in versions]
+    written = [S("{code} ★", code=Language(code)) if code == fallback else Language(code) for code in versions]
     body = Lines(
         (
             S("✍ <b>New announcement</b>"),
             S("Audience: {audience}", audience=audience_text(draft.get("audience", {}))),
-            S("Versions: {codes}", codes=Verbatim(", ".join(written) or "—")),
+            S("Versions: {codes}", codes=Joined(tuple(written)) if written else Verbatim("—")),
             S("★ = the version for languages without their own."),
             S("To write a version, pick its language, then send the text as a message (formatting is kept)."),
         )
     )
     actions = [
-        action_of("annlang", S("{code}", code=Verbatim(("✔ " if c in versions else "") + c)), arg=c) for c in languages
+        action_of("annlang", S("✔ {code}", code=Language(c)) if c in versions else S("{code}", code=Language(c)), arg=c)
+        for c in languages
     ]
     actions += [
         action_of("annaud", S("👥 Audience")),
-        *(action_of("annfb", S("★ Fallback: {code}", code=Verbatim(c)), arg=c) for c in versions if c != fallback),
+        *(action_of("annfb", S("★ Fallback: {code}", code=Language(c)), arg=c) for c in versions if c != fallback),
         action_of("annpreview", S("👁 Preview")),
         action_of("anndiscard", S("🗑 Discard")),
     ]
@@ -148,7 +149,7 @@ def audience_screen(languages: Sequence[str]) -> Screen:
     actions = [action_of("annset", S("everyone"), arg="all="), action_of("annset", S("employers"), arg="employers=")]
     actions += [action_of("annset", st.LABELS[s], arg=f"status={s}") for s in st.STATUSES if s != st.DRAFT]
     actions += [action_of("annset", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]
-    actions += [action_of("annset", S("{code}", code=Verbatim(c)), arg=f"language={c}") for c in languages]
+    actions += [action_of("annset", S("{code}", code=Language(c)), arg=f"language={c}") for c in languages]
     actions.append(action_of("newann", S("« Back")))
     return Screen(
         "staff:audience",
@@ -160,7 +161,7 @@ def audience_screen(languages: Sequence[str]) -> Screen:
 def version_prompt(code: str) -> Screen:
     return Screen(
         "staff:version",
-        (S("Send the text of the <b>{code}</b> version now.", code=Verbatim(code)),),
+        (S("Send the text of the <b>{code}</b> version now.", code=Language(code)),),
         actions=(action_of("newann", S("Cancel")),),
     )
 
@@ -178,7 +179,7 @@ def preview_screen(draft: Mapping[str, Any], per_language: Mapping[str, int], la
         if per_language.get(code):
             used = code if code in versions else fallback
             lines.append(
-                S("{code}: {n} (version {used})", code=Verbatim(code), n=per_language[code], used=Verbatim(used))
+                S("{code}: {n} (version {used})", code=Language(code), n=per_language[code], used=Language(used))
             )
     return Screen(
         "staff:preview",
@@ -188,4 +189,4 @@ def preview_screen(draft: Mapping[str, Any], per_language: Mapping[str, int], la
 
 
 def version_heading(code: str) -> Text:
-    return S("— version {code} —", code=Verbatim(code))
+    return S("— version {code} —", code=Language(code))

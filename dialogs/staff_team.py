@@ -10,7 +10,7 @@ from dialogs.form_input import brn_text
 from dialogs.screens import Action, Screen
 from dialogs.staff import FUNNEL, STAGE_LABELS, action_of, occupation_name
 from knowledge.loader import load
-from knowledge.text import Joined, Lines, Message, Name, S, T, Verbatim
+from knowledge.text import Joined, Language, Lines, Message, Name, S, T, Verbatim
 
 
 def team_screen(members: Sequence[tuple[int, str, bool]]) -> Screen:
@@ -101,7 +101,7 @@ def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
     languages = Lines(
         (
             S("<b>By language</b>"),
-            *(S("{name}: {row}", name=Verbatim(lang), row=row(v)) for lang, v in sorted(by_language.items())),
+            *(S("{name}: {row}", name=Language(lang), row=row(v)) for lang, v in sorted(by_language.items())),
         )
     )
     kb = load()
@@ -151,13 +151,13 @@ def asked_screen(unmatched: Sequence[tuple[str, str, int]], unhelpful: Sequence[
     first (anonymous counts: the normalised text, no person), to improve knowledge/data/faq*.yaml."""
     lines: list[Message] = [S("🔎 <b>Questions the FAQ could not answer</b> (count · language · text)")]
     lines += [
-        S("{n} · {language} · {text}", n=n, language=Verbatim(lang), text=Verbatim(key)) for lang, key, n in unmatched
+        S("{n} · {language} · {text}", n=n, language=Language(lang), text=Verbatim(key)) for lang, key, n in unmatched
     ]
     if not unmatched:
         lines.append(S("(none yet)"))
     helpless: list[Message] = [S("👎 <b>Answers found unhelpful</b> (count · language · FAQ entry)")]
     helpless += [
-        S("{n} · {language} · {text}", n=n, language=Verbatim(lang), text=Verbatim(key)) for lang, key, n in unhelpful
+        S("{n} · {language} · {text}", n=n, language=Language(lang), text=Verbatim(key)) for lang, key, n in unhelpful
     ]
     if not unhelpful:
         helpless.append(S("(none yet)"))

@@ -17,7 +17,7 @@ from dialogs import statuses as st
 from dialogs.results import HEADLINE
 from dialogs.screens import Action, Screen
 from dialogs.staff import action_of, occupation_name
-from knowledge.text import SP, Lines, Message, S, T, Text, Verbatim
+from knowledge.text import SP, Language, Lines, Message, S, T, Text, Verbatim
 from knowledge.verdict import Outcome
 
 MAX_QUESTION = 1500  # characters of a question or a reply: phone-sized, well within a message
@@ -173,7 +173,7 @@ def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: dat
             "#{id} · {age} · {lang}{answered}",
             id=r.id,
             age=SP("{n} day", "{n} days", days),
-            lang=Verbatim(r.language),
+            lang=Language(r.language),
             answered=Verbatim(" · ↩️" if r.answered else ""),  # the words are in the legend: a row is 32 wide
         )
         actions.append(action_of("tkopen", label, r.id))
@@ -204,7 +204,7 @@ def ticket_screen(d: TicketDetail, locale: str) -> Screen:
             "❓ <b>Question #{id}</b> · {status} · language {lang} · asked {at}",
             id=d.id,
             status=status,
-            lang=Verbatim(d.language),
+            lang=Language(d.language),
             at=d.created_at,
         ),
         _typed(S("«{question}»", question=Verbatim(d.question)), d.question),

@@ -79,6 +79,13 @@ class Country:
 
 
 @dataclass(frozen=True)
+class Language:
+    """A language by its catalog code (vi, zh_Hans); rendered as its name in the reader's language (CLDR)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class YearMonth:
     """A month of a year, rendered per locale ("February 2026", "2026년 2월")."""
 

@@ -72,15 +72,18 @@ async def test_announcement_to_2000_with_flood_control_and_a_kill_is_exactly_onc
         await press(admin, "🌐 English")
         await press(admin, "📣 Announcements")
         await press(admin, "✍ New announcement")
-        await press(admin, "ko")
+        await press(admin, "Korean")
         await say(admin, KO_TEXT)
-        await press(admin, "en")
+        await press(admin, "English")
         await say(admin, f"<b>{EN_TEXT}</b>")
-        await press(admin, "★ Fallback: en")
+        await press(admin, "★ Fallback: English")
         preview = await press(admin, "👁 Preview", count=3)
         assert KO_TEXT in preview[0].plain and EN_TEXT in preview[1].plain
         assert "2,001 recipients" in preview[2].plain  # the 2,000 and the admin
-        assert "vi: 500 (version en)" in preview[2].plain and "ko: 501 (version ko)" in preview[2].plain
+        assert (
+            "Vietnamese: 500 (version English)" in preview[2].plain
+            and "Korean: 501 (version Korean)" in preview[2].plain
+        )
         emulator.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         await press(admin, "📤 Confirm and send")
         for _ in range(600):  # let about a third go out, then kill -9 mid-broadcast

@@ -222,7 +222,7 @@ async def test_the_staff_screens_fit_a_phone(
         ("annlang:0:ko", "설명회 안내: 12월 3일 수원"),
     ]:
         await _staff(admin, act, typed)
-    await press(admin, "en", callback_prefix(StaffCB, "annlang"))
+    await press(admin, "", callback_prefix(StaffCB, "annlang") + "0:en")
     await admin.say("<b>Information session</b>: 3 December, Suwon")
     for act in ("annfb", "annpreview", "annsend"):
         await _staff(admin, act)

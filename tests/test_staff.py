@@ -249,7 +249,7 @@ async def test_statistics_are_anonymous_counts_that_survive_deletion(
     assert "Started the questionnaire: 2" in shown and "Finished the questionnaire: 2" in shown
     assert "Not eligible (❌): 1" in shown and "Submitted: 1" in shown  # looking twice counted once
     assert "Network systems developer (네트워크시스템 개발자): 0 / 1 / 0 / 1 / 0 / 0 / 0" in shown
-    assert "ko: 1 / 1 / 1 / 0 / 1 / 1 / 0" in shown
+    assert "Korean: 1 / 1 / 1 / 0 / 1 / 1 / 0" in shown  # the language by its name, in the reader's
     assert "1 × At least 5 years of related work experience" in shown
     assert "307" not in shown and "NGUYEN" not in shown  # nobody in it
     await short.say("/delete")
@@ -265,6 +265,15 @@ def test_statistics_before_anyone_was_found_ineligible_say_so() -> None:
 
     shown = "\n".join(translator("en").render(b) for b in stats_screen({}).body)
     assert "unmet conditions)\n(none yet)" in shown  # not an empty heading
+
+
+def test_staff_read_languages_by_name_in_their_own_language() -> None:
+    from bot.i18n import translator
+    from dialogs.staff_announcements import audience_text
+
+    audience = {"kind": "language", "value": "vi"}
+    assert translator("ko").render(audience_text(audience)) == "베트남어 사용자"
+    assert "Vietnamese" in translator("en").render(audience_text(audience))
 
 
 async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_language(
@@ -316,8 +325,8 @@ async def test_an_admin_cancels_an_announcement_and_gets_the_report(
         await press_staff(admin, "📣 Announcements")
         await press_staff(admin, "✍ New announcement")
         await press_staff(admin, "👥 Audience")
-        await press_staff(admin, "vi")
-        await press_staff(admin, "vi")
+        await press_staff(admin, "Vietnamese")  # the audience: people using Vietnamese
+        await press_staff(admin, "Vietnamese")  # the version
         await admin.say("Thông báo thử")
         await press_staff(admin, "👁 Preview")
         assert "40 recipients" in admin.messages[-1].plain

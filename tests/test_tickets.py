@@ -83,7 +83,7 @@ async def test_ask_answer_reply_close_across_a_restart(
 
     admin = emulator.user(ADMIN, language_code="en")
     opened = await staff_open_first(admin)
-    assert QUESTION in opened and "language en" in opened and "Occupation:" in opened
+    assert QUESTION in opened and "language English" in opened and "Occupation:" in opened
     await press(admin, "✍️ Reply", "st1:tkreply:")
     await bot.restart()  # the awaited reply is in the staff session: nothing is lost
     done = plain(await admin.say(ANSWER_KO))
