@@ -384,4 +384,4 @@ async def test_staff_see_what_people_asked(staff_bot: BotRunner, emulator: BotAP
     await admin.say("/staff")
     await press_staff(admin, "🌐 English")
     shown = texts(await press_staff(admin, "🔎 What people asked"))
-    assert "1 · en · where can i buy a sim card" in shown
+    assert "1 · English · where can i buy a sim card" in shown
