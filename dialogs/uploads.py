@@ -84,14 +84,17 @@ def documents_screen(
     lines: list[Message] = []
     actions: list[Action] = []
     # Buttons name their document by its short name with its state, so nobody scrolls up to see
-    # which is which: "📤 Passport" to send, "✅ Passport" to replace, "🗑" beside it to remove.
+    # which is which: "📤 Passport" to send, "✅ Passport" to replace or, on that prompt, "🗑" to remove:
+    # two taps, the first naming the document (a 🗑 beside every uploaded one was tapped by mistake
+    # as the rows moved after each upload).
     for n, d in enumerate(docs, start=1):
         mark = "✅" if d.id in uploaded else "⬜"
         lines.append(T("{n}. {mark} {name}", n=n, mark=mark, name=WithKorean(T(d.name), d.name_ko)))
         short = T(d.short) if d.short else T("Document {n}", n=n)
         if d.id in uploaded:
             actions.append(Action(f"doc:{d.id}", T("✅ {name}", name=short)))
-            actions.append(Action(f"rmdoc:{d.id}", T("🗑 Remove")))
+            if awaiting == d.id:
+                actions.append(Action(f"rmdoc:{d.id}", T("🗑 Remove")))
         else:
             actions.append(Action(f"doc:{d.id}", T("📤 {name}", name=short)))
     done = sum(d.id in uploaded for d in docs)

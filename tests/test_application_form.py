@@ -229,6 +229,9 @@ async def test_documents_upload_replace_remove_then_submit(
     await user.send_photo(JPEG)
     await emulator.wait_processed()
     assert "2 of 3 documents" in user.messages[-1].plain, user.messages[before:]
+    assert "🗑 Remove" not in user.messages[-1].button_texts  # removing starts from the document itself
+    prompt = await user.tap(nav_arg(user, "doc", "degree_certificate"))
+    assert prompt[-1].button_texts.count("🗑 Remove") == 1  # that document's, beside it
     await user.tap(nav_arg(user, "rmdoc", "degree_certificate"))
     files = list(Path(settings.files_dir).rglob("*.bin")) if Path(settings.files_dir).exists() else []
     assert len(files) == 1
@@ -236,6 +239,7 @@ async def test_documents_upload_replace_remove_then_submit(
     await user.tap(nav_arg(user, "doc", "passport_copy"))
     await upload(user, emulator, PDF + b"% v2\n", "passport2.pdf", "application/pdf")
     assert len(list(Path(settings.files_dir).rglob("*.bin"))) == 1
+    await user.tap(nav_arg(user, "doc", "passport_copy"))
     removed = await user.tap(nav_arg(user, "rmdoc", "passport_copy"))
     assert "0 of 3 documents" in removed[-1].plain
     # Submitting with documents missing is refused, naming them.
