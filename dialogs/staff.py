@@ -1,6 +1,8 @@
-"""The staff interface's screens: menu, review queue, an application, decisions (the admin screens
-are in dialogs/staff_team.py, the announcements in dialogs/staff_announcements.py). Texts are S() (the "staff" catalog: Korean, English as the source); names the applicant
-also sees (statuses, occupations, reasons) are T() and render in the staff member's language.
+"""The staff interface's screens: menu, review queue, an application (the decision's steps are in
+dialogs/staff_decisions.py, the admin screens in dialogs/staff_team.py, the announcements in
+dialogs/staff_announcements.py). Texts are S() (the "staff" catalog: Korean, English as the source);
+names the applicant also sees (statuses, occupations, reasons) are T() and render in the staff
+member's language.
 
 Action names are "act:id:arg"; bot/render.py packs them into StaffCB callback data.
 """
@@ -297,73 +299,6 @@ def application_screen(d: ApplicationDetail) -> Screen:
     return Screen(f"staff:app:{d.id}", tuple(body), actions=tuple(actions))
 
 
-def reason_screen(app_id: int, reference: str, status: str) -> Screen:
-    """The reasons (sentences the applicant reads) numbered in the text; a button per number."""
-    reasons = list(st.REASONS[status].items())
-    actions = [
-        action_of("reason", S("{name}", name=Verbatim(str(i))), app_id, key) for i, (key, _) in enumerate(reasons, 1)
-    ]
-    actions.append(action_of("open", S("Cancel"), app_id))
-    numbered = [T("{mark} {text}", mark=Verbatim(f"{i}."), text=label) for i, (_, label) in enumerate(reasons, 1)]
-    return Screen(
-        "staff:reason",
-        (
-            S(
-                "<b>{ref}</b> → {status}: choose the reason the applicant will read.",
-                ref=Verbatim(reference),
-                status=st.LABELS[status],
-            ),
-            Lines(tuple(numbered)),
-        ),
-        actions=tuple(actions),
-    )
-
-
-def note_screen(app_id: int) -> Screen:
-    return Screen(
-        "staff:note",
-        (
-            S(
-                "Type a note for the applicant: it is sent as you write it, marked as your note. Or continue without one."
-            ),
-        ),
-        actions=(action_of("confirm", S("Continue without a note"), app_id), action_of("open", S("Cancel"), app_id)),
-    )
-
-
-def confirm_screen(
-    app_id: int,
-    reference: str,
-    status: str,
-    reason: str | None,
-    note: str | None,
-    issued: int,
-    quota: int,
-    token: str,
-) -> Screen:
-    """The last step of a decision; its Confirm carries a one-time token (bot/db/confirmations.py)."""
-    lines: list[Message] = [S("<b>{ref}</b> → {status}", ref=Verbatim(reference), status=st.LABELS[status])]
-    label = st.REASONS.get(status, {}).get(reason or "")
-    if label is not None:
-        lines.append(S("Reason: {reason}", reason=label))
-    if note:
-        lines.append(S("Note: {note}", note=Verbatim(note)))
-    if status == st.RECOMMENDED:
-        lines.append(
-            S(
-                "This uses one recommendation of the quota: {issued} of {quota} issued so far.",
-                issued=issued,
-                quota=quota,
-            )
-        )
-    lines.append(S("The applicant is told in their language."))
-    return Screen(
-        "staff:confirm",
-        (Lines(tuple(lines)),),
-        actions=(action_of("commit", S("✔ Confirm"), app_id, token), action_of("open", S("Cancel"), app_id)),
-    )
-
-
 ERRORS: dict[str, Text] = {
     "quota": S("The quota is used up: no recommendation can be issued."),
     "stale": S("That application has changed in the meantime; here it is as it stands now."),
@@ -389,22 +324,3 @@ def actor_text(actor: str) -> Text | Verbatim:
     if actor.startswith("staff:"):
         return S("staff member {id}", id=Verbatim(actor.removeprefix("staff:")))
     return Verbatim(actor)
-
-
-def decided_meanwhile(status: str, actor: str, at: datetime) -> Text:
-    """A second reviewer's decision, refused: who moved the application first, and when."""
-    who = actor_text(actor)
-    return S(
-        "Not changed: the application was moved to {status} meanwhile, by {who} at {when}. Here it is as it stands now.",
-        status=st.LABELS.get(status, Verbatim(status)),
-        who=who,
-        when=at,
-    )
-
-
-def done_line(reference: str, status: str) -> Text:
-    return S(
-        "Done: <b>{ref}</b> is now {status}. The applicant will be told.",
-        ref=Verbatim(reference),
-        status=st.LABELS[status],
-    )

@@ -116,7 +116,9 @@ def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
                 occupations=Joined(
                     tuple(S("{name} {n}", name=occupation_name(o), n=k) for o, k in split["occupation"].most_common(3))
                 ),
-                languages=Verbatim(", ".join(f"{lang} {k}" for lang, k in split["language"].most_common())),
+                languages=Joined(
+                    tuple(S("{name} {n}", name=Language(lang), n=k) for lang, k in split["language"].most_common())
+                ),
             )
         )
     if not top:

@@ -251,6 +251,7 @@ async def test_statistics_are_anonymous_counts_that_survive_deletion(
     assert "Network systems developer (네트워크시스템 개발자): 0 / 1 / 0 / 1 / 0 / 0 / 0" in shown
     assert "Korean: 1 / 1 / 1 / 0 / 1 / 1 / 0" in shown  # the language by its name, in the reader's
     assert "1 × At least 5 years of related work experience" in shown
+    assert "by language: English 1" in shown  # named, not coded
     assert "307" not in shown and "NGUYEN" not in shown  # nobody in it
     await short.say("/delete")
     await short.tap("Yes, delete everything")

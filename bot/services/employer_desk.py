@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import EmployerMember, User
+from bot.db.models import Company, EmployerLink, EmployerMember, User
 from bot.services import modes
 from bot.services.actions import ActionTable
 from bot.services.employers import EmployerError, EmployerService
@@ -200,10 +200,7 @@ class ShareDesk:
         self.user = user
 
     async def home(self, notice: Message | None = None) -> Reply:
-        rows = [
-            sharing.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
-            for link, company in await self.employers.links_of(self.user.id)
-        ]
+        rows = [_row(link, company) for link, company in await self.employers.links_of(self.user.id)]
         return Reply([sharing.share_screen(rows)], notice)
 
     async def press(self, act: str, ident: int, arg: str) -> Reply:
@@ -234,14 +231,7 @@ class ShareDesk:
         found = await self.employers.own_link(self.user.id, ident)
         if found is None or found[0].state != "active":
             return await self.home(ui.ERRORS["gone"])
-        link, company = found
-        return Reply(
-            [
-                sharing.company_screen(
-                    sharing.LinkRow(link.id, company.name, company.verified_at is not None, link.state)
-                )
-            ]
-        )
+        return Reply([sharing.company_screen(_row(*found))])
 
     @SHARE_ACTIONS("approve", approve=True)
     @SHARE_ACTIONS("decline", approve=False)
@@ -285,3 +275,7 @@ class ShareDesk:
             return await self.home()
         company = redeemed.company
         return Reply([sharing.approval_screen(redeemed.link.id, company.name, company.verified_at is not None)])
+
+
+def _row(link: EmployerLink, company: Company) -> sharing.LinkRow:
+    return sharing.LinkRow(link.id, company.name, company.verified_at is not None, link.state)

@@ -22,6 +22,7 @@ from bot.services.staff_ticket_desk import StaffTicketDesk
 from bot.services.uploads import StoredFile, stored_file
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
+from dialogs import staff_decisions as decisions
 from dialogs import staff_team as team_ui
 from dialogs import statuses as st
 from dialogs.results import quota_screen
@@ -199,7 +200,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
         await self._save()
         if arg in st.REASONS:
-            return Reply([ui.reason_screen(ident, app.reference or "", arg)])
+            return Reply([decisions.reason_screen(ident, app.reference or "", arg)])
         return await self._confirm(ident)
 
     def _decision(self, ident: int) -> dict[str, Any] | None:
@@ -213,7 +214,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
         self._set(decision={**decision, "reason": arg}, awaiting={"kind": "note"})
         await self._save()
-        return Reply([ui.note_screen(ident)])
+        return Reply([decisions.note_screen(ident)])
 
     @ACTIONS("confirm")
     async def _act_confirm(self, ident: int, arg: str) -> Reply:
@@ -226,7 +227,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         if decision is None or app is None:
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
         token = await self.confirmations.ask(self.actor, DECIDE, ident)  # this screen's Confirm, once
-        screen = ui.confirm_screen(
+        screen = decisions.confirm_screen(
             ident,
             app.reference or "",
             decision["status"],
@@ -271,7 +272,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             if bad.code == "gone":
                 return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
             return await self._with_notice(self._act_open(ident, "", files=False), _refusal(bad))
-        return await self._with_notice(self._act_open(ident, "", files=False), ui.done_line(reference, status))
+        return await self._with_notice(self._act_open(ident, "", files=False), decisions.done_line(reference, status))
 
 
 def _refusal(bad: ApplicationError) -> Message:
@@ -279,5 +280,5 @@ def _refusal(bad: ApplicationError) -> Message:
     if bad.code == "quota":
         return ui.ERRORS["quota"]
     if bad.last is not None:
-        return ui.decided_meanwhile(bad.last.status, bad.last.actor, bad.last.at)
+        return decisions.decided_meanwhile(bad.last.status, bad.last.actor, bad.last.at)
     return ui.ERRORS["not_allowed"]
