@@ -61,6 +61,23 @@ def pending_prompt(key: str, pending: dict[str, Any]) -> Text:
 
 NAV_BACK = Action("back", T("« Back"))
 NAV_RESTART = Action("restart", T("Start over"))
+# A "No" that changes nothing: the handler shows where the person was (bot/handlers/applicant.py).
+STAY = "stay"
+
+
+def restart_question() -> Screen:
+    """/restart or "Start over" while an application is being prepared: the answers the draft rests
+    on would be cleared, so the person is asked first (the draft and its documents are kept)."""
+    return Screen(
+        "restart:sure",
+        (
+            T("<b>Start the check over?</b>"),
+            T(
+                "Your answers will be cleared. Your draft application and its documents are kept, but you will need to finish the check again before you can send it."
+            ),
+        ),
+        actions=(Action("restart_sure", T("Yes, start over")), Action(STAY, T("No, keep my answers"))),
+    )
 
 
 def question_screen(conv: Conversation, q: Question, now: datetime) -> Screen:

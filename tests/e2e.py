@@ -173,7 +173,10 @@ JPEG = make_jpeg()
 
 async def eligible(user: FakeUser, command: str = "/start") -> None:
     """From ``command`` (/start, or /restart from wherever the person is) to an eligible result."""
-    await user.say(command)
+    shown = await user.say(command)
+    sure = callback_prefix(NavCB, "restart_sure")
+    if shown and any(d and d.startswith(sure) for row in shown[-1].buttons for _, d in row):
+        await user.tap(nav(user, "restart_sure"))  # /restart while a draft is prepared asks first
     await answer(user, *ELIGIBLE_IN_KOREA)
     await user.tap(nav(user, "result"))
 

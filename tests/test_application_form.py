@@ -377,3 +377,41 @@ def test_upload_buttons_name_their_document_and_fit_a_phone() -> None:
             assert len(labels) == len(docs) + (awaiting is not None)  # 🗑 beside the document being replaced
             assert all(len(label) <= 22 for label in labels), (locale, [x for x in labels if len(x) > 22])
             assert not any(ch.isdigit() for label in labels for ch in label), (locale, labels)
+
+
+async def test_starting_the_check_over_while_preparing_asks_first_and_no_keeps_everything(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """/restart (or the result's "Start over") in the middle of the form would clear the answers the
+    draft rests on: asked first; "No" is back at the field with nothing changed, "Yes" restarts and
+    keeps the draft."""
+    user = emulator.user(605)
+    await consented(user)
+    db = sqlite_db(settings)
+
+    def answers() -> str:
+        return db.execute("select answers from questionnaires where user_id = 605").fetchone()[0]
+
+    before = answers()
+    asked = await user.say("/restart")
+    assert "Start the check over?" in asked[-1].plain and "documents are kept" in asked[-1].plain
+    assert asked[-1].button_texts == ["Yes, start over", "No, keep my answers"]
+    assert answers() == before
+    kept = await user.tap("No, keep my answers")
+    assert "Your full name exactly as in your passport" in kept[-1].plain
+    await user.say("Nguyen Van An")  # typed text still fills the form
+    assert "date of birth" in keyboard_message(user).plain.lower()
+    assert answers() == before
+    await user.say("/restart")
+    restarted = await user.tap("Yes, start over")
+    assert "Starting over." in texts(restarted) and "Which job will you do in Korea?" in restarted[-1].plain
+    assert db.execute("select count(*) from applications where user_id = 605").fetchone()[0] == 1  # kept
+    await answer(user, "web_developer")  # typed and tapped answers go to the questionnaire again
+    assert "Question 2" in keyboard_message(user).plain
+
+
+async def test_starting_over_without_a_draft_asks_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    user = emulator.user(606)
+    await eligible(user)
+    shown = await user.tap(nav(user, "restart"))  # the result's "Start over"
+    assert "Starting over." in texts(shown) and "Which job will you do in Korea?" in shown[-1].plain

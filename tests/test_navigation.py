@@ -224,7 +224,8 @@ async def test_a_button_no_desk_knows_answers_on_the_screen_it_was_on(
     shown = await forge(user, NavCB(act="retired", at="name", arg="").pack(), field)
     assert "earlier message" in texts(shown) and "Your full name exactly as in your passport" in shown[-1].plain
     assert state() == before
-    await user.say("/restart")
+    await user.say("/restart")  # a draft is being prepared: asked first
+    await user.tap(nav(user, "restart_sure"))
     question = keyboard_message(user)
     before = state()
     shown = await forge(user, NavCB(act="retired", at="occupation", arg="").pack(), question)

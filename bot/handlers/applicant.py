@@ -29,6 +29,7 @@ from bot.services.tickets import TicketService
 from bot.speed.filters import on_loop
 from bot.telegram import AiogramTelegram
 from dialogs import application_form as af
+from dialogs.question_screens import STAY
 from knowledge.text import T
 
 
@@ -38,11 +39,8 @@ async def on_start(
     await send_reply(bot, message.chat.id, await place.start(person, questionnaire, form), tr)
 
 
-async def on_restart(
-    message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator, person: Person
-) -> None:
-    await questionnaire.take_typed_text(person)
-    await send_reply(bot, message.chat.id, await questionnaire.restart(person.id), tr)
+async def on_restart(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
+    await send_reply(bot, message.chat.id, await questionnaire.restart(message.chat.id), tr)
 
 
 async def on_help(
@@ -127,6 +125,8 @@ async def _desk_answer(
     """Whose button it is: the FAQ's and the documents' by their action name (each desk's table);
     on a form screen (a field, the review, the consent), or one of the form's own actions, the
     form's; the rest the questionnaire's. None: show where the person was."""
+    if press.act == STAY:  # a confirmation's "No"
+        return None
     if press.act in FAQ_ACTIONS:
         return await FAQ_ACTIONS.run(faq, press.act, press)
     if press.act in DOCUMENT_ACTIONS:

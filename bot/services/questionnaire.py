@@ -19,6 +19,7 @@ from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs.deadline import closed_screen, is_closed
+from dialogs.question_screens import restart_question
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.typed_answers import Invalid
 from knowledge.text import T, Verbatim
@@ -86,8 +87,16 @@ class QuestionnaireService:
             return None
         return Reply([flow.next_screen(conv, now)])
 
-    async def restart(self, user_id: int) -> Reply:
+    async def restart(self, user_id: int, *, sure: bool = False) -> Reply:
+        """The check from its first question, typed text answering it; while a draft is being
+        prepared (consent given, not sent, window open), only once the person said yes."""
+        now = self.clock.now()
+        if not sure and not is_closed(now):
+            draft = await ApplicationRepo(self.session).latest_in(user_id, st.DRAFT)
+            if draft is not None and draft.consent_at is not None:
+                return Reply([restart_question()])
         saved, _ = await self._load(user_id)
+        await modes.put_by_id(self.session, user_id, Mode.CHECK)
         conv = q.restart()
         await self.repo.set_outcome(user_id, None)
         await self._save(user_id, replace(saved, completed_at=None), conv)
@@ -132,8 +141,9 @@ class QuestionnaireService:
         return Reply([flow.next_screen(answer, now)])
 
     @QUESTIONNAIRE_ACTIONS("restart")
-    async def _restart(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
-        return await self.restart(press.user_id)
+    @QUESTIONNAIRE_ACTIONS("restart_sure", sure=True)
+    async def _restart(self, press: Press, conv: q.Conversation, now: datetime, *, sure: bool = False) -> Reply:
+        return await self.restart(press.user_id, sure=sure)
 
     @QUESTIONNAIRE_ACTIONS("info_check")  # after the close: the check as information only
     async def _info_check(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
