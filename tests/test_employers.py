@@ -187,7 +187,18 @@ async def test_a_declined_invite_links_nothing_and_viewing_shares_changes_nothin
         ("Daon Care", "active", ["passport_copy"]),
     ]
     await other.say("/mydata")
-    assert json.loads(other.documents[-1].content)["your_company"]["company"] == "Daon Care"
+    company = json.loads(other.documents[-1].content)["your_company"]
+    assert (company["company"], company["contact_person"]) == ("Daon Care", "Kim Minji, HR")
+    # A registration begun and not finished is theirs too.
+    await hr.say("/mydata")
+    assert json.loads(hr.documents[-1].content)["company_registration_in_progress"] is None
+    halfway = emulator.user(718)
+    await halfway.say("/employer")
+    await press(halfway, data="em1:register:")
+    await halfway.say("Half Done Ltd")
+    await halfway.say("/mydata")
+    unfinished = json.loads(halfway.documents[-1].content)["company_registration_in_progress"]
+    assert "Half Done Ltd" in json.dumps(unfinished)
     # The employer's "send me the shared documents" after the candidate stopped sharing: said, not silence.
     await other.say("/employer")
     candidates = await emp(other, "👤")

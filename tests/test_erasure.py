@@ -21,7 +21,7 @@ from bot.db.models import Base, Company, User
 from bot.services.data_rights import ERASED
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
-from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, wait_for_text
+from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, texts, wait_for_text
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
 
@@ -31,6 +31,7 @@ THIRD_BRN = "124-81-00998"
 NOTE = "Please bring the original passport"
 QUESTION = "Is my apostilled diploma from Hanoi enough?"
 STAFF_ANSWER = "Yes, with its Korean translation"
+UNANSWERED = "Where can I buy a SIM card with passport M98765432?"
 
 
 @pytest.fixture(params=["sqlite", "postgresql+redis"])
@@ -92,6 +93,8 @@ async def test_delete_leaves_no_trace_of_the_person(
 
     # The person applies with documents; an employer is linked through the person's invite code.
     await submitted_via_bot(person, emulator)
+    # A question the FAQ cannot answer, with their passport number in it: their words, kept as theirs.
+    assert "I am not sure I understood" in texts(await person.say(UNANSWERED))
     await register(hr, "Hanbit Soft", BRN)
     await person.say("/share")
     code, _ = code_in((await press(person, data="sh1:invite:"))[0])
@@ -144,7 +147,7 @@ async def test_delete_leaves_no_trace_of_the_person(
     before = await rows(settings)
     assert any(r["id"] == APP_ID for r in before["applications"])
     assert before["invite_codes"] and before["code_attempts"] and before["employer_links"]
-    assert before["tickets"] and before["ticket_messages"]
+    assert before["tickets"] and before["ticket_messages"] and before["unanswered_questions"]
     assert any(r["brn"] == OTHER_BRN.replace("-", "") for r in before["companies"])
     files = Path(settings.files_dir)
     assert (files / str(APP_ID)).is_dir()
@@ -156,7 +159,17 @@ async def test_delete_leaves_no_trace_of_the_person(
     await emulator.wait_processed()
 
     # Every table, every column: nothing that leads to the person.
-    needles = [str(PERSON), str(APP_ID), reference, NOTE, "Erase Test Co", old_code, QUESTION, STAFF_ANSWER]
+    needles = [
+        str(PERSON),
+        str(APP_ID),
+        reference,
+        NOTE,
+        "Erase Test Co",
+        old_code,
+        QUESTION,
+        STAFF_ANSWER,
+        "M98765432",
+    ]
     needles += [v[1:] for v in FORM if v.startswith("=") and v[1:] not in ("Hanbit Soft", "134-86-72683", "2027-01-05")]
     after = await rows(settings)
     found = [

@@ -3,6 +3,7 @@ answer with its sources and the way back, "Did you mean…", feedback and the an
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -296,6 +297,36 @@ async def test_an_unknown_question_offers_topics_staff_and_phones_and_is_counted
         check=True,
     ).stdout
     assert "where can i buy a sim card" in out and "en" in out
+
+
+async def test_unanswered_questions_are_each_persons_counted_together_shown_and_erased(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Staff read the questions the FAQ could not answer counted together, without a person; each
+    stays the asker's own: in their /mydata, and gone with their /delete (a passport number typed
+    in one stayed in the anonymous counts before)."""
+    first, second = emulator.user(957), emulator.user(958)
+    for user in (first, second):
+        await user.say("/start")
+        await user.say("where can I buy a SIM card?")
+    await first.say("where can I buy a SIM card, my passport is M98765432?")
+    db = sqlite_db(settings)
+
+    def asked() -> list[tuple[str, int]]:
+        query = "select text, count(*) from unanswered_questions group by text order by text"
+        return [(t, n) for t, n in db.execute(query).fetchall()]
+
+    assert asked() == [("where can i buy a sim card", 2), ("where can i buy a sim card my passport is m98765432", 1)]
+    await first.say("/mydata")
+    export = json.loads(first.documents[-1].content)
+    assert [q["text"] for q in export["questions_the_bot_could_not_answer"]] == [
+        "where can i buy a sim card",
+        "where can i buy a sim card my passport is m98765432",
+    ]
+    assert export["your_last_typed_question"] == "where can I buy a SIM card, my passport is M98765432?"
+    confirm = await first.say("/delete")
+    await first.tap("Yes, delete everything", message=confirm[-1])
+    assert asked() == [("where can i buy a sim card", 1)]
 
 
 async def test_feedback_thanks_and_counts_an_unhelpful_answer(

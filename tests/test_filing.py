@@ -4,6 +4,7 @@ button, and the applicant reports the gg24 receipt number once (a status staff s
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 
 import pytest
@@ -168,6 +169,9 @@ async def test_a_sent_application_stands_on_its_answers_as_sent(
     pack, status = texts(await user.say("/gg24")), texts(await user.say("/status"))
     staff_view = texts(await open_application(admin))
     assert "Web developer" in pack and "Web developer" in staff_view
+    await user.say("/mydata")  # that staff opened it, and when (not who)
+    opened = json.loads(user.documents[-1].content)["times_staff_opened_your_application"]
+    assert [o["application"] for o in opened] == ["GG-2026-000001"] and str(ADMIN) not in json.dumps(opened)
     await user.say("/restart")
     await answer(user, "care_worker", "none")
     assert texts(await user.say("/gg24")) == pack

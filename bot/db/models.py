@@ -260,9 +260,8 @@ class Announcement(Base):
 
 
 class QuestionCount(Base):
-    """Anonymous counts for staff: typed questions the FAQ could not answer confidently (kind
-    "unmatched", key: the normalised text) and answers found unhelpful (kind "unhelpful", key: the
-    entry id), per language. Nothing points to a person."""
+    """Anonymous counts for staff: answers found unhelpful (kind "unhelpful", key: the entry id), per
+    language. Nothing points to a person. (Typed texts are the person's: UnansweredQuestion.)"""
 
     __tablename__ = "question_counts"
 
@@ -271,6 +270,20 @@ class QuestionCount(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     last_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class UnansweredQuestion(Base):
+    """A question the person typed that the FAQ could not answer confidently (normalised): staff read
+    them counted together ("What people asked"); the person's own words, so /mydata shows them and
+    /delete erases them (a name or a number typed in a question is theirs)."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class FunnelCount(Base):

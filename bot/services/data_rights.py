@@ -12,6 +12,7 @@ from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, SUBMIT
 from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.person_data import PersonDataRepo
+from bot.db.repositories.questions import QuestionRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
 from bot.services.uploads import FileStore
@@ -97,6 +98,18 @@ class DataRightsService:
             }
             for t in await self.tickets.of_user(user_id)
         ]
+        out["your_last_typed_question"] = user.pending_question if user else None
+        out["questions_the_bot_could_not_answer"] = [
+            {"text": u.text, "language": u.language, "asked": _iso(u.at)}
+            for u in await QuestionRepo(self.session).unanswered_of(user_id)
+        ]
+        references = [a.reference for a in apps if a.reference]
+        # When programme staff opened the application (not who: a reviewer's id is theirs).
+        out["times_staff_opened_your_application"] = [
+            {"application": e.target, "at": _iso(e.at)}
+            for e in await self.repo.audit_about(references)
+            if e.action == "application.view"
+        ]
         out["employers_following_your_application"] = [
             {
                 "company": company.name,
@@ -111,10 +124,16 @@ class DataRightsService:
         member = await self.repo.membership(user_id)
         company = await self.repo.company(member.company_id) if member else None
         out["your_company"] = (
-            {"company": company.name, "business_registration_number": company.brn, "joined": _iso(member.joined_at)}
+            {
+                "company": company.name,
+                "business_registration_number": company.brn,
+                "contact_person": company.contact_name,
+                "joined": _iso(member.joined_at),
+            }
             if member and company
             else None
         )
+        out["company_registration_in_progress"] = (user.employer_form or None) if user else None
         messages = await self.repo.messages_to(user_id)
         out["messages_sent_to_you"] = [
             {"text": m.text, "state": m.state, "created": _iso(m.created_at)} for m in messages

@@ -62,7 +62,7 @@ class FaqService:
         if best is not None:
             await self.session.commit()
             return Reply([faq.answer_screen(faq.entries()[best.entry])])
-        await self.repo.count(language, UNMATCHED, normalise(text), self.clock.now())
+        await self.repo.unanswered(user_id, language, normalise(text), self.clock.now())
         await self.session.commit()
         return Reply([faq.suggestions_screen(matches)])
 
@@ -98,4 +98,6 @@ class FaqService:
         return await TicketService(self.session, self.clock, self.tickets).ask(press.user_id, question, press.locale)
 
     async def top(self, kind: str, limit: int, language: str | None = None) -> list[tuple[str, str, int]]:
+        if kind == UNMATCHED:  # the people's own texts, counted together
+            return await self.repo.top_unanswered(limit, language)
         return await self.repo.top(kind, limit, language)

@@ -22,6 +22,7 @@ from bot.db.models import (
     StaffMember,
     StaffSession,
     StatusChange,
+    UnansweredQuestion,
     UploadedDocument,
     User,
 )
@@ -106,7 +107,7 @@ class PersonDataRepo(Repo):
     ) -> None:
         """In this order: the confirmations of ``app_confirmations`` actions on their applications
         and their own, documents, status changes, applications, questionnaire, the invite codes and
-        employer links made for them, their code attempts."""
+        employer links made for them, their code attempts, the questions the FAQ did not answer."""
         await self.session.execute(
             delete(Confirmation).where(
                 Confirmation.action.in_(app_confirmations), Confirmation.target.in_([str(i) for i in app_ids])
@@ -120,6 +121,7 @@ class PersonDataRepo(Repo):
         await self.session.execute(delete(InviteCode).where(InviteCode.applicant_id == user_id))
         await self.session.execute(delete(EmployerLink).where(EmployerLink.applicant_id == user_id))
         await self.session.execute(delete(CodeAttempt).where(CodeAttempt.user_id == user_id))
+        await self.session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.user_id == user_id))
 
     async def delete_membership(self, user_id: int) -> None:
         await self.session.execute(delete(EmployerMember).where(EmployerMember.user_id == user_id))

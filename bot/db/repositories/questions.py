@@ -1,14 +1,15 @@
-"""Typed questions: the person's pending question, and the anonymous counts staff read."""
+"""Typed questions: the person's pending question, the questions the FAQ could not answer (the
+person's), and the anonymous counts of unhelpful answers staff read."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.db.models import QuestionCount, User
+from bot.db.models import QuestionCount, UnansweredQuestion, User
 from bot.db.repositories.base import Repo
 
 _counts = cast(Table, QuestionCount.__table__)
@@ -40,3 +41,21 @@ class QuestionRepo(Repo):
             query = query.where(QuestionCount.language == language)
         rows = await self.session.execute(query.order_by(QuestionCount.count.desc(), QuestionCount.key).limit(limit))
         return [(language, key, count) for language, key, count in rows.all()]
+
+    async def unanswered(self, user_id: int, language: str, text: str, at: datetime) -> None:
+        self.session.add(UnansweredQuestion(user_id=user_id, language=language, text=text[:200], at=at))
+
+    async def top_unanswered(self, limit: int, language: str | None = None) -> list[tuple[str, str, int]]:
+        """(language, text, how many asked it), most asked first: no person in what staff read."""
+        n = func.count().label("n")
+        query = select(UnansweredQuestion.language, UnansweredQuestion.text, n).group_by(
+            UnansweredQuestion.language, UnansweredQuestion.text
+        )
+        if language:
+            query = query.where(UnansweredQuestion.language == language)
+        rows = await self.session.execute(query.order_by(n.desc(), UnansweredQuestion.text).limit(limit))
+        return [(language, text, count) for language, text, count in rows.all()]
+
+    async def unanswered_of(self, user_id: int) -> list[UnansweredQuestion]:
+        query = select(UnansweredQuestion).where(UnansweredQuestion.user_id == user_id)
+        return list((await self.session.scalars(query.order_by(UnansweredQuestion.id))).all())
