@@ -202,6 +202,7 @@ class ApplicationDetail:
     history: Sequence[HistoryRow]
     recommendation_number: str | None = None
     gg24_receipt: str | None = None
+    own: bool = False  # the reviewer's own application: shown, never decided by them
 
 
 def _answers_lines(answers: Mapping[str, Any]) -> Lines:
@@ -285,7 +286,9 @@ def application_screen(d: ApplicationDetail) -> Screen:
     )
     if d.recommendation_number:
         body.append(S("Recommendation number: <b>{number}</b>", number=Verbatim(d.recommendation_number)))
-    allowed = st.TRANSITIONS.get(d.status, {})
+    allowed = {} if d.own else st.TRANSITIONS.get(d.status, {})
+    if d.own:
+        body.append(ERRORS["own"])
     actions: list[Action] = []
     if allowed.get(st.UNDER_REVIEW) == st.PROVINCE:
         actions.append(action_of("move", S("🔎 Mark as under review"), d.id, st.UNDER_REVIEW))
@@ -304,6 +307,7 @@ ERRORS: dict[str, Text] = {
     "stale": S("That application has changed in the meantime; here it is as it stands now."),
     "used": S("That button was already used, or a newer screen replaced it: nothing was changed."),
     "gone": S("That application no longer exists: the applicant has deleted their data."),
+    "own": S("This is your own application: another staff member decides on it."),
     "not_allowed": S("That change is not possible from the application's current status: nothing was changed."),
     "not_admin": S("Only administrators can do that."),
     "configured": S("That administrator is set in STAFF_ADMIN_IDS and cannot be changed in the bot."),

@@ -10,7 +10,7 @@ from dialogs.form_input import brn_text
 from dialogs.screens import Action, Screen
 from dialogs.staff import FUNNEL, STAGE_LABELS, action_of, occupation_name
 from knowledge.loader import load
-from knowledge.text import Joined, Language, Lines, Message, Name, S, T, Verbatim
+from knowledge.text import Joined, Language, Lines, Message, Name, S, T, Text, Verbatim
 
 
 def team_screen(members: Sequence[tuple[int, str, bool]]) -> Screen:
@@ -41,6 +41,15 @@ def add_staff_prompt(role: str) -> Screen:
     )
 
 
+def _actor(actor: int) -> Text | Verbatim:
+    """The audit log's actor: a Telegram id, the CLI (0), or a person who deleted their data (-1)."""
+    if actor == 0:
+        return S("the CLI")
+    if actor < 0:
+        return S("a person who deleted their data")
+    return Verbatim(str(actor))
+
+
 def audit_screen(entries: Sequence[tuple[datetime, int, str, str, str]]) -> Screen:
     lines: list[Message] = [S("🧾 <b>Audit log</b> (latest first)")]
     for at, actor, action, target, change in entries:
@@ -48,7 +57,7 @@ def audit_screen(entries: Sequence[tuple[datetime, int, str, str, str]]) -> Scre
             S(
                 "{at} · {actor} · {action} · {target} {change}",
                 at=at,
-                actor=Verbatim(str(actor)),
+                actor=_actor(actor),
                 action=Verbatim(action),
                 target=Verbatim(target),
                 change=Verbatim(change),

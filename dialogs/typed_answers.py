@@ -11,6 +11,14 @@ from dialogs.countries import find_country, suggest
 from knowledge.loader import load
 from knowledge.text import Joined, T, Text, WithKorean
 
+# Embeddings, overrides and isolates (U+202A-E, U+2066-9): one typed into a question or a file name
+# turns the rest of the reader's line around. Right-to-left text itself, and the marks, stay.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
+
 
 class Invalid(ValueError):
     """A free-text answer that cannot be accepted; carries the message to show."""

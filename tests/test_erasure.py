@@ -18,7 +18,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, Company, User
-from bot.services.data_rights import ERASED
+from bot.services.data_rights import ERASED, ERASED_ACTOR
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
 from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, texts, wait_for_text
@@ -185,6 +185,9 @@ async def test_delete_leaves_no_trace_of_the_person(
     assert any(u["id"] == BYSTANDER for u in after["users"]) and any(u["id"] == EMPLOYER for u in after["users"])
     assert [c["name"] for c in after["companies"]] == ["Hanbit Soft"]
     assert after["funnel_counts"] == before["funnel_counts"] and after["counters"] == before["counters"]
+    # Their own acts (the question sent) name "a person who deleted their data", never the CLI (0).
+    assert not [e for e in after["audit_log"] if e["actor_id"] == 0]
+    assert any(e["actor_id"] == ERASED_ACTOR for e in after["audit_log"])
     decided = [e for e in after["audit_log"] if e["action"] == "application.status"]
     assert decided and all(e["target"] == ERASED and "note" not in (e["after"] or {}) for e in decided)
     # No file, no folder.

@@ -169,6 +169,8 @@ async def test_a_sent_application_stands_on_its_answers_as_sent(
     pack, status = texts(await user.say("/gg24")), texts(await user.say("/status"))
     staff_view = texts(await open_application(admin))
     assert "Web developer" in pack and "Web developer" in staff_view
+    # Documents named as staff receive them, not as the uploader named them (which they chose).
+    assert "GG-2026-000001_passport_copy" in staff_view and "passport_copy.pdf" not in staff_view
     await user.say("/mydata")  # that staff opened it, and when (not who)
     opened = json.loads(user.documents[-1].content)["times_staff_opened_your_application"]
     assert [o["application"] for o in opened] == ["GG-2026-000001"] and str(ADMIN) not in json.dumps(opened)

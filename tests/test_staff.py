@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from bot.callbacks import StaffCB
@@ -402,3 +403,34 @@ def test_every_admin_action_is_in_the_staff_action_table() -> None:
     from bot.services.staff_desk_base import ACTIONS, ADMIN_ACTS
 
     assert sorted(a for a in ADMIN_ACTS if a not in ACTIONS) == []
+
+
+async def test_no_staff_member_decides_on_their_own_application(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """A reviewer who applies sees their application like any other, without the decision buttons;
+    a forged decision is refused before its reason and note are asked, and the service refuses it
+    under the row lock whoever calls it. The CLI (actor 0) and other staff still decide."""
+    [(app_id, reference)] = await submitted_directly(settings, clock, 1, ADMIN)
+    admin = emulator.user(ADMIN, language_code="en")
+    shown = await open_application(admin, reference)
+    assert "This is your own application: another staff member decides on it." in shown[0].plain
+    assert not {"✅ Recommend", "🔎 Mark as under review", "❌ Do not recommend"} & set(shown[0].button_texts)
+    forged = await admin.click_data(StaffCB(act="decide", id=app_id, arg="recommended").pack())
+    await emulator.wait_processed(forged)
+    assert "This is your own application" in admin.messages[-1].plain
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            with pytest.raises(ApplicationError) as refused:
+                await ApplicationService(session, clock).change_status(reference, "recommended", actor_id=ADMIN)
+            assert refused.value.code == "own"
+        async with make_sessionmaker(engine)() as session:
+            change = await ApplicationService(session, clock).change_status(reference, "under_review", actor_id=0)
+            assert change.to_status == "under_review"
+    finally:
+        await engine.dispose()
+    assert (
+        sqlite_db(settings).execute("select count(*) from audit_log where action = 'application.status'").fetchone()[0]
+        == 1
+    )

@@ -382,3 +382,16 @@ async def test_a_reply_racing_a_close_is_sent_before_it_or_refused(db_settings: 
     finally:
         for engine in set(engines):
             await engine.dispose()
+
+
+async def test_direction_overrides_in_a_question_do_not_reach_staff(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """An override (U+202E) typed into a question would turn the rest of the staff's line around;
+    Arabic itself and the direction marks stay."""
+    person = emulator.user(431, language_code="en")
+    await person.say("/start")
+    preview = plain(await person.say("/ask Is my \u202ediploma\u2066 enough? سؤال\u200f"))
+    assert "\u202e" not in preview and "\u2066" not in preview
+    stored = sqlite_db(settings).execute("select question from tickets").fetchone()[0]
+    assert stored == "Is my diploma enough? سؤال\u200f"

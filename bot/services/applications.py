@@ -130,6 +130,9 @@ class ApplicationService:
             raise ApplicationError(f"unknown reason {reason!r} for {new}", "bad_reason")
         found = await self.by_reference(reference)
         app = await self.locked(found.id, expected=expected)
+        if actor_id and app.user_id == actor_id:  # nobody decides on their own application
+            await self.session.rollback()
+            raise ApplicationError(f"{reference} is staff member {actor_id}'s own application", "own")
         try:
             self._check(app, new, st.PROVINCE)
         except ApplicationError as refused:  # say who moved it where, then let the lock go

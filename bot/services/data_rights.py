@@ -21,6 +21,7 @@ from bot.services.uploads import FileStore
 # issued, and audit entries about the person with their target replaced by ERASED and only these
 # fields of before/after (what happened, never a note, a name or a number that leads to them).
 ERASED = "erased"
+ERASED_ACTOR = -1  # an erased person's own act in the audit log (0 is the CLI: never them)
 IMPERSONAL = frozenset({"status", "reason", "role"})
 
 
@@ -177,7 +178,7 @@ class DataRightsService:
                 continue  # a bare number is an application id only in application.* entries
             entry.target = ERASED
             if entry.actor_id == user_id:  # their own act (sending a question to staff)
-                entry.actor_id = 0
+                entry.actor_id = ERASED_ACTOR
             entry.before = _impersonal(entry.before)
             entry.after = _impersonal(entry.after)
 

@@ -12,6 +12,7 @@ from bot.db.repo import PersonRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.documents import DocumentRepo
 from bot.services.staff import StaffService
+from bot.services.uploads import outgoing_stem
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import staff as ui
@@ -64,10 +65,12 @@ class ReviewService:
             answers=q.effective_answers(conv.answers, now),
             verdict=verdict,
             form={**(app.job or {}), **self.vault.open(app.personal_sealed)},
-            documents=[(d.kind, d.file_name) for d in docs],
+            # the names of the files staff receive, not the uploader's (which they chose)
+            documents=[(d.kind, outgoing_stem(app.reference or "", d.kind)) for d in docs],
             history=[ui.HistoryRow(h.at, h.from_status, h.to_status, h.actor, h.reason, h.note) for h in history],
             recommendation_number=app.recommendation_number,
             gg24_receipt=app.gg24_receipt,
+            own=app.user_id == actor_id,
         )
 
     async def documents(self, app: Application) -> list[UploadedDocument]:

@@ -195,6 +195,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         app = await self.review.application(ident)
         if app is None or arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
             return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        if app.user_id == self.actor:  # said before the reason and the note are asked
+            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["own"])
         # The status the reviewer sees now: the decision is made on it, and refused if the
         # application moves before the confirmation (another reviewer decided meanwhile).
         self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
@@ -277,8 +279,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
 
 def _refusal(bad: ApplicationError) -> Message:
     """What a reviewer is told when their change is refused: the reason, never an apology."""
-    if bad.code == "quota":
-        return ui.ERRORS["quota"]
+    if bad.code in ("quota", "own"):
+        return ui.ERRORS[bad.code]
     if bad.last is not None:
         return decisions.decided_meanwhile(bad.last.status, bad.last.actor, bad.last.at)
     return ui.ERRORS["not_allowed"]

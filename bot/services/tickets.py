@@ -45,6 +45,7 @@ from dialogs import questionnaire as q
 from dialogs import tickets as ui
 from dialogs.answer_options import NOT_SURE, OTHER
 from dialogs.results import MARK
+from dialogs.typed_answers import without_bidi_controls
 from knowledge.rules import evaluate
 from knowledge.verdict import Status
 
@@ -97,7 +98,7 @@ class TicketService:
     # -- the applicant ---------------------------------------------------------------------------
 
     async def ask(self, user_id: int, question: str, language: str) -> Reply:
-        question = question.strip()
+        question = without_bidi_controls(question).strip()
         if not question:
             return Reply(notice=ui.EMPTY)
         if len(question) > ui.MAX_QUESTION:
@@ -183,7 +184,7 @@ class TicketService:
 
     async def text(self, user_id: int, text: str) -> Reply:
         """The person's typed reply (Mode.TICKET): appended to their open ticket's thread."""
-        text = text.strip()
+        text = without_bidi_controls(text).strip()
         if len(text) > ui.MAX_QUESTION:
             return Reply(notice=ui.TOO_LONG)
         await modes.put_by_id(self.session, user_id, Mode.CHECK)

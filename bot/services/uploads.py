@@ -24,6 +24,7 @@ from bot.services import filecheck
 from bot.services.refusal import Refusal
 from bot.services.telegram import Telegram
 from dialogs import uploads as up
+from dialogs.typed_answers import without_bidi_controls
 from knowledge.text import Message
 
 
@@ -156,7 +157,8 @@ class UploadService:
             UploadedDocument(
                 application_id=app.id,
                 kind=kind,
-                file_name=file_name[:255],  # shown to the applicant only; never used for a path or sent
+                # shown to the applicant only (staff see the bot's own name); never a path, never sent
+                file_name=without_bidi_controls(file_name)[:255],
                 mime_type=verdict.mime_type,  # from the content, not the client's claim
                 size=len(content),
                 sha256=sha,
