@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from bot.callbacks import NavCB
 from bot.clock import SEOUL
 from bot.config import Settings
 from dialogs import form_input as fi
@@ -22,6 +23,7 @@ from tests.e2e import (
     answer,
     at_documents,
     button_for,
+    callback_prefix,
     consented,
     eligible,
     filled_form,
@@ -415,3 +417,25 @@ async def test_starting_over_without_a_draft_asks_nothing(bot: BotRunner, emulat
     await eligible(user)
     shown = await user.tap(nav(user, "restart"))  # the result's "Start over"
     assert "Starting over." in texts(shown) and "Which job will you do in Korea?" in shown[-1].plain
+
+
+async def test_an_old_form_button_after_delete_shows_where_the_person_is(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """After /delete nothing of the draft is left: an old form or Submit button says so and shows the
+    check's first step, not a sentence with nothing after it."""
+    user = emulator.user(607)
+    await filled_form(user)
+    review = keyboard_message(user)
+    await user.tap(nav(user, "docs"))
+    documents = keyboard_message(user)
+    confirm = await user.say("/delete")
+    await user.tap("Yes, delete everything", message=confirm[-1])
+    submit = next(
+        d for row in documents.buttons for _, d in row if d and d.startswith(callback_prefix(NavCB, "submit"))
+    )
+    for old, data in ((review, review.buttons[0][0][1]), (documents, submit)):
+        shown = await user.tap(data, message=old)
+        assert "That button is from an earlier message" in shown[-1].plain
+        assert shown[-1].buttons, shown[-1].plain  # a step to continue from
+    assert sqlite_db(settings).execute("select count(*) from applications").fetchone()[0] == 0

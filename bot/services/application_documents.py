@@ -116,7 +116,7 @@ class FormService(FormFields):
         user_id, token = press.user_id, press.arg
         state = await self._current(user_id)
         if state is None:
-            return await self._already(user_id) or await self._closed(user_id) or Reply([], STALE)
+            return await self._already(user_id) or await self._closed(user_id) or await self._in_the_check(user_id)
         app, form, p = state
         now, kb = self.clock.now(), load()
         if af.current_field(form, p) is not None:

@@ -225,7 +225,14 @@ class FormFields:
     async def _editable(self, user_id: int) -> tuple[Application, af.Form, Profile] | Reply:
         """The draft being edited, or the answer to a button that finds none (closed, or stale)."""
         state = await self._current(user_id)
-        return state if state is not None else (await self._closed(user_id) or Reply([], STALE))
+        return state if state is not None else (await self._closed(user_id) or await self._in_the_check(user_id))
+
+    async def _in_the_check(self, user_id: int) -> Reply:
+        """A form button with no draft behind it (the person deleted their data, or never consented):
+        said, with where they are in the check, so the answer is never a sentence leading nowhere."""
+        row = await QuestionnaireRepo(self.session).get(user_id)
+        conv = q.Conversation(dict(row.answers) if row else {})
+        return Reply([flow.next_screen(conv, self.clock.now())], STALE)
 
     async def text(self, user_id: int, text: str) -> Reply:
         state = await self._current(user_id)
