@@ -19,7 +19,18 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, BotRunner, running
-from tests.e2e import DOCUMENTS, PDF, answer, applicant_who_submitted, nav, snapshot, sqlite_db, wait_for_text
+from tests.e2e import (
+    DOCUMENTS,
+    PDF,
+    answer,
+    applicant_who_submitted,
+    nav,
+    press,
+    snapshot,
+    sqlite_db,
+    texts,
+    wait_for_text,
+)
 from tests.staff_e2e import open_application, press_staff, submitted_directly
 
 HANGUL = ("\uac00", "\ud7a3")
@@ -434,3 +445,31 @@ async def test_no_staff_member_decides_on_their_own_application(
         sqlite_db(settings).execute("select count(*) from audit_log where action = 'application.status'").fetchone()[0]
         == 1
     )
+
+
+async def test_staff_buttons_of_an_erased_application_or_question_say_it_was_deleted(
+    staff_bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    """Every old button on an application or a question the applicant erased says so, the same way,
+    and a reply is refused before it is typed (it was refused after, and the text was lost)."""
+    user = await applicant_who_submitted(emulator, 321)
+    await user.say("/ask Is my diploma enough?")
+    await press(user, "📨 Send to programme staff", "tk1:send:")
+    admin = emulator.user(ADMIN, language_code="en")
+    app_screen = next(m for m in await open_application(admin, "GG-2026-000001") if m.buttons)
+    await admin.say("/staff")
+    await press_staff(admin, "❓ Questions")
+    ticket = (await press_staff(admin, "#"))[-1]
+    confirm = await user.say("/delete")
+    await user.tap("Yes, delete everything", message=confirm[-1])
+    gone = "That application no longer exists: the applicant has deleted their data."
+    for label in (
+        "🔎 Mark as under review",
+        "📝 Request more information",
+        "✅ Recommend",
+        "📎 Send the documents again",
+    ):
+        shown = await admin.tap(label, message=app_screen)
+        assert shown and gone in shown[0].plain, (label, [m.plain for m in shown])
+    replied = await admin.tap("✍️ Reply", message=ticket)
+    assert "closed or no longer exists" in replied[0].plain and "Type your reply" not in texts(replied)

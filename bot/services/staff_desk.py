@@ -164,13 +164,20 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     async def _act_open(self, ident: int, arg: str, *, files: bool = True) -> Reply:
         self._set(decision=None, awaiting=None)
         app = await self.review.application(ident)
-        if app is None:
+        if app is None:  # drafts are not staff's: only an erased one is missing
             await self._save()
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["stale"])
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
         detail = await self.review.detail(self.actor, app)  # commits (with the audit entry)
         reply = Reply([ui.application_screen(detail)])
         if files:
             reply.documents = await self._files(app.id)
+        return reply
+
+    async def _reopen(self, ident: int, notice: Message) -> Reply:
+        """The application again under ``notice``; the queue, saying so, once it was erased."""
+        reply = await self._act_open(ident, "", files=False)
+        if reply.notice is None:  # _act_open's own notice: the application is gone
+            reply.notice = notice
         return reply
 
     async def _files(self, app_id: int) -> list[StoredFile]:
@@ -181,6 +188,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
 
     @ACTIONS("files")
     async def _act_files(self, ident: int, arg: str) -> Reply:
+        if await self.review.application(ident) is None:
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
         return Reply(documents=await self._files(ident))
 
     @ACTIONS("move")
@@ -193,10 +202,12 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     @ACTIONS("decide")
     async def _act_decide(self, ident: int, arg: str) -> Reply:
         app = await self.review.application(ident)
-        if app is None or arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        if app is None:
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+        if arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
+            return await self._reopen(ident, ui.ERRORS["stale"])
         if app.user_id == self.actor:  # said before the reason and the note are asked
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["own"])
+            return await self._reopen(ident, ui.ERRORS["own"])
         # The status the reviewer sees now: the decision is made on it, and refused if the
         # application moves before the confirmation (another reviewer decided meanwhile).
         self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
@@ -213,7 +224,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     async def _act_reason(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
         if decision is None or arg not in st.REASONS.get(decision["status"], {}):
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+            return await self._reopen(ident, ui.ERRORS["stale"])
         self._set(decision={**decision, "reason": arg}, awaiting={"kind": "note"})
         await self._save()
         return Reply([decisions.note_screen(ident)])
@@ -226,8 +237,10 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     async def _confirm(self, ident: int) -> Reply:
         decision = self._decision(ident)
         app = await self.review.application(ident)
-        if decision is None or app is None:
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["stale"])
+        if app is None:
+            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+        if decision is None:
+            return await self._reopen(ident, ui.ERRORS["stale"])
         token = await self.confirmations.ask(self.actor, DECIDE, ident)  # this screen's Confirm, once
         screen = decisions.confirm_screen(
             ident,
@@ -246,7 +259,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     async def _act_commit(self, ident: int, arg: str) -> Reply:
         decision = self._decision(ident)
         if decision is None:  # a second tap after the decision was made: nothing is done twice
-            return await self._with_notice(self._act_open(ident, "", files=False), ui.ERRORS["used"])
+            return await self._reopen(ident, ui.ERRORS["used"])
         if not await self.confirmations.spend(self.actor, DECIDE, arg, ident):
             # The Confirm of an older screen while the decision still waits: it is asked again, so
             # the pending decision is not lost (it was, and the newer screen's Confirm failed too).
@@ -273,8 +286,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             await self._after_refusal()
             if bad.code == "gone":
                 return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
-            return await self._with_notice(self._act_open(ident, "", files=False), _refusal(bad))
-        return await self._with_notice(self._act_open(ident, "", files=False), decisions.done_line(reference, status))
+            return await self._reopen(ident, _refusal(bad))
+        return await self._reopen(ident, decisions.done_line(reference, status))
 
 
 def _refusal(bad: ApplicationError) -> Message:

@@ -38,6 +38,9 @@ class StaffTicketDesk(StaffDeskBase):
 
     @ACTIONS("tkreply")
     async def _act_tkreply(self, ident: int, arg: str) -> Reply:
+        if not await self._tickets().is_open(ident):  # said before the reply is typed, not after
+            await self._stop_waiting()
+            return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS["closed"])
         self._set(awaiting={"kind": "ticket", "id": ident})
         await self._save()
         return Reply([tk.staff_reply_prompt(ident)])

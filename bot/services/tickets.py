@@ -251,6 +251,11 @@ class TicketService:
             ui.QueueRow(t.id, t.language, t.created_at, begun and t.last_from == ui.APPLICANT) for t, begun in rows
         ], total
 
+    async def is_open(self, ticket_id: int) -> bool:
+        """Whether staff may reply (checked again under the lock when the reply is sent)."""
+        ticket = await self.repo.get(ticket_id)
+        return ticket is not None and ticket.status == OPEN
+
     async def detail(self, staff: StaffService, actor: int, ticket_id: int) -> ui.TicketDetail | None:
         """A sent ticket as staff see it (opening it is audited); None for drafts and missing ones."""
         ticket = await self.repo.get(ticket_id)
