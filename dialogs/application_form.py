@@ -119,7 +119,7 @@ FIELDS: tuple[Field, ...] = (
         T("Employer (company name)"),
         "업체명",
         T("<b>The name of the company</b> that offers you the job."),
-        fi.parse_free(2, 100),
+        fi.parse_company,
         free=True,
     ),
     _employer_field(

@@ -53,7 +53,11 @@ def _yes_no(values: Mapping[str, Any]) -> tuple[tuple[str, Text], ...]:
 
 
 REGISTRATION: tuple[FormField, ...] = (
-    FormField("name", T("<b>Company name</b>, as on the business registration certificate:"), _parse_text(2, 200)),
+    FormField(
+        "name",
+        T("<b>Company name</b>, as on the business registration certificate:"),
+        lambda text: fi.parse_company(text, datetime.min),
+    ),
     FormField(
         "brn",
         T("<b>Business registration number</b> (사업자등록번호, 10 digits):"),

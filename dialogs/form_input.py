@@ -22,9 +22,9 @@ from knowledge.text import T, Verbatim
 
 def clean(text: str) -> str:
     """NFKC, without control, zero-width and direction marks; inner whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))  # a line break is a space, not nothing
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"))
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(" +", " ", text).strip()
 
 
 # --- parsers ------------------------------------------------------------------------------------
@@ -153,6 +153,17 @@ def parse_free(minimum: int, maximum: int) -> Callable[[str, datetime], str]:
         return value
 
     return parse
+
+
+def parse_company(text: str, now: datetime) -> str:
+    """A company's name as on its registration certificate: no emoji or symbols (a "✔ verified" typed
+    into the name would read as the province's own mark beside it). ㈜ is (주) after NFKC."""
+    name = parse_free(2, 100)(text, now)
+    if any(unicodedata.category(ch) in ("So", "Sk") for ch in name):
+        raise Invalid(
+            T("Please type the company name as on its business registration certificate, without emoji or symbols.")
+        )
+    return name
 
 
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)

@@ -184,6 +184,26 @@ def test_free_text_needs_letters(text: str, taken: str | None) -> None:
         assert parse(text, NOW) == taken
 
 
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("㈜한빛소프트", "(주)한빛소프트"),
+        ("A+ Care Co.", "A+ Care Co."),
+        ("Daon\nCare", "Daon Care"),  # a line break is a space, not nothing
+        ("Samsung (✔ verified by Gyeonggi Province)\nOfficial partner", None),  # the province's mark, faked
+        ("Hanbit Soft ✅", None),
+        ("Kim's Care 🏥", None),
+    ],
+)
+def test_company_names_as_registered_without_symbols(text: str, taken: str | None) -> None:
+    if taken is None:
+        with pytest.raises(Invalid) as refused:
+            fi.parse_company(text, NOW)
+        assert "without emoji or symbols" in refused.value.message.msgid
+    else:
+        assert fi.parse_company(text, NOW) == taken
+
+
 def test_arc_refused_when_it_disagrees_with_the_date_of_birth_given_before() -> None:
     form = af.Form({"name": "AN", "birth_date": "1995-04-23", "phone": "+821012345678", "email": "a@b.co"})
     with pytest.raises(Invalid) as caught:
