@@ -43,7 +43,10 @@ ALIASES = {
 }
 
 # CLDR's short Korean time reads "PM 11:59"; Korean writing says 오후 11:59 (the wide day period).
-TIME_PATTERNS = {"ko": "aaaa h:mm"}
+# Khmer's reads "11:59 PM", English letters in Khmer text: Cambodia writes the 24-hour clock.
+TIME_PATTERNS = {"ko": "aaaa h:mm", "km": "HH:mm"}
+# Mongolian's long date spells the month out ("арван хоёрдугаар сарын"); it is written 12-р сарын.
+DATE_PATTERNS = {"mn": "medium"}
 
 
 @cache
@@ -148,9 +151,9 @@ class Translator:
         if isinstance(value, datetime):
             local = value.astimezone(SEOUL)
             time = format_time(local, TIME_PATTERNS.get(self.locale, "short"), locale=self.babel)
-            return esc(f"{format_date(local, 'long', locale=self.babel)} {time}")
+            return esc(f"{format_date(local, DATE_PATTERNS.get(self.locale, 'long'), locale=self.babel)} {time}")
         if isinstance(value, date):
-            return esc(format_date(value, "long", locale=self.babel))
+            return esc(format_date(value, DATE_PATTERNS.get(self.locale, "long"), locale=self.babel))
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, int | float):

@@ -202,3 +202,16 @@ def test_money_and_dates_are_formatted_per_locale() -> None:
     assert en.render(T("{amount}", amount=Money(31_120_000))) == "₩31,120,000"
     assert "2026" in ko.render(T("{closes}", closes=when)) and "12월" in ko.render(T("{closes}", closes=when))
     assert en.render(T("{closes}", closes=when)).startswith("December 31, 2026")
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [
+        ("km", "31 ធ្នូ 2026 23:59"),  # CLDR's "11:59 PM" put English letters in Khmer text
+        ("mn", "2026\u202fоны 12-р сарын 31 23:59"),  # not "арван хоёрдугаар сарын", spelled out
+        ("ko", "2026년 12월 31일 오후 11:59"),
+    ],
+)
+def test_the_close_reads_as_each_language_writes_it(locale: str, shown: str) -> None:
+    when = datetime(2026, 12, 31, 23, 59, tzinfo=SEOUL)
+    assert translator(locale).render(T("{closes}", closes=when)) == shown
