@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from emulator import BotAPIEmulator
 from knowledge import loader
-from tests.conftest import BotRunner
+from tests.conftest import ADMIN, BotRunner
 from tests.e2e import (
     answer,
     applicant_who_submitted,
@@ -28,6 +28,7 @@ from tests.e2e import (
     upload_documents,
     wait_for_text,
 )
+from tests.staff_e2e import open_application
 from tests.test_status import change
 
 NEAR = datetime(2026, 12, 20, 10, 0, tzinfo=SEOUL)  # 11 days left
@@ -252,3 +253,22 @@ async def test_in_korean_the_draft_notices_and_a_moved_close(
     await periodic(bot, settings, clock)
     await wait_for_text(user, "보내지 않은 신청서 초안과 서류를 삭제했습니다")
     assert rows(settings, "select count(*) from applications") == [(0,)]
+
+
+async def test_after_the_close_a_sent_application_is_judged_as_it_was_sent(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, clock: FixedClock
+) -> None:
+    """Staff keep deciding after the close: the rules' verdict on their screen, the employer's missing
+    documents and the filing pack's documents are those of the day it was sent, not "not eligible:
+    applications closed" (which invited wrong refusals in January)."""
+    user = await applicant_who_submitted(emulator, 905)
+    admin = emulator.user(ADMIN, language_code="en")
+    before = texts(await open_application(admin))
+    pack = texts(await user.say("/gg24"))
+    clock.set(AFTER)
+    after = texts(await open_application(admin))
+    assert "You appear to be eligible" in before and "You appear to be eligible" in after
+    assert "Applications closed" not in after
+    later = texts(await user.say("/gg24"))
+    for document in ("Copy of your passport", "Degree certificate", "Employment contract"):
+        assert document in pack and document in later, document

@@ -123,7 +123,8 @@ class FormFields:
         p, _ = self._profile_of(await ApplicationRepo(self.session).answers(app))  # as sent
         uploaded = await self.uploads.uploaded(app)
         values = {**(app.job or {}), **self.vault.open(app.personal_sealed)}
-        return Pack(app.reference or "", values, p, self._required(p), frozenset(uploaded))
+        at = ApplicationRepo.judged_at(app, self.clock.now())  # its documents as when it was sent
+        return Pack(app.reference or "", values, p, self._required(p, at), frozenset(uploaded))
 
     async def position(self, user_id: int) -> str | None:
         app = await self._draft(user_id)
@@ -133,8 +134,8 @@ class FormFields:
         field = af.current_field(self._form(app), p)
         return field.key if field else "form_review"
 
-    def _required(self, p: Profile) -> tuple[Document, ...]:
-        verdict = evaluate(p, self.clock.now(), alternatives=False)
+    def _required(self, p: Profile, at: datetime | None = None) -> tuple[Document, ...]:
+        verdict = evaluate(p, at or self.clock.now(), alternatives=False)
         return up.required(p, tuple(r.pathway.id for r in verdict.holding))
 
     async def sent(self, user_id: int) -> tuple[Verbatim, Message] | None:

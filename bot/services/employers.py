@@ -277,7 +277,7 @@ class EmployerService:
         app = await self._latest_application(link.applicant_id)
         answers = await ApplicationRepo(self.session).answers(app) if app else {}
         conv = q.Conversation(answers)
-        now = self.clock.now()
+        now = ApplicationRepo.judged_at(app, self.clock.now()) if app else self.clock.now()
         missing: tuple[str, ...] = ()
         total = 0
         if app is not None and flow.position(conv, now) == "summary":

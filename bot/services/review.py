@@ -48,7 +48,7 @@ class ReviewService:
     async def detail(self, actor_id: int, app: Application) -> ui.ApplicationDetail:
         user = await PersonRepo(self.session).row(app.user_id)
         conv = q.Conversation(await ApplicationRepo(self.session).answers(app))  # as sent
-        now = self.clock.now()
+        now = ApplicationRepo.judged_at(app, self.clock.now())  # as sent, too
         verdict = (
             evaluate(q.profile(conv, now), now, alternatives=False) if flow.position(conv, now) == "summary" else None
         )

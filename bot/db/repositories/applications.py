@@ -25,6 +25,13 @@ class ApplicationRepo(Repo):
         row = await self.session.get(Questionnaire, app.user_id)
         return dict(row.answers or {}) if row else {}
 
+    @staticmethod
+    def judged_at(app: Application, now: datetime) -> datetime:
+        """The instant the rules judge the application at: when it was sent (the window was open
+        then, and that day's parameters held), a draft now. After the close, judged now, every sent
+        application read "not eligible: applications closed" on the staff's and employers' screens."""
+        return app.submitted_at if app.submitted_at is not None and app.submitted_at < now else now
+
     async def lock_for_change(self, application_id: int) -> Application | None:
         """The row re-read under its lock (PostgreSQL FOR UPDATE), overwriting any copy this
         session loaded before (populate_existing): a move is checked on this fresh row only."""
