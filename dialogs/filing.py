@@ -61,13 +61,25 @@ class Pack:
 def pack_screens(pack: Pack) -> list[Screen]:
     """Three short screens: the steps, the fields (with copy buttons), the documents in order."""
     p = load().programme
-    steps = Screen(
-        "gg24:steps",
+    intro = (  # a draft's pack: the last days, when there is no time to wait for the pre-check
         (
+            T("🗂 <b>Your filing pack for gg24</b>, from your draft"),
+            T(
+                "The official application is filed <b>by you</b> on gg24 (경기민원24), not by this bot. This draft was not sent for the pre-check: check every value before you paste it."
+            ),
+        )
+        if not pack.reference
+        else (
             T("🗂 <b>Your filing pack for gg24</b> (application {ref})", ref=Verbatim(pack.reference)),
             T(
                 "The official application is filed <b>by you</b> on gg24 (경기민원24), not by this bot. Programme staff have your draft for a pre-check only."
             ),
+        )
+    )
+    steps = Screen(
+        "gg24:steps",
+        (
+            *intro,
             Lines(
                 (
                     T(

@@ -272,3 +272,24 @@ async def test_after_the_close_a_sent_application_is_judged_as_it_was_sent(
     later = texts(await user.say("/gg24"))
     for document in ("Copy of your passport", "Degree certificate", "Employment contract"):
         assert document in pack and document in later, document
+
+
+async def test_on_the_last_day_gg24_gives_the_draft_s_values_as_the_warning_promises(
+    bot: BotRunner, emulator: BotAPIEmulator, clock: FixedClock
+) -> None:
+    """The warning "Do not wait for the pre-check ... /gg24 has every value" holds: on the last days /gg24 gives the pack
+    from the draft as it stands; someone without a draft is sent to make one. Earlier, the pack
+    still waits for the sending."""
+    user = emulator.user(906)
+    await filled_form(user)
+    early = texts(await user.say("/gg24"))
+    assert "comes when you send your draft" in early
+    clock.set(datetime(2026, 12, 31, 20, 0, tzinfo=SEOUL))
+    shown = await user.say("/gg24")
+    pack = texts(shown)
+    assert "Your filing pack for gg24, from your draft" in pack and "not sent for the pre-check" in pack
+    assert "NGUYEN VAN AN" in pack
+    assert "Last day" in pack and "Do not wait for the pre-check" in pack
+    newcomer = emulator.user(907)
+    await eligible(newcomer)
+    assert "prepare it now with /apply, then send /gg24" in texts(await newcomer.say("/gg24"))

@@ -13,7 +13,7 @@ from bot.db.models import Application
 from bot.db.repo import PersonRepo, QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.questions import QuestionRepo
-from bot.services import modes
+from bot.services import modes, quota
 from bot.services.actions import ActionTable, Press
 from bot.services.applications import ApplicationService
 from bot.services.modes import Mode
@@ -25,7 +25,7 @@ from dialogs import faq, flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.deadline import closed_notice, days_left_line, draft_after_close, is_closed
+from dialogs.deadline import closed_notice, days_left_line, draft_after_close, is_closed, quota_used_up
 from dialogs.filing import Pack
 from dialogs.screens import Screen, with_note
 from dialogs.typed_answers import Invalid
@@ -64,6 +64,11 @@ class FormFields:
 
     async def _draft(self, user_id: int) -> Application | None:
         return await ApplicationRepo(self.session).latest_in(user_id, st.DRAFT)
+
+    async def draft_with_consent(self, user_id: int) -> Application | None:
+        """The draft being prepared (consent given), not sent."""
+        app = await self._draft(user_id)
+        return app if app is not None and app.consent_at is not None else None
 
     def _form(self, app: Application) -> af.Form:
         return af.Form({**(app.job or {}), **self.vault.open(app.personal_sealed)}, app.form_editing)
@@ -162,6 +167,8 @@ class FormFields:
             return already
         if (closed := await self._closed(user_id)) is not None:
             return closed
+        if await quota.used_up(self.session):  # not a draft that can never be sent
+            return Reply([], quota_used_up())
         p, complete = await self._profile(user_id)
         if not complete:
             return Reply([], T("Please finish the eligibility check first: /start"))

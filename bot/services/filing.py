@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -13,7 +15,7 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.modes import Mode
 from bot.services.replies import Reply
 from dialogs import statuses as st
-from dialogs.deadline import closed_notice, days_left_line, is_closed
+from dialogs.deadline import HURRY_DAYS, closed_notice, days_left_line, final_stretch, is_closed
 from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
@@ -41,6 +43,9 @@ class FilingService:
         if app is None:
             if is_closed(now):
                 return Reply([], closed_notice())
+            left = final_stretch(now)
+            if left is not None and left <= HURRY_DAYS:  # no time to wait for the pre-check
+                return await self._draft_pack(user_id, now)
             return Reply(
                 [],
                 T(
@@ -55,6 +60,16 @@ class FilingService:
         else:
             notice = days_left_line(now)
         return Reply(pack_screens(await self.form.pack_for(app)), notice)
+
+    async def _draft_pack(self, user_id: int, now: datetime) -> Reply:
+        """The last days: the pack from the draft as it stands, sent or not (the days-left line says
+        not to wait for the pre-check, and that /gg24 has every value)."""
+        draft = await self.form.draft_with_consent(user_id)
+        if draft is None:
+            return Reply(
+                [], T("Your filing pack is made from your draft: prepare it now with /apply, then send /gg24.")
+            )
+        return Reply(pack_screens(await self.form.pack_for(draft)), days_left_line(now))
 
     async def ask_receipt(self, user_id: int, app_id: int) -> Reply | None:
         """The "I filed on gg24" button: typed text is the receipt number from now on. None when
