@@ -87,6 +87,13 @@ def deadline_note(now: datetime) -> Message | None:
     )
 
 
+def quota_used_up() -> Text:
+    return T(
+        "All {quota} recommendations have been issued, so no more applications can be submitted.",
+        quota=load().programme.quota,
+    )
+
+
 def closed_notice() -> Text:
     p = load().programme
     return T(

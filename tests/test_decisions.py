@@ -160,11 +160,12 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
     await applicant_who_submitted(emulator, 401)
-    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
     db = sqlite_db(settings)
     admin = emulator.user(ADMIN, language_code="en")
     await open_application(admin)
     await press_staff(admin, "✅ Recommend")
+    # The last recommendation is issued by someone else between the confirmation and Confirm.
+    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
     refused = await press_staff(admin, "✔ Confirm")
     shown = "\n".join(m.plain for m in refused)
     assert APOLOGY_EN not in shown and "The quota is used up" in shown
@@ -173,6 +174,10 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
     menu = await press_staff(admin, "📥 Review queue")  # the desk goes on
     assert APOLOGY_EN not in menu[0].plain
     assert any(text.startswith("GG-2026-000001") for m in menu for row in m.buttons for text, _ in row)
+    # Used up already: said at Recommend, before a confirmation that could only fail.
+    await press_staff(admin, "GG-2026-000001")
+    at_once = "\n".join(m.plain for m in await press_staff(admin, "✅ Recommend"))
+    assert "The quota is used up" in at_once and "Confirm" not in at_once
 
 
 async def test_a_second_tap_on_confirm_does_nothing_twice(

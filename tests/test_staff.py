@@ -30,6 +30,7 @@ from tests.e2e import (
     sqlite_db,
     texts,
     wait_for_text,
+    write_sqlite,
 )
 from tests.staff_e2e import open_application, press_staff, submitted_directly
 
@@ -473,3 +474,24 @@ async def test_staff_buttons_of_an_erased_application_or_question_say_it_was_del
         assert shown and gone in shown[0].plain, (label, [m.plain for m in shown])
     replied = await admin.tap("✍️ Reply", message=ticket)
     assert "closed or no longer exists" in replied[0].plain and "Type your reply" not in texts(replied)
+
+
+async def test_with_every_recommendation_issued_nobody_is_drawn_into_an_application(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """630 of 630: the welcome and the result say so first, /apply starts no draft that could never be
+    sent, and staff are told at Recommend, not after the reason and the confirmation."""
+    [(app_id, _)] = await submitted_directly(settings, clock, 1, 20_000)
+    await write_sqlite(settings, "insert or replace into counters (name, value) values ('recommendations', 630)")
+    full = "All 630 recommendations have been issued, so no more applications can be submitted."
+    user = emulator.user(330)
+    assert full in texts(await user.say("/start"))
+    await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
+    assert full in texts(await user.tap(nav(user, "result")))
+    assert full in texts(await user.tap(nav(user, "apply")))
+    assert sqlite_db(settings).execute("select count(*) from applications where user_id = 330").fetchone()[0] == 0
+    admin = emulator.user(ADMIN, language_code="en")
+    await open_application(admin)
+    forged = await admin.click_data(StaffCB(act="decide", id=app_id, arg="recommended").pack())
+    await emulator.wait_processed(forged)
+    assert "The quota is used up" in admin.messages[-1].plain

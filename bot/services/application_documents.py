@@ -19,7 +19,7 @@ from bot.summary_doc import build as build_summary
 from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import uploads as up
-from dialogs.deadline import days_left_line, deadline_note
+from dialogs.deadline import days_left_line, deadline_note, quota_used_up
 from dialogs.filing import pack_screens
 from dialogs.screens import Screen, with_note
 from knowledge.loader import load
@@ -128,14 +128,8 @@ class FormService(FormFields):
         if not p.job_offer:  # the draft may wait for an offer; the application cannot
             return Reply([self._screen(form, p)], af.NO_EMPLOYER_YET)
         applications = ApplicationService(self.session, self.clock)
-        if await quota.issued(self.session) >= kb.programme.quota:
-            return Reply(
-                [],
-                T(
-                    "All {quota} recommendations have been issued, so no more applications can be submitted.",
-                    quota=kb.programme.quota,
-                ),
-            )
+        if await quota.used_up(self.session):
+            return Reply([], quota_used_up())
         if evaluate(p, now, alternatives=False).outcome is Outcome.NOT_ELIGIBLE:
             return Reply(
                 [],

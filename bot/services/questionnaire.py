@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
 from bot.db.repositories.applications import ApplicationRepo
-from bot.services import modes
+from bot.services import modes, quota
 from bot.services.actions import ActionTable, Press
 from bot.services.modes import Mode
 from bot.services.replies import Reply
@@ -18,7 +18,7 @@ from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
-from dialogs.deadline import closed_screen, is_closed
+from dialogs.deadline import closed_screen, is_closed, quota_used_up
 from dialogs.question_screens import restart_question
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.typed_answers import Invalid
@@ -71,7 +71,8 @@ class QuestionnaireService:
             draft = await ApplicationRepo(self.session).latest_in(user_id, st.DRAFT)
             return Reply([closed_screen(draft is not None and draft.consent_at is not None)])
         if not conv.answers:
-            return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)])
+            notice = quota_used_up() if await quota.used_up(self.session) else None
+            return Reply([welcome_screen(), programme_screen(now), flow.next_screen(conv, now)], notice)
         return Reply([flow.next_screen(conv, now)], WELCOME_BACK)
 
     async def current(self, user_id: int) -> Reply:
@@ -184,7 +185,8 @@ class QuestionnaireService:
         await self.session.commit()
         sent = await ApplicationRepo(self.session).open_of(user_id, refused=st.NOT_RECOMMENDED)
         if sent is None or not sent.reference:
-            return Reply(screens)
+            # every recommendation issued: said before the result invites an application
+            return Reply(screens, quota_used_up() if await quota.used_up(self.session) else None)
         # A check made again after sending: the sent application keeps its answers (applications.answers).
         notice = T(
             "Your application <b>{ref}</b> was sent with your earlier answers: this result does not change it. See /status.",

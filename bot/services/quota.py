@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.repositories.counters import CounterRepo
+from knowledge.loader import load
 
 RECOMMENDATIONS = "recommendations"
 
@@ -17,6 +18,12 @@ RECOMMENDATIONS = "recommendations"
 async def issued(session: AsyncSession) -> int:
     value = await CounterRepo(session).value(RECOMMENDATIONS)
     return int(value or 0)
+
+
+async def used_up(session: AsyncSession) -> bool:
+    """Every recommendation issued: no application can succeed any more (checked again, atomically,
+    by take_one when staff recommend)."""
+    return await issued(session) >= load().programme.quota
 
 
 async def take_one(session: AsyncSession, quota: int) -> int | None:

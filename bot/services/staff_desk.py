@@ -208,6 +208,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             return await self._reopen(ident, ui.ERRORS["stale"])
         if app.user_id == self.actor:  # said before the reason and the note are asked
             return await self._reopen(ident, ui.ERRORS["own"])
+        if arg == st.RECOMMENDED and await quota.used_up(self.session):  # checked again when it is taken
+            return await self._reopen(ident, ui.ERRORS["quota"])
         # The status the reviewer sees now: the decision is made on it, and refused if the
         # application moves before the confirmation (another reviewer decided meanwhile).
         self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
