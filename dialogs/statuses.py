@@ -146,6 +146,8 @@ def next_step(view: StatusView) -> Message:
 
 def _short_next_step(view: StatusView) -> Text:
     p = load().programme
+    if view.status == SUBMITTED and view.window_closed:  # nothing is filed from now: staff decide
+        return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
     if view.status == SUBMITTED:
         return T(
             "Next: programme staff pre-check your draft; if something should change before you file, I will tell you here."

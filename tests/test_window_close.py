@@ -129,6 +129,9 @@ async def test_submitted_applications_go_on_after_the_close(
     status = texts(await user.say("/status"))
     assert "GG-2026-" in status and "Draft" not in status
     assert "No gg24 filing reported. Applications closed on December 31, 2026" in status  # not "file by"
+    assert "wait for the province's decision" in status and "before you file" not in status
+    start = texts(await user.say("/start"))  # where theirs stands; the check "as information" is not for them
+    assert "GG-2026-000001" in start and "no application can be made now" not in start
     await change(settings, clock, "GG-2026-000001", "recommended")  # staff keep deciding
     await wait_for_text(user, "Gyeonggi Province has recommended you")
     assert "I have applied for the visa" in (await user.say("/status"))[-1].button_texts  # the road goes on

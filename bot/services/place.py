@@ -37,7 +37,11 @@ async def start(person: Person, questionnaire: QuestionnaireService, form: FormS
         reply.notice = WELCOME_BACK
         return reply
     await questionnaire.take_typed_text(person)
+    sent = await form.sent(person.id)
+    status = Screen("status:sent", (sent[1],)) if sent is not None else None  # "Application GG-…: <status>", next
+    if status is not None and is_closed(questionnaire.clock.now()):
+        return Reply([status])  # theirs goes on; "no application can be made now" is not for them
     reply = await questionnaire.start(person.id)
-    if (sent := await form.sent(person.id)) is not None:  # first: it goes on, whatever the check says now
-        reply.screens.insert(0, Screen("status:sent", (sent[1],)))  # "Application GG-…: <status>", next step
+    if status is not None:  # first: it goes on, whatever the check says now
+        reply.screens.insert(0, status)
     return reply
