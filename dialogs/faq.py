@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from dialogs.deadline import closed_notice, days_left_line, is_closed
 from dialogs.results import cite_text
 from dialogs.screens import Action, Screen
 from knowledge.faq_match import Match, matcher
@@ -247,11 +249,17 @@ def _sources(entry: FaqEntry) -> Message:
     return Lines((Lines(tuple(cite_text(c) for c in entry.cite)),), folded=True)
 
 
-def answer_screen(entry: FaqEntry) -> Screen:
+# Answers about the window: the fact sheet's dates, then where the window stands today.
+WINDOW_TOPICS = frozenset({"deadline_quota"})
+
+
+def answer_screen(entry: FaqEntry, now: datetime) -> Screen:
     related = [entries()[r] for r in entry.related if r in entries()][:2]
+    today = (closed_notice() if is_closed(now) else days_left_line(now)) if entry.id in WINDOW_TOPICS else None
     body: tuple[Message, ...] = (
         T("💬 <b>{topic}</b>", topic=T(entry.topic)),
         T(entry.answer),
+        *((today,) if today is not None else ()),
         _sources(entry),
         T("Was this helpful?"),
     )

@@ -7,11 +7,12 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.i18n import available_locales
@@ -416,3 +417,16 @@ async def test_staff_see_what_people_asked(staff_bot: BotRunner, emulator: BotAP
     await press_staff(admin, "🌐 English")
     shown = texts(await press_staff(admin, "🔎 What people asked"))
     assert "1 · English · where can i buy a sim card" in shown
+
+
+async def test_the_deadline_answer_says_where_the_window_stands_today(
+    bot: BotRunner, emulator: BotAPIEmulator, clock: FixedClock
+) -> None:
+    """The fact sheet's dates are the same every day; the answer adds the days left, or that
+    applications closed (it said "You can apply until …" after the close too)."""
+    user = emulator.user(959)
+    await user.say("/start")
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SEOUL))
+    assert "7 days left to file on gg24" in texts(await user.say("when is the deadline to apply?"))
+    clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
+    assert "Applications closed" in texts(await user.say("when is the deadline to apply?"))

@@ -61,7 +61,7 @@ class FaqService:
         await self.repo.set_pending(user_id, text[:1000])
         if best is not None:
             await self.session.commit()
-            return Reply([faq.answer_screen(faq.entries()[best.entry])])
+            return Reply([faq.answer_screen(faq.entries()[best.entry], self.clock.now())])
         await self.repo.unanswered(user_id, language, normalise(text), self.clock.now())
         await self.session.commit()
         return Reply([faq.suggestions_screen(matches)])
@@ -69,7 +69,7 @@ class FaqService:
     @FAQ_ACTIONS("faq")  # a suggested topic; one no longer in the FAQ: where the person was
     async def _show(self, press: Press) -> Reply | None:
         entry = faq.entries().get(press.arg)
-        return Reply([faq.answer_screen(entry)]) if entry is not None else None
+        return Reply([faq.answer_screen(entry, self.clock.now())]) if entry is not None else None
 
     @FAQ_ACTIONS("faq_back")
     async def _back(self, press: Press) -> None:
