@@ -330,6 +330,14 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     assert sum(k.startswith("remind:close7:") for k in keys) == 1
     clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=SEOUL))
     assert await check() == 0  # closed: nothing more
+    # A draft idle for weeks when the last 7 days begin: one reminder, the closing one, not two at once.
+    clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL))
+    other = emulator.user(613)
+    await consented(other)
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SEOUL))
+    assert await check() == 1
+    theirs = [k for (k,) in db.execute("select dedup_key from outbox order by id") if k.split(":")[2] == "2"]
+    assert [k.split(":")[1] for k in theirs] == ["close7"]
     await engine.dispose()
 
 

@@ -1,5 +1,5 @@
 """Reminders, through the outbox (so each is sent once, and survives restarts):
-- a draft untouched for 3 days;
+- a draft untouched for 3 days (not in the last 7, where the closing reminders say it);
 - 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft.
 The dedup key names the draft and the occasion, so running the check often never doubles a reminder.
 """
@@ -48,11 +48,11 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
     for app, user in rows:
         tr = translator(user.language)
         due: list[tuple[str, Text]] = []
-        if now - app.updated_at >= IDLE:
-            due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
         closing = next((d for d in BEFORE_CLOSE if left <= d), None)
         if closing is not None:
             due.append((f"remind:close{closing}:{app.id}", closing_soon(closes)))
+        elif now - app.updated_at >= IDLE:  # in the last 7 days the closing reminders say it already
+            due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
         for key, message in due:
             added += await enqueue(session, chat_id=user.id, text=tr.render(message), dedup_key=key, clock=clock)
     await session.commit()
