@@ -17,6 +17,7 @@ from emulator import BotAPIEmulator
 from knowledge import loader
 from tests.conftest import ADMIN, BotRunner
 from tests.e2e import (
+    FORM,
     answer,
     applicant_who_submitted,
     at_documents,
@@ -67,6 +68,9 @@ async def test_near_the_close_screens_say_the_days_left(bot: BotRunner, emulator
     await user.tap(nav(user, "apply"))
     form = await user.tap(nav(user, "agree"))
     assert "11 days left to file on gg24" in texts(form)
+    await answer(user, *FORM)
+    documents = texts(await user.tap(nav(user, "docs")))
+    assert "11 days left to file on gg24" in documents and documents.count("apostille") == 1  # said once
 
 
 async def test_last_day_and_far_from_the_close(bot: BotRunner, emulator: BotAPIEmulator, clock) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from bot.summary_doc import build as build_summary
 from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import uploads as up
-from dialogs.deadline import days_left_line, deadline_note, quota_used_up
+from dialogs.deadline import days_left_line, quota_used_up
 from dialogs.filing import pack_screens
 from dialogs.screens import Screen, with_note
 from knowledge.loader import load
@@ -41,7 +41,8 @@ class FormService(FormFields):
         screen = up.documents_screen(
             self._required(p), {k: d.file_name for k, d in uploaded.items()}, app.awaiting_upload, token
         )
-        return with_note(screen, deadline_note(self.clock.now()))
+        # the days left only: the screen says what foreign documents need (twice, with deadline_note)
+        return with_note(screen, days_left_line(self.clock.now()))
 
     @DOCUMENT_ACTIONS("review")  # from the documents screen back to the review
     async def _to_review(self, press: Press) -> Reply:
