@@ -49,19 +49,19 @@ async def send_reply(
     actions: type[ActionCB] | None = None,
     store: FileStore | None = None,
 ) -> None:
-    """Every desk's reply: the files the bot made, the screens (buttons packed as ``actions``
-    callback data where the desk names them "act:id:arg"; a notice alone if there is no screen),
-    then stored documents, each decrypted and verified just before it is sent (one in memory at a
+    """Every desk's reply: the screens (buttons packed as ``actions`` callback data where the desk
+    names them "act:id:arg"; a notice alone if there is no screen), the files the bot made, then
+    stored documents, each decrypted and verified just before it is sent (one in memory at a
     time) under the name the bot makes; a file that fails is not sent, and the reader is told which."""
-    for made in reply.made:
-        await bot.send_document(
-            chat_id, BufferedInputFile(made.content, filename=made.name), caption=tr.render(made.caption)
-        )
     for i, screen in enumerate(reply.screens):
         for text, markup in render(screen, tr, reply.notice if i == 0 else None, actions=actions):
             await send_screen(bot, chat_id, text, markup)
     if not reply.screens and reply.notice is not None:
         await send_screen(bot, chat_id, tr.render(reply.notice))
+    for made in reply.made:  # after the screens: the outcome comes first on a phone
+        await bot.send_document(
+            chat_id, BufferedInputFile(made.content, filename=made.name), caption=tr.render(made.caption)
+        )
     for f in reply.documents:
         if store is None:
             raise ValueError("stored files need the FileStore to read them")

@@ -250,7 +250,10 @@ async def test_documents_upload_replace_remove_then_submit(
     await upload_documents(user, emulator, DOCUMENTS[::-1])  # uploaded last to first
     assert "3 of 3 documents" in user.messages[-1].plain
     count = len(user.messages)
-    await user.tap(nav(user, "submit"))
+    answered = await user.tap(nav(user, "submit"))
+    # On a phone the pack's heading comes first, the summary file after the screens.
+    assert answered[0].plain.startswith("🗂 Your filing pack for gg24")
+    assert answered[-1].document is not None and answered[-1].document.file_name == "GG-2026-000001.html"
     summary = user.documents[-1]
     assert summary.file_name == "GG-2026-000001.html"
     html = summary.content.decode()

@@ -158,4 +158,6 @@ class FormService(FormFields):
         )
         fresh = await ApplicationRepo(self.session).get(app.id)
         screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
-        return Reply(screens, days_left_line(now), made=[made_file(change.reference, summary)])
+        if screens:  # the days left under the pack's heading and steps, not above the outcome
+            screens[0] = with_note(screens[0], days_left_line(now))
+        return Reply(screens, made=[made_file(change.reference, summary)])
