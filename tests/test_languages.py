@@ -331,16 +331,19 @@ async def test_whole_journey_is_in_the_users_language_and_fits_a_phone(
     await hr.tap(button_data(hr, data="em1:cand:"))
     await user.say("/mydata")
     await user.say("/delete")
-    # After the close: /start says so at once; the check as information only.
+    # After the close: /start shows where the sent application stands; to a newcomer, that
+    # applications closed, and the check as information only.
     clock.set(AFTER_THE_CLOSE)
     await user.say("/start")
-    await user.tap(button_data(user, data=callback_prefix(NavCB, "info_check")))
+    newcomer = emulator.user(502, language_code=user.language_code)
+    await newcomer.say("/start")
+    await newcomer.tap(button_data(newcomer, data=callback_prefix(NavCB, "info_check")))
     assert len(user.messages) > 40
     # Every message was accepted by the emulator (HTML, 4096 characters, 64-byte callback data): a
     # rejected one would have produced the apology instead.
     apology = translator(locale).render(APOLOGY)
     assert not any(apology in m.plain for m in user.messages)
-    found = [p for m in user.messages + hr.messages for p in problems_in(locale, m)]
+    found = [p for m in user.messages + hr.messages + newcomer.messages for p in problems_in(locale, m)]
     assert len(user.documents) >= 2
     for document in user.documents:  # the application summary and the /mydata file: their captions
         found += problems_in(locale, _Plain(document.caption or ""))
