@@ -141,7 +141,7 @@ async def test_in_korean_the_pack_and_the_receipt(bot: BotRunner, emulator: BotA
     assert any(m.plain.startswith("🗂 gg24 제출 자료 모음 (신청 번호 GG-2026-000001)") for m in user.messages)
     status = texts(await user.say("/status"))
     assert "사전 검토 요청됨" in status and "/gg24" in status
-    prompt = await user.tap("🧾 gg24 신청 완료")
+    prompt = await user.tap("🧾 gg24에 신청했습니다")
     assert "접수번호를 그대로 입력해 주십시오" in prompt[-1].plain
     saved = texts(await user.say("2026-1234567"))
     assert "저장되었습니다: 접수번호 2026-1234567" in saved
