@@ -91,4 +91,5 @@ async def test_start_after_sending_shows_the_application_first(
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))  # after the close: it goes on, and comes first
     closed = await user.say("/start")
     assert closed[0].plain.startswith("Application GG-2026-000001: Sent for pre-check"), closed[0].plain
-    assert "Applications closed" in texts(closed[1:])
+    # What the close means for them is in their status; not the check "as information only".
+    assert "Applications closed on" in closed[0].plain and "See how I fit the rules" not in closed[-1].button_texts
