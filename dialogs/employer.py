@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from dialogs import statuses as st
 from dialogs.screens import Action, Screen
@@ -33,6 +34,9 @@ ERRORS: dict[str, Text] = {
     "not_employer": T("This code is for an employer. Register your company first with /employer."),
     "is_employer": T("This code is for a candidate, and you are registered as an employer."),
     "gone": T("That is no longer available."),
+    "last_member": T(
+        "You are the company's only member, so you cannot leave it. To erase it with your data, use /delete."
+    ),
 }
 
 
@@ -75,9 +79,45 @@ def home_screen(company_name: str, verified: bool, candidates: Sequence[Candidat
         action_of("invite", T("➕ Invite a candidate")),
         action_of("code", T("🔑 Enter a candidate's code")),
         action_of("colleague", T("👥 Invite a colleague")),
+        action_of("team", T("👥 Colleagues")),
         action_of("oblig", T("📋 Check our obligations")),
     ]
     return Screen("emp:home", (Lines(tuple(lines)),), actions=tuple(actions))
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    user_id: int
+    joined: datetime
+
+
+def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Screen:
+    """Who acts for the company (and sees its candidates): removing a colleague who left the firm
+    ends their access at once; anyone can leave, except the last member."""
+    lines: list[Message] = [T("👥 <b>People who act for {company}</b>", company=Verbatim(company_name))]
+    actions: list[Action] = []
+    for m in members:
+        if m.user_id == me:
+            lines.append(T("• you, since {date}", date=m.joined.date()))
+        else:
+            lines.append(T("• member {id}, since {date}", id=Verbatim(str(m.user_id)), date=m.joined.date()))
+            actions.append(action_of("unmember", T("Remove member {id}", id=Verbatim(str(m.user_id))), m.user_id))
+    if len(members) > 1:
+        actions.append(action_of("unmember", T("🚪 Leave the company"), me))
+    actions.append(action_of("home", T("« Back")))
+    return Screen("emp:team", (Lines(tuple(lines)),), actions=tuple(actions))
+
+
+def removed_notice(company_name: str) -> Text:
+    return T("You no longer act for {company}: a colleague removed you.", company=Verbatim(company_name))
+
+
+def member_removed(user_id: int) -> Text:
+    return T("Removed: member {id} no longer acts for the company.", id=Verbatim(str(user_id)))
+
+
+def left_company(company_name: str) -> Text:
+    return T("You have left {company}.", company=Verbatim(company_name))
 
 
 def invite_screen(code: str, link: str, for_candidate: bool) -> Screen:

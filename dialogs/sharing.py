@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dialogs.employer import action_of, verified_text
 from dialogs.screens import Action, Screen
 from dialogs.uploads import short_name
-from knowledge.text import Lines, Message, Name, T, Text, Verbatim
+from knowledge.text import TP, Lines, Message, Name, T, Text, Verbatim
 
 
 def approval_request(company: str, verified: bool) -> Message:
@@ -72,11 +72,17 @@ def _line(link: LinkRow) -> Text:
     )
 
 
-def company_screen(link: LinkRow) -> Screen:
-    """One company following the application: what it may receive, and stopping it."""
+def company_screen(link: LinkRow, people: int) -> Screen:
+    """One company following the application: how many act for it (each sees it), what it may
+    receive, and stopping it."""
+    seen_by = TP(
+        "{n} person acts for this company and sees what it follows.",
+        "{n} people act for this company and see what it follows.",
+        people,
+    )
     return Screen(
         "share:company",
-        (_line(link),),
+        (_line(link), seen_by),
         actions=(
             action_of("shared", T("📎 Documents shared with {company}", company=Name(link.company)), link.link_id),
             action_of("revoke", T("⛔ Stop sharing with {company}", company=Name(link.company)), link.link_id),

@@ -388,3 +388,82 @@ async def test_two_companies_whose_names_start_alike_each_have_their_own_screen(
     await press(candidate, data="sh1:revoke:")
     links = sqlite_db(settings).execute("select state from employer_links order by id").fetchall()
     assert links == [("active",), ("revoked",)]
+
+
+async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Members see who acts for the company; one removed loses the candidates at once (and is told),
+    anyone may leave but the last member; the candidate sees how many people act for the company."""
+    hr, colleague = emulator.user(721), emulator.user(722)
+    candidate = await applicant_who_submitted(emulator, 723)
+    await register(hr, "Hanbit Soft", BRN)
+    _code, payload = code_in((await press(hr, data="em1:colleague:"))[0])
+    await colleague.say(f"/start {payload}")
+    _code, payload = code_in((await press(hr, data="em1:invite:"))[0])
+    await candidate.say(f"/start {payload}")
+    await press(candidate, data="sh1:approve:")
+    await candidate.say("/share")
+    company = await press(candidate, data="sh1:company:")
+    assert "2 people act for this company and see what it follows." in company[-1].plain
+    home = await colleague.say("/employer")
+    team = await emp(colleague, "👥 Colleagues")
+    assert "• you, since" in team[-1].plain and "• member 721, since" in team[-1].plain
+    assert {"Remove member 721", "🚪 Leave the company"} <= set(team[-1].button_texts)
+    await hr.say("/employer")
+    await emp(hr, "👥 Colleagues")
+    removed = await emp(hr, "Remove member 722")
+    assert "Removed: member 722 no longer acts for the company." in removed[-1].plain
+    assert "🚪 Leave the company" not in removed[-1].button_texts  # the last member stays
+    await wait_for_text(colleague, "You no longer act for Hanbit Soft: a colleague removed you.")
+    stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
+    assert "NGUYEN" not in "".join(m.plain for m in stale) and "For employers" in stale[-1].plain
+    last = await forge(hr, EmpCB(act="unmember", id=721).pack(), removed[-1])
+    assert "only member, so you cannot leave it" in last[-1].plain
+    rows = "select user_id from employer_members order by user_id"
+    assert sqlite_db(settings).execute(rows).fetchall() == [(721,)]
+
+
+async def test_two_members_removing_each_other_at_once_leave_one(db_settings: Settings, clock: FixedClock) -> None:
+    """Each in their own session (two workers on PostgreSQL), started together, repeated: the company
+    keeps exactly one member, never none."""
+    from bot.crypto import Vault, load_key
+    from bot.db.models import Company, EmployerMember, User
+    from bot.services.employers import EmployerError, EmployerService
+    from tests.test_decisions import _workers
+
+    engines = _workers(db_settings)
+    makers = [make_sessionmaker(e) for e in engines]
+    vault = Vault(load_key(db_settings))
+    now = clock.now()
+    try:
+        for i in range(8):
+            a, b = 40_000 + 2 * i, 40_001 + 2 * i
+            async with makers[0]() as session:
+                for uid in (a, b):
+                    session.add(User(id=uid, language="en", created_at=now, last_seen_at=now))
+                company = Company(
+                    name=f"Race {i}", brn=f"99{i:08d}", city="suwon", contact_name="x", created_by=a, created_at=now
+                )
+                session.add(company)
+                await session.flush()
+                for uid in (a, b):
+                    session.add(EmployerMember(user_id=uid, company_id=company.id, joined_at=now))
+                await session.commit()
+                company_id = company.id
+
+            async def remove(maker: object, actor: int, target: int) -> str:
+                async with maker() as session:  # type: ignore[operator]
+                    try:
+                        await EmployerService(session, clock, vault).remove_member(actor, target)
+                    except EmployerError as refused:
+                        return refused.code
+                    return "removed"
+
+            results = await asyncio.gather(remove(makers[0], a, b), remove(makers[1], b, a))
+            async with makers[0]() as session:
+                left = await EmployerService(session, clock, vault).team(company_id)
+            assert len(left) == 1 and sorted(results)[0] == "gone" and "removed" in results, results
+    finally:
+        for engine in set(engines):
+            await engine.dispose()

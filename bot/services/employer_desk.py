@@ -101,6 +101,25 @@ class EmployerDesk:
         code = await self.employers.new_code("colleague", company_id=member.company_id)
         return Reply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
 
+    @MEMBER_ACTIONS("team")
+    async def _team(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        company = await self.employers.company(member.company_id)
+        assert company is not None
+        rows = [ui.TeamRow(m.user_id, m.joined_at) for m in await self.employers.team(company.id)]
+        return Reply([ui.team_screen(company.name, rows, self.user.id)])
+
+    @MEMBER_ACTIONS("unmember")  # ident: the colleague removed, or the member themselves (leaving)
+    async def _unmember(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        try:
+            company = await self.employers.remove_member(self.user.id, ident)
+        except EmployerError as bad:
+            return await self.home(ui.ERRORS.get(bad.code, ui.ERRORS["gone"]))
+        if ident == self.user.id:
+            return await self.home(ui.left_company(company.name))
+        reply = await self._team(member, 0, "")
+        reply.notice = ui.member_removed(ident)
+        return reply
+
     @MEMBER_ACTIONS("cand")
     async def _candidate(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         link = await self.employers.followed(member, ident)
@@ -231,7 +250,8 @@ class ShareDesk:
         found = await self.employers.own_link(self.user.id, ident)
         if found is None or found[0].state != "active":
             return await self.home(ui.ERRORS["gone"])
-        return Reply([sharing.company_screen(_row(*found))])
+        people = len(await self.employers.team(found[1].id))  # who at the company sees it
+        return Reply([sharing.company_screen(_row(*found), people)])
 
     @SHARE_ACTIONS("approve", approve=True)
     @SHARE_ACTIONS("decline", approve=False)

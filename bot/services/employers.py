@@ -89,6 +89,34 @@ class EmployerService:
         await self.session.commit()
         return company
 
+    async def team(self, company_id: int) -> list[EmployerMember]:
+        return await self.companies.members(company_id)
+
+    async def remove_member(self, actor_id: int, user_id: int) -> Company:
+        """A member removes a colleague, or leaves (``user_id == actor_id``): under the company's
+        lock, both re-read as members of it; the last member stays (a company needs one: /delete
+        erases it). The removed colleague is told; their access ends with this commit."""
+        actor = await self.member(actor_id)
+        company = await self.companies.lock_company(actor.company_id) if actor is not None else None
+        members = {m.user_id: m for m in await self.companies.members(company.id)} if company is not None else {}
+        refused = (
+            "gone"
+            if company is None or actor_id not in members or user_id not in members  # read again under the lock
+            else "last_member"
+            if len(members) == 1
+            else None
+        )
+        if refused is not None:
+            await self.session.commit()  # nothing was written: the lock goes, the loaded rows stay usable
+            raise EmployerError(refused)
+        assert company is not None
+        await self.session.delete(members[user_id])
+        if user_id != actor_id:
+            key = f"member:{company.id}:{user_id}:removed:{self.clock.now().isoformat()}"
+            await tell(self.session, user_id, ui.removed_notice(company.name), dedup_key=key, clock=self.clock)
+        await self.session.commit()
+        return company
+
     async def unverified(self) -> list[Company]:
         return await self.companies.unverified()
 

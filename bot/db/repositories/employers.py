@@ -31,6 +31,18 @@ class EmployerRepo(Repo):
     async def company(self, company_id: int) -> Company | None:
         return await self.session.get(Company, company_id)
 
+    async def members(self, company_id: int) -> list[EmployerMember]:
+        query = select(EmployerMember).where(EmployerMember.company_id == company_id)
+        return list(
+            (await self.session.scalars(query.order_by(EmployerMember.joined_at, EmployerMember.user_id))).all()
+        )
+
+    async def lock_company(self, company_id: int) -> Company | None:
+        """The company's row locked (PostgreSQL FOR UPDATE; SQLite's write lock is held already):
+        two members removing each other at once are checked one after the other."""
+        query = select(Company).where(Company.id == company_id).with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def company_with_brn(self, brn: str) -> Company | None:
         return (await self.session.execute(select(Company).where(Company.brn == brn))).scalar_one_or_none()
 
