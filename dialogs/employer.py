@@ -151,6 +151,11 @@ class CandidateView:
     missing: tuple[str, ...]  # checklist kinds not uploaded
     total: int  # documents the checklist asks for
     shared: tuple[str, ...]  # kinds the applicant shares with the employer
+    deadline: Message | None = None  # before filing on gg24: the days left, or that applications closed
+
+
+# The statuses in which the candidate has still to file on gg24 (by the window's close).
+BEFORE_FILING = (st.DRAFT, st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 
 
 EMPLOYER_NEXT: dict[str, Text] = {
@@ -183,6 +188,8 @@ def candidate_screen(v: CandidateView) -> Screen:
             )
         )
         lines.append(EMPLOYER_NEXT[v.status.status])
+        if v.deadline is not None:
+            lines.append(v.deadline)
     if v.total:
         done = v.total - len(v.missing)
         lines.append(T("Documents: {done} of {total} uploaded.", done=done, total=v.total))

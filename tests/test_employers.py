@@ -467,3 +467,19 @@ async def test_two_members_removing_each_other_at_once_leave_one(db_settings: Se
     finally:
         for engine in set(engines):
             await engine.dispose()
+
+
+async def test_the_employer_sees_the_filing_deadline_and_then_the_close(
+    bot: BotRunner, emulator: BotAPIEmulator, clock: FixedClock
+) -> None:
+    """The candidate files on gg24 by the close: their employer sees the days left in the last 30
+    days, and that applications closed afterwards (it still read "the candidate then files …")."""
+    hr, candidate = emulator.user(731), await applicant_who_submitted(emulator, 732)
+    await invited(hr, candidate, "Hanbit Soft", BRN)
+    await press(candidate, data="sh1:approve:")
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SEOUL))
+    await hr.say("/employer")
+    assert "7 days left to file on gg24" in (await emp(hr, "👤"))[0].plain
+    clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
+    await hr.say("/employer")
+    assert "Applications closed" in (await emp(hr, "👤"))[0].plain

@@ -29,6 +29,7 @@ from dialogs import flow, sharing
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
+from dialogs.deadline import closed_notice, days_left_line, is_closed
 from knowledge.rules import evaluate
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
@@ -321,6 +322,8 @@ class EmployerService:
             if app is not None
             else None
         )
+        today = self.clock.now()
+        filing = app is not None and app.status in ui.BEFORE_FILING and not app.gg24_receipt
         return ui.CandidateView(
             link.id,
             await self._candidate_name(link.applicant_id),
@@ -328,6 +331,8 @@ class EmployerService:
             missing,
             total,
             tuple(link.shared_documents or ()),
+            # the candidate files on gg24 by the close: the days left, or that it has closed
+            (closed_notice() if is_closed(today) else days_left_line(today)) if filing else None,
         )
 
     async def shared_files(self, link: EmployerLink) -> list[StoredFile]:
