@@ -9,13 +9,17 @@ import re
 import signal
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from io import BytesIO
 from pathlib import Path
 
 from aiogram.filters.callback_data import CallbackData
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import AnswerCB, NavCB
 from bot.config import Settings
+from bot.db.engine import make_engine, make_sessionmaker
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeMessage, FakeUser
 from tests.answers import ELIGIBLE_IN_KOREA, ELIGIBLE_WEB_DEV  # noqa: F401  (the tests import them from here)
 
@@ -311,3 +315,16 @@ async def write_sqlite(settings: Settings, statement: str, *params: object) -> N
             db.commit()
 
     await asyncio.to_thread(write)
+
+
+@asynccontextmanager
+async def worker_sessions(settings: Settings) -> AsyncIterator[list[async_sessionmaker[AsyncSession]]]:
+    """Two webhook workers' session factories, for races: two engines (two pools) on PostgreSQL;
+    SQLite is one worker by design (one connection: bot/db/engine.py), so both share one."""
+    one = make_engine(settings)
+    engines = [one, make_engine(settings)] if settings.database_url.startswith("postgresql") else [one, one]
+    try:
+        yield [make_sessionmaker(e) for e in engines]
+    finally:
+        for engine in set(engines):
+            await engine.dispose()

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -23,7 +23,16 @@ from bot.services.staff_desk import Reply, StaffDesk
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner
-from tests.e2e import APOLOGY_EN, applicant_who_submitted, at_documents, nav, sqlite_db, wait_for_text, write_sqlite
+from tests.e2e import (
+    APOLOGY_EN,
+    applicant_who_submitted,
+    at_documents,
+    nav,
+    sqlite_db,
+    wait_for_text,
+    worker_sessions,
+    write_sqlite,
+)
 from tests.staff_e2e import open_application, press_staff, submitted_directly
 
 REVIEWERS = (901, 902)
@@ -63,13 +72,6 @@ class Reviewer:
         return _token(reply, "commit")
 
 
-def _workers(settings: Settings) -> list[AsyncEngine]:
-    """Two webhook workers on PostgreSQL; SQLite is one worker by design (one connection, see engine.py)."""
-    if settings.database_url.startswith("sqlite"):
-        return [make_engine(settings)] * 2
-    return [make_engine(settings), make_engine(settings)]
-
-
 @pytest.mark.parametrize(
     ("first", "second"),
     [
@@ -83,11 +85,10 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
 ) -> None:
     settings = db_settings
     ids = [app_id for app_id, _ in await submitted_directly(settings, clock, RACES, 20_000)]
-    engines = _workers(settings)
     vault = Vault(load_key(settings))
-    reviewers = [Reviewer(make_sessionmaker(e), clock, vault, a) for e, a in zip(engines, REVIEWERS, strict=True)]
-    maker = make_sessionmaker(engines[0])
-    try:
+    async with worker_sessions(settings) as makers:
+        reviewers = [Reviewer(m, clock, vault, a) for m, a in zip(makers, REVIEWERS, strict=True)]
+        maker = makers[0]
         for app_id in ids:
             # Both reviewers have the application open and their confirmation on screen.
             tokens = [await reviewers[0].prepared(app_id, first), await reviewers[1].prepared(app_id, second)]
@@ -119,20 +120,16 @@ async def test_two_reviewers_confirming_at_once_one_decision_wins(
             )
         # Every number taken belongs to an application: none lost to a doubled decision.
         assert len(numbers) == issued and numbers == [f"GGR-2026-{n:04d}" for n in range(1, issued + 1)]
-    finally:
-        for engine in set(engines):
-            await engine.dispose()
 
 
 async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings: Settings, clock: FixedClock) -> None:
     ((app_id, _),) = await submitted_directly(db_settings, clock, 1, 20_000)
-    engines = _workers(db_settings)
-    reviewer = Reviewer(make_sessionmaker(engines[0]), clock, Vault(load_key(db_settings)), REVIEWERS[0])
-    try:
+    async with worker_sessions(db_settings) as makers:
+        reviewer = Reviewer(makers[0], clock, Vault(load_key(db_settings)), REVIEWERS[0])
         token = await reviewer.prepared(app_id, st.RECOMMENDED)
 
         async def cli() -> object:
-            async with make_sessionmaker(engines[1])() as session:
+            async with makers[1]() as session:
                 service = ApplicationService(session, clock)
                 try:
                     return await service.change_status("GG-2026-000001", st.NOT_RECOMMENDED, actor_id=0, reason="other")
@@ -148,9 +145,6 @@ async def test_the_cli_racing_a_reviewer_is_refused_with_who_decided(db_settings
         else:  # the CLI came first: the reviewer is told who, and when
             assert desk_reply.notice is not None and desk_reply.notice.msgid.startswith("Not changed")
             assert desk_reply.notice.params["who"].msgid == "the CLI"  # type: ignore[union-attr]
-    finally:
-        for engine in set(engines):
-            await engine.dispose()
 
 
 # --- through the real bot ------------------------------------------------------------------------

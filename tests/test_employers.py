@@ -430,13 +430,11 @@ async def test_two_members_removing_each_other_at_once_leave_one(db_settings: Se
     from bot.crypto import Vault, load_key
     from bot.db.models import Company, EmployerMember, User
     from bot.services.employers import EmployerError, EmployerService
-    from tests.test_decisions import _workers
+    from tests.e2e import worker_sessions
 
-    engines = _workers(db_settings)
-    makers = [make_sessionmaker(e) for e in engines]
     vault = Vault(load_key(db_settings))
     now = clock.now()
-    try:
+    async with worker_sessions(db_settings) as makers:
         for i in range(8):
             a, b = 40_000 + 2 * i, 40_001 + 2 * i
             async with makers[0]() as session:
@@ -464,9 +462,6 @@ async def test_two_members_removing_each_other_at_once_leave_one(db_settings: Se
             async with makers[0]() as session:
                 left = await EmployerService(session, clock, vault).team(company_id)
             assert len(left) == 1 and sorted(results)[0] == "gone" and "removed" in results, results
-    finally:
-        for engine in set(engines):
-            await engine.dispose()
 
 
 async def test_the_employer_sees_the_filing_deadline_and_then_the_close(

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
-from bot.db.engine import make_sessionmaker
 from bot.db.models import Application, StatusChange
 from bot.db.repo import PersonRepo
 from bot.services.applications import ApplicationError, ApplicationService
@@ -22,9 +21,8 @@ from dialogs.typed_answers import Invalid
 from emulator import BotAPIEmulator
 from tests.answers import ELIGIBLE_WEB_DEV
 from tests.conftest import ADMIN, BotRunner
-from tests.e2e import answer, applicant_who_submitted, nav, texts, wait_for_text
+from tests.e2e import answer, applicant_who_submitted, nav, texts, wait_for_text, worker_sessions
 from tests.staff_e2e import open_application, press_staff
-from tests.test_decisions import _workers
 from tests.test_window_close import periodic
 
 
@@ -97,9 +95,7 @@ async def test_filing_reminders_before_the_close_until_reported(
 
 async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clock: FixedClock) -> None:
     """Two taps or two devices: each report in its own session, started together; one is recorded."""
-    engines = _workers(db_settings)
-    makers = [make_sessionmaker(e) for e in engines]
-    try:
+    async with worker_sessions(db_settings) as makers:
         for i in range(6):
             user_id = 30_000 + i
             async with makers[0]() as session:
@@ -131,9 +127,6 @@ async def test_two_receipts_reported_at_once_one_wins(db_settings: Settings, clo
                 )
                 row = await session.get(Application, app_id)
             assert moves == 1 and row is not None and row.status == st.FILED
-    finally:
-        for engine in set(engines):
-            await engine.dispose()
 
 
 async def test_in_korean_the_pack_and_the_receipt(bot: BotRunner, emulator: BotAPIEmulator) -> None:

@@ -27,7 +27,7 @@ from bot.services.tickets import TicketError, TicketService
 from dialogs import tickets as ui
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import applicant_who_submitted, eligible, find_button, sqlite_db, wait_for_text
+from tests.e2e import applicant_who_submitted, eligible, find_button, sqlite_db, wait_for_text, worker_sessions
 from tests.test_status import change
 
 ADMIN = 900
@@ -254,11 +254,8 @@ async def _desk_press(maker: object, clock: FixedClock, vault: Vault, actor: int
 
 async def test_two_staff_closing_at_once_close_it_once(db_settings: Settings, clock: FixedClock) -> None:
     settings = db_settings
-    pg = settings.database_url.startswith("postgresql")
-    engines = [make_engine(settings), make_engine(settings)] if pg else [make_engine(settings)] * 2
     vault = Vault(load_key(settings))
-    makers = [make_sessionmaker(e) for e in engines]
-    try:
+    async with worker_sessions(settings) as makers:
         ids = []
         for i in range(4):
             async with makers[0]() as session:
@@ -288,9 +285,6 @@ async def test_two_staff_closing_at_once_close_it_once(db_settings: Settings, cl
             statuses = set((await session.execute(select(Ticket.status))).scalars())
             messages = await session.scalar(select(func.count()).select_from(TicketMessage))
         assert closes == len(ids) and told == len(ids) and statuses == {"closed"} and messages == 0
-    finally:
-        for engine in set(engines):
-            await engine.dispose()
 
 
 def test_the_reply_button_data_is_what_ticketcb_packs() -> None:
@@ -328,9 +322,6 @@ async def test_the_queue_puts_the_applicants_answers_first_then_the_oldest(
 
 async def test_a_reply_racing_a_close_is_sent_before_it_or_refused(db_settings: Settings, clock: FixedClock) -> None:
     settings = db_settings
-    pg = settings.database_url.startswith("postgresql")
-    engines = [make_engine(settings), make_engine(settings)] if pg else [make_engine(settings)] * 2
-    makers = [make_sessionmaker(e) for e in engines]
 
     async def act(maker: object, what: str, ticket_id: int) -> str:
         async with maker() as session:  # type: ignore[operator]
@@ -344,7 +335,7 @@ async def test_a_reply_racing_a_close_is_sent_before_it_or_refused(db_settings: 
                 return refused.code
             return "done"
 
-    try:
+    async with worker_sessions(settings) as makers:
         for i in range(4):
             async with makers[0]() as session:
                 await PersonRepo(session).load(32_000 + i, "en", clock.now())
@@ -379,9 +370,6 @@ async def test_a_reply_racing_a_close_is_sent_before_it_or_refused(db_settings: 
             assert order == (["ticket.reply", "ticket.close"] if replied == "done" else ["ticket.close"])
             # And once closed, a reply is refused.
             assert await act(makers[1], "reply", ticket_id) == "closed"
-    finally:
-        for engine in set(engines):
-            await engine.dispose()
 
 
 async def test_direction_overrides_in_a_question_do_not_reach_staff(
