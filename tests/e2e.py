@@ -328,3 +328,8 @@ async def worker_sessions(settings: Settings) -> AsyncIterator[list[async_sessio
     finally:
         for engine in set(engines):
             await engine.dispose()
+
+
+def korean(text: str) -> bool:
+    """Whether the text has Hangul syllables (a screen rendered in Korean)."""
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)

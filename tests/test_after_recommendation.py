@@ -27,7 +27,7 @@ from emulator import BotAPIEmulator
 from knowledge.text import Lines, Message, Text
 from tests.budget_check import over_budget
 from tests.conftest import BotRunner
-from tests.e2e import RAW_KEY, answer
+from tests.e2e import RAW_KEY, answer, korean
 from tests.test_status import change, submitted_application
 
 EN = translator("en")
@@ -366,7 +366,7 @@ async def test_staff_recommend_and_the_person_in_korea_gets_the_change_of_status
 ) -> None:
     got = await _recommended_in_chat(bot, emulator, settings, clock, 922, "ko", *IN_KOREA)
     assert len(got) == 6
-    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in text) for text in got)
+    assert all(korean(text) for text in got)
     assert "GGR-2026-0001" in got[1]
     # Korean proper nouns (given verbatim) name the route and its documents; the sources are cited.
     assert "체류자격 변경허가" in got[2] and "3, 153, 382쪽" in got[2] and "사증발급인정서" not in got[2]

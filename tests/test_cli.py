@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from emulator import TEST_TOKEN, BotAPIEmulator
+from tests.e2e import korean
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +64,7 @@ async def test_run_serves_a_chat_and_stops_on_sigint(tmp_path: Path, emulator: B
         user = emulator.user(7, language_code="ko")
         await user.send_text("/start")
         messages = await user.wait_messages(3, timeout=30)
-        assert any("\uac00" <= ch <= "\ud7a3" for ch in messages[0].plain)
+        assert korean(messages[0].plain)
         assert emulator.get_commands(language_code="ko")
     finally:
         proc.send_signal(signal.SIGINT)

@@ -23,6 +23,7 @@ from tests.e2e import (
     answer,
     button_for,
     keyboard_message,
+    korean,
     nav,
     texts,
 )
@@ -339,16 +340,16 @@ async def test_language_switch_persists_and_commands_are_localised(bot: BotRunne
     picker = await user.say("/language")
     assert {"English", "한국어"} <= set(picker[-1].button_texts)
     switched = await user.tap("한국어")
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in switched[-1].plain)
+    assert korean(switched[-1].plain)
     await bot.restart()
     again = await user.say("/start")
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in again[-1].plain)
+    assert korean(again[-1].plain)
 
 
 async def test_telegram_language_code_picks_the_catalog(bot: BotRunner, emulator: BotAPIEmulator) -> None:
-    korean = emulator.user(114, language_code="ko")
-    first = await korean.say("/start")
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in first[0].plain)
+    person = emulator.user(114, language_code="ko")
+    first = await person.say("/start")
+    assert korean(first[0].plain)
     unknown = emulator.user(115, language_code="xx")
     assert "Hello!" in (await unknown.say("/start"))[0].plain
 

@@ -55,7 +55,7 @@ def test_demo_in_english_reaches_a_verdict_and_checklist(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_demo_in_korean_and_progress_is_kept_between_runs(tmp_path: Path) -> None:
     out = run_demo(tmp_path, "ko", ["6", "2", "/quit"])
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in out.split("Bye.")[0][-200:])
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in out.split("Bye.")[0][-200:])  # Korean
     again = run_demo(tmp_path, "ko", ["/quit"])
     assert "Bye." in again
     assert again.count("[1]") >= 1  # the question where the person stopped is shown again

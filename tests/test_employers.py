@@ -23,7 +23,7 @@ from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.verdict import Status
 from tests.conftest import BotRunner, running, with_admin
-from tests.e2e import PDF, applicant_who_submitted, callback_prefix, forge, press, sqlite_db, wait_for_text
+from tests.e2e import PDF, applicant_who_submitted, callback_prefix, forge, korean, press, sqlite_db, wait_for_text
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
@@ -93,7 +93,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     await engine.dispose()
     await wait_for_text(colleague, "GG-2026-000001 is now: Under review")
     note = await wait_for_text(hr, "GG-2026-000001")
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in note.plain)  # in the HR person's language
+    assert korean(note.plain)  # in the HR person's language
     # The candidate shares one document, then revokes: access ends at once.
     await candidate.say("/share")
     await press(candidate, data="sh1:company:")  # the company's own screen

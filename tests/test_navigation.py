@@ -24,6 +24,7 @@ from tests.e2e import (
     eligible,
     forge,
     keyboard_message,
+    korean,
     nav,
     nav_arg,
     press,
@@ -32,12 +33,6 @@ from tests.e2e import (
     texts,
     upload,
 )
-
-HANGUL = ("\uac00", "\ud7a3")
-
-
-def korean(text: str) -> bool:
-    return any(HANGUL[0] <= ch <= HANGUL[1] for ch in text)
 
 
 def keys(message: FakeMessage) -> list[str]:

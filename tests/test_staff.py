@@ -24,6 +24,7 @@ from tests.e2e import (
     PDF,
     answer,
     applicant_who_submitted,
+    korean,
     nav,
     press,
     snapshot,
@@ -33,12 +34,6 @@ from tests.e2e import (
     write_sqlite,
 )
 from tests.staff_e2e import open_application, press_staff, submitted_directly
-
-HANGUL = ("\uac00", "\ud7a3")
-
-
-def korean(text: str) -> bool:
-    return any(HANGUL[0] <= ch <= HANGUL[1] for ch in text)
 
 
 async def test_review_a_submitted_application_and_request_information_in_the_applicants_language(

@@ -23,7 +23,7 @@ from bot.services.applications import ApplicationError, ApplicationService
 from dialogs import statuses as st
 from emulator import TEST_TOKEN, BotAPIEmulator, FakeUser
 from tests.conftest import BotRunner
-from tests.e2e import answer
+from tests.e2e import answer, korean
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +85,7 @@ async def test_each_status_change_notifies_once_in_the_users_language(
     await asyncio.sleep(1.5)  # a second round of the sender: nothing more may arrive
     new = user.messages[before:]
     assert len(new) == 7  # three notices; the recommendation's is followed by its next steps (4)
-    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in m.plain) for m in new[:3])
+    assert all(korean(m.plain) for m in new[:3])
     assert ref in new[0].plain and "GGR-2026-0001" in new[2].plain
     assert "축하합니다 <b>&</b>" in new[2].plain  # the note as written, escaped
     assert "체류자격 변경" in new[2].plain or "변경" in new[2].plain  # in Korea (D-2): change of status
