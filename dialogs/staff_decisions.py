@@ -55,6 +55,7 @@ def confirm_screen(
     issued: int,
     quota: int,
     token: str,
+    filed: bool = True,
 ) -> Screen:
     """The last step of a decision; its Confirm carries a one-time token (bot/db/confirmations.py)."""
     lines: list[Message] = [S("<b>{ref}</b> → {status}", ref=Verbatim(reference), status=st.LABELS[status])]
@@ -71,6 +72,12 @@ def confirm_screen(
                 quota=quota,
             )
         )
+        if not filed:  # the recommendation answers the application filed on gg24, which the bot cannot see
+            lines.append(
+                S(
+                    "⚠️ The applicant has not reported filing on gg24 (no receipt number): check that their application is on gg24."
+                )
+            )
     lines.append(S("The applicant is told in their language."))
     return Screen(
         "staff:confirm",

@@ -276,3 +276,18 @@ async def test_submit_acts_only_from_the_latest_documents_screen(
     assert db.execute("select status from applications").fetchone() == ("draft",)
     await user.tap(nav(user, "submit"))
     assert db.execute("select status from applications").fetchone() == ("submitted",)
+
+
+async def test_recommending_an_application_not_reported_filed_on_gg24_warns_first(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """The recommendation answers the application filed on gg24, which the bot cannot see: without
+    the applicant's receipt number, the confirmation says to check gg24 (after the close too)."""
+    await applicant_who_submitted(emulator, 403)
+    admin = emulator.user(ADMIN, language_code="en")
+    await open_application(admin)
+    warned = (await press_staff(admin, "✅ Recommend"))[-1].plain
+    assert "has not reported filing on gg24" in warned
+    await write_sqlite(settings, "update applications set gg24_receipt = '2026-1234567'")
+    await open_application(admin)
+    assert "has not reported filing" not in (await press_staff(admin, "✅ Recommend"))[-1].plain

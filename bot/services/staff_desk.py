@@ -253,6 +253,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             await quota.issued(self.session),
             load().programme.quota,
             token,
+            filed=app.gg24_receipt is not None,
         )
         await self._save()
         return Reply([screen])
