@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from dialogs import statuses as st
 from dialogs.screens import Action, Screen
@@ -88,7 +88,7 @@ def home_screen(company_name: str, verified: bool, candidates: Sequence[Candidat
 @dataclass(frozen=True)
 class TeamRow:
     user_id: int
-    joined: datetime
+    joined: date  # the day in Korea
 
 
 def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Screen:
@@ -98,9 +98,9 @@ def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Scree
     actions: list[Action] = []
     for m in members:
         if m.user_id == me:
-            lines.append(T("• you, since {date}", date=m.joined.date()))
+            lines.append(T("• you, since {date}", date=m.joined))
         else:
-            lines.append(T("• member {id}, since {date}", id=Verbatim(str(m.user_id)), date=m.joined.date()))
+            lines.append(T("• member {id}, since {date}", id=Verbatim(str(m.user_id)), date=m.joined))
             actions.append(action_of("unmember", T("Remove member {id}", id=Verbatim(str(m.user_id))), m.user_id))
     if len(members) > 1:
         actions.append(action_of("unmember", T("🚪 Leave the company"), me))

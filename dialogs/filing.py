@@ -12,11 +12,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from dialogs import application_form as af
+from dialogs.deadline import days_left_line
 from dialogs.question_screens import display_value
-from dialogs.screens import Copy, Screen
+from dialogs.screens import Copy, Screen, with_note
 from dialogs.typed_answers import Invalid
 from knowledge.loader import load
 from knowledge.model import Document
@@ -58,6 +60,11 @@ class Pack:
     uploaded: frozenset[str]
 
 
+def with_days_left(screens: list[Screen], now: datetime) -> list[Screen]:
+    """The pack with the days left under its heading and steps (a notice stood above the heading)."""
+    return [with_note(screens[0], days_left_line(now)), *screens[1:]] if screens else screens
+
+
 def pack_screens(pack: Pack) -> list[Screen]:
     """Three short screens: the steps, the fields (with copy buttons), the documents in order."""
     p = load().programme
@@ -92,7 +99,12 @@ def pack_screens(pack: Pack) -> list[Screen]:
                     ),
                     T("3. Fill in the fields below: tap a button to copy a value, then paste it."),
                     T("4. Attach your documents in the order below."),
-                    T("5. After filing, tell me the receipt number (접수번호) with /status."),
+                    # a draft's receipt cannot be recorded: sent, it can (and staff see it)
+                    T("5. After filing, tell me the receipt number (접수번호) with /status.")
+                    if pack.reference
+                    else T(
+                        "5. Then send this draft here too (/apply, 📨 Send for pre-check) and tell me the receipt number (접수번호) with /status."
+                    ),
                 )
             ),
         ),

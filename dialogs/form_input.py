@@ -159,7 +159,7 @@ def parse_company(text: str, now: datetime) -> str:
     """A company's name as on its registration certificate: no emoji or symbols (a "✔ verified" typed
     into the name would read as the province's own mark beside it). ㈜ is (주) after NFKC."""
     name = parse_free(2, 100)(text, now)
-    if any(unicodedata.category(ch) in ("So", "Sk") for ch in name):
+    if any(unicodedata.category(ch) in ("So", "Sk") or ch == "√" for ch in name):  # √ is a maths sign (Sm)
         raise Invalid(
             T("Please type the company name as on its business registration certificate, without emoji or symbols.")
         )

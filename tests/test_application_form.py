@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from bot.callbacks import NavCB
-from bot.clock import SEOUL
+from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from dialogs import form_input as fi
 from dialogs.typed_answers import Invalid
@@ -450,3 +450,40 @@ async def test_an_old_form_button_after_delete_shows_where_the_person_is(
         assert "That button is from an earlier message" in shown[-1].plain
         assert shown[-1].buttons, shown[-1].plain  # a step to continue from
     assert sqlite_db(settings).execute("select count(*) from applications").fetchone()[0] == 0
+
+
+async def test_a_submit_after_starting_the_check_over_waits_for_the_check(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Started over after the documents, the check unfinished: the documents screen's earlier Submit
+    sends nothing (it sent an application without the salary answer, and staff saw no verdict)."""
+    user = await at_documents(emulator, 614)
+    await upload_documents(user, emulator)
+    documents = keyboard_message(user)
+    await user.say("/restart")
+    await user.tap(nav(user, "restart_sure"))
+    await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes")  # no salary yet
+    submit = next(
+        d for row in documents.buttons for _, d in row if d and d.startswith(callback_prefix(NavCB, "submit"))
+    )
+    refused = await user.tap(submit, message=documents)
+    assert "Please finish the eligibility check first" in texts(refused)
+    assert sqlite_db(settings).execute("select status from applications").fetchall() == [("draft",)]
+
+
+async def test_reminders_stop_when_every_recommendation_is_issued(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """ "Finish it with /apply" would lead to a refusal: no reminder once the quota is used up."""
+    from bot.db.engine import make_engine, make_sessionmaker
+    from bot.services.reminders import run_reminders
+
+    await consented(emulator.user(615))
+    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SEOUL))  # the 7-day reminder would be due
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            assert await run_reminders(session, clock) == 0
+    finally:
+        await engine.dispose()

@@ -5,25 +5,44 @@ shared documents, probing by an unlinked employer, rate-limited codes, the oblig
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import EmpCB, ShareCB
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
+from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.models import Company, EmployerMember, User
+from bot.db.repositories.employers import EmployerRepo
+from bot.db.repositories.person_data import PersonDataRepo
 from bot.i18n import translator
 from bot.services.applications import ApplicationService
+from bot.services.data_rights import DataRightsService
+from bot.services.employers import EmployerError, EmployerService
 from dialogs.employer_forms import obligations_screen
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from knowledge.employer import EmployerFacts, allowed_foreign_staff, obligations
 from knowledge.verdict import Status
 from tests.conftest import BotRunner, running, with_admin
-from tests.e2e import PDF, applicant_who_submitted, callback_prefix, forge, korean, press, sqlite_db, wait_for_text
+from tests.e2e import (
+    PDF,
+    applicant_who_submitted,
+    callback_prefix,
+    forge,
+    korean,
+    press,
+    sqlite_db,
+    texts,
+    wait_for_text,
+    worker_sessions,
+)
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
 OTHER_BRN = "220-81-62517"
@@ -407,6 +426,8 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     company = await press(candidate, data="sh1:company:")
     assert "2 people act for this company and see what it follows." in company[-1].plain
     home = await colleague.say("/employer")
+    _, own_invite = code_in((await press(colleague, data="em1:colleague:"))[0])  # an invite they hold
+    await colleague.say("/employer")
     team = await emp(colleague, "👥 Colleagues")
     assert "• you, since" in team[-1].plain and "• member 721, since" in team[-1].plain
     assert {"Remove member 721", "🚪 Leave the company"} <= set(team[-1].button_texts)
@@ -418,50 +439,101 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     await wait_for_text(colleague, "You no longer act for Hanbit Soft: a colleague removed you.")
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
     assert "NGUYEN" not in "".join(m.plain for m in stale) and "For employers" in stale[-1].plain
+    back = await colleague.say(f"/start {own_invite}")  # the invite they made does not let them back
+    assert "not valid" in texts(back) and "You now act for" not in texts(back)
     last = await forge(hr, EmpCB(act="unmember", id=721).pack(), removed[-1])
     assert "only member, so you cannot leave it" in last[-1].plain
     rows = "select user_id from employer_members order by user_id"
     assert sqlite_db(settings).execute(rows).fetchall() == [(721,)]
 
 
+async def _company_of_two(maker: async_sessionmaker[AsyncSession], i: int, now: datetime) -> tuple[int, int, int]:
+    """Two people acting for one company, written directly: (first, second, company id)."""
+    a, b = 40_000 + 2 * i, 40_001 + 2 * i
+    async with maker() as session:
+        for uid in (a, b):
+            session.add(User(id=uid, language="en", created_at=now, last_seen_at=now))
+        company = Company(
+            name=f"Race {i}", brn=f"99{i:08d}", city="suwon", contact_name="x", created_by=a, created_at=now
+        )
+        session.add(company)
+        await session.flush()
+        for uid in (a, b):
+            session.add(EmployerMember(user_id=uid, company_id=company.id, joined_at=now))
+        await session.commit()
+        return a, b, company.id
+
+
+async def _leaving(
+    maker: async_sessionmaker[AsyncSession], vault: Vault, clock: FixedClock, actor: int, target: int
+) -> str:
+    async with maker() as session:
+        try:
+            await EmployerService(session, clock, vault).remove_member(actor, target)
+        except EmployerError as refused:
+            return refused.code
+        return "removed"
+
+
 async def test_two_members_removing_each_other_at_once_leave_one(db_settings: Settings, clock: FixedClock) -> None:
     """Each in their own session (two workers on PostgreSQL), started together, repeated: the company
     keeps exactly one member, never none."""
-    from bot.crypto import Vault, load_key
-    from bot.db.models import Company, EmployerMember, User
-    from bot.services.employers import EmployerError, EmployerService
-    from tests.e2e import worker_sessions
-
     vault = Vault(load_key(db_settings))
-    now = clock.now()
     async with worker_sessions(db_settings) as makers:
         for i in range(8):
-            a, b = 40_000 + 2 * i, 40_001 + 2 * i
-            async with makers[0]() as session:
-                for uid in (a, b):
-                    session.add(User(id=uid, language="en", created_at=now, last_seen_at=now))
-                company = Company(
-                    name=f"Race {i}", brn=f"99{i:08d}", city="suwon", contact_name="x", created_by=a, created_at=now
-                )
-                session.add(company)
-                await session.flush()
-                for uid in (a, b):
-                    session.add(EmployerMember(user_id=uid, company_id=company.id, joined_at=now))
-                await session.commit()
-                company_id = company.id
-
-            async def remove(maker: object, actor: int, target: int) -> str:
-                async with maker() as session:  # type: ignore[operator]
-                    try:
-                        await EmployerService(session, clock, vault).remove_member(actor, target)
-                    except EmployerError as refused:
-                        return refused.code
-                    return "removed"
-
-            results = await asyncio.gather(remove(makers[0], a, b), remove(makers[1], b, a))
+            a, b, company_id = await _company_of_two(makers[0], i, clock.now())
+            results = await asyncio.gather(
+                _leaving(makers[0], vault, clock, a, b), _leaving(makers[1], vault, clock, b, a)
+            )
             async with makers[0]() as session:
                 left = await EmployerService(session, clock, vault).team(company_id)
             assert len(left) == 1 and sorted(results)[0] == "gone" and "removed" in results, results
+
+
+async def test_a_member_erasing_their_data_while_the_other_leaves_leaves_no_empty_company(
+    db_settings: Settings, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/delete of one member and "Leave" of the other at once: the company goes with its last member
+    or keeps one, never stays with none (its candidates' links and its number held). The bad order
+    is forced: the leaver reads the members, then the erasure counts them, then both commit; each
+    wait gives up after a second, so with the company's lock (which orders them) nothing hangs."""
+    vault = Vault(load_key(db_settings))
+    read, counted = asyncio.Event(), asyncio.Event()
+    members, count = EmployerRepo.members, PersonDataRepo.member_count
+
+    async def members_then_wait(self: EmployerRepo, company_id: int) -> list[EmployerMember]:
+        found = await members(self, company_id)
+        read.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(counted.wait(), 1)
+        return found
+
+    async def count_after_the_read(self: PersonDataRepo, company_id: int) -> int | None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(read.wait(), 1)
+        try:
+            return await count(self, company_id)
+        finally:
+            counted.set()
+
+    async with worker_sessions(db_settings) as makers:
+        for i in range(3):
+            a, b, company_id = await _company_of_two(makers[0], 10 + i, clock.now())
+            read.clear()
+            counted.clear()
+            monkeypatch.setattr(EmployerRepo, "members", members_then_wait)
+            monkeypatch.setattr(PersonDataRepo, "member_count", count_after_the_read)
+
+            async def erase(b: int = b) -> None:  # not the one who registered it
+                async with makers[0]() as session:
+                    await DataRightsService(session, vault).erase(b)
+
+            await asyncio.gather(erase(), _leaving(makers[1], vault, clock, a, a))
+            monkeypatch.undo()
+            async with makers[0]() as session:
+                company = await session.get(Company, company_id)
+                left = await EmployerService(session, clock, vault).team(company_id)
+            assert company is None or len(left) == 1, (company, left)
 
 
 async def test_the_employer_sees_the_filing_deadline_and_then_the_close(
@@ -478,3 +550,20 @@ async def test_the_employer_sees_the_filing_deadline_and_then_the_close(
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     await hr.say("/employer")
     assert "Applications closed" in (await emp(hr, "👤"))[0].plain
+
+
+async def test_a_registrant_who_left_and_then_deleted_their_data_is_forgotten_by_the_company(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    hr, colleague = emulator.user(741), emulator.user(742)
+    await register(hr, "Hanbit Soft", BRN)
+    _code, payload = code_in((await press(hr, data="em1:colleague:"))[0])
+    await colleague.say(f"/start {payload}")
+    await hr.say("/employer")
+    await emp(hr, "👥 Colleagues")
+    left = await emp(hr, "🚪 Leave the company")
+    assert "You have left Hanbit Soft." in texts(left)
+    confirm = await hr.say("/delete")
+    await hr.tap("Yes, delete everything", message=confirm[-1])
+    row = sqlite_db(settings).execute("select created_by, contact_name from companies").fetchone()
+    assert row == (0, "")  # it named them (741, "Kim Minji, HR") after their /delete

@@ -192,6 +192,7 @@ def test_free_text_needs_letters(text: str, taken: str | None) -> None:
         ("Daon\nCare", "Daon Care"),  # a line break is a space, not nothing
         ("Samsung (✔ verified by Gyeonggi Province)\nOfficial partner", None),  # the province's mark, faked
         ("Hanbit Soft ✅", None),
+        ("Hanbit Soft (√ verified)", None),  # √ is a maths sign, not a symbol category
         ("Kim's Care 🏥", None),
     ],
 )

@@ -24,6 +24,7 @@ from tests.e2e import (
     PDF,
     answer,
     applicant_who_submitted,
+    consented,
     korean,
     nav,
     press,
@@ -477,8 +478,11 @@ async def test_with_every_recommendation_issued_nobody_is_drawn_into_an_applicat
     """630 of 630: the welcome and the result say so first, /apply starts no draft that could never be
     sent, and staff are told at Recommend, not after the reason and the confirmation."""
     [(app_id, _)] = await submitted_directly(settings, clock, 1, 20_000)
+    preparing = emulator.user(331)
+    await consented(preparing)  # in the form when the last recommendation goes
     await write_sqlite(settings, "insert or replace into counters (name, value) values ('recommendations', 630)")
     full = "All 630 recommendations have been issued, so no more applications can be submitted."
+    assert full in texts(await preparing.say("/start"))  # not a bare "Welcome back!"
     user = emulator.user(330)
     assert full in texts(await user.say("/start"))
     await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")

@@ -28,6 +28,7 @@ from tests.e2e import (
     texts,
     upload_documents,
     wait_for_text,
+    write_sqlite,
 )
 from tests.staff_e2e import open_application
 from tests.test_status import change
@@ -282,7 +283,7 @@ async def test_after_the_close_a_sent_application_is_judged_as_it_was_sent(
 
 
 async def test_on_the_last_day_gg24_gives_the_draft_s_values_as_the_warning_promises(
-    bot: BotRunner, emulator: BotAPIEmulator, clock: FixedClock
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
     """The warning "Do not wait for the pre-check ... /gg24 has every value" holds: on the last days /gg24 gives the pack
     from the draft as it stands; someone without a draft is sent to make one. Earlier, the pack
@@ -295,8 +296,13 @@ async def test_on_the_last_day_gg24_gives_the_draft_s_values_as_the_warning_prom
     shown = await user.say("/gg24")
     pack = texts(shown)
     assert "Your filing pack for gg24, from your draft" in pack and "not sent for the pre-check" in pack
+    assert shown[0].plain.startswith("🗂")  # the days left under the heading, not above it
+    assert "Then send this draft here too" in pack  # a draft's receipt cannot be recorded: sent, it can
     assert "NGUYEN VAN AN" in pack
     assert "Last day" in pack and "Do not wait for the pre-check" in pack
     newcomer = emulator.user(907)
     await eligible(newcomer)
     assert "prepare it now with /apply, then send /gg24" in texts(await newcomer.say("/gg24"))
+    # Every recommendation issued: no pack that invites a filing the province can no longer answer.
+    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
+    assert "All 630 recommendations have been issued" in texts(await user.say("/gg24"))

@@ -20,7 +20,7 @@ from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import uploads as up
 from dialogs.deadline import days_left_line, quota_used_up
-from dialogs.filing import pack_screens
+from dialogs.filing import pack_screens, with_days_left
 from dialogs.screens import Screen, with_note
 from knowledge.loader import load
 from knowledge.parameters import window_state
@@ -119,6 +119,8 @@ class FormService(FormFields):
         if state is None:
             return await self._already(user_id) or await self._closed(user_id) or await self._in_the_check(user_id)
         app, form, p = state
+        if not (await self._profile(user_id))[1]:  # the check was started over after the documents
+            return Reply([], T("Please finish the eligibility check first: /start"))
         now, kb = self.clock.now(), load()
         if af.current_field(form, p) is not None:
             await self._set_mode(user_id, Mode.APPLY)  # typed text answers the field shown
@@ -157,7 +159,5 @@ class FormService(FormFields):
             locale=press.locale,
         )
         fresh = await ApplicationRepo(self.session).get(app.id)
-        screens = pack_screens(await self.pack_for(fresh)) if fresh is not None else []
-        if screens:  # the days left under the pack's heading and steps, not above the outcome
-            screens[0] = with_note(screens[0], days_left_line(now))
+        screens = with_days_left(pack_screens(await self.pack_for(fresh)), now) if fresh is not None else []
         return Reply(screens, made=[made_file(change.reference, summary)])

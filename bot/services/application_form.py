@@ -125,10 +125,10 @@ class FormFields:
 
     async def pack_for(self, app: Application) -> Pack:
         """The filing pack's data for a sent application: its values, the profile, the documents."""
-        p, _ = self._profile_of(await ApplicationRepo(self.session).answers(app))  # as sent
+        at = ApplicationRepo.judged_at(app, self.clock.now())  # its answers and documents as when sent
+        p = q.profile(q.Conversation(await ApplicationRepo(self.session).answers(app)), at)
         uploaded = await self.uploads.uploaded(app)
         values = {**(app.job or {}), **self.vault.open(app.personal_sealed)}
-        at = ApplicationRepo.judged_at(app, self.clock.now())  # its documents as when it was sent
         return Pack(app.reference or "", values, p, self._required(p, at), frozenset(uploaded))
 
     async def position(self, user_id: int) -> str | None:
@@ -159,6 +159,11 @@ class FormFields:
         intro = T("You already have an application, <b>{ref}</b>: one per person. Here is where it stands:", ref=ref)
         # a screen, not a notice: the renderer keeps it within a phone's budget (dialogs/budgets.py)
         return Reply([Screen("status:already", (intro, summary))])
+
+    async def refusal(self, user_id: int) -> Reply | None:
+        """Why an application cannot be made now (the answer to show), or None (_may_apply)."""
+        answer = await self._may_apply(user_id)
+        return answer if isinstance(answer, Reply) else None
 
     async def _may_apply(self, user_id: int) -> Reply | Profile:
         """Why the person cannot open or start an application now (the answer to show), else their

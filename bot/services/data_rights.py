@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, SUBMIT
 from bot.db.repositories.documents import DocumentRepo
+from bot.db.repositories.employers import EmployerRepo
 from bot.db.repositories.person_data import PersonDataRepo
 from bot.db.repositories.questions import QuestionRepo
 from bot.db.repositories.tickets import TicketRepo
@@ -206,13 +207,15 @@ class DataRightsService:
     async def _leave_company(self, user_id: int) -> None:
         """The last member erases the company with them (its number can be registered again);
         otherwise only their membership goes, and the company forgets who registered it."""
+        await self.repo.forget_registrant_everywhere(user_id)  # a company they registered and left since
         member = await self.repo.membership(user_id)
         if member is None:
             return
         company_id = member.company_id
+        # Under the company's lock, as a colleague's removal or leaving: the count is theirs too.
+        await EmployerRepo(self.session).lock_company(company_id)
         await self.repo.delete_membership(user_id)
         if await self.repo.member_count(company_id):
-            await self.repo.forget_registrant(company_id, user_id)
             return
         await self.repo.delete_company_codes(company_id)
         for entry in await self.repo.audit_about_company(company_id):

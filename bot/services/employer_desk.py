@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import SEOUL, Clock
 from bot.db.models import Company, EmployerLink, EmployerMember, User
 from bot.services import modes
 from bot.services.actions import ActionTable
@@ -105,7 +105,9 @@ class EmployerDesk:
     async def _team(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         company = await self.employers.company(member.company_id)
         assert company is not None
-        rows = [ui.TeamRow(m.user_id, m.joined_at) for m in await self.employers.team(company.id)]
+        rows = [
+            ui.TeamRow(m.user_id, m.joined_at.astimezone(SEOUL).date()) for m in await self.employers.team(company.id)
+        ]
         return Reply([ui.team_screen(company.name, rows, self.user.id)])
 
     @MEMBER_ACTIONS("unmember")  # ident: the colleague removed, or the member themselves (leaving)

@@ -112,6 +112,7 @@ class EmployerService:
             raise EmployerError(refused)
         assert company is not None
         await self.session.delete(members[user_id])
+        await self.invites.drop_unused_colleague_codes(company.id)  # none they hold lets them back
         if user_id != actor_id:
             key = f"member:{company.id}:{user_id}:removed:{self.clock.now().isoformat()}"
             await tell(self.session, user_id, ui.removed_notice(company.name), dedup_key=key, clock=self.clock)

@@ -15,8 +15,8 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.modes import Mode
 from bot.services.replies import Reply
 from dialogs import statuses as st
-from dialogs.deadline import HURRY_DAYS, closed_notice, days_left_line, final_stretch, is_closed
-from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt
+from dialogs.deadline import HURRY_DAYS, closed_notice, final_stretch, is_closed
+from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt, with_days_left
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.text import Lines, Message, T, Verbatim
@@ -58,18 +58,20 @@ class FilingService:
         elif is_closed(now):
             notice = st.not_filed_yet(window_closed=True)
         else:
-            notice = days_left_line(now)
+            return Reply(with_days_left(pack_screens(await self.form.pack_for(app)), now))
         return Reply(pack_screens(await self.form.pack_for(app)), notice)
 
     async def _draft_pack(self, user_id: int, now: datetime) -> Reply:
         """The last days: the pack from the draft as it stands, sent or not (the days-left line says
         not to wait for the pre-check, and that /gg24 has every value)."""
+        if (refused := await self.form.refusal(user_id)) is not None:  # the quota, the check, a ❌ verdict
+            return refused
         draft = await self.form.draft_with_consent(user_id)
         if draft is None:
             return Reply(
                 [], T("Your filing pack is made from your draft: prepare it now with /apply, then send /gg24.")
             )
-        return Reply(pack_screens(await self.form.pack_for(draft)), days_left_line(now))
+        return Reply(with_days_left(pack_screens(await self.form.pack_for(draft)), now))
 
     async def ask_receipt(self, user_id: int, app_id: int) -> Reply | None:
         """The "I filed on gg24" button: typed text is the receipt number from now on. None when

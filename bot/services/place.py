@@ -34,8 +34,11 @@ async def start(person: Person, questionnaire: QuestionnaireService, form: FormS
     preparing = person.mode in (Mode.APPLY, Mode.DOCS) and await form.position(person.id) is not None
     if preparing and not is_closed(questionnaire.clock.now()):
         reply = await where(person, questionnaire, form)
-        reply.notice = WELCOME_BACK
-        return reply
+        if reply.screens:  # the form where it was; else why it cannot go on (the quota used up), said
+            reply.notice = WELCOME_BACK
+            return reply
+        if reply.notice is not None:
+            return reply
     await questionnaire.take_typed_text(person)
     sent = await form.sent(person.id)
     status = Screen("status:sent", (sent[1],)) if sent is not None else None  # "Application GG-…: <status>", next

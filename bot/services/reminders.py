@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
+from bot.services import quota
 from bot.services.outbox import enqueue
 from dialogs import statuses as st
 from knowledge.loader import load
@@ -40,7 +41,7 @@ def closing_soon(closes: datetime) -> Text:
 async def run_reminders(session: AsyncSession, clock: Clock) -> int:
     """Enqueues the reminders due now; returns how many were new."""
     now, kb = clock.now(), load()
-    if window_state(kb, now) != "open":
+    if window_state(kb, now) != "open" or await quota.used_up(session):  # /apply could not send it
         return 0
     closes, left = kb.programme.window.closes, days_left(kb, now)
     rows = await ApplicationRepo(session).consented_in(st.DRAFT)

@@ -23,7 +23,7 @@ class MadeFile(NamedTuple):
 class Reply:
     screens: list[Screen] = field(default_factory=list)
     notice: Message | None = None  # a short note (callback answer or an error line above the screen)
-    made: list[MadeFile] = field(default_factory=list)  # sent before the screens
+    made: list[MadeFile] = field(default_factory=list)  # sent after the screens (the outcome first)
     documents: list[StoredFile] = field(default_factory=list)  # stored uploads: read, verified, named when sent
     raw: list[tuple[str, str]] = field(default_factory=list)  # (language, HTML as written): staff previews
     unread: str | None = None  # typed text the desk could not take as an answer (perhaps a question)

@@ -6,7 +6,7 @@ ORM objects throughout: the employer service changes these rows (a link's state,
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.db.models import (
     Application,
@@ -59,6 +59,14 @@ class InviteRepo(Repo):
 
     async def attempts(self, user_id: int) -> CodeAttempt | None:
         return await self.session.get(CodeAttempt, user_id)
+
+    async def drop_unused_colleague_codes(self, company_id: int) -> None:
+        """A removed member may hold an invite they made: it must not let them back in."""
+        await self.session.execute(
+            delete(InviteCode).where(
+                InviteCode.company_id == company_id, InviteCode.kind == "colleague", InviteCode.used_at.is_(None)
+            )
+        )
 
 
 class LinkRepo(Repo):

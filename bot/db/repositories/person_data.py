@@ -126,12 +126,10 @@ class PersonDataRepo(Repo):
     async def delete_membership(self, user_id: int) -> None:
         await self.session.execute(delete(EmployerMember).where(EmployerMember.user_id == user_id))
 
-    async def forget_registrant(self, company_id: int, user_id: int) -> None:
-        """The company, if they registered it, no longer says who did."""
+    async def forget_registrant_everywhere(self, user_id: int) -> None:
+        """Every company they registered (a member or not any more) no longer says who did."""
         await self.session.execute(
-            update(Company)
-            .where(Company.id == company_id, Company.created_by == user_id)
-            .values(created_by=0, contact_name="")
+            update(Company).where(Company.created_by == user_id).values(created_by=0, contact_name="")
         )
 
     async def delete_company_codes(self, company_id: int) -> None:
