@@ -329,6 +329,10 @@ async def test_whole_journey_is_in_the_users_language_and_fits_a_phone(
     await user.say("/share")
     await hr.say("/employer")
     await hr.tap(button_data(hr, data="em1:cand:"))
+    await hr.say("/employer")
+    await hr.tap(button_data(hr, data="em1:team:"))  # the colleagues screen
+    await user.say("/share")
+    await user.tap(button_data(user, data="sh1:company:"))  # how many act for the company
     await user.say("/mydata")
     await user.say("/delete")
     # After the close: /start shows where the sent application stands; to a newcomer, that
