@@ -108,6 +108,19 @@ def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Scree
     return Screen("emp:team", (Lines(tuple(lines)),), actions=tuple(actions))
 
 
+def unmember_question(company_name: str, user_id: int, me: int) -> Screen:
+    """A removal or leaving, asked once more: on a phone one tap too many ends someone's access."""
+    if user_id == me:
+        body = T("Leave {company}? You will no longer see its candidates.", company=Verbatim(company_name))
+        sure = T("Yes, leave")
+    else:
+        body = T("Remove member {id}? They will no longer see the company's candidates.", id=Verbatim(str(user_id)))
+        sure = T("Yes, remove")
+    return Screen(
+        "emp:unmember", (body,), actions=(action_of("unmember_sure", sure, user_id), action_of("team", T("« Back")))
+    )
+
+
 def removed_notice(company_name: str) -> Text:
     return T("You no longer act for {company}: a colleague removed you.", company=Verbatim(company_name))
 

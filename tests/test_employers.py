@@ -433,7 +433,10 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     assert {"Remove member 721", "🚪 Leave the company"} <= set(team[-1].button_texts)
     await hr.say("/employer")
     await emp(hr, "👥 Colleagues")
-    removed = await emp(hr, "Remove member 722")
+    asked = await emp(hr, "Remove member 722")  # asked once more: nothing is removed yet
+    assert "Remove member 722? They will no longer see" in asked[-1].plain
+    assert sqlite_db(settings).execute("select count(*) from employer_members").fetchone() == (2,)
+    removed = await emp(hr, "Yes, remove")
     assert "Removed: member 722 no longer acts for the company." in removed[-1].plain
     assert "🚪 Leave the company" not in removed[-1].button_texts  # the last member stays
     await wait_for_text(colleague, "You no longer act for Hanbit Soft: a colleague removed you.")
@@ -441,7 +444,7 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     assert "NGUYEN" not in "".join(m.plain for m in stale) and "For employers" in stale[-1].plain
     back = await colleague.say(f"/start {own_invite}")  # the invite they made does not let them back
     assert "not valid" in texts(back) and "You now act for" not in texts(back)
-    last = await forge(hr, EmpCB(act="unmember", id=721).pack(), removed[-1])
+    last = await forge(hr, EmpCB(act="unmember_sure", id=721).pack(), removed[-1])
     assert "only member, so you cannot leave it" in last[-1].plain
     rows = "select user_id from employer_members order by user_id"
     assert sqlite_db(settings).execute(rows).fetchall() == [(721,)]
@@ -561,7 +564,8 @@ async def test_a_registrant_who_left_and_then_deleted_their_data_is_forgotten_by
     await colleague.say(f"/start {payload}")
     await hr.say("/employer")
     await emp(hr, "👥 Colleagues")
-    left = await emp(hr, "🚪 Leave the company")
+    await emp(hr, "🚪 Leave the company")
+    left = await emp(hr, "Yes, leave")
     assert "You have left Hanbit Soft." in texts(left)
     confirm = await hr.say("/delete")
     await hr.tap("Yes, delete everything", message=confirm[-1])

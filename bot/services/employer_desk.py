@@ -110,8 +110,14 @@ class EmployerDesk:
         ]
         return Reply([ui.team_screen(company.name, rows, self.user.id)])
 
-    @MEMBER_ACTIONS("unmember")  # ident: the colleague removed, or the member themselves (leaving)
+    @MEMBER_ACTIONS("unmember")  # ident: the colleague to remove, or the member themselves (leaving)
     async def _unmember(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        company = await self.employers.company(member.company_id)
+        assert company is not None
+        return Reply([ui.unmember_question(company.name, ident, self.user.id)])
+
+    @MEMBER_ACTIONS("unmember_sure")  # the answer is checked under the company's lock, whatever the button
+    async def _unmember_sure(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         try:
             company = await self.employers.remove_member(self.user.id, ident)
         except EmployerError as bad:
