@@ -151,6 +151,7 @@ async def test_after_the_close_a_newcomer_is_not_asked_question_1_by_help_or_sta
     assert "Applications closed" in start and "Question 1" not in start
     for command in ("/help", "/status"):
         assert "Question 1" not in texts(await user.say(command)), command
+    assert (await user.say("/help"))[0].plain.startswith("🔒 Applications closed")  # before a list naming /apply
     await user.tap("🔍 See how I fit the rules")  # the check as information
     await answer(user, "web_developer")  # begun: from now on it is their step
     assert "Question 2" in texts(await user.say("/help"))

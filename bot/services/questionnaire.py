@@ -18,7 +18,7 @@ from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
-from dialogs.deadline import closed_screen, is_closed, quota_used_up
+from dialogs.deadline import closed_notice, closed_screen, is_closed, quota_used_up
 from dialogs.question_screens import restart_question
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.typed_answers import Invalid
@@ -204,4 +204,5 @@ class QuestionnaireService:
         return Reply([programme_screen(self.clock.now())])
 
     def help(self) -> Reply:
-        return Reply([help_screen()])
+        # After the close the list still names /apply: the closure comes first, so it is not a promise.
+        return Reply([help_screen()], closed_notice() if is_closed(self.clock.now()) else None)
