@@ -8,7 +8,7 @@ Telegram HTML; message templates themselves may contain Telegram's HTML tags.
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache, lru_cache
 from gettext import NullTranslations
 from io import BytesIO
@@ -150,10 +150,14 @@ class Translator:
             return esc(format_skeleton("yMMMM", date(value.year, value.month, 1), locale=self.babel))
         if isinstance(value, datetime):
             local = value.astimezone(SEOUL)
-            time = format_time(local, TIME_PATTERNS.get(self.locale, "short"), locale=self.babel)
-            return esc(f"{format_date(local, DATE_PATTERNS.get(self.locale, 'long'), locale=self.babel)} {time}")
+            hour = format_time(local, TIME_PATTERNS.get(self.locale, "short"), locale=self.babel)
+            return esc(f"{format_date(local, DATE_PATTERNS.get(self.locale, 'long'), locale=self.babel)} {hour}")
         if isinstance(value, date):
             return esc(format_date(value, DATE_PATTERNS.get(self.locale, "long"), locale=self.babel))
+        if isinstance(value, time):  # an hour of the day, as written in Korea time by its caller
+            return esc(
+                format_time(value.replace(tzinfo=None), TIME_PATTERNS.get(self.locale, "short"), locale=self.babel)
+            )
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, int | float):

@@ -217,7 +217,8 @@ def _timing(now: datetime) -> Text:
     if state == "open":
         left = days_left(kb, now)
         return (
-            T("Applications close <b>today</b> at {closes} (Korea time).", closes=p.window.closes)
+            # the hour alone: "today at December 31, 2026 11:59 PM" said the day twice
+            T("Applications close <b>today</b> at {closes} (Korea time).", closes=p.window.closes.timetz())
             if left == 0
             else TP(
                 "Applications close on {closes} (Korea time): <b>{n} day left</b>.",

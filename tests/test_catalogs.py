@@ -215,3 +215,12 @@ def test_money_and_dates_are_formatted_per_locale() -> None:
 def test_the_close_reads_as_each_language_writes_it(locale: str, shown: str) -> None:
     when = datetime(2026, 12, 31, 23, 59, tzinfo=SEOUL)
     assert translator(locale).render(T("{closes}", closes=when)) == shown
+
+
+def test_on_the_last_day_the_close_is_said_as_an_hour_today() -> None:
+    """ "Applications close today at December 31, 2026 11:59 PM" said the day twice."""
+    from dialogs.results import _timing
+
+    last_day = datetime(2026, 12, 31, 20, 0, tzinfo=SEOUL)
+    assert translator("en").render(_timing(last_day)) == "Applications close <b>today</b> at 11:59\u202fPM (Korea time)."
+    assert "오늘</b> 오후 11:59" in translator("ko").render(_timing(last_day))
