@@ -222,5 +222,7 @@ def test_on_the_last_day_the_close_is_said_as_an_hour_today() -> None:
     from dialogs.results import _timing
 
     last_day = datetime(2026, 12, 31, 20, 0, tzinfo=SEOUL)
-    assert translator("en").render(_timing(last_day)) == "Applications close <b>today</b> at 11:59\u202fPM (Korea time)."
+    assert (
+        translator("en").render(_timing(last_day)) == "Applications close <b>today</b> at 11:59\u202fPM (Korea time)."
+    )
     assert "오늘</b> 오후 11:59" in translator("ko").render(_timing(last_day))
