@@ -200,7 +200,8 @@ def candidate_screen(v: CandidateView) -> Screen:
                 status=st.LABELS[v.status.status],
             )
         )
-        lines.append(EMPLOYER_NEXT[v.status.status])
+        if not (v.status.window_closed and v.status.status in (st.DRAFT, st.SUBMITTED)):  # "then files…"
+            lines.append(EMPLOYER_NEXT[v.status.status])
         if v.deadline is not None:
             lines.append(v.deadline)
     if v.total:

@@ -256,10 +256,12 @@ WINDOW_TOPICS = frozenset({"deadline_quota"})
 def answer_screen(entry: FaqEntry, now: datetime) -> Screen:
     related = [entries()[r] for r in entry.related if r in entries()][:2]
     today = (closed_notice() if is_closed(now) else days_left_line(now)) if entry.id in WINDOW_TOPICS else None
+    closed_first = today is not None and is_closed(now)  # before "You can apply until …", not after it
     body: tuple[Message, ...] = (
         T("💬 <b>{topic}</b>", topic=T(entry.topic)),
+        *((today,) if closed_first else ()),
         T(entry.answer),
-        *((today,) if today is not None else ()),
+        *((today,) if today is not None and not closed_first else ()),
         _sources(entry),
         T("Was this helpful?"),
     )

@@ -25,13 +25,14 @@ def next_screen(conv: Conversation, now: datetime) -> Screen:
     return question_screen(conv, q, now) if q else summary_screen(conv, now)
 
 
-def result(conv: Conversation, now: datetime) -> tuple[Verdict, list[Screen]]:
+def result(conv: Conversation, now: datetime, quota_left: bool = True) -> tuple[Verdict, list[Screen]]:
     """The verdict, then (when a pathway can hold) the checklist, then the programme at a glance.
-    After the close the verdict leaves the window out and says it is information only."""
+    After the close the verdict leaves the window out and says it is information only; with every
+    recommendation issued it offers no application."""
     p = profile(conv, now)
     closed = is_closed(now)
     verdict = evaluate(p, now, window=not closed)
-    screens = [verdict_screen(verdict, now)]
+    screens = [verdict_screen(verdict, now, quota_left)]
     if verdict.outcome is not Outcome.NOT_ELIGIBLE:
         screens.append(checklist_screen(checklist(p, tuple(r.pathway.id for r in verdict.holding)), now))
     screens.append(programme_screen(now))

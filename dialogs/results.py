@@ -35,11 +35,13 @@ def _check_line(c: Check) -> Text:
     return T("{mark} {text}\n   {cite}", mark=Verbatim(MARK[c.status]), text=text, cite=cite_text(c.cite))
 
 
-def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
+def verdict_screen(v: Verdict, now: datetime | None = None, quota_left: bool = True) -> Screen:
     """The outcome and the next step first, read without scrolling; then each part of the reasons
     (pathways with their sources, the nearest pathway, the employer's rules) folded, its first line
-    its title (dialogs/budgets.py). ``now`` adds the close (information only) or the days left."""
+    its title (dialogs/budgets.py). ``now`` adds the close (information only) or the days left;
+    without ``quota_left`` (every recommendation issued) it invites no application either."""
     closed = now is not None and is_closed(now)
+    applying = not closed and quota_left
     body: list[Message] = [info_only_banner()] if closed else []
     body.append(HEADLINE[v.outcome])
     needed, either = _advice(v)
@@ -50,7 +52,7 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
             wanted.append(T("• <i>and one of these:</i>") if needed else T("• <i>One of these:</i>"))
             wanted += [T("   – {advice}", advice=Joined(tuple(path))) for path in either]
         body.append(_lines(wanted))
-    if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
+    if v.outcome is not Outcome.NOT_ELIGIBLE and applying:
         body.append(
             T(
                 "<b>Next:</b> prepare your application here (📝 below). Programme staff pre-check it; then <b>you file the official application yourself on gg24.gg.go.kr</b>: this bot does not file it for you."
@@ -111,7 +113,7 @@ def verdict_screen(v: Verdict, now: datetime | None = None) -> Screen:
             )
         body.append(_folded([_lines(employer)]))
     actions = [Action("summary", T("Change an answer")), Action("restart", T("Start over"))]
-    if v.outcome is not Outcome.NOT_ELIGIBLE and not closed:
+    if v.outcome is not Outcome.NOT_ELIGIBLE and applying:
         actions.insert(0, Action("apply", T("📝 Start my application")))
     else:  # people prepare their documents while they fix what is missing
         actions.insert(0, Action("checklist", T("📋 My document checklist")))

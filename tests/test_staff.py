@@ -486,8 +486,10 @@ async def test_with_every_recommendation_issued_nobody_is_drawn_into_an_applicat
     user = emulator.user(330)
     assert full in texts(await user.say("/start"))
     await answer(user, "web_developer", "master", "abroad", "yes", "no", "CN", "yes", "yes", "=40000000")
-    assert full in texts(await user.tap(nav(user, "result")))
-    assert full in texts(await user.tap(nav(user, "apply")))
+    result = await user.tap(nav(user, "result"))
+    assert full in texts(result) and "prepare your application here" not in texts(result)
+    assert "📝 Start my application" not in result[0].button_texts  # nothing it would refuse
+    assert full in texts(await user.say("/apply"))
     assert sqlite_db(settings).execute("select count(*) from applications where user_id = 330").fetchone()[0] == 0
     admin = emulator.user(ADMIN, language_code="en")
     await open_application(admin)

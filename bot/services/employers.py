@@ -319,7 +319,14 @@ class EmployerService:
             total = len(required)
         in_korea = bool(conv.answers.get("in_korea"))
         view = (
-            st.StatusView(app.reference or "", app.status, in_korea, app.recommendation_number, app.recommendation_date)
+            st.StatusView(
+                app.reference or "",
+                app.status,
+                in_korea,
+                app.recommendation_number,
+                app.recommendation_date,
+                window_closed=is_closed(self.clock.now()),
+            )
             if app is not None
             else None
         )

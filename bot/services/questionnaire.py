@@ -174,7 +174,8 @@ class QuestionnaireService:
         if flow.position(conv, now) != "summary":
             return _stale(conv, now)
         user_id = press.user_id
-        verdict, screens = flow.result(conv, now)
+        used_up = await quota.used_up(self.session)
+        verdict, screens = flow.result(conv, now, quota_left=not used_up)
         await self.repo.set_outcome(user_id, verdict.outcome.value)
         occupation = conv.answers.get("occupation")
         if verdict.outcome is Outcome.NOT_ELIGIBLE:
@@ -185,8 +186,8 @@ class QuestionnaireService:
         await self.session.commit()
         sent = await ApplicationRepo(self.session).open_of(user_id, refused=st.NOT_RECOMMENDED)
         if sent is None or not sent.reference:
-            # every recommendation issued: said before the result invites an application
-            return Reply(screens, quota_used_up() if await quota.used_up(self.session) else None)
+            # every recommendation issued: said first, and the result invites no application
+            return Reply(screens, quota_used_up() if used_up else None)
         # A check made again after sending: the sent application keeps its answers (applications.answers).
         notice = T(
             "Your application <b>{ref}</b> was sent with your earlier answers: this result does not change it. See /status.",
