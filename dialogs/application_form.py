@@ -348,7 +348,8 @@ class Completeness:
     fields_total: int
     documents_done: int
     documents_total: int
+    check_done: bool = True  # started over, the check decides which details and documents are needed
 
     @property
     def complete(self) -> bool:
-        return self.fields_done == self.fields_total and self.documents_done == self.documents_total
+        return self.check_done and (self.fields_done, self.documents_done) == (self.fields_total, self.documents_total)

@@ -419,6 +419,9 @@ async def test_starting_the_check_over_while_preparing_asks_first_and_no_keeps_e
     restarted = await user.tap("Yes, start over")
     assert "Starting over." in texts(restarted) and "Which job will you do in Korea?" in restarted[-1].plain
     assert db.execute("select count(*) from applications where user_id = 605").fetchone()[0] == 1  # kept
+    status = texts(await user.say("/status"))  # not "1 of 4 details": the check decides what it needs
+    assert "Please finish the eligibility check first" in status and " of " not in status
+    await user.say("/start")
     await answer(user, "web_developer")  # typed and tapped answers go to the questionnaire again
     assert "Question 2" in keyboard_message(user).plain
 

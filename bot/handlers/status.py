@@ -51,6 +51,9 @@ async def _send_status(
 ) -> None:
     for draft in (a for a in apps if a.status == st.DRAFT and a.consent_at is not None):
         c = await form.completeness(draft)
+        if not c.check_done:  # started over: what the draft needs is not known until the check is done
+            await bot.send_message(chat_id, tr.render(T("Please finish the eligibility check first: /start")))
+            continue
         summary = st.draft_summary((c.fields_done, c.fields_total), (c.documents_done, c.documents_total), form.now())
         await bot.send_message(chat_id, tr.render(summary))
     submitted = [a for a in apps if a.reference]

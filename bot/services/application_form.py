@@ -111,7 +111,7 @@ class FormFields:
 
     async def completeness(self, app: Application) -> af.Completeness:
         """How far a draft is: its details and its documents (for /status and the reminders)."""
-        p, _ = await self._profile(app.user_id)
+        p, check_done = await self._profile(app.user_id)
         form = af.Form({**(app.job or {}), **self.vault.open(app.personal_sealed)})
         fields = [f for f in af.FIELDS if f.applies(p)]
         required = self._required(p)
@@ -121,6 +121,7 @@ class FormFields:
             len(fields),
             sum(d.id in uploaded for d in required),
             len(required),
+            check_done,
         )
 
     async def pack_for(self, app: Application) -> Pack:
