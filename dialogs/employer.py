@@ -89,6 +89,15 @@ def home_screen(company_name: str, verified: bool, candidates: Sequence[Candidat
 class TeamRow:
     user_id: int
     joined: date  # the day in Korea
+    name: str | None = None  # their Telegram name when they joined (None before it was kept)
+
+    def who(self) -> Verbatim:
+        """How colleagues tell them apart: their name and their Telegram id."""
+        return Verbatim(f"{self.name} · {self.user_id}" if self.name else str(self.user_id))
+
+    def label(self) -> Name:
+        """On a button, shortened to fit: the id first, so what is cut is the name."""
+        return Name(f"{self.user_id} · {self.name}" if self.name else str(self.user_id))
 
 
 def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Screen:
@@ -100,21 +109,22 @@ def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Scree
         if m.user_id == me:
             lines.append(T("• you, since {date}", date=m.joined))
         else:
-            lines.append(T("• member {id}, since {date}", id=Verbatim(str(m.user_id)), date=m.joined))
-            actions.append(action_of("unmember", T("Remove member {id}", id=Verbatim(str(m.user_id))), m.user_id))
+            lines.append(T("• member {id}, since {date}", id=m.who(), date=m.joined))
+            actions.append(action_of("unmember", T("Remove member {id}", id=m.label()), m.user_id))
     if len(members) > 1:
         actions.append(action_of("unmember", T("🚪 Leave the company"), me))
     actions.append(action_of("home", T("« Back")))
     return Screen("emp:team", (Lines(tuple(lines)),), actions=tuple(actions))
 
 
-def unmember_question(company_name: str, user_id: int, me: int) -> Screen:
+def unmember_question(company_name: str, row: TeamRow, me: int) -> Screen:
     """A removal or leaving, asked once more: on a phone one tap too many ends someone's access."""
+    user_id = row.user_id
     if user_id == me:
         body = T("Leave {company}? You will no longer see its candidates.", company=Verbatim(company_name))
         sure = T("Yes, leave")
     else:
-        body = T("Remove member {id}? They will no longer see the company's candidates.", id=Verbatim(str(user_id)))
+        body = T("Remove member {id}? They will no longer see the company's candidates.", id=row.who())
         sure = T("Yes, remove")
     return Screen(
         "emp:unmember", (body,), actions=(action_of("unmember_sure", sure, user_id), action_of("team", T("« Back")))

@@ -414,7 +414,8 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
 ) -> None:
     """Members see who acts for the company; one removed loses the candidates at once (and is told),
     anyone may leave but the last member; the candidate sees how many people act for the company."""
-    hr, colleague = emulator.user(721), emulator.user(722)
+    hr = emulator.user(721, first_name="Minji", last_name="Kim")
+    colleague = emulator.user(722, first_name="Jun <b>Park</b>")  # as Telegram gives it: escaped when shown
     candidate = await applicant_who_submitted(emulator, 723)
     await register(hr, "Hanbit Soft", BRN)
     _code, payload = code_in((await press(hr, data="em1:colleague:"))[0])
@@ -429,12 +430,13 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     _, own_invite = code_in((await press(colleague, data="em1:colleague:"))[0])  # an invite they hold
     await colleague.say("/employer")
     team = await emp(colleague, "👥 Colleagues")
-    assert "• you, since" in team[-1].plain and "• member 721, since" in team[-1].plain
-    assert {"Remove member 721", "🚪 Leave the company"} <= set(team[-1].button_texts)
+    # Named as on Telegram when they joined, with their id: HR can tell who is who before removing.
+    assert "• you, since" in team[-1].plain and "• member Minji Kim · 721, since" in team[-1].plain
+    assert {"Remove member 721 · Minji Kim", "🚪 Leave the company"} <= set(team[-1].button_texts)
     await hr.say("/employer")
     await emp(hr, "👥 Colleagues")
-    asked = await emp(hr, "Remove member 722")  # asked once more: nothing is removed yet
-    assert "Remove member 722? They will no longer see" in asked[-1].plain
+    asked = await emp(hr, "Remove member 722 · Jun")  # asked once more: nothing removed yet
+    assert "Remove member Jun <b>Park</b> · 722? They will no longer see" in asked[-1].plain
     assert sqlite_db(settings).execute("select count(*) from employer_members").fetchone() == (2,)
     removed = await emp(hr, "Yes, remove")
     assert "Removed: member 722 no longer acts for the company." in removed[-1].plain

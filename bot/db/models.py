@@ -323,6 +323,8 @@ class EmployerMember(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    # Their Telegram name when they joined, shown to colleagues (👥 Colleagues); goes with them.
+    name: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class EmployerLink(Base):

@@ -40,6 +40,7 @@ class Desks:
     vault: Vault
     bot: Bot
     person: Person
+    name: str | None  # their Telegram name, which a company's colleagues see
 
     async def _row(self) -> User:
         """The person's ORM row, which the desks change (mode, employer_form)."""
@@ -48,7 +49,7 @@ class Desks:
         return user
 
     def _employers(self) -> EmployerService:
-        return EmployerService(self.session, self.clock, self.vault)
+        return EmployerService(self.session, self.clock, self.vault, self.name)
 
     async def employer(self) -> EmployerDesk:
         return EmployerDesk(self.session, self.clock, self._employers(), AiogramTelegram(self.bot), await self._row())
@@ -58,7 +59,9 @@ class Desks:
 
 
 async def _with_desks(handler: NextHandler, event: TelegramObject, data: dict[str, Any]) -> Any:
-    data["desks"] = Desks(data["session"], data["clock"], data["vault"], data["bot"], data["person"])
+    sender = data.get("event_from_user")
+    name = sender.full_name if sender is not None else None
+    data["desks"] = Desks(data["session"], data["clock"], data["vault"], data["bot"], data["person"], name)
     return await handler(event, data)
 
 

@@ -130,6 +130,7 @@ class DataRightsService:
                 "company": company.name,
                 "business_registration_number": company.brn,
                 "contact_person": company.contact_name,
+                "your_name_shown_to_colleagues": member.name,
                 "joined": _iso(member.joined_at),
             }
             if member and company

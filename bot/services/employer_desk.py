@@ -106,7 +106,8 @@ class EmployerDesk:
         company = await self.employers.company(member.company_id)
         assert company is not None
         rows = [
-            ui.TeamRow(m.user_id, m.joined_at.astimezone(SEOUL).date()) for m in await self.employers.team(company.id)
+            ui.TeamRow(m.user_id, m.joined_at.astimezone(SEOUL).date(), m.name)
+            for m in await self.employers.team(company.id)
         ]
         return Reply([ui.team_screen(company.name, rows, self.user.id)])
 
@@ -114,7 +115,11 @@ class EmployerDesk:
     async def _unmember(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         company = await self.employers.company(member.company_id)
         assert company is not None
-        return Reply([ui.unmember_question(company.name, ident, self.user.id)])
+        target = await self.employers.member(ident)
+        name = target.name if target is not None and target.company_id == company.id else None
+        return Reply(
+            [ui.unmember_question(company.name, ui.TeamRow(ident, member.joined_at.date(), name), self.user.id)]
+        )
 
     @MEMBER_ACTIONS("unmember_sure")  # the answer is checked under the company's lock, whatever the button
     async def _unmember_sure(self, member: EmployerMember, ident: int, arg: str) -> Reply:

@@ -30,6 +30,7 @@ from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
 from dialogs.deadline import closed_notice, days_left_line, is_closed
+from dialogs.typed_answers import without_bidi_controls
 from knowledge.rules import evaluate
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
@@ -51,9 +52,11 @@ class Redeemed:
 
 
 class EmployerService:
-    def __init__(self, session: AsyncSession, clock: Clock, vault: Vault) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, vault: Vault, name: str | None = None) -> None:
         self.session = session
         self.clock = clock
+        # The acting person's Telegram name: kept on their membership, for their colleagues to read.
+        self.name = without_bidi_controls(name).strip()[:64] or None if name else None
         self.vault = vault
         self.companies = EmployerRepo(session)
         self.invites = InviteRepo(session)
@@ -86,7 +89,7 @@ class EmployerService:
         )
         self.session.add(company)
         await self.session.flush()
-        self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now))
+        self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now, name=self.name))
         await self.session.commit()
         return company
 
@@ -177,7 +180,7 @@ class EmployerService:
             if await self.member(user_id) is not None:
                 raise EmployerError("already_member")
             invite.used_at = now
-            self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now))
+            self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now, name=self.name))
             await self.session.commit()
             return Redeemed("colleague", None, company)
         if invite.kind == "employer":  # an applicant's code, entered by an employer
