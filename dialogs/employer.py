@@ -113,6 +113,8 @@ def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Scree
             actions.append(action_of("unmember", T("Remove member {id}", id=m.label()), m.user_id))
     if len(members) > 1:
         actions.append(action_of("unmember", T("🚪 Leave the company"), me))
+    else:  # why there is no Leave, and the way out there is
+        lines.append(ERRORS["last_member"])
     actions.append(action_of("home", T("« Back")))
     return Screen("emp:team", (Lines(tuple(lines)),), actions=tuple(actions))
 

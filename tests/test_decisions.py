@@ -172,6 +172,7 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
     await press_staff(admin, "GG-2026-000001")
     at_once = "\n".join(m.plain for m in await press_staff(admin, "✅ Recommend"))
     assert "The quota is used up" in at_once and "Confirm" not in at_once
+    assert "Answers" not in at_once  # a line, not the whole application sent again
 
 
 async def test_a_second_tap_on_confirm_does_nothing_twice(

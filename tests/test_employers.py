@@ -440,7 +440,8 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     assert sqlite_db(settings).execute("select count(*) from employer_members").fetchone() == (2,)
     removed = await emp(hr, "Yes, remove")
     assert "Removed: member 722 no longer acts for the company." in removed[-1].plain
-    assert "🚪 Leave the company" not in removed[-1].button_texts  # the last member stays
+    assert "🚪 Leave the company" not in removed[-1].button_texts  # the last member stays, told why
+    assert "only member, so you cannot leave it" in removed[-1].plain
     await wait_for_text(colleague, "You no longer act for Hanbit Soft: a colleague removed you.")
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
     assert "NGUYEN" not in "".join(m.plain for m in stale) and "For employers" in stale[-1].plain

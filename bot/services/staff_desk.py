@@ -206,10 +206,11 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
         if arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
             return await self._reopen(ident, ui.ERRORS["stale"])
-        if app.user_id == self.actor:  # said before the reason and the note are asked
-            return await self._reopen(ident, ui.ERRORS["own"])
+        # Said before the reason and the note are asked, in a line: the application stays on screen above.
+        if app.user_id == self.actor:
+            return Reply([], ui.ERRORS["own"])
         if arg == st.RECOMMENDED and await quota.used_up(self.session):  # checked again when it is taken
-            return await self._reopen(ident, ui.ERRORS["quota"])
+            return Reply([], ui.ERRORS["quota"])
         # The status the reviewer sees now: the decision is made on it, and refused if the
         # application moves before the confirmation (another reviewer decided meanwhile).
         self._set(decision={"app": ident, "status": arg, "seen": app.status}, awaiting=None)
