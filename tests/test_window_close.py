@@ -21,6 +21,7 @@ from tests.e2e import (
     answer,
     applicant_who_submitted,
     at_documents,
+    consented,
     eligible,
     filled_form,
     nav,
@@ -299,6 +300,10 @@ async def test_on_the_last_day_gg24_gives_the_draft_s_values_as_the_warning_prom
     assert "Your filing pack for gg24, from your draft" in pack and "not sent for the pre-check" in pack
     assert shown[0].plain.startswith("🗂")  # the days left under the heading, not above it
     assert "Then send this draft here too" in pack  # a draft's receipt cannot be recorded: sent, it can
+    assert "still empty" not in pack
+    begun = emulator.user(908)  # consent given, no detail filled yet: the pack says so
+    await consented(begun)
+    assert "Some details of your draft are still empty" in texts(await begun.say("/gg24"))
     assert "NGUYEN VAN AN" in pack
     assert "Last day" in pack and "Do not wait for the pre-check" in pack
     newcomer = emulator.user(907)

@@ -71,7 +71,13 @@ class FilingService:
             return Reply(
                 [], T("Your filing pack is made from your draft: prepare it now with /apply, then send /gg24.")
             )
-        return Reply(with_days_left(pack_screens(await self.form.pack_for(draft)), now))
+        done = await self.form.completeness(draft)
+        empty = (
+            T("⚠️ Some details of your draft are still empty: fill them in with /apply, then send /gg24 again.")
+            if done.fields_done < done.fields_total
+            else None
+        )
+        return Reply(with_days_left(pack_screens(await self.form.pack_for(draft)), now), empty)
 
     async def ask_receipt(self, user_id: int, app_id: int) -> Reply | None:
         """The "I filed on gg24" button: typed text is the receipt number from now on. None when
