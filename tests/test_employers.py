@@ -42,6 +42,7 @@ from tests.e2e import (
     texts,
     wait_for_text,
     worker_sessions,
+    write_sqlite,
 )
 
 BRN = "134-86-72683"  # a valid business registration number (NTS check digit)
@@ -428,6 +429,11 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     assert "2 people act for this company and see what it follows." in company[-1].plain
     home = await colleague.say("/employer")
     _, own_invite = code_in((await press(colleague, data="em1:colleague:"))[0])  # an invite they hold
+    # A member from before names were kept is named at their next visit to /employer.
+    await write_sqlite(settings, "update employer_members set name = null where user_id = 721")
+    await colleague.say("/employer")
+    assert "Minji" not in texts(await emp(colleague, "👥 Colleagues"))
+    await hr.say("/employer")
     await colleague.say("/employer")
     team = await emp(colleague, "👥 Colleagues")
     # Named as on Telegram when they joined, with their id: HR can tell who is who before removing.

@@ -54,6 +54,7 @@ class EmployerDesk:
         member = await self.employers.member(self.user.id)
         if member is None:
             return Reply([ui.intro_screen()], notice)
+        await self.employers.name_unnamed(member)  # joined before names were kept
         company = await self.employers.company(member.company_id)
         assert company is not None
         rows = [

@@ -93,6 +93,12 @@ class EmployerService:
         await self.session.commit()
         return company
 
+    async def name_unnamed(self, member: EmployerMember) -> None:
+        """A member who joined before names were kept (migration 0016) is named at their next visit."""
+        if member.name is None and self.name is not None:
+            member.name = self.name
+            await self.session.commit()
+
     async def team(self, company_id: int) -> list[EmployerMember]:
         return await self.companies.members(company_id)
 
