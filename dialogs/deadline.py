@@ -87,6 +87,11 @@ def deadline_note(now: datetime) -> Message | None:
     )
 
 
+def window_today(now: datetime) -> Message | None:
+    """Where the window stands today: that it closed, or the days left in the last 30 (else None)."""
+    return closed_notice() if is_closed(now) else days_left_line(now)
+
+
 def quota_used_up() -> Text:
     return T(
         "All {quota} recommendations have been issued, so no more applications can be submitted.",

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from dialogs.deadline import closed_notice, days_left_line, is_closed
+from dialogs.deadline import is_closed, window_today
 from dialogs.results import cite_text
 from dialogs.screens import Action, Screen
 from knowledge.faq_match import Match, matcher
@@ -255,7 +255,7 @@ WINDOW_TOPICS = frozenset({"deadline_quota"})
 
 def answer_screen(entry: FaqEntry, now: datetime) -> Screen:
     related = [entries()[r] for r in entry.related if r in entries()][:2]
-    today = (closed_notice() if is_closed(now) else days_left_line(now)) if entry.id in WINDOW_TOPICS else None
+    today = window_today(now) if entry.id in WINDOW_TOPICS else None
     closed_first = today is not None and is_closed(now)  # before "You can apply until …", not after it
     body: tuple[Message, ...] = (
         T("💬 <b>{topic}</b>", topic=T(entry.topic)),

@@ -453,6 +453,8 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     assert "NGUYEN" not in "".join(m.plain for m in stale) and "For employers" in stale[-1].plain
     back = await colleague.say(f"/start {own_invite}")  # the invite they made does not let them back
     assert "not valid" in texts(back) and "You now act for" not in texts(back)
+    again = await forge(hr, EmpCB(act="unmember", id=722).pack(), removed[-1])  # an old Remove: gone, not asked
+    assert "no longer available" in again[-1].plain and "Yes, remove" not in again[-1].button_texts
     last = await forge(hr, EmpCB(act="unmember_sure", id=721).pack(), removed[-1])
     assert "only member, so you cannot leave it" in last[-1].plain
     rows = "select user_id from employer_members order by user_id"

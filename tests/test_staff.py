@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.callbacks import StaffCB
-from bot.clock import FixedClock
+from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, AuditEntry
@@ -496,3 +497,14 @@ async def test_with_every_recommendation_issued_nobody_is_drawn_into_an_applicat
     forged = await admin.click_data(StaffCB(act="decide", id=app_id, arg="recommended").pack())
     await emulator.wait_processed(forged)
     assert "The quota is used up" in admin.messages[-1].plain
+
+
+def test_the_audit_log_names_the_cli_and_an_erased_person_apart() -> None:
+    """0 is the terminal; an erased person's own act (their question) is -1, never shown as the CLI."""
+    from bot.i18n import translator
+    from dialogs.staff_team import audit_screen
+
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=SEOUL)
+    screen = audit_screen([(at, 0, "application.status", "erased", ""), (at, -1, "ticket.open", "erased", "")])
+    shown = translator("en").render(screen.body[0])
+    assert "the CLI · application.status" in shown and "a person who deleted their data · ticket.open" in shown

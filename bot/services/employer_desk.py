@@ -117,9 +117,16 @@ class EmployerDesk:
         company = await self.employers.company(member.company_id)
         assert company is not None
         target = await self.employers.member(ident)
-        name = target.name if target is not None and target.company_id == company.id else None
+        if target is None or target.company_id != company.id:  # left or removed meanwhile: not asked again
+            return await self.home(ui.ERRORS["gone"])
         return Reply(
-            [ui.unmember_question(company.name, ui.TeamRow(ident, member.joined_at.date(), name), self.user.id)]
+            [
+                ui.unmember_question(
+                    company.name,
+                    ui.TeamRow(ident, target.joined_at.astimezone(SEOUL).date(), target.name),
+                    self.user.id,
+                )
+            ]
         )
 
     @MEMBER_ACTIONS("unmember_sure")  # the answer is checked under the company's lock, whatever the button

@@ -29,7 +29,7 @@ from dialogs import flow, sharing
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.deadline import closed_notice, days_left_line, is_closed
+from dialogs.deadline import is_closed, window_today
 from dialogs.typed_answers import without_bidi_controls
 from knowledge.rules import evaluate
 
@@ -56,7 +56,7 @@ class EmployerService:
         self.session = session
         self.clock = clock
         # The acting person's Telegram name: kept on their membership, for their colleagues to read.
-        self.name = without_bidi_controls(name).strip()[:64] or None if name else None
+        self.name = (without_bidi_controls(name).strip()[:64] or None) if name else None
         self.vault = vault
         self.companies = EmployerRepo(session)
         self.invites = InviteRepo(session)
@@ -109,13 +109,11 @@ class EmployerService:
         actor = await self.member(actor_id)
         company = await self.companies.lock_company(actor.company_id) if actor is not None else None
         members = {m.user_id: m for m in await self.companies.members(company.id)} if company is not None else {}
-        refused = (
-            "gone"
-            if company is None or actor_id not in members or user_id not in members  # read again under the lock
-            else "last_member"
-            if len(members) == 1
-            else None
-        )
+        refused = None
+        if company is None or actor_id not in members or user_id not in members:  # read again under the lock
+            refused = "gone"
+        elif len(members) == 1:
+            refused = "last_member"
         if refused is not None:
             await self.session.commit()  # nothing was written: the lock goes, the loaded rows stay usable
             raise EmployerError(refused)
@@ -316,7 +314,8 @@ class EmployerService:
         app = await self._latest_application(link.applicant_id)
         answers = await ApplicationRepo(self.session).answers(app) if app else {}
         conv = q.Conversation(answers)
-        now = ApplicationRepo.judged_at(app, self.clock.now()) if app else self.clock.now()
+        today = self.clock.now()
+        now = ApplicationRepo.judged_at(app, today) if app else today
         missing: tuple[str, ...] = ()
         total = 0
         if app is not None and flow.position(conv, now) == "summary":
@@ -334,12 +333,11 @@ class EmployerService:
                 in_korea,
                 app.recommendation_number,
                 app.recommendation_date,
-                window_closed=is_closed(self.clock.now()),
+                window_closed=is_closed(today),
             )
             if app is not None
             else None
         )
-        today = self.clock.now()
         filing = app is not None and app.status in ui.BEFORE_FILING and not app.gg24_receipt
         return ui.CandidateView(
             link.id,
@@ -349,7 +347,7 @@ class EmployerService:
             total,
             tuple(link.shared_documents or ()),
             # the candidate files on gg24 by the close: the days left, or that it has closed
-            (closed_notice() if is_closed(today) else days_left_line(today)) if filing else None,
+            window_today(today) if filing else None,
         )
 
     async def shared_files(self, link: EmployerLink) -> list[StoredFile]:

@@ -19,7 +19,7 @@ from dialogs.deadline import HURRY_DAYS, closed_notice, final_stretch, is_closed
 from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt, with_days_left
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
-from knowledge.text import Lines, Message, T, Verbatim
+from knowledge.text import Lines, T, Verbatim
 
 # Sent for the pre-check and not decided yet: the statuses in which filing on gg24 is reported.
 FILABLE = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
@@ -52,14 +52,12 @@ class FilingService:
                     "Your filing pack comes when you send your draft to programme staff for the pre-check: prepare it with /apply."
                 ),
             )
-        notice: Message | None
+        screens = pack_screens(await self.form.pack_for(app))
         if app.gg24_receipt or app.status not in FILABLE:
-            notice = None  # filed, or decided: the pack is for reference
-        elif is_closed(now):
-            notice = st.not_filed_yet(window_closed=True)
-        else:
-            return Reply(with_days_left(pack_screens(await self.form.pack_for(app)), now))
-        return Reply(pack_screens(await self.form.pack_for(app)), notice)
+            return Reply(screens)  # filed, or decided: the pack is for reference
+        if is_closed(now):
+            return Reply(screens, st.not_filed_yet(window_closed=True))
+        return Reply(with_days_left(screens, now))
 
     async def _draft_pack(self, user_id: int, now: datetime) -> Reply:
         """The last days: the pack from the draft as it stands, sent or not (the days-left line says

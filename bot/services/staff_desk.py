@@ -166,12 +166,16 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         app = await self.review.application(ident)
         if app is None:  # drafts are not staff's: only an erased one is missing
             await self._save()
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+            return await self._gone()
         detail = await self.review.detail(self.actor, app)  # commits (with the audit entry)
         reply = Reply([ui.application_screen(detail)])
         if files:
             reply.documents = await self._files(app.id)
         return reply
+
+    async def _gone(self) -> Reply:
+        """A button of an application the applicant erased: the queue, saying so."""
+        return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
 
     async def _reopen(self, ident: int, notice: Message) -> Reply:
         """The application again under ``notice``; the queue, saying so, once it was erased."""
@@ -189,7 +193,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     @ACTIONS("files")
     async def _act_files(self, ident: int, arg: str) -> Reply:
         if await self.review.application(ident) is None:
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+            return await self._gone()
         return Reply(documents=await self._files(ident))
 
     @ACTIONS("move")
@@ -203,7 +207,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
     async def _act_decide(self, ident: int, arg: str) -> Reply:
         app = await self.review.application(ident)
         if app is None:
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+            return await self._gone()
         if arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
             return await self._reopen(ident, ui.ERRORS["stale"])
         # Said before the reason and the note are asked, in a line: the application stays on screen above.
@@ -241,7 +245,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         decision = self._decision(ident)
         app = await self.review.application(ident)
         if app is None:
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+            return await self._gone()
         if decision is None:
             return await self._reopen(ident, ui.ERRORS["stale"])
         token = await self.confirmations.ask(self.actor, DECIDE, ident)  # this screen's Confirm, once
@@ -279,7 +283,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         app = await self.review.application(ident)
         if app is None or app.reference is None:
             await self._save()
-            return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+            return await self._gone()
         reference = app.reference
         await self._save()  # the cleared decision and the spent token, before the change's own transaction
         try:
@@ -289,7 +293,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         except ApplicationError as bad:
             await self._after_refusal()
             if bad.code == "gone":
-                return await self._with_notice(self._act_queue(0, ""), ui.ERRORS["gone"])
+                return await self._gone()
             return await self._reopen(ident, _refusal(bad))
         return await self._reopen(ident, decisions.done_line(reference, status))
 
