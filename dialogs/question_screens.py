@@ -65,9 +65,10 @@ NAV_RESTART = Action("restart", T("Start over"))
 STAY = "stay"
 
 
-def restart_question() -> Screen:
+def restart_question(origin: str = "") -> Screen:
     """/restart or "Start over" while an application is being prepared: the answers the draft rests
-    on would be cleared, so the person is asked first (the draft and its documents are kept)."""
+    on would be cleared, so the person is asked first (the draft and its documents are kept). From the
+    result (``origin`` "verdict"), "No" shows the verdict again rather than the step in progress."""
     return Screen(
         "restart:sure",
         (
@@ -76,7 +77,10 @@ def restart_question() -> Screen:
                 "Your answers will be cleared. Your draft application and its documents are kept, but you will need to finish the check again before you can send it."
             ),
         ),
-        actions=(Action("restart_sure", T("Yes, start over")), Action(STAY, T("No, keep my answers"))),
+        actions=(
+            Action("restart_sure", T("Yes, start over")),
+            Action(f"{STAY}:{origin}" if origin else STAY, T("No, keep my answers")),
+        ),
     )
 
 

@@ -426,6 +426,25 @@ async def test_starting_the_check_over_while_preparing_asks_first_and_no_keeps_e
     assert "Question 2" in keyboard_message(user).plain
 
 
+async def test_no_to_starting_over_from_the_result_shows_the_result_again(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Asked from the result's "Start over", "No, keep my answers" goes back to the result it was asked
+    from (it jumped to the form's step in progress, a screen the person had not tapped on)."""
+    user = emulator.user(608)
+    await eligible(user)
+    result = keyboard_message(user)
+    start_over = nav(user, "restart")
+    await user.tap(nav(user, "apply"))
+    await user.tap(nav(user, "agree"))
+    asked = await user.tap(start_over, message=result)
+    assert "Start the check over?" in asked[-1].plain
+    kept = await user.tap("No, keep my answers")
+    assert len(kept) == 1 and result.plain.split("\n")[0] in kept[0].plain, texts(kept)
+    assert "Application: step" not in kept[0].plain
+    assert sqlite_db(settings).execute("select count(*) from applications").fetchone()[0] == 1
+
+
 async def test_starting_over_without_a_draft_asks_nothing(bot: BotRunner, emulator: BotAPIEmulator) -> None:
     user = emulator.user(606)
     await eligible(user)

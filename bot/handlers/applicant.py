@@ -125,8 +125,8 @@ async def _desk_answer(
     """Whose button it is: the FAQ's and the documents' by their action name (each desk's table);
     on a form screen (a field, the review, the consent), or one of the form's own actions, the
     form's; the rest the questionnaire's. None: show where the person was."""
-    if press.act == STAY:  # a confirmation's "No"
-        return None
+    if press.act == STAY:  # a confirmation's "No": the verdict it was asked from, else the step
+        return await questionnaire.verdict_again(press.user_id) if press.arg == "verdict" else None
     if press.act in FAQ_ACTIONS:
         return await FAQ_ACTIONS.run(faq, press.act, press)
     if press.act in DOCUMENT_ACTIONS:

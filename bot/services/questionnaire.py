@@ -88,14 +88,14 @@ class QuestionnaireService:
             return None
         return Reply([flow.next_screen(conv, now)])
 
-    async def restart(self, user_id: int, *, sure: bool = False) -> Reply:
+    async def restart(self, user_id: int, *, sure: bool = False, origin: str = "") -> Reply:
         """The check from its first question, typed text answering it; while a draft is being
         prepared (consent given, not sent, window open), only once the person said yes."""
         now = self.clock.now()
         if not sure and not is_closed(now):
             draft = await ApplicationRepo(self.session).latest_in(user_id, st.DRAFT)
             if draft is not None and draft.consent_at is not None:
-                return Reply([restart_question()])
+                return Reply([restart_question("verdict" if origin == "verdict" else "")])
         saved, _ = await self._load(user_id)
         await modes.put_by_id(self.session, user_id, Mode.CHECK)
         conv = q.restart()
@@ -144,7 +144,7 @@ class QuestionnaireService:
     @QUESTIONNAIRE_ACTIONS("restart")
     @QUESTIONNAIRE_ACTIONS("restart_sure", sure=True)
     async def _restart(self, press: Press, conv: q.Conversation, now: datetime, *, sure: bool = False) -> Reply:
-        return await self.restart(press.user_id, sure=sure)
+        return await self.restart(press.user_id, sure=sure, origin=press.at)
 
     @QUESTIONNAIRE_ACTIONS("info_check")  # after the close: the check as information only
     async def _info_check(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
@@ -194,6 +194,16 @@ class QuestionnaireService:
             ref=Verbatim(sent.reference),
         )
         return Reply(screens, notice)
+
+    async def verdict_again(self, user_id: int) -> Reply | None:
+        """The verdict screen alone (a "No" to starting over, asked from the result); None when the
+        check is not finished (an old button), so the caller shows where the person is."""
+        _, conv = await self._load(user_id)
+        now = self.clock.now()
+        if flow.position(conv, now) != "summary":
+            return None
+        _, screens = flow.result(conv, now, quota_left=not await quota.used_up(self.session))
+        return Reply(screens[:1])
 
     @QUESTIONNAIRE_ACTIONS("checklist")  # the ❌ verdict's button: nothing to save
     async def _checklist(self, press: Press, conv: q.Conversation, now: datetime) -> Reply:
