@@ -78,7 +78,6 @@ def home_screen(company_name: str, verified: bool, candidates: Sequence[Candidat
     actions += [
         action_of("invite", T("➕ Invite a candidate")),
         action_of("code", T("🔑 Enter a candidate's code")),
-        action_of("colleague", T("👥 Invite a colleague")),
         action_of("team", T("👥 Colleagues")),
         action_of("oblig", T("📋 Check our obligations")),
     ]
@@ -101,10 +100,10 @@ class TeamRow:
 
 
 def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Screen:
-    """Who acts for the company (and sees its candidates): removing a colleague who left the firm
-    ends their access at once; anyone can leave, except the last member."""
+    """Who acts for the company (and sees its candidates): inviting one more; removing a colleague
+    who left the firm ends their access at once; anyone can leave, except the last member."""
     lines: list[Message] = [T("👥 <b>People who act for {company}</b>", company=Verbatim(company_name))]
-    actions: list[Action] = []
+    actions: list[Action] = [action_of("colleague", T("👥 Invite a colleague"))]
     for m in members:
         if m.user_id == me:
             lines.append(T("• you, since {date}", date=m.joined))
@@ -158,7 +157,8 @@ def invite_screen(code: str, link: str, for_candidate: bool) -> Screen:
             code=Verbatim(code),
             link=Verbatim(link),
         )
-    return Screen("emp:invite", (body,), actions=(action_of("home", T("« Back")),))
+    back = action_of("home" if for_candidate else "team", T("« Back"))  # where the invite was made
+    return Screen("emp:invite", (body,), actions=(back,))
 
 
 def code_prompt(back: str) -> Screen:

@@ -106,6 +106,12 @@ async def press(user: FakeUser, label: str = "", data: str = "") -> list[FakeMes
     return await user.tap(found, message=message)
 
 
+async def invite_colleague(member: FakeUser) -> list[FakeMessage]:
+    """An employer's invite for a colleague, made where the bot offers it (👥 Colleagues)."""
+    await press(member, data="em1:team:")
+    return await press(member, data="em1:colleague:")
+
+
 def sqlite_db(settings: Settings, timeout: float = 5.0) -> sqlite3.Connection:
     """A connection of the test's own to the bot's SQLite file."""
     return sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=timeout)

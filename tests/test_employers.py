@@ -36,6 +36,7 @@ from tests.e2e import (
     applicant_who_submitted,
     callback_prefix,
     forge,
+    invite_colleague,
     korean,
     press,
     sqlite_db,
@@ -90,7 +91,7 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     done = await register(hr, "Hanbit Soft", BRN)
     assert "Hanbit Soft" in done[0].plain
     # A colleague joins with an invite (deep link); both act for the same company.
-    invite = await press(hr, data="em1:colleague:")
+    invite = await invite_colleague(hr)
     _code, payload = code_in(invite[0])
     await colleague.say(f"/start {payload}")
     assert "Hanbit Soft" in colleague.messages[-1].plain
@@ -419,7 +420,7 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     colleague = emulator.user(722, first_name="Jun <b>Park</b>")  # as Telegram gives it: escaped when shown
     candidate = await applicant_who_submitted(emulator, 723)
     await register(hr, "Hanbit Soft", BRN)
-    _code, payload = code_in((await press(hr, data="em1:colleague:"))[0])
+    _code, payload = code_in((await invite_colleague(hr))[0])
     await colleague.say(f"/start {payload}")
     _code, payload = code_in((await press(hr, data="em1:invite:"))[0])
     await candidate.say(f"/start {payload}")
@@ -428,7 +429,7 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     company = await press(candidate, data="sh1:company:")
     assert "2 people act for this company and see what it follows." in company[-1].plain
     home = await colleague.say("/employer")
-    _, own_invite = code_in((await press(colleague, data="em1:colleague:"))[0])  # an invite they hold
+    _, own_invite = code_in((await invite_colleague(colleague))[0])  # an invite they hold
     # A member from before names were kept is named at their next visit to /employer.
     await write_sqlite(settings, "update employer_members set name = null where user_id = 721")
     await colleague.say("/employer")
@@ -439,6 +440,11 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     # Named as on Telegram when they joined, with their id: HR can tell who is who before removing.
     assert "• you, since" in team[-1].plain and "• member Minji Kim · 721, since" in team[-1].plain
     assert {"Remove member 721 · Minji Kim", "🚪 Leave the company"} <= set(team[-1].button_texts)
+    # One 👥 on the company's menu: a colleague is invited from the colleagues' screen, and back there.
+    assert [b for b in home[-1].button_texts if b.startswith("👥")] == ["👥 Colleagues"]
+    invite = await emp(colleague, "👥 Invite a colleague")
+    assert "Send this to your colleague" in invite[-1].plain
+    assert "People who act for" in (await emp(colleague, "« Back"))[-1].plain
     await hr.say("/employer")
     await emp(hr, "👥 Colleagues")
     asked = await emp(hr, "Remove member 722 · Jun")  # asked once more: nothing removed yet
@@ -572,7 +578,7 @@ async def test_a_registrant_who_left_and_then_deleted_their_data_is_forgotten_by
 ) -> None:
     hr, colleague = emulator.user(741), emulator.user(742)
     await register(hr, "Hanbit Soft", BRN)
-    _code, payload = code_in((await press(hr, data="em1:colleague:"))[0])
+    _code, payload = code_in((await invite_colleague(hr))[0])
     await colleague.say(f"/start {payload}")
     await hr.say("/employer")
     await emp(hr, "👥 Colleagues")

@@ -21,7 +21,7 @@ from bot.db.models import Base, Company, User
 from bot.services.data_rights import ERASED, ERASED_ACTOR
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
-from tests.e2e import APOLOGY_EN, FORM, press, submitted_via_bot, texts, wait_for_text
+from tests.e2e import APOLOGY_EN, FORM, invite_colleague, press, submitted_via_bot, texts, wait_for_text
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
 
@@ -217,7 +217,7 @@ async def test_an_erased_colleague_leaves_the_company_which_stays(
 ) -> None:
     hr, colleague = emulator.user(EMPLOYER), emulator.user(PERSON)
     await register(colleague, "Hanbit Soft", BRN)  # the registrant, then a colleague stays
-    _code, payload = code_in((await press(colleague, data="em1:colleague:"))[0])
+    _code, payload = code_in((await invite_colleague(colleague))[0])
     await hr.say(f"/start {payload}")
     confirm = await colleague.say("/delete")
     assert "deleted too" not in confirm[-1].plain  # a colleague stays: the company is not erased
