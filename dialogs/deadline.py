@@ -45,14 +45,19 @@ def final_stretch(now: datetime) -> int | None:
 HURRY_DAYS = 1
 
 
-def _hurry() -> Text:
+def _hurry(in_pack: bool) -> Text:
+    if in_pack:  # under the pack's heading, "/gg24 has every value" would point at the screen itself
+        return T(
+            "⚠️ <b>Do not wait for the pre-check</b>: staff may not reach it before the close. File on gg24 yourself now with the values below."
+        )
     return T(
         "⚠️ <b>Do not wait for the pre-check</b>: staff may not reach it before the close. File on gg24 yourself now; /gg24 has every value to paste."
     )
 
 
-def days_left_line(now: datetime) -> Message | None:
-    """One line for the application's screens in the last 30 days; in the last two, also not to wait."""
+def days_left_line(now: datetime, in_pack: bool = False) -> Message | None:
+    """One line for the application's screens in the last 30 days; in the last two, also not to wait
+    (``in_pack``: said under the filing pack's heading)."""
     left = final_stretch(now)
     if left is None:
         return None
@@ -65,7 +70,7 @@ def days_left_line(now: datetime) -> Message | None:
             left,
             closes=closes_at(),
         )
-    return Lines((line, _hurry())) if left <= HURRY_DAYS else line
+    return Lines((line, _hurry(in_pack))) if left <= HURRY_DAYS else line
 
 
 def deadline_note(now: datetime) -> Message | None:

@@ -62,7 +62,7 @@ class Pack:
 
 def with_days_left(screens: list[Screen], now: datetime) -> list[Screen]:
     """The pack with the days left under its heading and steps (a notice stood above the heading)."""
-    return [with_note(screens[0], days_left_line(now)), *screens[1:]] if screens else screens
+    return [with_note(screens[0], days_left_line(now, in_pack=True)), *screens[1:]] if screens else screens
 
 
 def pack_screens(pack: Pack) -> list[Screen]:

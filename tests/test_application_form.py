@@ -331,6 +331,9 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
     keys = [k for (k,) in db.execute("select dedup_key from outbox order by id")]
     assert sum(k.startswith("remind:close1:") for k in keys) == 1
     assert sum(k.startswith("remind:close7:") for k in keys) == 1
+    said = dict(db.execute("select substr(dedup_key, 1, 13), text from outbox where dedup_key like 'remind:close%'"))
+    assert "finish it with /apply" in said["remind:close7"]  # a week left: time for the pre-check
+    assert "file it yourself on gg24 now" in said["remind:close1"] and "/apply" not in said["remind:close1"]
     clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=SEOUL))
     assert await check() == 0  # closed: nothing more
     # A draft idle for weeks when the last 7 days begin: one reminder, the closing one, not two at once.

@@ -306,6 +306,7 @@ async def test_on_the_last_day_gg24_gives_the_draft_s_values_as_the_warning_prom
     assert "Some details of your draft are still empty" in texts(await begun.say("/gg24"))
     assert "NGUYEN VAN AN" in pack
     assert "Last day" in pack and "Do not wait for the pre-check" in pack
+    assert "with the values below" in pack and "/gg24 has every value" not in pack  # said inside /gg24
     newcomer = emulator.user(907)
     await eligible(newcomer)
     assert "prepare it now with /apply, then send /gg24" in texts(await newcomer.say("/gg24"))

@@ -1,6 +1,7 @@
 """Reminders, through the outbox (so each is sent once, and survives restarts):
 - a draft untouched for 3 days (not in the last 7, where the closing reminders say it);
-- 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft.
+- 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft (the
+  last one says to file on gg24 now, as the screens of the last days do).
 The dedup key names the draft and the occasion, so running the check often never doubles a reminder.
 """
 
@@ -16,6 +17,7 @@ from bot.i18n import translator
 from bot.services import quota
 from bot.services.outbox import enqueue
 from dialogs import statuses as st
+from dialogs.deadline import HURRY_DAYS
 from knowledge.loader import load
 from knowledge.parameters import days_left, window_state
 from knowledge.text import T, Text
@@ -38,6 +40,13 @@ def closing_soon(closes: datetime) -> Text:
     )
 
 
+def last_days(closes: datetime) -> Text:
+    return T(
+        "⏰ Applications close on {closes} (Korea time) and your application is not filed yet. Do not wait for the pre-check: file it yourself on gg24 now; /gg24 gives your draft's values to paste.",
+        closes=closes,
+    )
+
+
 async def run_reminders(session: AsyncSession, clock: Clock) -> int:
     """Enqueues the reminders due now; returns how many were new."""
     now, kb = clock.now(), load()
@@ -51,7 +60,8 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
         due: list[tuple[str, Text]] = []
         closing = next((d for d in BEFORE_CLOSE if left <= d), None)
         if closing is not None:
-            due.append((f"remind:close{closing}:{app.id}", closing_soon(closes)))
+            message = last_days(closes) if closing <= HURRY_DAYS else closing_soon(closes)
+            due.append((f"remind:close{closing}:{app.id}", message))
         elif now - app.updated_at >= IDLE:  # in the last 7 days the closing reminders say it already
             due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
         for key, message in due:
