@@ -113,10 +113,12 @@ def closed_notice() -> Text:
     )
 
 
-def draft_after_close(reference: str | None = None) -> Text:
-    """What happens to a draft that was never sent, once the window closed."""
+def draft_after_close() -> Text:
+    """What happens to a draft that was never sent, once the window closed. Someone may have filed on
+    gg24 from the last days' draft pack without sending the draft: the filing there is what counts."""
     return T(
-        "📝 Your draft application was not sent before the close, so it cannot be filed now. It and its documents will be erased on {erased} (Korea time), unless the window reopens. See what is stored with /mydata, or delete it now with /delete.",
+        "📝 Your draft here was not sent for the pre-check before the close. If you filed on gg24 in time, your application there stands and the province decides it (ask {phone}). The draft and its documents will be erased on {erased} (Korea time), unless the window reopens. See what is stored with /mydata, or delete it now with /delete.",
+        phone=Verbatim(load().programme.contact_phone),
         erased=drafts_erased_at(),
     )
 

@@ -98,6 +98,9 @@ async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(
     start = await user.say("/start")
     assert start[0].plain.startswith("🔒 Applications closed on December 31, 2026")
     assert "will be erased on January 30, 2027" in start[0].plain and "/mydata" in start[0].plain
+    # Never as if the draft were the application: a filing on gg24 made in time stands.
+    assert "If you filed on gg24 in time, your application there stands" in start[0].plain
+    assert "cannot be filed" not in start[0].plain
     assert "🔍 See how I fit the rules" in start[-1].button_texts
     status = texts(await user.say("/status"))
     assert "Draft (not sent): 10 of 10 details, 1 of 3 documents" in status
