@@ -6,14 +6,14 @@ Handlers stay thin: they call QuestionnaireService and send what it returns.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AnswerCB, LangCB, NavCB, TicketCB
 from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo
-from bot.handlers.private import answer_callback, private_router
+from bot.handlers.private import Handler, answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
 from bot.services import place
@@ -221,18 +221,19 @@ async def on_other(
 
 def build_router() -> Router:
     """A fresh router (a router belongs to one Dispatcher; tests build several). Order matters."""
-    r = private_router("applicant")
-    r.message.register(on_start, CommandStart())
-    r.message.register(on_restart, Command("restart"))
-    r.message.register(on_help, Command("help"))
-    r.message.register(on_about, Command("about"))
-    r.message.register(on_language, Command("language"))
-    r.message.register(on_apply, Command("apply"))
+    commands: dict[str, Handler] = {
+        "restart": on_restart,
+        "help": on_help,
+        "about": on_about,
+        "language": on_language,
+        "apply": on_apply,
+    }
+    r = private_router("applicant", commands, {LangCB: on_language_chosen})
+    r.message.register(on_start, CommandStart())  # with or without a deep link's payload
     r.message.register(on_unknown_command, on_loop(F.text.startswith("/")))
     r.message.register(on_text, on_loop(F.text))
     r.message.register(on_file, on_loop(F.document | F.photo))
     r.message.register(on_other)
-    r.callback_query.register(on_language_chosen, LangCB.filter())
     r.callback_query.register(on_unknown_callback)
     return r
 

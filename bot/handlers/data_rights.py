@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from aiogram import Bot, Router
-from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,8 +101,4 @@ async def on_erase(
 
 
 def build_router() -> Router:
-    r = private_router("data_rights")
-    r.message.register(on_mydata, Command("mydata"))
-    r.message.register(on_delete, Command("delete"))
-    r.callback_query.register(on_erase, EraseCB.filter())
-    return r
+    return private_router("data_rights", {"mydata": on_mydata, "delete": on_delete}, {EraseCB: on_erase})

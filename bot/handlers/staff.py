@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, Router
-from aiogram.filters import Command, Filter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import StaffCB
@@ -98,9 +98,6 @@ async def on_quota(message: Message, bot: Bot, tr: Translator, clock: Clock, **d
 
 
 def build_router() -> Router:
-    r = private_router("staff")
-    r.message.register(on_staff, Command("staff"))
-    r.message.register(on_quota, Command("quota"))
+    r = private_router("staff", {"staff": on_staff, "quota": on_quota}, {StaffCB: on_staff_button})
     r.message.register(on_staff_input, AwaitingStaffInput())
-    r.callback_query.register(on_staff_button, StaffCB.filter())
     return r

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -159,8 +158,4 @@ async def on_gg24(
 
 
 def build_router() -> Router:
-    r = private_router("status")
-    r.message.register(on_status, Command("status"))
-    r.message.register(on_gg24, Command("gg24"))
-    r.callback_query.register(on_report, ReportCB.filter())
-    return r
+    return private_router("status", {"status": on_status, "gg24": on_gg24}, {ReportCB: on_report})

@@ -7,7 +7,7 @@ router's on_text."""
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import TicketCB
@@ -34,7 +34,4 @@ async def on_ticket_button(
 
 
 def build_router() -> Router:
-    r = private_router("tickets")
-    r.message.register(on_ask, Command("ask"))
-    r.callback_query.register(on_ticket_button, TicketCB.filter())
-    return r
+    return private_router("tickets", {"ask": on_ask}, {TicketCB: on_ticket_button})
