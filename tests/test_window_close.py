@@ -210,6 +210,11 @@ async def test_a_finished_draft_not_sent_is_reminded_once(
     assert not any(str(k).startswith("remind:ready:") for (k,) in rows(settings, "select dedup_key from outbox"))
     await upload_documents(user, emulator, ("employment_contract",))
     clock.advance(timedelta(days=1, minutes=1))
+    # Every recommendation issued: "send it with /apply" would be refused, so it is not said.
+    await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
+    await periodic(bot, settings, clock)
+    assert not any(str(k).startswith("remind:") for (k,) in rows(settings, "select dedup_key from outbox"))
+    await write_sqlite(settings, "update counters set value = 3 where name = 'recommendations'")
     await periodic(bot, settings, clock)
     await periodic(bot, settings, clock)
     keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox")]

@@ -1,8 +1,11 @@
-"""Reminders, through the outbox (so each is sent once, and survives restarts):
+"""Reminders before the close, through the outbox (so each is sent once, and survives restarts):
 - a draft untouched for 3 days (not in the last 7, where the closing reminders say it);
+- a finished draft (every detail and document) not sent after a day;
 - 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft (the
-  last one says to file on gg24 now, as the screens of the last days do).
-The dedup key names the draft and the occasion, so running the check often never doubles a reminder.
+  last one says to file on gg24 now, as the screens of the last days do), and to a sent application
+  with no gg24 filing reported.
+None once every recommendation is issued: /apply and /gg24 could not do what they say. The dedup key
+names the application and the occasion, so running the check often never doubles a reminder.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from bot.clock import Clock
 from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
 from bot.services import quota
+from bot.services.application_documents import FormService
+from bot.services.filing import FILABLE
 from bot.services.outbox import enqueue
 from dialogs import statuses as st
-from dialogs.deadline import HURRY_DAYS
+from dialogs.deadline import HURRY_DAYS, is_closed
 from knowledge.loader import load
 from knowledge.parameters import days_left, window_state
 from knowledge.text import T, Text
@@ -66,5 +71,55 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
             due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
         for key, message in due:
             added += await enqueue(session, chat_id=user.id, text=tr.render(message), dedup_key=key, clock=clock)
+    await session.commit()
+    return added
+
+
+READY_IDLE = timedelta(days=1)  # a finished draft left a day without being sent
+
+
+def ready_not_sent() -> Text:
+    return T(
+        "📨 Your draft application is complete, with every document, but not sent yet. Send it to programme staff for the pre-check with /apply; then file the official application on gg24 by {closes} (Korea time).",
+        closes=load().programme.window.closes,
+    )
+
+
+async def remind_ready_drafts(session: AsyncSession, clock: Clock, forms: FormService) -> int:
+    """Once per draft: every detail and document is there, and it has waited a day."""
+    now = clock.now()
+    if is_closed(now) or await quota.used_up(session):
+        return 0
+    added = 0
+    for app, user in await ApplicationRepo(session).consented_in(st.DRAFT):
+        if now - app.updated_at < READY_IDLE or not (await forms.completeness(app)).complete:
+            continue
+        text = translator(user.language).render(ready_not_sent())
+        added += await enqueue(session, chat_id=user.id, text=text, dedup_key=f"remind:ready:{app.id}", clock=clock)
+    await session.commit()
+    return added
+
+
+def file_on_gg24() -> Text:
+    return T(
+        "⏰ Applications close on {closes} (Korea time). Your draft went to programme staff for the pre-check, but no filing on gg24 is reported: file the official application there (your filing pack: /gg24) and tell me the receipt number with /status.",
+        closes=load().programme.window.closes,
+    )
+
+
+async def remind_not_filed(session: AsyncSession, clock: Clock) -> int:
+    """7 days and 1 day before the close (once each): sent for the pre-check, not reported filed."""
+    kb, now = load(), clock.now()
+    if window_state(kb, now) != "open" or await quota.used_up(session):  # /gg24 gives no pack then
+        return 0
+    left = days_left(kb, now)
+    closing = next((d for d in BEFORE_CLOSE if left <= d), None)
+    if closing is None:
+        return 0
+    added = 0
+    for app, user in await ApplicationRepo(session).unfiled_in(FILABLE):
+        text = translator(user.language).render(file_on_gg24())
+        key = f"remind:file{closing}:{app.id}"
+        added += await enqueue(session, chat_id=user.id, text=text, dedup_key=key, clock=clock)
     await session.commit()
     return added
