@@ -11,13 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from dialogs import statuses as st
-from dialogs.screens import Action, Screen
+from dialogs.screens import Action, Screen, action_of
 from dialogs.uploads import document_name
 from knowledge.text import Joined, Lines, Message, Name, T, Text, Verbatim
-
-
-def action_of(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
-    return Action(f"{act}:{ident}:{arg}", label)
 
 
 def verified_text(verified: bool) -> Text:

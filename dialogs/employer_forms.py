@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from dialogs import form_input as fi
-from dialogs.employer import action_of
 from dialogs.results import MARK, cite_text
-from dialogs.screens import Screen
+from dialogs.screens import Screen, action_of
 from dialogs.typed_answers import Invalid, parse_salary
 from knowledge.employer import EmployerFacts, Obligation, employer_documents, obligations
 from knowledge.loader import load

@@ -23,6 +23,11 @@ class Action:
     label: Text
 
 
+def action_of(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
+    """A button of a desk whose callback data is "act:id:arg" (bot/callbacks.py ActionCB)."""
+    return Action(f"{act}:{ident}:{arg}", label)
+
+
 @dataclass(frozen=True)
 class Copy:
     """A button that copies ``text`` to the phone's clipboard (Bot API copy_text), e.g. a value to

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dialogs.employer import action_of, verified_text
-from dialogs.screens import Action, Screen
+from dialogs.employer import verified_text
+from dialogs.screens import Action, Screen, action_of
 from dialogs.uploads import short_name
 from knowledge.text import TP, Lines, Message, Name, T, Text, Verbatim
 

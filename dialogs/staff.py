@@ -19,7 +19,7 @@ from dialogs import questions
 from dialogs import statuses as st
 from dialogs.question_screens import display_value
 from dialogs.results import HEADLINE, MARK
-from dialogs.screens import Action, Screen
+from dialogs.screens import Action, Screen, action_of
 from dialogs.uploads import document_name
 from knowledge.loader import load
 from knowledge.text import SP, Language, Lines, Message, S, T, Text, Verbatim, WithKorean
@@ -38,10 +38,6 @@ STAGE_LABELS: dict[str, Text] = {
     "submitted": S("Submitted"),
     "recommended": S("Recommended"),
 }
-
-
-def action_of(act: str, label: Text, ident: int = 0, arg: str = "") -> Action:
-    return Action(f"{act}:{ident}:{arg}", label)
 
 
 def occupation_name(occupation_id: str | None) -> Message:

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from dialogs import statuses as st
-from dialogs.screens import Screen
-from dialogs.staff import action_of, occupation_name
+from dialogs.screens import Screen, action_of
+from dialogs.staff import occupation_name
 from knowledge.loader import load
 from knowledge.text import SP, Joined, Language, Lines, Message, S, T, Text, Verbatim
 

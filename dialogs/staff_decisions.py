@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from dialogs import statuses as st
-from dialogs.screens import Screen
-from dialogs.staff import action_of, actor_text
+from dialogs.screens import Screen, action_of
+from dialogs.staff import actor_text
 from knowledge.text import Lines, Message, S, T, Text, Verbatim
 
 

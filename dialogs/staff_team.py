@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from dialogs.form_input import brn_text
-from dialogs.screens import Action, Screen
-from dialogs.staff import FUNNEL, STAGE_LABELS, action_of, occupation_name
+from dialogs.screens import Action, Screen, action_of
+from dialogs.staff import FUNNEL, STAGE_LABELS, occupation_name
 from knowledge.loader import load
 from knowledge.text import Joined, Language, Lines, Message, Name, S, T, Text, Verbatim
 

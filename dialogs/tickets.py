@@ -15,8 +15,8 @@ from typing import Any
 
 from dialogs import statuses as st
 from dialogs.results import HEADLINE
-from dialogs.screens import Action, Screen
-from dialogs.staff import action_of, occupation_name
+from dialogs.screens import Action, Screen, action_of
+from dialogs.staff import occupation_name
 from knowledge.text import SP, Language, Lines, Message, S, T, Text, Verbatim
 from knowledge.verdict import Outcome
 
