@@ -75,6 +75,11 @@ class EraseCB(CallbackData, prefix=versioned("d")):
     t: str = ""
 
 
+class ReportCB(ActionCB, prefix=versioned("rp")):
+    """An applicant's /status button (bot/services/status_desk.py): the report (act) for one of their
+    applications (id); the owner and the move are checked on every update."""
+
+
 class TicketCB(ActionCB, prefix=versioned("tk")):
     """An applicant's question-to-staff button (bot/services/tickets.py): the ticket's owner is
     checked on every update."""

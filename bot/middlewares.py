@@ -20,8 +20,10 @@ from bot.middleware_types import NextHandler
 from bot.services.application_documents import FormService
 from bot.services.data_rights import DataRightsService
 from bot.services.faq import FaqService
+from bot.services.filing import FilingService
 from bot.services.questionnaire import QuestionnaireService
 from bot.services.staff import StaffService
+from bot.services.status_desk import StatusDesk
 from bot.services.tickets import TicketLimits, TicketService, TicketSettings
 from bot.services.uploads import FileStore
 
@@ -57,7 +59,9 @@ class ContextMiddleware(BaseMiddleware):
                 data["person"] = person
                 data["tr"] = translator(person.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock, data.get("person"))
-            data["form"] = FormService(session, self.clock, self.vault, self.store)
+            data["form"] = form = FormService(session, self.clock, self.vault, self.store)
+            data["filing"] = FilingService(session, self.clock, form)
+            data["status"] = StatusDesk(session, self.clock, form)
             data["faq"] = FaqService(session, self.clock, self.tickets)
             data["data_rights"] = DataRightsService(session, self.vault, self.store, self.eraser)
             data["vault"] = self.vault

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from dialogs import after_recommendation as ar
 from dialogs.deadline import draft_after_close, is_closed
+from dialogs.filing import RECEIPT_PROMPT
+from dialogs.screens import Screen, action_of
 from knowledge.loader import load
 from knowledge.text import Lines, Message, T, Text, Verbatim
 
@@ -45,6 +47,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     VISA_ISSUED: {},
 }
 STATUSES = tuple(TRANSITIONS)
+# Where filing on gg24 can be reported (once: a receipt number is kept).
+FILABLE = tuple(status for status, moves in TRANSITIONS.items() if moves.get(FILED) == APPLICANT)
 
 LABELS: dict[str, Text] = {
     DRAFT: T("Draft"),
@@ -226,6 +230,33 @@ def status_summary(view: StatusView) -> Message:
             next_step(view),
         )
     )
+
+
+# /status's buttons: the applicant's own move from each status (TRANSITIONS' APPLICANT entries).
+REPORT_LABELS: dict[str, Text] = {
+    FILED: T("🧾 I filed on gg24"),
+    VISA_APPLIED: T("I have applied for the visa"),
+    VISA_ISSUED: T("My visa has been issued"),
+}
+CANCEL = "cancel"  # stop waiting for a typed receipt number
+
+
+def report_for(status: str, receipt: str | None) -> str | None:
+    """The report the applicant can make now, if any: filing on gg24 is reported once."""
+    moves = (to for to, by in TRANSITIONS[status].items() if by == APPLICANT)
+    return next((to for to in moves if not (to == FILED and receipt)), None)
+
+
+def status_screen(view: StatusView, app_id: int) -> Screen:
+    """/status for a sent application: where it stands, what comes next, and the report button."""
+    report = report_for(view.status, view.receipt)
+    actions = (action_of(report, REPORT_LABELS[report], app_id),) if report is not None else ()
+    return Screen("status", (status_summary(view),), actions=actions)
+
+
+def receipt_screen(app_id: int) -> Screen:
+    """After "I filed on gg24": typed text is the receipt number, until it is given or cancelled."""
+    return Screen("receipt", (RECEIPT_PROMPT,), actions=(action_of(CANCEL, T("Cancel"), app_id),))
 
 
 def draft_summary(fields: tuple[int, int], documents: tuple[int, int], now: datetime) -> Message:

@@ -47,7 +47,7 @@ class ScreenLog:
     """Which screen each rendered text came from, recorded by wrapping bot.render.render where the
     bot calls it."""
 
-    MODULES = ("bot.messaging", "bot.handlers.staff", "bot.handlers.status")
+    MODULES = ("bot.messaging", "bot.handlers.staff")
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         import importlib

@@ -17,11 +17,11 @@ from bot.callbacks import (
     EraseCB,
     LangCB,
     NavCB,
+    ReportCB,
     ShareCB,
     StaffCB,
     TicketCB,
 )
-from bot.handlers.status import ReportCB
 from bot.i18n import available_locales
 from bot.services.actions import ActionTable
 from bot.services.application_documents import DOCUMENT_ACTIONS
@@ -30,6 +30,7 @@ from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_A
 from bot.services.faq import FAQ_ACTIONS
 from bot.services.questionnaire import QUESTIONNAIRE_ACTIONS
 from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
+from bot.services.status_desk import STATUS_ACTIONS
 from bot.services.tickets import APPLICANT_ACTIONS
 from dialogs import application_form as af
 from dialogs import employer_forms as ef
@@ -96,7 +97,7 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
         ],
         ShareCB: [ShareCB(act=longest(SHARE_ACTIONS.methods), id=MAX_ID, arg=longest(documents))],
         TicketCB: [TicketCB(act=longest(APPLICANT_ACTIONS.methods), id=MAX_ID)],
-        ReportCB: [ReportCB(app=MAX_ID, to=longest(st.STATUSES))],
+        ReportCB: [ReportCB(act=longest(STATUS_ACTIONS.methods), id=MAX_ID)],
         EraseCB: [EraseCB(sure=False, t=TOKEN)],
     }
 

@@ -201,7 +201,7 @@ async def test_a_forged_report_cannot_submit_a_draft(
     await filled_form(user)
     db = sqlite_db(settings)
     (draft_id,) = db.execute("select id from applications").fetchone()
-    for forged in (f"s1:{draft_id}:submitted", f"s1:{draft_id}:recommended", f"s1:{draft_id}:visa_applied"):
+    for forged in (f"rp1:submitted:{draft_id}:", f"rp1:recommended:{draft_id}:", f"rp1:visa_applied:{draft_id}:"):
         await user.click_data(forged)
         await emulator.wait_processed()
     assert not any(APOLOGY_EN in m.plain for m in user.messages)

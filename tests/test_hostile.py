@@ -121,9 +121,11 @@ CALLBACKS = [
     "sh1:approve:1:",
     "sh1:toggle:1:passport_copy",
     "sh1:revoke:999999999999999999999:",
-    "s1:1:visa_applied",
-    "s1:1:visa_issued",
-    "s1:x:y",
+    "rp1:visa_applied:1:",
+    "rp1:visa_issued:1:",
+    "rp1:filed:-1:",
+    "rp1:cancel:x:",
+    "s1:1:visa_applied",  # the /status button of an earlier deploy
     "menu:1",  # a button of an earlier deploy
     "a:occupation:web_developer",  # the unversioned payload of the first deploys
     "a2:occupation:web_developer",  # a version this deploy does not know
@@ -309,7 +311,7 @@ CALLBACK_ALPHABET = st.sampled_from("ans:lnstemsh_0123456789xyz-=<>&'\" 가😀"
 @given(
     kind=st.sampled_from(["text", "callback"]),
     text=st.text(min_size=1, max_size=300),
-    prefix=st.sampled_from(["a1:", "n1:", "l1:", "st1:", "em1:", "sh1:", "s1:", ""]),
+    prefix=st.sampled_from(["a1:", "n1:", "l1:", "st1:", "em1:", "sh1:", "rp1:", ""]),
     rest=st.lists(CALLBACK_ALPHABET, max_size=40).map("".join),
     user=st.integers(min_value=960, max_value=963),
 )

@@ -14,7 +14,6 @@ from bot.callbacks import AnswerCB, NavCB
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import APOLOGY
-from bot.handlers.status import FILED_BUTTON
 from bot.i18n import available_locales, translator
 from dialogs import statuses as st
 from emulator import BotAPIEmulator, FakeMessage, FakeUser
@@ -295,7 +294,7 @@ async def test_whole_journey_is_in_the_users_language_and_fits_a_phone(
     # The filing pack again, then the gg24 receipt reported (a refused one first).
     await user.say("/gg24")
     await user.say("/status")
-    await user.tap(translator(locale).render(FILED_BUTTON, html_mode=False))
+    await user.tap(translator(locale).render(st.REPORT_LABELS[st.FILED], html_mode=False))
     await user.say("??")
     await user.say("2026-1234567")
     # Status notifications and /status, in the same language; a second /apply gets "one per person".

@@ -253,6 +253,11 @@ async def test_status_command_and_the_applicants_own_reports(
     await wait_for(user, count + 1)
     assert "you have applied for the visa" in user.messages[-1].plain
     assert st.VISA_APPLIED in {h.to_status for h in await _history(settings)}
+    # The same button again: said to be from an earlier message, then where the application stands
+    # (it was the toast's "Here is where you are now:" with nothing after it).
+    again = await user.tap("I have applied for the visa", message=shown[0])
+    assert "That button is from an earlier message" in again[0].plain and "Visa applied" in again[0].plain
+    assert again[0].button_texts == ["My visa has been issued"]
     assert sum(h.to_status == st.VISA_APPLIED for h in await _history(settings)) == 1
 
 

@@ -11,7 +11,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AnswerCB, LangCB, NavCB, TicketCB
-from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo
 from bot.handlers.private import Handler, answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
@@ -164,16 +163,15 @@ async def on_text(
     form: FormService,
     tr: Translator,
     person: Person,
-    session: AsyncSession,
-    clock: Clock,
     faq: FaqService,
     tickets: TicketService,
+    filing: FilingService,
 ) -> None:
     text = message.text or ""
     if person.mode == Mode.TICKET:  # a reply to programme staff (bot/services/tickets.py)
         reply = await tickets.text(message.chat.id, text)
     elif person.mode == Mode.RECEIPT:
-        reply = await FilingService(session, clock, form).receipt(message.chat.id, text)
+        reply = await filing.receipt(message.chat.id, text)
     elif person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)
     elif person.mode == Mode.DOCS:  # a file is awaited: said, and the documents screen stays

@@ -21,9 +21,6 @@ from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.text import Lines, T, Verbatim
 
-# Sent for the pre-check and not decided yet: the statuses in which filing on gg24 is reported.
-FILABLE = (st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
-
 
 class FilingService:
     def __init__(self, session: AsyncSession, clock: Clock, form: FormService) -> None:
@@ -53,7 +50,7 @@ class FilingService:
                 ),
             )
         screens = pack_screens(await self.form.pack_for(app))
-        if app.gg24_receipt or app.status not in FILABLE:
+        if app.gg24_receipt or app.status not in st.FILABLE:
             return Reply(screens)  # filed, or decided: the pack is for reference
         if is_closed(now):
             return Reply(screens, st.not_filed_yet(window_closed=True))
@@ -77,15 +74,15 @@ class FilingService:
         )
         return Reply(with_days_left(pack_screens(await self.form.pack_for(draft)), now), empty)
 
-    async def ask_receipt(self, user_id: int, app_id: int) -> Reply | None:
-        """The "I filed on gg24" button: typed text is the receipt number from now on. None when
+    async def wait_for_receipt(self, user_id: int, app_id: int) -> bool:
+        """The "I filed on gg24" button: typed text is the receipt number from now on. False when
         the button is stale (not theirs, filed already, or no longer in a filable status)."""
         app = await self.applications.owned(app_id, user_id)
-        if app is None or app.status not in FILABLE or app.gg24_receipt:
-            return None
+        if app is None or st.report_for(app.status, app.gg24_receipt) != st.FILED:
+            return False
         await modes.put_by_id(self.session, user_id, Mode.RECEIPT)
         await self.session.commit()
-        return Reply([Screen("receipt", (RECEIPT_PROMPT,))])
+        return True
 
     async def cancel(self, user_id: int) -> None:
         await modes.put_by_id(self.session, user_id, Mode.CHECK)
@@ -100,7 +97,7 @@ class FilingService:
         app = await self._sent(user_id)
         await modes.put_by_id(self.session, user_id, Mode.CHECK)
         await self.session.commit()
-        if app is None or app.status not in FILABLE:
+        if app is None or app.status not in st.FILABLE:
             return Reply([], T("There is no application waiting for a gg24 receipt number. See /status."))
         try:
             await self.applications.report_filed(app, receipt)

@@ -19,7 +19,6 @@ from bot.db.repositories.applications import ApplicationRepo
 from bot.i18n import translator
 from bot.services import quota
 from bot.services.application_documents import FormService
-from bot.services.filing import FILABLE
 from bot.services.outbox import enqueue
 from dialogs import statuses as st
 from dialogs.deadline import HURRY_DAYS, is_closed
@@ -117,7 +116,7 @@ async def remind_not_filed(session: AsyncSession, clock: Clock) -> int:
     if closing is None:
         return 0
     added = 0
-    for app, user in await ApplicationRepo(session).unfiled_in(FILABLE):
+    for app, user in await ApplicationRepo(session).unfiled_in(st.FILABLE):
         text = translator(user.language).render(file_on_gg24())
         key = f"remind:file{closing}:{app.id}"
         added += await enqueue(session, chat_id=user.id, text=text, dedup_key=key, clock=clock)
