@@ -258,6 +258,10 @@ async def test_status_command_and_the_applicants_own_reports(
     again = await user.tap("I have applied for the visa", message=shown[0])
     assert "That button is from an earlier message" in again[0].plain and "Visa applied" in again[0].plain
     assert again[0].button_texts == ["My visa has been issued"]
+    # Typed news of the visa goes to where the application stands, not to the check's summary.
+    typed = await user.say("my visa was issued today")
+    assert f"Your application {ref} has been sent" in typed[-1].plain and "/status" in typed[-1].plain
+    assert not typed[-1].buttons
     assert sum(h.to_status == st.VISA_APPLIED for h in await _history(settings)) == 1
 
 

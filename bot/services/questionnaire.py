@@ -117,6 +117,13 @@ class QuestionnaireService:
         saved, conv = await self._load(user_id)
         now = self.clock.now()
         if flow.position(conv, now) == "summary":
+            sent = await ApplicationRepo(self.session).open_of(user_id, refused=st.NOT_RECOMMENDED)
+            if sent is not None and sent.reference:  # past the check: "my visa came" is about the application
+                notice = T(
+                    "Your application <b>{ref}</b> has been sent. Where it stands, and your next step: /status.",
+                    ref=Verbatim(sent.reference),
+                )
+                return Reply([], notice, unread=text)
             notice = T("You have answered every question. Use the buttons below.")
             return Reply([flow.next_screen(conv, now)], notice, unread=text)
         try:
