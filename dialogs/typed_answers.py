@@ -78,6 +78,17 @@ _WORD_UNITS = {
 }
 _SCRIPT_UNITS = {"ล้าน": 10**6, "พัน": 10**3, "लाख": 10**5, "करोड": 10**7, "हजार": 10**3, "លាន": 10**6}
 _UNIT_OF = {unicodedata.normalize("NFKC", w): n for n, words in _WORD_UNITS.items() for w in words.split()}
+# Digits written as words before a CJK unit: 삼천만 and 三千万 are 3천만 and 3千万 (read as 1천만 without
+# this: the unit alone counted, a salary a third of what was typed). A Korean digit word right after
+# another syllable is left alone ("월급이 300만": the particle 이, not 2); after a unit it is a digit.
+_CJK_DIGITS = {
+    **{word: str(n) for words in ("일이삼사오육칠팔구", "一二三四五六七八九") for n, word in enumerate(words, 1)},
+    **{"륙": "6", "两": "2", "兩": "2"},
+}
+_DIGIT_WORD = re.compile(
+    rf"(?:(?<![가-힣])|(?<=[{''.join(_SMALL_CJK)}{''.join(_BIG_CJK)}]))([{''.join(_CJK_DIGITS)}])"
+    rf"(?=[{''.join(_SMALL_CJK)}{''.join(_BIG_CJK)}])"
+)
 
 # A monthly or a yearly amount said in words; "월"/"月" alone are month words only next to an amount.
 _MONTHLY = re.compile(
@@ -172,7 +183,7 @@ def read_salary(text: str, monthly_minimum: int) -> Salary:
         raise Invalid(_NOT_A_NUMBER)
     monthly, norm = bool(_MONTHLY.search(norm)), _MONTHLY.sub(" ", norm)
     yearly, norm = bool(_YEARLY.search(norm)), _YEARLY.sub(" ", norm)
-    amount = _amount(norm)
+    amount = _amount(_DIGIT_WORD.sub(lambda m: _CJK_DIGITS[m.group(1)], norm))
     if not yearly and (monthly or monthly_minimum <= amount < YEARLY_MIN):
         if amount * 12 > YEARLY_MAX:
             raise Invalid(_TOO_LARGE)
