@@ -10,6 +10,7 @@ the one clearly closest country for the person to confirm.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,12 +28,52 @@ NAME_LOCALES = ("en", "ko", "zh_Hans", "zh_Hant", "vi", "ru", "uz", "ne", "th", 
 # Nationalities offered as buttons: the largest groups among foreign residents (program-facts §11).
 COMMON = ("CN", "VN", "UZ", "NP", "PH", "ID", "TH", "KH", "MN", "IN", "RU", "US")
 
-# Words around a country's name that are not the name: "Монгол Улс", "ประเทศไทย", "the Philippines".
+# Words around a country's name that are not the name: "Монгол Улс", "ประเทศไทย", "the Philippines",
+# and a person of it: "người Việt Nam", "คนไทย", "中国人", "Монгол хүн".
 _GENERIC = re.compile(
-    r"^(?:ประเทศ|ប្រទេស|the |republic of |country |страна |negara |nước |bansa ng |देश )|(?: улс| country| देश)$"
+    r"^(?:ประเทศ|ប្រទេស|the |republic of |country |страна |negara |nuoc |bansa ng |देश |nguoi |คน|ជនជាតិ ?)"
+    r"|(?: улс| uls| country| देश| хүн| hun|人)$"
 )
+# What people call a country or its people that CLDR and pycountry do not list, folded at build.
 # "Korea" alone means the Republic of Korea here (CLDR has only "South Korea"); refused as nationality.
-_ALIASES = {"korea": "KR", "한국": "KR", "남한": "KR"}
+# "America" began only "American Samoa", the one name starting so: said of the United States.
+_ALIASES = {
+    "korea": "KR",
+    "한국": "KR",
+    "남한": "KR",
+    "korean": "KR",
+    "america": "US",
+    "american": "US",
+    "америка": "US",
+    "amerika": "US",
+    "vietnamese": "VN",
+    "中国大陆": "CN",
+    "nepalese": "NP",
+    "nepali": "NP",
+    "filipino": "PH",
+    "filipina": "PH",
+    "indonesian": "ID",
+    "cambodian": "KH",
+    "khmer": "KH",
+    "ខ្មែរ": "KH",
+    "kampuchea": "KH",
+    "mongolian": "MN",
+    "mongol": "MN",
+    "indian": "IN",
+    "российская федерация": "RU",
+    "bangladeshi": "BD",
+    "pakistani": "PK",
+    "sri lankan": "LK",
+    "burmese": "MM",
+    "japanese": "JP",
+}
+# Written with its diacritics, not folded: "Mỹ" (Vietnamese for the United States) folds to "my",
+# Malaysia's code.
+_EXACT = {"mỹ": "US", "nước mỹ": "US", "người mỹ": "US"}
+# Typed words that name a country in one language and a code in another: asked, never taken. "Nga"
+# is Russia in Vietnamese and Nigeria's code; "AS" is Amerika Serikat in Indonesian and American
+# Samoa's code; "Chinese" may be said in Taiwan or Hong Kong too.
+_UNSURE = {"nga": "RU", "as": "US", "chinese": "CN"}
 
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) a typo must reach to be suggested
 FUZZY_MARGIN = 6  # ... and by how much it must beat the best other country
@@ -75,7 +116,7 @@ def build_index() -> dict[str, str]:
     import pycountry  # only here: the bot reads the written index
 
     locales: dict[str, Locale] = {}
-    index: dict[str, str] = dict(_ALIASES)
+    index: dict[str, str] = {_key(name): code for name, code in _ALIASES.items()}
     for c in pycountry.countries:
         for name in _names(c.alpha_2, locales):
             index.setdefault(_key(name), c.alpha_2)
@@ -101,9 +142,17 @@ def write_index() -> None:
 
 def find_country(text: str) -> str | None:
     """The ISO alpha-2 code for a typed country name or code, or None if nothing matches."""
+    exact = unicodedata.normalize("NFC", text).casefold().strip()
+    if exact in _EXACT:
+        return _EXACT[exact]
     index = _index()
     spaced = _spaced(text)
-    for key in (spaced.replace(" ", ""), _GENERIC.sub("", spaced).replace(" ", "")):
+    if spaced.replace(" ", "") in _UNSURE:
+        return None  # suggest() asks
+    framed = _GENERIC.sub("", spaced).strip().replace(" ", "")
+    if framed in _UNSURE:  # with a word around it ("nước Nga") the language is clear: not a code
+        return _UNSURE[framed]
+    for key in (spaced.replace(" ", ""), framed):
         if key in index:
             return index[key]
     key = spaced.replace(" ", "")
@@ -118,6 +167,8 @@ def suggest(text: str) -> str | None:
     """The country a mistyped name most likely means ("Bangladsh", "Phillipines", "Mongolai"), when
     one is clearly closest; None when nothing is close or two countries are about as close."""
     key = _key(_GENERIC.sub("", _spaced(text)))
+    if key in _UNSURE:
+        return _UNSURE[key]
     if len(key) < FUZZY_MIN_LENGTH:
         return None
     return clearly_closest(key, _index(), minimum=FUZZY_MIN, lead=FUZZY_MARGIN)
