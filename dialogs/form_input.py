@@ -82,12 +82,28 @@ def parse_start_date(text: str, now: datetime) -> str:
     return start.isoformat()
 
 
-def parse_phone(text: str, now: datetime) -> str:
+def _phone(typed: str) -> phonenumbers.PhoneNumber | None:
     try:
-        number = phonenumbers.parse(clean(text), "KR")
+        number = phonenumbers.parse(typed, "KR")
     except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def parse_phone(text: str, now: datetime) -> str:
+    """A phone number: Korean as dialled in Korea, a foreign one with its country code (+ or 00)."""
+    typed = clean(text)
+    digits = re.sub(r"\D", "", typed)
+    number = _phone(typed)
+    # A Korean carrier-selection prefix is dropped when parsing (081, 082 …): an Indonesian mobile
+    # typed without +62 (0812-3456-7890) became the Seoul number 02-3456-7890. In Korea the only
+    # prefix is the leading 0, so a number that lost more than that was not Korean.
+    national = number is not None and number.country_code == 82 and not typed.lstrip().startswith("+")
+    if national and number is not None and digits.lstrip("0") != str(number.national_number):
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if number is None and digits.startswith("00") and not typed.lstrip().startswith("+"):
+        number = _phone("+" + digits[2:])  # 00 for + as dialled from abroad: 00998 90 123 45 67
+    if number is None:
         raise Invalid(T("Please type a phone number, for example 010-1234-5678 or +998 90 123 45 67."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -114,7 +130,7 @@ _ARC = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([5-8])(\d{6})$")
 
 def parse_arc(text: str, now: datetime) -> str:
     """Alien registration number: YYMMDD-GNNNNNN, G being 5-8 for foreign residents."""
-    m = _ARC.match(clean(text).replace(" ", ""))
+    m = _ARC.match(re.sub(r"[‐-―−]", "-", clean(text)).replace(" ", ""))  # any dash a keyboard gives
     if not m:
         raise Invalid(T("Please type the 13-digit number on your alien registration card, for example 950423-5123456."))
     _, month, day = (int(m.group(i)) for i in (1, 2, 3))

@@ -70,6 +70,10 @@ def test_dates_phones_emails_arc_and_brn() -> None:
     assert fi.parse_birth_date("23.04.1995", NOW) == "1995-04-23"
     assert fi.parse_phone("010-1234-5678", NOW) == "+821012345678"
     assert fi.parse_phone("+998 90 123 45 67", NOW) == "+998901234567"
+    assert fi.parse_phone("00998 90 123 45 67", NOW) == "+998901234567"  # 00 for +
+    assert fi.parse_phone("0082 10-1234-5678", NOW) == "+821012345678"
+    assert fi.parse_phone("02-123-4567", NOW) == "+8221234567"
+    assert fi.parse_arc("950423–5123456", NOW) == "950423-5123456"  # an en dash, as phones type it
     assert fi.parse_email(" Name@Example.com ", NOW) == "Name@example.com"
     assert fi.parse_arc("9504235123456", NOW) == "950423-5123456"
     assert fi.parse_brn("1348672683", NOW) == "134-86-72683"
@@ -78,6 +82,9 @@ def test_dates_phones_emails_arc_and_brn() -> None:
         (fi.parse_birth_date, "2020-01-01"),
         (fi.parse_birth_date, "yesterday"),
         (fi.parse_phone, "12345"),
+        # An Indonesian mobile without +62: the carrier prefix 081 was dropped, leaving Seoul's 02-3456-7890.
+        (fi.parse_phone, "0812-3456-7890"),
+        (fi.parse_phone, "0821-1234-5678"),
         (fi.parse_email, "not-an-email"),
         (fi.parse_arc, "950423-1123456"),  # 1: a Korean citizen's number
         (fi.parse_arc, "951323-5123456"),
