@@ -17,7 +17,7 @@ from dialogs import countries, flow, questions
 from dialogs import questionnaire as q
 from dialogs import typed_answers as ta
 from dialogs.question_screens import question_screen
-from emulator import BotAPIEmulator
+from emulator import BotAPIEmulator, FakeUser
 from tests.conftest import BotRunner
 from tests.e2e import ROOT, answer, button_for, keyboard_message, nav, texts
 
@@ -414,3 +414,23 @@ async def test_back_and_restart_from_a_confirmation_end_to_end(bot: BotRunner, e
     assert "Starting over." in texts(restarted) and "Which job will you do in Korea?" in texts(restarted)
     stale = await user.tap(old_yes, confirmation)
     assert "That button is from an earlier message" in texts(stale)
+
+
+@pytest.mark.parametrize(("locale", "uid"), [("vi", 1803), ("km", 1804), ("ru", 1805), ("th", 1806)])
+async def test_typing_a_button_s_own_words_answers_with_that_button(
+    bot: BotRunner, emulator: BotAPIEmulator, locale: str, uid: int
+) -> None:
+    """People type the word on the button. Vietnamese "Không" and Khmer "ទេ" (No) are question
+    words too, and went to the FAQ ("I'm not sure I understood"); "Веб-разработчик" was refused."""
+    typist, tapper = emulator.user(uid, language_code=locale), emulator.user(uid + 100, language_code=locale)
+    for user in (typist, tapper):
+        await user.say("/start")
+
+    def label(user: FakeUser, value: str) -> str:
+        data = button_for(user, value)
+        return next(text for row in keyboard_message(user).buttons for text, d in row if d == data)
+
+    for value in TO_SALARY[:10]:
+        typed = await typist.say(value[1:] if value.startswith("=") else label(typist, value))
+        tapped = await answer(tapper, value)
+        assert typed[-1].plain == tapped[-1].plain, (value, typed[-1].plain)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
 from bot.db.repositories.applications import ApplicationRepo
+from bot.i18n import DEFAULT_LOCALE, translator
 from bot.services import modes, quota
 from bot.services.actions import ActionTable, Press
 from bot.services.modes import Mode
@@ -21,7 +22,9 @@ from dialogs import statuses as st
 from dialogs.deadline import closed_notice, closed_screen, is_closed, quota_used_up
 from dialogs.question_screens import restart_question
 from dialogs.results import help_screen, programme_screen, welcome_screen
+from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
+from knowledge.ngrams import normalise
 from knowledge.text import T, Verbatim
 from knowledge.verdict import Outcome, Status
 
@@ -33,6 +36,11 @@ WELCOME_BACK = T("Welcome back! Let's continue where you left off.")
 QUESTIONNAIRE_ACTIONS: ActionTable[Reply | q.Conversation] = ActionTable()
 
 
+def _bare(text: str) -> str:
+    """Text as a button label is compared: letters and digits only, folded (emoji and marks dropped)."""
+    return "".join(ch for ch in normalise(text) if ch.isalnum())
+
+
 def _stale(conv: q.Conversation, now: datetime) -> Reply:
     return Reply([flow.next_screen(conv, now)], STALE)
 
@@ -42,6 +50,7 @@ class QuestionnaireService:
         self.session = session
         self.clock = clock
         self.repo = QuestionnaireRepo(session, person)  # the update's person: their questionnaire is read
+        self.locale = person.language if person is not None else DEFAULT_LOCALE
 
     async def _load(self, user_id: int) -> tuple[SavedConversation, q.Conversation]:
         saved = await self.repo.get_or_create(user_id, self.clock.now())
@@ -126,12 +135,27 @@ class QuestionnaireService:
                 return Reply([], notice, unread=text)
             notice = T("You have answered every question. Use the buttons below.")
             return Reply([flow.next_screen(conv, now)], notice, unread=text)
+        screen = flow.next_screen(conv, now)
         try:
-            conv = q.answer_text(conv, text, now)
+            named = self._option_named(screen, text)
+            conv = q.answer_option(conv, screen.question or "", named, now) if named else q.answer_text(conv, text, now)
         except Invalid as bad:
-            return Reply([flow.next_screen(conv, now)], bad.message, unread=text)
+            return Reply([screen], bad.message, unread=text)
         await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
+
+    def _option_named(self, screen: Screen, text: str) -> str | None:
+        """The option whose button says what was typed ("Không", "Веб-разработчик"), in the person's
+        language or English: people type the word on the button, and in Vietnamese and Khmer the
+        word for "no" is also a question word, which sent it to the FAQ."""
+        typed = _bare(text)
+        if screen.question is None or not typed:
+            return None
+        for option in screen.options:
+            for locale in {self.locale, DEFAULT_LOCALE}:
+                if _bare(translator(locale).render(option.label, html_mode=False)) == typed:
+                    return option.value
+        return None
 
     async def press(self, press: Press) -> Reply:
         """A navigation button (Back, edit, Start over, the summary, the result). Its method answers
