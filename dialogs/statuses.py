@@ -27,7 +27,8 @@ VISA_ISSUED = "visa_issued"
 # (bot/services/applications.py), whatever the button or command that asked for it:
 # - PROVINCE: staff in the bot, or the staff CLI;
 # - SUBMISSION: the applicant's submission, only after its checks (documents, window, quota,
-#   eligibility; bot/services/application_form.py) — never a report button;
+#   eligibility; bot/services/application_documents.py) — never a report button; also the answer
+#   to "more information requested", sent back to the staff's queue (bot/services/info_update.py);
 # - APPLICANT: the applicant's own reports (/status): filed on gg24 (with the receipt number, once),
 #   then the visa steps.
 # The official application is filed on gg24 by the applicant; the bot's submission is a pre-check
@@ -39,7 +40,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     DRAFT: {SUBMITTED: SUBMISSION},
     SUBMITTED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, FILED: APPLICANT, **_DECIDE},
     UNDER_REVIEW: {INFO_REQUESTED: PROVINCE, FILED: APPLICANT, **_DECIDE},
-    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, FILED: APPLICANT, **_DECIDE},
+    INFO_REQUESTED: {UNDER_REVIEW: PROVINCE, FILED: APPLICANT, SUBMITTED: SUBMISSION, **_DECIDE},
     FILED: {UNDER_REVIEW: PROVINCE, INFO_REQUESTED: PROVINCE, **_DECIDE},
     RECOMMENDED: {VISA_APPLIED: APPLICANT},
     NOT_RECOMMENDED: {},
@@ -114,6 +115,7 @@ class StatusView:
     window_closed: bool = False
     stay_status: str | None = None  # in Korea: their status, which decides the route to the visa
     occupation: str | None = None  # an occupation id: which visa documents and employer-change rule
+    resent: bool = False  # submitted again, answering a request for more information
 
 
 def not_filed_yet(window_closed: bool = False) -> Text:
@@ -165,7 +167,7 @@ def _short_next_step(view: StatusView) -> Text:
         return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
     if view.status == INFO_REQUESTED:
         return T(
-            "Next: send the province what they ask for through gg24.gg.go.kr. Questions: {phone}.",
+            "Next: add or replace the documents they ask for with /apply, then tap “📨 Send the update”. Questions: {phone}.",
             phone=Verbatim(p.contact_phone),
         )
     if view.status == NOT_RECOMMENDED:
@@ -174,6 +176,16 @@ def _short_next_step(view: StatusView) -> Text:
             phone=Verbatim(p.contact_phone),
         )
     return T("Next: finish your draft and submit it.")
+
+
+def what_was_said(status: str, reason: str | None, note: str | None) -> Message | None:
+    """A decision's reason and the province's note, as written."""
+    lines: list[Message] = []
+    if (said := REASONS.get(status, {}).get(reason or "")) is not None:
+        lines.append(T("Reason: {reason}", reason=said))
+    if note:
+        lines.append(T("Note from the province (as written): <i>{note}</i>", note=Verbatim(note)))
+    return Lines(tuple(lines)) if lines else None
 
 
 def notification(view: StatusView) -> Message:
@@ -193,6 +205,8 @@ def notification(view: StatusView) -> Message:
         view.status,
         T("The status of your application <b>{ref}</b> is now: {status}.", status=LABELS.get(view.status, T("Draft"))),
     )
+    if view.resent:
+        headline = T("📨 Your update to application <b>{ref}</b> has been sent to programme staff.")
     lines: list[Message] = [Text(headline.msgid, {**headline.params, "ref": Verbatim(view.reference)})]
     if view.status == RECOMMENDED and view.recommendation_number:
         lines.append(
@@ -202,11 +216,8 @@ def notification(view: StatusView) -> Message:
                 date=view.recommendation_date or "",
             )
         )
-    reason = REASONS.get(view.status, {}).get(view.reason or "")
-    if reason is not None:
-        lines.append(T("Reason: {reason}", reason=reason))
-    if view.note:
-        lines.append(T("Note from the province (as written): <i>{note}</i>", note=Verbatim(view.note)))
+    if (said := what_was_said(view.status, view.reason, view.note)) is not None:
+        lines.append(said)
     # After the recommendation the notice stays short: the route follows (follow_ups).
     lines.append(
         ar.recommended_next(view.in_korea, view.stay_status) if view.status == RECOMMENDED else next_step(view)

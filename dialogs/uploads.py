@@ -77,10 +77,10 @@ def short_name(kind: str) -> Text:
     return T(doc.short) if doc is not None and doc.short else document_name(kind)
 
 
-def documents_screen(
-    docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None, submit_token: str = ""
-) -> Screen:
-    """The checklist with its upload buttons; Submit carries the one-time token of this screen."""
+def _checklist(
+    docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None, choose: str, remove: str | None
+) -> tuple[list[Message], list[Action]]:
+    """The documents with their state, a button each (``choose``), and the prompt for the awaited one."""
     lines: list[Message] = []
     actions: list[Action] = []
     # Buttons name their document by its short name with its state, so nobody scrolls up to see
@@ -92,11 +92,11 @@ def documents_screen(
         lines.append(T("{n}. {mark} {name}", n=n, mark=mark, name=WithKorean(T(d.name), d.name_ko)))
         short = T(d.short) if d.short else T("Document {n}", n=n)
         if d.id in uploaded:
-            actions.append(Action(f"doc:{d.id}", T("✅ {name}", name=short)))
-            if awaiting == d.id:
-                actions.append(Action(f"rmdoc:{d.id}", T("🗑 Remove")))
+            actions.append(Action(f"{choose}:{d.id}", T("✅ {name}", name=short)))
+            if awaiting == d.id and remove is not None:
+                actions.append(Action(f"{remove}:{d.id}", T("🗑 Remove")))
         else:
-            actions.append(Action(f"doc:{d.id}", T("📤 {name}", name=short)))
+            actions.append(Action(f"{choose}:{d.id}", T("📤 {name}", name=short)))
     done = sum(d.id in uploaded for d in docs)
     body: list[Message] = [
         T("📎 <b>Your documents</b>: {progress}", progress=progress(done, len(docs))),
@@ -111,10 +111,36 @@ def documents_screen(
                 "Tap a document to upload it. Foreign documents: with a translation and an apostille or consular confirmation."
             )
         )
+    return body, actions
+
+
+def documents_screen(
+    docs: tuple[Document, ...], uploaded: dict[str, str], awaiting: str | None, submit_token: str = ""
+) -> Screen:
+    """The checklist with its upload buttons; Submit carries the one-time token of this screen."""
+    body, actions = _checklist(docs, uploaded, awaiting, "doc", "rmdoc")
     # Back from a document's upload prompt is this screen without it; from this screen, the review
     actions.append(Action("docs", T("« Back")) if awaiting else Action("review", T("« Back to the application")))
     actions.append(Action(f"submit:{submit_token}", T("📨 Send for pre-check")))
     return Screen("form_docs", tuple(body), (), tuple(actions))
+
+
+def update_screen(
+    reference: str,
+    request: Message,
+    docs: tuple[Document, ...],
+    uploaded: dict[str, str],
+    awaiting: str | None,
+    send_token: str,
+) -> Screen:
+    """More information requested: the sent application's documents, each to add or replace (a sent
+    document is replaced, never removed), then the update sent back to programme staff."""
+    head = T("📝 <b>Application {ref}</b>: more information requested.", ref=Verbatim(reference))
+    body, actions = _checklist(docs, uploaded, awaiting, "updoc", None)
+    if awaiting:
+        actions.append(Action("upd", T("« Back")))
+    actions.append(Action(f"updsend:{send_token}", T("📨 Send the update")))
+    return Screen("upd_docs", (head, request, *body), (), tuple(actions))
 
 
 def missing_text(missing: tuple[Document, ...]) -> Message:

@@ -28,6 +28,7 @@ from bot.services.application_documents import DOCUMENT_ACTIONS
 from bot.services.application_form import FORM_ACTIONS
 from bot.services.employer_desk import EMPLOYER_ACTIONS, MEMBER_ACTIONS, SHARE_ACTIONS
 from bot.services.faq import FAQ_ACTIONS
+from bot.services.info_update import UPDATE_ACTIONS
 from bot.services.questionnaire import QUESTIONNAIRE_ACTIONS
 from bot.services.staff_desk_base import ACTIONS as STAFF_ACTIONS
 from bot.services.status_desk import STATUS_ACTIONS
@@ -66,7 +67,7 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
         o.value for f in af.FIELDS for o in f.options()
     ]
     options += [o.id for o in knowledge.occupations] + [m.id for m in knowledge.municipalities]
-    nav_tables = (QUESTIONNAIRE_ACTIONS, FORM_ACTIONS, DOCUMENT_ACTIONS, FAQ_ACTIONS)
+    nav_tables = (QUESTIONNAIRE_ACTIONS, FORM_ACTIONS, DOCUMENT_ACTIONS, FAQ_ACTIONS, UPDATE_ACTIONS)
     nav_acts = [act for table in nav_tables for act in table.methods]
     faq_ids = [e.id for e in knowledge.faq]
     documents = [d.id for d in knowledge.documents]

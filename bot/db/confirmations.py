@@ -21,6 +21,7 @@ from bot.db.models import Confirmation
 # A confirmation screen left open longer than this asks again (the decision it showed may be old).
 TOKEN_LIFETIME = timedelta(hours=24)
 ERASE, SUBMIT, DECIDE, CANCEL_ANNOUNCEMENT = "erase", "submit", "decide", "ann_cancel"
+SEND_UPDATE = "send_update"  # the answer to a request for more information
 
 
 class Confirmations:

@@ -21,6 +21,7 @@ from bot.services.application_documents import DOCUMENT_ACTIONS, FormService
 from bot.services.application_form import FORM_ACTIONS
 from bot.services.faq import FAQ_ACTIONS, FaqService
 from bot.services.filing import FilingService
+from bot.services.info_update import UPDATE_ACTIONS
 from bot.services.modes import Mode
 from bot.services.questionnaire import QUESTIONNAIRE_ACTIONS, STALE, QuestionnaireService
 from bot.services.replies import Reply
@@ -130,6 +131,8 @@ async def _desk_answer(
         return await FAQ_ACTIONS.run(faq, press.act, press)
     if press.act in DOCUMENT_ACTIONS:
         return await DOCUMENT_ACTIONS.run(form, press.act, press)
+    if press.act in UPDATE_ACTIONS:
+        return await UPDATE_ACTIONS.run(form, press.act, press)
     if af.on_form(press.at) or (press.act in FORM_ACTIONS and press.act not in QUESTIONNAIRE_ACTIONS):
         return await form.press(press)
     return await questionnaire.press(press)
@@ -194,9 +197,14 @@ async def on_apply(message: Message, bot: Bot, form: FormService, tr: Translator
 async def on_file(
     message: Message, bot: Bot, questionnaire: QuestionnaireService, form: FormService, tr: Translator, person: Person
 ) -> None:
-    """A document or photo: an upload while preparing the application, otherwise not expected."""
+    """A document or photo: an upload while preparing the application (or answering a request for
+    more information), otherwise not expected."""
     if person.mode not in (Mode.APPLY, Mode.DOCS):
-        await on_other(message, bot, questionnaire, form, tr, person)
+        update = await form.update(person.id, T("First tap the document you are sending."))
+        if update is not None:
+            await send_reply(bot, message.chat.id, update, tr)
+        else:
+            await on_other(message, bot, questionnaire, form, tr, person)
         return
     if message.document is not None:
         d = message.document

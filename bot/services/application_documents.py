@@ -8,8 +8,9 @@ from bot.db.models import Application
 from bot.db.repositories.applications import ApplicationRepo
 from bot.services import quota
 from bot.services.actions import ActionTable, Press
-from bot.services.application_form import FORM_ACTIONS, FormFields
+from bot.services.application_form import FORM_ACTIONS
 from bot.services.applications import ApplicationService
+from bot.services.info_update import InfoUpdate
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE
 from bot.services.replies import Reply
@@ -32,8 +33,9 @@ from knowledge.verdict import Outcome
 DOCUMENT_ACTIONS: ActionTable[Reply] = ActionTable()  # the documents screen's buttons, each taking the Press
 
 
-class FormService(FormFields):
-    """The application form as the person uses it: its fields (FormFields), its documents, Submit."""
+class FormService(InfoUpdate):
+    """The application form as the person uses it: its fields (FormFields), its documents, Submit;
+    and, once sent, the answer to a request for more information (InfoUpdate)."""
 
     async def _documents_screen(self, app: Application, p: Profile) -> Screen:
         uploaded = await self.uploads.uploaded(app)
@@ -76,6 +78,10 @@ class FormService(FormFields):
         given typed text (Mode.DOCS), it says a file is expected and keeps the text for the FAQ."""
         state = await self._current(user_id)
         if state is None:
+            notice = None if text is None else T("Please use the buttons below.")
+            if (update := await self.update(user_id, notice)) is not None:
+                update.unread = text
+                return update
             return await self._already(user_id) or await self._closed(user_id) or await self.open(user_id)
         app, _, p = state
         screen = await self._documents_screen(app, p)
@@ -88,27 +94,37 @@ class FormService(FormFields):
         self, telegram: Telegram, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
     ) -> Reply:
         state = await self._current(user_id)
-        if state is None:
+        if state is not None:
+            app, _, p = state
+            docs = self._required(p)
+
+            async def screen() -> Screen:
+                return await self._documents_screen(app, p)
+        elif (asked := await self._asked(user_id)) is not None:  # more information requested
+            app, docs = asked, await self._update_documents(asked)
+
+            async def screen() -> Screen:
+                return await self._update_screen(app)
+        else:
             return await self.open(user_id)
-        app, _, p = state
         if app.awaiting_upload is None:
-            return Reply([await self._documents_screen(app, p)], T("First tap the document you are sending."))
+            return Reply([await screen()], T("First tap the document you are sending."))
         refused = up.check_file(mime_type, size)
         if refused is not None:
-            return Reply([await self._documents_screen(app, p)], refused)
+            return Reply([await screen()], refused)
         kind = app.awaiting_upload
         try:
             await self.uploads.save(
                 telegram, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or ""
             )
         except Refused as bad:  # the bytes: damaged, another type in disguise, a picture too large
-            return Reply([await self._documents_screen(app, p)], up.content_refusal(bad.code))
+            return Reply([await screen()], up.content_refusal(bad.code))
         except (DownloadFailed, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
-            return Reply([await self._documents_screen(app, p)], up.check_file(mime_type, up.MAX_BYTES + 1))
+            return Reply([await screen()], up.check_file(mime_type, up.MAX_BYTES + 1))
         app.awaiting_upload = None
         await self.session.commit()
-        name = next((d.name for d in self._required(p) if d.id == kind), kind)
-        return Reply([await self._documents_screen(app, p)], T("Saved: {name}.", name=T(name)))
+        name = next((d.name for d in docs if d.id == kind), kind)
+        return Reply([await screen()], T("Saved: {name}.", name=T(name)))
 
     @FORM_ACTIONS("submit")
     async def _submit(self, press: Press) -> Reply:

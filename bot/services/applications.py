@@ -6,7 +6,7 @@ in one transaction, through the outbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,6 +80,12 @@ class ApplicationService:
         after its checks (documents, window, quota, eligibility): the table's SUBMISSION move."""
         fresh = await self.locked(app.id, expected=st.DRAFT)
         fresh.reference = reference_for(fresh, self.clock.now().astimezone(SEOUL).year)
+        return await self._move(fresh, st.SUBMITTED, by=st.SUBMISSION, actor="applicant")
+
+    async def resend(self, app: Application) -> Change:
+        """The answer to a request for more information, back to programme staff: their queue has it
+        as submitted again. Only InfoUpdate calls this, after its token (the table's SUBMISSION move)."""
+        fresh = await self.locked(app.id, expected=st.INFO_REQUESTED)
         return await self._move(fresh, st.SUBMITTED, by=st.SUBMISSION, actor="applicant")
 
     async def locked(self, application_id: int, *, expected: str | None = None) -> Application:
@@ -202,7 +208,7 @@ class ApplicationService:
         )
         self.session.add(change)
         await self.session.flush()
-        await self._notify(app, note, reason, change.id)
+        await self._notify(app, note, reason, change.id, resent=old == st.INFO_REQUESTED and new == st.SUBMITTED)
         await self.session.commit()
         assert app.reference is not None
         return Change(app.reference, old, new)
@@ -225,9 +231,11 @@ class ApplicationService:
             window_closed=is_closed(self.clock.now()),
         )
 
-    async def _notify(self, app: Application, note: str | None, reason: str | None, change_id: int) -> None:
+    async def _notify(
+        self, app: Application, note: str | None, reason: str | None, change_id: int, *, resent: bool = False
+    ) -> None:
         # One notification per history row: a retried request cannot enqueue it twice.
-        view = await self.view(app, note, reason)
+        view = replace(await self.view(app, note, reason), resent=resent)
         await tell(self.session, app.user_id, st.notification(view), dedup_key=f"status:{change_id}", clock=self.clock)
         # What follows it (after the recommendation: the route, documents, open questions), in order.
         for i, more in enumerate(st.follow_ups(view), 1):

@@ -145,6 +145,16 @@ class ApplicationRepo(Repo):
         ).first()
         return (row[0], row[1], row[2]) if row else None
 
+    async def last_move_to(self, application_id: int, status: str) -> StatusChange | None:
+        """The latest history row that moved the application to ``status`` (its reason and note)."""
+        query = (
+            select(StatusChange)
+            .where(StatusChange.application_id == application_id, StatusChange.to_status == status)
+            .order_by(StatusChange.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def history(self, application_id: int) -> list[StatusChange]:
         rows = await self.session.execute(
             select(StatusChange).where(StatusChange.application_id == application_id).order_by(StatusChange.id)

@@ -1,0 +1,78 @@
+"""Answering "more information requested": the sent application's documents replaced or added in the
+bot and sent back to programme staff (it was "send the province what they ask for through gg24",
+with no way to do it here: /apply said "you already have an application", a file was "not expected")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.callbacks import NavCB
+from bot.clock import SEOUL, FixedClock
+from bot.config import Settings
+from dialogs import statuses as st
+from emulator import BotAPIEmulator
+from tests.conftest import BotRunner
+from tests.e2e import PDF, nav, sqlite_db, submitted_via_bot, texts, upload, wait_for_text
+from tests.test_status import change, reference_of
+
+
+def update_button(act: str, kind: str = "") -> str:
+    return NavCB(act=act, at="upd_docs", arg=kind).pack()
+
+
+async def test_more_information_is_answered_in_the_bot_and_goes_back_to_staff(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    user = emulator.user(1901)
+    await submitted_via_bot(user, emulator)
+    ref = await reference_of(settings, 1901)
+    await change(settings, clock, ref, st.INFO_REQUESTED, reason="contract", note="Please add page 2")
+    told = await wait_for_text(user, "needs more information")
+    assert "with /apply, then tap “📨 Send the update”" in told.plain
+    db = sqlite_db(settings)
+    (before,) = db.execute("select sha256 from documents where kind = 'employment_contract'").fetchone()
+
+    shown = await user.say("/apply")
+    screen = shown[-1]
+    assert f"Application {ref}: more information requested" in screen.plain
+    assert "The employment contract needs a correction" in screen.plain and "Please add page 2" in screen.plain
+    assert "📨 Send the update" in screen.button_texts
+    early = await upload(user, emulator, PDF + b"early", "contract.pdf", "application/pdf")
+    assert "First tap the document you are sending" in texts(early)  # which one it is, asked
+    await user.tap(update_button("updoc", "employment_contract"), message=screen)
+    saved = await upload(user, emulator, PDF + b"page 2", "contract.pdf", "application/pdf")
+    assert "Saved: Employment contract" in texts(saved)
+    (after,) = db.execute("select sha256 from documents where kind = 'employment_contract'").fetchone()
+    assert after != before
+    assert db.execute("select status from applications").fetchone() == (st.INFO_REQUESTED,)  # not yet sent
+
+    sent_from = user.messages[-1]
+    await user.tap(nav(user, "updsend"), message=sent_from)
+    await wait_for_text(user, f"Your update to application {ref} has been sent to programme staff")
+    assert db.execute("select status from applications").fetchone() == (st.SUBMITTED,)
+    history = db.execute("select from_status, to_status, actor from status_changes order by id").fetchall()
+    assert history[-1] == (st.INFO_REQUESTED, st.SUBMITTED, "applicant")
+    again = await user.tap(nav(user, "updsend"), message=sent_from)  # the same Send again: once
+    assert "no longer waits for more information" in texts(again)
+    assert len(db.execute("select * from status_changes").fetchall()) == len(history)
+    # Typed text and /apply no longer reach a shut update: the application is with staff.
+    assert "You already have an application" in texts(await user.say("/apply"))
+
+
+async def test_a_request_after_the_close_can_still_be_answered(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """Staff go on deciding after the close, so their request must stay answerable."""
+    user = emulator.user(1902)
+    await submitted_via_bot(user, emulator)
+    ref = await reference_of(settings, 1902)
+    clock.set(datetime(2027, 1, 12, 10, 0, tzinfo=SEOUL))
+    await change(settings, clock, ref, st.INFO_REQUESTED, reason="missing_document")
+    await wait_for_text(user, "needs more information")
+    screen = (await user.say("/apply"))[-1]
+    assert "more information requested" in screen.plain and "A document is missing." in screen.plain
+    await user.tap(update_button("updoc", "degree_certificate"), message=screen)
+    await upload(user, emulator, PDF + b"degree", "degree.pdf", "application/pdf")
+    await user.tap(nav(user, "updsend"))
+    await wait_for_text(user, f"Your update to application {ref} has been sent")
+    assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
