@@ -4,15 +4,24 @@ with no way to do it here: /apply said "you already have an application", a file
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import NavCB
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
+from bot.db.models import StatusChange
+from bot.services.applications import ApplicationError, ApplicationService
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import PDF, nav, sqlite_db, submitted_via_bot, texts, upload, wait_for_text
+from tests.e2e import PDF, nav, sqlite_db, submitted_via_bot, texts, upload, wait_for_text, worker_sessions
+from tests.staff_e2e import submitted_directly
 from tests.test_status import change, reference_of
 
 
@@ -76,3 +85,54 @@ async def test_a_request_after_the_close_can_still_be_answered(
     await user.tap(nav(user, "updsend"))
     await wait_for_text(user, f"Your update to application {ref} has been sent")
     assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
+
+
+async def _send(maker: async_sessionmaker[AsyncSession], clock: FixedClock, app_id: int, user_id: int) -> str:
+    async with maker() as session:
+        service = ApplicationService(session, clock)
+        app = await service.owned(app_id, user_id)
+        assert app is not None
+        return (await service.resend(app)).new
+
+
+async def _decide(maker: async_sessionmaker[AsyncSession], clock: FixedClock, ref: str) -> str:
+    async with maker() as session:
+        service = ApplicationService(session, clock)
+        return (await service.change_status(ref, st.RECOMMENDED, actor_id=0, expected=st.INFO_REQUESTED)).new
+
+
+async def test_the_update_racing_a_decision_one_move_wins(
+    db_settings: Settings, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The applicant's Send and a reviewer's decision on the same request at once, from two workers:
+    each re-reads the row under its lock and checks the move there, so exactly one of them happens.
+    The bad order is forced: the decision holds its transaction open (a slow notification) while the
+    Send reads the row; without the lock the Send's stale "info requested" let both moves through."""
+    settings = db_settings
+    apps = await submitted_directly(settings, clock, 6, 21_000)
+    notify = ApplicationService._notify
+
+    async def slow_notify(self: ApplicationService, *args: Any, **kwargs: Any) -> None:
+        await notify(self, *args, **kwargs)
+        await asyncio.sleep(0.05)
+
+    monkeypatch.setattr(ApplicationService, "_notify", slow_notify)
+
+    async def send_later(maker: async_sessionmaker[AsyncSession], app_id: int, user_id: int) -> str:
+        await asyncio.sleep(0.01)  # the decision has its lock by now
+        return await _send(maker, clock, app_id, user_id)
+
+    async with worker_sessions(settings) as makers:
+        for n, (app_id, ref) in enumerate(apps):
+            async with makers[0]() as session:
+                await ApplicationService(session, clock).change_status(ref, st.INFO_REQUESTED, actor_id=0)
+            decided, sent = _decide(makers[1], clock, ref), send_later(makers[0], app_id, 21_000 + n)
+            outcomes = await asyncio.gather(decided, sent, return_exceptions=True)
+            assert sum(isinstance(o, ApplicationError) for o in outcomes) == 1, outcomes
+            async with makers[0]() as session:
+                moves = await session.scalars(
+                    select(StatusChange.to_status).where(
+                        StatusChange.application_id == app_id, StatusChange.from_status == st.INFO_REQUESTED
+                    )
+                )
+                assert len(list(moves)) == 1  # one move out of the request, never two
