@@ -9,11 +9,12 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import OutboxMessage
+from bot.db.repositories.outbox import OutboxRepo
 from bot.middleware_types import NextHandler
+
+BACKLOG_STATES = ("pending", "claimed", "sending")  # not sent yet
 
 
 class Metrics:
@@ -38,13 +39,8 @@ class Metrics:
 
     async def render(self, sessionmaker: async_sessionmaker[AsyncSession]) -> bytes:
         async with sessionmaker() as session:
-            rows = await session.execute(
-                select(OutboxMessage.state, func.count())
-                .where(OutboxMessage.state.in_(("pending", "claimed", "sending")))
-                .group_by(OutboxMessage.state)
-            )
-            counts = dict(rows.all())
-        for state in ("pending", "claimed", "sending"):
+            counts = await OutboxRepo(session).backlog(BACKLOG_STATES)
+        for state in BACKLOG_STATES:
             self.backlog.labels(state).set(counts.get(state, 0))
         return generate_latest(self.registry)
 

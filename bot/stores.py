@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.repo import ping
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -34,7 +35,7 @@ class Stores:
         checks: dict[str, str] = {}
         try:
             async with asyncio.timeout(PROBE_TIMEOUT), self.sessionmaker() as session:
-                await session.execute(text("SELECT 1"))
+                await ping(session)
             checks["database"] = "ok"
         except Exception as bad:  # reported, not raised: this is the health check
             checks["database"] = f"error: {type(bad).__name__}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -123,10 +123,14 @@ async def insert_many_if_absent(session: AsyncSession, model: type[Base], rows: 
 
 
 async def first_group_notice(session: AsyncSession, chat_id: int, now: datetime) -> bool:
-    """Records that a group chat was told the bot serves private chats; True the first time only."""
-    new = await insert_if_absent(session, GroupNotice, {"chat_id": chat_id, "at": now})
-    await session.commit()
-    return new
+    """Records that a group chat was told the bot serves private chats; True the first time only
+    (the caller commits before telling it)."""
+    return await insert_if_absent(session, GroupNotice, {"chat_id": chat_id, "at": now})
+
+
+async def ping(session: AsyncSession) -> None:
+    """The health check's round trip to the database."""
+    await session.execute(text("SELECT 1"))
 
 
 class PersonRepo(Repo):

@@ -14,7 +14,7 @@ from bot.callbacks import ActionCB, EmpCB, ShareCB
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import User
-from bot.db.repo import Person
+from bot.db.repo import Person, PersonRepo
 from bot.handlers.private import private_router
 from bot.i18n import Translator
 from bot.messaging import send_reply
@@ -44,7 +44,7 @@ class Desks:
 
     async def _row(self) -> User:
         """The person's ORM row, which the desks change (mode, employer_form)."""
-        user = await self.session.get(User, self.person.id)
+        user = await PersonRepo(self.session).row(self.person.id)
         assert user is not None  # the context middleware has created it
         return user
 

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import StaffCB
 from bot.clock import Clock
-from bot.db.models import User
+from bot.db.repo import PersonRepo
 from bot.handlers.private import private_router
 from bot.i18n import Translator, translator
 from bot.messaging import send_reply
@@ -37,7 +37,7 @@ async def _desk(user_id: int, data: dict[str, Any]) -> StaffDesk | None:
     if role is None:
         return None
     state = await staff.state(user_id)
-    user = await data["session"].get(User, user_id) if "person" in data else None  # the desk sets its mode
+    user = await PersonRepo(data["session"]).row(user_id) if "person" in data else None  # the desk sets its mode
     desk = StaffDesk(data["session"], data["clock"], data["vault"], staff, user_id, role, state, user)
     desk.store = data["store"]  # reads the application's documents when they are sent
     return desk

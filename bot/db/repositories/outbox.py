@@ -33,6 +33,15 @@ class OutboxRepo(Repo):
         """The same for many messages in one statement; how many were new."""
         return await insert_many_if_absent(self.session, OutboxMessage, rows)
 
+    async def backlog(self, states: Sequence[str]) -> dict[str, int]:
+        """How many messages are in each of these states (the metrics' backlog)."""
+        rows = await self.session.execute(
+            select(OutboxMessage.state, func.count())
+            .where(OutboxMessage.state.in_(states))
+            .group_by(OutboxMessage.state)
+        )
+        return {state: int(n) for state, n in rows.all()}
+
     async def language_of(self, chat_id: int) -> str | None:
         """The recipient's language as stored, None if they are not known."""
         user = await self.session.get(User, chat_id)
