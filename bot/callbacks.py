@@ -68,11 +68,9 @@ class ShareCB(ActionCB, prefix=versioned("sh")):
     """An applicant's sharing button (/share): ownership is checked on every update."""
 
 
-class EraseCB(CallbackData, prefix=versioned("d")):
-    """/delete's answer; ``t`` is the one-time token of the screen that asked (bot/db/confirmations.py)."""
-
-    sure: bool
-    t: str = ""
+class EraseCB(ActionCB, prefix=versioned("er")):
+    """/delete's answer (erase or keep); its argument is the one-time token of the screen that asked
+    (bot/db/confirmations.py)."""
 
 
 class ReportCB(ActionCB, prefix=versioned("rp")):

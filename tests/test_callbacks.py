@@ -99,7 +99,7 @@ def widest() -> dict[type[CallbackData], list[CallbackData]]:
         ShareCB: [ShareCB(act=longest(SHARE_ACTIONS.methods), id=MAX_ID, arg=longest(documents))],
         TicketCB: [TicketCB(act=longest(APPLICANT_ACTIONS.methods), id=MAX_ID)],
         ReportCB: [ReportCB(act=longest(STATUS_ACTIONS.methods), id=MAX_ID)],
-        EraseCB: [EraseCB(sure=False, t=TOKEN)],
+        EraseCB: [EraseCB(act="erase", arg=TOKEN)],
     }
 
 

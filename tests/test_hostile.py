@@ -129,7 +129,8 @@ CALLBACKS = [
     "menu:1",  # a button of an earlier deploy
     "a:occupation:web_developer",  # the unversioned payload of the first deploys
     "a2:occupation:web_developer",  # a version this deploy does not know
-    "d1:1:",
+    "d1:1:",  # /delete's answer of an earlier deploy
+    "er1:erase:0:forged",
     "q:old:format:v1",
     "x" * 64,
     "💥" * 16,
@@ -311,7 +312,7 @@ CALLBACK_ALPHABET = st.sampled_from("ans:lnstemsh_0123456789xyz-=<>&'\" 가😀"
 @given(
     kind=st.sampled_from(["text", "callback"]),
     text=st.text(min_size=1, max_size=300),
-    prefix=st.sampled_from(["a1:", "n1:", "l1:", "st1:", "em1:", "sh1:", "rp1:", ""]),
+    prefix=st.sampled_from(["a1:", "n1:", "l1:", "st1:", "em1:", "sh1:", "rp1:", "er1:", ""]),
     rest=st.lists(CALLBACK_ALPHABET, max_size=40).map("".join),
     user=st.integers(min_value=960, max_value=963),
 )

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.crypto import Vault
-from bot.db.confirmations import DECIDE, SUBMIT
+from bot.db.confirmations import DECIDE, ERASE, SUBMIT, Confirmations
 from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.employers import EmployerRepo
 from bot.db.repositories.person_data import PersonDataRepo
 from bot.db.repositories.questions import QuestionRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
+from bot.services.replies import MadeFile, Reply
 from bot.services.uploads import FileStore
+from dialogs import data_rights as ui
 
 # What /delete keeps: the anonymous funnel counts (FunnelCount), the counter of recommendations
 # issued, and audit entries about the person with their target replaced by ERASED and only these
@@ -32,15 +36,50 @@ def _iso(value: datetime | None) -> str | None:
 
 class DataRightsService:
     def __init__(
-        self, session: AsyncSession, vault: Vault, store: FileStore | None = None, eraser: KeyEraser | None = None
+        self,
+        session: AsyncSession,
+        vault: Vault,
+        store: FileStore | None = None,
+        eraser: KeyEraser | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.session = session
+        self.clock = clock
         self.vault = vault
         self.store = store
         self.eraser = eraser
         self.repo = PersonDataRepo(session)
         self.documents = DocumentRepo(session)
         self.tickets = TicketRepo(session)
+
+    async def mydata(self, user_id: int) -> Reply:
+        """/mydata: everything stored about the person, as a JSON file."""
+        payload = json.dumps(await self.export(user_id), ensure_ascii=False, indent=2).encode()
+        return Reply(made=[MadeFile(ui.EXPORT_NAME, payload, ui.EXPORT_CAPTION)])
+
+    def _confirmations(self) -> Confirmations:
+        assert self.clock is not None, "the /delete question needs the clock (its token's age)"
+        return Confirmations(self.session, self.clock)
+
+    async def ask_erase(self, user_id: int) -> Reply:
+        """/delete: asked first; an older question's Yes stops acting."""
+        token = await self._confirmations().ask(user_id, ERASE)
+        question = ui.erase_question(token, await self.company_going_with(user_id))
+        await self.session.commit()
+        return Reply([question])
+
+    async def answer(self, user_id: int, act: str, token: str) -> Reply | None:
+        """The question's answer: "erase" with a live token erases; "keep" (None: the caller shows
+        where the person was) disarms the Yes beside it."""
+        confirmations = self._confirmations()
+        if act != "erase":
+            await confirmations.withdraw(user_id, ERASE)
+            await self.session.commit()
+            return None
+        if not await confirmations.spend(user_id, ERASE, token):
+            return Reply([], ui.NO_LONGER_VALID)
+        await self.erase(user_id)
+        return Reply([], ui.ERASED)
 
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the person, decrypted, as plain JSON-able data."""
