@@ -8,10 +8,9 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AnswerCB, LangCB, NavCB, TicketCB
-from bot.db.repo import Person, PersonRepo
+from bot.db.repo import Person
 from bot.handlers.private import Handler, answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
 from bot.messaging import send_reply
@@ -69,16 +68,13 @@ async def on_language_chosen(
     callback: CallbackQuery,
     callback_data: LangCB,
     bot: Bot,
-    session: AsyncSession,
     person: Person,
     questionnaire: QuestionnaireService,
     form: FormService,
 ) -> None:
-    if callback_data.code not in available_locales():
+    if not await questionnaire.choose_language(person.id, callback_data.code):
         await callback.answer()
         return
-    await PersonRepo(session).update(person.id, language=callback_data.code, language_chosen=True)
-    await session.commit()
     tr = translator(callback_data.code)
     await callback.answer(tr.render(T("Language: {name}", name=native_name(callback_data.code)), html_mode=False))
     await send_reply(bot, callback.from_user.id, await place.where(person, questionnaire, form), tr)

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.repo import Person, QuestionnaireRepo, SavedConversation
+from bot.db.repo import Person, PersonRepo, QuestionnaireRepo, SavedConversation
 from bot.db.repositories.applications import ApplicationRepo
-from bot.i18n import DEFAULT_LOCALE, translator
+from bot.i18n import DEFAULT_LOCALE, available_locales, translator
 from bot.services import modes, quota
 from bot.services.actions import ActionTable, Press
 from bot.services.modes import Mode
@@ -64,6 +64,15 @@ class QuestionnaireService:
             await count_once(self.session, user_id, "finished", conv.answers.get("occupation"))
         await self.repo.save(user_id, saved, replace(conv, answers=conv.to_save()), now, completed_at)
         await self.session.commit()
+
+    async def choose_language(self, user_id: int, code: str) -> bool:
+        """/language's choice: kept from now on, whatever Telegram's language says; False for a code
+        this bot has no catalog for (a forged button)."""
+        if code not in available_locales():
+            return False
+        await PersonRepo(self.session).update(user_id, language=code, language_chosen=True)
+        await self.session.commit()
+        return True
 
     async def take_typed_text(self, person: Person) -> None:
         """Typed text answers the questionnaire again, not the application form (/start, /restart)."""
