@@ -113,7 +113,7 @@ def build_dispatcher(
     cleaning = TypedTextMiddleware()
     dp.message.outer_middleware(cleaning)
     dp.edited_message.outer_middleware(cleaning)
-    # The routers, in the one order that matters: each of the first six matches only its own
+    # The routers, in the one order that matters: each of the first seven matches only its own
     # commands, its own callback-data prefixes, its chat types, or typed text in its own Mode
     # (bot/services/modes.py), so among them the order is free; the applicant router's catch-alls
     # (any other text, file, command or button) must come last.

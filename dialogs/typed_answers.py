@@ -38,7 +38,6 @@ class Confirm(Exception):
         self.monthly = monthly
 
 
-_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 # A number of years as people write it: "2", "1,5", "3 yil", "2 tahun", "3년", or in months ("18 bulan").
 _YEAR_WORDS = "years|year|yrs|yr|y|yil|tahun|thn|năm|nam|лет|года|год|г|жил|साल|वर्ष|ปี|ឆ្នាំ|taon|년|年"
 _MONTH_WORDS = "months|month|mos|mo|oy|bulan|bln|tháng|thang|месяцев|месяца|месяц|мес|сар|महिना|เดือน|ខែ|buwan|개월|달|个月|個月|か月|ヶ月"

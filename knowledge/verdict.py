@@ -123,7 +123,3 @@ class Verdict:
         if any(p.pathway.uncertain for p in self.holding) and all(p.pathway.uncertain for p in self.holding):
             return True
         return any(c.uncertain for c in self.deciding_checks)
-
-    @property
-    def unmet_general(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.general if c.status is not Status.MET)

@@ -17,13 +17,14 @@ from bot.db.repositories.applications import ApplicationRepo
 from bot.services.employers import employer_recipients
 from bot.services.outbox import tell
 from bot.services.quota import take_one
+from bot.services.refusal import Refusal
 from bot.services.stats import count_once
 from dialogs import statuses as st
 from dialogs.deadline import is_closed
 from knowledge.loader import load
 
 
-class ApplicationError(ValueError):
+class ApplicationError(Refusal):
     """A refused change, said plainly. ``code`` tells the screen what to say:
 
     - ``quota``: all recommendations are issued;
@@ -33,8 +34,8 @@ class ApplicationError(ValueError):
     - ``bad_reason``: a reason that does not belong to the decision."""
 
     def __init__(self, message: str, code: str = "not_allowed", *, last: LastChange | None = None) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(code)
+        self.args = (message,)  # str(): the plain sentence the CLI prints
         self.last = last
 
 
