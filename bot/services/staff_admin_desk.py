@@ -10,7 +10,7 @@ from bot.i18n import available_locales
 from bot.services.announcements import AnnouncementError
 from bot.services.replies import Reply
 from bot.services.staff import StaffError
-from bot.services.staff_desk_base import ACTIONS, StaffDeskBase
+from bot.services.staff_desk_base import ACTIONS, StaffDeskBase, for_admins
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
 from dialogs import staff_team as team_ui
@@ -42,13 +42,13 @@ class StaffAdminDesk(StaffDeskBase):
 
     # -- staff members (admins) --------------------------------------------------------------------
 
-    @ACTIONS("team")
+    @for_admins("team")
     async def _act_team(self, ident: int, arg: str) -> Reply:
         await self._stop_waiting()
         members = await self.staff.members()
         return Reply([team_ui.team_screen([(m.user_id, m.role, m.configured) for m in members])])
 
-    @ACTIONS("addstaff")
+    @for_admins("addstaff")
     async def _act_addstaff(self, ident: int, arg: str) -> Reply:
         if arg not in ("reviewer", "admin"):
             return await self._act_team(0, "")
@@ -56,7 +56,7 @@ class StaffAdminDesk(StaffDeskBase):
         await self._save()
         return Reply([team_ui.add_staff_prompt(arg)])
 
-    @ACTIONS("unstaff")
+    @for_admins("unstaff")
     async def _act_unstaff(self, ident: int, arg: str) -> Reply:
         try:
             await self.staff.remove(self.actor, ident)
@@ -64,7 +64,7 @@ class StaffAdminDesk(StaffDeskBase):
             return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
         return await self._act_team(0, "")
 
-    @ACTIONS("audit")
+    @for_admins("audit")
     async def _act_audit(self, ident: int, arg: str) -> Reply:
         entries = [
             (e.at, e.actor_id, e.action, e.target, _change_text(e.before, e.after))
@@ -82,18 +82,18 @@ class StaffAdminDesk(StaffDeskBase):
             "fallback": draft.get("fallback"),
         }
 
-    @ACTIONS("ann")
+    @for_admins("ann")
     async def _act_ann(self, ident: int, arg: str) -> Reply:
         return Reply([ann_ui.announcements_screen(await self.announcements.latest())])
 
-    @ACTIONS("newann")
+    @for_admins("newann")
     async def _act_newann(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         self._set(draft=draft, awaiting=None)
         await self._save()
         return Reply([ann_ui.draft_screen(draft, available_locales())])
 
-    @ACTIONS("annlang")
+    @for_admins("annlang")
     async def _act_annlang(self, ident: int, arg: str) -> Reply:
         if arg not in available_locales():
             return await self._act_newann(0, "")
@@ -101,11 +101,11 @@ class StaffAdminDesk(StaffDeskBase):
         await self._save()
         return Reply([ann_ui.version_prompt(arg)])
 
-    @ACTIONS("annaud")
+    @for_admins("annaud")
     async def _act_annaud(self, ident: int, arg: str) -> Reply:
         return Reply([ann_ui.audience_screen(available_locales())])
 
-    @ACTIONS("annset")
+    @for_admins("annset")
     async def _act_annset(self, ident: int, arg: str) -> Reply:
         kind, _, value = arg.partition("=")
         valid = {
@@ -121,7 +121,7 @@ class StaffAdminDesk(StaffDeskBase):
             self._set(draft=draft)
         return await self._act_newann(0, "")
 
-    @ACTIONS("annfb")
+    @for_admins("annfb")
     async def _act_annfb(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         if arg in draft["versions"]:
@@ -129,7 +129,7 @@ class StaffAdminDesk(StaffDeskBase):
             self._set(draft=draft)
         return await self._act_newann(0, "")
 
-    @ACTIONS("annpreview")
+    @for_admins("annpreview")
     async def _act_annpreview(self, ident: int, arg: str) -> Reply:
         draft = self._draft()
         if not draft["versions"]:
@@ -139,7 +139,7 @@ class StaffAdminDesk(StaffDeskBase):
         reply.raw = list(draft["versions"].items())
         return reply
 
-    @ACTIONS("annsend")
+    @for_admins("annsend")
     async def _act_annsend(self, ident: int, arg: str) -> Reply:
         draft = self._get("draft")
         if not draft:  # already sent (a second tap) or discarded: said, with the list
@@ -151,14 +151,14 @@ class StaffAdminDesk(StaffDeskBase):
             return await self._with_notice(self._act_newann(0, ""), ui.ERRORS[bad.code])
         return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
-    @ACTIONS("annview")
+    @for_admins("annview")
     async def _act_annview(self, ident: int, arg: str) -> Reply:
         ann = await self.announcements.get(ident)
         if ann is None:
             return await self._act_ann(0, "")
         return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
-    @ACTIONS("anncancel")
+    @for_admins("anncancel")
     async def _act_anncancel(self, ident: int, arg: str) -> Reply:
         """Asks first: cancelling stops the messages not yet sent, for good."""
         ann = await self.announcements.get(ident)
@@ -170,7 +170,7 @@ class StaffAdminDesk(StaffDeskBase):
         await self._save()
         return Reply([ann_ui.cancel_announcement_screen(await self.announcements.row(ann), token)])
 
-    @ACTIONS("annstop")
+    @for_admins("annstop")
     async def _act_annstop(self, ident: int, arg: str) -> Reply:
         if not await self.confirmations.spend(self.actor, CANCEL_ANNOUNCEMENT, arg, ident):
             return await self._with_notice(self._act_annview(ident, ""), ui.ERRORS["used"])
@@ -179,7 +179,7 @@ class StaffAdminDesk(StaffDeskBase):
             return await self._act_ann(0, "")
         return Reply([ann_ui.announcement_view(await self.announcements.row(ann))])
 
-    @ACTIONS("anndiscard")
+    @for_admins("anndiscard")
     async def _act_anndiscard(self, ident: int, arg: str) -> Reply:
         self._set(draft=None, awaiting=None)
         await self._save()

@@ -4,6 +4,7 @@ of staff actions the parts register in (bot/services/staff_desk.py, staff_admin_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from bot.crypto import Vault
 from bot.db.confirmations import Confirmations
 from bot.db.models import StaffSession, User
 from bot.services import modes
-from bot.services.actions import ActionTable
+from bot.services.actions import ActionTable, Method
 from bot.services.announcements import AnnouncementService
 from bot.services.applications import ApplicationService
 from bot.services.employers import EmployerService
@@ -25,32 +26,21 @@ from bot.services.uploads import FileStore
 from dialogs import statuses as st
 from knowledge.text import Message
 
-ADMIN_ACTS = frozenset(
-    {
-        "team",
-        "addstaff",
-        "unstaff",
-        "audit",
-        "ann",
-        "newann",
-        "annlang",
-        "annaud",
-        "annset",
-        "annfb",
-        "annpreview",
-        "annsend",
-        "annview",
-        "anncancel",
-        "annstop",
-        "anndiscard",
-    }
-)
 DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
 MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
 
 
 # Every staff button, by its action name: the methods of the desk's parts register themselves.
 ACTIONS: ActionTable[Reply] = ActionTable()
+# The actions only an administrator may use, filled where each is registered (for_admins): a new
+# admin action cannot be left out of the list that StaffDesk.press checks.
+ADMIN_ACTS: set[str] = set()
+
+
+def for_admins(*names: str) -> Callable[[Method[Reply]], Method[Reply]]:
+    """@ACTIONS(*names) for actions only an administrator may use."""
+    ADMIN_ACTS.update(names)
+    return ACTIONS(*names)
 
 
 class StaffDeskBase:
