@@ -124,7 +124,7 @@ async def insert_many_if_absent(session: AsyncSession, model: type[Base], rows: 
 
 async def first_group_notice(session: AsyncSession, chat_id: int, now: datetime) -> bool:
     """Records that a group chat was told the bot serves private chats; True the first time only
-    (the caller commits before telling it)."""
+    (committed before the Bot API request that tells it, bot/db/context.py)."""
     return await insert_if_absent(session, GroupNotice, {"chat_id": chat_id, "at": now})
 
 

@@ -21,8 +21,7 @@ EDITED = T("I cannot take an edited message as an answer. Please send your answe
 
 async def on_group_message(message: Message, bot: Bot, session: AsyncSession, clock: Clock, tr: Translator) -> None:
     if await first_group_notice(session, message.chat.id, clock.now()):
-        await session.commit()  # recorded before it is said: told once, however often the group writes
-        await bot.send_message(message.chat.id, tr.render(PRIVATE_ONLY))
+        await bot.send_message(message.chat.id, tr.render(PRIVATE_ONLY))  # committed before it (bot/db/context.py)
 
 
 async def on_edited(message: Message, bot: Bot, questionnaire: QuestionnaireService, tr: Translator) -> None:
