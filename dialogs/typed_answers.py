@@ -38,19 +38,32 @@ class Confirm(Exception):
         self.monthly = monthly
 
 
-# A number of years as people write it: "2", "1,5", "3 yil", "2 tahun", "3년", or in months ("18 bulan").
-_YEAR_WORDS = "years|year|yrs|yr|y|yil|tahun|thn|năm|nam|лет|года|год|г|жил|साल|वर्ष|ปี|ឆ្នាំ|taon|년|年"
-_MONTH_WORDS = "months|month|mos|mo|oy|bulan|bln|tháng|thang|месяцев|месяца|месяц|мес|сар|महिना|เดือน|ខែ|buwan|개월|달|个月|個月|か月|ヶ月"
-_YEARS = re.compile(rf"^(\d+(?:[.,]\d+)?)\s*(?:({_YEAR_WORDS})|({_MONTH_WORDS}))?\.?$")
+# A number of years as people write it: "2", "1,5", "3 yil", "2 tahun", "3년", in months ("18 bulan"),
+# or both ("1 năm 6 tháng", "1년 6개월"). Words around it are allowed ("3 năm ạ", "hơn 3 năm", "3+
+# years", "3 tahun kerja", "3 yildan ko'p": at least that many), a question is not ("3 years enough?").
+_YEAR_WORDS = "years|year|yrs|yr|y|yil|йил|tahun|thn|năm|nam|лет|года|год|г|жил|साल|वर्ष|ปี|ឆ្នាំ|taon|년|年"
+_MONTH_WORDS = "months|month|mos|mo|oy|ой|bulan|bln|tháng|thang|месяцев|месяца|месяц|мес|сар|महिना|เดือน|ខែ|buwan|개월|달|个月|個月|か月|ヶ月"
+_YEAR_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s*\+?\s*(?:({_YEAR_WORDS})|({_MONTH_WORDS}))?", re.IGNORECASE)
+_NOT_YEARS = T("Please type a number of years, for example 2 or 1.5.")
 
 
 def parse_years(text: str) -> float:
-    m = _YEARS.match(unicodedata.normalize("NFKC", text).strip().casefold())
-    if m is None:
-        raise Invalid(T("Please type a number of years, for example 2 or 1.5."))
-    years = float(m.group(1).replace(",", "."))
-    if m.group(3):  # months, in whole half years: 11 months are not a year of experience
-        years = int(years // 6) / 2
+    typed = unicodedata.normalize("NFKC", text).strip().casefold()
+    parts = list(_YEAR_PART.finditer(typed))
+    if not parts or len(parts) > 2 or "?" in typed or "？" in typed or re.search(r"-\s*\d", typed):
+        raise Invalid(_NOT_YEARS)
+    # Other words only beside a unit: "3 năm ạ" is years, "3 apples" is not
+    if re.search(r"[^\W\d_]", _YEAR_PART.sub(" ", typed)) and not any(m.group(2) or m.group(3) for m in parts):
+        raise Invalid(_NOT_YEARS)
+    years = 0.0
+    for n, m in enumerate(parts):
+        amount = float(m.group(1).replace(",", "."))
+        in_months = bool(m.group(3))
+        if len(parts) == 2 and (n == 0) == in_months:  # "1 year 6 months": years first, then months
+            raise Invalid(_NOT_YEARS)
+        years += amount / 12 if in_months else amount
+    if len(parts) == 1 and parts[0].group(3):  # months alone, in whole half years: 11 months are not a year
+        years = int(float(parts[0].group(1).replace(",", ".")) // 6) / 2
     if years > 50:
         raise Invalid(T("Please type a number of years between 0 and 50."))
     return round(years * 2) / 2 if years % 0.5 else years

@@ -155,13 +155,28 @@ def test_answers_to_other_questions_are_refused() -> None:
         ("6 months", 0.5),
         ("11 месяцев", 0.5),
         ("24개월", 2.0),
+        # words around it, as people write (they went to the FAQ's "How long can I stay?")
+        ("3 năm ạ", 3.0),
+        ("hơn 3 năm", 3.0),
+        ("3+ years", 3.0),
+        ("3 tahun kerja", 3.0),
+        ("3 yildan ko'p", 3.0),
+        ("3 йил", 3.0),  # Uzbek in Cyrillic
+        ("3 năm kinh nghiệm", 3.0),
+        # years and months together
+        ("1 năm 6 tháng", 1.5),
+        ("1년 6개월", 1.5),
+        ("1 год 6 месяцев", 1.5),
+        ("2 tahun 6 bulan", 2.5),
     ],
 )
 def test_years_parser(text: str, years: float) -> None:
     assert ta.parse_years(text) == years
 
 
-@pytest.mark.parametrize("text", ["two", "-1", "51", "1.5.2", "<b>3</b>", "3 apples", "2 3", "yil"])
+@pytest.mark.parametrize(
+    "text", ["two", "-1", "51", "1.5.2", "<b>3</b>", "3 apples", "2 3", "yil", "3 years enough?", "6 months 1 year"]
+)
 def test_years_parser_refuses(text: str) -> None:
     with pytest.raises(ta.Invalid):
         ta.parse_years(text)
