@@ -26,10 +26,13 @@ _BUDDHIST_ERA = 543
 # Words around a date that say nothing by themselves: ordinal endings, "of", day/year words
 # (Vietnamese ngày/năm, Russian г./года, Uzbek yil, Filipino ika-/ng, Thai วันที่/พ.ศ., Khmer ថ្ងៃទី/ខែ/ឆ្នាំ).
 _FILLERS = re.compile(
-    r"(?<=\d)(?:st|nd|rd|th)\b|\b(?:of|the|de|del|ng|ika|tanggal|tgl|ngày|năm|года|год|г|оны|yil|yili)\b"
+    r"(?<=\d)(?:st|nd|rd|th|г|-?ны|-?ний)\b|өдөр|\b(?:of|the|de|del|ng|ika|tanggal|tgl|ngày|năm|года|год|г|оны|yil|yili)\b"
     r"|วันที่|พ\.ศ\.|ค\.ศ\.|ថ្ងៃទី|ខែ|ឆ្នាំ|[年년日일号號]"
 )
 _SEPARATORS = re.compile(r"[\s,./\\-]+")
+# Mongolian months as people write them, and as the bot itself shows dates (2027 оны 1-р сарын 4):
+# the genitive "сарын" and "3 сар" without "-р" read as CLDR's "3-р сар".
+_MN_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*(?:-?\s*р\s*)?сар(?:ын)?(?![^\W\d_])")
 
 
 class AmbiguousDate(Invalid):
@@ -91,6 +94,7 @@ class _Parts:
 
 def _split(text: str) -> _Parts | None:
     s = _ascii_digits(unicodedata.normalize("NFKC", text)).casefold().strip()
+    s = _MN_MONTH.sub(r"\1-р сар", s).replace("сарын", "сар")
     month = None
     for pattern, number in _month_names():
         found = list(pattern.finditer(s))

@@ -4,7 +4,7 @@ number in both orders, and one walk through the emulator."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -74,6 +74,11 @@ def refusal(parse: object, text: str) -> str:
         ("३ अप्रिल १९९४", "1994-04-03"),  # Nepali, Devanagari digits
         ("ថ្ងៃទី៣ ខែមេសា ឆ្នាំ១៩៩៤", "1994-04-03"),  # Khmer
         ("1994 оны 4-р сар 3", "1994-04-03"),  # Mongolian
+        # ... as the bot itself shows a date (the genitive сарын), and as people shorten it
+        ("1994 оны 4-р сарын 3", "1994-04-03"),
+        ("1994 оны 4 сарын 3", "1994-04-03"),
+        ("1994 оны дөрөвдүгээр сарын 3", "1994-04-03"),
+        ("1994 оны 4-р сарын 3-ны өдөр", "1994-04-03"),
         ("дөрөвдүгээр сар 3 1994", "1994-04-03"),
         # day-first or month-first, unambiguous
         ("23/04/1994", "1994-04-23"),
@@ -402,3 +407,15 @@ async def test_typed_ambiguous_date_and_city_through_the_bot(bot: BotRunner, emu
 def test_business_numbers_are_shown_as_koreans_write_them() -> None:
     assert fi.brn_text("1348672683") == "134-86-72683"
     assert fi.brn_text("134867268") == "134867268"  # not ten digits: shown as stored
+
+
+def test_a_date_as_the_bot_shows_it_is_read_back_in_every_language() -> None:
+    """People copy a date from the review to change it: each language's own rendering is accepted
+    (Mongolian's "1994 оны 4-р сарын 3" was refused)."""
+    from bot.i18n import available_locales, translator
+    from knowledge.text import T
+
+    for locale in available_locales():
+        for day in (date(1994, 4, 3), date(2027, 1, 4), date(1990, 12, 25)):
+            shown = translator(locale).render(T("{d}", d=day), html_mode=False)
+            assert parse_date(shown) == day, (locale, shown)
