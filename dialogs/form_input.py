@@ -59,7 +59,8 @@ def passport_latin(text: str) -> str:
 
 
 def parse_name(text: str, now: datetime) -> str:
-    name = passport_latin(text)
+    # "DELA CRUZ, JUAN": surname, comma, given names, as passports list them: the order kept
+    name = re.sub(r"\s+", " ", re.sub(r"\s*,\s*", " ", passport_latin(text))).strip()
     if not (2 <= len(name) <= 60) or not _NAME.match(name):
         raise Invalid(
             T("Please type your name in Latin letters exactly as in your passport, for example NGUYEN VAN AN.")
@@ -120,7 +121,8 @@ def phone_text(e164: str) -> str:
 
 def parse_email(text: str, now: datetime) -> str:
     try:
-        return validate_email(clean(text), check_deliverability=False).normalized
+        typed = re.sub(r"\s*@\s*", "@", clean(text)).strip().rstrip(".")  # "name @ gmail.com", a final full stop
+        return validate_email(typed, check_deliverability=False).normalized
     except EmailNotValidError:
         raise Invalid(T("Please type an email address, for example name@example.com.")) from None
 

@@ -69,11 +69,15 @@ def parse_years(text: str) -> float:
     return round(years * 2) / 2 if years % 0.5 else years
 
 
+# A score with the word people put after it ("85점", "85 điểm", "85 баллов", "85/100").
+_SCORE = re.compile(r"^(\d{1,3})\s*(?:/\s*100|점|điểm|diem|балл\w*|оноо|ball|points?|pts?|poin|分|คะแนน|ពិន្ទុ|अंक)?\.?$")
+
+
 def parse_score(text: str) -> int:
-    raw = text.strip()
-    if not raw.isdigit() or int(raw) > 100:
+    m = _SCORE.match(unicodedata.normalize("NFKC", text).strip().casefold())
+    if m is None or int(m.group(1)) > 100:
         raise Invalid(T("Please type your score as a whole number from 0 to 100."))
-    return int(raw)
+    return int(m.group(1))
 
 
 # --- salaries -------------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def test_dates_phones_emails_arc_and_brn() -> None:
     assert fi.parse_phone("02-123-4567", NOW) == "+8221234567"
     assert fi.parse_arc("950423–5123456", NOW) == "950423-5123456"  # an en dash, as phones type it
     assert fi.parse_email(" Name@Example.com ", NOW) == "Name@example.com"
+    assert fi.parse_email("name @ gmail.com.", NOW) == "name@gmail.com"  # spaces around @, a full stop after
+    assert fi.parse_name("DELA CRUZ, JUAN", NOW) == "DELA CRUZ JUAN"  # surname, comma, given names
     assert fi.parse_arc("9504235123456", NOW) == "950423-5123456"
     assert fi.parse_brn("1348672683", NOW) == "134-86-72683"
     assert fi.parse_start_date("2027-01-05", NOW) == "2027-01-05"

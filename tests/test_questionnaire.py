@@ -182,6 +182,17 @@ def test_years_parser_refuses(text: str) -> None:
         ta.parse_years(text)
 
 
+@pytest.mark.parametrize("text", ["85", "85점", "85 điểm", "85/100", "85 баллов", "85 оноо", "85 points", "８５"])
+def test_a_score_with_its_word_is_read(text: str) -> None:
+    assert ta.parse_score(text) == 85
+
+
+@pytest.mark.parametrize("text", ["101", "8.5", "abc", "85 apples", "-5", ""])
+def test_a_score_refused(text: str) -> None:
+    with pytest.raises(ta.Invalid):
+        ta.parse_score(text)
+
+
 def test_effective_answers_are_cached_per_day_and_returned_as_a_copy() -> None:
     """effective_answers is cached (a step asks several times); callers get their own dict, and
     an answer that cannot be a cache key is still handled."""
