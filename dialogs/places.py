@@ -74,6 +74,7 @@ _SUFFIXES = (
     "區",
     "город",
     "сум",
+    "хот",
     "shahri",
     "tumani",
     "काउन्टी",
@@ -178,7 +179,8 @@ def _fillers() -> frozenset[str]:
 def find_place(text: str) -> Place | None:
     """The place typed: whole ("Suwon-si", "광주광역시"), then word by word ("수원시 팔달구", "Suwon,
     Gyeonggi-do"; every word must be a place, perhaps with a typo, or an administrative word, and the
-    places agree), then a typo of the whole."""
+    places agree), then as an address (the words that are places exactly, agreeing), then a typo of
+    the whole."""
     key = _key(text)
     if not key:
         return None
@@ -192,4 +194,9 @@ def find_place(text: str) -> Place | None:
             return found[0]
         if found and len(found) == len(places) and all(_same(p, found[0]) for p in found):
             return found[0]
+        # An address ("경기도 화성시 동탄대로 123", "107 Gwanggyo-ro, Yeongtong-gu, Suwon-si"): the places it
+        # names exactly, its street and number aside, when they agree.
+        exact = [p for w in words if w not in _fillers() and (p := _lookup(w)) is not None]
+        if exact and all(_same(p, exact[0]) for p in exact):
+            return exact[0]
     return _fuzzy(_bare(key))

@@ -307,6 +307,12 @@ def test_date_buttons_only_for_date_fields_and_only_dates() -> None:
         ("Osan", "osan"),
         ("Icheon", "icheon"),
         ("Ichon", "icheon"),
+        # an address, as it stands on a contract (they were refused)
+        ("경기도 화성시 동탄대로 123", "hwaseong"),
+        ("107 Gwanggyo-ro, Yeongtong-gu, Suwon-si, Gyeonggi-do", "suwon"),
+        ("Suwon-si, Gyeonggi-do, South Korea", "suwon"),
+        ("화성시 향남읍", "hwaseong"),
+        ("Сүвон хот", "suwon"),  # Mongolian "… city"
     ],
 )
 def test_workplace_typed(text: str, city: str) -> None:
@@ -336,6 +342,7 @@ def test_workplace_typed(text: str, city: str) -> None:
         ("Gwangju Metropolitan City", "Gwangju Metropolitan City (광주광역시)"),
         ("gwangju metro city", "Gwangju Metro (광주광역시)"),
         ("光州", "光州 (광주광역시)"),
+        ("서울 강남구 테헤란로 1", "서울"),  # an address outside Gyeonggi
     ],
 )
 def test_workplace_elsewhere_refused_by_name(text: str, named: str) -> None:
