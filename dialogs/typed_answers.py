@@ -130,6 +130,16 @@ _TOO_SMALL = T(
     "That looks like a monthly amount or too small. Please type the yearly salary in won (monthly pay × 12), for example 32000000."
 )
 _TOO_LARGE = T("That amount is too large. Please type the yearly salary in won, for example 32000000.")
+_OTHER_CURRENCY = T(
+    "That looks like an amount in another currency. Please type the yearly salary in Korean won, as the contract states it, for example 32000000."
+)
+# Another currency named with the amount ("28,000,000 vnd", "30 ล้านบาท", "₱30,000,000"): it was taken
+# as won without a word.
+_FOREIGN = re.compile(
+    r"(?<![^\W\d_])(?:vnd|đồng|dong|usd|dollars?|долл\w*|eur|euros?|rmb|yuan|cny|php|pesos?|idr|rp|rupiah|baht|thb|"
+    r"руб\w*|rub|so['ʻ’]?m|сўм|сум|uzs|mnt|tugrik|төгрөг\w*|npr|rupees?|riel|khr)(?![^\W\d_])"
+    r"|[$€₱₫₮฿₽៛]|บาท|रुपैयाँ|रुपियाँ|रू|人民币|美元|រៀល"
+)
 YEARLY_MIN = 10_000_000  # below this a figure is no yearly salary (the floors are 25-31 million)
 YEARLY_MAX = 2_000_000_000
 
@@ -197,6 +207,8 @@ def read_salary(text: str, monthly_minimum: int) -> Salary:
     norm = unicodedata.normalize("NFKC", text).casefold().strip()
     if "-" in norm:  # a negative amount or a range: no single salary
         raise Invalid(_NOT_A_NUMBER)
+    if _FOREIGN.search(norm):
+        raise Invalid(_OTHER_CURRENCY)
     monthly, norm = bool(_MONTHLY.search(norm)), _MONTHLY.sub(" ", norm)
     yearly, norm = bool(_YEARLY.search(norm)), _YEARLY.sub(" ", norm)
     amount = _amount(_DIGIT_WORD.sub(lambda m: _CJK_DIGITS[m.group(1)], norm))

@@ -133,6 +133,15 @@ NUMBER, SMALL, LARGE = ta._NOT_A_NUMBER.msgid, ta._TOO_SMALL.msgid, ta._TOO_LARG
 
 
 @pytest.mark.parametrize(
+    "text", ["28,000,000 vnd", "30 million dong", "30 ล้านบาท", "30 млн руб", "₱30,000,000", "$30000", "30 сая төгрөг"]
+)
+def test_a_salary_in_another_currency_is_refused_not_taken_as_won(text: str) -> None:
+    with pytest.raises(ta.Invalid) as bad:
+        ta.parse_salary(text)
+    assert bad.value.message.msgid.startswith("That looks like an amount in another currency")
+
+
+@pytest.mark.parametrize(
     ("text", "msgid"),
     [
         ("", NUMBER),
