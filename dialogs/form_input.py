@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -16,7 +16,7 @@ from stdnum.kr import brn
 
 from dialogs.places import find_place
 from dialogs.typed_answers import Invalid
-from dialogs.typed_dates import parse_date
+from dialogs.typed_dates import FORMAT, AmbiguousDate, parse_date
 from knowledge.text import T, Verbatim
 
 
@@ -77,7 +77,17 @@ def parse_birth_date(text: str, now: datetime) -> str:
 
 
 def parse_start_date(text: str, now: datetime) -> str:
-    start = parse_date(text)
+    try:
+        start = parse_date(text)
+    except AmbiguousDate:
+        raise
+    except Invalid as bad:  # FORMAT's example is a date of birth: a start date's is ahead
+        if bad.message.msgid != FORMAT.msgid:
+            raise
+        ahead = Verbatim((now.date() + timedelta(days=30)).replace(day=1).isoformat())
+        raise Invalid(
+            T("Please type the start date as year-month-day, for example {example}.", example=ahead)
+        ) from None
     if not 0 <= (start - now.date()).days <= 2 * 366:
         raise Invalid(T("Please type a start date from today to two years ahead."))
     return start.isoformat()

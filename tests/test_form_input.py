@@ -146,6 +146,12 @@ def test_an_ambiguous_date_names_both_readings_and_offers_them() -> None:
         ("2027-02-29", "February 2027 has 28 days"),
         ("2020-01-01", "from today to two years ahead"),
         ("1/5/27", "the year with all four digits"),
+        # a month without its day: asked for it (it went to the deadline FAQ, or to a 1995 example)
+        ("January 2027", "Please add the day, for example 2027-01-01"),
+        ("январь 2027", "Please add the day, for example 2027-01-01"),
+        ("tháng 1/2027", "Please add the day, for example 2027-01-01"),
+        ("2027년 1월", "Please add the day, for example 2027-01-01"),
+        ("next month", "start date as year-month-day, for example 2026-12-01"),
     ],
 )
 def test_start_dates(text: str, outcome: str) -> None:
