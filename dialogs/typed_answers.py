@@ -21,11 +21,14 @@ def without_bidi_controls(text: str) -> str:
 
 
 class Invalid(ValueError):
-    """A free-text answer that cannot be accepted; carries the message to show."""
+    """A free-text answer that cannot be accepted; carries the message to show. ``understood``: the
+    text was read as this step's answer, only incomplete or in the wrong unit ("January 2027" for a
+    date, "30 млн руб" for a salary), so it is not offered to the FAQ as a question."""
 
-    def __init__(self, message: Text) -> None:
+    def __init__(self, message: Text, *, understood: bool = False) -> None:
         super().__init__(message.msgid)
         self.message = message
+        self.understood = understood
 
 
 class Confirm(Exception):
@@ -208,7 +211,7 @@ def read_salary(text: str, monthly_minimum: int) -> Salary:
     if "-" in norm:  # a negative amount or a range: no single salary
         raise Invalid(_NOT_A_NUMBER)
     if _FOREIGN.search(norm):
-        raise Invalid(_OTHER_CURRENCY)
+        raise Invalid(_OTHER_CURRENCY, understood=True)
     monthly, norm = bool(_MONTHLY.search(norm)), _MONTHLY.sub(" ", norm)
     yearly, norm = bool(_YEARLY.search(norm)), _YEARLY.sub(" ", norm)
     amount = _amount(_DIGIT_WORD.sub(lambda m: _CJK_DIGITS[m.group(1)], norm))

@@ -170,7 +170,8 @@ def parse_date(text: str) -> date:
         month_and_year = (int(nums[1]), nums[0])  # 2027-01
     if month_and_year is not None and len(month_and_year[1]) == 4 and 1 <= month_and_year[0] <= 12:
         first_day = date(_year(month_and_year[1]), month_and_year[0], 1)  # "January 2027", "2027년 1월": no day
-        raise Invalid(T("Please add the day, for example {example}.", example=Verbatim(first_day.isoformat())))
+        example = Verbatim(first_day.isoformat())
+        raise Invalid(T("Please add the day, for example {example}.", example=example), understood=True)
     if parts.month is not None:  # "3 April 1994", "April 3, 1994", "1994年4月3日", "3 апреля 1994"
         if len(nums) != 2:
             raise Invalid(FORMAT)

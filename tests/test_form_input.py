@@ -19,7 +19,7 @@ from emulator import BotAPIEmulator
 from knowledge.loader import load
 from knowledge.profile import Profile
 from tests.conftest import BotRunner
-from tests.e2e import answer, button_for, consented, find_button, keyboard_message, press
+from tests.e2e import FORM, answer, button_for, consented, find_button, keyboard_message, press
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SEOUL)
 EN = translator("en")
@@ -432,3 +432,16 @@ def test_a_date_as_the_bot_shows_it_is_read_back_in_every_language() -> None:
         for day in (date(1994, 4, 3), date(2027, 1, 4), date(1990, 12, 25)):
             shown = translator(locale).render(T("{d}", d=day), html_mode=False)
             assert parse_date(shown) == day, (locale, shown)
+
+
+async def test_a_month_typed_for_the_start_date_is_asked_its_day_not_answered_as_a_question(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    """"январь 2027" and "tháng 1/2027" at the start date went to the deadline FAQ ("Deadline and
+    places"): understood as the step's answer, only without its day, they are asked for it."""
+    for n, (locale, typed) in enumerate((("ru", "январь 2027"), ("vi", "tháng 1/2027"), ("en", "January 2027"))):
+        user = emulator.user(6100 + n, language_code=locale)
+        await consented(user)
+        await answer(user, *FORM[:-1])
+        shown = await user.say(typed)
+        assert "💬" not in shown[-1].plain and "2027-01-01" in shown[-1].plain, shown[-1].plain

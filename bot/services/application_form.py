@@ -258,7 +258,7 @@ class FormFields:
         try:
             form = af.answer_text(form, p, text, self.clock.now())
         except Invalid as bad:
-            return Reply([self._screen(form, p, bad)], bad.message, unread=text)
+            return Reply([self._screen(form, p, bad)], bad.message, unread=None if bad.understood else text)
         await self._save(app, form)
         return Reply([self._screen(form, p)])
 

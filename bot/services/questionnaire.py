@@ -149,7 +149,7 @@ class QuestionnaireService:
             named = self._option_named(screen, text)
             conv = q.answer_option(conv, screen.question or "", named, now) if named else q.answer_text(conv, text, now)
         except Invalid as bad:
-            return Reply([screen], bad.message, unread=text)
+            return Reply([screen], bad.message, unread=None if bad.understood else text)
         await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
 
