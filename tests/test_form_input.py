@@ -437,7 +437,7 @@ def test_a_date_as_the_bot_shows_it_is_read_back_in_every_language() -> None:
 async def test_a_month_typed_for_the_start_date_is_asked_its_day_not_answered_as_a_question(
     bot: BotRunner, emulator: BotAPIEmulator
 ) -> None:
-    """"январь 2027" and "tháng 1/2027" at the start date went to the deadline FAQ ("Deadline and
+    """ "январь 2027" and "tháng 1/2027" at the start date went to the deadline FAQ ("Deadline and
     places"): understood as the step's answer, only without its day, they are asked for it."""
     for n, (locale, typed) in enumerate((("ru", "январь 2027"), ("vi", "tháng 1/2027"), ("en", "January 2027"))):
         user = emulator.user(6100 + n, language_code=locale)
