@@ -52,6 +52,8 @@ def pending_prompt(key: str, pending: dict[str, Any]) -> Text:
     """The question a typed answer waits on: a monthly salary read as yearly, a likely country."""
     if key == "nationality":
         return T("Did you mean {country}?", country=Country(str(pending["value"])))
+    if pending.get("monthly") is None:  # "3200" read as 3,200만
+        return T("Did you mean {yearly} a year?", yearly=Money(int(pending["value"])))
     return T(
         "{monthly} a month is {yearly} a year. Is that right?",
         monthly=Money(int(pending["monthly"])),

@@ -201,6 +201,7 @@ class Salary:
 
     yearly: int
     monthly: int | None = None
+    in_man: bool = False  # "3200", "연봉 3천": read as that many 만 (10,000 won), to be confirmed
 
 
 def read_salary(text: str, monthly_minimum: int) -> Salary:
@@ -215,6 +216,8 @@ def read_salary(text: str, monthly_minimum: int) -> Salary:
     monthly, norm = bool(_MONTHLY.search(norm)), _MONTHLY.sub(" ", norm)
     yearly, norm = bool(_YEARLY.search(norm)), _YEARLY.sub(" ", norm)
     amount = _amount(_DIGIT_WORD.sub(lambda m: _CJK_DIGITS[m.group(1)], norm))
+    if not monthly and 1_000 <= amount < 10_000:  # Korean habit: salaries are said in 만 ("3200", "3천")
+        return Salary(amount * 10_000, in_man=True)
     if not yearly and (monthly or monthly_minimum <= amount < YEARLY_MIN):
         if amount * 12 > YEARLY_MAX:
             raise Invalid(_TOO_LARGE)
@@ -231,7 +234,7 @@ def read_salary(text: str, monthly_minimum: int) -> Salary:
 def parse_salary(text: str) -> int:
     """Yearly salary in won; a monthly amount raises Confirm with the yearly one to confirm."""
     salary = read_salary(text, min(m.monthly_krw for m in load().minimum_wages))
-    if salary.monthly is not None:
+    if salary.monthly is not None or salary.in_man:
         raise Confirm(salary.yearly, monthly=salary.monthly)
     return salary.yearly
 

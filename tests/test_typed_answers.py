@@ -13,7 +13,8 @@ from datetime import datetime
 import pytest
 
 from bot.clock import SEOUL
-from dialogs import countries, flow, questions
+from bot.i18n import translator
+from dialogs import countries, flow, question_screens, questions
 from dialogs import questionnaire as q
 from dialogs import typed_answers as ta
 from dialogs.question_screens import question_screen
@@ -132,6 +133,17 @@ def test_monthly_salary_is_confirmed_as_twelve_months(text: str, monthly: int) -
 NUMBER, SMALL, LARGE = ta._NOT_A_NUMBER.msgid, ta._TOO_SMALL.msgid, ta._TOO_LARGE.msgid
 
 
+@pytest.mark.parametrize(("text", "yearly"), [("3200", 32_000_000), ("3,200", 32_000_000), ("연봉 3천", 30_000_000)])
+def test_a_salary_said_in_man_is_asked_never_taken(text: str, yearly: int) -> None:
+    """Koreans say salaries in 만 (10,000 won): "3200" is 3,200만 to them, and was refused as too small.
+    Asked ("Did you mean ₩32,000,000 a year?"), never stored without the person's Yes."""
+    with pytest.raises(ta.Confirm) as unsure:
+        ta.parse_salary(text)
+    assert unsure.value.value == yearly and unsure.value.monthly is None
+    prompt = translator("en").render(question_screens.pending_prompt("salary_krw", {"value": yearly, "monthly": None}))
+    assert prompt == f"Did you mean ₩{yearly:,} a year?"
+
+
 @pytest.mark.parametrize(
     "text", ["28,000,000 vnd", "30 million dong", "30 ล้านบาท", "30 млн руб", "₱30,000,000", "$30000", "30 сая төгрөг"]
 )
@@ -156,7 +168,6 @@ def test_a_salary_in_another_currency_is_refused_not_taken_as_won(text: str) -> 
         ("million", NUMBER),
         ("35", SMALL),  # no guessing a unit: 35 million? 3,500만?
         ("3.5", SMALL),  # a decimal, not 3,500,000 nor 3.5억
-        ("3,200", SMALL),  # thousands (3,200), not 3.2; either way no salary
         ("35.000", SMALL),
         ("2,000,000", SMALL),  # below the monthly minimum wage: no salary, not a monthly one
         ("280만/년", SMALL),  # said yearly: not read as monthly
