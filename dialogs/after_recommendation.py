@@ -101,6 +101,15 @@ PROCESSING_TIME = Point(
     ),
     Cite("P1", S),
 )
+# A change of status in Korea: no figure at all, not even the agents' (theirs is for the confirmation).
+CHANGE_PROCESSING_TIME = Point(
+    T("How long immigration takes for a change of status: there is no official figure. Ask 1345."),
+    Cite("M5; M3", INF),
+)
+
+
+def processing_time(in_korea: bool, stay_status: str | None) -> Point:
+    return PROCESSING_TIME if route(in_korea, stay_status) == CCVI else CHANGE_PROCESSING_TIME
 
 
 def _change_steps() -> list[Point]:
@@ -226,7 +235,7 @@ def documents_messages(in_korea: bool, stay_status: str | None, occupation: str 
 
 def unknowns_message(in_korea: bool, stay_status: str | None) -> Message:
     """What is not known, and who to ask; then how to report the application."""
-    points = [PROCESSING_TIME, _letter_validity()]
+    points = [processing_time(in_korea, stay_status), _letter_validity()]
     if route(in_korea, stay_status) == CCVI:
         points.append(CCVI_RESULT)
     points.append(CONTACT_1345)
@@ -262,7 +271,7 @@ def recommended_next(in_korea: bool, stay_status: str | None) -> Message:
 def visa_applied_next(in_korea: bool, stay_status: str | None) -> Message:
     lines: list[Message] = [
         T("Next: wait for the immigration office's decision, then tell me with /status when the visa is issued."),
-        point(PROCESSING_TIME),
+        point(processing_time(in_korea, stay_status)),
     ]
     if route(in_korea, stay_status) == CCVI:
         lines.append(point(CCVI_RESULT))
@@ -347,13 +356,13 @@ def employer_recommended(in_korea: bool, stay_status: str | None) -> Message:
     )
 
 
-def employer_visa_applied() -> Message:
+def employer_visa_applied(in_korea: bool, stay_status: str | None) -> Message:
     return Lines(
         (
             T(
                 "The application is with immigration, which decides. Keep your company's documents at hand in case it asks."
             ),
-            point(PROCESSING_TIME),
+            point(processing_time(in_korea, stay_status)),
         )
     )
 

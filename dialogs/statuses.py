@@ -300,7 +300,7 @@ def employer_notification(
     milestones say what they mean for the employer (``in_korea``/``stay_status``: the route)."""
     meaning: Message | None = {
         RECOMMENDED: lambda: ar.employer_recommended(in_korea, stay_status),
-        VISA_APPLIED: ar.employer_visa_applied,
+        VISA_APPLIED: lambda: ar.employer_visa_applied(in_korea, stay_status),
         VISA_ISSUED: lambda: ar.employer_visa_issued(in_korea, stay_status),
     }.get(status, lambda: None)()
     head = T(

@@ -374,3 +374,21 @@ async def test_staff_recommend_and_the_person_in_korea_gets_the_change_of_status
     assert "031-120" in got[5] and "1345" in got[5]
     shown = await emulator.user(922).say("/status")
     assert "체류자격 변경허가" in shown[0].plain
+
+
+def test_the_processing_time_said_is_the_route_s() -> None:
+    """In Korea (a change of status) the agents' "2 weeks to 1 month for a visa issuance confirmation"
+    was said too, to the applicant and their employer: that figure is the other route's."""
+    en = translator("en")
+    for in_korea, stay, route_words, other in (
+        (True, "D-10", "for a change of status", "visa issuance confirmation"),
+        (False, None, "for a visa issuance confirmation", "change of status"),
+    ):
+        for said in (
+            ar.unknowns_message(in_korea, stay),
+            ar.visa_applied_next(in_korea, stay),
+            ar.employer_visa_applied(in_korea, stay),
+        ):
+            text = en.render(said, html_mode=False)
+            times = [line for line in text.splitlines() if "How long immigration takes" in line]
+            assert times and all(route_words in t and other not in t for t in times), (in_korea, times)
