@@ -95,6 +95,13 @@ CCVI_RESULT = Point(
     T("The result of a visa issuance confirmation: 1345 (from abroad +82-1345), menu 2."), Cite("C1345", S)
 )
 
+CONSULATE = Point(
+    T(
+        "With the confirmation you apply for the E-7 visa at a Korean consulate. The fee for the confirmation is not stated in the manuals; the visa fee depends on your country: ask the consulate."
+    ),
+    Cite("V1; M3 pp.16–19", INF),
+)
+
 PROCESSING_TIME = Point(
     T(
         "How long immigration takes: there is no official figure. Agents quote 2 weeks to 1 month for a visa issuance confirmation."
@@ -165,12 +172,7 @@ def _ccvi_steps(in_korea: bool, stay_status: str | None) -> list[Point]:
             ),
             Cite("M3 p.178", OFF),
         ),
-        Point(
-            T(
-                "With the confirmation you apply for the E-7 visa at a Korean consulate. The fee for the confirmation is not stated in the manuals; the visa fee depends on your country: ask the consulate."
-            ),
-            Cite("V1; M3 pp.16–19", INF),
-        ),
+        CONSULATE,
     ]
     return points
 
@@ -273,8 +275,8 @@ def visa_applied_next(in_korea: bool, stay_status: str | None) -> Message:
         T("Next: wait for the immigration office's decision, then tell me with /status when the visa is issued."),
         point(processing_time(in_korea, stay_status)),
     ]
-    if route(in_korea, stay_status) == CCVI:
-        lines.append(point(CCVI_RESULT))
+    if route(in_korea, stay_status) == CCVI:  # the confirmation is not yet the visa: the consulate comes next
+        lines += [point(CCVI_RESULT), point(CONSULATE)]
     return Lines(tuple(lines))
 
 

@@ -392,3 +392,11 @@ def test_the_processing_time_said_is_the_route_s() -> None:
             text = en.render(said, html_mode=False)
             times = [line for line in text.splitlines() if "How long immigration takes" in line]
             assert times and all(route_words in t and other not in t for t in times), (in_korea, times)
+
+
+def test_from_abroad_the_consulate_step_is_said_while_the_confirmation_is_awaited() -> None:
+    """Abroad, what the employer applies for is the confirmation; the visa itself is then applied
+    for at a consulate (it went unsaid after "I have applied", before "My visa has been issued")."""
+    en = translator("en")
+    assert "at a Korean consulate" in en.render(ar.visa_applied_next(False, None), html_mode=False)
+    assert "consulate" not in en.render(ar.visa_applied_next(True, "D-10"), html_mode=False)
