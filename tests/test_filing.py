@@ -70,8 +70,9 @@ async def test_report_filed_on_gg24_with_the_receipt(
     assert answered is not None and "earlier message" in str(answered.get("text"))
     typed = texts(await user.say("2026-7654321"))  # typed text is no receipt any more
     assert "Saved: receipt" not in typed
-    pack = texts(await user.say("/gg24"))
-    assert "Your filing pack for gg24" in pack
+    pack = texts(await user.say("/gg24"))  # filed: a record of what it was sent with, no steps to follow
+    assert "needs no more filing" in pack and "The fields" in pack
+    assert "Your filing pack for gg24" not in pack and "After filing, tell me" not in pack
 
 
 async def test_filing_reminders_before_the_close_until_reported(

@@ -50,8 +50,13 @@ class FilingService:
                 ),
             )
         screens = pack_screens(await self.form.pack_for(app))
-        if app.gg24_receipt or app.status not in st.FILABLE:
-            return Reply(screens)  # filed, or decided: the pack is for reference
+        if app.gg24_receipt or app.status not in st.FILABLE:  # filed, or decided: a record, not steps to follow
+            record = T(
+                "Application <b>{ref}</b> ({status}) needs no more filing. What it was sent with, for your records:",
+                ref=Verbatim(app.reference or ""),
+                status=st.LABELS[app.status],
+            )
+            return Reply(screens[1:], record)
         if is_closed(now):
             return Reply(screens, st.not_filed_yet(window_closed=True))
         return Reply(with_days_left(screens, now))
