@@ -161,7 +161,8 @@ def filter_screen(kind: str, languages: Sequence[str]) -> Screen:
     if kind == "status":
         actions = [
             action_of("setf", st.LABELS[s], arg=f"status={s}")
-            for s in (*OPEN_STATUSES, st.RECOMMENDED, st.NOT_RECOMMENDED)
+            # every status past the draft: a recommended applicant who reported the visa steps stays findable
+            for s in (*OPEN_STATUSES, st.RECOMMENDED, st.NOT_RECOMMENDED, st.VISA_APPLIED, st.VISA_ISSUED)
         ]
     elif kind == "occupation":
         actions = [action_of("setf", T(o.name), arg=f"occupation={o.id}") for o in load().occupations]

@@ -516,3 +516,13 @@ def test_the_audit_log_names_the_cli_and_an_erased_person_apart() -> None:
     screen = audit_screen([(at, 0, "application.status", "erased", ""), (at, -1, "ticket.open", "erased", "")])
     shown = translator("en").render(screen.body[0])
     assert "the CLI · application.status" in shown and "a person who deleted their data · ticket.open" in shown
+
+
+def test_the_status_filter_offers_every_status_past_the_draft() -> None:
+    """A recommended applicant who reported "visa applied" was in no filter: the recommended one
+    showed none and there was no visa option, so staff could not find them."""
+    from dialogs import staff as ui
+    from dialogs import statuses as st
+
+    offered = {a.name.rsplit("status=", 1)[1] for a in ui.filter_screen("status", []).actions if "status=" in a.name}
+    assert offered == set(st.STATUSES) - {st.DRAFT}
