@@ -78,6 +78,8 @@ def confirm_screen(
                     "⚠️ The applicant has not reported filing on gg24 (no receipt number): check that their application is on gg24."
                 )
             )
+    if not st.TRANSITIONS[status].get(st.RECOMMENDED) and not st.TRANSITIONS[status].get(st.NOT_RECOMMENDED):
+        lines.append(S("⚠️ This decision is final: the status table allows no other decision after it."))
     lines.append(S("The applicant is told in their language."))
     return Screen(
         "staff:confirm",

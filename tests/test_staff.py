@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, AuditEntry
 from bot.db.models import Counter as CounterRow
+from bot.i18n import translator
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.staff_desk import StaffDesk
 from emulator import BotAPIEmulator
@@ -526,3 +527,19 @@ def test_the_status_filter_offers_every_status_past_the_draft() -> None:
 
     offered = {a.name.rsplit("status=", 1)[1] for a in ui.filter_screen("status", []).actions if "status=" in a.name}
     assert offered == set(st.STATUSES) - {st.DRAFT}
+
+
+def test_a_final_decision_says_so_before_its_confirm() -> None:
+    """Recommended and not recommended cannot be changed afterwards (the status table has no move
+    back): the confirmation says so; a request for more information does not."""
+    from dialogs import statuses as st
+    from dialogs.staff_decisions import confirm_screen
+
+    en = translator("en")
+
+    def said(status: str) -> str:
+        screen = confirm_screen(1, "GG-2026-000001", status, None, None, 3, 630, "t")
+        return "".join(en.render(m, html_mode=False) for m in screen.body)
+
+    assert all("This decision is final" in said(s) for s in (st.RECOMMENDED, st.NOT_RECOMMENDED))
+    assert "This decision is final" not in said(st.INFO_REQUESTED)
