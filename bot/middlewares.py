@@ -63,7 +63,7 @@ class ContextMiddleware(BaseMiddleware):
             data["filing"] = FilingService(session, self.clock, form)
             data["status"] = StatusDesk(session, self.clock, form)
             data["faq"] = FaqService(session, self.clock, self.tickets)
-            data["data_rights"] = DataRightsService(session, self.vault, self.store, self.eraser, self.clock)
+            data["data_rights"] = DataRightsService(session, self.clock, self.vault, self.store, self.eraser)
             data["vault"] = self.vault
             data["store"] = self.store
             data["staff"] = StaffService(session, self.clock, self.admin_ids)

@@ -15,6 +15,10 @@ from dialogs.screens import Action, Screen, action_of
 from dialogs.uploads import document_name
 from knowledge.text import Joined, Lines, Message, Name, T, Text, Verbatim
 
+STOPPED_SHARING = T(
+    "🏢 A candidate stopped sharing their application with your company, so they no longer appear in /employer."
+)
+
 
 def verified_text(verified: bool) -> Text:
     return T("✔ verified by Gyeonggi Province") if verified else T("not yet verified by the province")

@@ -136,6 +136,10 @@ async def test_company_colleagues_candidate_consent_notifications_and_revocation
     await candidate.say("/share")
     await press(candidate, data="sh1:company:")
     await press(candidate, data="sh1:revoke:")
+    # Both members are told, without the candidate's name (the list just lost them).
+    stopped = await wait_for_text(colleague, "stopped sharing their application")
+    assert "NGUYEN" not in stopped.plain and "GG-2026" not in stopped.plain
+    await wait_for_text(hr, "공유를 중단")  # in Korean, HR's language
     stale = await forge(colleague, EmpCB(act="cand", id=1).pack(), home[0])
     assert "no longer available" in stale[0].plain and "GG-2026" not in "".join(m.plain for m in stale)
     count = len(colleague.documents)
@@ -546,7 +550,7 @@ async def test_a_member_erasing_their_data_while_the_other_leaves_leaves_no_empt
 
             async def erase(b: int = b) -> None:  # not the one who registered it
                 async with makers[0]() as session:
-                    await DataRightsService(session, vault).erase(b)
+                    await DataRightsService(session, clock, vault).erase(b)
 
             await asyncio.gather(erase(), _leaving(makers[1], vault, clock, a, a))
             monkeypatch.undo()

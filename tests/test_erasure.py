@@ -180,6 +180,8 @@ async def test_delete_leaves_no_trace_of_the_person(
         if traces_in(value, needles, {PERSON, APP_ID})
     ]
     assert found == [], found
+    # The employer that followed them is told a candidate stopped sharing, naming nobody.
+    assert "stopped sharing" in (await wait_for_text(hr, "stopped sharing")).plain
     assert not any(c["brn"] == OTHER_BRN.replace("-", "") for c in after["companies"])
     # What is kept: others' rows, the anonymous counts, the decision's audit entry without the person.
     assert any(u["id"] == BYSTANDER for u in after["users"]) and any(u["id"] == EMPLOYER for u in after["users"])

@@ -13,11 +13,12 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, ERASE, SUBMIT, Confirmations
 from bot.db.repositories.documents import DocumentRepo
-from bot.db.repositories.employers import EmployerRepo
+from bot.db.repositories.employers import EmployerRepo, LinkRepo
 from bot.db.repositories.person_data import PersonDataRepo
 from bot.db.repositories.questions import QuestionRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
+from bot.services.employers import tell_unlinked
 from bot.services.replies import MadeFile, Reply
 from bot.services.uploads import FileStore
 from dialogs import data_rights as ui
@@ -38,10 +39,10 @@ class DataRightsService:
     def __init__(
         self,
         session: AsyncSession,
+        clock: Clock,
         vault: Vault,
         store: FileStore | None = None,
         eraser: KeyEraser | None = None,
-        clock: Clock | None = None,
     ) -> None:
         self.session = session
         self.clock = clock
@@ -49,6 +50,7 @@ class DataRightsService:
         self.store = store
         self.eraser = eraser
         self.repo = PersonDataRepo(session)
+        self.links = LinkRepo(session)
         self.documents = DocumentRepo(session)
         self.tickets = TicketRepo(session)
 
@@ -58,7 +60,6 @@ class DataRightsService:
         return Reply(made=[MadeFile(ui.EXPORT_NAME, payload, ui.EXPORT_CAPTION)])
 
     def _confirmations(self) -> Confirmations:
-        assert self.clock is not None, "the /delete question needs the clock (its token's age)"
         return Confirmations(self.session, self.clock)
 
     async def ask_erase(self, user_id: int) -> Reply:
@@ -194,6 +195,7 @@ class DataRightsService:
         # Messages to them, and to anyone (linked employers) that name their reference or name.
         await self.repo.delete_messages(user_id, [*references, *(n for n in names if len(n) >= 5)])
         ticket_ids = await self.tickets.delete_of_user(user_id)  # their questions to staff and threads
+        await tell_unlinked(self.session, self.clock, await self.links.active_of(user_id))
         await self._deidentify_audit(user_id, [*references, *(f"ticket:{i}" for i in ticket_ids)], app_ids)
         await self._forget_in_staff_screens(app_ids, ticket_ids)
         # Their own rows, the invite codes made for them included: an employer redeeming their old

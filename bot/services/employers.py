@@ -9,6 +9,7 @@ Wrong, used or expired codes all get the same answer, and wrong codes are rate-l
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -254,7 +255,11 @@ class EmployerService:
         found = await self.own_link(applicant_id, link_id)
         if found is None or found[0].state not in ("pending", "active"):
             return False
-        found[0].state, found[0].changed_at, found[0].shared_documents = "revoked", self.clock.now(), []
+        link = found[0]
+        await tell_unlinked(
+            self.session, self.clock, [(link.id, m.user_id) for m in await self.companies.members(link.company_id)]
+        )
+        link.state, link.changed_at, link.shared_documents = "revoked", self.clock.now(), []
         await self.session.commit()
         return True
 
@@ -356,6 +361,14 @@ class EmployerService:
             return []
         documents = await self.documents.of_kinds(app.id, link.shared_documents)
         return [stored_file(d, app.reference, up.document_name(d.kind)) for d in documents]
+
+
+async def tell_unlinked(session: AsyncSession, clock: Clock, links: Sequence[tuple[int, int]]) -> None:
+    """The members of companies a candidate stopped sharing with (revoked, or erased their data), each
+    (link id, member id) once: the candidate is gone from /employer, and they are told why. Nothing
+    in the message or its key names the candidate (an erasure leaves nothing of them)."""
+    for link_id, member_id in links:
+        await tell(session, member_id, ui.STOPPED_SHARING, dedup_key=f"unlinked:{link_id}:{member_id}", clock=clock)
 
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:

@@ -100,6 +100,15 @@ class LinkRepo(Repo):
         )
         return list(rows.scalars())
 
+    async def active_of(self, applicant_id: int) -> list[tuple[int, int]]:
+        """(link id, member user id) for every member of every company actively following the applicant."""
+        rows = await self.session.execute(
+            select(EmployerLink.id, EmployerMember.user_id)
+            .join(EmployerMember, EmployerMember.company_id == EmployerLink.company_id)
+            .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state == "active")
+        )
+        return [(link_id, member_id) for link_id, member_id in rows.all()]
+
     async def followers_of(self, applicant_id: int) -> list[tuple[int, str]]:
         """(member user id, language) of everyone whose company actively follows this applicant."""
         rows = await self.session.execute(
