@@ -42,12 +42,77 @@ class Confirm(Exception):
 
 
 # A number of years as people write it: "2", "1,5", "3 yil", "2 tahun", "3년", in months ("18 bulan"),
-# or both ("1 năm 6 tháng", "1년 6개월"). Words around it are allowed ("3 năm ạ", "hơn 3 năm", "3+
-# years", "3 tahun kerja", "3 yildan ko'p": at least that many), a question is not ("3 years enough?").
+# or both ("1 năm 6 tháng", "1년 6개월"). Only words that keep it at least that many go with it ("3 năm
+# ạ", "hơn 3 năm", "3+ years", "3 tahun kerja", "3 yildan ko'p"): "less than 1 year", "1년 미만",
+# "almost 3 years" are refused, as is a question ("3 years enough?").
 _YEAR_WORDS = "years|year|yrs|yr|y|yil|йил|tahun|thn|năm|nam|лет|года|год|г|жил|साल|वर्ष|ปี|ឆ្នាំ|taon|년|年"
 _MONTH_WORDS = "months|month|mos|mo|oy|ой|bulan|bln|tháng|thang|месяцев|месяца|месяц|мес|сар|महिना|เดือน|ខែ|buwan|개월|달|个月|個月|か月|ヶ月"
-_YEAR_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s*\+?\s*(?:({_YEAR_WORDS})|({_MONTH_WORDS}))?", re.IGNORECASE)
+
+
+def _longest_first(words: str) -> str:
+    """An alternation that tries "yil" before "y", so what follows a unit is its own word."""
+    return "|".join(sorted(words.split("|"), key=len, reverse=True))
+
+
+_YEAR_PART = re.compile(
+    rf"(\d+(?:[.,]\d+)?)\s*\+?\s*(?:({_longest_first(_YEAR_WORDS)})|({_longest_first(_MONTH_WORDS)}))?",
+    re.IGNORECASE,
+)
 _NOT_YEARS = T("Please type a number of years, for example 2 or 1.5.")
+_AT_LEAST_WORDS = frozenset(
+    [
+        "ạ",
+        "a",
+        "hơn",
+        "trên",
+        "over",
+        "more",
+        "than",
+        "at",
+        "least",
+        "kinh",
+        "nghiệm",
+        "làm",
+        "việc",
+        "experience",
+        "work",
+        "working",
+        "of",
+        "kerja",
+        "pengalaman",
+        "lebih",
+        "dari",
+        "dan",
+        "ko'p",
+        "koʻp",
+        "ko‘p",
+        "kop",
+        "кўп",
+        "дан",
+        "больше",
+        "более",
+        "свыше",
+        "опыт",
+        "опыта",
+        "работы",
+        "이상",
+        "넘게",
+        "경력",
+        "以上",
+        "多",
+        "工作",
+        "经验",
+        "經驗",
+        "karanasan",
+        "mahigit",
+        "higit",
+        "sa",
+        "na",
+        "po",
+        "tajriba",
+        "ish",
+    ]
+)
 
 
 def parse_years(text: str) -> float:
@@ -55,8 +120,10 @@ def parse_years(text: str) -> float:
     parts = list(_YEAR_PART.finditer(typed))
     if not parts or len(parts) > 2 or "?" in typed or "？" in typed or re.search(r"-\s*\d", typed):
         raise Invalid(_NOT_YEARS)
-    # Other words only beside a unit: "3 năm ạ" is years, "3 apples" is not
-    if re.search(r"[^\W\d_]", _YEAR_PART.sub(" ", typed)) and not any(m.group(2) or m.group(3) for m in parts):
+    # Other words only beside a unit, and only those that keep it "at least": "3 năm ạ" is years,
+    # "3 apples" and "less than 1 year" are not
+    words = re.findall(r"[^\W\d_](?:[^\W\d_]|['ʻ‘’])*", _YEAR_PART.sub(" ", typed))
+    if words and (not any(m.group(2) or m.group(3) for m in parts) or not set(words) <= _AT_LEAST_WORDS):
         raise Invalid(_NOT_YEARS)
     years = 0.0
     for n, m in enumerate(parts):

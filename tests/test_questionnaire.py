@@ -175,7 +175,13 @@ def test_years_parser(text: str, years: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["two", "-1", "51", "1.5.2", "<b>3</b>", "3 apples", "2 3", "yil", "3 years enough?", "6 months 1 year"]
+    "text",
+    [
+        *("two", "-1", "51", "1.5.2", "<b>3</b>", "3 apples", "2 3", "yil", "3 years enough?", "6 months 1 year"),
+        # less than, almost, ago: the number is not what they have
+        *("less than 1 year", "dưới 1 năm", "chưa đến 1 năm", "менее 1 года", "1년 미만", "almost 3 years"),
+        *("gần 2 năm", "2 years ago"),
+    ],
 )
 def test_years_parser_refuses(text: str) -> None:
     with pytest.raises(ta.Invalid):
