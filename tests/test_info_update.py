@@ -20,7 +20,17 @@ from bot.services.applications import ApplicationError, ApplicationService
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
-from tests.e2e import PDF, nav, sqlite_db, submitted_via_bot, texts, upload, wait_for_text, worker_sessions
+from tests.e2e import (
+    PDF,
+    nav,
+    sqlite_db,
+    submitted_via_bot,
+    texts,
+    upload,
+    wait_for_text,
+    worker_sessions,
+    write_sqlite,
+)
 from tests.staff_e2e import submitted_directly
 from tests.test_status import change, reference_of
 
@@ -40,6 +50,7 @@ async def test_more_information_is_answered_in_the_bot_and_goes_back_to_staff(
     assert "with /apply, then tap “📨 Send the update”" in told.plain
     db = sqlite_db(settings)
     (before,) = db.execute("select sha256 from documents where kind = 'employment_contract'").fetchone()
+    (sent_at,) = db.execute("select submitted_at from applications").fetchone()
 
     shown = await user.say("/apply")
     screen = shown[-1]
@@ -59,6 +70,8 @@ async def test_more_information_is_answered_in_the_bot_and_goes_back_to_staff(
     await user.tap(nav(user, "updsend"), message=sent_from)
     await wait_for_text(user, f"Your update to application {ref} has been sent to programme staff")
     assert db.execute("select status from applications").fetchone() == (st.SUBMITTED,)
+    # Sent on its first day still: judged as then, and in the queue where it was (not as new)
+    assert db.execute("select submitted_at from applications").fetchone() == (sent_at,)
     history = db.execute("select from_status, to_status, actor from status_changes order by id").fetchall()
     assert history[-1] == (st.INFO_REQUESTED, st.SUBMITTED, "applicant")
     again = await user.tap(nav(user, "updsend"), message=sent_from)  # the same Send again: once
@@ -85,6 +98,27 @@ async def test_a_request_after_the_close_can_still_be_answered(
     await user.tap(nav(user, "updsend"))
     await wait_for_text(user, f"Your update to application {ref} has been sent")
     assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
+
+
+async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """Its receipt was reported: after the update it is "filed on gg24" again, not "sent for
+    pre-check" with "programme staff pre-check your draft before you file"."""
+    user = emulator.user(1903)
+    await submitted_via_bot(user, emulator)
+    ref = await reference_of(settings, 1903)
+    await write_sqlite(settings, "update applications set status = 'filed_gg24', gg24_receipt = '2026-1234567'")
+    await change(settings, clock, ref, st.INFO_REQUESTED, reason="missing_document")
+    await wait_for_text(user, "needs more information")
+    await user.say("/apply")
+    await user.tap(nav(user, "updsend"))
+    told = await wait_for_text(user, f"Your update to application {ref} has been sent")
+    assert "pre-check your draft" not in told.plain
+    assert sqlite_db(settings).execute("select status, gg24_receipt from applications").fetchone() == (
+        st.FILED,
+        "2026-1234567",
+    )
 
 
 async def _send(maker: async_sessionmaker[AsyncSession], clock: FixedClock, app_id: int, user_id: int) -> str:

@@ -85,9 +85,12 @@ class ApplicationService:
 
     async def resend(self, app: Application) -> Change:
         """The answer to a request for more information, back to programme staff: their queue has it
-        as submitted again. Only InfoUpdate calls this, after its token (the table's SUBMISSION move)."""
+        as submitted again, or as filed on gg24 when its receipt was reported (it stays filed). Only
+        InfoUpdate calls this, after its token."""
         fresh = await self.locked(app.id, expected=st.INFO_REQUESTED)
-        return await self._move(fresh, st.SUBMITTED, by=st.SUBMISSION, actor="applicant")
+        if fresh.gg24_receipt:
+            return await self._move(fresh, st.FILED, by=st.APPLICANT, actor="applicant", resent=True)
+        return await self._move(fresh, st.SUBMITTED, by=st.SUBMISSION, actor="applicant", resent=True)
 
     async def locked(self, application_id: int, *, expected: str | None = None) -> Application:
         """The application re-read under its row lock (PostgreSQL FOR UPDATE; SQLite's BEGIN
@@ -191,7 +194,15 @@ class ApplicationService:
             raise ApplicationError(str(bad), "not_allowed") from bad
 
     async def _move(
-        self, app: Application, new: str, *, by: str, actor: str, note: str | None = None, reason: str | None = None
+        self,
+        app: Application,
+        new: str,
+        *,
+        by: str,
+        actor: str,
+        note: str | None = None,
+        reason: str | None = None,
+        resent: bool = False,
     ) -> Change:
         try:
             self._check(app, new, by)
@@ -200,7 +211,7 @@ class ApplicationService:
             raise
         now = self.clock.now()
         old, app.status, app.updated_at = app.status, new, now
-        if new == st.SUBMITTED:
+        if new == st.SUBMITTED and old == st.DRAFT:  # sent once: an update keeps its day (judged_at) and place
             app.submitted_at = now
         if new in (st.SUBMITTED, st.RECOMMENDED):
             await count_once(self.session, app.user_id, new, app.occupation)
@@ -209,7 +220,7 @@ class ApplicationService:
         )
         self.session.add(change)
         await self.session.flush()
-        await self._notify(app, note, reason, change.id, resent=old == st.INFO_REQUESTED and new == st.SUBMITTED)
+        await self._notify(app, note, reason, change.id, resent=resent)
         await self.session.commit()
         assert app.reference is not None
         return Change(app.reference, old, new)
