@@ -88,6 +88,7 @@ async def test_a_request_after_the_close_can_still_be_answered(
     user = emulator.user(1902)
     await submitted_via_bot(user, emulator)
     ref = await reference_of(settings, 1902)
+    (sent_at,) = sqlite_db(settings).execute("select submitted_at from applications").fetchone()
     clock.set(datetime(2027, 1, 12, 10, 0, tzinfo=SEOUL))
     await change(settings, clock, ref, st.INFO_REQUESTED, reason="missing_document")
     await wait_for_text(user, "needs more information")
@@ -97,7 +98,11 @@ async def test_a_request_after_the_close_can_still_be_answered(
     await upload(user, emulator, PDF + b"degree", "degree.pdf", "application/pdf")
     await user.tap(nav(user, "updsend"))
     await wait_for_text(user, f"Your update to application {ref} has been sent")
-    assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
+    # Still sent in December: judged as on that day (before the close), in the queue where it was
+    assert sqlite_db(settings).execute("select status, submitted_at from applications").fetchone() == (
+        st.SUBMITTED,
+        sent_at,
+    )
 
 
 async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(
