@@ -10,7 +10,7 @@ from typing import Any
 from dialogs import form_input as fi
 from dialogs.results import MARK, cite_text
 from dialogs.screens import Screen, action_of
-from dialogs.typed_answers import Invalid, parse_salary
+from dialogs.typed_answers import Invalid, parse_yearly_salary
 from knowledge.employer import EmployerFacts, Obligation, employer_documents, obligations
 from knowledge.loader import load
 from knowledge.model import Document
@@ -73,7 +73,7 @@ REGISTRATION: tuple[FormField, ...] = (
 
 OBLIGATIONS: tuple[FormField, ...] = (
     FormField("occupation", T("<b>Which occupation are you hiring for?</b>"), options=_occupations),
-    FormField("salary", T("<b>Offered yearly salary</b> in won (e.g. 35,000,000 or 3500만):"), parse_salary),
+    FormField("salary", T("<b>Offered yearly salary</b> in won (e.g. 35,000,000 or 3500만):"), parse_yearly_salary),
     FormField(
         "korean",
         T("<b>How many Korean employees</b> have been insured (employment insurance) with you for at least 3 months?"),

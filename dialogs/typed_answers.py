@@ -306,6 +306,15 @@ def parse_salary(text: str) -> int:
     return salary.yearly
 
 
+def parse_yearly_salary(text: str) -> int:
+    """A yearly salary where no Yes/No can follow (the employer's obligations form): what would be
+    asked in the questionnaire (a monthly amount, "3200" in 만) is refused with what to type."""
+    salary = read_salary(text, min(m.monthly_krw for m in load().minimum_wages))
+    if salary.monthly is not None or salary.in_man:
+        raise Invalid(_TOO_SMALL)
+    return salary.yearly
+
+
 def parse_country(text: str) -> str:
     """A nationality: a country's name in any script or its code; a typo raises Confirm with the
     one clearly closest country ("Did you mean Bangladesh?"), never stored without the person's Yes."""

@@ -335,6 +335,11 @@ async def test_the_obligations_check_in_the_chat(bot: BotRunner, emulator: BotAP
     await register(hr, "Daon Care", BRN)
     await emp(hr, "📋")
     await emp(hr, "Care worker")
+    # What the questionnaire would ask Yes/No about cannot be asked here: refused with what to type
+    # (it was the apology: the form caught only refusals).
+    for unsure in ("3200", "월 280만"):
+        refused = await hr.say(unsure)
+        assert "Please type the yearly salary in won" in refused[0].plain and "Sorry" not in texts(refused)
     await hr.say("3000만")
     await hr.say("10")
     await hr.say("3")
