@@ -195,8 +195,11 @@ def find_place(text: str) -> Place | None:
         if found and len(found) == len(places) and all(_same(p, found[0]) for p in found):
             return found[0]
         # An address ("경기도 화성시 동탄대로 123", "107 Gwanggyo-ro, Yeongtong-gu, Suwon-si"): the places it
-        # names exactly, its street and number aside, when they agree.
-        exact = [p for w in words if w not in _fillers() and (p := _lookup(w)) is not None]
-        if exact and all(_same(p, exact[0]) for p in exact):
+        # names exactly, its street and number aside, when they agree. A district (구) we do not know
+        # is another city's: "광주 북구 …" is Gwangju Metropolitan City, whose 구 Gyeonggi's 광주 has not.
+        rest = [w for w in words if w not in _fillers()]
+        exact = [p for w in rest if (p := _lookup(w)) is not None]
+        unknown_district = any(w.endswith(("구", "gu", "区", "區")) and _lookup(w) is None for w in rest)
+        if exact and not unknown_district and all(_same(p, exact[0]) for p in exact):
             return exact[0]
     return _fuzzy(_bare(key))
