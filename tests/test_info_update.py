@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import NavCB
 from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
-from bot.db.models import StatusChange
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.models import Application, StatusChange, UploadedDocument
 from bot.services.applications import ApplicationError, ApplicationService
+from bot.telegram import AiogramTelegram
 from dialogs import statuses as st
 from emulator import BotAPIEmulator
 from tests.conftest import BotRunner
@@ -175,3 +177,45 @@ async def test_the_update_racing_a_decision_one_move_wins(
                     )
                 )
                 assert len(list(moves)) == 1  # one move out of the request, never two
+
+
+async def test_a_file_that_arrives_after_the_decision_is_not_stored(
+    db_bot: BotRunner,
+    db_settings: Settings,
+    emulator: BotAPIEmulator,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Staff decide while the person's file is downloading (a Telegram request: no lock is held
+    across it). The file is checked against the application under its lock once it is here: nothing
+    is stored, and the person is told the request is over (it said "Saved" over a decided one)."""
+    settings = db_settings
+    user = emulator.user(1904)
+    await submitted_via_bot(user, emulator)
+    ref = await reference_of(settings, 1904)
+    await change(settings, clock, ref, st.INFO_REQUESTED, reason="contract")
+    await wait_for_text(user, "needs more information")
+    screen = (await user.say("/apply"))[-1]
+    await user.tap(update_button("updoc", "employment_contract"), message=screen)
+    download = AiogramTelegram.download
+
+    async def decided_meanwhile(self: AiogramTelegram, file_id: str) -> bytes:
+        content = await download(self, file_id)
+        await change(settings, clock, ref, st.RECOMMENDED)
+        return content
+
+    monkeypatch.setattr(AiogramTelegram, "download", decided_meanwhile)
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        before = await session.scalar(
+            select(UploadedDocument.sha256).where(UploadedDocument.kind == "employment_contract")
+        )
+    replies = await upload(user, emulator, PDF + b"too late", "contract.pdf", "application/pdf")
+    async with make_sessionmaker(engine)() as session:
+        after = await session.scalar(
+            select(UploadedDocument.sha256).where(UploadedDocument.kind == "employment_contract")
+        )
+        status = await session.scalar(select(Application.status))
+    await engine.dispose()
+    assert "no longer waits for more information" in texts(replies) and "Saved" not in texts(replies)
+    assert (after, status) == (before, st.RECOMMENDED)

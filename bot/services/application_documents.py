@@ -9,7 +9,7 @@ from bot.db.repositories.applications import ApplicationRepo
 from bot.services import quota
 from bot.services.actions import ActionTable, Press
 from bot.services.application_form import FORM_ACTIONS
-from bot.services.applications import ApplicationService
+from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.info_update import InfoUpdate
 from bot.services.modes import Mode
 from bot.services.questionnaire import STALE
@@ -19,6 +19,7 @@ from bot.services.uploads import Refused
 from bot.summary_doc import build as build_summary
 from bot.summary_doc import made_file
 from dialogs import application_form as af
+from dialogs import statuses as st
 from dialogs import uploads as up
 from dialogs.deadline import days_left_line, quota_used_up
 from dialogs.filing import pack_screens, with_days_left
@@ -94,6 +95,7 @@ class FormService(InfoUpdate):
         self, telegram: Telegram, user_id: int, file_id: str, file_name: str, mime_type: str | None, size: int | None
     ) -> Reply:
         state = await self._current(user_id)
+        guard = None
         if state is not None:
             app, _, p = state
             docs = self._required(p)
@@ -105,6 +107,9 @@ class FormService(InfoUpdate):
 
             async def screen() -> Screen:
                 return await self._update_screen(app)
+
+            async def guard() -> object:  # decided while the file came: nothing is stored
+                return await ApplicationService(self.session, self.clock).locked(app.id, expected=st.INFO_REQUESTED)
         else:
             return await self.open(user_id)
         if app.awaiting_upload is None:
@@ -115,8 +120,10 @@ class FormService(InfoUpdate):
         kind = app.awaiting_upload
         try:
             await self.uploads.save(
-                telegram, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or ""
+                telegram, app, kind, file_id=file_id, file_name=file_name, mime_type=mime_type or "", guard=guard
             )
+        except ApplicationError:  # rolled back under the lock: the application was decided meanwhile
+            return await self._no_update(user_id)
         except Refused as bad:  # the bytes: damaged, another type in disguise, a picture too large
             return Reply([await screen()], up.content_refusal(bad.code))
         except (DownloadFailed, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced

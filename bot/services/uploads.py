@@ -10,6 +10,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -136,16 +137,28 @@ class UploadService:
         return await DocumentRepo(self.session).by_kind(app.id)
 
     async def save(
-        self, telegram: Telegram, app: Application, kind: str, *, file_id: str, file_name: str, mime_type: str
+        self,
+        telegram: Telegram,
+        app: Application,
+        kind: str,
+        *,
+        file_id: str,
+        file_name: str,
+        mime_type: str,
+        guard: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         """Downloads the file and stores it for ``kind``, replacing an earlier one. Raises Refused
-        when the bytes are not an accepted document, whatever the declared type says."""
+        when the bytes are not an accepted document, whatever the declared type says. ``guard``
+        re-checks the application under its row lock once the file is here (the download is a
+        Telegram request, so no lock is held across it) and raises to store nothing."""
         content = await telegram.download(file_id)
         if up.check_file(mime_type, len(content)) is not None:
             raise ValueError("file refused after download")
         verdict = await asyncio.to_thread(filecheck.check, content)  # pypdf/Pillow: CPU, off the loop
         if not isinstance(verdict, filecheck.Accepted):
             raise Refused(verdict.code)
+        if guard is not None:
+            await guard()
         sha = hashlib.sha256(content).hexdigest()
         path = await asyncio.to_thread(self.store.write, app.id, content)
         existing = (await self.uploaded(app)).get(kind)
