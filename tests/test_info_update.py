@@ -219,3 +219,7 @@ async def test_a_file_that_arrives_after_the_decision_is_not_stored(
     await engine.dispose()
     assert "no longer waits for more information" in texts(replies) and "Saved" not in texts(replies)
     assert (after, status) == (before, st.RECOMMENDED)
+    # Typed text is not stuck on the shut update: a question is answered, news of the visa pointed to /status.
+    asked = texts(await user.say("can I bring my family to Korea?"))
+    assert "Family: spouse and children" in asked
+    assert "/status" in texts(await user.say("my visa was issued"))

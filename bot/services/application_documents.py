@@ -83,7 +83,13 @@ class FormService(InfoUpdate):
             if (update := await self.update(user_id, notice)) is not None:
                 update.unread = text
                 return update
-            return await self._already(user_id) or await self._closed(user_id) or await self.open(user_id)
+            # Nothing awaits a file any more (the request was decided): typed text goes to the check
+            # and the FAQ again, not to "you already have an application" forever.
+            await self._set_mode(user_id, Mode.CHECK)
+            await self.session.commit()
+            reply = await self._already(user_id) or await self._closed(user_id) or await self.open(user_id)
+            reply.unread = text
+            return reply
         app, _, p = state
         screen = await self._documents_screen(app, p)
         if text is None:
