@@ -69,7 +69,7 @@ _ALIASES = {
 }
 # Written with its diacritics, not folded: "Mỹ" (Vietnamese for the United States) folds to "my",
 # Malaysia's code.
-_EXACT = {"mỹ": "US", "nước mỹ": "US", "người mỹ": "US"}
+_EXACT = {"mỹ": "US", "mĩ": "US", "nước mỹ": "US", "người mỹ": "US", "hoa kì": "US"}
 # Typed words that name a country in one language and a code in another: asked, never taken. "Nga"
 # is Russia in Vietnamese and Nigeria's code; "AS" is Amerika Serikat in Indonesian and American
 # Samoa's code; "Chinese" may be said in Taiwan or Hong Kong too.
@@ -142,7 +142,7 @@ def write_index() -> None:
 
 def find_country(text: str) -> str | None:
     """The ISO alpha-2 code for a typed country name or code, or None if nothing matches."""
-    exact = unicodedata.normalize("NFC", text).casefold().strip()
+    exact = " ".join(re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", text).casefold()).split())
     if exact in _EXACT:
         return _EXACT[exact]
     index = _index()

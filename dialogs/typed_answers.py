@@ -206,9 +206,9 @@ _OTHER_CURRENCY = T(
 # Another currency named with the amount ("28,000,000 vnd", "30 ล้านบาท", "₱30,000,000"): it was taken
 # as won without a word.
 _FOREIGN = re.compile(
-    r"(?<![^\W\d_])(?:vnd|đồng|dong|usd|dollars?|долл\w*|eur|euros?|rmb|yuan|cny|php|pesos?|idr|rp|rupiah|baht|thb|"
-    r"руб\w*|rub|so['ʻ’]?m|сўм|сум|uzs|mnt|tugrik|төгрөг\w*|npr|rupees?|riel|khr)(?![^\W\d_])"
-    r"|[$€₱₫₮฿₽៛]|บาท|रुपैयाँ|रुपियाँ|रू|人民币|美元|រៀល"
+    r"(?<![^\W\d_])(?:vnd|vnđ|đồng|dongs?|usd|dollars?|долл\w*|eur|euros?|rmb|yuan|cny|yen|jpy|php|pesos?|idr|rp|"
+    r"rupiah|baht|thb|руб\w*|rub|rubles?|roubles?|so['ʻ’]?m|сўм|сум|uzs|mnt|tugrik|төгрөг\w*|npr|rupees?|riel|khr)"
+    r"(?![^\W\d_])|(?<=\d)\s?đ(?![^\W\d_])|[$€₱₫₮฿₽៛¥円]|บาท|रुपैयाँ|रुपियाँ|रू|人民币|美元|日元|រៀល"
 )
 YEARLY_MIN = 10_000_000  # below this a figure is no yearly salary (the floors are 25-31 million)
 YEARLY_MAX = 2_000_000_000
@@ -276,7 +276,7 @@ def read_salary(text: str, monthly_minimum: int) -> Salary:
     a monthly amount ('월 280만', '2.8m per month', or a figure from the monthly minimum wage up to
     10 million) comes back with ``monthly`` set, for the person to confirm."""
     norm = unicodedata.normalize("NFKC", text).casefold().strip()
-    if "-" in norm:  # a negative amount or a range: no single salary
+    if re.search(r"[-~～–—]|사이|부터|到|至", norm):  # a negative amount or a range: no single salary
         raise Invalid(_NOT_A_NUMBER)
     if _FOREIGN.search(norm):
         raise Invalid(_OTHER_CURRENCY, understood=True)

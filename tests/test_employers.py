@@ -598,3 +598,25 @@ async def test_a_registrant_who_left_and_then_deleted_their_data_is_forgotten_by
     await hr.tap("Yes, delete everything", message=confirm[-1])
     row = sqlite_db(settings).execute("select created_by, contact_name from companies").fetchone()
     assert row == (0, "")  # it named them (741, "Kim Minji, HR") after their /delete
+
+
+async def test_each_stop_of_sharing_is_told_once(settings: Settings, clock: FixedClock) -> None:
+    """A link shared again and stopped again is told again (the key named only the link and the
+    member, so the second stop was never sent); the same stop, retried, once."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.db.models import OutboxMessage
+    from bot.services.employers import tell_unlinked
+
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        await tell_unlinked(session, clock, [(1, 42)])
+        await tell_unlinked(session, clock, [(1, 42)])  # the same stop, retried
+        clock.advance(timedelta(minutes=5))
+        await tell_unlinked(session, clock, [(1, 42)])  # shared again, stopped again
+        await session.commit()
+        told = list((await session.execute(select(OutboxMessage.chat_id))).scalars())
+    await engine.dispose()
+    assert told == [42, 42]

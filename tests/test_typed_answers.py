@@ -145,7 +145,11 @@ def test_a_salary_said_in_man_is_asked_never_taken(text: str, yearly: int) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["28,000,000 vnd", "30 million dong", "30 ล้านบาท", "30 млн руб", "₱30,000,000", "$30000", "30 сая төгрөг"]
+    "text",
+    [
+        *("28,000,000 vnd", "30 million dong", "30 ล้านบาท", "30 млн руб", "₱30,000,000", "$30000", "30 сая төгрөг"),
+        *("30 triệu vnđ", "30.000.000 VNĐ", "30.000.000đ", "30000000 rubles", "30 million yen", "3000万日元"),
+    ],
 )
 def test_a_salary_in_another_currency_is_refused_not_taken_as_won(text: str) -> None:
     with pytest.raises(ta.Invalid) as bad:
@@ -163,6 +167,8 @@ def test_a_salary_in_another_currency_is_refused_not_taken_as_won(text: str) -> 
         ("1e9", NUMBER),
         ("30 40", NUMBER),  # two numbers: which one?
         ("3,200만-3,500만", NUMBER),  # a range
+        ("3000만~3500만", NUMBER),  # a range (it was summed: 65 million)
+        ("삼천만원에서 사천만원 사이", NUMBER),
         ("32,0,000", NUMBER),  # groups that are neither thousands nor lakh
         ("35 million 3", NUMBER),
         ("million", NUMBER),
@@ -226,6 +232,8 @@ def test_salary_refused_with_its_message(text: str, msgid: str) -> None:
         ("America", "US"),
         ("Америка", "US"),
         ("Mỹ", "US"),
+        ("Mỹ.", "US"),  # with its full stop (it was Malaysia)
+        ("Hoa Kì", "US"),
         ("nước Nga", "RU"),
         ("Vietnamese", "VN"),
         ("người Việt Nam", "VN"),
@@ -454,3 +462,13 @@ async def test_typing_a_button_s_own_words_answers_with_that_button(
         typed = await typist.say(value[1:] if value.startswith("=") else label(typist, value))
         tapped = await answer(tapper, value)
         assert typed[-1].plain == tapped[-1].plain, (value, typed[-1].plain)
+
+
+def test_a_typed_label_keeps_the_vowel_signs_that_tell_words_apart() -> None:
+    """Thai ใช้ ("use") is not ใช่ (Yes), Khmer ទៅ ("go") not ទេ (No), Nepali है not हो: the comparison of
+    a typed text with a button's label dropped the vowel signs and took each for the button."""
+    from bot.services.questionnaire import _bare
+
+    for typed, label in (("ใช้", "ใช่"), ("ទៅ", "ទេ"), ("है", "हो"), ("छन्", "छैन")):
+        assert _bare(typed) != _bare(label), (typed, label)
+    assert _bare("✅ Có") == _bare("có") and _bare("Không!") == _bare("không")

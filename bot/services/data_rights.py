@@ -18,6 +18,7 @@ from bot.db.repositories.person_data import PersonDataRepo
 from bot.db.repositories.questions import QuestionRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
+from bot.services.actions import ActionTable
 from bot.services.employers import tell_unlinked
 from bot.services.replies import MadeFile, Reply
 from bot.services.uploads import FileStore
@@ -33,6 +34,10 @@ IMPERSONAL = frozenset({"status", "reason", "role"})
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# /delete's two answers (bot/callbacks.py EraseCB), each taking the person's id and the question's token.
+ERASE_ACTIONS: ActionTable[Reply | None] = ActionTable()
 
 
 class DataRightsService:
@@ -70,14 +75,21 @@ class DataRightsService:
         return Reply([question])
 
     async def answer(self, user_id: int, act: str, token: str) -> Reply | None:
-        """The question's answer: "erase" with a live token erases; "keep" (None: the caller shows
-        where the person was) disarms the Yes beside it."""
-        confirmations = self._confirmations()
-        if act != "erase":
-            await confirmations.withdraw(user_id, ERASE)
-            await self.session.commit()
-            return None
-        if not await confirmations.spend(user_id, ERASE, token):
+        """The question's answer (ERASE_ACTIONS); None: kept, the caller shows where the person was."""
+        if act not in ERASE_ACTIONS:  # forged, or of another version: nothing erased, nothing disarmed
+            return Reply([], ui.NO_LONGER_VALID)
+        return await ERASE_ACTIONS.run(self, act, user_id, token)
+
+    @ERASE_ACTIONS("keep")
+    async def _keep(self, user_id: int, token: str) -> None:
+        """Disarms the Yes beside it."""
+        await self._confirmations().withdraw(user_id, ERASE)
+        await self.session.commit()
+
+    @ERASE_ACTIONS("erase")
+    async def _erase(self, user_id: int, token: str) -> Reply:
+        """Only with the live token of the newest question, once."""
+        if not await self._confirmations().spend(user_id, ERASE, token):
             return Reply([], ui.NO_LONGER_VALID)
         await self.erase(user_id)
         return Reply([], ui.ERASED)

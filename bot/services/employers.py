@@ -368,7 +368,8 @@ async def tell_unlinked(session: AsyncSession, clock: Clock, links: Sequence[tup
     (link id, member id) once: the candidate is gone from /employer, and they are told why. Nothing
     in the message or its key names the candidate (an erasure leaves nothing of them)."""
     for link_id, member_id in links:
-        await tell(session, member_id, ui.STOPPED_SHARING, dedup_key=f"unlinked:{link_id}:{member_id}", clock=clock)
+        key = f"unlinked:{link_id}:{member_id}:{clock.now().isoformat()}"  # a link can be shared again, and stopped
+        await tell(session, member_id, ui.STOPPED_SHARING, dedup_key=key, clock=clock)
 
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:

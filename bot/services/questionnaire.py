@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import datetime
 
@@ -37,8 +38,9 @@ QUESTIONNAIRE_ACTIONS: ActionTable[Reply | q.Conversation] = ActionTable()
 
 
 def _bare(text: str) -> str:
-    """Text as a button label is compared: letters and digits only, folded (emoji and marks dropped)."""
-    return "".join(ch for ch in normalise(text) if ch.isalnum())
+    """Text as a button label is compared: letters, digits and the vowel signs of Thai, Khmer and
+    Devanagari (ใช่ is not ใช้), folded; emoji and punctuation dropped."""
+    return "".join(ch for ch in normalise(text) if ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc"))
 
 
 def _stale(conv: q.Conversation, now: datetime) -> Reply:
