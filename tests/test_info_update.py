@@ -20,7 +20,7 @@ from bot.db.models import Application, StatusChange, UploadedDocument
 from bot.services.applications import ApplicationError, ApplicationService
 from bot.telegram import AiogramTelegram
 from dialogs import statuses as st
-from emulator import BotAPIEmulator
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
 from tests.conftest import BotRunner
 from tests.e2e import (
     PDF,
@@ -41,14 +41,24 @@ def update_button(act: str, kind: str = "") -> str:
     return NavCB(act=act, at="upd_docs", arg=kind).pack()
 
 
+async def sent(emulator: BotAPIEmulator, settings: Settings, user_id: int) -> tuple[FakeUser, str]:
+    """A person whose application was sent through the bot, and its reference."""
+    user = emulator.user(user_id)
+    await submitted_via_bot(user, emulator)
+    return user, await reference_of(settings, user_id)
+
+
+async def info_requested(user: FakeUser, settings: Settings, clock: FixedClock, ref: str, **kw: str) -> FakeMessage:
+    """Staff ask for more information; the notice, once it reached the person."""
+    await change(settings, clock, ref, st.INFO_REQUESTED, **kw)
+    return await wait_for_text(user, "needs more information")
+
+
 async def test_more_information_is_answered_in_the_bot_and_goes_back_to_staff(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
-    user = emulator.user(1901)
-    await submitted_via_bot(user, emulator)
-    ref = await reference_of(settings, 1901)
-    await change(settings, clock, ref, st.INFO_REQUESTED, reason="contract", note="Please add page 2")
-    told = await wait_for_text(user, "needs more information")
+    user, ref = await sent(emulator, settings, 1901)
+    told = await info_requested(user, settings, clock, ref, reason="contract", note="Please add page 2")
     assert "with /apply, then tap “📨 Send the update”" in told.plain
     db = sqlite_db(settings)
     (before,) = db.execute("select sha256 from documents where kind = 'employment_contract'").fetchone()
@@ -87,13 +97,10 @@ async def test_a_request_after_the_close_can_still_be_answered(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
     """Staff go on deciding after the close, so their request must stay answerable."""
-    user = emulator.user(1902)
-    await submitted_via_bot(user, emulator)
-    ref = await reference_of(settings, 1902)
+    user, ref = await sent(emulator, settings, 1902)
     (sent_at,) = sqlite_db(settings).execute("select submitted_at from applications").fetchone()
     clock.set(datetime(2027, 1, 12, 10, 0, tzinfo=SEOUL))
-    await change(settings, clock, ref, st.INFO_REQUESTED, reason="missing_document")
-    await wait_for_text(user, "needs more information")
+    await info_requested(user, settings, clock, ref, reason="missing_document")
     screen = (await user.say("/apply"))[-1]
     assert "more information requested" in screen.plain and "A document is missing." in screen.plain
     await user.tap(update_button("updoc", "degree_certificate"), message=screen)
@@ -112,12 +119,9 @@ async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(
 ) -> None:
     """Its receipt was reported: after the update it is "filed on gg24" again, not "sent for
     pre-check" with "programme staff pre-check your draft before you file"."""
-    user = emulator.user(1903)
-    await submitted_via_bot(user, emulator)
-    ref = await reference_of(settings, 1903)
+    user, ref = await sent(emulator, settings, 1903)
     await write_sqlite(settings, "update applications set status = 'filed_gg24', gg24_receipt = '2026-1234567'")
-    await change(settings, clock, ref, st.INFO_REQUESTED, reason="missing_document")
-    await wait_for_text(user, "needs more information")
+    await info_requested(user, settings, clock, ref, reason="missing_document")
     await user.say("/apply")
     await user.tap(nav(user, "updsend"))
     told = await wait_for_text(user, f"Your update to application {ref} has been sent")
@@ -190,11 +194,8 @@ async def test_a_file_that_arrives_after_the_decision_is_not_stored(
     across it). The file is checked against the application under its lock once it is here: nothing
     is stored, and the person is told the request is over (it said "Saved" over a decided one)."""
     settings = db_settings
-    user = emulator.user(1904)
-    await submitted_via_bot(user, emulator)
-    ref = await reference_of(settings, 1904)
-    await change(settings, clock, ref, st.INFO_REQUESTED, reason="contract")
-    await wait_for_text(user, "needs more information")
+    user, ref = await sent(emulator, settings, 1904)
+    await info_requested(user, settings, clock, ref, reason="contract")
     screen = (await user.say("/apply"))[-1]
     await user.tap(update_button("updoc", "employment_contract"), message=screen)
     download = AiogramTelegram.download
