@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dialogs import after_recommendation as ar
 from dialogs import statuses as st
 from dialogs.screens import Action, Screen, action_of
 from dialogs.uploads import document_name
@@ -183,6 +184,8 @@ class CandidateView:
 BEFORE_FILING = (st.DRAFT, st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 
 
+VISA_STEPS = (st.VISA_APPLIED, st.VISA_ISSUED)
+# What comes next for the employer, by status (recommended: by the candidate's route, candidate_screen).
 EMPLOYER_NEXT: dict[str, Text] = {
     st.DRAFT: T("The candidate is preparing the application."),
     st.SUBMITTED: T(
@@ -191,9 +194,6 @@ EMPLOYER_NEXT: dict[str, Text] = {
     st.FILED: T("The candidate filed the official application on gg24; the province is reviewing it."),
     st.UNDER_REVIEW: T("The province is reviewing the application; nothing to do for now."),
     st.INFO_REQUESTED: T("The province asked the candidate for more information."),
-    st.RECOMMENDED: T(
-        "Next: the visa. A candidate abroad needs you to apply for a visa issuance confirmation at the immigration office for your company's address; a candidate in Korea applies for a change of status."
-    ),
     st.NOT_RECOMMENDED: T("The province decided not to recommend the candidate."),
     st.VISA_APPLIED: T("The visa application is with the immigration office."),
     st.VISA_ISSUED: T("The visa has been issued."),
@@ -212,11 +212,14 @@ def candidate_screen(v: CandidateView) -> Screen:
                 status=st.LABELS[v.status.status],
             )
         )
-        if not (v.status.window_closed and v.status.status in (st.DRAFT, st.SUBMITTED)):  # "then files…"
+        if v.status.status == st.RECOMMENDED:  # the candidate's own route, as the notification said it
+            lines.append(ar.employer_recommended(v.status.in_korea, v.status.stay_status))
+        elif not (v.status.window_closed and v.status.status in (st.DRAFT, st.SUBMITTED)):  # "then files…"
             lines.append(EMPLOYER_NEXT[v.status.status])
         if v.deadline is not None:
             lines.append(v.deadline)
-    if v.total:
+    decided = v.status is not None and v.status.status in (st.RECOMMENDED, st.NOT_RECOMMENDED, *VISA_STEPS)
+    if v.total and not decided:  # the pre-check's documents matter until the province decides
         done = v.total - len(v.missing)
         lines.append(T("Documents: {done} of {total} uploaded.", done=done, total=v.total))
         if v.missing:

@@ -620,3 +620,22 @@ async def test_each_stop_of_sharing_is_told_once(settings: Settings, clock: Fixe
         told = list((await session.execute(select(OutboxMessage.chat_id))).scalars())
     await engine.dispose()
     assert told == [42, 42]
+
+
+def test_a_recommended_candidate_s_screen_names_their_own_route() -> None:
+    """The employer's screen gave both routes ("a candidate abroad …; a candidate in Korea …") where the
+    notification had named the candidate's; and "3 of 3 uploaded" stood on after the visa."""
+    from dialogs import employer as ui
+    from dialogs import statuses as st
+
+    en = translator("en")
+
+    def shown(status: str, in_korea: bool) -> str:
+        view = st.StatusView(reference="GG-2026-000001", status=status, in_korea=in_korea, stay_status="D-10")
+        screen = ui.candidate_screen(ui.CandidateView(1, "NGUYEN VAN AN", view, (), 3, ()))
+        return en.render(screen.body[0], html_mode=False)
+
+    in_korea, abroad = shown(st.RECOMMENDED, True), shown(st.RECOMMENDED, False)
+    assert "change of status" in in_korea and "visa issuance confirmation" not in in_korea
+    assert "visa issuance confirmation" in abroad and "A candidate in Korea" not in abroad
+    assert "Documents:" not in shown(st.VISA_ISSUED, False) and "Documents: 3 of 3" in shown(st.SUBMITTED, False)
