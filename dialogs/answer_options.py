@@ -26,6 +26,25 @@ def area_options(p: Profile) -> tuple[Option, ...]:
 
 
 YES_NO = lambda p: (Option("yes", T("Yes")), Option("no", T("No")))  # noqa: E731
+# How people type yes and no, by language (besides the buttons' own words): at a question whose
+# options include "yes" and "no", one of these is that answer ("Không" where the button says "Chưa").
+TYPED_YES_NO: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    locale: (frozenset(yes.split("|")), frozenset(no.split("|")))
+    for locale, yes, no in (
+        ("en", "yes|y|yeah|yep|ok|sure", "no|n|nope|not yet"),
+        ("ko", "네|예|응|그렇습니다|맞아요|있어요|있습니다", "아니요|아니오|아뇨|아니|없어요|없습니다|아직"),
+        ("zh_Hans", "是|是的|对|有", "不|不是|没有|否|还没有"),
+        ("vi", "có|vâng|dạ|đúng|rồi", "không|chưa|ko|k|không có"),
+        ("ru", "да|ага|есть", "нет|не|ещё нет|еще нет"),
+        ("uz", "ha|xa|bor|ҳа|ха", "yo'q|yoʻq|yoq|йўқ|йук|hali yo'q"),
+        ("ne", "हो|छ|हजुर", "होइन|छैन|अहँ"),
+        ("th", "ใช่|ครับ|ค่ะ|มี", "ไม่|ไม่ใช่|ไม่มี|ยัง|ยังไม่มี"),
+        ("km", "បាទ|ចាស|មាន", "ទេ|អត់|មិនមាន|មិនទាន់"),
+        ("id", "ya|iya|ada|sudah", "tidak|tdk|nggak|gak|belum|bukan|tidak ada"),
+        ("mn", "тийм|за|бий|байгаа", "үгүй|байхгүй|хараахан үгүй"),
+        ("fil", "oo|opo|meron|mayroon", "hindi|wala|hindi pa|wala pa"),
+    )
+}
 YES_NO_UNSURE = lambda p: (  # noqa: E731
     Option("yes", T("Yes")),
     Option("no", T("No")),

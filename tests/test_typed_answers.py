@@ -472,3 +472,23 @@ def test_a_typed_label_keeps_the_vowel_signs_that_tell_words_apart() -> None:
     for typed, label in (("ใช้", "ใช่"), ("ទៅ", "ទេ"), ("है", "हो"), ("छन्", "छैन")):
         assert _bare(typed) != _bare(label), (typed, label)
     assert _bare("✅ Có") == _bare("có") and _bare("Không!") == _bare("không")
+
+
+@pytest.mark.parametrize(("locale", "uid", "yes", "no"), [("vi", 1811, "có", "Không"), ("ko", 1812, "네", "아니오")])
+async def test_yes_and_no_as_people_type_them_answer_a_yes_no_question(
+    bot: BotRunner, emulator: BotAPIEmulator, locale: str, uid: int, yes: str, no: str
+) -> None:
+    """Vietnamese "Không" where the button says "Chưa" went to the FAQ; Korean "네" and "아니오" (the
+    buttons say 예, 아니요) were refused."""
+    typist, tapper = emulator.user(uid, language_code=locale), emulator.user(uid + 100, language_code=locale)
+    for user in (typist, tapper):
+        await user.say("/start")
+    for value in TO_SALARY[:12]:
+        typed_text = yes if value == "yes" else no if value == "no" else None
+        if typed_text is None:
+            await answer(typist, value)
+            await answer(tapper, value)
+            continue
+        typed = await typist.say(typed_text)
+        tapped = await answer(tapper, value)
+        assert typed[-1].plain == tapped[-1].plain, (value, typed[-1].plain)

@@ -20,6 +20,7 @@ from bot.services.stats import count_once
 from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
+from dialogs.answer_options import TYPED_YES_NO
 from dialogs.deadline import closed_notice, closed_screen, is_closed, quota_used_up
 from dialogs.question_screens import restart_question
 from dialogs.results import help_screen, programme_screen, welcome_screen
@@ -166,6 +167,15 @@ class QuestionnaireService:
             for locale in {self.locale, DEFAULT_LOCALE}:
                 if _bare(translator(locale).render(option.label, html_mode=False)) == typed:
                     return option.value
+        values = {o.value for o in screen.options}
+        if {"yes", "no"} <= values:  # "Không" where the button says "Chưa", "네" where it says "예"
+            for locale in {self.locale, DEFAULT_LOCALE}:
+                yes, no = TYPED_YES_NO.get(locale, (frozenset(), frozenset()))
+                said = " ".join(normalise(text).split())
+                if said in {" ".join(normalise(w).split()) for w in yes}:
+                    return "yes"
+                if said in {" ".join(normalise(w).split()) for w in no}:
+                    return "no"
         return None
 
     async def press(self, press: Press) -> Reply:
