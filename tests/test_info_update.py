@@ -5,7 +5,7 @@ with no way to do it here: /apply said "you already have an application", a file
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -49,8 +49,9 @@ async def sent(emulator: BotAPIEmulator, settings: Settings, user_id: int) -> tu
 
 
 async def info_requested(user: FakeUser, settings: Settings, clock: FixedClock, ref: str, **kw: str) -> FakeMessage:
-    """Staff ask for more information; the notice, once it reached the person."""
+    """Staff ask for more information; the notice, once it reached the person (a minute later)."""
     await change(settings, clock, ref, st.INFO_REQUESTED, **kw)
+    clock.advance(timedelta(minutes=1))
     return await wait_for_text(user, "needs more information")
 
 
@@ -122,7 +123,13 @@ async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(
     user, ref = await sent(emulator, settings, 1903)
     await write_sqlite(settings, "update applications set status = 'filed_gg24', gg24_receipt = '2026-1234567'")
     await info_requested(user, settings, clock, ref, reason="missing_document")
-    await user.say("/apply")
+    screen = (await user.say("/apply"))[-1]
+    # Send before anything was added: a tap by mistake would end the request with nothing in it.
+    early = await user.tap(nav(user, "updsend"), message=screen)
+    assert "Nothing was added or replaced since the request" in texts(early)
+    assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.INFO_REQUESTED,)
+    await user.tap(update_button("updoc", "passport_copy"), message=early[-1])
+    await upload(user, emulator, PDF + b"passport again", "passport.pdf", "application/pdf")
     await user.tap(nav(user, "updsend"))
     told = await wait_for_text(user, f"Your update to application {ref} has been sent")
     assert "pre-check your draft" not in told.plain

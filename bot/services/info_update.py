@@ -23,6 +23,10 @@ from dialogs.screens import Screen
 from knowledge.model import Document
 from knowledge.text import T, Text
 
+NOTHING_NEW = T(
+    "Nothing was added or replaced since the request. Tap the document the province asked for and send it; for anything else, write to programme staff with /ask."
+)
+
 # The update screen's buttons (its documents, Back from a document's prompt, Send), each taking the Press.
 UPDATE_ACTIONS: ActionTable[Reply] = ActionTable()
 
@@ -82,6 +86,11 @@ class InfoUpdate(FormFields):
         app = await self._asked(press.user_id)
         if app is None:
             return await self._no_update(press.user_id)
+        request = await ApplicationRepo(self.session).last_move_to(app.id, st.INFO_REQUESTED)
+        uploaded = await self.uploads.uploaded(app)
+        if request is not None and not any(d.uploaded_at > request.at for d in uploaded.values()):
+            # a tap by mistake would end the request with nothing in it
+            return Reply([await self._update_screen(app)], NOTHING_NEW)
         if not await self.confirmations.spend(press.user_id, SEND_UPDATE, press.arg, app.id):
             return Reply([await self._update_screen(app)], STALE)
         try:
