@@ -65,6 +65,8 @@ async def test_more_information_is_answered_in_the_bot_and_goes_back_to_staff(
     (before,) = db.execute("select sha256 from documents where kind = 'employment_contract'").fetchone()
     (sent_at,) = db.execute("select submitted_at from applications").fetchone()
 
+    shown = await user.say("/start")  # the next step, not the check's summary with its edit buttons
+    assert "more information requested" in shown[-1].plain and "📨 Send the update" in shown[-1].button_texts
     shown = await user.say("/apply")
     screen = shown[-1]
     assert f"Application {ref}: more information requested" in screen.plain

@@ -246,6 +246,7 @@ def test_salary_refused_with_its_message(text: str, msgid: str) -> None:
         ("Mongol uls", "MN"),
         ("Mongolian", "MN"),
         ("Российская Федерация", "RU"),
+        ("русский", "RU"),
         ("Nepalese", "NP"),
         ("MY", "MY"),  # the code, without the Vietnamese diacritic, is still Malaysia's
     ],

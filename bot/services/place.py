@@ -31,6 +31,9 @@ async def start(person: Person, questionnaire: QuestionnaireService, form: FormS
     """/start: the application being prepared (a draft with consent), where it was (as /apply shows
     it), while the window is open; otherwise the questionnaire's start, and typed text answers the
     questionnaire again."""
+    if (update := await form.update(person.id)) is not None:  # more information requested: the next step
+        update.notice = WELCOME_BACK
+        return update
     preparing = person.mode in (Mode.APPLY, Mode.DOCS) and await form.position(person.id) is not None
     if preparing and not is_closed(questionnaire.clock.now()):
         reply = await where(person, questionnaire, form)
