@@ -161,16 +161,18 @@ def fields_screen(pack: Pack) -> Screen:
     return Screen("gg24:fields", (Lines(tuple(lines)),), copies=tuple(copies))
 
 
-def documents_screen(pack: Pack) -> Screen:
+def documents_screen(pack: Pack, record: bool = False) -> Screen:
+    """The documents in gg24's order; as a ``record`` (filed or decided), without what to do on gg24."""
     lines: list[Message] = [T("<b>Your documents, in this order</b>")]
     for n, d in enumerate(pack.documents, start=1):
         mark = "✅" if d.id in pack.uploaded else "⬜"
         lines.append(T("{n}. {mark} {name}", n=n, mark=Verbatim(mark), name=WithKorean(T(d.name), d.name_ko)))
-    lines.append(
-        T(
-            "✅: you uploaded it here, for the pre-check. On gg24 you attach the files again. Foreign documents: with a translation and an apostille or consular confirmation."
+    if not record:
+        lines.append(
+            T(
+                "✅: you uploaded it here, for the pre-check. On gg24 you attach the files again. Foreign documents: with a translation and an apostille or consular confirmation."
+            )
         )
-    )
     return Screen("gg24:documents", (Lines(tuple(lines)),))
 
 

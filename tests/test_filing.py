@@ -73,6 +73,7 @@ async def test_report_filed_on_gg24_with_the_receipt(
     pack = texts(await user.say("/gg24"))  # filed: a record of what it was sent with, no steps to follow
     assert "needs no more filing" in pack and "The fields" in pack
     assert "Your filing pack for gg24" not in pack and "After filing, tell me" not in pack
+    assert "On gg24 you attach the files again" not in pack
 
 
 async def test_filing_reminders_before_the_close_until_reported(

@@ -16,7 +16,7 @@ from bot.services.modes import Mode
 from bot.services.replies import Reply
 from dialogs import statuses as st
 from dialogs.deadline import HURRY_DAYS, closed_notice, final_stretch, is_closed
-from dialogs.filing import RECEIPT_PROMPT, pack_screens, parse_receipt, with_days_left
+from dialogs.filing import RECEIPT_PROMPT, documents_screen, fields_screen, pack_screens, parse_receipt, with_days_left
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.text import Lines, T, Verbatim
@@ -49,14 +49,15 @@ class FilingService:
                     "Your filing pack comes when you send your draft to programme staff for the pre-check: prepare it with /apply."
                 ),
             )
-        screens = pack_screens(await self.form.pack_for(app))
+        pack = await self.form.pack_for(app)
+        screens = pack_screens(pack)
         if app.gg24_receipt or app.status not in st.FILABLE:  # filed, or decided: a record, not steps to follow
             record = T(
                 "Application <b>{ref}</b> ({status}) needs no more filing. What it was sent with, for your records:",
                 ref=Verbatim(app.reference or ""),
                 status=st.LABELS[app.status],
             )
-            return Reply(screens[1:], record)
+            return Reply([fields_screen(pack), documents_screen(pack, record=True)], record)
         if is_closed(now):
             return Reply(screens, st.not_filed_yet(window_closed=True))
         return Reply(with_days_left(screens, now))
