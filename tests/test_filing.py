@@ -147,8 +147,14 @@ async def test_cancel_stops_waiting_for_the_receipt(bot: BotRunner, emulator: Bo
     user = await applicant_who_submitted(emulator, 924)
     await user.say("/status")
     await user.tap("🧾 I filed on gg24")
-    await user.tap("Cancel")
+    # A number refused: the prompt again, with its Cancel (it came without one).
+    refused = await user.say("hello")
+    assert "does not look like a receipt number" in texts(refused) and refused[-1].button_texts == ["Cancel"]
+    cancelled = await user.tap("Cancel")
     assert "Cancelled" in str((user.last_callback_answer or {}).get("text"))
+    assert "🧾 I filed on gg24" in cancelled[-1].button_texts  # where it stands, the report a tap away
+    stale = await user.tap("Cancel", message=refused[-1])  # an old Cancel: nothing was waited for any more
+    assert "earlier message" in texts(stale)
     typed = texts(await user.say("2026-1234567"))
     assert "Saved: receipt" not in typed  # typed text is the questionnaire's again
     assert "Not filed on gg24 yet" in texts(await user.say("/status"))

@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.callbacks import AnswerCB, LangCB, NavCB, TicketCB
+from bot.callbacks import AnswerCB, LangCB, NavCB, ReportCB, TicketCB
 from bot.db.repo import Person
 from bot.handlers.private import Handler, answer_callback, private_router
 from bot.i18n import Translator, available_locales, native_name, translator
@@ -169,8 +169,9 @@ async def on_text(
     text = message.text or ""
     if person.mode == Mode.TICKET:  # a reply to programme staff (bot/services/tickets.py)
         reply = await tickets.text(message.chat.id, text)
-    elif person.mode == Mode.RECEIPT:
-        reply = await filing.receipt(message.chat.id, text)
+    elif person.mode == Mode.RECEIPT:  # its Cancel is a /status button
+        await send_reply(bot, message.chat.id, await filing.receipt(message.chat.id, text), tr, actions=ReportCB)
+        return
     elif person.mode == Mode.APPLY:
         reply = await form.text(message.chat.id, text)
     elif person.mode == Mode.DOCS:  # a file is awaited: said, and the documents screen stays

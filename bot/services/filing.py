@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Application
+from bot.db.repo import PersonRepo
 from bot.services import modes
 from bot.services.application_documents import FormService
 from bot.services.applications import ApplicationError, ApplicationService
@@ -90,17 +91,23 @@ class FilingService:
         await self.session.commit()
         return True
 
-    async def cancel(self, user_id: int) -> None:
+    async def cancel(self, user_id: int) -> bool:
+        """Stops waiting for the receipt number; False when nothing was waited for (an old Cancel)."""
+        user = await PersonRepo(self.session).row(user_id)
+        if user is None or user.mode != Mode.RECEIPT:
+            return False
         await modes.put_by_id(self.session, user_id, Mode.CHECK)
         await self.session.commit()
+        return True
 
     async def receipt(self, user_id: int, text: str) -> Reply:
-        """The typed receipt number: checked, then the move, checked again under the row's lock."""
+        """The typed receipt number: checked, then the move, checked again under the row's lock. A
+        number refused shows the prompt again with its Cancel (ReportCB, as /status draws it)."""
+        app = await self._sent(user_id)
         try:
             receipt = parse_receipt(text)
         except Invalid as bad:
-            return Reply([Screen("receipt", (RECEIPT_PROMPT,))], bad.message)
-        app = await self._sent(user_id)
+            return Reply([st.receipt_screen(app.id) if app else Screen("receipt", (RECEIPT_PROMPT,))], bad.message)
         await modes.put_by_id(self.session, user_id, Mode.CHECK)
         await self.session.commit()
         if app is None or app.status not in st.FILABLE:

@@ -73,6 +73,10 @@ class StatusDesk:
         return Reply([st.receipt_screen(app_id)])
 
     @STATUS_ACTIONS(st.CANCEL)
-    async def _cancel(self, user_id: int, app_id: int) -> Reply:
-        await self.filing.cancel(user_id)
-        return Reply([], T("Cancelled."))
+    async def _cancel(self, user_id: int, app_id: int) -> Reply | None:
+        """Then where the application stands: the report is still one tap away."""
+        if not await self.filing.cancel(user_id):
+            return None
+        reply = await self.show(user_id)
+        reply.notice = T("Cancelled.")
+        return reply
