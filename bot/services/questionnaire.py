@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +43,17 @@ def _bare(text: str) -> str:
     """Text as a button label is compared: letters, digits and the vowel signs of Thai, Khmer and
     Devanagari (ใช่ is not ใช้), folded; emoji and punctuation dropped."""
     return "".join(ch for ch in normalise(text) if ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc"))
+
+
+def _folded(text: str) -> str:
+    return " ".join(normalise(text).split())
+
+
+@cache
+def _typed_yes_no(locale: str) -> tuple[frozenset[str], frozenset[str]]:
+    """TYPED_YES_NO of a language, folded once (typed text is compared folded)."""
+    yes, no = TYPED_YES_NO.get(locale, (frozenset(), frozenset()))
+    return frozenset(map(_folded, yes)), frozenset(map(_folded, no))
 
 
 def _stale(conv: q.Conversation, now: datetime) -> Reply:
@@ -169,13 +181,11 @@ class QuestionnaireService:
                     return option.value
         values = {o.value for o in screen.options}
         if {"yes", "no"} <= values:  # "Không" where the button says "Chưa", "네" where it says "예"
+            said = _folded(text)
             for locale in {self.locale, DEFAULT_LOCALE}:
-                yes, no = TYPED_YES_NO.get(locale, (frozenset(), frozenset()))
-                said = " ".join(normalise(text).split())
-                if said in {" ".join(normalise(w).split()) for w in yes}:
-                    return "yes"
-                if said in {" ".join(normalise(w).split()) for w in no}:
-                    return "no"
+                yes, no = _typed_yes_no(locale)
+                if said in yes or said in no:
+                    return "yes" if said in yes else "no"
         return None
 
     async def press(self, press: Press) -> Reply:
