@@ -207,7 +207,8 @@ class DataRightsService:
         # Messages to them, and to anyone (linked employers) that name their reference or name.
         await self.repo.delete_messages(user_id, [*references, *(n for n in names if len(n) >= 5)])
         ticket_ids = await self.tickets.delete_of_user(user_id)  # their questions to staff and threads
-        await tell_unlinked(self.session, self.clock, await self.links.active_of(user_id))
+        followers = await self.links.followers_of(user_id)
+        await tell_unlinked(self.session, self.clock, [(link_id, uid) for link_id, uid, _ in followers])
         await self._deidentify_audit(user_id, [*references, *(f"ticket:{i}" for i in ticket_ids)], app_ids)
         await self._forget_in_staff_screens(app_ids, ticket_ids)
         # Their own rows, the invite codes made for them included: an employer redeeming their old

@@ -374,4 +374,4 @@ async def tell_unlinked(session: AsyncSession, clock: Clock, links: Sequence[tup
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:
     """(member user id, language) of everyone whose company actively follows this applicant."""
-    return await LinkRepo(session).followers_of(applicant_id)
+    return [(uid, language) for _, uid, language in await LinkRepo(session).followers_of(applicant_id)]

@@ -100,24 +100,16 @@ class LinkRepo(Repo):
         )
         return list(rows.scalars())
 
-    async def active_of(self, applicant_id: int) -> list[tuple[int, int]]:
-        """(link id, member user id) for every member of every company actively following the applicant."""
+    async def followers_of(self, applicant_id: int) -> list[tuple[int, int, str]]:
+        """(link id, member user id, language) of everyone whose company actively follows this applicant."""
         rows = await self.session.execute(
-            select(EmployerLink.id, EmployerMember.user_id)
-            .join(EmployerMember, EmployerMember.company_id == EmployerLink.company_id)
-            .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state == "active")
-        )
-        return [(link_id, member_id) for link_id, member_id in rows.all()]
-
-    async def followers_of(self, applicant_id: int) -> list[tuple[int, str]]:
-        """(member user id, language) of everyone whose company actively follows this applicant."""
-        rows = await self.session.execute(
-            select(EmployerMember.user_id, User.language)
+            select(EmployerLink.id, EmployerMember.user_id, User.language)
+            .select_from(EmployerMember)
             .join(EmployerLink, EmployerLink.company_id == EmployerMember.company_id)
             .join(User, User.id == EmployerMember.user_id)
             .where(EmployerLink.applicant_id == applicant_id, EmployerLink.state == "active")
         )
-        return [(uid, lang) for uid, lang in rows.all()]
+        return [(link_id, uid, lang) for link_id, uid, lang in rows.all()]
 
 
 class CandidateRepo(Repo):
