@@ -60,8 +60,8 @@ class ContextMiddleware(BaseMiddleware):
                 data["tr"] = translator(person.language)
             data["questionnaire"] = QuestionnaireService(session, self.clock, data.get("person"))
             data["form"] = form = FormService(session, self.clock, self.vault, self.store)
-            data["filing"] = FilingService(session, self.clock, form)
-            data["status"] = StatusDesk(session, self.clock, form)
+            data["filing"] = filing = FilingService(session, self.clock, form)
+            data["status"] = StatusDesk(session, self.clock, form, filing)
             data["faq"] = FaqService(session, self.clock, self.tickets)
             data["data_rights"] = DataRightsService(session, self.clock, self.vault, self.store, self.eraser)
             data["vault"] = self.vault

@@ -184,7 +184,6 @@ class CandidateView:
 BEFORE_FILING = (st.DRAFT, st.SUBMITTED, st.UNDER_REVIEW, st.INFO_REQUESTED)
 
 
-VISA_STEPS = (st.VISA_APPLIED, st.VISA_ISSUED)
 # What comes next for the employer, by status (recommended: by the candidate's route, candidate_screen).
 EMPLOYER_NEXT: dict[str, Text] = {
     st.DRAFT: T("The candidate is preparing the application."),
@@ -218,8 +217,7 @@ def candidate_screen(v: CandidateView) -> Screen:
             lines.append(EMPLOYER_NEXT[v.status.status])
         if v.deadline is not None:
             lines.append(v.deadline)
-    decided = v.status is not None and v.status.status in (st.RECOMMENDED, st.NOT_RECOMMENDED, *VISA_STEPS)
-    if v.total and not decided:  # the pre-check's documents matter until the province decides
+    if v.total and not (v.status is not None and v.status.status in st.DECIDED):  # documents matter until decided
         done = v.total - len(v.missing)
         lines.append(T("Documents: {done} of {total} uploaded.", done=done, total=v.total))
         if v.missing:

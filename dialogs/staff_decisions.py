@@ -78,7 +78,7 @@ def confirm_screen(
                     "⚠️ The applicant has not reported filing on gg24 (no receipt number): check that their application is on gg24."
                 )
             )
-    if not st.TRANSITIONS[status].get(st.RECOMMENDED) and not st.TRANSITIONS[status].get(st.NOT_RECOMMENDED):
+    if status in st.DECIDED:
         lines.append(S("⚠️ This decision is final: the status table allows no other decision after it."))
     lines.append(S("The applicant is told in their language."))
     return Screen(

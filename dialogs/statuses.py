@@ -50,6 +50,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 STATUSES = tuple(TRANSITIONS)
 # Where filing on gg24 can be reported (once: a receipt number is kept).
 FILABLE = tuple(status for status, moves in TRANSITIONS.items() if moves.get(FILED) == APPLICANT)
+# Past the province's decision: no move leads to a recommendation or a refusal any more.
+DECIDED = tuple(
+    s for s, moves in TRANSITIONS.items() if s != DRAFT and RECOMMENDED not in moves and NOT_RECOMMENDED not in moves
+)
 
 LABELS: dict[str, Text] = {
     DRAFT: T("Draft"),

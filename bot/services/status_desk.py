@@ -24,9 +24,9 @@ STATUS_ACTIONS: ActionTable[Reply | None] = ActionTable()
 
 
 class StatusDesk:
-    def __init__(self, session: AsyncSession, clock: Clock, form: FormService) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, form: FormService, filing: FilingService) -> None:
         self.applications = ApplicationService(session, clock)
-        self.filing = FilingService(session, clock, form)
+        self.filing = filing
         self.form = form
 
     async def show(self, user_id: int) -> Reply:
