@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.repositories.applications import ApplicationRepo
-from bot.i18n import translator
 from bot.services import quota
 from bot.services.application_documents import FormService
-from bot.services.outbox import enqueue
+from bot.services.outbox import tell
 from dialogs import statuses as st
 from dialogs.deadline import HURRY_DAYS, is_closed
 from knowledge.loader import load
@@ -60,7 +59,6 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
     rows = await ApplicationRepo(session).consented_in(st.DRAFT)
     added = 0
     for app, user in rows:
-        tr = translator(user.language)
         due: list[tuple[str, Text]] = []
         closing = next((d for d in BEFORE_CLOSE if left <= d), None)
         if closing is not None:
@@ -69,7 +67,7 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
         elif now - app.updated_at >= IDLE:  # in the last 7 days the closing reminders say it already
             due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
         for key, message in due:
-            added += await enqueue(session, chat_id=user.id, text=tr.render(message), dedup_key=key, clock=clock)
+            added += await tell(session, user.id, message, dedup_key=key, clock=clock, language=user.language)
     await session.commit()
     return added
 
@@ -93,8 +91,8 @@ async def remind_ready_drafts(session: AsyncSession, clock: Clock, forms: FormSe
     for app, user in await ApplicationRepo(session).consented_in(st.DRAFT):
         if now - app.updated_at < READY_IDLE or not (await forms.completeness(app)).complete:
             continue
-        text = translator(user.language).render(ready_not_sent())
-        added += await enqueue(session, chat_id=user.id, text=text, dedup_key=f"remind:ready:{app.id}", clock=clock)
+        key = f"remind:ready:{app.id}"
+        added += await tell(session, user.id, ready_not_sent(), dedup_key=key, clock=clock, language=user.language)
     await session.commit()
     return added
 
@@ -117,8 +115,7 @@ async def remind_not_filed(session: AsyncSession, clock: Clock) -> int:
         return 0
     added = 0
     for app, user in await ApplicationRepo(session).unfiled_in(st.FILABLE):
-        text = translator(user.language).render(file_on_gg24())
         key = f"remind:file{closing}:{app.id}"
-        added += await enqueue(session, chat_id=user.id, text=text, dedup_key=key, clock=clock)
+        added += await tell(session, user.id, file_on_gg24(), dedup_key=key, clock=clock, language=user.language)
     await session.commit()
     return added
