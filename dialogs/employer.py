@@ -35,6 +35,9 @@ ERRORS: dict[str, Text] = {
     "not_employer": T("This code is for an employer. Register your company first with /employer."),
     "is_employer": T("This code is for a candidate, and you are registered as an employer."),
     "gone": T("That is no longer available."),
+    "registrant": T(
+        "The colleague who registered the company is its contact for the programme: only they can end that, by leaving it."
+    ),
     "last_member": T(
         "You are the company's only member, so you cannot leave it. To erase it with your data, use /delete."
     ),
@@ -90,6 +93,7 @@ class TeamRow:
     user_id: int
     joined: date  # the day in Korea
     name: str | None = None  # their Telegram name when they joined (None before it was kept)
+    registrant: bool = False  # registered the company: colleagues cannot remove them
 
     def who(self) -> Verbatim:
         """How colleagues tell them apart: their name and their Telegram id."""
@@ -102,12 +106,18 @@ class TeamRow:
 
 def team_screen(company_name: str, members: Sequence[TeamRow], me: int) -> Screen:
     """Who acts for the company (and sees its candidates): inviting one more; removing a colleague
-    who left the firm ends their access at once; anyone can leave, except the last member."""
+    who left the firm ends their access at once (not the one who registered the company: only they
+    end that); anyone can leave, except the last member."""
     lines: list[Message] = [T("👥 <b>People who act for {company}</b>", company=Verbatim(company_name))]
     actions: list[Action] = [action_of("colleague", T("👥 Invite a colleague"))]
     for m in members:
         if m.user_id == me:
-            lines.append(T("• you, since {date}", date=m.joined))
+            if m.registrant:
+                lines.append(T("• you, since {date} (you registered the company)", date=m.joined))
+            else:
+                lines.append(T("• you, since {date}", date=m.joined))
+        elif m.registrant:
+            lines.append(T("• member {id}, since {date} (registered the company)", id=m.who(), date=m.joined))
         else:
             lines.append(T("• member {id}, since {date}", id=m.who(), date=m.joined))
             actions.append(action_of("unmember", T("Remove member {id}", id=m.label()), m.user_id))

@@ -448,14 +448,21 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     team = await emp(colleague, "👥 Colleagues")
     # Named as on Telegram when they joined, with their id: HR can tell who is who before removing.
     assert "• you, since" in team[-1].plain and "• member Minji Kim · 721, since" in team[-1].plain
-    assert {"Remove member 721 · Minji Kim", "🚪 Leave the company"} <= set(team[-1].button_texts)
+    # Minji registered the company (its contact for the programme): a colleague cannot remove her.
+    assert "(registered the company)" in team[-1].plain and "🚪 Leave the company" in team[-1].button_texts
+    assert not [b for b in team[-1].button_texts if b.startswith("Remove member")]
+    for act in ("unmember", "unmember_sure"):  # an old or forged Remove is refused, and says why
+        refused = await forge(colleague, EmpCB(act=act, id=721).pack(), team[-1])
+        assert "registered the company is its contact for the programme" in refused[-1].plain
+    assert sqlite_db(settings).execute("select count(*) from employer_members").fetchone() == (2,)
     # One 👥 on the company's menu: a colleague is invited from the colleagues' screen, and back there.
     assert [b for b in home[-1].button_texts if b.startswith("👥")] == ["👥 Colleagues"]
     invite = await emp(colleague, "👥 Invite a colleague")
     assert "Send this to your colleague" in invite[-1].plain
     assert "People who act for" in (await emp(colleague, "« Back"))[-1].plain
     await hr.say("/employer")
-    await emp(hr, "👥 Colleagues")
+    assert "• you, since" in (own := await emp(hr, "👥 Colleagues"))[-1].plain
+    assert "(you registered the company)" in own[-1].plain
     asked = await emp(hr, "Remove member 722 · Jun")  # asked once more: nothing removed yet
     assert "Remove member Jun <b>Park</b> · 722? They will no longer see" in asked[-1].plain
     assert sqlite_db(settings).execute("select count(*) from employer_members").fetchone() == (2,)
@@ -476,14 +483,22 @@ async def test_a_colleague_who_left_the_firm_is_removed_and_sees_nothing_more(
     assert sqlite_db(settings).execute(rows).fetchall() == [(721,)]
 
 
-async def _company_of_two(maker: async_sessionmaker[AsyncSession], i: int, now: datetime) -> tuple[int, int, int]:
-    """Two people acting for one company, written directly: (first, second, company id)."""
+async def _company_of_two(
+    maker: async_sessionmaker[AsyncSession], i: int, now: datetime, registered: bool = True
+) -> tuple[int, int, int]:
+    """Two people acting for one company, written directly: (first, second, company id); the first
+    registered it, or (``registered=False``) the one who did has erased their data since."""
     a, b = 40_000 + 2 * i, 40_001 + 2 * i
     async with maker() as session:
         for uid in (a, b):
             session.add(User(id=uid, language="en", created_at=now, last_seen_at=now))
         company = Company(
-            name=f"Race {i}", brn=f"99{i:08d}", city="suwon", contact_name="x", created_by=a, created_at=now
+            name=f"Race {i}",
+            brn=f"99{i:08d}",
+            city="suwon",
+            contact_name="x",
+            created_by=a if registered else 0,
+            created_at=now,
         )
         session.add(company)
         await session.flush()
@@ -510,7 +525,7 @@ async def test_two_members_removing_each_other_at_once_leave_one(db_settings: Se
     vault = Vault(load_key(db_settings))
     async with worker_sessions(db_settings) as makers:
         for i in range(8):
-            a, b, company_id = await _company_of_two(makers[0], i, clock.now())
+            a, b, company_id = await _company_of_two(makers[0], i, clock.now(), registered=False)
             results = await asyncio.gather(
                 _leaving(makers[0], vault, clock, a, b), _leaving(makers[1], vault, clock, b, a)
             )

@@ -107,7 +107,7 @@ class EmployerDesk:
         company = await self.employers.company(member.company_id)
         assert company is not None
         rows = [
-            ui.TeamRow(m.user_id, m.joined_at.astimezone(SEOUL).date(), m.name)
+            ui.TeamRow(m.user_id, m.joined_at.astimezone(SEOUL).date(), m.name, m.user_id == company.created_by)
             for m in await self.employers.team(company.id)
         ]
         return Reply([ui.team_screen(company.name, rows, self.user.id)])
@@ -119,6 +119,8 @@ class EmployerDesk:
         target = await self.employers.member(ident)
         if target is None or target.company_id != company.id:  # left or removed meanwhile: not asked again
             return await self.home(ui.ERRORS["gone"])
+        if ident != self.user.id and ident == company.created_by:  # no Remove is shown: an old or forged one
+            return await self.home(ui.ERRORS["registrant"])
         return Reply(
             [
                 ui.unmember_question(

@@ -106,7 +106,9 @@ class EmployerService:
     async def remove_member(self, actor_id: int, user_id: int) -> Company:
         """A member removes a colleague, or leaves (``user_id == actor_id``): under the company's
         lock, both re-read as members of it; the last member stays (a company needs one: /delete
-        erases it). The removed colleague is told; their access ends with this commit."""
+        erases it), and the one who registered the company (its contact for the programme) is not
+        removed by a colleague: only they end that, by leaving. The removed colleague is told; their
+        access ends with this commit."""
         actor = await self.member(actor_id)
         company = await self.companies.lock_company(actor.company_id) if actor is not None else None
         members = {m.user_id: m for m in await self.companies.members(company.id)} if company is not None else {}
@@ -115,6 +117,8 @@ class EmployerService:
             refused = "gone"
         elif len(members) == 1:
             refused = "last_member"
+        elif user_id != actor_id and user_id == company.created_by:
+            refused = "registrant"
         if refused is not None:
             await self.session.commit()  # nothing was written: the lock goes, the loaded rows stay usable
             raise EmployerError(refused)
