@@ -174,6 +174,12 @@ def _short_next_step(view: StatusView) -> Text:
             "Next: add or replace the documents they ask for with /apply, then tap “📨 Send the update”. Questions: {phone}.",
             phone=Verbatim(p.contact_phone),
         )
+    if view.status == NOT_RECOMMENDED and view.window_closed:  # checking again would lead to no application
+        return T(
+            "Next: you may ask the province about the reason at {phone}. Applications closed on {closes} (Korea time); a new round or an extension would be announced on gg.go.kr.",
+            phone=Verbatim(p.contact_phone),
+            closes=p.window.closes,
+        )
     if view.status == NOT_RECOMMENDED:
         return T(
             "Next: you may ask the province about the reason at {phone}. You can check your eligibility again at any time with /start.",

@@ -18,6 +18,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Application, OutboxMessage, StatusChange, User
+from bot.i18n import translator
 from bot.sender import Sender
 from bot.services.applications import ApplicationError, ApplicationService
 from dialogs import statuses as st
@@ -300,3 +301,16 @@ async def test_staff_cli_changes_status_and_refuses_bad_moves(settings: Settings
     rows = await outbox(settings)
     notices = [r for r in rows if r.dedup_key.count(":") == 1]  # not the recommendation's follow-ups
     assert len(notices) == 2 and "GGR-2026-0001" in notices[-1].text and len(rows) == 6
+
+
+def test_after_a_refusal_checking_again_is_offered_only_while_applications_are_open() -> None:
+    """/status after "not recommended": before the close, checking again is a way on; after it, the
+    same words would lead to an application that cannot be made."""
+
+    def said(window_closed: bool) -> str:
+        refused = st.StatusView("GG-2026-000001", st.NOT_RECOMMENDED, True, window_closed=window_closed)
+        return translator("en").render(st.status_summary(refused))
+
+    assert "check your eligibility again at any time with /start" in said(False)
+    closed = said(True)
+    assert "/start" not in closed and "Applications closed on December 31, 2026" in closed and "031-120" in closed
