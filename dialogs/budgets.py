@@ -9,7 +9,8 @@ folded into an expandable quote, which shows its first lines until tapped: a fol
 as FOLDED_SHOWN characters, and a whole message, unfolded, as no more than UNFOLDED.
 
 Buttons: a phone row is about 32 characters wide; Telegram shortens a longer label with "…",
-which cuts words. Emoji are about two characters wide (label_width)."""
+which cuts words. Emoji, Hangul syllables and Chinese characters are about two characters wide
+(label_width)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def text_budget(screen_key: str) -> int:
 
 
 def label_width(label: str) -> int:
-    """A button label's width in characters as a phone draws it: an emoji counts two; the marks
+    """A button label's width in characters as a phone draws it: an emoji, a Hangul syllable and a
+    Chinese character count two; the marks
     that combine with a letter (Thai, Khmer, Devanagari vowels), joiners and variation selectors none."""
     width = 0
     for i, ch in enumerate(label):
@@ -45,7 +47,8 @@ def label_width(label: str) -> int:
         emoji = unicodedata.category(ch) == "So" and (
             ord(ch) >= 0x1F000 or unicodedata.east_asian_width(ch) == "W" or label[i + 1 : i + 2] == "\ufe0f"
         )
-        width += 2 if emoji else 1
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")  # Hangul, Chinese: a square, two letters wide
+        width += 2 if emoji or wide else 1
     return width
 
 
