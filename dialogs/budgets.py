@@ -38,8 +38,8 @@ def text_budget(screen_key: str) -> int:
 
 def label_width(label: str) -> int:
     """A button label's width in characters as a phone draws it: an emoji, a Hangul syllable and a
-    Chinese character count two; the marks
-    that combine with a letter (Thai, Khmer, Devanagari vowels), joiners and variation selectors none."""
+    Chinese character count two; the marks that combine with a letter (Thai, Khmer, Devanagari
+    vowels), joiners and variation selectors none."""
     width = 0
     for i, ch in enumerate(label):
         if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch == "\ufe0f":
