@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from dialogs import application_form as af
@@ -82,7 +82,7 @@ class QueueRow:
     status: str
     occupation: str | None
     language: str
-    submitted_at: datetime | None
+    sent_on: date | None  # the day in Korea (a UTC date is the day before for a morning's sending)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def queue_screen(rows: Sequence[QueueRow], total: int, flt: QueueFilter) -> Scre
                         ref=Verbatim(r.reference),
                         status=st.LABELS.get(r.status, T("Draft")),
                         lang=Language(r.language),
-                        day=r.submitted_at.date() if r.submitted_at else Verbatim("—"),
+                        day=r.sent_on or Verbatim("—"),
                     )
                     for r in rows
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -302,7 +302,7 @@ async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_langua
         con = sqlite_db(settings)
         con.execute("update users set language = 'vi' where id = 10001")
         con.execute(
-            "update applications set occupation = 'data_engineer', submitted_at = '2026-11-01 00:00:00' "
+            "update applications set occupation = 'data_engineer', submitted_at = '2026-10-31 23:30:00' "
             "where reference = ?",
             (refs[2],),
         )
@@ -311,6 +311,7 @@ async def test_queue_is_oldest_first_and_filters_by_status_occupation_and_langua
         review = ReviewService(session, clock, Vault(load_key(settings)), StaffService(session, clock, frozenset()))
         rows, total = await review.queue(QueueFilter())
         assert total == 3 and [r.reference for r in rows] == [refs[2], refs[0], refs[1]]  # oldest submission first
+        assert rows[0].sent_on == date(2026, 11, 1)  # sent at 08:30 in Korea: that day, not the UTC one before
         assert [r.reference for r in (await review.queue(QueueFilter(status="under_review")))[0]] == [refs[0]]
         assert [r.reference for r in (await review.queue(QueueFilter(language="vi")))[0]] == [refs[1]]
         assert [r.reference for r in (await review.queue(QueueFilter(occupation="data_engineer")))[0]] == [refs[2]]

@@ -3,9 +3,11 @@ history). Opening an application with its personal details is itself recorded in
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import SEOUL, Clock
 from bot.crypto import Vault
 from bot.db.models import Application, UploadedDocument
 from bot.db.repo import PersonRepo
@@ -17,6 +19,10 @@ from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import staff as ui
 from knowledge.rules import evaluate
+
+
+def _korea_day(at: datetime | None) -> date | None:
+    return at.astimezone(SEOUL).date() if at is not None else None
 
 
 class ReviewService:
@@ -37,7 +43,7 @@ class ReviewService:
             limit=ui.PAGE,
         )
         return [
-            ui.QueueRow(a.id, a.reference or "", a.status, a.occupation, language, a.submitted_at)
+            ui.QueueRow(a.id, a.reference or "", a.status, a.occupation, language, _korea_day(a.submitted_at))
             for a, language in rows
         ], total
 
