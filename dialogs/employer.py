@@ -35,6 +35,9 @@ ERRORS: dict[str, Text] = {
     "not_employer": T("This code is for an employer. Register your company first with /employer."),
     "is_employer": T("This code is for a candidate, and you are registered as an employer."),
     "gone": T("That is no longer available."),
+    "is_candidate": T(
+        "This invite is for someone who acts for the company. You use this bot as a candidate, so it cannot be used from your account; if it was meant for you, ask the company for a candidate invite."
+    ),
     "registrant": T(
         "The colleague who registered the company is its contact for the programme: only they can end that, by leaving it."
     ),
@@ -145,6 +148,14 @@ def unmember_question(company_name: str, row: TeamRow, me: int) -> Screen:
 
 def removed_notice(company_name: str) -> Text:
     return T("You no longer act for {company}: a colleague removed you.", company=Verbatim(company_name))
+
+
+def joined_notice(company_name: str, who: Verbatim) -> Text:
+    return T(
+        "👥 {who} now acts for {company}, with an invite from a colleague. If you do not know them, remove them in 👥 Colleagues (/employer).",
+        who=who,
+        company=Verbatim(company_name),
+    )
 
 
 def member_removed(user_id: int) -> Text:

@@ -19,8 +19,8 @@ from bot.clock import SEOUL, FixedClock
 from bot.config import Settings
 from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.models import Company, EmployerMember, User
-from bot.db.repositories.employers import EmployerRepo
+from bot.db.models import Company, EmployerMember, InviteCode, User
+from bot.db.repositories.employers import EmployerRepo, InviteRepo
 from bot.db.repositories.person_data import PersonDataRepo
 from bot.i18n import translator
 from bot.services.applications import ApplicationService
@@ -654,3 +654,98 @@ def test_a_recommended_candidate_s_screen_names_their_own_route() -> None:
     assert "change of status" in in_korea and "visa issuance confirmation" not in in_korea
     assert "visa issuance confirmation" in abroad and "A candidate in Korea" not in abroad
     assert "Documents:" not in shown(st.VISA_ISSUED, False) and "Documents: 3 of 3" in shown(st.SUBMITTED, False)
+
+
+async def test_a_colleague_invite_opened_by_a_candidate_lets_nobody_in_and_members_see_who_joins(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """HR sends the colleague link where the candidate link was meant: the candidate is refused (it
+    would have shown them the other candidates and their shared files), the invite stays usable for
+    the colleague it was for, and when the colleague joins, the members are told who it is."""
+    hr, colleague = emulator.user(751, first_name="Minji"), emulator.user(752, first_name="Jun")
+    candidate = await applicant_who_submitted(emulator, 753)
+    await register(hr, "Hanbit Soft", BRN)
+    _code, payload = code_in((await invite_colleague(hr))[0])
+    refused = await candidate.say(f"/start {payload}")
+    assert "You use this bot as a candidate" in texts(refused) and "You now act for" not in texts(refused)
+    members = "select user_id from employer_members order by user_id"
+    assert sqlite_db(settings).execute(members).fetchall() == [(751,)]
+    joined = await colleague.say(f"/start {payload}")  # the same invite: not used up by the refusal
+    assert "You now act for Hanbit Soft" in texts(joined)
+    told = await wait_for_text(hr, "now acts for Hanbit Soft")
+    assert "Jun · 752" in told.plain and "If you do not know them" in told.plain
+    assert not [m for m in colleague.messages if "now acts for" in m.plain]  # not told of themselves
+
+
+async def _company_and_code(maker: async_sessionmaker[AsyncSession], vault: Vault, clock: FixedClock, i: int) -> str:
+    """A company of one member and a colleague invite of theirs, written directly."""
+    a, b, _company_id = await _company_of_two(maker, 20 + i, clock.now())
+    async with maker() as session:
+        service = EmployerService(session, clock, vault)
+        await service.remove_member(a, b)
+        member = await service.member(a)
+        assert member is not None
+        return await service.new_code("colleague", member=member)
+
+
+async def test_one_invite_redeemed_by_two_at_once_lets_one_in(db_settings: Settings, clock: FixedClock) -> None:
+    """Two people open one colleague invite in two workers at the same moment: the code's row is
+    read under its lock, so one joins and the other is told it is not valid (both joined before).
+    The bad order is forced: each waits, up to a second, for the other to have read the code."""
+    vault = Vault(load_key(db_settings))
+    read = [asyncio.Event(), asyncio.Event()]
+    original = InviteRepo.code
+
+    async def redeem(maker: async_sessionmaker[AsyncSession], user_id: int, code: str, i: int) -> str:
+        async with maker() as session:
+            session.add(User(id=user_id, language="en", created_at=clock.now(), last_seen_at=clock.now()))
+            await session.commit()
+            repo = InviteRepo(session)
+
+            async def code_then_wait(raw: str) -> InviteCode | None:
+                found = await original(repo, raw)
+                read[i].set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(read[1 - i].wait(), 1)
+                return found
+
+            service = EmployerService(session, clock, vault)
+            service.invites = repo
+            repo.code = code_then_wait  # type: ignore[method-assign]
+            try:
+                await service.redeem(user_id, code, ("colleague",))
+            except EmployerError as refused:
+                return refused.code
+            return "joined"
+
+    async with worker_sessions(db_settings) as makers:
+        for i in range(3):
+            code = await _company_and_code(makers[0], vault, clock, i)
+            for event in read:
+                event.clear()
+            results = await asyncio.gather(
+                redeem(makers[0], 61_000 + 2 * i, code, 0), redeem(makers[1], 61_001 + 2 * i, code, 1)
+            )
+            assert sorted(results) == ["invalid", "joined"], results
+
+
+async def test_a_member_removed_meanwhile_makes_no_invite(settings: Settings, clock: FixedClock) -> None:
+    """'Invite a colleague' tapped by a member whom a colleague has just removed: checked under the
+    company's lock, no code is made (it let them back in after the removal's clean-up)."""
+    vault = Vault(load_key(settings))
+    engine = make_engine(settings)
+    maker = make_sessionmaker(engine)
+    try:
+        a, b, _company_id = await _company_of_two(maker, 30, clock.now())
+        async with maker() as session:
+            service = EmployerService(session, clock, vault)
+            stale = await service.member(b)  # read before the removal, as the tap's update did
+            assert stale is not None
+            await session.commit()  # its connection back (SQLite: one), the row kept as read
+            async with maker() as other:
+                await EmployerService(other, clock, vault).remove_member(a, b)
+            with pytest.raises(EmployerError, match="gone"):
+                await service.new_code("colleague", member=stale)
+        assert sqlite_db(settings).execute("select count(*) from invite_codes").fetchone() == (0,)
+    finally:
+        await engine.dispose()

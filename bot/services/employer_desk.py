@@ -94,13 +94,19 @@ class EmployerDesk:
 
     @MEMBER_ACTIONS("invite")
     async def _invite(self, member: EmployerMember, ident: int, arg: str) -> Reply:
-        code = await self.employers.new_code("candidate", company_id=member.company_id)
-        return Reply([ui.invite_screen(code, await self.telegram.deep_link("c", code), True)])
+        return await self._invite_screen("candidate", member)
 
     @MEMBER_ACTIONS("colleague")
     async def _colleague(self, member: EmployerMember, ident: int, arg: str) -> Reply:
-        code = await self.employers.new_code("colleague", company_id=member.company_id)
-        return Reply([ui.invite_screen(code, await self.telegram.deep_link("m", code), False)])
+        return await self._invite_screen("colleague", member)
+
+    async def _invite_screen(self, kind: str, member: EmployerMember) -> Reply:
+        try:
+            code = await self.employers.new_code(kind, member=member)
+        except EmployerError:  # removed meanwhile
+            return await self.home(ui.ERRORS["gone"])
+        link = await self.telegram.deep_link("c" if kind == "candidate" else "m", code)
+        return Reply([ui.invite_screen(code, link, kind == "candidate")])
 
     @MEMBER_ACTIONS("team")
     async def _team(self, member: EmployerMember, ident: int, arg: str) -> Reply:

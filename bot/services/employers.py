@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -143,7 +143,18 @@ class EmployerService:
 
     # -- codes ---------------------------------------------------------------------------------
 
-    async def new_code(self, kind: str, *, applicant_id: int | None = None, company_id: int | None = None) -> str:
+    async def new_code(
+        self, kind: str, *, applicant_id: int | None = None, member: EmployerMember | None = None
+    ) -> str:
+        """An applicant's code (``applicant_id``), or a company's, made by one of its ``member``s:
+        checked under the company's lock, so a member removed at the same moment makes none."""
+        company_id = member.company_id if member is not None else None
+        if member is not None:
+            company = await self.companies.lock_company(member.company_id)
+            members = await self.companies.members(company.id) if company is not None else []
+            if member.user_id not in {m.user_id for m in members}:
+                await self.session.commit()  # nothing written: the lock goes
+                raise EmployerError("gone")
         now = self.clock.now()
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         self.session.add(
@@ -188,7 +199,10 @@ class EmployerService:
                 raise EmployerError("invalid")
             if await self.member(user_id) is not None:
                 raise EmployerError("already_member")
+            if await self._is_candidate(user_id):  # a candidate's link sent by mistake: not a way in
+                raise EmployerError("is_candidate")
             invite.used_at = now
+            await self._tell_members(company, user_id, now)
             self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now, name=self.name))
             await self.session.commit()
             return Redeemed("colleague", None, company)
@@ -208,10 +222,24 @@ class EmployerService:
         link = await self._link(applicant_id, company_id)
         if link.state != "active":
             link.state, link.changed_at = "pending", now
-        if invite.kind == "employer":  # the applicant approves in their own chat
-            await self._tell_applicant(applicant_id, link, company)
+            if invite.kind == "employer":  # the applicant approves in their own chat (not again once shared)
+                await self._tell_applicant(applicant_id, link, company)
         await self.session.commit()
         return Redeemed(invite.kind, link, company)
+
+    async def _is_candidate(self, user_id: int) -> bool:
+        """An application of their own, or a company following them: they use the bot as a candidate."""
+        if await ApplicationRepo(self.session).of_user(user_id):
+            return True
+        return bool(await self.links.open_of_applicant(user_id))
+
+    async def _tell_members(self, company: Company, user_id: int, now: datetime) -> None:
+        """Everyone acting for the company learns who joined: an invite forwarded to a stranger is
+        seen at once, and the stranger removed (👥 Colleagues)."""
+        joined = ui.TeamRow(user_id, now.date(), self.name).who()
+        for m in await self.companies.members(company.id):
+            key = f"member:{company.id}:{user_id}:joined:{now.isoformat()}:{m.user_id}"
+            await tell(self.session, m.user_id, ui.joined_notice(company.name, joined), dedup_key=key, clock=self.clock)
 
     async def _link(self, applicant_id: int, company_id: int) -> EmployerLink:
         link = await self.links.between(applicant_id, company_id)

@@ -55,7 +55,11 @@ class InviteRepo(Repo):
     """Invite codes and each person's failed attempts at them."""
 
     async def code(self, code: str) -> InviteCode | None:
-        return await self.session.get(InviteCode, code)
+        """The code's row locked and read afresh (PostgreSQL FOR UPDATE): two people redeeming one
+        code at once are checked one after the other, so the second sees it used."""
+        query = select(InviteCode).where(InviteCode.code == code).with_for_update()
+        rows = await self.session.execute(query.execution_options(populate_existing=True))
+        return rows.scalar_one_or_none()
 
     async def attempts(self, user_id: int) -> CodeAttempt | None:
         return await self.session.get(CodeAttempt, user_id)
