@@ -16,9 +16,11 @@ from sqlalchemy import func, select, text
 
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.models import Base, Company, User
-from bot.services.data_rights import ERASED, ERASED_ACTOR
+from bot.db.models import Base, Company, EmployerLink, EmployerMember, StatusChange, Ticket, TicketMessage, User
+from bot.services.applications import ApplicationService, reference_for
+from bot.services.data_rights import ERASED, ERASED_ACTOR, DataRightsService
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
 from tests.e2e import APOLOGY_EN, FORM, invite_colleague, press, submitted_via_bot, texts, wait_for_text
@@ -233,3 +235,41 @@ async def test_an_erased_colleague_leaves_the_company_which_stays(
     assert members == 0
     home = await hr.say("/employer")
     assert "Hanbit Soft" in home[0].plain
+
+
+async def test_the_next_person_never_gets_an_erased_person_s_ids(db_settings: Settings, clock: FixedClock) -> None:
+    """The erased rows were the newest: the next person's application, history, employer link,
+    company, question and its reply get new ids, so the reference GG-2026-000001, an employer's old
+    "👤" button, staff's "#1" and old notices lead to nobody (SQLite reused max(id)+1 before 0017)."""
+    engine = make_engine(db_settings)
+    maker = make_sessionmaker(engine)
+
+    async def everything_of(uid: int, brn: str) -> dict[str, int]:
+        now = clock.now()
+        async with maker() as session:
+            session.add(User(id=uid, language="en", created_at=now, last_seen_at=now))
+            company = Company(name=f"Co {uid}", brn=brn, city="suwon", contact_name="x", created_by=uid, created_at=now)
+            session.add(company)
+            await session.flush()
+            app = await ApplicationService(session, clock).create_draft(uid, None)
+            session.add(EmployerMember(user_id=uid, company_id=company.id, joined_at=now))  # its only member
+            link = EmployerLink(applicant_id=uid, company_id=company.id, state="active", created_at=now, changed_at=now)
+            ticket = Ticket(user_id=uid, status="open", language="en", question="?", created_at=now, updated_at=now)
+            session.add_all([link, ticket])
+            await session.flush()
+            reply = TicketMessage(ticket_id=ticket.id, author="staff", text="!", at=now)
+            session.add(reply)
+            await session.flush()
+            change = await session.scalar(select(StatusChange.id).where(StatusChange.application_id == app.id))
+            ids = {"reference": app.id, "change": change, "link": link.id, "company": company.id}
+            ids |= {"ticket": ticket.id, "reply": reply.id}
+            await session.commit()
+        assert reference_for(app, 2026) == f"GG-2026-{app.id:06d}"
+        return ids
+
+    first = await everything_of(7_800_001, "1010000001")
+    async with maker() as session:
+        await DataRightsService(session, clock, Vault(load_key(db_settings))).erase(7_800_001)
+    second = await everything_of(7_800_002, "1010000002")
+    await engine.dispose()
+    assert {k: v for k, v in second.items() if v <= first[k]} == {}, (first, second)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # The newest revision in migrations/versions; tests/test_migrations.py checks it is alembic's head.
-HEAD = "0016"
+HEAD = "0017"
 
 
 def alembic_config(database_url: str) -> Config:

@@ -50,6 +50,12 @@ class Base(DeclarativeBase):
     pass
 
 
+# The tables whose ids people see (a reference, "#12") or tap (a button's callback data), or that
+# dedup keys and audit targets name: SQLite must never hand an erased row's id to the next one (it
+# does without AUTOINCREMENT: max(id)+1). PostgreSQL's sequences never reuse; this only affects SQLite.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -97,6 +103,7 @@ class Application(Base):
             sqlite_where=text("status <> 'not_recommended'"),
             postgresql_where=text("status <> 'not_recommended'"),
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -124,6 +131,7 @@ class StatusChange(Base):
     """The full history of an application's status: who changed what, when, and why."""
 
     __tablename__ = "status_changes"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     application_id: Mapped[int] = mapped_column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), index=True)
@@ -303,6 +311,7 @@ class Company(Base):
     """An employer registered in the bot by its HR staff; verified by programme staff."""
 
     __tablename__ = "companies"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -332,7 +341,7 @@ class EmployerLink(Base):
     applicant approves; revoked by either side at any time (access ends at once)."""
 
     __tablename__ = "employer_links"
-    __table_args__ = (UniqueConstraint("applicant_id", "company_id"),)
+    __table_args__ = (UniqueConstraint("applicant_id", "company_id"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     applicant_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -386,6 +395,7 @@ class Ticket(Base):
     open until staff close it; one open per person (checked under the person's row lock)."""
 
     __tablename__ = "tickets"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -403,6 +413,7 @@ class TicketMessage(Base):
     """One message of a ticket's thread, after the question itself."""
 
     __tablename__ = "ticket_messages"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
