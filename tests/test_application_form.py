@@ -314,17 +314,22 @@ async def test_reminders_idle_draft_and_window_closing_each_once(
 ) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
+    from bot.crypto import FileCipher, Vault, load_key
     from bot.db.engine import make_engine, make_sessionmaker
+    from bot.services.application_documents import FormService
     from bot.services.reminders import run_reminders
+    from bot.services.uploads import FileStore
 
     user = emulator.user(612)
     await consented(user)  # a draft with consent, untouched from now on
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
+    key = load_key(settings)
 
     async def check() -> int:
         async with sessions() as session:
-            return await run_reminders(session, clock)
+            forms = FormService(session, clock, Vault(key), FileStore(settings.files_dir, FileCipher(key)))
+            return await run_reminders(session, clock, forms)
 
     assert await check() == 0  # fresh draft, window far away (37 days)
     clock.advance(timedelta(days=3, minutes=1))
@@ -509,15 +514,9 @@ async def test_reminders_stop_when_every_recommendation_is_issued(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
     """ "Finish it with /apply" would lead to a refusal: no reminder once the quota is used up."""
-    from bot.db.engine import make_engine, make_sessionmaker
-    from bot.services.reminders import run_reminders
+    from tests.test_window_close import periodic
 
     await consented(emulator.user(615))
     await write_sqlite(settings, "update counters set value = 630 where name = 'recommendations'")
     clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SEOUL))  # the 7-day reminder would be due
-    engine = make_engine(settings)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            assert await run_reminders(session, clock) == 0
-    finally:
-        await engine.dispose()
+    assert await periodic(bot, settings, clock) == 0

@@ -220,6 +220,31 @@ async def test_a_finished_draft_not_sent_is_reminded_once(
     keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox")]
     assert sum(k.startswith("remind:ready:") for k in keys) == 1
     await wait_for_text(user, "complete, with every document, but not sent yet")
+    clock.advance(timedelta(days=3))  # a finished draft has its own reminder: not also "waiting for you"
+    await periodic(bot, settings, clock)
+    keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox")]
+    assert not any(k.startswith("remind:idle:") for k in keys), keys
+
+
+async def test_a_document_sent_is_work_on_the_draft_and_the_last_week_has_one_reminder(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The idle reminder counted from the form's last answer: a document sent a minute ago was
+    followed by "your draft is waiting for you". In the last week a finished draft gets the closing
+    reminder only (the ready one, "send it for the pre-check, then file", went beside it)."""
+    from datetime import timedelta
+
+    user = await at_documents(emulator, 908)
+    clock.advance(timedelta(days=2, hours=23))
+    await upload_documents(user, emulator, ("passport_copy",))
+    clock.advance(timedelta(minutes=5))
+    await periodic(bot, settings, clock)
+    assert not [k for (k,) in rows(settings, "select dedup_key from outbox") if str(k).startswith("remind:")]
+    await upload_documents(user, emulator, ("degree_certificate", "employment_contract"))
+    clock.set(datetime(2026, 12, 30, 20, 0, tzinfo=SEOUL))  # finished, and a day left
+    await periodic(bot, settings, clock)
+    keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox") if str(k).startswith("remind:")]
+    assert [k.split(":")[1] for k in keys] == ["close1"], keys
 
 
 async def test_in_korean_near_and_after_the_close(

@@ -135,6 +135,7 @@ class FormService(InfoUpdate):
         except (DownloadFailed, ValueError):  # e.g. "file is too big" from getFile, or bytes not as announced
             return Reply([await screen()], up.check_file(mime_type, up.MAX_BYTES + 1))
         app.awaiting_upload = None
+        app.updated_at = self.clock.now()  # worked on: no "waiting for you" reminder from the form's last day
         await self.session.commit()
         name = next((d.name for d in docs if d.id == kind), kind)
         return Reply([await screen()], T("Saved: {name}.", name=T(name)))

@@ -9,16 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.services.application_documents import FormService
-from bot.services.reminders import remind_not_filed, remind_ready_drafts, run_reminders
+from bot.services.reminders import run_reminders
 from bot.services.retention import run_retention
 from bot.services.uploads import FileStore
 from bot.services.visa_reminders import run_visa_reminders
 
 
 async def run_periodic(session: AsyncSession, clock: Clock, vault: Vault, store: FileStore) -> int:
-    added = await run_reminders(session, clock)
-    added += await remind_ready_drafts(session, clock, FormService(session, clock, vault, store))
-    added += await remind_not_filed(session, clock)
+    added = await run_reminders(session, clock, FormService(session, clock, vault, store))
     added += await run_retention(session, clock, store)
     added += await run_visa_reminders(session, clock)
     await session.commit()

@@ -1,11 +1,13 @@
 """Reminders before the close, through the outbox (so each is sent once, and survives restarts):
-- a draft untouched for 3 days (not in the last 7, where the closing reminders say it);
-- a finished draft (every detail and document) not sent after a day;
+- an unfinished draft untouched for 3 days (a document sent is work on it; not in the last 7 days,
+  where the closing reminders say it);
+- a finished draft (every detail and document) not sent after a day, also not in the last 7 days;
 - 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft (the
   last one says to file on gg24 now, as the screens of the last days do), and to a sent application
   with no gg24 filing reported.
-None once every recommendation is issued: /apply and /gg24 could not do what they say. The dedup key
-names the application and the occasion, so running the check often never doubles a reminder.
+None once every recommendation is issued: /apply and /gg24 could not do what they say. At most one
+reminder an application a check. The dedup key names the application and the occasion, so running
+the check often never doubles a reminder.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bot.services import quota
 from bot.services.application_documents import FormService
 from bot.services.outbox import tell
 from dialogs import statuses as st
-from dialogs.deadline import HURRY_DAYS, is_closed
+from dialogs.deadline import HURRY_DAYS
 from knowledge.loader import load
 from knowledge.parameters import days_left, window_state
 from knowledge.text import T, Text
@@ -50,8 +52,16 @@ def last_days(closes: datetime) -> Text:
     )
 
 
-async def run_reminders(session: AsyncSession, clock: Clock) -> int:
-    """Enqueues the reminders due now; returns how many were new."""
+async def run_reminders(session: AsyncSession, clock: Clock, forms: FormService) -> int:
+    """Enqueues the reminders due now, at most one a person a check; returns how many were new."""
+    added = await remind_idle_or_closing(session, clock, forms)
+    added += await remind_ready_drafts(session, clock, forms)
+    return added + await remind_not_filed(session, clock)
+
+
+async def remind_idle_or_closing(session: AsyncSession, clock: Clock, forms: FormService) -> int:
+    """A closing reminder in the last 7 days, else one for a draft left 3 days (a finished one has
+    its own, remind_ready_drafts)."""
     now, kb = clock.now(), load()
     if window_state(kb, now) != "open" or await quota.used_up(session):  # /apply could not send it
         return 0
@@ -64,7 +74,8 @@ async def run_reminders(session: AsyncSession, clock: Clock) -> int:
         if closing is not None:
             message = last_days(closes) if closing <= HURRY_DAYS else closing_soon(closes)
             due.append((f"remind:close{closing}:{app.id}", message))
-        elif now - app.updated_at >= IDLE:  # in the last 7 days the closing reminders say it already
+        elif now - app.updated_at >= IDLE and not (await forms.completeness(app)).complete:
+            # in the last 7 days the closing reminders say it already
             due.append((f"remind:idle:{app.id}:{app.updated_at.isoformat()}", draft_idle(closes)))
         for key, message in due:
             added += await tell(session, user.id, message, dedup_key=key, clock=clock, language=user.language)
@@ -83,9 +94,11 @@ def ready_not_sent() -> Text:
 
 
 async def remind_ready_drafts(session: AsyncSession, clock: Clock, forms: FormService) -> int:
-    """Once per draft: every detail and document is there, and it has waited a day."""
-    now = clock.now()
-    if is_closed(now) or await quota.used_up(session):
+    """Once per draft: every detail and document is there, and it has waited a day; not in the last
+    7 days, where the closing reminders say it (this one's "send it for the pre-check, then file"
+    went beside "do not wait for the pre-check")."""
+    kb, now = load(), clock.now()
+    if window_state(kb, now) != "open" or days_left(kb, now) <= max(BEFORE_CLOSE) or await quota.used_up(session):
         return 0
     added = 0
     for app, user in await ApplicationRepo(session).consented_in(st.DRAFT):
