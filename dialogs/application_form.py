@@ -301,7 +301,7 @@ def field_screen(form: Form, field: Field, p: Profile, choices: tuple[Option, ..
     return Screen(f"form:{field.key}", body, choices + field.options(), (BACK,), field.columns, field.key)
 
 
-def review_screen(form: Form, p: Profile) -> Screen:
+def review_screen(form: Form, p: Profile, hurry: bool = False) -> Screen:
     lines: list[Message] = []
     actions = []
     for f in FIELDS:
@@ -334,6 +334,10 @@ def review_screen(form: Form, p: Profile) -> Screen:
             "<i>Nationality, occupation and salary come from your eligibility answers; change them there with /start.</i>"
         ),
         T(
+            "Your draft is saved. Next: your documents; then file on gg24 yourself now (/gg24) and send the draft here before the close."
+        )
+        if hurry  # the days-left line below says not to wait for the pre-check
+        else T(
             "Your draft is saved. Next: your documents, then the pre-check by programme staff; after it, you file the official application yourself on gg24."
         ),
     )

@@ -55,21 +55,42 @@ def _hurry(in_pack: bool) -> Text:
     )
 
 
+def in_hurry(now: datetime) -> bool:
+    """The last days: the pre-check may come after the close, so filing on gg24 comes first."""
+    left = final_stretch(now)
+    return left is not None and left <= HURRY_DAYS
+
+
+# The last hours: "Last day" read at 23:30 invites a pause; the minutes left do not.
+LAST_HOURS = timedelta(hours=2)
+
+
+def _left_line(now: datetime, left: int) -> Text:
+    if left == 0 and (to_go := closes_at() - now) < LAST_HOURS:
+        minutes = max(int(to_go.total_seconds() // 60), 1)
+        return TP(
+            "⏳ <b>Closes in {n} minute</b>: file on gg24 by {closes} (Korea time).",
+            "⏳ <b>Closes in {n} minutes</b>: file on gg24 by {closes} (Korea time).",
+            minutes,
+            closes=closes_at(),
+        )
+    if left == 0:
+        return T("⏳ <b>Last day</b>: file on gg24 by {closes} (Korea time).", closes=closes_at())
+    return TP(
+        "⏳ <b>{n} day left</b> to file on gg24 (until {closes}, Korea time).",
+        "⏳ <b>{n} days left</b> to file on gg24 (until {closes}, Korea time).",
+        left,
+        closes=closes_at(),
+    )
+
+
 def days_left_line(now: datetime, in_pack: bool = False) -> Message | None:
     """One line for the application's screens in the last 30 days; in the last two, also not to wait
     (``in_pack``: said under the filing pack's heading)."""
     left = final_stretch(now)
     if left is None:
         return None
-    if left == 0:
-        line = T("⏳ <b>Last day</b>: file on gg24 by {closes} (Korea time).", closes=closes_at())
-    else:
-        line = TP(
-            "⏳ <b>{n} day left</b> to file on gg24 (until {closes}, Korea time).",
-            "⏳ <b>{n} days left</b> to file on gg24 (until {closes}, Korea time).",
-            left,
-            closes=closes_at(),
-        )
+    line = _left_line(now, left)
     return Lines((line, _hurry(in_pack))) if left <= HURRY_DAYS else line
 
 
@@ -95,6 +116,24 @@ def deadline_note(now: datetime) -> Message | None:
 def window_today(now: datetime) -> Message | None:
     """Where the window stands today: that it closed, or the days left in the last 30 (else None)."""
     return closed_notice() if is_closed(now) else days_left_line(now)
+
+
+def candidate_window_today(now: datetime) -> Message | None:
+    """window_today for the candidate's employer: in the last days the candidate files, not them."""
+    left = final_stretch(now)
+    if is_closed(now) or left is None:
+        return window_today(now)
+    line = _left_line(now, left)
+    if left > HURRY_DAYS:
+        return line
+    return Lines(
+        (
+            line,
+            T(
+                "⚠️ The candidate should file on gg24 now, without waiting for the pre-check: staff may not reach it before the close."
+            ),
+        )
+    )
 
 
 def quota_used_up() -> Text:

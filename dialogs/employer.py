@@ -234,7 +234,9 @@ def candidate_screen(v: CandidateView) -> Screen:
         )
         if v.status.status == st.RECOMMENDED:  # the candidate's own route, as the notification said it
             lines.append(ar.employer_recommended(v.status.in_korea, v.status.stay_status))
-        elif not (v.status.window_closed and v.status.status in (st.DRAFT, st.SUBMITTED)):  # "then files…"
+        elif not (v.status.window_closed and v.status.status in (st.DRAFT, st.SUBMITTED)) and not (
+            v.status.hurry and v.status.status == st.SUBMITTED  # "then files…": the deadline says "now"
+        ):
             lines.append(EMPLOYER_NEXT[v.status.status])
         if v.deadline is not None:
             lines.append(v.deadline)

@@ -72,7 +72,7 @@ def pack_screens(pack: Pack) -> list[Screen]:
         (
             T("🗂 <b>Your filing pack for gg24</b>, from your draft"),
             T(
-                "The official application is filed <b>by you</b> on gg24 (경기민원24), not by this bot. This draft was not sent for the pre-check: check every value before you paste it."
+                "The official application is filed <b>by you</b> on gg24 (경기민원24), not by this bot. This draft was not sent for the pre-check: check every value before you paste it. Send it here too before the close: after the close it cannot be sent, and I could not record your receipt number."
             ),
         )
         if not pack.reference

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dialogs import after_recommendation as ar
-from dialogs.deadline import draft_after_close, is_closed
+from dialogs.deadline import draft_after_close, in_hurry, is_closed
 from dialogs.filing import RECEIPT_PROMPT
 from dialogs.screens import Screen, action_of
 from knowledge.loader import load
@@ -117,6 +117,7 @@ class StatusView:
     reason: str | None = None  # a key of REASONS[status]
     receipt: str | None = None  # the gg24 receipt number the applicant reported
     window_closed: bool = False
+    hurry: bool = False  # the last days before the close (dialogs/deadline.in_hurry)
     stay_status: str | None = None  # in Korea: their status, which decides the route to the visa
     occupation: str | None = None  # an occupation id: which visa documents and employer-change rule
     resent: bool = False  # submitted again, answering a request for more information
@@ -125,7 +126,7 @@ class StatusView:
 def not_filed_yet(window_closed: bool = False) -> Text:
     if window_closed:
         return T(
-            "<b>No gg24 filing reported.</b> Applications closed on {closes}. If you filed on gg24 in time, tell me the receipt number (접수번호) with /status.",
+            "<b>No gg24 filing reported.</b> Applications closed on {closes} (Korea time). If you filed on gg24 in time, tell me the receipt number (접수번호) with /status.",
             closes=load().programme.window.closes,
         )
     return T(
@@ -158,6 +159,8 @@ def _short_next_step(view: StatusView) -> Text:
     p = load().programme
     if view.status == SUBMITTED and view.window_closed:  # nothing is filed from now: staff decide
         return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
+    if view.status == SUBMITTED and view.hurry:  # "I will tell you before you file" could come too late
+        return T("Next: file on gg24 yourself now: staff may not reach the pre-check before the close.")
     if view.status == SUBMITTED:
         return T(
             "Next: programme staff pre-check your draft; if something should change before you file, I will tell you here."
@@ -293,6 +296,12 @@ def draft_summary(fields: tuple[int, int], documents: tuple[int, int], now: date
     ]
     if is_closed(now):
         lines.append(draft_after_close())
+    elif in_hurry(now):  # the pre-check could come after the close: filing first, then sending it here
+        lines.append(
+            T(
+                "Next: file on gg24 yourself now: /gg24 makes your filing pack from this draft. Send the draft here too before the close (/apply, 📨 Send for pre-check), so that I can record your receipt number."
+            )
+        )
     else:
         lines.append(
             T(

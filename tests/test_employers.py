@@ -591,6 +591,11 @@ async def test_the_employer_sees_the_filing_deadline_and_then_the_close(
     clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SEOUL))
     await hr.say("/employer")
     assert "7 days left to file on gg24" in (await emp(hr, "👤"))[0].plain
+    clock.set(datetime(2026, 12, 31, 9, 0, tzinfo=SEOUL))  # the last day: the candidate files, now
+    await hr.say("/employer")
+    last = (await emp(hr, "👤"))[0].plain
+    assert "Last day" in last and "The candidate should file on gg24 now, without waiting" in last
+    assert "File on gg24 yourself now" not in last and "then files the official application" not in last
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     await hr.say("/employer")
     closed = (await emp(hr, "👤"))[0].plain

@@ -200,8 +200,15 @@ async def test_the_pack_says_the_time_left_and_after_the_close_that_it_closed(
     near = await user.say("/gg24")
     assert "1 day left</b> to file on gg24" in near[0].text and "Your filing pack for gg24" in texts(near)
     assert "Do not wait for the pre-check" in near[0].plain
+    # /status agrees: the pre-check's "I will tell you before you file" could come after the close.
+    status = texts(await user.say("/status"))
+    assert "Next: file on gg24 yourself now" in status and "if something should change before you file" not in status
+    clock.set(datetime(2026, 12, 31, 23, 30, 30, tzinfo=SEOUL))  # "Last day" invites a pause: the minutes do not
+    assert "Closes in 29 minutes</b>: file on gg24 by" in (await user.say("/gg24"))[0].text
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
-    after = await user.say("/gg24")
-    assert "No gg24 filing reported." in after[0].plain and "Your filing pack for gg24" in texts(after)
+    after = texts(await user.say("/gg24"))
+    assert after.startswith("No gg24 filing reported.") and "Applications closed on December 31, 2026" in after
+    # After the close no steps to follow: what was sent, for whoever filed in time.
+    assert "1. Open" not in after and "Business registration number" in after and "Your documents" in after
     nothing_sent = texts(await other.say("/gg24"))
     assert "Applications closed" in nothing_sent and "/apply" not in nothing_sent

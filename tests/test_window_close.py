@@ -155,6 +155,8 @@ async def test_after_the_close_a_newcomer_is_not_asked_question_1_by_help_or_sta
     assert "Applications closed" in start and "Question 1" not in start
     for command in ("/help", "/status"):
         assert "Question 1" not in texts(await user.say(command)), command
+    nothing = texts(await user.say("/status"))  # not "yet … check with /start": nothing can follow now
+    assert nothing.startswith("You have no application here.") and "Applications closed" in nothing
     assert (await user.say("/help"))[0].plain.startswith("🔒 Applications closed")  # before a list naming /apply
     await user.tap("🔍 See how I fit the rules")  # the check as information
     await answer(user, "web_developer")  # begun: from now on it is their step
@@ -333,6 +335,13 @@ async def test_on_the_last_day_gg24_gives_the_draft_s_values_as_the_warning_prom
     assert "Your filing pack for gg24, from your draft" in pack and "not sent for the pre-check" in pack
     assert shown[0].plain.startswith("🗂")  # the days left under the heading, not above it
     assert "Then send this draft here too" in pack  # a draft's receipt cannot be recorded: sent, it can
+    assert "Send it here too before the close: after the close it cannot be sent" in pack
+    # The draft's other screens agree with "Do not wait for the pre-check": file first, send it here too.
+    status = texts(await user.say("/status"))
+    assert "Next: file on gg24 yourself now: /gg24 makes your filing pack" in status
+    assert "for a pre-check; then file" not in status
+    review = texts(await user.say("/apply"))
+    assert "then file on gg24 yourself now (/gg24)" in review and "after it, you file" not in review, review
     assert "still empty" not in pack
     begun = emulator.user(908)  # consent given, no detail filled yet: the pack says so
     await consented(begun)

@@ -21,7 +21,7 @@ from bot.summary_doc import made_file
 from dialogs import application_form as af
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.deadline import days_left_line, quota_used_up
+from dialogs.deadline import days_left_line, in_hurry, quota_used_up
 from dialogs.filing import pack_screens, with_days_left
 from dialogs.screens import Screen, with_note
 from knowledge.loader import load
@@ -55,7 +55,7 @@ class FormService(InfoUpdate):
         app.awaiting_upload = None
         await self._set_mode(press.user_id, Mode.APPLY)
         await self.session.commit()
-        return Reply([af.review_screen(form, p)])
+        return Reply([af.review_screen(form, p, in_hurry(self.now()))])
 
     @DOCUMENT_ACTIONS("docs", "doc", "rmdoc")
     async def _documents(self, press: Press) -> Reply:

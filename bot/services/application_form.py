@@ -25,7 +25,7 @@ from dialogs import faq, flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.deadline import closed_notice, days_left_line, draft_after_close, is_closed, quota_used_up
+from dialogs.deadline import closed_notice, days_left_line, draft_after_close, in_hurry, is_closed, quota_used_up
 from dialogs.filing import Pack
 from dialogs.screens import Screen, with_note
 from dialogs.typed_answers import Invalid
@@ -89,7 +89,7 @@ class FormFields:
     def _screen(self, form: af.Form, p: Profile, refused: Invalid | None = None) -> Screen:
         field = af.current_field(form, p)
         choices = af.date_choices(refused) if isinstance(refused, AmbiguousDate) else ()
-        screen = af.field_screen(form, field, p, choices) if field else af.review_screen(form, p)
+        screen = af.field_screen(form, field, p, choices) if field else af.review_screen(form, p, in_hurry(self.now()))
         return with_note(screen, days_left_line(self.clock.now()))
 
     async def _closed(self, user_id: int) -> Reply | None:

@@ -20,7 +20,7 @@ from bot.services.quota import take_one
 from bot.services.refusal import Refusal
 from bot.services.stats import count_once
 from dialogs import statuses as st
-from dialogs.deadline import is_closed
+from dialogs.deadline import in_hurry, is_closed
 from knowledge.loader import load
 
 
@@ -241,6 +241,7 @@ class ApplicationService:
             reason=reason,
             receipt=app.gg24_receipt,
             window_closed=is_closed(self.clock.now()),
+            hurry=in_hurry(self.clock.now()),
         )
 
     async def _notify(

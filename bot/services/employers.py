@@ -30,7 +30,7 @@ from dialogs import flow, sharing
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.deadline import is_closed, window_today
+from dialogs.deadline import candidate_window_today, in_hurry, is_closed
 from dialogs.typed_answers import without_bidi_controls
 from knowledge.rules import evaluate
 
@@ -371,6 +371,7 @@ class EmployerService:
                 app.recommendation_number,
                 app.recommendation_date,
                 window_closed=is_closed(today),
+                hurry=in_hurry(today),
             )
             if app is not None
             else None
@@ -384,7 +385,7 @@ class EmployerService:
             total,
             tuple(link.shared_documents or ()),
             # the candidate files on gg24 by the close: the days left, or that it has closed
-            window_today(today) if filing else None,
+            candidate_window_today(today) if filing else None,
         )
 
     async def shared_files(self, link: EmployerLink) -> list[StoredFile]:

@@ -59,8 +59,10 @@ class FilingService:
                 status=st.LABELS[app.status],
             )
             return Reply([fields_screen(pack), documents_screen(pack, record=True)], record)
-        if is_closed(now):
-            return Reply(screens, st.not_filed_yet(window_closed=True))
+        if is_closed(now):  # no steps to follow now: what was sent, for whoever filed in time
+            return Reply(
+                [fields_screen(pack), documents_screen(pack, record=True)], st.not_filed_yet(window_closed=True)
+            )
         return Reply(with_days_left(screens, now))
 
     async def _draft_pack(self, user_id: int, now: datetime) -> Reply:

@@ -15,8 +15,9 @@ from bot.services.filing import FilingService
 from bot.services.questionnaire import STALE
 from bot.services.replies import Reply
 from dialogs import statuses as st
+from dialogs.deadline import closed_notice, is_closed
 from dialogs.screens import Screen
-from knowledge.text import T
+from knowledge.text import Lines, T
 
 # The /status buttons by action name (bot/callbacks.py ReportCB); each method takes the person's id
 # and the application's, and answers None when the button no longer fits.
@@ -44,6 +45,8 @@ class StatusDesk:
         for app in sent:
             screens.append(st.status_screen(await self.applications.view(app), app.id))
         if not sent and not any(a.status == st.DRAFT for a in apps):
+            if is_closed(self.form.now()):  # "yet" and "check with /start" lead nowhere now
+                return Reply([], Lines((T("You have no application here."), closed_notice())))
             return Reply([], T("You have no submitted application yet. Check your eligibility with /start."))
         return Reply(screens)
 
