@@ -754,3 +754,30 @@ async def test_a_member_removed_meanwhile_makes_no_invite(settings: Settings, cl
         assert sqlite_db(settings).execute("select count(*) from invite_codes").fetchone() == (0,)
     finally:
         await engine.dispose()
+
+
+async def test_a_status_notice_still_queued_when_sharing_stops_is_not_sent(
+    emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """A backlog (a large announcement ahead, the sender down) keeps the employer's "is now: Under
+    review" in the outbox; the candidate stops sharing meanwhile. Written while the link stood, it
+    is not delivered after it ended: only that the candidate stopped sharing arrives."""
+    from tests.test_status import change
+
+    hr = emulator.user(761)
+    async with running(settings, clock, emulator):
+        candidate = await applicant_who_submitted(emulator, 762)
+        await invited(hr, candidate, "Hanbit Soft", BRN)
+        await press(candidate, data="sh1:approve:")
+    await change(settings, clock, "GG-2026-000001", "under_review")  # queued: nobody is sending
+    link_id = sqlite_db(settings).execute("select id from employer_links").fetchone()[0]
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            assert await EmployerService(session, clock, Vault(load_key(settings))).revoke_by_applicant(762, link_id)
+    finally:
+        await engine.dispose()
+    async with running(settings, clock, emulator):
+        await wait_for_text(hr, "A candidate stopped sharing")
+        await wait_for_text(candidate, "now reviewing your application")  # the candidate's own: sent
+    assert not [m for m in hr.messages if "GG-2026-000001" in m.plain], [m.plain for m in hr.messages]

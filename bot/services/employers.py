@@ -22,6 +22,7 @@ from bot.db.models import Application, CodeAttempt, Company, EmployerLink, Emplo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.employers import CandidateRepo, EmployerRepo, InviteRepo, LinkRepo
+from bot.db.repositories.outbox import OutboxRepo
 from bot.services.outbox import tell
 from bot.services.refusal import Refusal
 from bot.services.uploads import StoredFile, stored_file
@@ -125,6 +126,7 @@ class EmployerService:
         assert company is not None
         await self.session.delete(members[user_id])
         await self.invites.drop_unused_colleague_codes(company.id)  # none they hold lets them back
+        await OutboxRepo(self.session).cancel_status_notices([user_id], None)  # no candidate's news after
         if user_id != actor_id:
             key = f"member:{company.id}:{user_id}:removed:{self.clock.now().isoformat()}"
             await tell(self.session, user_id, ui.removed_notice(company.name), dedup_key=key, clock=self.clock)
@@ -288,9 +290,9 @@ class EmployerService:
         if found is None or found[0].state not in ("pending", "active"):
             return False
         link = found[0]
-        await tell_unlinked(
-            self.session, self.clock, [(link.id, m.user_id) for m in await self.companies.members(link.company_id)]
-        )
+        members = [m.user_id for m in await self.companies.members(link.company_id)]
+        await self._cancel_notices(members, applicant_id)
+        await tell_unlinked(self.session, self.clock, [(link.id, m) for m in members])
         link.state, link.changed_at, link.shared_documents = "revoked", self.clock.now(), []
         await self.session.commit()
         return True
@@ -334,9 +336,17 @@ class EmployerService:
         link = await self.links.get(link_id)
         if link is None or link.company_id != member.company_id or link.state not in ("pending", "active"):
             return False
+        members = [m.user_id for m in await self.companies.members(link.company_id)]
+        await self._cancel_notices(members, link.applicant_id)
         link.state, link.changed_at, link.shared_documents = "revoked", self.clock.now(), []
         await self.session.commit()
         return True
+
+    async def _cancel_notices(self, member_ids: list[int], applicant_id: int) -> None:
+        """The candidate's status notices still queued for these members: the link they were written
+        under has ended, so they are not sent (a backlog could deliver them after the revocation)."""
+        references = [a.reference for a in await ApplicationRepo(self.session).of_user(applicant_id) if a.reference]
+        await OutboxRepo(self.session).cancel_status_notices(member_ids, references)
 
     async def _latest_application(self, applicant_id: int) -> Application | None:
         return await self.candidate_rows.latest_application(applicant_id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from bot.db.models import OutboxMessage, User
 from bot.db.repo import insert_if_absent, insert_many_if_absent
@@ -63,6 +63,22 @@ class OutboxRepo(Repo):
             .where(OutboxMessage.announcement_id == announcement_id, OutboxMessage.state.in_(_UNSENT))
             .values(state="cancelled", claimed_by=None)
         )
+
+    async def cancel_status_notices(self, chat_ids: Sequence[int], mentions: Sequence[str] | None) -> None:
+        """Employers' status notices (``status:<change>:e<member>``) to these chats not yet on their way,
+        those naming one of ``mentions`` (a candidate's references), or all (None): written while a link
+        or a membership stood, they must not arrive after it ended."""
+        if not chat_ids or mentions == []:
+            return
+        where: list[ColumnElement[bool]] = [
+            OutboxMessage.chat_id.in_(chat_ids),
+            OutboxMessage.state.in_(_UNSENT),
+            OutboxMessage.dedup_key.like("status:%:e%"),
+        ]
+        named = [OutboxMessage.text.contains(m, autoescape=True) for m in mentions] if mentions else []
+        if named:
+            where.append(or_(*named))
+        await self.session.execute(update(OutboxMessage).where(*where).values(state="cancelled", claimed_by=None))
 
     # The sending side (bot/sender.py); each step is committed by the sender
 
