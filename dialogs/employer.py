@@ -220,6 +220,23 @@ EMPLOYER_NEXT: dict[str, Text] = {
 }
 
 
+def unfollow_question(v: CandidateView) -> Screen:
+    """Stopping is asked once more: the candidate is told, and only they can share again."""
+    return Screen(
+        "emp:unfollow",
+        (
+            T(
+                "Stop following {name}? Your company will no longer see their application, and they will be told. To follow them again, they would have to share it again.",
+                name=Verbatim(v.name or "—"),
+            ),
+        ),
+        actions=(
+            action_of("unfollow_sure", T("Yes, stop following"), v.link_id),
+            action_of("cand", T("« Back"), v.link_id),
+        ),
+    )
+
+
 def candidate_screen(v: CandidateView) -> Screen:
     lines: list[Message] = [T("👤 <b>{name}</b>", name=Verbatim(v.name or "—"))]
     if v.status is None:

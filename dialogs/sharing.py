@@ -121,6 +121,14 @@ def share_documents_screen(
     return Screen("share:docs", tuple(body), actions=tuple(actions))
 
 
+def unfollowed_notice(company: str) -> Text:
+    """To the candidate: a company stopped following them (or is gone from the bot)."""
+    return T(
+        "🏢 {company} no longer follows your application and sees nothing of it. See who does with /share.",
+        company=Verbatim(company),
+    )
+
+
 APPLICANT_DONE: dict[str, Text] = {
     "approved": T("Approved: {company} can now follow your application."),
     "declined": T("Declined: {company} sees nothing."),

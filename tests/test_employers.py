@@ -781,3 +781,40 @@ async def test_a_status_notice_still_queued_when_sharing_stops_is_not_sent(
         await wait_for_text(hr, "A candidate stopped sharing")
         await wait_for_text(candidate, "now reviewing your application")  # the candidate's own: sent
     assert not [m for m in hr.messages if "GG-2026-000001" in m.plain], [m.plain for m in hr.messages]
+
+
+async def test_the_candidate_learns_when_a_company_stops_following_or_leaves_the_bot(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """ "Stop following" is asked once more and the candidate is told (their /share just lost the
+    company before); the last member's /delete tells the company's candidates too. A member who
+    erases their data holds no invite that lets them back; a removed member's old button says so."""
+    hr, colleague = emulator.user(771), emulator.user(772)
+    candidate, other = await applicant_who_submitted(emulator, 773), await applicant_who_submitted(emulator, 774)
+    await invited(hr, candidate, "Hanbit Soft", BRN)
+    await press(candidate, data="sh1:approve:")
+    await hr.say("/employer")
+    await emp(hr, "👤")
+    asked = await emp(hr, "Stop following this candidate")
+    assert "Stop following NGUYEN VAN AN? Your company will no longer see" in asked[-1].plain
+    assert sqlite_db(settings).execute("select state from employer_links").fetchone() == ("active",)  # not yet
+    done = await emp(hr, "Yes, stop following")
+    assert "You no longer follow this candidate." in texts(done)
+    await wait_for_text(candidate, "Hanbit Soft no longer follows your application")
+    # The colleague's invite of their own does not outlive their /delete.
+    _code, payload = code_in((await invite_colleague(hr))[0])
+    await colleague.say(f"/start {payload}")
+    _code, own = code_in((await invite_colleague(colleague))[0])
+    confirm = await colleague.say("/delete")
+    await colleague.tap("Yes, delete everything", message=confirm[-1])
+    assert "not valid" in texts(await colleague.say(f"/start {own}"))
+    # The last member erases their data: the company's candidates learn it follows them no more.
+    _code, payload = code_in((await press(hr, data="em1:invite:"))[0])
+    await other.say(f"/start {payload}")
+    await press(other, data="sh1:approve:")
+    old_home = await hr.say("/employer")
+    confirm = await hr.say("/delete")
+    await hr.tap("Yes, delete everything", message=confirm[-1])
+    await wait_for_text(other, "Hanbit Soft no longer follows your application")
+    stale = await forge(hr, EmpCB(act="team", id=0).pack(), old_home[0])  # a button from before: said so
+    assert "no longer available" in stale[-1].plain

@@ -13,13 +13,13 @@ from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.confirmations import DECIDE, ERASE, SUBMIT, Confirmations
 from bot.db.repositories.documents import DocumentRepo
-from bot.db.repositories.employers import EmployerRepo, LinkRepo
+from bot.db.repositories.employers import EmployerRepo, InviteRepo, LinkRepo
 from bot.db.repositories.person_data import PersonDataRepo
 from bot.db.repositories.questions import QuestionRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.erasers import KeyEraser
 from bot.services.actions import ActionTable
-from bot.services.employers import tell_unlinked
+from bot.services.employers import tell_unfollowed, tell_unlinked
 from bot.services.replies import MadeFile, Reply
 from bot.services.uploads import FileStore
 from dialogs import data_rights as ui
@@ -268,10 +268,13 @@ class DataRightsService:
             return
         company_id = member.company_id
         # Under the company's lock, as a colleague's removal or leaving: the count is theirs too.
-        await EmployerRepo(self.session).lock_company(company_id)
+        company = await EmployerRepo(self.session).lock_company(company_id)
         await self.repo.delete_membership(user_id)
         if await self.repo.member_count(company_id):
+            await InviteRepo(self.session).drop_unused_colleague_codes(company_id)  # none of theirs lets them back
             return
+        for link in await self.links.open_of_company(company_id):  # its candidates learn it follows no one
+            await tell_unfollowed(self.session, self.clock, link, company.name if company else "")
         await self.repo.delete_company_codes(company_id)
         for entry in await self.repo.audit_about_company(company_id):
             entry.target = ERASED

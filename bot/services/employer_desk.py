@@ -67,8 +67,8 @@ class EmployerDesk:
         if reply is not None:
             return reply
         member = await self.employers.member(self.user.id)
-        if member is None:  # the rest are for a company's members
-            return await self.home()
+        if member is None:  # the rest are for a company's members: an old button of a removed one
+            return await self.home(ui.ERRORS["gone"] if act in MEMBER_ACTIONS else None)
         reply = await MEMBER_ACTIONS.run(self, act, member, ident, arg)
         return reply if reply is not None else await self.home()
 
@@ -166,8 +166,15 @@ class EmployerDesk:
             return Reply([ui.candidate_screen(await self.employers.candidate_view(link))], ui.ERRORS["gone"])
         return Reply(documents=files)
 
-    @MEMBER_ACTIONS("unfollow")
+    @MEMBER_ACTIONS("unfollow")  # asked once more: the candidate is told, and only they can share again
     async def _unfollow(self, member: EmployerMember, ident: int, arg: str) -> Reply:
+        link = await self.employers.followed(member, ident)
+        if link is None:
+            return await self.home(ui.ERRORS["gone"])
+        return Reply([ui.unfollow_question(await self.employers.candidate_view(link))])
+
+    @MEMBER_ACTIONS("unfollow_sure")
+    async def _unfollow_sure(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         if not await self.employers.stop_following(member, ident):
             return await self.home(ui.ERRORS["gone"])
         return await self.home(sharing.EMPLOYER_DONE["unfollowed"])

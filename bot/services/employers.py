@@ -339,6 +339,8 @@ class EmployerService:
         members = [m.user_id for m in await self.companies.members(link.company_id)]
         await self._cancel_notices(members, link.applicant_id)
         link.state, link.changed_at, link.shared_documents = "revoked", self.clock.now(), []
+        company = await self.company(link.company_id)
+        await tell_unfollowed(self.session, self.clock, link, company.name if company else "")
         await self.session.commit()
         return True
 
@@ -413,6 +415,13 @@ async def tell_unlinked(session: AsyncSession, clock: Clock, links: Sequence[tup
     for link_id, member_id in links:
         key = f"unlinked:{link_id}:{member_id}:{clock.now().isoformat()}"  # a link can be shared again, and stopped
         await tell(session, member_id, ui.STOPPED_SHARING, dedup_key=key, clock=clock)
+
+
+async def tell_unfollowed(session: AsyncSession, clock: Clock, link: EmployerLink, company: str) -> None:
+    """The candidate learns that a company stopped following them (or left the bot with its last
+    member): who sees their application is theirs to know."""
+    key = f"unfollowed:{link.id}:{clock.now().isoformat()}"
+    await tell(session, link.applicant_id, sharing.unfollowed_notice(company), dedup_key=key, clock=clock)
 
 
 async def employer_recipients(session: AsyncSession, applicant_id: int) -> list[tuple[int, str]]:
