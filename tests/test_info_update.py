@@ -117,6 +117,18 @@ async def test_a_request_after_the_close_can_still_be_answered(
     )
 
 
+async def test_in_the_last_days_the_update_screen_says_to_file_on_gg24_now(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """/start and /apply show this screen to someone asked for more: not filed on gg24 yet, they
+    read the days left and, in the last ones, not to wait (only /status said it)."""
+    user, ref = await sent(emulator, settings, 1904)
+    clock.set(datetime(2026, 12, 30, 10, 0, tzinfo=SEOUL))
+    await info_requested(user, settings, clock, ref, reason="missing_document")
+    shown = texts(await user.say("/start"))
+    assert "1 day left to file on gg24" in shown and "Do not wait for the pre-check" in shown
+
+
 async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
 ) -> None:
@@ -124,8 +136,10 @@ async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(
     pre-check" with "programme staff pre-check your draft before you file"."""
     user, ref = await sent(emulator, settings, 1903)
     await write_sqlite(settings, "update applications set status = 'filed_gg24', gg24_receipt = '2026-1234567'")
+    clock.set(datetime(2026, 12, 30, 10, 0, tzinfo=SEOUL))
     await info_requested(user, settings, clock, ref, reason="missing_document")
     screen = (await user.say("/apply"))[-1]
+    assert "day left" not in screen.plain  # filed on gg24: no filing deadline to tell
     # Send before anything was added: a tap by mistake would end the request with nothing in it.
     early = await user.tap(nav(user, "updsend"), message=screen)
     assert "Nothing was added or replaced since the request" in texts(early)

@@ -19,7 +19,8 @@ from bot.services.questionnaire import STALE
 from bot.services.replies import Reply
 from dialogs import statuses as st
 from dialogs import uploads as up
-from dialogs.screens import Screen
+from dialogs.deadline import days_left_line
+from dialogs.screens import Screen, with_note
 from knowledge.model import Document
 from knowledge.text import T, Text
 
@@ -44,7 +45,7 @@ class InfoUpdate(FormFields):
         said = st.what_was_said(st.INFO_REQUESTED, request.reason, request.note) if request else None
         uploaded = await self.uploads.uploaded(app)
         token = await self.confirmations.ask(app.user_id, SEND_UPDATE, app.id)  # only this screen's Send acts
-        return up.update_screen(
+        screen = up.update_screen(
             app.reference or "",
             said or T("See the message the province sent you."),
             await self._update_documents(app),
@@ -52,6 +53,8 @@ class InfoUpdate(FormFields):
             app.awaiting_upload,
             token,
         )
+        # Not filed on gg24 yet: the days left (and, in the last ones, not to wait) stand here too.
+        return screen if app.gg24_receipt else with_note(screen, days_left_line(self.clock.now()))
 
     async def update(self, user_id: int, notice: Text | None = None) -> Reply | None:
         """The update screen (from /apply, /start, a file or text sent to it); None when the
