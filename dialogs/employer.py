@@ -6,6 +6,7 @@ Action names are "act:id:arg"; bot/render.py packs them into EmpCB callback data
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -68,6 +69,7 @@ class CandidateRow:
     link_id: int
     state: str  # pending | active
     name: str
+    reference: str = ""  # their application's, on the button when another candidate has the same name
 
 
 def home_screen(company_name: str, verified: bool, candidates: Sequence[CandidateRow]) -> Screen:
@@ -77,8 +79,12 @@ def home_screen(company_name: str, verified: bool, candidates: Sequence[Candidat
     if not candidates:
         lines.append(T("No candidates yet. Invite one, or ask your candidate for their code."))
     actions: list[Action] = []
+    names = Counter(c.name for c in candidates if c.state == "active")
     for c in candidates:
-        if c.state == "active":
+        if c.state == "active" and names[c.name] > 1 and c.reference:  # two of one name: which is which
+            label = T("👤 {name} · {ref}", name=Name(c.name or "—"), ref=Verbatim(c.reference))
+            actions.append(action_of("cand", label, c.link_id))
+        elif c.state == "active":
             actions.append(action_of("cand", T("👤 {name}", name=Name(c.name or "—")), c.link_id))
         else:
             lines.append(T("⏳ A candidate has not approved yet."))

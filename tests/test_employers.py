@@ -818,3 +818,20 @@ async def test_the_candidate_learns_when_a_company_stops_following_or_leaves_the
     await wait_for_text(other, "Hanbit Soft no longer follows your application")
     stale = await forge(hr, EmpCB(act="team", id=0).pack(), old_home[0])  # a button from before: said so
     assert "no longer available" in stale[-1].plain
+
+
+def test_two_candidates_of_one_name_are_told_apart_by_their_reference() -> None:
+    """Two "👤 NGUYEN VAN AN" buttons led to two people; each now carries its application's
+    reference (the name shortened to fit the row, never the reference)."""
+    from bot.render import label
+    from dialogs import employer as ui
+
+    rows = [
+        ui.CandidateRow(1, "active", "NGUYEN VAN AN", "GG-2026-000002"),
+        ui.CandidateRow(2, "active", "NGUYEN VAN AN", "GG-2026-000007"),
+        ui.CandidateRow(3, "active", "KIM MINJI", "GG-2026-000009"),
+    ]
+    actions = ui.home_screen("Hanbit Soft", True, rows).actions
+    labels = [text for a in actions if (text := label(a.label, translator("en"))).startswith("👤")]
+    assert labels[2] == "👤 KIM MINJI"  # a name of its own needs nothing more
+    assert labels[0] != labels[1] and labels[0].endswith("· GG-2026-000002") and labels[1].endswith("000007")

@@ -58,7 +58,8 @@ class EmployerDesk:
         company = await self.employers.company(member.company_id)
         assert company is not None
         rows = [
-            ui.CandidateRow(link.id, link.state, name) for link, name in await self.employers.candidates(company.id)
+            ui.CandidateRow(link.id, link.state, name, ref)
+            for link, name, ref in await self.employers.candidates(company.id)
         ]
         return Reply([ui.home_screen(company.name, company.verified_at is not None, rows)], notice)
 

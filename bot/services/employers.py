@@ -317,12 +317,13 @@ class EmployerService:
 
     # -- the employer's side ---------------------------------------------------------------------
 
-    async def candidates(self, company_id: int) -> list[tuple[EmployerLink, str]]:
-        """The company's links that are pending or active, with the candidate's name once active."""
+    async def candidates(self, company_id: int) -> list[tuple[EmployerLink, str, str]]:
+        """The company's links that are pending or active, with the candidate's name and application
+        reference once active (two people of one name are told apart by it)."""
         out = []
         for link in await self.links.open_of_company(company_id):
-            name = await self._candidate_name(link.applicant_id) if link.state == "active" else ""
-            out.append((link, name))
+            app = await self._latest_application(link.applicant_id) if link.state == "active" else None
+            out.append((link, self._name_in(app), (app.reference or "") if app else ""))
         return out
 
     async def followed(self, member: EmployerMember, link_id: int) -> EmployerLink | None:
@@ -354,7 +355,9 @@ class EmployerService:
         return await self.candidate_rows.latest_application(applicant_id)
 
     async def _candidate_name(self, applicant_id: int) -> str:
-        app = await self._latest_application(applicant_id)
+        return self._name_in(await self._latest_application(applicant_id))
+
+    def _name_in(self, app: Application | None) -> str:
         name = self.vault.open(app.personal_sealed).get("name") if app else None
         return str(name or "")
 
