@@ -256,7 +256,7 @@ WINDOW_TOPICS = frozenset({"deadline_quota"})
 def answer_screen(entry: FaqEntry, now: datetime) -> Screen:
     related = [entries()[r] for r in entry.related if r in entries()][:2]
     today = window_today(now) if entry.id in WINDOW_TOPICS else None
-    closed_first = today is not None and is_closed(now)  # before "You can apply until …", not after it
+    closed_first = today is not None and is_closed(now)  # before "The deadline for applications is …", not after it
     body: tuple[Message, ...] = (
         T("💬 <b>{topic}</b>", topic=T(entry.topic)),
         *((today,) if closed_first else ()),

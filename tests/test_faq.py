@@ -430,4 +430,5 @@ async def test_the_deadline_answer_says_where_the_window_stands_today(
     assert "7 days left to file on gg24" in texts(await user.say("when is the deadline to apply?"))
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     closed = texts(await user.say("when is the deadline to apply?"))
-    assert closed.index("Applications closed") < closed.index("You can apply until")  # the close first
+    assert closed.index("Applications closed") < closed.index("The deadline for applications is")  # the close first
+    assert "You can apply until" not in closed  # a deadline, in no tense that the close makes false
