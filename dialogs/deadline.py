@@ -123,16 +123,11 @@ def candidate_window_today(now: datetime) -> Message | None:
     left = final_stretch(now)
     if is_closed(now) or left is None:
         return window_today(now)
-    line = _left_line(now, left)
     if left > HURRY_DAYS:
-        return line
-    return Lines(
-        (
-            line,
-            T(
-                "⚠️ The candidate should file on gg24 now, without waiting for the pre-check: staff may not reach it before the close."
-            ),
-        )
+        return _left_line(now, left)
+    return T(  # one line: "Last day: file on gg24 by …" would read as the employer's to do
+        "⚠️ Applications close on {closes} (Korea time): the candidate should file on gg24 now, without waiting for the pre-check, which staff may not reach before the close.",
+        closes=closes_at(),
     )
 
 

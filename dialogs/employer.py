@@ -40,7 +40,7 @@ ERRORS: dict[str, Text] = {
         "This invite is for someone who acts for the company. You use this bot as a candidate, so it cannot be used from your account; if it was meant for you, ask the company for a candidate invite."
     ),
     "registrant": T(
-        "The colleague who registered the company is its contact for the programme: only they can end that, by leaving it."
+        "The colleague who registered the company is its contact for the programme: only they can end that, by leaving it. If they have not used this bot for 30 days, a colleague can remove them."
     ),
     "last_member": T(
         "You are the company's only member, so you cannot leave it. To erase it with your data, use /delete."
@@ -102,7 +102,7 @@ class TeamRow:
     user_id: int
     joined: date  # the day in Korea
     name: str | None = None  # their Telegram name when they joined (None before it was kept)
-    registrant: bool = False  # registered the company: colleagues cannot remove them
+    registrant: bool = False  # registered the company and uses the bot: colleagues cannot remove them
 
     def who(self) -> Verbatim:
         """How colleagues tell them apart: their name and their Telegram id."""
@@ -258,7 +258,7 @@ def candidate_screen(v: CandidateView) -> Screen:
         if v.status.status == st.RECOMMENDED:  # the candidate's own route, as the notification said it
             lines.append(ar.employer_recommended(v.status.in_korea, v.status.stay_status))
         elif not (v.status.window_closed and v.status.status in (st.DRAFT, st.SUBMITTED)) and not (
-            v.status.hurry and v.status.status == st.SUBMITTED  # "then files…": the deadline says "now"
+            v.status.hurry and v.deadline is not None and v.status.status != st.DRAFT  # the deadline says "now"
         ):
             lines.append(EMPLOYER_NEXT[v.status.status])
         if v.deadline is not None:

@@ -141,4 +141,5 @@ EMPLOYER_DONE: dict[str, Text] = {
     "joined": T("You now act for {company}."),
     "requested": T("Thank you. The candidate has been asked to approve; you will see them here once they do."),
     "unfollowed": T("You no longer follow this candidate."),
+    "following": T("You already follow this candidate: they share their application with your company."),
 }

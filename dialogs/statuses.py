@@ -159,7 +159,8 @@ def _short_next_step(view: StatusView) -> Text:
     p = load().programme
     if view.status == SUBMITTED and view.window_closed:  # nothing is filed from now: staff decide
         return T("Next: wait for the province's decision. If they need more information, I will tell you here.")
-    if view.status == SUBMITTED and view.hurry:  # "I will tell you before you file" could come too late
+    if view.hurry and not view.receipt and view.status in (SUBMITTED, UNDER_REVIEW, INFO_REQUESTED):
+        # "I will tell you before you file" (or "send the update") could come after the close
         return T("Next: file on gg24 yourself now: staff may not reach the pre-check before the close.")
     if view.status == SUBMITTED:
         return T(

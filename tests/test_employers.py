@@ -594,7 +594,8 @@ async def test_the_employer_sees_the_filing_deadline_and_then_the_close(
     clock.set(datetime(2026, 12, 31, 9, 0, tzinfo=SEOUL))  # the last day: the candidate files, now
     await hr.say("/employer")
     last = (await emp(hr, "👤"))[0].plain
-    assert "Last day" in last and "The candidate should file on gg24 now, without waiting" in last
+    assert "Applications close on December 31, 2026" in last and "the candidate should file on gg24 now" in last
+    assert "Last day" not in last  # "Last day: file on gg24 by …" read as the employer's own to do
     assert "File on gg24 yourself now" not in last and "then files the official application" not in last
     clock.set(datetime(2027, 1, 2, 9, 0, tzinfo=SEOUL))
     await hr.say("/employer")
@@ -614,10 +615,11 @@ async def test_a_registrant_who_left_and_then_deleted_their_data_is_forgotten_by
     await emp(hr, "🚪 Leave the company")
     left = await emp(hr, "Yes, leave")
     assert "You have left Hanbit Soft." in texts(left)
+    row = "select created_by, contact_name from companies"
+    assert sqlite_db(settings).execute(row).fetchone() == (0, "")  # left: no longer the company's contact
     confirm = await hr.say("/delete")
     await hr.tap("Yes, delete everything", message=confirm[-1])
-    row = sqlite_db(settings).execute("select created_by, contact_name from companies").fetchone()
-    assert row == (0, "")  # it named them (741, "Kim Minji, HR") after their /delete
+    assert sqlite_db(settings).execute(row).fetchone() == (0, "")  # and after their /delete
 
 
 async def test_each_stop_of_sharing_is_told_once(settings: Settings, clock: FixedClock) -> None:
@@ -680,6 +682,9 @@ async def test_a_colleague_invite_opened_by_a_candidate_lets_nobody_in_and_membe
     told = await wait_for_text(hr, "now acts for Hanbit Soft")
     assert "Jun · 752" in told.plain and "If you do not know them" in told.plain
     assert not [m for m in colleague.messages if "now acts for" in m.plain]  # not told of themselves
+    confirm = await colleague.say("/delete")  # their name and id in the colleagues' notice go with them
+    await colleague.tap("Yes, delete everything", message=confirm[-1])
+    assert not sqlite_db(settings).execute("select text from outbox where text like '%752%'").fetchall()
 
 
 async def _company_and_code(maker: async_sessionmaker[AsyncSession], vault: Vault, clock: FixedClock, i: int) -> str:
@@ -835,3 +840,46 @@ def test_two_candidates_of_one_name_are_told_apart_by_their_reference() -> None:
     labels = [text for a in actions if (text := label(a.label, translator("en"))).startswith("👤")]
     assert labels[2] == "👤 KIM MINJI"  # a name of its own needs nothing more
     assert labels[0] != labels[1] and labels[0].endswith("· GG-2026-000002") and labels[1].endswith("000007")
+
+
+async def test_a_registrant_away_from_the_bot_can_be_removed_and_one_who_left_is_no_longer_the_contact(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """Protected while they use the bot (a new member cannot take the company over); after 30 days
+    away, perhaps gone from the firm, a colleague can remove them. A registrant who leaves stops
+    being the company's contact: back by invite, they are a colleague like any other."""
+    from datetime import timedelta
+
+    hr, colleague = emulator.user(781, first_name="Minji"), emulator.user(782, first_name="Jun")
+    await register(hr, "Hanbit Soft", BRN)
+    _code, payload = code_in((await invite_colleague(hr))[0])
+    await colleague.say(f"/start {payload}")
+    await colleague.say("/employer")
+    assert not [b for b in (await emp(colleague, "👥 Colleagues"))[-1].button_texts if b.startswith("Remove")]
+    clock.advance(timedelta(days=31))  # Minji has not used the bot since
+    await colleague.say("/employer")
+    team = await emp(colleague, "👥 Colleagues")
+    assert "Remove member 781 · Minji" in team[-1].button_texts and "(registered the company)" not in team[-1].plain
+    await emp(colleague, "Remove member 781 · Minji")
+    assert "Removed: member 781" in texts(await emp(colleague, "Yes, remove"))
+    row = "select created_by, contact_name from companies"
+    assert sqlite_db(settings).execute(row).fetchone() == (0, "")  # gone: the company names her no more
+    # Invited back, she is a colleague like any other (no longer protected, though she uses the bot).
+    _code, payload = code_in((await invite_colleague(colleague))[0])
+    await hr.say(f"/start {payload}")
+    await colleague.say("/employer")
+    assert "Remove member 781 · Minji" in (await emp(colleague, "👥 Colleagues"))[-1].button_texts
+
+
+async def test_an_employer_entering_the_code_of_a_candidate_who_shares_already_is_told_so(
+    bot: BotRunner, emulator: BotAPIEmulator
+) -> None:
+    hr, candidate = emulator.user(791), await applicant_who_submitted(emulator, 792)
+    await invited(hr, candidate, "Hanbit Soft", BRN)
+    await press(candidate, data="sh1:approve:")
+    _code, payload = code_in((await press(candidate, data="sh1:invite:"))[0])
+    before = len(candidate.messages)
+    said = texts(await hr.say(f"/start {payload}"))
+    assert "You already follow this candidate" in said and "has been asked to approve" not in said
+    await asyncio.sleep(0.5)
+    assert not [m for m in candidate.messages[before:] if "asks to follow" in m.plain]

@@ -127,6 +127,8 @@ async def test_in_the_last_days_the_update_screen_says_to_file_on_gg24_now(
     await info_requested(user, settings, clock, ref, reason="missing_document")
     shown = texts(await user.say("/start"))
     assert "1 day left to file on gg24" in shown and "Do not wait for the pre-check" in shown
+    status = texts(await user.say("/status"))  # not "add the documents, then send the update" first
+    assert "Next: file on gg24 yourself now" in status and "tap “📨 Send the update”" not in status
 
 
 async def test_an_update_to_an_application_filed_on_gg24_keeps_it_filed(

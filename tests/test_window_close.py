@@ -249,6 +249,21 @@ async def test_a_document_sent_is_work_on_the_draft_and_the_last_week_has_one_re
     assert [k.split(":")[1] for k in keys] == ["close1"], keys
 
 
+async def test_a_draft_finished_in_the_last_week_is_still_told_to_send_it(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Unfinished when the 7-day reminder went ("finish it with /apply"), finished two days later:
+    the pre-check still has time, so the "complete, send it" reminder comes a day after."""
+    user = await at_documents(emulator, 909)
+    clock.set(datetime(2026, 12, 24, 10, 0, tzinfo=SEOUL))  # 7 days left
+    await periodic(bot, settings, clock)
+    await upload_documents(user, emulator, ("passport_copy", "degree_certificate", "employment_contract"))
+    clock.set(datetime(2026, 12, 25, 10, 5, tzinfo=SEOUL))
+    await periodic(bot, settings, clock)
+    keys = [str(k) for (k,) in rows(settings, "select dedup_key from outbox") if str(k).startswith("remind:")]
+    assert [k.split(":")[1] for k in keys] == ["close7", "ready"], keys
+
+
 async def test_in_korean_near_and_after_the_close(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock
 ) -> None:  # type: ignore[no-untyped-def]

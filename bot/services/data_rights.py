@@ -274,7 +274,8 @@ class DataRightsService:
             await InviteRepo(self.session).drop_unused_colleague_codes(company_id)  # none of theirs lets them back
             return
         for link in await self.links.open_of_company(company_id):  # its candidates learn it follows no one
-            await tell_unfollowed(self.session, self.clock, link, company.name if company else "")
+            if link.state == "active":  # a pending one never followed: nothing to tell
+                await tell_unfollowed(self.session, self.clock, link, company.name if company else "")
         await self.repo.delete_company_codes(company_id)
         for entry in await self.repo.audit_about_company(company_id):
             entry.target = ERASED

@@ -113,8 +113,11 @@ class EmployerDesk:
     async def _team(self, member: EmployerMember, ident: int, arg: str) -> Reply:
         company = await self.employers.company(member.company_id)
         assert company is not None
+        protected = await self.employers.registrant_present(company)
         rows = [
-            ui.TeamRow(m.user_id, m.joined_at.astimezone(SEOUL).date(), m.name, m.user_id == company.created_by)
+            ui.TeamRow(
+                m.user_id, m.joined_at.astimezone(SEOUL).date(), m.name, protected and m.user_id == company.created_by
+            )
             for m in await self.employers.team(company.id)
         ]
         return Reply([ui.team_screen(company.name, rows, self.user.id)])
@@ -126,8 +129,8 @@ class EmployerDesk:
         target = await self.employers.member(ident)
         if target is None or target.company_id != company.id:  # left or removed meanwhile: not asked again
             return await self.home(ui.ERRORS["gone"])
-        if ident != self.user.id and ident == company.created_by:  # no Remove is shown: an old or forged one
-            return await self.home(ui.ERRORS["registrant"])
+        if ident != self.user.id and ident == company.created_by and await self.employers.registrant_present(company):
+            return await self.home(ui.ERRORS["registrant"])  # no Remove is shown: an old or forged one
         return Reply(
             [
                 ui.unmember_question(
@@ -243,6 +246,8 @@ class EmployerDesk:
             return await self.home(ui.ERRORS.get(bad.code, ui.ERRORS["invalid"]))
         if redeemed.kind == "colleague":
             return await self.home(_done(sharing.EMPLOYER_DONE["joined"], redeemed.company.name))
+        if redeemed.link is not None and redeemed.link.state == "active":  # shared already: nobody was asked
+            return await self.home(sharing.EMPLOYER_DONE["following"])
         return await self.home(sharing.EMPLOYER_DONE["requested"])
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.crypto import Vault
 from bot.db.models import Application, CodeAttempt, Company, EmployerLink, EmployerMember, InviteCode
+from bot.db.repo import PersonRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.documents import DocumentRepo
 from bot.db.repositories.employers import CandidateRepo, EmployerRepo, InviteRepo, LinkRepo
@@ -40,6 +41,8 @@ CODE_LENGTH = 8  # 32**8 ≈ 10**12 codes; with 5 tries an hour, guessing one ta
 CODE_TTL = timedelta(days=7)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
+# A registrant away from the bot this long may have left the firm: colleagues may then remove them.
+REGISTRANT_AWAY = timedelta(days=30)
 
 
 class EmployerError(Refusal):
@@ -108,8 +111,9 @@ class EmployerService:
         """A member removes a colleague, or leaves (``user_id == actor_id``): under the company's
         lock, both re-read as members of it; the last member stays (a company needs one: /delete
         erases it), and the one who registered the company (its contact for the programme) is not
-        removed by a colleague: only they end that, by leaving. The removed colleague is told; their
-        access ends with this commit."""
+        removed by a colleague while they use the bot (registrant_present): a new member cannot take
+        the company over, and one who left the firm without leaving here can still be removed. The
+        removed colleague is told; their access ends with this commit."""
         actor = await self.member(actor_id)
         company = await self.companies.lock_company(actor.company_id) if actor is not None else None
         members = {m.user_id: m for m in await self.companies.members(company.id)} if company is not None else {}
@@ -118,13 +122,15 @@ class EmployerService:
             refused = "gone"
         elif len(members) == 1:
             refused = "last_member"
-        elif user_id != actor_id and user_id == company.created_by:
+        elif user_id != actor_id and user_id == company.created_by and await self.registrant_present(company):
             refused = "registrant"
         if refused is not None:
             await self.session.commit()  # nothing was written: the lock goes, the loaded rows stay usable
             raise EmployerError(refused)
         assert company is not None
         await self.session.delete(members[user_id])
+        if user_id == company.created_by:  # the company's contact goes with them (back by invite: a colleague)
+            company.created_by, company.contact_name = 0, ""
         await self.invites.drop_unused_colleague_codes(company.id)  # none they hold lets them back
         await OutboxRepo(self.session).cancel_status_notices([user_id], None)  # no candidate's news after
         if user_id != actor_id:
@@ -132,6 +138,11 @@ class EmployerService:
             await tell(self.session, user_id, ui.removed_notice(company.name), dedup_key=key, clock=self.clock)
         await self.session.commit()
         return company
+
+    async def registrant_present(self, company: Company) -> bool:
+        """The registrant has used the bot within REGISTRANT_AWAY: colleagues cannot remove them."""
+        registrant = await PersonRepo(self.session).row(company.created_by) if company.created_by else None
+        return registrant is not None and self.clock.now() - registrant.last_seen_at < REGISTRANT_AWAY
 
     async def unverified(self) -> list[Company]:
         return await self.companies.unverified()
@@ -199,10 +210,12 @@ class EmployerService:
             company = await self.company(invite.company_id or 0)
             if company is None:
                 raise EmployerError("invalid")
-            if await self.member(user_id) is not None:
-                raise EmployerError("already_member")
-            if await self._is_candidate(user_id):  # a candidate's link sent by mistake: not a way in
-                raise EmployerError("is_candidate")
+            refused = "already_member" if await self.member(user_id) is not None else None
+            if refused is None and await self._is_candidate(user_id):  # a candidate's link sent by mistake
+                refused = "is_candidate"
+            if refused is not None:
+                await self.session.commit()  # the code not used: its lock goes
+                raise EmployerError(refused)
             invite.used_at = now
             await self._tell_members(company, user_id, now)
             self.session.add(EmployerMember(user_id=user_id, company_id=company.id, joined_at=now, name=self.name))

@@ -1,7 +1,8 @@
 """Reminders before the close, through the outbox (so each is sent once, and survives restarts):
 - an unfinished draft untouched for 3 days (a document sent is work on it; not in the last 7 days,
   where the closing reminders say it);
-- a finished draft (every detail and document) not sent after a day, also not in the last 7 days;
+- a finished draft (every detail and document) not sent after a day, not in the last days (nor in
+  the last week for one finished before its 7-day reminder);
 - 7 days and 1 day before the application window closes, to everyone with an unsubmitted draft (the
   last one says to file on gg24 now, as the screens of the last days do), and to a sent application
   with no gg24 filing reported.
@@ -94,15 +95,19 @@ def ready_not_sent() -> Text:
 
 
 async def remind_ready_drafts(session: AsyncSession, clock: Clock, forms: FormService) -> int:
-    """Once per draft: every detail and document is there, and it has waited a day; not in the last
-    7 days, where the closing reminders say it (this one's "send it for the pre-check, then file"
-    went beside "do not wait for the pre-check")."""
+    """Once per draft: every detail and document is there, and it has waited a day. Not in the last
+    days, where "send it for the pre-check, then file" would stand beside "do not wait for the
+    pre-check"; in the last week only for a draft finished after the 7-day reminder went (which
+    said "finish it with /apply" to one already finished)."""
     kb, now = load(), clock.now()
-    if window_state(kb, now) != "open" or days_left(kb, now) <= max(BEFORE_CLOSE) or await quota.used_up(session):
+    if window_state(kb, now) != "open" or days_left(kb, now) <= HURRY_DAYS or await quota.used_up(session):
         return 0
+    week = days_left(kb, now) <= max(BEFORE_CLOSE)
     added = 0
     for app, user in await ApplicationRepo(session).consented_in(st.DRAFT):
-        if now - app.updated_at < READY_IDLE or not (await forms.completeness(app)).complete:
+        if now - app.updated_at < READY_IDLE or (week and days_left(kb, app.updated_at) > max(BEFORE_CLOSE)):
+            continue
+        if not (await forms.completeness(app)).complete:
             continue
         key = f"remind:ready:{app.id}"
         added += await tell(session, user.id, ready_not_sent(), dedup_key=key, clock=clock, language=user.language)

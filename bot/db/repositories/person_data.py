@@ -97,6 +97,10 @@ class PersonDataRepo(Repo):
     async def delete_messages(self, user_id: int, mentions: Iterable[str]) -> None:
         """The messages to them, then, one mention at a time, every message naming them."""
         await self.session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
+        # Their colleagues' "👥 <name · id> now acts for …" (employers.py _tell_members): keyed by their id.
+        await self.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.dedup_key.like(f"member:%:{user_id}:joined:%"))
+        )
         for mention in mentions:
             await self.session.execute(
                 delete(OutboxMessage).where(OutboxMessage.text.contains(mention, autoescape=True))
