@@ -152,6 +152,15 @@ def unmember_question(company_name: str, row: TeamRow, me: int) -> Screen:
     )
 
 
+def registration_removed(company_name: str, phone: str) -> Text:
+    """To a member: programme staff removed the company's registration (e.g. another firm's number)."""
+    return T(
+        "🏢 Programme staff removed the registration of {company} from this bot, so you no longer act for it. Questions: {phone}.",
+        company=Verbatim(company_name),
+        phone=Verbatim(phone),
+    )
+
+
 def removed_notice(company_name: str) -> Text:
     return T("You no longer act for {company}: a colleague removed you.", company=Verbatim(company_name))
 

@@ -136,8 +136,9 @@ def stats_screen(counts: Mapping[tuple[str, str, str, str], int]) -> Screen:
     return Screen("staff:stats", (funnel, occupations, languages, why), actions=(action_of("menu", S("« Staff menu")),))
 
 
-def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
-    """Companies registered by employers and not yet verified: (id, name, BRN, city id)."""
+def companies_screen(companies: Sequence[tuple[int, str, str, str]], admin: bool = False) -> Screen:
+    """Companies registered by employers and not yet verified: (id, name, BRN, city id); an
+    administrator may also remove a registration."""
     lines: list[Message] = [S("🏢 <b>Companies to verify</b>")]
     if not companies:
         lines.append(S("None waiting."))
@@ -153,8 +154,35 @@ def companies_screen(companies: Sequence[tuple[int, str, str, str]]) -> Screen:
             )
         )
         actions.append(action_of("verify", S("✔ Verified: {name}", name=Name(name)), ident))
+        if admin:
+            actions.append(action_of("rmcompany", S("✖ Remove: {name}", name=Name(name)), ident))
     actions.append(action_of("menu", S("« Staff menu")))
     return Screen("staff:companies", (Lines(tuple(lines)),), actions=tuple(actions))
+
+
+COMPANY_GONE = S("That company's registration no longer exists.")
+COMPANY_REMOVED = S("Registration removed. Its members and candidates are told.")
+
+
+def remove_company_question(ident: int, name: str, brn: str, members: int, candidates: int) -> Screen:
+    """A registration made under someone else's business number (or in error), removed once asked
+    again: its members and candidates are told, and the number can be registered again."""
+    return Screen(
+        "staff:rmcompany",
+        (
+            S(
+                "Remove the registration of <b>{name}</b> ({brn})? Its {members} member(s) lose access and are told; {candidates} candidate(s) following it are told it no longer follows them. The business number can then be registered again.",
+                name=Verbatim(name),
+                brn=Verbatim(brn_text(brn)),
+                members=members,
+                candidates=candidates,
+            ),
+        ),
+        actions=(
+            action_of("rmcompany_sure", S("Yes, remove the registration"), ident),
+            action_of("companies", S("« Companies")),
+        ),
+    )
 
 
 def asked_screen(unmatched: Sequence[tuple[str, str, int]], unhelpful: Sequence[tuple[str, str, int]]) -> Screen:

@@ -883,3 +883,36 @@ async def test_an_employer_entering_the_code_of_a_candidate_who_shares_already_i
     assert "You already follow this candidate" in said and "has been asked to approve" not in said
     await asyncio.sleep(0.5)
     assert not [m for m in candidate.messages[before:] if "asks to follow" in m.plain]
+
+
+async def test_staff_remove_a_registration_made_under_another_firm_s_number(
+    settings: Settings, clock: FixedClock, emulator: BotAPIEmulator
+) -> None:
+    """Anyone can register a public business number; the real firm then reads "already registered".
+    An administrator removes the registration once asked again: its members lose access and are
+    told, the candidate it followed is told, queued notices stop, and the number is free again."""
+    async with running(with_admin(settings), clock, emulator):
+        squatter, admin = emulator.user(801), emulator.user(900)
+        candidate = await applicant_who_submitted(emulator, 802)
+        await invited(squatter, candidate, "Hanbit Soft", BRN)
+        await press(candidate, data="sh1:approve:")
+        await admin.say("/staff")
+        listed = await press(admin, data="st1:companies:")
+        assert "✖ 삭제: Hanbit Soft" in listed[-1].button_texts  # the staff desk speaks Korean
+        asked = await press(admin, data="st1:rmcompany:1:")
+        assert "Hanbit Soft(134-86-72683)의 등록을 삭제하시겠습니까?" in asked[-1].plain
+        assert "업체 담당자 1명" in asked[-1].plain and "채용 예정자 1명" in asked[-1].plain
+        assert sqlite_db(settings).execute("select count(*) from companies").fetchone() == (1,)  # asked only
+        done = await press(admin, data="st1:rmcompany_sure:1:")
+        assert "등록을 삭제했습니다" in texts(done)
+        await wait_for_text(squatter, "Programme staff removed the registration of Hanbit Soft")
+        await wait_for_text(candidate, "Hanbit Soft no longer follows your application")
+        again = await press(admin, data="st1:rmcompany_sure:1:")  # the same tap again: nothing left, said
+        assert "더 이상 존재하지 않습니다" in texts(again)
+        con = sqlite_db(settings)
+        assert con.execute("select count(*) from employer_members").fetchone() == (0,)
+        assert con.execute("select count(*) from employer_links").fetchone() == (0,)
+        assert ("company.remove", "company:1") in con.execute("select action, target from audit_log").fetchall()
+        real = emulator.user(803)
+        assert "Hanbit Soft" in texts(await register(real, "Hanbit Soft", BRN))  # the number is free again
+        assert "already registered" not in texts(real.messages)

@@ -137,6 +137,8 @@ STAFF_ACTS = [
     ("quota", 0, ""),
     ("companies", 0, ""),
     ("verify", 1, ""),
+    ("rmcompany", 1, ""),
+    ("rmcompany_sure", 1, ""),
 ]
 
 

@@ -34,6 +34,7 @@ from dialogs import statuses as st
 from dialogs import uploads as up
 from dialogs.deadline import candidate_window_today, in_hurry, is_closed
 from dialogs.typed_answers import without_bidi_controls
+from knowledge.loader import load
 from knowledge.rules import evaluate
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
@@ -138,6 +139,41 @@ class EmployerService:
             await tell(self.session, user_id, ui.removed_notice(company.name), dedup_key=key, clock=self.clock)
         await self.session.commit()
         return company
+
+    async def removal_counts(self, company_id: int) -> tuple[Company, int, int] | None:
+        """What removing a registration touches: the company, its members, the candidates it follows."""
+        company = await self.company(company_id)
+        if company is None:
+            return None
+        links = [link for link in await self.links.open_of_company(company_id) if link.state == "active"]
+        return company, len(await self.companies.members(company_id)), len(links)
+
+    async def remove_registration(self, company_id: int) -> Company | None:
+        """Programme staff remove a company's registration (another firm's business number, or made in
+        error), under its lock: members and followed candidates are told, queued status notices to the
+        members are not sent, and the number is free again. None when it is gone already."""
+        company = await self.companies.lock_company(company_id)
+        if company is None:
+            await self.session.commit()
+            return None
+        members = [m.user_id for m in await self.companies.members(company_id)]
+        now = self.clock.now().isoformat()
+        phone = load().programme.contact_phone
+        for user_id in members:
+            notice = ui.registration_removed(company.name, phone)
+            await tell(
+                self.session,
+                user_id,
+                notice,
+                dedup_key=f"company:{company_id}:removed:{user_id}:{now}",
+                clock=self.clock,
+            )
+        await OutboxRepo(self.session).cancel_status_notices(members, None)
+        for link in await self.links.open_of_company(company_id):
+            if link.state == "active":
+                await tell_unfollowed(self.session, self.clock, link, company.name)
+        await self.companies.delete_company(company_id)
+        return company  # the caller audits and commits
 
     async def registrant_present(self, company: Company) -> bool:
         """The registrant has used the bot within REGISTRANT_AWAY: colleagues cannot remove them."""

@@ -9,7 +9,7 @@ from bot.db.confirmations import CANCEL_ANNOUNCEMENT
 from bot.i18n import available_locales
 from bot.services.announcements import AnnouncementError
 from bot.services.replies import Reply
-from bot.services.staff import StaffError
+from bot.services.staff import ADMIN, StaffError
 from bot.services.staff_desk_base import ACTIONS, StaffDeskBase, for_admins
 from dialogs import staff as ui
 from dialogs import staff_announcements as ann_ui
@@ -24,7 +24,7 @@ class StaffAdminDesk(StaffDeskBase):
     @ACTIONS("companies")
     async def _act_companies(self, ident: int, arg: str) -> Reply:
         rows = [(c.id, c.name, c.brn, c.city) for c in await self.employers.unverified()]
-        return Reply([team_ui.companies_screen(rows)])
+        return Reply([team_ui.companies_screen(rows, self.role == ADMIN)])
 
     @ACTIONS("verify")
     async def _act_verify(self, ident: int, arg: str) -> Reply:
@@ -39,6 +39,29 @@ class StaffAdminDesk(StaffDeskBase):
             )
             await self._save()
         return await self._act_companies(0, "")
+
+    @for_admins("rmcompany")
+    async def _act_rmcompany(self, ident: int, arg: str) -> Reply:
+        found = await self.employers.removal_counts(ident)
+        if found is None:  # removed meanwhile (or its last member erased it)
+            reply = await self._act_companies(0, "")
+            reply.notice = team_ui.COMPANY_GONE
+            return reply
+        company, members, candidates = found
+        return Reply([team_ui.remove_company_question(company.id, company.name, company.brn, members, candidates)])
+
+    @for_admins("rmcompany_sure")
+    async def _act_rmcompany_sure(self, ident: int, arg: str) -> Reply:
+        company = await self.employers.remove_registration(ident)
+        if company is None:
+            reply = await self._act_companies(0, "")
+            reply.notice = team_ui.COMPANY_GONE
+            return reply
+        self.staff.audit(self.actor, "company.remove", f"company:{ident}", {"brn": company.brn}, {"removed": True})
+        await self._save()
+        reply = await self._act_companies(0, "")
+        reply.notice = team_ui.COMPANY_REMOVED
+        return reply
 
     # -- staff members (admins) --------------------------------------------------------------------
 

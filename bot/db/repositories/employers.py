@@ -43,6 +43,13 @@ class EmployerRepo(Repo):
         query = select(Company).where(Company.id == company_id).with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def delete_company(self, company_id: int) -> None:
+        """The company with its invite codes, links and memberships (removed by programme staff)."""
+        await self.session.execute(delete(InviteCode).where(InviteCode.company_id == company_id))
+        await self.session.execute(delete(EmployerLink).where(EmployerLink.company_id == company_id))
+        await self.session.execute(delete(EmployerMember).where(EmployerMember.company_id == company_id))
+        await self.session.execute(delete(Company).where(Company.id == company_id))
+
     async def company_with_brn(self, brn: str) -> Company | None:
         return (await self.session.execute(select(Company).where(Company.brn == brn))).scalar_one_or_none()
 
