@@ -916,3 +916,14 @@ async def test_staff_remove_a_registration_made_under_another_firm_s_number(
         real = emulator.user(803)
         assert "Hanbit Soft" in texts(await register(real, "Hanbit Soft", BRN))  # the number is free again
         assert "already registered" not in texts(real.messages)
+
+
+async def test_an_employer_typing_to_the_bot_is_pointed_to_their_desk(bot: BotRunner, emulator: BotAPIEmulator) -> None:
+    """HR typed a word to the bot and got the applicant's "Question 1: What work will you do in Korea?"."""
+    hr = emulator.user(811, language_code="en")
+    await register(hr, "Hanbit Soft", BRN)
+    said = texts(await hr.say("ok thanks"))
+    assert "your candidates and your obligations are in /employer" in said and "Question 1" not in said
+    person = emulator.user(812)  # someone who is not an employer still gets their question
+    await person.say("/start")
+    assert "Question 1" in texts(await person.say("ok thanks"))

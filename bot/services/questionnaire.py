@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.repo import Person, PersonRepo, QuestionnaireRepo, SavedConversation
 from bot.db.repositories.applications import ApplicationRepo
+from bot.db.repositories.employers import EmployerRepo
 from bot.i18n import DEFAULT_LOCALE, available_locales, translator
 from bot.services import modes, quota
 from bot.services.actions import ActionTable, Press
@@ -30,6 +31,10 @@ from dialogs.typed_answers import Invalid
 from knowledge.ngrams import normalise
 from knowledge.text import T, Verbatim
 from knowledge.verdict import Outcome, Status
+
+EMPLOYER_TYPED = T(
+    "🏢 You act for a company in this bot: your candidates and your obligations are in /employer. To check a person's own eligibility, use /start."
+)
 
 STALE = T("That button is from an earlier message. Here is where you are now:")
 WELCOME_BACK = T("Welcome back! Let's continue where you left off.")
@@ -164,6 +169,9 @@ class QuestionnaireService:
             named = self._option_named(screen, text)
             conv = q.answer_option(conv, screen.question or "", named, now) if named else q.answer_text(conv, text, now)
         except Invalid as bad:
+            if not conv.answers and await EmployerRepo(self.session).member(user_id) is not None:
+                # HR typing to the bot: their desk, not the applicant's question 1 (the FAQ still reads it)
+                return Reply([], EMPLOYER_TYPED, unread=None if bad.understood else text)
             return Reply([screen], bad.message, unread=None if bad.understood else text)
         await self._save(user_id, saved, conv)
         return Reply([flow.next_screen(conv, now)])
