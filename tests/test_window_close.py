@@ -109,6 +109,8 @@ async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(
     assert "Applications closed on" in apply and "will be erased on January 30, 2027" in apply
     typed = texts(await user.say("Kim"))  # typed text no longer edits the shut form
     assert "Please use the buttons" not in typed and "Kim" not in str(rows(settings, "select job from applications"))
+    again = texts(await user.say("/restart"))  # as /start says it: information only now
+    assert "Starting over." in again and "Information only" in again and "Question 1" in again
 
     assert await periodic(bot, settings, clock) == 1  # told once at the close
     assert await periodic(bot, settings, clock) == 0

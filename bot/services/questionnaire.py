@@ -23,13 +23,13 @@ from dialogs import flow
 from dialogs import questionnaire as q
 from dialogs import statuses as st
 from dialogs.answer_options import TYPED_YES_NO
-from dialogs.deadline import closed_notice, closed_screen, is_closed, quota_used_up
+from dialogs.deadline import closed_notice, closed_screen, info_only_banner, is_closed, quota_used_up
 from dialogs.question_screens import restart_question
 from dialogs.results import help_screen, programme_screen, welcome_screen
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
 from knowledge.ngrams import normalise
-from knowledge.text import T, Verbatim
+from knowledge.text import Lines, T, Verbatim
 from knowledge.verdict import Outcome, Status
 
 EMPLOYER_TYPED = T(
@@ -139,7 +139,9 @@ class QuestionnaireService:
         conv = q.restart()
         await self.repo.set_outcome(user_id, None)
         await self._save(user_id, replace(saved, completed_at=None), conv)
-        return Reply([flow.next_screen(conv, self.clock.now())], T("Starting over."))
+        if is_closed(now):  # what /start says after the close: the check is information only now
+            return Reply([flow.next_screen(conv, now)], Lines((T("Starting over."), info_only_banner())))
+        return Reply([flow.next_screen(conv, now)], T("Starting over."))
 
     async def answer(self, user_id: int, key: str, value: str) -> Reply:
         saved, conv = await self._load(user_id)
