@@ -65,9 +65,16 @@ def in_hurry(now: datetime) -> bool:
 LAST_HOURS = timedelta(hours=2)
 
 
+def minutes_left(now: datetime) -> int | None:
+    """In the last hours before the close, the whole minutes left (at least 1); else None."""
+    to_go = closes_at() - now
+    if not timedelta(0) < to_go < LAST_HOURS:
+        return None
+    return max(int(to_go.total_seconds() // 60), 1)
+
+
 def _left_line(now: datetime, left: int) -> Text:
-    if left == 0 and (to_go := closes_at() - now) < LAST_HOURS:
-        minutes = max(int(to_go.total_seconds() // 60), 1)
+    if left == 0 and (minutes := minutes_left(now)) is not None:
         return TP(
             "⏳ <b>Closes in {n} minute</b>: file on gg24 by {closes} (Korea time).",
             "⏳ <b>Closes in {n} minutes</b>: file on gg24 by {closes} (Korea time).",

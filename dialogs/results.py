@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from dialogs.citations import cite_words, sources_text
-from dialogs.deadline import deadline_note, info_only_banner, is_closed
+from dialogs.deadline import deadline_note, info_only_banner, is_closed, minutes_left
 from dialogs.screens import Action, Screen
 from knowledge.documents import Checklist
 from knowledge.employer import rules_for as employer_rules_for
@@ -218,6 +218,13 @@ def _timing(now: datetime) -> Text:
     state = window_state(kb, now)
     if state == "open":
         left = days_left(kb, now)
+        if (minutes := minutes_left(now)) is not None:  # "today" at 23:30 invites a pause
+            return TP(
+                "Applications close <b>in {n} minute</b>, at {closes} (Korea time).",
+                "Applications close <b>in {n} minutes</b>, at {closes} (Korea time).",
+                minutes,
+                closes=p.window.closes.timetz(),
+            )
         return (
             # the hour alone: "today at December 31, 2026 11:59 PM" said the day twice
             T("Applications close <b>today</b> at {closes} (Korea time).", closes=p.window.closes.timetz())

@@ -87,6 +87,10 @@ async def test_last_day_and_far_from_the_close(bot: BotRunner, emulator: BotAPIE
     # The pre-check may come too late: the last days say to file on gg24 without waiting, and drop the
     # advice about documents that take weeks.
     assert "Do not wait for the pre-check" in verdict and "apostille" not in verdict
+    # Half an hour left: "close today at 11:59 PM" invites a pause; a newcomer and /about read the minutes.
+    clock.set(datetime(2026, 12, 31, 23, 30, 0, tzinfo=SEOUL))
+    assert "Applications close in 29 minutes, at 11:59" in texts(await emulator.user(910).say("/start"))
+    assert "Applications close in 29 minutes" in texts(await user.say("/about"))
 
 
 async def test_after_the_close_a_draft_is_told_shown_and_kept_until_the_erasure(
