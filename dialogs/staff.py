@@ -288,15 +288,26 @@ def application_screen(d: ApplicationDetail) -> Screen:
         body.append(ERRORS["own"])
     actions: list[Action] = []
     if allowed.get(st.UNDER_REVIEW) == st.PROVINCE:
-        actions.append(action_of("move", S("🔎 Mark as under review"), d.id, st.UNDER_REVIEW))
+        actions.append(action_of("move", S("🔎 Mark as under review"), d.id, seen(st.UNDER_REVIEW, d.status)))
     if allowed.get(st.INFO_REQUESTED) == st.PROVINCE:
-        actions.append(action_of("decide", S("📝 Request more information"), d.id, st.INFO_REQUESTED))
+        actions.append(action_of("decide", S("📝 Request more information"), d.id, seen(st.INFO_REQUESTED, d.status)))
     if allowed.get(st.RECOMMENDED) == st.PROVINCE:
-        actions.append(action_of("decide", S("✅ Recommend"), d.id, st.RECOMMENDED))
+        actions.append(action_of("decide", S("✅ Recommend"), d.id, seen(st.RECOMMENDED, d.status)))
     if allowed.get(st.NOT_RECOMMENDED) == st.PROVINCE:
-        actions.append(action_of("decide", S("❌ Do not recommend"), d.id, st.NOT_RECOMMENDED))
+        actions.append(action_of("decide", S("❌ Do not recommend"), d.id, seen(st.NOT_RECOMMENDED, d.status)))
     actions += [action_of("files", S("📎 Send the documents again"), d.id), action_of("queue", S("« Review queue"))]
     return Screen(f"staff:app:{d.id}", tuple(body), actions=tuple(actions))
+
+
+def seen(target: str, shown: str) -> str:
+    """A move's button argument: where to, and the status the screen showed, so that the move is
+    checked against what the reviewer saw (not what the application is when the button is tapped)."""
+    return f"{target}.{shown}"
+
+
+def target_and_seen(arg: str) -> tuple[str, str | None]:
+    target, _, shown = arg.partition(".")
+    return target, shown or None
 
 
 ERRORS: dict[str, Text] = {

@@ -29,6 +29,7 @@ from tests.e2e import (
     at_documents,
     nav,
     sqlite_db,
+    texts,
     wait_for_text,
     worker_sessions,
     write_sqlite,
@@ -190,6 +191,28 @@ async def test_a_second_tap_on_confirm_does_nothing_twice(
     db = sqlite_db(settings)
     assert db.execute("select value from counters").fetchone() == (1,)
     assert db.execute("select count(*) from status_changes where actor like 'staff:%'").fetchone() == (1,)
+
+
+async def test_a_decision_is_checked_against_the_screen_it_was_made_on(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """Another reviewer asked for more information after this screen was drawn: its Recommend and
+    its "Mark as under review" are refused with the application as it stands now (they acted on
+    the status at the tap: a recommendation on documents nobody had seen; "now reviewing" right
+    after "needs more information")."""
+    from tests.test_status import change
+
+    await applicant_who_submitted(emulator, 406)
+    admin = emulator.user(ADMIN, language_code="en")
+    shown = await open_application(admin)
+    screen = next(m for m in shown if "✅ Recommend" in m.button_texts)
+    await change(settings, clock, "GG-2026-000001", st.INFO_REQUESTED, reason="missing_document")
+    for label in ("✅ Recommend", "🔎 Mark as under review"):
+        stale = texts(await admin.tap(label, message=screen))
+        assert "changed in the meantime" in stale or "Not changed" in stale, (label, stale)
+    db = sqlite_db(settings)
+    assert db.execute("select status from applications").fetchone() == (st.INFO_REQUESTED,)
+    assert db.execute("select count(*) from status_changes where actor like 'staff:%'").fetchone() == (0,)
 
 
 async def test_a_forged_report_cannot_submit_a_draft(

@@ -198,17 +198,22 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
 
     @ACTIONS("move")
     async def _act_move(self, ident: int, arg: str) -> Reply:
-        """Under review: no reason or note, no confirmation."""
-        if arg != st.UNDER_REVIEW:
+        """Under review: no reason or note, no confirmation; refused if the application moved since
+        the screen showed it (another reviewer asked for more information meanwhile)."""
+        target, shown = ui.target_and_seen(arg)
+        if target != st.UNDER_REVIEW:
             return await self._act_open(ident, "", files=False)
-        return await self._change(ident, arg, None, None)
+        return await self._change(ident, target, None, None, shown)
 
     @ACTIONS("decide")
     async def _act_decide(self, ident: int, arg: str) -> Reply:
         app = await self.review.application(ident)
         if app is None:
             return await self._gone()
+        arg, shown = ui.target_and_seen(arg)
         if arg not in DECISIONS or st.TRANSITIONS.get(app.status, {}).get(arg) != st.PROVINCE:
+            return await self._reopen(ident, ui.ERRORS["stale"])
+        if shown is not None and shown != app.status:  # decided on a screen older than the application
             return await self._reopen(ident, ui.ERRORS["stale"])
         # Said before the reason and the note are asked, in a line: the application stays on screen above.
         if app.user_id == self.actor:
