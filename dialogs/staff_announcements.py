@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -166,6 +168,9 @@ def version_prompt(code: str) -> Screen:
     )
 
 
+DRAFT_CHANGED = S("The draft changed after that preview: here it is as it stands now. Nothing was sent.")
+
+
 def preview_screen(draft: Mapping[str, Any], per_language: Mapping[str, int], languages: Sequence[str]) -> Screen:
     """After the versions themselves (sent as written): the audience and who gets which version."""
     versions: Mapping[str, str] = draft.get("versions", {})
@@ -181,11 +186,19 @@ def preview_screen(draft: Mapping[str, Any], per_language: Mapping[str, int], la
             lines.append(
                 S("{code}: {n} (version {used})", code=Language(code), n=per_language[code], used=Language(used))
             )
-    return Screen(
-        "staff:preview",
-        (Lines(tuple(lines)),),
-        actions=(action_of("annsend", S("📤 Confirm and send")), action_of("newann", S("« Back to the draft"))),
-    )
+    back = action_of("newann", S("« Back to the draft"))
+    if not total:  # "Sent 0 of 0": nothing to confirm
+        lines.append(S("Nobody would receive it: no one uses the bot in the chosen audience."))
+        return Screen("staff:preview", (Lines(tuple(lines)),), actions=(back,))
+    # The Confirm names the draft it previewed: a draft changed since (another audience, another
+    # text) is not sent by an older preview's button.
+    send = action_of("annsend", S("📤 Confirm and send"), 0, draft_mark(draft))
+    return Screen("staff:preview", (Lines(tuple(lines)),), actions=(send, back))
+
+
+def draft_mark(draft: Mapping[str, Any]) -> str:
+    """A short fingerprint of an announcement draft (its audience, versions and fallback)."""
+    return hashlib.sha256(json.dumps(draft, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def version_heading(code: str) -> Text:

@@ -546,3 +546,40 @@ def test_a_final_decision_says_so_before_its_confirm() -> None:
 
     assert all("This decision is final" in said(s) for s in (st.RECOMMENDED, st.NOT_RECOMMENDED))
     assert "This decision is final" not in said(st.INFO_REQUESTED)
+
+
+async def test_an_older_preview_does_not_send_a_changed_draft_and_nobody_is_no_audience(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """Previewed for Vietnamese, then the audience widened to everyone: the first preview's Confirm
+    sent the Vietnamese text to all (an announcement cannot be recalled). An audience of nobody is
+    said, with no Confirm (it was sent: "Sent 0 of 0")."""
+    con = sqlite_db(settings)
+    con.executemany(
+        "insert into users (id, language, language_chosen, created_at, last_seen_at, mode, counted) "
+        "values (?, ?, 0, '2026-11-01 00:00:00', '2026-11-01 00:00:00', 'check', '[]')",
+        [(31_000, "vi"), (31_001, "ru")],
+    )
+    con.commit()
+    admin = emulator.user(ADMIN, language_code="en")
+    await admin.say("/staff")
+    await press_staff(admin, "🌐 English")
+    await press_staff(admin, "📣 Announcements")
+    await press_staff(admin, "✍ New announcement")
+    await press_staff(admin, "👥 Audience")
+    await press_staff(admin, "Khmer")  # nobody uses the bot in Khmer
+    await press_staff(admin, "Vietnamese")  # the version
+    await admin.say("Thông báo thử")
+    empty = (await press_staff(admin, "👁 Preview"))[-1]
+    assert "Nobody would receive it" in empty.plain and "📤 Confirm and send" not in empty.button_texts
+    await press_staff(admin, "« Back to the draft")
+    await press_staff(admin, "👥 Audience")
+    await press_staff(admin, "Vietnamese")
+    old = (await press_staff(admin, "👁 Preview"))[-1]
+    assert "1 recipient" in old.plain and "📤 Confirm and send" in old.button_texts
+    await press_staff(admin, "« Back to the draft")
+    await press_staff(admin, "👥 Audience")
+    await press_staff(admin, "everyone")
+    refused = await admin.tap("📤 Confirm and send", message=old)
+    assert "The draft changed after that preview" in texts(refused) and "Nothing was sent" in texts(refused)
+    assert con.execute("select count(*) from announcements").fetchone() == (0,)

@@ -167,6 +167,8 @@ class StaffAdminDesk(StaffDeskBase):
         draft = self._get("draft")
         if not draft:  # already sent (a second tap) or discarded: said, with the list
             return await self._with_notice(self._act_ann(0, ""), ui.ERRORS["used"])
+        if arg != ann_ui.draft_mark(draft):  # an older preview: the draft has changed since
+            return await self._with_notice(self._act_annpreview(0, ""), ann_ui.DRAFT_CHANGED)
         self._set(draft=None, awaiting=None)
         try:
             ann = await self.announcements.create(self.actor, draft)  # commits, the cleared draft with it
