@@ -29,9 +29,27 @@ def _split(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
 
 
 def _cut_lines(block: str, limit: int) -> list[str]:
-    # a single line longer than a message is cut hard
-    lines = (line[at : at + limit] for line in block.split("\n") for at in range(0, max(len(line), 1), limit))
+    lines = (piece for line in block.split("\n") for piece in _cut_hard(line, limit))
     return _pack(lines, "\n", limit)
+
+
+# A tag or an escaped character (&lt; &amp; &#39;) is one piece: a cut inside "&lt;" made Telegram
+# refuse the message ("can't parse entities"), and a question full of "<" locked staff out of it.
+_ATOM = re.compile(r"<[^>]*>|&#?\w+;|.", re.S)
+
+
+def _cut_hard(line: str, limit: int) -> list[str]:
+    """A line longer than a message, cut into pieces of at most ``limit`` between atoms."""
+    if len(line) <= limit:
+        return [line]
+    out, current = [], ""
+    for atom in _ATOM.findall(line):
+        if current and len(current) + len(atom) > limit:
+            out.append(current)
+            current = ""
+        current += atom
+    out.append(current)
+    return out
 
 
 def _pack(pieces: Iterable[str], sep: str, limit: int) -> list[str]:

@@ -17,3 +17,18 @@ def test_a_line_longer_than_a_message_is_cut_in_place() -> None:
 def test_blocks_are_joined_into_as_few_messages_as_fit() -> None:
     blocks = ["a" * 2000, "b" * 2000, "c" * 2000]
     assert _split(blocks) == ["a" * 2000 + "\n\n" + "b" * 2000, "c" * 2000]
+
+
+def test_a_long_line_of_escaped_text_is_never_cut_inside_an_entity_or_a_tag() -> None:
+    """A question of 1,400 "<" escapes to 5,600 characters: a cut inside "&lt;" made Telegram
+    refuse the message, so staff could never open that question again (the generic apology)."""
+    import re
+
+    line = "<b>Q</b> " + "&lt;" * 1400 + " <i>end</i>"
+    for shift in range(4):  # wherever the limit falls against the four letters of "&lt;"
+        chunks = _split(["x" * shift + line])
+        assert all(len(chunk) <= MAX_TEXT for chunk in chunks) and len(chunks) == 2
+        assert "".join(chunks) == "x" * shift + line  # nothing lost, nothing added
+        for chunk in chunks:
+            assert not re.search(r"&(?!lt;)", chunk), chunk[-8:]  # every & begins a whole "&lt;"
+            assert chunk.count("<") == chunk.count(">")  # no tag cut in two
