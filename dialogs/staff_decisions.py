@@ -34,6 +34,11 @@ def reason_screen(app_id: int, reference: str, status: str) -> Screen:
     )
 
 
+NOTE_TOO_LONG = S(
+    "Not kept: the note is longer than 1,000 characters (Telegram may also split a long text in two). Choose the reason again, then send a shorter note."
+)
+
+
 def note_screen(app_id: int) -> Screen:
     return Screen(
         "staff:note",

@@ -232,7 +232,9 @@ def staff_reply_prompt(ticket_id: int) -> Screen:
 
 STAFF_ERRORS: dict[str, Text] = {
     "closed": S("That question is closed or no longer exists: nothing was changed."),
-    "too_long": S("Please keep the reply under 1,500 characters."),
+    "too_long": S(
+        "Not sent: the reply is longer than 1,500 characters (Telegram may also split a long text in two). Tap ✍️ Reply and send a shorter one."
+    ),
 }
 SENT = S("Sent to the applicant.")
 CLOSED_DONE = S("Closed. The applicant is told.")

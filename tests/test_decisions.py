@@ -215,6 +215,22 @@ async def test_a_decision_is_checked_against_the_screen_it_was_made_on(
     assert db.execute("select count(*) from status_changes where actor like 'staff:%'").fetchone() == (0,)
 
 
+async def test_a_note_too_long_is_refused_not_cut_and_its_tail_is_not_the_note(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """The note "is sent as you write it": a 1,400-character one lost its end without a word."""
+    await applicant_who_submitted(emulator, 407)
+    admin = emulator.user(ADMIN, language_code="en")
+    await open_application(admin)
+    await press_staff(admin, "📝 Request more information")
+    await press_staff(admin, "1")
+    refused = texts(await admin.say("Please " + "n" * 1400))
+    assert "Not kept: the note is longer than 1,000 characters" in refused and "choose the reason" in refused
+    tail = texts(await admin.say("end of the note"))  # the rest of a text Telegram split: not a note
+    assert "end of the note" not in tail and "✔ Confirm" not in tail
+    assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
+
+
 async def test_a_forged_report_cannot_submit_a_draft(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:

@@ -383,3 +383,23 @@ async def test_direction_overrides_in_a_question_do_not_reach_staff(
     assert "\u202e" not in preview and "\u2066" not in preview
     stored = sqlite_db(settings).execute("select question from tickets").fetchone()[0]
     assert stored == "Is my diploma enough? سؤال\u200f"
+
+
+async def test_a_reply_telegram_split_in_two_is_refused_whole_and_its_tail_is_not_sent(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """A 5,000-character reply arrives as 4,096 + 904 characters: the first part was refused but the
+    desk kept waiting, and the tail went to the applicant, starting mid-word."""
+    person = emulator.user(411, language_code="en")
+    await eligible(person)
+    await person.say(f"/ask {QUESTION}")
+    await press(person, "📨 Send to programme staff", "tk1:send:")
+    admin = emulator.user(ADMIN, language_code="en")
+    await staff_open_first(admin)
+    await press(admin, "✍️ Reply", "st1:tkreply:")
+    head = plain(await admin.say("Dear applicant, " + "d" * 4080))
+    assert "Not sent: the reply is longer than 1,500 characters" in head
+    tail = plain(await admin.say("etails of your case follow."))  # the second part of the same text
+    assert "Sent to the applicant" not in tail
+    assert sqlite_db(settings).execute("select count(*) from ticket_messages").fetchone() == (0,)
+    assert not [m for m in person.messages if "etails of your case" in m.plain]

@@ -17,7 +17,7 @@ from bot.services.faq import UNHELPFUL, UNMATCHED, FaqService
 from bot.services.replies import Reply
 from bot.services.staff import ADMIN, StaffError
 from bot.services.staff_admin_desk import StaffAdminDesk
-from bot.services.staff_desk_base import ACTIONS, ADMIN_ACTS, DECISIONS, MAX_ANNOUNCEMENT
+from bot.services.staff_desk_base import ACTIONS, ADMIN_ACTS, DECISIONS, MAX_ANNOUNCEMENT, MAX_NOTE
 from bot.services.staff_ticket_desk import StaffTicketDesk
 from bot.services.uploads import StoredFile, stored_file
 from dialogs import staff as ui
@@ -54,7 +54,16 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         kind = awaiting.get("kind")
         if kind == "note":
             decision = self._get("decision") or {}
-            self._set(decision={**decision, "note": text.strip()[:1000]}, awaiting=None)
+            if len(text.strip()) > MAX_NOTE:  # refused, not cut: the note "is sent as you write it"
+                self._set(awaiting=None)  # the next part of a text Telegram split is not the note
+                await self._save()
+                app_id = int(decision.get("app", 0))
+                app = await self.review.application(app_id)
+                if app is None:
+                    return await self._gone()
+                screen = decisions.reason_screen(app_id, app.reference or "", str(decision.get("status")))
+                return Reply([screen], decisions.NOTE_TOO_LONG)  # the reason again, then the note
+            self._set(decision={**decision, "note": text.strip()}, awaiting=None)
             await self._save()
             return await self._confirm(int(decision.get("app", 0)))
         if kind == "ticket":
@@ -71,8 +80,10 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
                 return await self._with_notice(self._act_team(0, ""), ui.ERRORS.get(bad.code))
             return await self._act_team(0, "")
         if kind == "version" and self.role == ADMIN:
-            if not text.strip() or len(html) > MAX_ANNOUNCEMENT:
-                return Reply([ann_ui.version_prompt(str(awaiting.get("code")))], ui.ERRORS["bad_text"])
+            if not text.strip() or len(html) > MAX_ANNOUNCEMENT:  # not waiting again (a split text's tail)
+                self._set(awaiting=None)
+                await self._save()
+                return Reply([ann_ui.draft_screen(self._draft(), available_locales())], ui.ERRORS["bad_text"])
             draft = self._draft()
             code = str(awaiting.get("code"))
             draft["versions"] = {**draft["versions"], code: html}

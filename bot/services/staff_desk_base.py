@@ -28,6 +28,7 @@ from knowledge.text import Message
 
 DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
 MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
+MAX_NOTE = 1000  # a decision's note, shown in the applicant's notice beside the rest of it
 
 
 # Every staff button, by its action name: the methods of the desk's parts register themselves.

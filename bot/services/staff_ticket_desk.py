@@ -62,9 +62,8 @@ class StaffTicketDesk(StaffDeskBase):
             await self._tickets().staff_reply(self.staff, self.actor, ticket_id, text)
         except TicketError as bad:
             await self._after_refusal()
-            if bad.code == "too_long":
-                self._set(awaiting={"kind": "ticket", "id": ticket_id})
-                await self._save()
-                return Reply([tk.staff_reply_prompt(ticket_id)], tk.STAFF_ERRORS["too_long"])
+            if bad.code == "too_long":  # not waiting again: Telegram sends a long text in parts,
+                # and the next part would go to the applicant as the reply, cut mid-word
+                return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.STAFF_ERRORS["too_long"])
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS[bad.code])
         return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.SENT)
