@@ -37,6 +37,7 @@ from tests.e2e import (
     write_sqlite,
 )
 from tests.staff_e2e import open_application, press_staff, submitted_directly
+from tests.test_status import change
 
 
 async def test_review_a_submitted_application_and_request_information_in_the_applicants_language(
@@ -583,3 +584,21 @@ async def test_an_older_preview_does_not_send_a_changed_draft_and_nobody_is_no_a
     refused = await admin.tap("📤 Confirm and send", message=old)
     assert "The draft changed after that preview" in texts(refused) and "Nothing was sent" in texts(refused)
     assert con.execute("select count(*) from announcements").fetchone() == (0,)
+
+
+async def test_the_review_queue_comes_back_to_its_last_page_when_it_shrinks(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """Page 2 held the ninth application; once it was decided, the kept page 2 showed "Nothing to
+    review" with only "◀ Previous", even after /staff."""
+    refs = [ref for _, ref in await submitted_directly(settings, clock, 9, 12_000)]
+    admin = emulator.user(ADMIN, language_code="en")
+    await admin.say("/staff")
+    await press_staff(admin, "🌐 English")
+    await press_staff(admin, "📥 Review queue")
+    second = texts(await press_staff(admin, "Next ▶"))
+    assert refs[8] in second
+    await change(settings, clock, refs[8], "recommended")
+    await admin.say("/staff")
+    again = texts(await press_staff(admin, "📥 Review queue"))
+    assert "Nothing to review" not in again and refs[0] in again and refs[7] in again

@@ -7,6 +7,7 @@ awaited) lives in the staff member's StaffSession row, so a restart loses none o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.db.confirmations import DECIDE
@@ -138,6 +139,12 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         await self._save()
         flt = self._filter()
         rows, total = await self.review.queue(flt)
+        last = max((total - 1) // ui.PAGE, 0)
+        if flt.page > last:  # applications decided since: the last page that has some
+            flt = replace(flt, page=last)
+            self._set(queue=flt.as_dict())
+            await self._save()
+            rows, total = await self.review.queue(flt)
         return Reply([ui.queue_screen(rows, total, flt)])
 
     @ACTIONS("page")
