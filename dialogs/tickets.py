@@ -162,7 +162,10 @@ class TicketDetail:
     application_now: tuple[str, str] | None = None
 
 
-def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: datetime) -> Screen:
+PAGE = 10  # questions a page: a button each, with the filter and the pages below
+
+
+def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: datetime, page: int = 0) -> Screen:
     body: list[Message] = [S("❓ <b>Questions</b>: {n} open, the applicant's replies first, then the oldest", n=total)]
     if not rows:
         body.append(S("No open questions."))
@@ -179,6 +182,10 @@ def queue_screen(rows: Sequence[QueueRow], total: int, only_apps: bool, now: dat
         actions.append(action_of("tkopen", label, r.id))
     if any(r.answered for r in rows):
         body.append(S("↩️ = answered by the applicant"))
+    if page > 0:
+        actions.append(action_of("tickets", S("◀ Previous"), arg=str(page - 1)))
+    if (page + 1) * PAGE < total:
+        actions.append(action_of("tickets", S("Next ▶"), arg=str(page + 1)))
     toggle = S("Show all") if only_apps else S("Only with an application")
     actions += [action_of("tkfilter", toggle, arg="0" if only_apps else "1"), action_of("menu", S("« Staff menu"))]
     if only_apps:

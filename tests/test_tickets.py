@@ -403,3 +403,32 @@ async def test_a_reply_telegram_split_in_two_is_refused_whole_and_its_tail_is_no
     assert "Sent to the applicant" not in tail
     assert sqlite_db(settings).execute("select count(*) from ticket_messages").fetchone() == (0,)
     assert not [m for m in person.messages if "etails of your case" in m.plain]
+
+
+async def test_every_open_question_is_reachable_a_page_at_a_time(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    """21 open: the list said "21 open" and showed #1–#20; those waiting for the applicant, sorted
+    last, could never be opened."""
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            service = TicketService(session, clock)
+            for i in range(21):
+                await PersonRepo(session).load(32_000 + i, "en", clock.now())
+                await session.commit()
+                reply = await service.ask(32_000 + i, f"question {i}", "en")
+                await service.press(32_000 + i, "send", int(reply.screens[0].actions[0].name.split(":")[1]), "")
+    finally:
+        await engine.dispose()
+    admin = emulator.user(ADMIN, language_code="en")
+    await admin.say("/staff")
+    await press(admin, "🌐 English", "st1:")
+    seen: set[str] = set()
+    shown = await press(admin, "❓", "st1:tickets:")
+    for _ in range(3):
+        seen |= {b for b in shown[-1].button_texts if b.startswith("#")}
+        if "Next ▶" not in shown[-1].button_texts:
+            break
+        shown = await press(admin, "Next ▶", "st1:tickets:")
+    assert len(seen) == 21 and "◀ Previous" in shown[-1].button_texts

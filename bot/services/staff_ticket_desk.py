@@ -19,9 +19,16 @@ class StaffTicketDesk(StaffDeskBase):
 
     @ACTIONS("tickets")
     async def _act_tickets(self, ident: int, arg: str) -> Reply:
+        """The open questions a page at a time (``arg``: the page; none: the first). Only 20 were
+        reachable: those waiting for the applicant, sorted last, never were."""
         await self._stop_waiting()
-        rows, total = await self._tickets().queue(self._only_apps())
-        return Reply([tk.queue_screen(rows, total, self._only_apps(), self.clock.now())])
+        page = int(arg) if arg.isdigit() else 0
+        rows, total = await self._tickets().queue(self._only_apps(), page)
+        last = max((total - 1) // tk.PAGE, 0)
+        if page > last:  # answered and closed since: the last page that has some
+            page = last
+            rows, total = await self._tickets().queue(self._only_apps(), page)
+        return Reply([tk.queue_screen(rows, total, self._only_apps(), self.clock.now(), page)])
 
     @ACTIONS("tkfilter")
     async def _act_tkfilter(self, ident: int, arg: str) -> Reply:

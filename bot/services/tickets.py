@@ -245,8 +245,9 @@ class TicketService:
         person = await PersonRepo(self.session).row(ticket.user_id)
         return person is not None and person.mode == Mode.TICKET
 
-    async def queue(self, only_apps: bool, limit: int = 20) -> tuple[list[ui.QueueRow], int]:
-        rows, total = await self.repo.queue(OPEN, with_application=only_apps, limit=limit)
+    async def queue(self, only_apps: bool, page: int = 0) -> tuple[list[ui.QueueRow], int]:
+        """One page of the open questions (ui.PAGE), and how many there are."""
+        rows, total = await self.repo.queue(OPEN, with_application=only_apps, limit=ui.PAGE, offset=page * ui.PAGE)
         return [
             ui.QueueRow(t.id, t.language, t.created_at, begun and t.last_from == ui.APPLICANT) for t, begun in rows
         ], total

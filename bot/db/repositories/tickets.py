@@ -45,7 +45,9 @@ class TicketRepo(Repo):
         )
         return int(await self.session.scalar(query) or 0)
 
-    async def queue(self, status: str, *, with_application: bool, limit: int) -> tuple[list[tuple[Ticket, bool]], int]:
+    async def queue(
+        self, status: str, *, with_application: bool, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[Ticket, bool]], int]:
         """Tickets in ``status`` with whether the thread has begun, one page and the total: first
         those the applicant answered (the thread begun, their message last), then the new ones,
         then those waiting for the applicant; oldest first within each."""
@@ -56,7 +58,7 @@ class TicketRepo(Repo):
         begun = exists().where(TicketMessage.ticket_id == Ticket.id)
         rank = case((Ticket.last_from != "applicant", 2), (begun, 0), else_=1)
         rows = await self.session.execute(
-            select(Ticket, begun).where(*where).order_by(rank, Ticket.updated_at, Ticket.id).limit(limit)
+            select(Ticket, begun).where(*where).order_by(rank, Ticket.updated_at, Ticket.id).offset(offset).limit(limit)
         )
         return [(t, bool(b)) for t, b in rows.all()], total
 
