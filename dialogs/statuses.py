@@ -178,6 +178,11 @@ def _short_next_step(view: StatusView) -> Text:
             "Next: add or replace the documents they ask for with /apply, then tap “📨 Send the update”. Questions: {phone}.",
             phone=Verbatim(p.contact_phone),
         )
+    if view.status == NOT_RECOMMENDED and view.reason == "quota":  # checking again leads nowhere either
+        return T(
+            "Next: every recommendation of this programme has been issued. A new round or an extension would be announced on gg.go.kr; ask {phone}.",
+            phone=Verbatim(p.contact_phone),
+        )
     if view.status == NOT_RECOMMENDED and view.window_closed:  # checking again would lead to no application
         return T(
             "Next: you may ask the province about the reason at {phone}. Applications closed on {closes} (Korea time); a new round or an extension would be announced on gg.go.kr.",

@@ -314,3 +314,21 @@ def test_after_a_refusal_checking_again_is_offered_only_while_applications_are_o
     assert "check your eligibility again at any time with /start" in said(False)
     closed = said(True)
     assert "/start" not in closed and "Applications closed on December 31, 2026" in closed and "031-120" in closed
+
+
+def test_a_refusal_because_the_quota_is_used_up_offers_no_new_check() -> None:
+    """'All recommendations have been issued', then 'check your eligibility again with /start'."""
+    refused = st.StatusView("GG-2026-000001", st.NOT_RECOMMENDED, True, reason="quota")
+    said = translator("en").render(st.status_summary(refused))
+    assert "every recommendation of this programme has been issued" in said and "/start" not in said
+
+
+async def test_status_after_a_quota_refusal_reads_its_reason(
+    bot: BotRunner, emulator: BotAPIEmulator, settings: Settings, clock: FixedClock
+) -> None:
+    from tests.e2e import applicant_who_submitted
+
+    user = await applicant_who_submitted(emulator, 1301)
+    await change(settings, clock, "GG-2026-000001", st.NOT_RECOMMENDED, reason="quota")
+    said = "\n".join(m.plain for m in await user.say("/status"))
+    assert "every recommendation of this programme has been issued" in said and "/start" not in said

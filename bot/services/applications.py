@@ -226,6 +226,9 @@ class ApplicationService:
         return Change(app.reference, old, new)
 
     async def view(self, app: Application, note: str | None = None, reason: str | None = None) -> st.StatusView:
+        if reason is None and app.status == st.NOT_RECOMMENDED:  # /status: its next step follows the reason
+            last = await ApplicationRepo(self.session).last_move_to(app.id, app.status)
+            reason = last.reason if last is not None else None
         given = await ApplicationRepo(self.session).answers(app)
         in_korea = bool(given.get("in_korea"))
         stay = given.get("stay_status") if in_korea else None
