@@ -244,4 +244,13 @@ STAFF_ERRORS: dict[str, Text] = {
     ),
 }
 SENT = S("Sent to the applicant.")
+
+
+def answered_meanwhile(text: str) -> Text:
+    return S(
+        "Not sent: a colleague answered this question while you were writing (see the thread). Your text, to send again with ✍️ Reply if it is still needed:\n{text}",
+        text=Verbatim(text.strip()),
+    )
+
+
 CLOSED_DONE = S("Closed. The applicant is told.")

@@ -20,6 +20,7 @@ from bot.crypto import Vault, load_key
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import AuditEntry, OutboxMessage, Ticket, TicketMessage
 from bot.db.repo import PersonRepo
+from bot.db.repositories.tickets import TicketRepo
 from bot.i18n import available_locales, translator
 from bot.services.staff import StaffService
 from bot.services.staff_desk import Reply, StaffDesk
@@ -432,3 +433,29 @@ async def test_every_open_question_is_reachable_a_page_at_a_time(
             break
         shown = await press(admin, "Next ▶", "st1:tickets:")
     assert len(seen) == 21 and "◀ Previous" in shown[-1].button_texts
+
+
+async def test_two_colleagues_answering_one_question_send_one_answer(db_settings: Settings, clock: FixedClock) -> None:
+    """Both opened "✍️ Reply" and wrote; the applicant got "Yes, with an F-3 visa." and "No, she
+    cannot.". The second is refused under the question's lock (and shown back to its writer)."""
+    engine = make_engine(db_settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            service, staff = TicketService(session, clock), StaffService(session, clock, frozenset({901, 902}))
+            await PersonRepo(session).load(33_000, "en", clock.now())
+            await session.commit()
+            reply = await service.ask(33_000, "can my wife work?", "en")
+            ticket_id = int(reply.screens[0].actions[0].name.split(":")[1])
+            await service.press(33_000, "send", ticket_id, "")
+            begun = clock.now()  # both tapped ✍️ Reply now
+            clock.advance(timedelta(minutes=2))
+            await service.staff_reply(staff, 901, ticket_id, "Yes, with an F-3 visa.", begun)
+            clock.advance(timedelta(minutes=1))
+            with pytest.raises(TicketError, match="answered"):
+                await service.staff_reply(staff, 902, ticket_id, "No, she cannot.", begun)
+            # A reply begun after the first answer (it was read) goes out.
+            await service.staff_reply(staff, 902, ticket_id, "And she may work with a permit.", clock.now())
+            sent = [m.text for m in await TicketRepo(session).thread(ticket_id)]
+        assert sent == ["Yes, with an F-3 visa.", "And she may work with a permit."]
+    finally:
+        await engine.dispose()

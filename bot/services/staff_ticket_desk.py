@@ -4,6 +4,8 @@ for every change (bot/services/tickets.py), so two staff closing at once close i
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.services.replies import Reply
 from bot.services.staff_desk_base import ACTIONS, StaffDeskBase
 from bot.services.tickets import TicketError, TicketService
@@ -48,7 +50,7 @@ class StaffTicketDesk(StaffDeskBase):
         if not await self._tickets().is_open(ident):  # said before the reply is typed, not after
             await self._stop_waiting()
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS["closed"])
-        self._set(awaiting={"kind": "ticket", "id": ident})
+        self._set(awaiting={"kind": "ticket", "id": ident, "since": self.clock.now().isoformat()})
         await self._save()
         return Reply([tk.staff_reply_prompt(ident)])
 
@@ -62,13 +64,17 @@ class StaffTicketDesk(StaffDeskBase):
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS[bad.code])
         return await self._with_notice(self._act_tickets(0, ""), tk.CLOSED_DONE)
 
-    async def _ticket_text(self, ticket_id: int, text: str) -> Reply:
-        """The reply typed after "✍️ Reply": sent to the applicant as written."""
+    async def _ticket_text(self, ticket_id: int, text: str, since: str | None = None) -> Reply:
+        """The reply typed after "✍️ Reply": sent to the applicant as written, unless a colleague
+        answered meanwhile (then it is shown back, to send again if still needed)."""
         await self._stop_waiting()
+        begun = datetime.fromisoformat(since) if since else None
         try:
-            await self._tickets().staff_reply(self.staff, self.actor, ticket_id, text)
+            await self._tickets().staff_reply(self.staff, self.actor, ticket_id, text, begun)
         except TicketError as bad:
             await self._after_refusal()
+            if bad.code == "answered":
+                return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.answered_meanwhile(text))
             if bad.code == "too_long":  # not waiting again: Telegram sends a long text in parts,
                 # and the next part would go to the applicant as the reply, cut mid-word
                 return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.STAFF_ERRORS["too_long"])

@@ -200,7 +200,11 @@ class TicketService:
 
     # -- staff (the staff desk has checked the role) ---------------------------------------------
 
-    async def staff_reply(self, staff: StaffService, actor: int, ticket_id: int, text: str) -> Ticket:
+    async def staff_reply(
+        self, staff: StaffService, actor: int, ticket_id: int, text: str, since: datetime | None = None
+    ) -> Ticket:
+        """``since``: when this reply was begun; refused if staff answered after it (two colleagues
+        answering one question at once sent the applicant both, perhaps "yes" and "no")."""
         text = text.strip()
         if not text or len(text) > ui.MAX_QUESTION:
             raise TicketError("too_long")
@@ -208,6 +212,9 @@ class TicketService:
         if ticket is None or ticket.status != OPEN:
             await self.session.rollback()
             raise TicketError("closed")
+        if since is not None and ticket.last_from == ui.STAFF and ticket.updated_at > since:
+            await self.session.rollback()
+            raise TicketError("answered")
         now = self.clock.now()
         message = TicketMessage(ticket_id=ticket.id, author=ui.STAFF, staff_id=actor, text=text, at=now)
         self.session.add(message)
