@@ -313,7 +313,9 @@ def target_and_seen(arg: str) -> tuple[str, str | None]:
 ERRORS: dict[str, Text] = {
     "quota": S("The quota is used up: no recommendation can be issued."),
     "stale": S("That application has changed in the meantime; here it is as it stands now."),
-    "used": S("That button was already used, or a newer screen replaced it: nothing was changed."),
+    "used": S(
+        "That button was already used, has expired (after a day), or a newer screen replaced it: nothing was changed."
+    ),
     "gone": S("That application no longer exists: the applicant has deleted their data."),
     "own": S("This is your own application: another staff member decides on it."),
     "not_allowed": S("That change is not possible from the application's current status: nothing was changed."),
