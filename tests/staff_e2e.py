@@ -8,8 +8,9 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.repo import PersonRepo
 from bot.services.applications import ApplicationService
-from emulator import FakeMessage, FakeUser
-from tests.e2e import callback_prefix, press
+from emulator import BotAPIEmulator, FakeMessage, FakeUser
+from tests.conftest import ADMIN
+from tests.e2e import applicant_who_submitted, callback_prefix, press
 
 
 async def press_staff(user: FakeUser, label: str) -> list[FakeMessage]:
@@ -23,6 +24,24 @@ async def open_application(admin: FakeUser, reference: str = "GG-2026-000001") -
     await press_staff(admin, "🌐 English")
     await press_staff(admin, "📥 Review queue")
     return await press_staff(admin, reference)
+
+
+async def reviewing(emulator: BotAPIEmulator, applicant_id: int) -> FakeUser:
+    """An applicant who sent their application, and ADMIN on its screen, in English."""
+    await applicant_who_submitted(emulator, applicant_id)
+    admin = emulator.user(ADMIN, language_code="en")
+    await open_application(admin)
+    return admin
+
+
+async def new_announcement(admin: FakeUser, audience: str) -> None:
+    """/staff in English, a new announcement, its audience chosen (a button's label)."""
+    await admin.say("/staff")
+    await press_staff(admin, "🌐 English")
+    await press_staff(admin, "📣 Announcements")
+    await press_staff(admin, "✍ New announcement")
+    await press_staff(admin, "👥 Audience")
+    await press_staff(admin, audience)
 
 
 async def submitted_directly(settings: Settings, clock: Clock, count: int, first_user: int) -> list[tuple[int, str]]:

@@ -34,7 +34,7 @@ from tests.e2e import (
     worker_sessions,
     write_sqlite,
 )
-from tests.staff_e2e import open_application, press_staff, submitted_directly
+from tests.staff_e2e import open_application, press_staff, reviewing, submitted_directly
 
 REVIEWERS = (901, 902)
 RACES = 6  # applications raced per pair of decisions: each one fails on the old code
@@ -179,9 +179,7 @@ async def test_quota_used_up_is_a_clear_answer_and_the_desk_stays_usable(
 async def test_a_second_tap_on_confirm_does_nothing_twice(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
-    await applicant_who_submitted(emulator, 402)
-    admin = emulator.user(ADMIN, language_code="en")
-    await open_application(admin)
+    admin = await reviewing(emulator, 402)
     await press_staff(admin, "✅ Recommend")
     confirm = admin.messages[-1]
     first = await admin.tap("✔ Confirm", message=confirm)
@@ -219,9 +217,7 @@ async def test_a_note_too_long_is_refused_not_cut_and_its_tail_is_not_the_note(
     staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
     """The note "is sent as you write it": a 1,400-character one lost its end without a word."""
-    await applicant_who_submitted(emulator, 407)
-    admin = emulator.user(ADMIN, language_code="en")
-    await open_application(admin)
+    admin = await reviewing(emulator, 407)
     await press_staff(admin, "📝 Request more information")
     await press_staff(admin, "1")
     refused = texts(await admin.say("Please " + "n" * 1400))
