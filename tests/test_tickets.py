@@ -105,7 +105,11 @@ async def test_ask_answer_reply_close_across_a_restart(
     assert "answered by the applicant" in queue
     opened = plain(await press(admin, "#", "st1:tkopen:"))
     assert "Thank you! And my two children?" in opened and ANSWER_KO in opened
+    reply_again = next(m for m in reversed(person.messages) if m.buttons and m.buttons[0][0][0] == "↩️ Reply")
+    await person.tap(reply_again.buttons[0][0][1], message=reply_again)  # they begin another reply
     assert "Closed" in plain(await press(admin, "✅ Close", "st1:tkclose:"))
+    late = plain(await person.say("One more thing about the school"))  # typed before they saw it close
+    assert "closed your question" in late and "To ask something else, use /ask" in late
     await wait_for_text(person, "closed your question")
 
     con = sqlite_db(settings)

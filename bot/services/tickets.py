@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callback_version import versioned
 from bot.clock import SEOUL, Clock
 from bot.db.models import Ticket, TicketMessage
-from bot.db.repo import PersonRepo, QuestionnaireRepo
+from bot.db.repo import QuestionnaireRepo
 from bot.db.repositories.applications import ApplicationRepo
 from bot.db.repositories.tickets import TicketRepo
 from bot.i18n import translator
@@ -190,6 +190,9 @@ class TicketService:
         await modes.put_by_id(self.session, user_id, Mode.CHECK)
         ticket = await self.repo.of_user_in(user_id, (OPEN,))
         ticket = await self._own(user_id, ticket.id, OPEN) if ticket is not None else None
+        if ticket is None and text and await self.repo.of_user_in(user_id, (CLOSED,)) is not None:
+            await self.session.commit()
+            return Reply(notice=ui.CLOSED)  # closed while they wrote: said, with the way to ask again
         if ticket is None or not text:
             return await self._stale()
         now = self.clock.now()
@@ -238,19 +241,15 @@ class TicketService:
         if ticket is None or ticket.status != OPEN:  # closed meanwhile by someone else: once only
             await self.session.rollback()
             raise TicketError("closed")
+        # A reply they are typing still reaches text(), which says the question was closed (it went
+        # to the FAQ without a word when the mode was reset here).
         ticket.status, ticket.updated_at = CLOSED, self.clock.now()
-        if await self._replying(ticket):  # their typed text no longer goes to a closed ticket
-            await modes.put_by_id(self.session, ticket.user_id, Mode.CHECK)
         await outbox.tell(
             self.session, ticket.user_id, ui.CLOSED, dedup_key=f"ticket:{ticket.id}:closed", clock=self.clock
         )
         staff.audit(actor, "ticket.close", f"ticket:{ticket.id}", {"status": OPEN}, {"status": CLOSED})
         await self.session.commit()
         return ticket
-
-    async def _replying(self, ticket: Ticket) -> bool:
-        person = await PersonRepo(self.session).row(ticket.user_id)
-        return person is not None and person.mode == Mode.TICKET
 
     async def queue(self, only_apps: bool, page: int = 0) -> tuple[list[ui.QueueRow], int]:
         """One page of the open questions (ui.PAGE), and how many there are."""
