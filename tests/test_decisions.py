@@ -227,6 +227,19 @@ async def test_a_note_too_long_is_refused_not_cut_and_its_tail_is_not_the_note(
     assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
 
 
+async def test_continue_after_ones_own_cancel_says_the_button_is_spent(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """It said "That application has changed in the meantime" when only the reviewer had cancelled."""
+    admin = await reviewing(emulator, 408)
+    await press_staff(admin, "📝 Request more information")
+    note = (await press_staff(admin, "1"))[-1]
+    await press_staff(admin, "Cancel")
+    late = texts(await admin.tap("Continue without a note", message=note))
+    assert "already used, has expired" in late and "changed in the meantime" not in late
+    assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
+
+
 async def test_a_forged_report_cannot_submit_a_draft(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:

@@ -269,8 +269,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         app = await self.review.application(ident)
         if app is None:
             return await self._gone()
-        if decision is None:
-            return await self._reopen(ident, ui.ERRORS["stale"])
+        if decision is None:  # cancelled or made since: this button's screen is gone, not the application changed
+            return await self._reopen(ident, ui.ERRORS["used"])
         token = await self.confirmations.ask(self.actor, DECIDE, ident)  # this screen's Confirm, once
         screen = decisions.confirm_screen(
             ident,
