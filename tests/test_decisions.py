@@ -240,6 +240,25 @@ async def test_continue_after_ones_own_cancel_says_the_button_is_spent(
     assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
 
 
+async def test_a_staff_member_filling_in_their_own_form_keeps_their_place(
+    staff_bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """A desk step that waits for typed text (a note), then Cancel: their next text went to the
+    questionnaire ("I have no answer to that here"), not to the form field they were on."""
+    from tests.e2e import consented
+
+    admin = emulator.user(ADMIN, language_code="en")
+    await consented(admin)  # their own application: at the form's first field (the full name)
+    await applicant_who_submitted(emulator, 409)
+    await open_application(admin, "GG-2026-000002")  # their own draft took the first id
+    await press_staff(admin, "📝 Request more information")
+    await press_staff(admin, "1")  # the note is awaited now
+    await press_staff(admin, "Cancel")
+    typed = texts(await admin.say("KIM MINSU"))  # no /apply in between: where their typing went before
+    assert "I have no answer to that here" not in typed and "Question 1" not in typed, typed
+    assert "Your date of birth" in typed  # taken as the name: the form's next field
+
+
 async def test_a_forged_report_cannot_submit_a_draft(
     bot: BotRunner, emulator: BotAPIEmulator, settings: Settings
 ) -> None:

@@ -79,11 +79,17 @@ class StaffDeskBase:
         merged = {**(self.state.pending or {}), **values}  # a new dict: SQLAlchemy sees the change
         self.state.pending = {k: v for k, v in merged.items() if v is not None}
         if self.user is not None and "awaiting" in values:
-            # Typed text goes to the staff desk while it waits for some (a cheap check per message).
+            # Typed text goes to the staff desk while it waits for some (a cheap check per message),
+            # then back where it went before: a staff member who is also filling in their own
+            # application was sent to the questionnaire, their form's place lost.
             if values["awaiting"]:
+                if self.user.mode != Mode.STAFF:
+                    self.state.pending = {**self.state.pending, "mode_before": self.user.mode}
                 modes.put(self.user, Mode.STAFF)
             elif self.user.mode == Mode.STAFF:
-                modes.put(self.user, Mode.CHECK)
+                before = str((self.state.pending or {}).get("mode_before") or Mode.CHECK)
+                modes.put(self.user, Mode(before) if before in set(Mode) else Mode.CHECK)
+                self.state.pending = {k: v for k, v in (self.state.pending or {}).items() if k != "mode_before"}
 
     async def _save(self) -> None:
         await self.session.commit()
