@@ -263,6 +263,12 @@ async def applicant_who_submitted(emulator: BotAPIEmulator, user_id: int, langua
     return user
 
 
+def with_button(messages: list[FakeMessage], label: str) -> FakeMessage:
+    """The newest of these messages that has this button: an outbox notice (a colleague joined,
+    say) can arrive after the screen, and stand last."""
+    return next(m for m in reversed(messages) if label in m.button_texts)
+
+
 async def wait_for_text(user: FakeUser, fragment: str, timeout: float = 15) -> FakeMessage:
     """The latest message containing ``fragment``, waiting for it (outbox messages come later)."""
     for _ in range(int(timeout * 10)):

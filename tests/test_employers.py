@@ -42,6 +42,7 @@ from tests.e2e import (
     sqlite_db,
     texts,
     wait_for_text,
+    with_button,
     worker_sessions,
     write_sqlite,
 )
@@ -617,8 +618,8 @@ async def test_a_registrant_who_left_and_then_deleted_their_data_is_forgotten_by
     assert "You have left Hanbit Soft." in texts(left)
     row = "select created_by, contact_name from companies"
     assert sqlite_db(settings).execute(row).fetchone() == (0, "")  # left: no longer the company's contact
-    confirm = await hr.say("/delete")
-    await hr.tap("Yes, delete everything", message=confirm[-1])
+    confirm = with_button(await hr.say("/delete"), "Yes, delete everything")
+    await hr.tap("Yes, delete everything", message=confirm)
     assert sqlite_db(settings).execute(row).fetchone() == (0, "")  # and after their /delete
 
 
@@ -682,8 +683,8 @@ async def test_a_colleague_invite_opened_by_a_candidate_lets_nobody_in_and_membe
     told = await wait_for_text(hr, "now acts for Hanbit Soft")
     assert "Jun · 752" in told.plain and "If you do not know them" in told.plain
     assert not [m for m in colleague.messages if "now acts for" in m.plain]  # not told of themselves
-    confirm = await colleague.say("/delete")  # their name and id in the colleagues' notice go with them
-    await colleague.tap("Yes, delete everything", message=confirm[-1])
+    confirm = with_button(await colleague.say("/delete"), "Yes, delete everything")  # the notice naming them goes
+    await colleague.tap("Yes, delete everything", message=confirm)
     assert not sqlite_db(settings).execute("select text from outbox where text like '%752%'").fetchall()
 
 
@@ -810,16 +811,16 @@ async def test_the_candidate_learns_when_a_company_stops_following_or_leaves_the
     _code, payload = code_in((await invite_colleague(hr))[0])
     await colleague.say(f"/start {payload}")
     _code, own = code_in((await invite_colleague(colleague))[0])
-    confirm = await colleague.say("/delete")
-    await colleague.tap("Yes, delete everything", message=confirm[-1])
+    confirm = with_button(await colleague.say("/delete"), "Yes, delete everything")
+    await colleague.tap("Yes, delete everything", message=confirm)
     assert "not valid" in texts(await colleague.say(f"/start {own}"))
     # The last member erases their data: the company's candidates learn it follows them no more.
     _code, payload = code_in((await press(hr, data="em1:invite:"))[0])
     await other.say(f"/start {payload}")
     await press(other, data="sh1:approve:")
     old_home = await hr.say("/employer")
-    confirm = await hr.say("/delete")
-    await hr.tap("Yes, delete everything", message=confirm[-1])
+    confirm = with_button(await hr.say("/delete"), "Yes, delete everything")
+    await hr.tap("Yes, delete everything", message=confirm)
     await wait_for_text(other, "Hanbit Soft no longer follows your application")
     stale = await forge(hr, EmpCB(act="team", id=0).pack(), old_home[0])  # a button from before: said so
     assert "no longer available" in stale[-1].plain

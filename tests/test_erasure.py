@@ -23,7 +23,7 @@ from bot.services.applications import ApplicationService, reference_for
 from bot.services.data_rights import ERASED, ERASED_ACTOR, DataRightsService
 from emulator import BotAPIEmulator
 from tests.conftest import ADMIN, NOW, BotRunner, on_postgres, running, with_admin
-from tests.e2e import APOLOGY_EN, FORM, invite_colleague, press, submitted_via_bot, texts, wait_for_text
+from tests.e2e import APOLOGY_EN, FORM, invite_colleague, press, submitted_via_bot, texts, wait_for_text, with_button
 from tests.test_employers import BRN, OTHER_BRN, code_in, emp, register
 from tests.test_production import empty_redis
 
@@ -223,9 +223,9 @@ async def test_an_erased_colleague_leaves_the_company_which_stays(
     await register(colleague, "Hanbit Soft", BRN)  # the registrant, then a colleague stays
     _code, payload = code_in((await invite_colleague(colleague))[0])
     await hr.say(f"/start {payload}")
-    confirm = await colleague.say("/delete")
-    assert "deleted too" not in confirm[-1].plain  # a colleague stays: the company is not erased
-    await colleague.tap("Yes, delete everything", message=confirm[-1])
+    confirm = with_button(await colleague.say("/delete"), "Yes, delete everything")
+    assert "deleted too" not in confirm.plain  # a colleague stays: the company is not erased
+    await colleague.tap("Yes, delete everything", message=confirm)
     engine = make_engine(erase_settings)
     async with make_sessionmaker(engine)() as session:
         company = (await session.execute(select(Company))).scalar_one()
