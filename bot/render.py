@@ -38,16 +38,28 @@ def _cut_lines(block: str, limit: int) -> list[str]:
 _ATOM = re.compile(r"<[^>]*>|&#?\w+;|.", re.S)
 
 
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z-]+)")
+
+
+def _closing(opened: list[str]) -> str:
+    return "".join(f"</{name.group(1)}>" for tag in reversed(opened) if (name := _TAG_NAME.match(tag)))
+
+
 def _cut_hard(line: str, limit: int) -> list[str]:
-    """A line longer than a message, cut into pieces of at most ``limit`` between atoms."""
+    """A line longer than a message, cut into pieces of at most ``limit`` between atoms; a tag open
+    at a cut (a folded question's <blockquote expandable>) is closed there and opened again in
+    the next piece, so each piece is valid HTML on its own."""
     if len(line) <= limit:
         return [line]
-    out, current = [], ""
+    out: list[str] = []
+    current, opened = "", list[str]()
     for atom in _ATOM.findall(line):
-        if current and len(current) + len(atom) > limit:
-            out.append(current)
-            current = ""
+        after = opened[:-1] if atom.startswith("</") else [*opened, atom] if atom.startswith("<") else opened
+        if current and len(current) + len(atom) + len(_closing(after)) > limit:
+            out.append(current + _closing(opened))
+            current = "".join(opened)
         current += atom
+        opened = after
     out.append(current)
     return out
 

@@ -32,3 +32,21 @@ def test_a_long_line_of_escaped_text_is_never_cut_inside_an_entity_or_a_tag() ->
         for chunk in chunks:
             assert not re.search(r"&(?!lt;)", chunk), chunk[-8:]  # every & begins a whole "&lt;"
             assert chunk.count("<") == chunk.count(">")  # no tag cut in two
+
+
+def test_a_folded_question_cut_in_two_keeps_each_part_valid_html() -> None:
+    """Questions longer than 600 characters are folded in <blockquote expandable>: a cut left the
+    quote open in one part and a lone closing tag in the next, which Telegram refuses too."""
+    import re
+    from dataclasses import replace
+
+    from bot.i18n import translator
+    from bot.render import render
+    from dialogs import tickets as tk
+
+    question = "<" * 1500
+    for screen in (tk.preview_screen(1, question, {}, "en", 0),):
+        for text, _markup in render(replace(screen, actions=()), translator("en")):  # the text is the test
+            assert len(text) <= MAX_TEXT
+            opened = re.findall(r"<(blockquote|b|i)[ >]", text)
+            assert sorted(opened) == sorted(re.findall(r"</(blockquote|b|i)>", text)), (text[:60], text[-60:])
