@@ -323,9 +323,11 @@ ERRORS: dict[str, Text] = {
     "configured": S("That administrator is set in STAFF_ADMIN_IDS and cannot be changed in the bot."),
     "not_staff": S("That person is not a staff member."),
     "bad_id": S("Please send a Telegram user id: digits only (the person can find it with @userinfobot)."),
-    "bad_text": S(
+    "bad_text": S("Please send it as a text message."),
+    "version_too_long": S(
         "Not kept: send the text as one message of at most 3,500 characters, formatting included (Telegram may split a longer one in two). Choose the language again to send it."
     ),
+    "tail": S("The rest of that long text was not kept either."),
     "no_versions": S("Write at least one version first."),
     "not_sending": S("Nothing is left to send: the announcement has finished or was cancelled."),
 }

@@ -223,7 +223,7 @@ async def test_a_note_too_long_is_refused_not_cut_and_its_tail_is_not_the_note(
     refused = texts(await admin.say("Please " + "n" * 1400))
     assert "Not kept: the note is longer than 1,000 characters" in refused and "choose the reason" in refused
     tail = texts(await admin.say("end of the note"))  # the rest of a text Telegram split: not a note
-    assert "end of the note" not in tail and "✔ Confirm" not in tail
+    assert "end of the note" not in tail and "✔ Confirm" not in tail and "was not kept either" in tail
     assert sqlite_db(settings).execute("select status from applications").fetchone() == (st.SUBMITTED,)
 
 

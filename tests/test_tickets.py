@@ -405,7 +405,7 @@ async def test_a_reply_telegram_split_in_two_is_refused_whole_and_its_tail_is_no
     head = plain(await admin.say("Dear applicant, " + "d" * 4080))
     assert "Not sent: the reply is longer than 1,500 characters" in head
     tail = plain(await admin.say("etails of your case follow."))  # the second part of the same text
-    assert "Sent to the applicant" not in tail
+    assert "Sent to the applicant" not in tail and "The rest of that long text was not kept either" in tail
     assert sqlite_db(settings).execute("select count(*) from ticket_messages").fetchone() == (0,)
     assert not [m for m in person.messages if "etails of your case" in m.plain]
 

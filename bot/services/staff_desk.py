@@ -8,6 +8,7 @@ awaited) lives in the staff member's StaffSession row, so a restart loses none o
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from bot.db.confirmations import DECIDE
@@ -53,11 +54,16 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
         """Typed input the desk asked for (a note, a staff id, an announcement version)."""
         awaiting = self._get("awaiting") or {}
         kind = awaiting.get("kind")
+        if kind == "tail":  # the rest of a text just refused for its length
+            self._set(awaiting=None)
+            await self._save()
+            if self.clock.now() <= datetime.fromisoformat(str(awaiting.get("until"))):
+                return Reply([], ui.ERRORS["tail"])
+            return await self.menu()
         if kind == "note":
             decision = self._get("decision") or {}
             if len(text.strip()) > MAX_NOTE:  # refused, not cut: the note "is sent as you write it"
-                self._set(awaiting=None)  # the next part of a text Telegram split is not the note
-                await self._save()
+                await self._drop_tail()  # the next part of a text Telegram split is not the note
                 app_id = int(decision.get("app", 0))
                 app = await self.review.application(app_id)
                 if app is None:
@@ -82,9 +88,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             return await self._act_team(0, "")
         if kind == "version" and self.role == ADMIN:
             if not text.strip() or len(html) > MAX_ANNOUNCEMENT:  # not waiting again (a split text's tail)
-                self._set(awaiting=None)
-                await self._save()
-                return Reply([ann_ui.draft_screen(self._draft(), available_locales())], ui.ERRORS["bad_text"])
+                await self._drop_tail()
+                return Reply([ann_ui.draft_screen(self._draft(), available_locales())], ui.ERRORS["version_too_long"])
             draft = self._draft()
             code = str(awaiting.get("code"))
             draft["versions"] = {**draft["versions"], code: html}

@@ -5,6 +5,7 @@ of staff actions the parts register in (bot/services/staff_desk.py, staff_admin_
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ from knowledge.text import Message
 DECISIONS = (st.INFO_REQUESTED, st.RECOMMENDED, st.NOT_RECOMMENDED)
 MAX_ANNOUNCEMENT = 3500  # characters of HTML: the heading and Telegram's 4,096 limit leave this much
 MAX_NOTE = 1000  # a decision's note, shown in the applicant's notice beside the rest of it
+TAIL_WINDOW = timedelta(seconds=10)  # the parts of one long text arrive within this of each other
 
 
 # Every staff button, by its action name: the methods of the desk's parts register themselves.
@@ -93,6 +95,14 @@ class StaffDeskBase:
 
     async def _save(self) -> None:
         await self.session.commit()
+
+    async def _drop_tail(self) -> None:
+        """After a text refused for its length: Telegram sends a long text in parts, and the next
+        part, arriving at once, is dropped here (it went to the desk's next step, or to the person's
+        own form once the mode was restored)."""
+        until = (self.clock.now() + TAIL_WINDOW).isoformat()
+        self._set(awaiting={"kind": "tail", "until": until})
+        await self._save()
 
     async def _stop_waiting(self) -> None:
         """The desk awaits no typed text any more (a step done or cancelled), saved."""

@@ -77,6 +77,8 @@ class StaffTicketDesk(StaffDeskBase):
                 return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.answered_meanwhile(text))
             if bad.code == "too_long":  # not waiting again: Telegram sends a long text in parts,
                 # and the next part would go to the applicant as the reply, cut mid-word
-                return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.STAFF_ERRORS["too_long"])
+                reply = await self._with_notice(self._act_tkopen(ticket_id, ""), tk.STAFF_ERRORS["too_long"])
+                await self._drop_tail()
+                return reply
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS[bad.code])
         return await self._with_notice(self._act_tkopen(ticket_id, ""), tk.SENT)
