@@ -220,7 +220,9 @@ def ticket_screen(d: TicketDetail, locale: str) -> Screen:
     ]
     actions: list[Action] = []
     if d.status == "open":
-        actions += [action_of("tkreply", S("✍️ Reply"), d.id), action_of("tkclose", S("✅ Close"), d.id)]
+        # The Reply names how much of the thread this screen showed: a colleague's answer since is seen.
+        reply = action_of("tkreply", S("✍️ Reply"), d.id, str(len(d.thread)))
+        actions += [reply, action_of("tkclose", S("✅ Close"), d.id)]
     actions.append(action_of("tickets", S("« Questions")))
     return Screen(f"staff:ticket:{d.id}", tuple(body), actions=tuple(actions))
 

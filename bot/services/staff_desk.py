@@ -74,7 +74,8 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
             await self._save()
             return await self._confirm(int(decision.get("app", 0)))
         if kind == "ticket":
-            return await self._ticket_text(int(awaiting.get("id", 0)), text, awaiting.get("since"))
+            seen = awaiting.get("seen")
+            return await self._ticket_text(int(awaiting.get("id", 0)), text, seen if isinstance(seen, int) else None)
         if kind == "staff_id" and self.role == ADMIN:
             digits = text.strip()
             if not digits.isdigit() or len(digits) > 15:

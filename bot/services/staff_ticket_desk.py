@@ -4,8 +4,6 @@ for every change (bot/services/tickets.py), so two staff closing at once close i
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.services.replies import Reply
 from bot.services.staff_desk_base import ACTIONS, StaffDeskBase
 from bot.services.tickets import TicketError, TicketService
@@ -50,7 +48,9 @@ class StaffTicketDesk(StaffDeskBase):
         if not await self._tickets().is_open(ident):  # said before the reply is typed, not after
             await self._stop_waiting()
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS["closed"])
-        self._set(awaiting={"kind": "ticket", "id": ident, "since": self.clock.now().isoformat()})
+        self._set(
+            awaiting={"kind": "ticket", "id": ident, "seen": int(arg) if arg.isdecimal() and len(arg) < 6 else None}
+        )
         await self._save()
         return Reply([tk.staff_reply_prompt(ident)])
 
@@ -64,13 +64,12 @@ class StaffTicketDesk(StaffDeskBase):
             return await self._with_notice(self._act_tickets(0, ""), tk.STAFF_ERRORS[bad.code])
         return await self._with_notice(self._act_tickets(0, ""), tk.CLOSED_DONE)
 
-    async def _ticket_text(self, ticket_id: int, text: str, since: str | None = None) -> Reply:
+    async def _ticket_text(self, ticket_id: int, text: str, seen: int | None = None) -> Reply:
         """The reply typed after "✍️ Reply": sent to the applicant as written, unless a colleague
-        answered meanwhile (then it is shown back, to send again if still needed)."""
+        answered since the screen was shown (then it is shown back, to send again if still needed)."""
         await self._stop_waiting()
-        begun = datetime.fromisoformat(since) if since else None
         try:
-            await self._tickets().staff_reply(self.staff, self.actor, ticket_id, text, begun)
+            await self._tickets().staff_reply(self.staff, self.actor, ticket_id, text, seen)
         except TicketError as bad:
             await self._after_refusal()
             if bad.code == "answered":

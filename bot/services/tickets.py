@@ -204,10 +204,11 @@ class TicketService:
     # -- staff (the staff desk has checked the role) ---------------------------------------------
 
     async def staff_reply(
-        self, staff: StaffService, actor: int, ticket_id: int, text: str, since: datetime | None = None
+        self, staff: StaffService, actor: int, ticket_id: int, text: str, seen: int | None = None
     ) -> Ticket:
-        """``since``: when this reply was begun; refused if staff answered after it (two colleagues
-        answering one question at once sent the applicant both, perhaps "yes" and "no")."""
+        """``seen``: how many messages of the thread the replying screen showed; refused if staff
+        answered after those (two colleagues answering one question at once sent the applicant
+        both, perhaps "yes" and "no")."""
         text = text.strip()
         if not text or len(text) > ui.MAX_QUESTION:
             raise TicketError("too_long")
@@ -215,7 +216,7 @@ class TicketService:
         if ticket is None or ticket.status != OPEN:
             await self.session.rollback()
             raise TicketError("closed")
-        if since is not None and ticket.last_from == ui.STAFF and ticket.updated_at > since:
+        if seen is not None and any(m.author == ui.STAFF for m in (await self.repo.thread(ticket.id))[seen:]):
             await self.session.rollback()
             raise TicketError("answered")
         now = self.clock.now()
