@@ -928,3 +928,26 @@ async def test_an_employer_typing_to_the_bot_is_pointed_to_their_desk(bot: BotRu
     person = emulator.user(812)  # someone who is not an employer still gets their question
     await person.say("/start")
     assert "Question 1" in texts(await person.say("ok thanks"))
+
+
+async def test_a_queued_approval_request_of_a_removed_link_is_not_sent(settings: Settings, clock: FixedClock) -> None:
+    """Staff removed the company while its request "… asks to follow your application" waited in
+    the outbox: it would lead to a /share with nothing to approve. Only that link's are cancelled."""
+    from sqlalchemy import select
+
+    from bot.db.models import OutboxMessage
+    from bot.db.repositories.outbox import OutboxRepo
+    from bot.services.outbox import enqueue
+
+    engine = make_engine(settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            for key in ("link:5:2026-12-08T10:00:00", "link:50:2026-12-08T10:00:00"):
+                await enqueue(session, chat_id=42, text="asks to follow", dedup_key=key, clock=clock)
+            await OutboxRepo(session).cancel_keyed(["link:5:"])
+            await session.commit()
+            rows = (await session.execute(select(OutboxMessage.dedup_key, OutboxMessage.state))).all()
+            states = {key: state for key, state in rows}
+        assert states == {"link:5:2026-12-08T10:00:00": "cancelled", "link:50:2026-12-08T10:00:00": "pending"}
+    finally:
+        await engine.dispose()

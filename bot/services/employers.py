@@ -169,9 +169,12 @@ class EmployerService:
                 clock=self.clock,
             )
         await OutboxRepo(self.session).cancel_status_notices(members, None)
-        for link in await self.links.open_of_company(company_id):
+        links = await self.links.open_of_company(company_id)
+        for link in links:
             if link.state == "active":
                 await tell_unfollowed(self.session, self.clock, link, company.name)
+        # A request to approve a follower that is gone would lead nowhere (_tell_applicant's key).
+        await OutboxRepo(self.session).cancel_keyed([f"link:{link.id}:" for link in links if link.state == "pending"])
         await self.companies.delete_company(company_id)
         return company  # the caller audits and commits
 

@@ -155,7 +155,7 @@ class StaffDesk(StaffAdminDesk, StaffTicketDesk):
 
     @ACTIONS("page")
     async def _act_page(self, ident: int, arg: str) -> Reply:
-        if arg.isdigit():
+        if arg.isdecimal() and len(arg) < 6:  # a forged "²" passes isdigit, 10**30 overflows the OFFSET
             self._set(queue={**self._filter().as_dict(), "page": int(arg)})
         return await self._act_queue(0, "")
 

@@ -22,7 +22,7 @@ class StaffTicketDesk(StaffDeskBase):
         """The open questions a page at a time (``arg``: the page; none: the first). Only 20 were
         reachable: those waiting for the applicant, sorted last, never were."""
         await self._stop_waiting()
-        page = int(arg) if arg.isdigit() else 0
+        page = int(arg) if arg.isdecimal() and len(arg) < 6 else 0  # a forged "²" or 10**30: the first
         rows, total = await self._tickets().queue(self._only_apps(), page)
         last = max((total - 1) // tk.PAGE, 0)
         if page > last:  # answered and closed since: the last page that has some

@@ -80,6 +80,17 @@ class OutboxRepo(Repo):
             where.append(or_(*named))
         await self.session.execute(update(OutboxMessage).where(*where).values(state="cancelled", claimed_by=None))
 
+    async def cancel_keyed(self, prefixes: Sequence[str]) -> None:
+        """Messages not yet on their way whose dedup key starts with one of ``prefixes`` (an
+        approval request of a link that no longer exists)."""
+        if prefixes:
+            keyed = or_(*(OutboxMessage.dedup_key.startswith(p, autoescape=True) for p in prefixes))
+            await self.session.execute(
+                update(OutboxMessage)
+                .where(keyed, OutboxMessage.state.in_(_UNSENT))
+                .values(state="cancelled", claimed_by=None)
+            )
+
     # The sending side (bot/sender.py); each step is committed by the sender
 
     async def release_expired(self, now: datetime, lease: timedelta, *, all_but: str | None = None) -> int:
