@@ -180,7 +180,7 @@ def _short_next_step(view: StatusView) -> Text:
         )
     if view.status == NOT_RECOMMENDED and view.reason == "quota":  # checking again leads nowhere either
         return T(
-            "Next: every recommendation of this programme has been issued. A new round or an extension would be announced on gg.go.kr; ask {phone}.",
+            "Next: when your application was decided, every recommendation of this programme had been issued. A new round or an extension would be announced on gg.go.kr; ask {phone}.",
             phone=Verbatim(p.contact_phone),
         )
     if view.status == NOT_RECOMMENDED and view.window_closed:  # checking again would lead to no application

@@ -320,7 +320,7 @@ def test_a_refusal_because_the_quota_is_used_up_offers_no_new_check() -> None:
     """'All recommendations have been issued', then 'check your eligibility again with /start'."""
     refused = st.StatusView("GG-2026-000001", st.NOT_RECOMMENDED, True, reason="quota")
     said = translator("en").render(st.status_summary(refused))
-    assert "every recommendation of this programme has been issued" in said and "/start" not in said
+    assert "every recommendation of this programme had been issued" in said and "/start" not in said
 
 
 async def test_status_after_a_quota_refusal_reads_its_reason(
@@ -331,4 +331,4 @@ async def test_status_after_a_quota_refusal_reads_its_reason(
     user = await applicant_who_submitted(emulator, 1301)
     await change(settings, clock, "GG-2026-000001", st.NOT_RECOMMENDED, reason="quota")
     said = "\n".join(m.plain for m in await user.say("/status"))
-    assert "every recommendation of this programme has been issued" in said and "/start" not in said
+    assert "every recommendation of this programme had been issued" in said and "/start" not in said
