@@ -44,11 +44,9 @@ def label_width(label: str) -> int:
     for i, ch in enumerate(label):
         if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch == "\ufe0f":
             continue
-        emoji = unicodedata.category(ch) == "So" and (
-            ord(ch) >= 0x1F000 or unicodedata.east_asian_width(ch) == "W" or label[i + 1 : i + 2] == "\ufe0f"
-        )
-        wide = unicodedata.east_asian_width(ch) in ("W", "F")  # Hangul, Chinese: a square, two letters wide
-        width += 2 if emoji or wide else 1
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")  # most emoji, Hangul, Chinese: a square
+        emoji = unicodedata.category(ch) == "So" and (ord(ch) >= 0x1F000 or label[i + 1 : i + 2] == "\ufe0f")
+        width += 2 if wide or emoji else 1
     return width
 
 

@@ -16,7 +16,7 @@ from bot.services.applications import ApplicationError, ApplicationService
 from bot.services.modes import Mode
 from bot.services.replies import Reply
 from dialogs import statuses as st
-from dialogs.deadline import HURRY_DAYS, closed_notice, final_stretch, is_closed
+from dialogs.deadline import closed_notice, in_hurry, is_closed
 from dialogs.filing import RECEIPT_PROMPT, documents_screen, fields_screen, pack_screens, parse_receipt, with_days_left
 from dialogs.screens import Screen
 from dialogs.typed_answers import Invalid
@@ -41,8 +41,7 @@ class FilingService:
         if app is None:
             if is_closed(now):
                 return Reply([], closed_notice())
-            left = final_stretch(now)
-            if left is not None and left <= HURRY_DAYS:  # no time to wait for the pre-check
+            if in_hurry(now):  # no time to wait for the pre-check
                 return await self._draft_pack(user_id, now)
             return Reply(
                 [],
@@ -51,19 +50,17 @@ class FilingService:
                 ),
             )
         pack = await self.form.pack_for(app)
-        screens = pack_screens(pack)
-        if app.gg24_receipt or app.status not in st.FILABLE:  # filed, or decided: a record, not steps to follow
-            record = T(
+        record = [fields_screen(pack), documents_screen(pack, record=True)]  # what was sent, no steps to follow
+        if app.gg24_receipt or app.status not in st.FILABLE:  # filed, or decided
+            done = T(
                 "Application <b>{ref}</b> ({status}) needs no more filing. What it was sent with, for your records:",
                 ref=Verbatim(app.reference or ""),
                 status=st.LABELS[app.status],
             )
-            return Reply([fields_screen(pack), documents_screen(pack, record=True)], record)
-        if is_closed(now):  # no steps to follow now: what was sent, for whoever filed in time
-            return Reply(
-                [fields_screen(pack), documents_screen(pack, record=True)], st.not_filed_yet(window_closed=True)
-            )
-        return Reply(with_days_left(screens, now))
+            return Reply(record, done)
+        if is_closed(now):  # for whoever filed in time
+            return Reply(record, st.not_filed_yet(window_closed=True))
+        return Reply(with_days_left(pack_screens(pack), now))
 
     async def _draft_pack(self, user_id: int, now: datetime) -> Reply:
         """The last days: the pack from the draft as it stands, sent or not (the days-left line says

@@ -44,9 +44,7 @@ class StaffAdminDesk(StaffDeskBase):
     async def _act_rmcompany(self, ident: int, arg: str) -> Reply:
         found = await self.employers.removal_counts(ident)
         if found is None:  # removed meanwhile (or its last member erased it)
-            reply = await self._act_companies(0, "")
-            reply.notice = team_ui.COMPANY_GONE
-            return reply
+            return await self._with_notice(self._act_companies(0, ""), team_ui.COMPANY_GONE)
         company, members, candidates = found
         return Reply([team_ui.remove_company_question(company.id, company.name, company.brn, members, candidates)])
 
@@ -54,14 +52,10 @@ class StaffAdminDesk(StaffDeskBase):
     async def _act_rmcompany_sure(self, ident: int, arg: str) -> Reply:
         company = await self.employers.remove_registration(ident)
         if company is None:
-            reply = await self._act_companies(0, "")
-            reply.notice = team_ui.COMPANY_GONE
-            return reply
+            return await self._with_notice(self._act_companies(0, ""), team_ui.COMPANY_GONE)
         self.staff.audit(self.actor, "company.remove", f"company:{ident}", {"brn": company.brn}, {"removed": True})
         await self._save()
-        reply = await self._act_companies(0, "")
-        reply.notice = team_ui.COMPANY_REMOVED
-        return reply
+        return await self._with_notice(self._act_companies(0, ""), team_ui.COMPANY_REMOVED)
 
     # -- staff members (admins) --------------------------------------------------------------------
 

@@ -56,13 +56,17 @@ class OutboxRepo(Repo):
         )
         return {state: int(n) for state, n in rows.all()}
 
-    async def cancel_unsent(self, announcement_id: int) -> None:
-        """An announcement's messages not yet on their way are cancelled (and their claims dropped)."""
+    async def _cancel(self, *where: ColumnElement[bool]) -> None:
+        """The messages matching ``where`` not yet on their way are cancelled (their claims dropped)."""
         await self.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.announcement_id == announcement_id, OutboxMessage.state.in_(_UNSENT))
+            .where(*where, OutboxMessage.state.in_(_UNSENT))
             .values(state="cancelled", claimed_by=None)
         )
+
+    async def cancel_unsent(self, announcement_id: int) -> None:
+        """An announcement's messages not yet on their way."""
+        await self._cancel(OutboxMessage.announcement_id == announcement_id)
 
     async def cancel_status_notices(self, chat_ids: Sequence[int], mentions: Sequence[str] | None) -> None:
         """Employers' status notices (``status:<change>:e<member>``) to these chats not yet on their way,
@@ -72,24 +76,17 @@ class OutboxRepo(Repo):
             return
         where: list[ColumnElement[bool]] = [
             OutboxMessage.chat_id.in_(chat_ids),
-            OutboxMessage.state.in_(_UNSENT),
             OutboxMessage.dedup_key.like("status:%:e%"),
         ]
-        named = [OutboxMessage.text.contains(m, autoescape=True) for m in mentions] if mentions else []
-        if named:
-            where.append(or_(*named))
-        await self.session.execute(update(OutboxMessage).where(*where).values(state="cancelled", claimed_by=None))
+        if mentions:
+            where.append(or_(*(OutboxMessage.text.contains(m, autoescape=True) for m in mentions)))
+        await self._cancel(*where)
 
     async def cancel_keyed(self, prefixes: Sequence[str]) -> None:
         """Messages not yet on their way whose dedup key starts with one of ``prefixes`` (an
         approval request of a link that no longer exists)."""
         if prefixes:
-            keyed = or_(*(OutboxMessage.dedup_key.startswith(p, autoescape=True) for p in prefixes))
-            await self.session.execute(
-                update(OutboxMessage)
-                .where(keyed, OutboxMessage.state.in_(_UNSENT))
-                .values(state="cancelled", claimed_by=None)
-            )
+            await self._cancel(or_(*(OutboxMessage.dedup_key.startswith(p, autoescape=True) for p in prefixes)))
 
     # The sending side (bot/sender.py); each step is committed by the sender
 
